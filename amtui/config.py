@@ -1,0 +1,159 @@
+"""Settings: where the database lives, the user's time zone, mail.
+
+Sources, strongest first: command-line options, environment variables, the
+config file (``config.toml`` in the user's config dir, or ``AMTUI_CONFIG``),
+defaults. Loading is cheap: no database or ORM import happens here.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+APP_NAME = "amtui"
+
+
+class ConfigError(Exception):
+    """The config file or an environment setting cannot be used."""
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    host: str = "localhost"
+    port: int = 25
+    security: str = "none"  # none | starttls | ssl
+    user: str | None = None
+    password: str | None = None
+    sender: str = "amtui@localhost"
+    timeout: float = 15.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_url: str | None = None
+    timezone: str | None = None
+    currency: str = "RUB"
+    mail: MailSettings = field(default_factory=MailSettings)
+    birthday_days: int = 7
+    config_path: Path | None = None
+
+
+def user_data_dir() -> Path:
+    from platformdirs import user_data_dir as _user_data_dir
+
+    return Path(_user_data_dir(APP_NAME, appauthor=False))
+
+
+def user_config_dir() -> Path:
+    from platformdirs import user_config_dir as _user_config_dir
+
+    return Path(_user_config_dir(APP_NAME, appauthor=False))
+
+
+def default_db_path() -> Path:
+    return user_data_dir() / "amtui.db"
+
+
+def config_file_path() -> Path:
+    explicit = os.environ.get("AMTUI_CONFIG")
+    if explicit:
+        return Path(explicit).expanduser()
+    return user_config_dir() / "config.toml"
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def _int_setting(value: Any, name: str, source: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{source}: {name}: expected a whole number, got {value!r}") from None
+
+
+def load_settings() -> Settings:
+    path = config_file_path()
+    data = _read_toml(path)
+    env = os.environ
+    mail_data = data.get("mail", {}) if isinstance(data.get("mail"), dict) else {}
+    port_raw = env.get("AMTUI_SMTP_PORT", mail_data.get("port"))
+    security = env.get("AMTUI_SMTP_SECURITY", mail_data.get("security", "none")).lower()
+    if security not in {"none", "starttls", "ssl"}:
+        raise ConfigError(f"mail.security: expected none, starttls or ssl, got {security!r}")
+    default_port = {"none": 25, "starttls": 587, "ssl": 465}[security]
+    mail = MailSettings(
+        host=env.get("AMTUI_SMTP_HOST", mail_data.get("host", "localhost")),
+        port=_int_setting(port_raw, "mail.port", str(path)) if port_raw else default_port,
+        security=security,
+        user=env.get("AMTUI_SMTP_USER", mail_data.get("user")),
+        # The password is read from the environment only, never from a file.
+        password=env.get("AMTUI_SMTP_PASSWORD"),
+        sender=env.get("AMTUI_MAIL_FROM", mail_data.get("from", "amtui@localhost")),
+    )
+    db_url = env.get("AMTUI_DATABASE_URL") or None
+    if db_url is None:
+        db_path = env.get("AMTUI_DB") or data.get("db")
+        if db_path:
+            db_url = path_to_url(Path(str(db_path)))
+    return Settings(
+        db_url=db_url,
+        timezone=env.get("AMTUI_TZ") or data.get("timezone"),
+        currency=str(data.get("currency", "RUB")).upper(),
+        mail=mail,
+        birthday_days=_int_setting(data.get("birthday_days", 7), "birthday_days", str(path)),
+        config_path=path,
+    )
+
+
+def path_to_url(path: Path) -> str:
+    return f"sqlite:///{path.expanduser().resolve()}"
+
+
+def resolve_db_url(cli_db: str | None = None) -> str:
+    """The database to use: ``--db`` (a path or a URL), then settings, then the default."""
+    if cli_db:
+        return cli_db if "://" in cli_db else path_to_url(Path(cli_db))
+    settings = load_settings()
+    return settings.db_url or path_to_url(default_db_path())
+
+
+@lru_cache(maxsize=8)
+def _zone(name: str | None) -> tzinfo:
+    if name:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"unknown time zone {name!r} (use a name like Europe/Moscow)") from None
+    from dateutil.tz import tzlocal
+
+    return tzlocal()
+
+
+def local_zone() -> tzinfo:
+    """The user's time zone: ``AMTUI_TZ``/config ``timezone``, else the system's."""
+    return _zone(os.environ.get("AMTUI_TZ") or _config_timezone())
+
+
+@lru_cache(maxsize=1)
+def _config_timezone() -> str | None:
+    try:
+        value = _read_toml(config_file_path()).get("timezone")
+    except ConfigError:
+        return None
+    return str(value) if value else None

@@ -1,0 +1,30 @@
+"""Contracts with their term, renewal rule and value."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from amtui.models.base import ContractStatus, utcnow
+
+
+class Contract(SQLModel, table=True):
+    __tablename__ = "contract"
+    __table_args__ = (Index("ix_contract_status_end", "status", "end_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True, ondelete="CASCADE")
+    number: str = Field(max_length=100)
+    title: str | None = None
+    start_on: date | None = None
+    end_on: date | None = None
+    auto_renew: bool = False
+    notice_days: int = 0
+    value_minor: int | None = None
+    currency: str = Field(default="RUB", max_length=3)
+    status: str = Field(default=ContractStatus.ACTIVE, max_length=12)
+    external_id: str | None = Field(default=None, index=True, max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,47 @@
+"""Calls, visits, meetings, e-mails and messages, planned or done."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from amtui.models.base import Direction, InteractionStatus, utcnow
+
+
+class Interaction(SQLModel, table=True):
+    __tablename__ = "interaction"
+    __table_args__ = (
+        # Last touch per client: max(done_at) over (client_id, status).
+        Index("ix_interaction_client_status_done", "client_id", "status", "done_at"),
+        # Agenda and missed contacts: planned ones by start.
+        Index("ix_interaction_status_planned", "status", "planned_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", ondelete="CASCADE")
+    kind: str = Field(max_length=10)
+    direction: str = Field(default=Direction.OUTBOUND, max_length=10)
+    status: str = Field(default=InteractionStatus.PLANNED, max_length=10)
+    planned_at: datetime | None = None
+    duration_min: int | None = None
+    done_at: datetime | None = None
+    place: str | None = None
+    city: str | None = None
+    subject: str | None = None
+    outcome: str | None = None
+    needs_reply: bool = False
+    replied_at: datetime | None = None
+    external_id: str | None = Field(default=None, index=True, max_length=300)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class InteractionContact(SQLModel, table=True):
+    """Which of the client's people took part in an interaction."""
+
+    __tablename__ = "interaction_contact"
+
+    interaction_id: int = Field(foreign_key="interaction.id", primary_key=True, ondelete="CASCADE")
+    contact_id: int = Field(foreign_key="contact.id", primary_key=True, ondelete="CASCADE", index=True)

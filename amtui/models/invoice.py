@@ -1,0 +1,30 @@
+"""Invoices and what has been paid on them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from amtui.models.base import utcnow
+
+
+class Invoice(SQLModel, table=True):
+    __tablename__ = "invoice"
+    __table_args__ = (Index("ix_invoice_due_paid", "due_on", "paid_minor"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True, ondelete="CASCADE")
+    contract_id: int | None = Field(default=None, foreign_key="contract.id", ondelete="SET NULL")
+    number: str = Field(max_length=100)
+    issued_on: date
+    due_on: date
+    # Money in minor units (kopecks, cents) of `currency`: exact, never float.
+    amount_minor: int
+    paid_minor: int = 0
+    currency: str = Field(default="RUB", max_length=3)
+    paid_on: date | None = None
+    external_id: str | None = Field(default=None, index=True, max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)

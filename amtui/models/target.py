@@ -1,0 +1,17 @@
+"""Monthly sales targets, for plan against actual."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Field, SQLModel
+
+
+class SalesTarget(SQLModel, table=True):
+    __tablename__ = "sales_target"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # The first day of the month the target is for.
+    period: date = Field(unique=True)
+    amount_minor: int
+    currency: str = Field(default="RUB", max_length=3)
