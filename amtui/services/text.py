@@ -95,9 +95,10 @@ def check_inn(value: str, *, field: str = "inn") -> str:
     if len(digits) == 10:
         ok = check([2, 4, 10, 3, 5, 9, 4, 6, 8], 9) == numbers[9]
     else:
-        ok = check([7, 2, 4, 10, 3, 5, 9, 4, 6, 8], 10) == numbers[10] and check(
-            [3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8], 11
-        ) == numbers[11]
+        ok = (
+            check([7, 2, 4, 10, 3, 5, 9, 4, 6, 8], 10) == numbers[10]
+            and check([3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8], 11) == numbers[11]
+        )
     if not ok:
         raise ValidationError(f"{value!r}: INN check digit does not match", field=field)
     return digits
@@ -122,10 +123,7 @@ def parse_money(text: str | int | Decimal, *, field: str = "amount") -> int:
     cleaned = re.sub(r"(?i)(rub|usd|eur)$", "", cleaned)
     if "," in cleaned and "." in cleaned:
         # The later separator is the decimal one: 1,234.56 or 1.234,56.
-        if cleaned.rfind(",") > cleaned.rfind("."):
-            cleaned = cleaned.replace(".", "")
-        else:
-            cleaned = cleaned.replace(",", "")
+        cleaned = cleaned.replace(".", "") if cleaned.rfind(",") > cleaned.rfind(".") else cleaned.replace(",", "")
     elif cleaned.count(",") > 1:
         cleaned = cleaned.replace(",", "")
     elif cleaned.count(".") > 1:

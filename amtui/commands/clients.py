@@ -1,0 +1,253 @@
+"""``amtui client ...``, ``amtui contact ...`` and ``amtui search``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from amtui.commands.common import echo_json, today, unit_of_work, zone
+
+client_app = typer.Typer(help="Client companies: add, show the card, list, edit.", no_args_is_help=True)
+contact_app = typer.Typer(help="People at clients.", no_args_is_help=True)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]
+
+
+@client_app.command("add")
+def client_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Company name, e.g. 'ООО «Ромашка»'.")],
+    tier: Annotated[str, typer.Option(help="Importance: A, B or C.")] = "B",
+    status: Annotated[str, typer.Option(help="prospect, active, dormant or lost.")] = "active",
+    city: Annotated[str | None, typer.Option(help="City.")] = None,
+    inn: Annotated[str | None, typer.Option("--inn", help="Russian tax id (ИНН), 10 or 12 digits.")] = None,
+    tax_id: Annotated[str | None, typer.Option("--tax-id", help="Any other tax id (VAT number).")] = None,
+    segment: Annotated[str | None, typer.Option(help="Industry or segment.")] = None,
+    cadence: Annotated[
+        int | None, typer.Option(help="Days between touches (default by tier: A 14, B 30, C 90).")
+    ] = None,
+    legal_name: Annotated[str | None, typer.Option("--legal-name", help="Full legal name.")] = None,
+    phone: Annotated[str | None, typer.Option(help="Company phone.")] = None,
+    email: Annotated[str | None, typer.Option(help="Company e-mail.")] = None,
+    website: Annotated[str | None, typer.Option(help="Website.")] = None,
+    external_id: Annotated[str | None, typer.Option("--external-id", help="Id in another system.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Add a client company."""
+    from amtui.services import clients
+    from amtui.services.text import check_inn
+
+    with unit_of_work(ctx) as session:
+        created = clients.create_client(
+            session=session,
+            name=name,
+            tier=tier,
+            status=status,
+            city=city,
+            tax_id=check_inn(inn, field="--inn") if inn else tax_id,
+            segment=segment,
+            cadence_days=cadence,
+            legal_name=legal_name,
+            phone=phone,
+            email=email,
+            website=website,
+            external_id=external_id,
+        )
+    if json_output:
+        echo_json(created)
+    else:
+        typer.echo(
+            f"Added client {created.id}: {created.name} (tier {created.tier}, every {created.cadence_days} days)"
+        )
+
+
+@client_app.command("edit")
+def client_edit(
+    ctx: typer.Context,
+    client: Annotated[str, typer.Argument(help="Client id or part of its name.")],
+    name: Annotated[str | None, typer.Option(help="New name.")] = None,
+    tier: Annotated[str | None, typer.Option(help="A, B or C.")] = None,
+    status: Annotated[str | None, typer.Option(help="prospect, active, dormant or lost.")] = None,
+    city: Annotated[str | None, typer.Option(help="City.")] = None,
+    address: Annotated[str | None, typer.Option(help="Address.")] = None,
+    inn: Annotated[str | None, typer.Option("--inn", help="Russian tax id (ИНН).")] = None,
+    segment: Annotated[str | None, typer.Option(help="Industry or segment.")] = None,
+    cadence: Annotated[int | None, typer.Option(help="Days between touches; 0 restores the tier default.")] = None,
+    legal_name: Annotated[str | None, typer.Option("--legal-name")] = None,
+    phone: Annotated[str | None, typer.Option()] = None,
+    email: Annotated[str | None, typer.Option()] = None,
+    website: Annotated[str | None, typer.Option()] = None,
+    needs: Annotated[str | None, typer.Option(help="What the client needs.")] = None,
+    competitors: Annotated[str | None, typer.Option(help="Competitors active at the client.")] = None,
+    payment_terms: Annotated[int | None, typer.Option("--payment-terms", help="Payment terms in days.")] = None,
+    credit_limit: Annotated[str | None, typer.Option("--credit-limit", help="Credit limit, e.g. 500 000.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Change a client's facts (only the options given change)."""
+    from amtui.services import clients
+    from amtui.services.text import check_inn, parse_money
+
+    changes: dict[str, object] = {
+        key: value
+        for key, value in {
+            "name": name,
+            "tier": tier,
+            "status": status,
+            "city": city,
+            "address": address,
+            "segment": segment,
+            "legal_name": legal_name,
+            "phone": phone,
+            "email": email,
+            "website": website,
+            "needs": needs,
+            "competitors": competitors,
+            "payment_terms_days": payment_terms,
+        }.items()
+        if value is not None
+    }
+    if inn is not None:
+        changes["tax_id"] = check_inn(inn, field="--inn")
+    if cadence is not None:
+        changes["cadence_days"] = cadence or None
+    if credit_limit is not None:
+        changes["credit_limit_minor"] = parse_money(credit_limit, field="--credit-limit")
+    if not changes:
+        from amtui.commands.common import fail
+
+        fail("nothing to change: give at least one option (see amtui client edit --help)")
+    with unit_of_work(ctx) as session:
+        target = clients.resolve_client(session=session, ref=client)
+        updated = clients.update_client(session=session, client_id=target.id, **changes)
+    if json_output:
+        echo_json(updated)
+    else:
+        typer.echo(f"Updated client {updated.id}: {updated.name}")
+
+
+@client_app.command("list")
+def client_list(
+    ctx: typer.Context,
+    tier: Annotated[str | None, typer.Option(help="Only this tier.")] = None,
+    status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
+    segment: Annotated[str | None, typer.Option(help="Only this segment.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """The portfolio: tier, status, city, last touch, next contact due, receivables."""
+    from amtui.commands.render import client_table
+    from amtui.services import clients
+
+    with unit_of_work(ctx) as session:
+        rows = clients.list_clients(
+            session=session, today=today(), zone=zone(), tier=tier, status=status, segment=segment
+        )
+    if json_output:
+        echo_json(rows)
+    else:
+        typer.echo(client_table(rows, today=today(), zone=zone()))
+
+
+@client_app.command("show")
+def client_show(
+    ctx: typer.Context,
+    client: Annotated[str, typer.Argument(help="Client id or part of its name.")],
+    json_output: JsonOption = False,
+) -> None:
+    """The client card: people, last touches, plans, open tasks, contracts, debts, deals."""
+    from amtui.commands.render import client_card_text
+    from amtui.services import cards, clients
+
+    with unit_of_work(ctx) as session:
+        target = clients.resolve_client(session=session, ref=client)
+        card = cards.client_card(session=session, client_id=target.id, today=today(), zone=zone())
+    if json_output:
+        echo_json(card)
+    else:
+        typer.echo(client_card_text(card, today=today(), zone=zone()))
+
+
+@contact_app.command("add")
+def contact_add(
+    ctx: typer.Context,
+    client: Annotated[str, typer.Argument(help="Client id or part of its name.")],
+    name: Annotated[str, typer.Argument(help="Full name, e.g. 'Иванов Иван Петрович'.")],
+    title: Annotated[str | None, typer.Option(help="Job title.")] = None,
+    phone: Annotated[list[str] | None, typer.Option(help="Phone (repeat for several).")] = None,
+    email: Annotated[list[str] | None, typer.Option(help="E-mail (repeat for several).")] = None,
+    birthday: Annotated[str | None, typer.Option(help="12.03, 12.03.1980 or 12 March.")] = None,
+    role: Annotated[str | None, typer.Option(help="decision_maker, influencer, user or gatekeeper.")] = None,
+    decision_maker: Annotated[bool, typer.Option("--decision-maker", help="This person decides.")] = False,
+    channel: Annotated[str | None, typer.Option(help="Preferred channel: phone, email, messenger, visit.")] = None,
+    notes: Annotated[str | None, typer.Option(help="Personal notes: family, hobbies.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Add a person at a client."""
+    from amtui.services import clients, contacts
+    from amtui.services.dates import parse_birthday
+
+    birthday_md, birthday_year = parse_birthday(birthday, field="--birthday") if birthday else (None, None)
+    with unit_of_work(ctx) as session:
+        target = clients.resolve_client(session=session, ref=client)
+        created = contacts.create_contact(
+            session=session,
+            client_id=target.id,
+            full_name=name,
+            title=title,
+            phones=phone or [],
+            emails=email or [],
+            birthday_md=birthday_md,
+            birthday_year=birthday_year,
+            role="decision_maker" if decision_maker else role,
+            preferred_channel=channel,
+            personal_notes=notes,
+        )
+    if json_output:
+        echo_json(created)
+    else:
+        typer.echo(f"Added contact {created.id}: {created.full_name} at {target.name}")
+
+
+@contact_app.command("list")
+def contact_list(
+    ctx: typer.Context,
+    client: Annotated[str, typer.Argument(help="Client id or part of its name.")],
+    json_output: JsonOption = False,
+) -> None:
+    """The people at a client, decision makers first."""
+    from amtui.commands.render import contact_lines
+    from amtui.services import clients, contacts
+
+    with unit_of_work(ctx) as session:
+        target = clients.resolve_client(session=session, ref=client)
+        people = contacts.list_contacts(session=session, client_id=target.id)
+    if json_output:
+        echo_json(people)
+    else:
+        typer.echo("\n".join(contact_lines(people)) or "No contacts yet.")
+
+
+def search_command(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="Part of a name, e-mail, phone or INN; any case, any script.")],
+    json_output: JsonOption = False,
+) -> None:
+    """Find clients and people (case folded in every script: иванов finds Иванов)."""
+    from amtui.services.search import search
+
+    with unit_of_work(ctx) as session:
+        hits = search(session=session, text=text)
+    if json_output:
+        echo_json(hits)
+        return
+    if not hits:
+        typer.echo(f"Nothing matches {text!r}.")
+        return
+    for hit in hits:
+        typer.echo(f"{hit.kind:<8}{hit.id:>6}  {hit.label}" + (f"  ({hit.detail})" if hit.detail else ""))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(client_app, name="client")
+    app.add_typer(contact_app, name="contact")
+    app.command("search")(search_command)

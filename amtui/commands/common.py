@@ -1,0 +1,127 @@
+"""What every command shares: the database, the clock, errors, JSON output."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, tzinfo
+from decimal import Decimal
+from enum import Enum
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+EXIT_ERROR = 1
+
+
+@dataclass
+class CliState:
+    """Global options, resolved lazily: nothing opens a database until a command needs one."""
+
+    db: str | None = None
+    _engine: Engine | None = field(default=None, repr=False)
+
+    def engine(self) -> Engine:
+        if self._engine is None:
+            from amtui.config import resolve_db_url
+            from amtui.db import open_engine
+
+            self._engine = open_engine(resolve_db_url(self.db))
+        return self._engine
+
+    def db_url(self) -> str:
+        from amtui.config import resolve_db_url
+
+        return resolve_db_url(self.db)
+
+
+def state(ctx: typer.Context) -> CliState:
+    root = ctx.find_root()
+    if not isinstance(root.obj, CliState):
+        root.obj = CliState()
+    return root.obj
+
+
+@contextmanager
+def unit_of_work(ctx: typer.Context) -> Iterator[Session]:
+    from amtui.db import session_scope
+
+    with session_scope(state(ctx).engine()) as session:
+        yield session
+
+
+def now() -> datetime:
+    """The current time; ``AMTUI_NOW`` (ISO, aware) freezes it for tests and demos."""
+    from datetime import UTC
+
+    frozen = os.environ.get("AMTUI_NOW")
+    if frozen:
+        value = datetime.fromisoformat(frozen)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.now(UTC)
+
+
+def zone() -> tzinfo:
+    from amtui.config import local_zone
+
+    return local_zone()
+
+
+def today() -> date:
+    return now().astimezone(zone()).date()
+
+
+def parse_when(text: str, *, field: str, default_time: time | None = None) -> datetime:
+    from amtui.services.dates import parse_datetime
+
+    return parse_datetime(text, now=now(), zone=zone(), default_time=default_time, field=field)
+
+
+def parse_day(text: str, *, field: str) -> date:
+    from amtui.services.dates import parse_date
+
+    return parse_date(text, today=today(), field=field)
+
+
+def fail(message: str, *, details: list[str] | None = None) -> NoReturn:
+    typer.echo(f"amtui: error: {message}", err=True)
+    for line in details or []:
+        typer.echo(f"  {line}", err=True)
+    raise typer.Exit(EXIT_ERROR)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+def as_json(value: Any) -> str:
+    return json.dumps(value, default=_default, ensure_ascii=False, indent=2)
+
+
+def echo_json(value: Any) -> None:
+    typer.echo(as_json(value))
+
+
+def is_terminal() -> bool:
+    return sys.stdout.isatty()

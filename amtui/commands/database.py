@@ -1,0 +1,117 @@
+"""``amtui db ...``, ``amtui backup`` and ``amtui demo``."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from amtui.commands.common import echo_json, fail, now, state
+
+db_app = typer.Typer(help="The database: schema status and upgrades.", no_args_is_help=True)
+
+
+@db_app.command("status")
+def db_status(ctx: typer.Context, json_output: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Where the database is and which schema revision it has."""
+    from amtui.db import current_revision, make_engine, sqlite_path
+    from amtui.migrations import SCHEMA_HEAD
+
+    url = state(ctx).db_url()
+    path = sqlite_path(url)
+    exists = path is None or path.exists()
+    revision = current_revision(make_engine(url, create=False)) if exists else None
+    info = {
+        "url": url,
+        "path": str(path) if path else None,
+        "exists": exists,
+        "revision": revision,
+        "head": SCHEMA_HEAD,
+        "up_to_date": revision == SCHEMA_HEAD,
+    }
+    if json_output:
+        echo_json(info)
+        return
+    typer.echo(f"Database: {path or url}")
+    if not exists:
+        typer.echo("Not created yet: any command creates it.")
+        return
+    typer.echo(f"Schema:   {revision or 'none'} (current: {SCHEMA_HEAD})")
+    typer.echo("Up to date." if revision == SCHEMA_HEAD else "Needs an upgrade: amtui db upgrade")
+
+
+@db_app.command("upgrade")
+def db_upgrade(ctx: typer.Context) -> None:
+    """Upgrade the schema in place, keeping the data (a backup is made first)."""
+    from amtui.db import backup, current_revision, ensure_schema, make_engine, sqlite_path
+    from amtui.migrations import SCHEMA_HEAD
+
+    url = state(ctx).db_url()
+    engine = make_engine(url)
+    before = current_revision(engine)
+    if before == SCHEMA_HEAD:
+        typer.echo(f"Already at the current schema ({SCHEMA_HEAD}).")
+        return
+    path = sqlite_path(url)
+    if before is not None and path is not None:
+        copy = backup(url, path.with_name(f"{path.name}.before-{SCHEMA_HEAD}.bak"))
+        typer.echo(f"Backup: {copy}")
+    ensure_schema(engine)
+    typer.echo(f"Upgraded {before or 'empty'} → {current_revision(engine)}.")
+
+
+def backup_command(
+    ctx: typer.Context,
+    target: Annotated[
+        Path | None, typer.Argument(help="Where to write the copy (default: beside the database, dated).")
+    ] = None,
+) -> None:
+    """An online, consistent copy of the database (safe while the TUI is open)."""
+    from amtui.db import backup, sqlite_path
+
+    url = state(ctx).db_url()
+    source = sqlite_path(url)
+    if source is None:
+        fail("backup works on SQLite databases; use your database server's tools")
+    if target is None:
+        stamp = now().strftime("%Y%m%d-%H%M%S")
+        target = source.with_name(f"{source.stem}-{stamp}.db")
+    written = backup(url, target)
+    typer.echo(f"Backup written: {written} ({written.stat().st_size:,} bytes)")
+
+
+class DemoSize(str, Enum):
+    small = "small"
+    large = "large"
+
+
+def demo_command(
+    ctx: typer.Context,
+    size: Annotated[
+        DemoSize, typer.Option(help="small: ~40 clients to try amtui; large: 287k rows for benchmarks.")
+    ] = DemoSize.small,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the data in a database that already has some.")
+    ] = False,
+    json_output: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Fill a database with realistic demo data relative to today (never touches data without --force)."""
+    from amtui.services.demo import build_demo
+
+    summary = build_demo(state(ctx).engine(), size=size.value, now=now(), force=force)
+    if json_output:
+        echo_json({"counts": summary.counts, "seconds": round(summary.seconds, 3)})
+        return
+    total = sum(summary.counts.values())
+    typer.echo(f"Demo ({size.value}) written to {state(ctx).db_url()}: {total:,} rows in {summary.seconds:.1f} s")
+    for table_name, count in summary.counts.items():
+        if count:
+            typer.echo(f"  {table_name:<20}{count:>9,}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(db_app, name="db")
+    app.command("backup")(backup_command)
+    app.command("demo")(demo_command)

@@ -1,0 +1,175 @@
+"""Plain-text views for the CLI (readable in a pipe, a mail, a terminal)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, tzinfo
+
+from amtui.services.dates import format_birthday, format_date, format_local
+from amtui.services.schemas import ClientCard, ClientSummary, ContactRead, InteractionRead, TaskRead
+from amtui.services.text import format_money
+
+ROLE_LABELS = {
+    "decision_maker": "decides",
+    "influencer": "influences",
+    "user": "user",
+    "gatekeeper": "gatekeeper",
+}
+
+
+def _cut(text: str | None, width: int) -> str:
+    value = text or ""
+    return value if len(value) <= width else value[: width - 1] + "…"
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]], *, right: set[int] | None = None) -> str:
+    materialised = [list(headers)] + [list(row) for row in rows]
+    widths = [max(len(row[i]) for row in materialised) for i in range(len(headers))]
+    lines = []
+    for index, row in enumerate(materialised):
+        cells = [
+            cell.rjust(w) if right and i in right else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("  ".join(cells).rstrip())
+        if index == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def client_table(rows: Sequence[ClientSummary], *, today: date, zone: tzinfo) -> str:
+    if not rows:
+        return "No clients yet. Add one: amtui client add 'ООО «Ромашка»' --tier A"
+    body = []
+    for row in rows:
+        due = row.next_contact_due
+        due_text = "" if due is None else ("today" if due == today else f"{(due - today).days:+d}d")
+        body.append(
+            [
+                str(row.id),
+                _cut(row.name, 36),
+                row.tier,
+                row.status,
+                _cut(row.city, 16),
+                format_local(row.last_touch_at, zone)[:10] if row.last_touch_at else "never",
+                due_text,
+                format_money(row.receivables_minor, row.currency) if row.receivables_minor else "",
+                str(row.open_deals or ""),
+            ]
+        )
+    return table(
+        ["id", "client", "tier", "status", "city", "last touch", "next", "receivables", "deals"],
+        body,
+        right={0, 6, 7, 8},
+    )
+
+
+def contact_lines(people: Sequence[ContactRead]) -> list[str]:
+    lines = []
+    for person in people:
+        parts = [person.full_name]
+        if person.title:
+            parts.append(person.title)
+        if person.role:
+            parts.append(ROLE_LABELS.get(person.role, person.role))
+        head = f"{'*' if person.is_decision_maker else ' '} {person.id:>5}  " + ", ".join(parts)
+        lines.append(head)
+        reach = [p.value for p in person.phones] + [e.value for e in person.emails]
+        if reach:
+            lines.append("         " + " · ".join(reach))
+        if person.birthday_md:
+            lines.append(f"         birthday {format_birthday(person.birthday_md, person.birthday_year)}")
+        if person.personal_notes:
+            lines.append(f"         {person.personal_notes}")
+    return lines
+
+
+def interaction_line(item: InteractionRead, zone: tzinfo) -> str:
+    when = format_local(item.when, zone)
+    arrow = "←" if item.direction == "inbound" else "→"
+    who = f" with {', '.join(item.contact_names)}" if item.contact_names else ""
+    text = item.subject or item.outcome or ""
+    status = "" if item.status in ("done", "planned") else f" [{item.status}]"
+    report = (
+        " (no report)" if item.kind in ("visit", "meeting") and item.status == "done" and not item.has_report else ""
+    )
+    return f"{when}  {arrow} {item.kind}{who}{status}{report}" + (f": {text}" if text else "")
+
+
+def task_line(task: TaskRead, today: date) -> str:
+    due = ""
+    if task.due_on:
+        late = (today - task.due_on).days
+        due = f" due {format_date(task.due_on)}" + (f" ({late}d late)" if late > 0 else "")
+    who = f" → {task.assignee}" if task.assignee else ""
+    return f"#{task.id} {task.title}{who}{due}"
+
+
+def client_card_text(card: ClientCard, *, today: date, zone: tzinfo) -> str:
+    client = card.client
+    out: list[str] = []
+    title = f"{client.name}  [tier {client.tier}, {client.status}]"
+    out += [title, "=" * len(title)]
+    facts = [
+        ("Legal name", client.legal_name),
+        ("INN / tax id", client.tax_id),
+        ("Segment", client.segment),
+        ("City", client.city),
+        ("Address", client.address),
+        ("Phone", client.phone),
+        ("E-mail", client.email),
+        ("Website", client.website),
+        ("Payment terms", f"{client.payment_terms_days} days" if client.payment_terms_days else None),
+        ("Credit limit", format_money(client.credit_limit_minor, client.currency) or None),
+        ("Needs", client.needs),
+        ("Competitors", client.competitors),
+    ]
+    out += [f"{label + ':':<15}{value}" for label, value in facts if value]
+    last = format_local(card.last_touch_at, zone) if card.last_touch_at else "never"
+    due = card.next_contact_due
+    due_text = format_date(due) + (" (overdue)" if due and due < today else "") if due else ""
+    out.append(f"{'Cadence:':<15}every {client.cadence_days} days; last touch {last}; next due {due_text}")
+    for warning in card.warnings:
+        out.append(f"! {warning}")
+    out += ["", "People"]
+    out += contact_lines(card.contacts) or ["  none yet"]
+    if card.planned:
+        out += ["", "Planned"]
+        out += ["  " + interaction_line(item, zone) for item in card.planned]
+    out += ["", "Last touches"]
+    out += ["  " + interaction_line(item, zone) for item in card.interactions[:10]] or ["  none yet"]
+    if card.open_tasks:
+        out += ["", "Open tasks"]
+        out += ["  " + task_line(task, today) for task in card.open_tasks]
+    if card.contracts:
+        out += ["", "Contracts"]
+        for contract in card.contracts:
+            left = (
+                f", {(contract.end_on - today).days} days left" if contract.end_on and contract.end_on >= today else ""
+            )
+            renew = ", auto-renews" if contract.auto_renew else ""
+            out.append(
+                f"  {contract.number} {contract.title or ''} [{contract.status}] "
+                f"{format_date(contract.start_on)}–{format_date(contract.end_on)}{left}{renew}"
+            )
+    unpaid = [invoice for invoice in card.invoices if invoice.owed_minor > 0]
+    if unpaid:
+        out += [
+            "",
+            f"Receivables: {format_money(card.receivables_minor, client.currency)}"
+            f" (overdue {format_money(card.overdue_minor, client.currency)})",
+        ]
+        for invoice in unpaid:
+            late = (today - invoice.due_on).days
+            state = f"{late} days overdue" if late > 0 else f"due {format_date(invoice.due_on)}"
+            out.append(f"  {invoice.number}: {format_money(invoice.owed_minor, invoice.currency)} owed, {state}")
+    if card.deals:
+        out += ["", "Deals"]
+        for deal in card.deals:
+            amount = format_money(deal.amount_minor, deal.currency) if deal.amount_minor else ""
+            close = f", close {format_date(deal.expected_close)}" if deal.expected_close else ""
+            out.append(f"  {deal.title} [{deal.kind}, {deal.stage}] {amount}{close}")
+    if card.notes:
+        out += ["", "Notes"]
+        out += [f"  [{note.tag}] {note.text}" for note in card.notes]
+    return "\n".join(out)

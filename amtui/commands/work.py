@@ -1,0 +1,244 @@
+"""``amtui log``, ``amtui plan`` and ``amtui task ...``: the day's quick entries."""
+
+from __future__ import annotations
+
+from datetime import time
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from amtui.commands.common import echo_json, now, parse_day, parse_when, today, unit_of_work, zone
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]
+task_app = typer.Typer(help="Tasks: your own and those delegated to colleagues.", no_args_is_help=True)
+
+
+class LogKind(str, Enum):
+    call = "call"
+    visit = "visit"
+    meeting = "meeting"
+    email = "email"
+    message = "message"
+
+
+class PlanKind(str, Enum):
+    call = "call"
+    visit = "visit"
+    meeting = "meeting"
+
+
+def _contact_ids(session: object, client_id: int, names: list[str] | None) -> list[int]:
+    from amtui.services import contacts
+
+    return [contacts.resolve_contact(session=session, client_id=client_id, ref=name).id for name in names or []]  # type: ignore[arg-type]
+
+
+def log_command(
+    ctx: typer.Context,
+    kind: Annotated[LogKind, typer.Argument(help="What happened.")],
+    client: Annotated[str, typer.Argument(help="Client id or part of its name.")],
+    contact: Annotated[list[str] | None, typer.Option(help="Who took part (repeat for several).")] = None,
+    inbound: Annotated[bool, typer.Option("--inbound", help="The client reached out (called us first).")] = False,
+    note: Annotated[str | None, typer.Option(help="What was said or agreed.")] = None,
+    at: Annotated[str | None, typer.Option(help="When (default now): 'today 10:00', '24.11 15:30', ...")] = None,
+    duration: Annotated[str | None, typer.Option(help="How long: 45m, 1h30m.")] = None,
+    needs_reply: Annotated[bool, typer.Option("--needs-reply", help="An inbound message still to answer.")] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Log a done call, visit, meeting, e-mail or message (restarts the contact cadence)."""
+    from amtui.services import clients, interactions
+    from amtui.services.dates import parse_duration
+
+    when = parse_when(at, field="--at") if at else now()
+    minutes = parse_duration(duration, field="--duration") if duration else None
+    with unit_of_work(ctx) as session:
+        target = clients.resolve_client(session=session, ref=client)
+        created = interactions.log_interaction(
+            session=session,
+            client_id=target.id,
+            kind=kind.value,
+            at=when,
+            direction="inbound" if inbound else "outbound",
+            contact_ids=_contact_ids(session, target.id, contact),
+            subject=note,
+            duration_min=minutes,
+            needs_reply=needs_reply,
+        )
+    if json_output:
+        echo_json(created)
+        return
+    from amtui.services.dates import format_local
+
+    typer.echo(f"Logged {created.kind} {created.id} with {target.name} at {format_local(created.done_at, zone())}")
+    if created.kind in ("visit", "meeting"):
+        typer.echo(f"Write the meeting report: amtui report {created.id}")
+
+
+def plan_command(
+    ctx: typer.Context,
+    kind: Annotated[PlanKind, typer.Argument(help="What to plan.")],
+    client: Annotated[str, typer.Argument(help="Client id or part of its name.")],
+    at: Annotated[str, typer.Option(help="When: 'tomorrow 10:00', 'пт 15:00', '27.11.2026 14:30'.")],
+    duration: Annotated[str | None, typer.Option(help="How long: 45m, 1h30m (default 30m call, 1h visit).")] = None,
+    contact: Annotated[list[str] | None, typer.Option(help="Who (repeat for several).")] = None,
+    subject: Annotated[str | None, typer.Option(help="What about.")] = None,
+    place: Annotated[str | None, typer.Option(help="Where (address, room, link).")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Plan a call, visit or meeting."""
+    from amtui.services import clients, interactions
+    from amtui.services.dates import format_local, parse_duration
+
+    when = parse_when(at, field="--at", default_time=time(10, 0))
+    minutes = parse_duration(duration, field="--duration") if duration else (30 if kind == PlanKind.call else 60)
+    with unit_of_work(ctx) as session:
+        target = clients.resolve_client(session=session, ref=client)
+        created = interactions.plan_interaction(
+            session=session,
+            client_id=target.id,
+            kind=kind.value,
+            at=when,
+            duration_min=minutes,
+            contact_ids=_contact_ids(session, target.id, contact),
+            subject=subject,
+            place=place,
+        )
+    if json_output:
+        echo_json(created)
+    else:
+        typer.echo(
+            f"Planned {created.kind} {created.id} with {target.name} on {format_local(created.planned_at, zone())}"
+            f" ({minutes} min)"
+        )
+
+
+@task_app.command("add")
+def task_add(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Argument(help="What is to be done.")],
+    due: Annotated[str, typer.Option(help="Due date: 'fri', '+3d', '01.12.2026'.")],
+    client: Annotated[str | None, typer.Option(help="Client id or part of its name.")] = None,
+    assignee: Annotated[str | None, typer.Option(help="Colleague it is delegated to (default: you).")] = None,
+    check_in: Annotated[
+        str | None, typer.Option("--check-in", help="When to ask the delegate (default: 35% of the way).")
+    ] = None,
+    priority: Annotated[str | None, typer.Option(help="high, normal or low.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Add a task; a delegated one gets a check-in at about a third of the time."""
+    from amtui.services import clients, tasks
+    from amtui.services.dates import format_date, format_local
+
+    due_on = parse_day(due, field="--due")
+    check_in_at = parse_when(check_in, field="--check-in", default_time=time(10, 0)) if check_in else None
+    with unit_of_work(ctx) as session:
+        client_id = clients.resolve_client(session=session, ref=client).id if client else None
+        created = tasks.create_task(
+            session=session,
+            title=title,
+            now=now(),
+            zone=zone(),
+            due_on=due_on,
+            client_id=client_id,
+            assignee=assignee,
+            check_in_at=check_in_at,
+            priority=priority,
+        )
+    if json_output:
+        echo_json(created)
+        return
+    line = f"Added task {created.id}: {created.title}, due {format_date(created.due_on)}"
+    if created.assignee:
+        line += f", delegated to {created.assignee}"
+    if created.check_in_at:
+        line += f", check in {format_local(created.check_in_at, zone())}"
+    typer.echo(line)
+
+
+@task_app.command("done")
+def task_done(
+    ctx: typer.Context,
+    task_id: Annotated[int, typer.Argument(help="Task id.", metavar="ID")],
+    json_output: JsonOption = False,
+) -> None:
+    """Mark a task done."""
+    from amtui.services import tasks
+
+    with unit_of_work(ctx) as session:
+        done = tasks.complete_task(session=session, task_id=task_id, now=now())
+    if json_output:
+        echo_json(done)
+    else:
+        typer.echo(f"Done: task {done.id}: {done.title}")
+
+
+@task_app.command("check-in")
+def task_check_in(
+    ctx: typer.Context,
+    task_id: Annotated[int, typer.Argument(help="Task id.", metavar="ID")],
+    note: Annotated[str | None, typer.Option(help="What the colleague said.")] = None,
+    next_check_in: Annotated[str | None, typer.Option("--next", help="When to ask again.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Record that a delegate reported progress on a task."""
+    from amtui.services import tasks
+
+    following = parse_when(next_check_in, field="--next", default_time=time(10, 0)) if next_check_in else None
+    with unit_of_work(ctx) as session:
+        updated = tasks.confirm_check_in(
+            session=session, task_id=task_id, now=now(), next_check_in=following, note=note
+        )
+    if json_output:
+        echo_json(updated)
+    else:
+        typer.echo(f"Checked in on task {updated.id}: {updated.title}")
+
+
+@task_app.command("move")
+def task_move(
+    ctx: typer.Context,
+    task_id: Annotated[int, typer.Argument(help="Task id.", metavar="ID")],
+    due: Annotated[str, typer.Option(help="New due date.")],
+    json_output: JsonOption = False,
+) -> None:
+    """Move a task's due date (a delegated task gets a new check-in)."""
+    from amtui.services import tasks
+    from amtui.services.dates import format_date
+
+    due_on = parse_day(due, field="--due")
+    with unit_of_work(ctx) as session:
+        moved = tasks.reschedule_task(session=session, task_id=task_id, due_on=due_on, now=now(), zone=zone())
+    if json_output:
+        echo_json(moved)
+    else:
+        typer.echo(f"Moved task {moved.id} to {format_date(moved.due_on)}")
+
+
+@task_app.command("list")
+def task_list(
+    ctx: typer.Context,
+    delegated: Annotated[bool, typer.Option("--delegated", help="Only tasks delegated to colleagues.")] = False,
+    mine: Annotated[bool, typer.Option("--mine", help="Only your own tasks.")] = False,
+    client: Annotated[str | None, typer.Option(help="Only this client's tasks.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Open tasks, the most pressing first."""
+    from amtui.commands.render import task_line
+    from amtui.services import clients, tasks
+
+    with unit_of_work(ctx) as session:
+        client_id = clients.resolve_client(session=session, ref=client).id if client else None
+        rows = tasks.list_tasks(
+            session=session, client_id=client_id, delegated=True if delegated else (False if mine else None)
+        )
+    if json_output:
+        echo_json(rows)
+        return
+    typer.echo("\n".join(task_line(task, today()) for task in rows) or "No open tasks.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("log")(log_command)
+    app.command("plan")(plan_command)
+    app.add_typer(task_app, name="task")

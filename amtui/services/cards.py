@@ -1,0 +1,58 @@
+"""The client card: everything about one client, read in one unit of work."""
+
+from __future__ import annotations
+
+from datetime import date, tzinfo
+
+from sqlmodel import Session
+
+from amtui.models.base import ClientStatus, ContactRole
+from amtui.services import clients, contacts, interactions, records, tasks
+from amtui.services.schemas import ClientCard, ContactRead
+
+
+def card_warnings(people: tuple[ContactRead, ...] | list[ContactRead], status: str) -> tuple[str, ...]:
+    """What a key-account manager must fix: nobody who decides, or a single thread to the client."""
+    if status == ClientStatus.LOST:
+        return ()
+    warnings = []
+    if not people:
+        warnings.append("No contacts: who do we talk to?")
+    else:
+        if not any(person.role == ContactRole.DECISION_MAKER for person in people):
+            warnings.append("No decision maker recorded")
+        if len(people) == 1:
+            warnings.append("Only one contact: the relationship hangs on one person")
+    return tuple(warnings)
+
+
+def client_card(*, session: Session, client_id: int, today: date, zone: tzinfo, timeline: int = 30) -> ClientCard:
+    client = clients.get_client(session=session, client_id=client_id)
+    people = tuple(contacts.list_contacts(session=session, client_id=client_id))
+    last = clients.last_touch(session=session, client_id=client_id)
+    invoices = tuple(records.list_invoices(session=session, client_id=client_id))
+    unpaid = [invoice for invoice in invoices if invoice.owed_minor > 0]
+    from datetime import UTC, datetime, time, timedelta
+
+    start = datetime.combine(today, time(0), tzinfo=zone).astimezone(UTC) - timedelta(days=365)
+    planned = tuple(
+        interactions.list_planned(
+            session=session, client_id=client_id, start=start, end=start + timedelta(days=365 * 3)
+        )
+    )
+    return ClientCard(
+        client=client,
+        contacts=people,
+        interactions=tuple(interactions.list_for_client(session=session, client_id=client_id, limit=timeline)),
+        planned=planned,
+        open_tasks=tuple(tasks.list_tasks(session=session, client_id=client_id)),
+        contracts=tuple(records.list_contracts(session=session, client_id=client_id)),
+        invoices=invoices,
+        deals=tuple(records.list_deals(session=session, client_id=client_id)),
+        notes=tuple(records.list_notes(session=session, client_id=client_id)),
+        last_touch_at=last,
+        next_contact_due=clients.next_contact_due(last, client.cadence_days, zone=zone, today=today),
+        receivables_minor=sum(invoice.owed_minor for invoice in unpaid),
+        overdue_minor=sum(invoice.owed_minor for invoice in unpaid if invoice.due_on < today),
+        warnings=card_warnings(people, client.status),
+    )

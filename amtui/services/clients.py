@@ -1,0 +1,281 @@
+"""Clients: create, edit, find by name or id, the portfolio list and the card."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from amtui.models import Client, Deal, Interaction, Invoice
+from amtui.models.base import (
+    DEFAULT_CADENCE_DAYS,
+    OPEN_DEAL_STAGES,
+    ClientStatus,
+    InteractionStatus,
+    Tier,
+)
+from amtui.services.errors import AmbiguousError, NotFoundError, ValidationError
+from amtui.services.schemas import ClientRead, ClientSummary
+from amtui.services.text import check_inn, fold
+
+# Fields a caller may set; everything else is derived or managed here.
+CLIENT_FIELDS = (
+    "name", "legal_name", "tax_id", "segment", "tier", "status", "cadence_days", "city",
+    "address", "website", "phone", "email", "currency", "credit_limit_minor",
+    "payment_terms_days", "discount_bp", "annual_potential_minor", "needs", "competitors",
+    "external_id",
+)  # fmt: skip
+
+
+def effective_cadence(tier: str, cadence_days: int | None) -> int:
+    return cadence_days or DEFAULT_CADENCE_DAYS.get(tier, DEFAULT_CADENCE_DAYS[Tier.B])
+
+
+def to_read(client: Client) -> ClientRead:
+    assert client.id is not None
+    return ClientRead(
+        id=client.id,
+        name=client.name,
+        legal_name=client.legal_name,
+        tax_id=client.tax_id,
+        segment=client.segment,
+        tier=client.tier,
+        status=client.status,
+        cadence_days=effective_cadence(client.tier, client.cadence_days),
+        cadence_is_default=client.cadence_days is None,
+        city=client.city,
+        address=client.address,
+        website=client.website,
+        phone=client.phone,
+        email=client.email,
+        currency=client.currency,
+        credit_limit_minor=client.credit_limit_minor,
+        payment_terms_days=client.payment_terms_days,
+        discount_bp=client.discount_bp,
+        annual_potential_minor=client.annual_potential_minor,
+        needs=client.needs,
+        competitors=client.competitors,
+        external_id=client.external_id,
+        created_at=client.created_at,
+        updated_at=client.updated_at,
+    )
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    cleaned: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in CLIENT_FIELDS:
+            raise ValidationError(f"unknown client field {key!r}", field=key)
+        if isinstance(value, str):
+            value = value.strip() or None
+        cleaned[key] = value
+    if "name" in cleaned and not cleaned["name"]:
+        raise ValidationError("a client needs a name", field="name")
+    if cleaned.get("tier") is not None:
+        tier = str(cleaned["tier"]).upper()
+        if tier not in Tier.__members__:
+            raise ValidationError(f"{cleaned['tier']!r}: tier is A, B or C", field="tier")
+        cleaned["tier"] = tier
+    if cleaned.get("status") is not None:
+        status = str(cleaned["status"]).lower()
+        if status not in {s.value for s in ClientStatus}:
+            allowed = ", ".join(s.value for s in ClientStatus)
+            raise ValidationError(f"{cleaned['status']!r}: status is one of {allowed}", field="status")
+        cleaned["status"] = status
+    tax_id = cleaned.get("tax_id")
+    if tax_id and tax_id.isdigit() and len(tax_id) in (10, 12):
+        cleaned["tax_id"] = check_inn(tax_id, field="tax_id")
+    cadence = cleaned.get("cadence_days")
+    if cadence is not None and not (isinstance(cadence, int) and 1 <= cadence <= 3650):
+        raise ValidationError(f"{cadence!r}: cadence is a number of days, 1 to 3650", field="cadence_days")
+    if cleaned.get("currency"):
+        cleaned["currency"] = str(cleaned["currency"]).upper()
+    return cleaned
+
+
+def create_client(*, session: Session, name: str, **values: Any) -> ClientRead:
+    data = _clean({"name": name, **values})
+    data.setdefault("tier", Tier.B.value)
+    data.setdefault("status", ClientStatus.ACTIVE.value)
+    data = {key: value for key, value in data.items() if value is not None}
+    client = Client(**data, name_folded=fold(data["name"]))
+    session.add(client)
+    session.flush()
+    return to_read(client)
+
+
+def update_client(*, session: Session, client_id: int, **changes: Any) -> ClientRead:
+    client = _get(session, client_id)
+    data = _clean(changes)
+    for key, value in data.items():
+        if key in ("tier", "status", "name", "currency") and value is None:
+            continue
+        setattr(client, key, value)
+    client.name_folded = fold(client.name)
+    client.updated_at = datetime.now(UTC)
+    session.add(client)
+    session.flush()
+    return to_read(client)
+
+
+def _get(session: Session, client_id: int) -> Client:
+    client = session.get(Client, client_id)
+    if client is None:
+        raise NotFoundError(f"no client with id {client_id}")
+    return client
+
+
+def get_client(*, session: Session, client_id: int) -> ClientRead:
+    return to_read(_get(session, client_id))
+
+
+def resolve_client(*, session: Session, ref: str | int) -> ClientRead:
+    """A client named by id or by any unambiguous part of its name, case folded.
+
+    An exact (folded) name wins over partial matches; several partial matches
+    raise AmbiguousError listing the candidates.
+    """
+    text = str(ref).strip()
+    if not text:
+        raise ValidationError("name a client (by id or by part of its name)", field="client")
+    if text.isdigit():
+        client = session.get(Client, int(text))
+        if client is not None:
+            return to_read(client)
+    key = fold(text)
+    words = key.split()
+    statement = select(Client)
+    for word in words:
+        statement = statement.where(col(Client.name_folded).contains(word, autoescape=True))
+    matches = list(session.scalars(statement.order_by(Client.name_folded).limit(50)))
+    exact = [client for client in matches if client.name_folded == key]
+    if len(exact) == 1:
+        return to_read(exact[0])
+    if len(matches) == 1:
+        return to_read(matches[0])
+    if not matches:
+        raise NotFoundError(f"no client matches {text!r}")
+    candidates = [f"{client.id}: {client.name}" + (f" ({client.city})" if client.city else "") for client in matches]
+    raise AmbiguousError(f"{text!r} matches {len(matches)} clients; name one by id or a longer name", candidates)
+
+
+def _last_touch_subquery() -> Any:
+    return (
+        select(func.max(Interaction.done_at))
+        .where(Interaction.client_id == Client.id, Interaction.status == InteractionStatus.DONE)
+        .correlate(Client)
+        .scalar_subquery()
+    )
+
+
+def last_touch(*, session: Session, client_id: int) -> datetime | None:
+    value = session.scalar(
+        select(func.max(Interaction.done_at)).where(
+            Interaction.client_id == client_id, Interaction.status == InteractionStatus.DONE
+        )
+    )
+    return _as_utc(value)
+
+
+def _as_utc(value: Any) -> datetime | None:
+    """Aggregates bypass the column type: SQLite returns max(done_at) as text."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def next_contact_due(last: datetime | None, cadence_days: int, *, zone: tzinfo, today: date) -> date:
+    """The day the next touch is due; a client never contacted is due today."""
+    if last is None:
+        return today
+    return last.astimezone(zone).date() + timedelta(days=cadence_days)
+
+
+def list_clients(
+    *,
+    session: Session,
+    today: date,
+    zone: tzinfo,
+    tier: str | None = None,
+    status: str | None = None,
+    segment: str | None = None,
+    query: str | None = None,
+) -> list[ClientSummary]:
+    """The portfolio with what the table shows, one query with correlated sub-selects."""
+    owed = Invoice.amount_minor - Invoice.paid_minor
+    receivables = (
+        select(func.coalesce(func.sum(owed), 0))
+        .where(Invoice.client_id == Client.id, Invoice.paid_minor < Invoice.amount_minor)
+        .correlate(Client)
+        .scalar_subquery()
+    )
+    overdue = (
+        select(func.coalesce(func.sum(owed), 0))
+        .where(
+            Invoice.client_id == Client.id,
+            Invoice.paid_minor < Invoice.amount_minor,
+            Invoice.due_on < today,
+        )
+        .correlate(Client)
+        .scalar_subquery()
+    )
+    open_deals = (
+        select(func.count(Deal.id))
+        .where(Deal.client_id == Client.id, col(Deal.stage).in_(OPEN_DEAL_STAGES))
+        .correlate(Client)
+        .scalar_subquery()
+    )
+    statement = select(
+        Client.id,
+        Client.name,
+        Client.tier,
+        Client.status,
+        Client.segment,
+        Client.city,
+        Client.cadence_days,
+        Client.currency,
+        _last_touch_subquery().label("last_touch"),
+        receivables.label("receivables"),
+        overdue.label("overdue"),
+        open_deals.label("open_deals"),
+    ).order_by(Client.name_folded)
+    if tier:
+        statement = statement.where(Client.tier == tier.upper())
+    if status:
+        statement = statement.where(Client.status == status.lower())
+    if segment:
+        statement = statement.where(Client.segment == segment)
+    for word in fold(query).split():
+        statement = statement.where(col(Client.name_folded).contains(word, autoescape=True))
+    rows = session.execute(statement).all()
+    result = []
+    for row in rows:
+        cadence = effective_cadence(row.tier, row.cadence_days)
+        last = _as_utc(row.last_touch)
+        result.append(
+            ClientSummary(
+                id=row.id,
+                name=row.name,
+                tier=row.tier,
+                status=row.status,
+                segment=row.segment,
+                city=row.city,
+                cadence_days=cadence,
+                last_touch_at=last,
+                next_contact_due=next_contact_due(last, cadence, zone=zone, today=today),
+                receivables_minor=int(row.receivables or 0),
+                overdue_minor=int(row.overdue or 0),
+                open_deals=int(row.open_deals or 0),
+                currency=row.currency,
+            )
+        )
+    return result
+
+
+def delete_client(*, session: Session, client_id: int) -> None:
+    session.delete(_get(session, client_id))
+    session.flush()

@@ -1,0 +1,250 @@
+"""People at clients: create, edit, find, with several phones and e-mails each."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from amtui.models import Client, Contact, ContactMethod
+from amtui.models.base import Channel, ContactRole, MethodKind
+from amtui.services.errors import AmbiguousError, NotFoundError, ValidationError
+from amtui.services.schemas import ContactMethodRead, ContactRead
+from amtui.services.text import check_email, check_phone, fold, normalise_email, normalise_phone
+
+CONTACT_FIELDS = (
+    "full_name", "given_name", "middle_name", "family_name", "title", "department", "role",
+    "preferred_channel", "birthday_md", "birthday_year", "personal_notes", "external_id", "client_id",
+)  # fmt: skip
+
+ROLE_ALIASES = {
+    "dm": ContactRole.DECISION_MAKER, "decision": ContactRole.DECISION_MAKER,
+    "decision-maker": ContactRole.DECISION_MAKER, "лпр": ContactRole.DECISION_MAKER,
+    "influencer": ContactRole.INFLUENCER, "лвр": ContactRole.INFLUENCER,
+    "user": ContactRole.USER, "gatekeeper": ContactRole.GATEKEEPER, "секретарь": ContactRole.GATEKEEPER,
+}  # fmt: skip
+
+
+def normalise_role(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    key = value.strip().casefold().replace(" ", "_")
+    if key in {role.value for role in ContactRole}:
+        return key
+    alias = ROLE_ALIASES.get(key.replace("_", "-")) or ROLE_ALIASES.get(key)
+    if alias is None:
+        allowed = ", ".join(role.value for role in ContactRole)
+        raise ValidationError(f"{value!r}: role is one of {allowed}", field="role")
+    return alias.value
+
+
+def compose_full_name(given: str | None, middle: str | None, family: str | None) -> str:
+    return " ".join(part for part in (given, middle, family) if part)
+
+
+def _method_reads(
+    methods: Iterable[ContactMethod],
+) -> tuple[tuple[ContactMethodRead, ...], tuple[ContactMethodRead, ...]]:
+    ordered = sorted(methods, key=lambda method: method.position)
+    phones = tuple(ContactMethodRead(m.kind, m.value, m.label) for m in ordered if m.kind == MethodKind.PHONE)
+    emails = tuple(ContactMethodRead(m.kind, m.value, m.label) for m in ordered if m.kind == MethodKind.EMAIL)
+    return phones, emails
+
+
+def to_read(contact: Contact, methods: Iterable[ContactMethod] = (), client_name: str | None = None) -> ContactRead:
+    assert contact.id is not None
+    phones, emails = _method_reads(methods)
+    return ContactRead(
+        id=contact.id,
+        client_id=contact.client_id,
+        client_name=client_name,
+        full_name=contact.full_name,
+        given_name=contact.given_name,
+        middle_name=contact.middle_name,
+        family_name=contact.family_name,
+        title=contact.title,
+        department=contact.department,
+        role=contact.role,
+        preferred_channel=contact.preferred_channel,
+        birthday_md=contact.birthday_md,
+        birthday_year=contact.birthday_year,
+        personal_notes=contact.personal_notes,
+        phones=phones,
+        emails=emails,
+        external_id=contact.external_id,
+    )
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    cleaned: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in CONTACT_FIELDS:
+            raise ValidationError(f"unknown contact field {key!r}", field=key)
+        if isinstance(value, str):
+            value = value.strip() or None
+        cleaned[key] = value
+    if "role" in cleaned:
+        cleaned["role"] = normalise_role(cleaned["role"])
+    channel = cleaned.get("preferred_channel")
+    if channel is not None and channel not in {c.value for c in Channel}:
+        allowed = ", ".join(c.value for c in Channel)
+        raise ValidationError(f"{channel!r}: channel is one of {allowed}", field="preferred_channel")
+    return cleaned
+
+
+def _add_methods(session: Session, contact_id: int, kind: str, values: Sequence[str], start: int) -> None:
+    for offset, raw in enumerate(values):
+        label = None
+        value = raw
+        if kind == MethodKind.PHONE:
+            value = check_phone(raw)
+            norm = normalise_phone(value)
+        else:
+            value = check_email(raw)
+            norm = normalise_email(value)
+        session.add(
+            ContactMethod(
+                contact_id=contact_id,
+                kind=kind,
+                value=value,
+                value_norm=norm,
+                label=label,
+                position=start + offset,
+            )
+        )
+
+
+def create_contact(
+    *,
+    session: Session,
+    client_id: int | None,
+    full_name: str | None = None,
+    phones: Sequence[str] = (),
+    emails: Sequence[str] = (),
+    **values: Any,
+) -> ContactRead:
+    data = _clean(values)
+    name = (full_name or "").strip() or compose_full_name(
+        data.get("given_name"), data.get("middle_name"), data.get("family_name")
+    )
+    if not name:
+        raise ValidationError("a contact needs a name", field="name")
+    if client_id is not None:
+        client = session.get(Client, client_id)
+        if client is None:
+            raise NotFoundError(f"no client with id {client_id}")
+
+    contact = Contact(
+        client_id=client_id,
+        full_name=name,
+        full_name_folded=fold(name),
+        **{k: v for k, v in data.items() if v is not None},
+    )
+    session.add(contact)
+    session.flush()
+    assert contact.id is not None
+    _add_methods(session, contact.id, MethodKind.PHONE, phones, 0)
+    _add_methods(session, contact.id, MethodKind.EMAIL, emails, 0)
+    session.flush()
+    return get_contact(session=session, contact_id=contact.id)
+
+
+def update_contact(
+    *,
+    session: Session,
+    contact_id: int,
+    add_phones: Sequence[str] = (),
+    add_emails: Sequence[str] = (),
+    **changes: Any,
+) -> ContactRead:
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        raise NotFoundError(f"no contact with id {contact_id}")
+    for key, value in _clean(changes).items():
+        if key == "full_name" and not value:
+            raise ValidationError("a contact needs a name", field="name")
+        setattr(contact, key, value)
+    contact.full_name_folded = fold(contact.full_name)
+    contact.updated_at = datetime.now(UTC)
+    existing = list(session.scalars(select(ContactMethod).where(ContactMethod.contact_id == contact_id)))
+    known = {(m.kind, m.value_norm) for m in existing}
+    new_phones = [p for p in add_phones if (MethodKind.PHONE.value, normalise_phone(p)) not in known]
+    new_emails = [e for e in add_emails if (MethodKind.EMAIL.value, normalise_email(e)) not in known]
+    _add_methods(session, contact_id, MethodKind.PHONE, new_phones, len(existing))
+    _add_methods(session, contact_id, MethodKind.EMAIL, new_emails, len(existing) + len(new_phones))
+    session.add(contact)
+    session.flush()
+    return get_contact(session=session, contact_id=contact_id)
+
+
+def get_contact(*, session: Session, contact_id: int) -> ContactRead:
+    reads = contacts_by_ids(session=session, contact_ids=[contact_id])
+    if not reads:
+        raise NotFoundError(f"no contact with id {contact_id}")
+    return reads[0]
+
+
+def contacts_by_ids(*, session: Session, contact_ids: Sequence[int]) -> list[ContactRead]:
+    if not contact_ids:
+        return []
+    rows = session.execute(
+        select(Contact, Client.name)
+        .join(Client, col(Contact.client_id) == Client.id, isouter=True)
+        .where(col(Contact.id).in_(contact_ids))
+    ).all()
+    return _with_methods(session, rows)
+
+
+def _with_methods(session: Session, rows: Sequence[Any]) -> list[ContactRead]:
+    ids = [row[0].id for row in rows]
+    methods: dict[int, list[ContactMethod]] = defaultdict(list)
+    if ids:
+        for method in session.scalars(select(ContactMethod).where(col(ContactMethod.contact_id).in_(ids))):
+            methods[method.contact_id].append(method)
+    return [to_read(contact, methods[contact.id], client_name) for contact, client_name in rows]
+
+
+def list_contacts(*, session: Session, client_id: int) -> list[ContactRead]:
+    """The client's people, decision makers first."""
+    rows = session.execute(
+        select(Contact, Client.name)
+        .join(Client, col(Contact.client_id) == Client.id)
+        .where(Contact.client_id == client_id)
+        .order_by(
+            (col(Contact.role) == ContactRole.DECISION_MAKER).desc(),
+            Contact.full_name_folded,
+        )
+    ).all()
+    return _with_methods(session, rows)
+
+
+def resolve_contact(*, session: Session, client_id: int, ref: str) -> ContactRead:
+    """One of the client's contacts by id or by an unambiguous part of the name."""
+    text = ref.strip()
+    people = list_contacts(session=session, client_id=client_id)
+    if text.isdigit():
+        for person in people:
+            if person.id == int(text):
+                return person
+    words = fold(text).split()
+    matches = [p for p in people if all(word in fold(p.full_name) for word in words)]
+    exact = [p for p in matches if fold(p.full_name) == fold(text)]
+    if len(exact) == 1:
+        return exact[0]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise NotFoundError(f"no contact of this client matches {text!r}")
+    raise AmbiguousError(f"{text!r} matches {len(matches)} contacts", [f"{p.id}: {p.full_name}" for p in matches])
+
+
+def delete_contact(*, session: Session, contact_id: int) -> None:
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        raise NotFoundError(f"no contact with id {contact_id}")
+    session.delete(contact)
+    session.flush()

@@ -1,0 +1,283 @@
+"""Calls, visits, meetings and messages: logged when done, planned ahead, moved, cancelled."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from amtui.models import Client, Contact, Interaction, InteractionContact, MeetingReport
+from amtui.models.base import Direction, InteractionKind, InteractionStatus
+from amtui.services.errors import NotFoundError, ValidationError
+from amtui.services.schemas import InteractionRead
+
+
+def _check_kind(kind: str) -> str:
+    value = kind.strip().lower()
+    if value not in {k.value for k in InteractionKind}:
+        allowed = ", ".join(k.value for k in InteractionKind)
+        raise ValidationError(f"{kind!r}: kind is one of {allowed}", field="kind")
+    return value
+
+
+def _check_aware(value: datetime | None, field: str) -> datetime | None:
+    if value is not None and value.utcoffset() is None:
+        raise ValidationError("a time zone is required", field=field)
+    return value.astimezone(UTC) if value else None
+
+
+def _check_contacts(session: Session, client_id: int, contact_ids: Sequence[int]) -> None:
+    if not contact_ids:
+        return
+    owners = dict(session.execute(select(Contact.id, Contact.client_id).where(col(Contact.id).in_(contact_ids))).all())
+    for contact_id in contact_ids:
+        if owners.get(contact_id) != client_id:
+            raise ValidationError(f"contact {contact_id} is not a contact of this client", field="contact")
+
+
+def _create(session: Session, *, client_id: int, contact_ids: Sequence[int], **values: Any) -> InteractionRead:
+    if session.get(Client, client_id) is None:
+        raise NotFoundError(f"no client with id {client_id}")
+    _check_contacts(session, client_id, contact_ids)
+    interaction = Interaction(client_id=client_id, **values)
+    session.add(interaction)
+    session.flush()
+    assert interaction.id is not None
+    for contact_id in dict.fromkeys(contact_ids):
+        session.add(InteractionContact(interaction_id=interaction.id, contact_id=contact_id))
+    session.flush()
+    return get_interaction(session=session, interaction_id=interaction.id)
+
+
+def log_interaction(
+    *,
+    session: Session,
+    client_id: int,
+    kind: str,
+    at: datetime,
+    direction: str = Direction.OUTBOUND,
+    contact_ids: Sequence[int] = (),
+    subject: str | None = None,
+    outcome: str | None = None,
+    place: str | None = None,
+    city: str | None = None,
+    duration_min: int | None = None,
+    needs_reply: bool = False,
+) -> InteractionRead:
+    """Record a done interaction: a touch that restarts the client's contact cadence."""
+    if direction not in {d.value for d in Direction}:
+        raise ValidationError(f"{direction!r}: direction is inbound or outbound", field="direction")
+    return _create(
+        session,
+        client_id=client_id,
+        contact_ids=contact_ids,
+        kind=_check_kind(kind),
+        direction=direction,
+        status=InteractionStatus.DONE,
+        done_at=_check_aware(at, "at"),
+        subject=subject,
+        outcome=outcome,
+        place=place,
+        city=city,
+        duration_min=duration_min,
+        needs_reply=needs_reply and direction == Direction.INBOUND,
+    )
+
+
+def plan_interaction(
+    *,
+    session: Session,
+    client_id: int,
+    kind: str,
+    at: datetime,
+    duration_min: int | None = None,
+    contact_ids: Sequence[int] = (),
+    subject: str | None = None,
+    place: str | None = None,
+    city: str | None = None,
+    external_id: str | None = None,
+) -> InteractionRead:
+    if duration_min is not None and not 0 < duration_min <= 24 * 60:
+        raise ValidationError(f"{duration_min}: duration is 1 to 1440 minutes", field="duration")
+    if city is None and kind in (InteractionKind.VISIT, InteractionKind.MEETING):
+        client = session.get(Client, client_id)
+        city = client.city if client else None
+    return _create(
+        session,
+        client_id=client_id,
+        contact_ids=contact_ids,
+        kind=_check_kind(kind),
+        direction=Direction.OUTBOUND,
+        status=InteractionStatus.PLANNED,
+        planned_at=_check_aware(at, "at"),
+        duration_min=duration_min,
+        subject=subject,
+        place=place,
+        city=city,
+        external_id=external_id,
+    )
+
+
+def _get(session: Session, interaction_id: int) -> Interaction:
+    interaction = session.get(Interaction, interaction_id)
+    if interaction is None:
+        raise NotFoundError(f"no interaction with id {interaction_id}")
+    return interaction
+
+
+def _touch(session: Session, interaction: Interaction) -> InteractionRead:
+    interaction.updated_at = datetime.now(UTC)
+    session.add(interaction)
+    session.flush()
+    assert interaction.id is not None
+    return get_interaction(session=session, interaction_id=interaction.id)
+
+
+def reschedule(
+    *, session: Session, interaction_id: int, at: datetime, duration_min: int | None = None
+) -> InteractionRead:
+    interaction = _get(session, interaction_id)
+    if interaction.status == InteractionStatus.DONE:
+        raise ValidationError("a done interaction cannot be moved", field="status")
+    interaction.planned_at = _check_aware(at, "at")
+    interaction.status = InteractionStatus.PLANNED
+    if duration_min is not None:
+        interaction.duration_min = duration_min
+    return _touch(session, interaction)
+
+
+def cancel(*, session: Session, interaction_id: int) -> InteractionRead:
+    interaction = _get(session, interaction_id)
+    if interaction.status == InteractionStatus.DONE:
+        raise ValidationError("a done interaction cannot be cancelled", field="status")
+    interaction.status = InteractionStatus.CANCELLED
+    return _touch(session, interaction)
+
+
+def mark_done(*, session: Session, interaction_id: int, at: datetime, outcome: str | None = None) -> InteractionRead:
+    interaction = _get(session, interaction_id)
+    interaction.status = InteractionStatus.DONE
+    interaction.done_at = _check_aware(at, "at")
+    if outcome:
+        interaction.outcome = outcome
+    return _touch(session, interaction)
+
+
+def mark_replied(*, session: Session, interaction_id: int, at: datetime) -> InteractionRead:
+    interaction = _get(session, interaction_id)
+    interaction.replied_at = _check_aware(at, "at")
+    interaction.needs_reply = False
+    return _touch(session, interaction)
+
+
+def update_interaction(*, session: Session, interaction_id: int, **changes: Any) -> InteractionRead:
+    allowed = {"subject", "outcome", "place", "city", "duration_min"}
+    interaction = _get(session, interaction_id)
+    for key, value in changes.items():
+        if key not in allowed:
+            raise ValidationError(f"{key!r} cannot be changed here", field=key)
+        setattr(interaction, key, value)
+    return _touch(session, interaction)
+
+
+def get_interaction(*, session: Session, interaction_id: int) -> InteractionRead:
+    reads = _reads(
+        session,
+        select(Interaction, Client.name).join(Client).where(Interaction.id == interaction_id),
+    )
+    if not reads:
+        raise NotFoundError(f"no interaction with id {interaction_id}")
+    return reads[0]
+
+
+def _reads(session: Session, statement: Any) -> list[InteractionRead]:
+    rows = session.execute(statement).all()
+    ids = [row[0].id for row in rows]
+    people: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    reported: set[int] = set()
+    if ids:
+        for interaction_id, contact_id, name in session.execute(
+            select(InteractionContact.interaction_id, Contact.id, Contact.full_name)
+            .join(Contact, col(Contact.id) == InteractionContact.contact_id)
+            .where(col(InteractionContact.interaction_id).in_(ids))
+        ):
+            people[interaction_id].append((contact_id, name))
+        reported = set(
+            session.scalars(select(MeetingReport.interaction_id).where(col(MeetingReport.interaction_id).in_(ids)))
+        )
+    return [
+        InteractionRead(
+            id=item.id,
+            client_id=item.client_id,
+            client_name=client_name,
+            kind=item.kind,
+            direction=item.direction,
+            status=item.status,
+            planned_at=item.planned_at,
+            duration_min=item.duration_min,
+            done_at=item.done_at,
+            place=item.place,
+            city=item.city,
+            subject=item.subject,
+            outcome=item.outcome,
+            needs_reply=item.needs_reply,
+            contact_ids=tuple(cid for cid, _ in people[item.id]),
+            contact_names=tuple(name for _, name in people[item.id]),
+            has_report=item.id in reported,
+        )
+        for item, client_name in rows
+    ]
+
+
+def list_for_client(*, session: Session, client_id: int, limit: int = 50) -> list[InteractionRead]:
+    """The client's timeline, newest first: done, cancelled and missed ones."""
+    when = Interaction.done_at
+    statement = (
+        select(Interaction, Client.name)
+        .join(Client)
+        .where(Interaction.client_id == client_id, Interaction.status != InteractionStatus.PLANNED)
+        .order_by(col(when).desc().nulls_last(), col(Interaction.planned_at).desc())
+        .limit(limit)
+    )
+    return _reads(session, statement)
+
+
+def list_planned(
+    *,
+    session: Session,
+    start: datetime,
+    end: datetime,
+    client_id: int | None = None,
+    kinds: Sequence[str] = (),
+) -> list[InteractionRead]:
+    """Planned interactions starting in [start, end), in time order."""
+    statement = (
+        select(Interaction, Client.name)
+        .join(Client)
+        .where(
+            Interaction.status == InteractionStatus.PLANNED,
+            col(Interaction.planned_at) >= start,
+            col(Interaction.planned_at) < end,
+        )
+        .order_by(Interaction.planned_at)
+    )
+    if client_id is not None:
+        statement = statement.where(Interaction.client_id == client_id)
+    if kinds:
+        statement = statement.where(col(Interaction.kind).in_(kinds))
+    return _reads(session, statement)
+
+
+def list_in_range(*, session: Session, start: datetime, end: datetime) -> list[InteractionRead]:
+    """Everything planned in [start, end) whatever its status: the planner's week."""
+    statement = (
+        select(Interaction, Client.name)
+        .join(Client)
+        .where(col(Interaction.planned_at) >= start, col(Interaction.planned_at) < end)
+        .order_by(Interaction.planned_at)
+    )
+    return _reads(session, statement)

@@ -1,0 +1,362 @@
+"""Contracts, invoices, deals, notes and sales targets: create, change, list."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from amtui.models import Client, Contract, Deal, Invoice, Note, SalesTarget
+from amtui.models.base import ContractStatus, DealKind, DealStage, NoteTag
+from amtui.services.errors import NotFoundError, ValidationError
+from amtui.services.schemas import ContractRead, DealRead, InvoiceRead, NoteRead, TargetRead
+
+
+def _client_name(session: Session, client_id: int) -> str:
+    client = session.get(Client, client_id)
+    if client is None:
+        raise NotFoundError(f"no client with id {client_id}")
+    return client.name
+
+
+def _choice(value: str | None, allowed: type, field: str) -> str | None:
+    if value is None:
+        return None
+    key = value.strip().lower().replace("-", "_")
+    values = {member.value for member in allowed}  # type: ignore[attr-defined]
+    if key not in values:
+        raise ValidationError(f"{value!r}: {field} is one of {', '.join(sorted(values))}", field=field)
+    return key
+
+
+# Contracts
+
+
+def contract_read(contract: Contract, client_name: str) -> ContractRead:
+    assert contract.id is not None
+    return ContractRead(
+        id=contract.id,
+        client_id=contract.client_id,
+        client_name=client_name,
+        number=contract.number,
+        title=contract.title,
+        start_on=contract.start_on,
+        end_on=contract.end_on,
+        auto_renew=contract.auto_renew,
+        notice_days=contract.notice_days,
+        value_minor=contract.value_minor,
+        currency=contract.currency,
+        status=contract.status,
+    )
+
+
+def create_contract(
+    *,
+    session: Session,
+    client_id: int,
+    number: str,
+    start_on: date | None = None,
+    end_on: date | None = None,
+    title: str | None = None,
+    auto_renew: bool = False,
+    notice_days: int = 0,
+    value_minor: int | None = None,
+    currency: str = "RUB",
+    status: str | None = None,
+    external_id: str | None = None,
+) -> ContractRead:
+    name = _client_name(session, client_id)
+    if not number.strip():
+        raise ValidationError("a contract needs a number", field="number")
+    if start_on and end_on and end_on < start_on:
+        raise ValidationError("the contract ends before it starts", field="end")
+    if notice_days < 0:
+        raise ValidationError("notice period cannot be negative", field="notice_days")
+    contract = Contract(
+        client_id=client_id,
+        number=number.strip(),
+        title=title,
+        start_on=start_on,
+        end_on=end_on,
+        auto_renew=auto_renew,
+        notice_days=notice_days,
+        value_minor=value_minor,
+        currency=currency.upper(),
+        status=_choice(status, ContractStatus, "status") or ContractStatus.ACTIVE.value,
+        external_id=external_id,
+    )
+    session.add(contract)
+    session.flush()
+    return contract_read(contract, name)
+
+
+def update_contract(*, session: Session, contract_id: int, **changes: Any) -> ContractRead:
+    contract = session.get(Contract, contract_id)
+    if contract is None:
+        raise NotFoundError(f"no contract with id {contract_id}")
+    for key, value in changes.items():
+        if key == "status":
+            value = _choice(value, ContractStatus, "status")
+        elif key not in {
+            "number",
+            "title",
+            "start_on",
+            "end_on",
+            "auto_renew",
+            "notice_days",
+            "value_minor",
+        }:
+            raise ValidationError(f"{key!r} cannot be changed here", field=key)
+        setattr(contract, key, value)
+    contract.updated_at = datetime.now(UTC)
+    session.add(contract)
+    session.flush()
+    return contract_read(contract, _client_name(session, contract.client_id))
+
+
+def list_contracts(*, session: Session, client_id: int | None = None) -> list[ContractRead]:
+    statement = select(Contract, Client.name).join(Client).order_by(col(Contract.end_on).is_(None), Contract.end_on)
+    if client_id is not None:
+        statement = statement.where(Contract.client_id == client_id)
+    return [contract_read(contract, name) for contract, name in session.execute(statement).all()]
+
+
+# Invoices
+
+
+def invoice_read(invoice: Invoice, client_name: str) -> InvoiceRead:
+    assert invoice.id is not None
+    return InvoiceRead(
+        id=invoice.id,
+        client_id=invoice.client_id,
+        client_name=client_name,
+        contract_id=invoice.contract_id,
+        number=invoice.number,
+        issued_on=invoice.issued_on,
+        due_on=invoice.due_on,
+        amount_minor=invoice.amount_minor,
+        paid_minor=invoice.paid_minor,
+        currency=invoice.currency,
+        paid_on=invoice.paid_on,
+    )
+
+
+def create_invoice(
+    *,
+    session: Session,
+    client_id: int,
+    number: str,
+    issued_on: date,
+    amount_minor: int,
+    due_on: date | None = None,
+    currency: str | None = None,
+    contract_id: int | None = None,
+    paid_minor: int = 0,
+    paid_on: date | None = None,
+    external_id: str | None = None,
+) -> InvoiceRead:
+    name = _client_name(session, client_id)
+    client = session.get(Client, client_id)
+    assert client is not None
+    if amount_minor <= 0:
+        raise ValidationError("an invoice amount must be positive", field="amount")
+    if not 0 <= paid_minor <= amount_minor:
+        raise ValidationError("paid must be between 0 and the amount", field="paid")
+    if due_on is None:
+        from datetime import timedelta
+
+        due_on = issued_on + timedelta(days=client.payment_terms_days or 0)
+    if due_on < issued_on:
+        raise ValidationError("the invoice is due before it is issued", field="due")
+    invoice = Invoice(
+        client_id=client_id,
+        contract_id=contract_id,
+        number=number.strip(),
+        issued_on=issued_on,
+        due_on=due_on,
+        amount_minor=amount_minor,
+        paid_minor=paid_minor,
+        currency=(currency or client.currency).upper(),
+        paid_on=paid_on,
+        external_id=external_id,
+    )
+    session.add(invoice)
+    session.flush()
+    return invoice_read(invoice, name)
+
+
+def record_payment(*, session: Session, invoice_id: int, amount_minor: int, paid_on: date) -> InvoiceRead:
+    """Add a (partial) payment; the invoice is settled when paid reaches the amount."""
+    invoice = session.get(Invoice, invoice_id)
+    if invoice is None:
+        raise NotFoundError(f"no invoice with id {invoice_id}")
+    if amount_minor <= 0:
+        raise ValidationError("a payment must be positive", field="amount")
+    if invoice.paid_minor + amount_minor > invoice.amount_minor:
+        raise ValidationError("the payment is more than what is owed", field="amount")
+    invoice.paid_minor += amount_minor
+    invoice.paid_on = paid_on
+    invoice.updated_at = datetime.now(UTC)
+    session.add(invoice)
+    session.flush()
+    return invoice_read(invoice, _client_name(session, invoice.client_id))
+
+
+def list_invoices(*, session: Session, client_id: int | None = None, unpaid_only: bool = False) -> list[InvoiceRead]:
+    statement = select(Invoice, Client.name).join(Client).order_by(Invoice.due_on, Invoice.id)
+    if client_id is not None:
+        statement = statement.where(Invoice.client_id == client_id)
+    if unpaid_only:
+        statement = statement.where(Invoice.paid_minor < Invoice.amount_minor)
+    return [invoice_read(invoice, name) for invoice, name in session.execute(statement).all()]
+
+
+# Deals
+
+
+def deal_read(deal: Deal, client_name: str) -> DealRead:
+    assert deal.id is not None
+    return DealRead(
+        id=deal.id,
+        client_id=deal.client_id,
+        client_name=client_name,
+        title=deal.title,
+        kind=deal.kind,
+        stage=deal.stage,
+        amount_minor=deal.amount_minor,
+        currency=deal.currency,
+        probability=deal.probability,
+        expected_close=deal.expected_close,
+        closed_on=deal.closed_on,
+    )
+
+
+def create_deal(
+    *,
+    session: Session,
+    client_id: int,
+    title: str,
+    kind: str | None = None,
+    stage: str | None = None,
+    amount_minor: int | None = None,
+    currency: str = "RUB",
+    probability: int | None = None,
+    expected_close: date | None = None,
+    external_id: str | None = None,
+) -> DealRead:
+    name = _client_name(session, client_id)
+    if not title.strip():
+        raise ValidationError("a deal needs a title", field="title")
+    if probability is not None and not 0 <= probability <= 100:
+        raise ValidationError("probability is 0 to 100", field="probability")
+    deal = Deal(
+        client_id=client_id,
+        title=title.strip(),
+        kind=_choice(kind, DealKind, "kind") or DealKind.NEW.value,
+        stage=_choice(stage, DealStage, "stage") or DealStage.LEAD.value,
+        amount_minor=amount_minor,
+        currency=currency.upper(),
+        probability=probability,
+        expected_close=expected_close,
+        external_id=external_id,
+    )
+    session.add(deal)
+    session.flush()
+    return deal_read(deal, name)
+
+
+def update_deal(*, session: Session, deal_id: int, today: date, **changes: Any) -> DealRead:
+    deal = session.get(Deal, deal_id)
+    if deal is None:
+        raise NotFoundError(f"no deal with id {deal_id}")
+    for key, value in changes.items():
+        if key == "stage":
+            value = _choice(value, DealStage, "stage")
+            if value in (DealStage.WON, DealStage.LOST) and deal.closed_on is None:
+                deal.closed_on = today
+        elif key == "kind":
+            value = _choice(value, DealKind, "kind")
+        elif key not in {"title", "amount_minor", "probability", "expected_close"}:
+            raise ValidationError(f"{key!r} cannot be changed here", field=key)
+        setattr(deal, key, value)
+    deal.updated_at = datetime.now(UTC)
+    session.add(deal)
+    session.flush()
+    return deal_read(deal, _client_name(session, deal.client_id))
+
+
+def list_deals(*, session: Session, client_id: int | None = None, open_only: bool = False) -> list[DealRead]:
+    from amtui.models.base import OPEN_DEAL_STAGES
+
+    statement = select(Deal, Client.name).join(Client).order_by(col(Deal.expected_close).is_(None), Deal.expected_close)
+    if client_id is not None:
+        statement = statement.where(Deal.client_id == client_id)
+    if open_only:
+        statement = statement.where(col(Deal.stage).in_(OPEN_DEAL_STAGES))
+    return [deal_read(deal, name) for deal, name in session.execute(statement).all()]
+
+
+# Notes
+
+
+def add_note(*, session: Session, client_id: int, text: str, tag: str | None = None, now: datetime) -> NoteRead:
+    _client_name(session, client_id)
+    if not text.strip():
+        raise ValidationError("the note is empty", field="text")
+    note = Note(
+        client_id=client_id,
+        text=text.strip(),
+        tag=_choice(tag, NoteTag, "tag") or "general",
+        created_at=now,
+    )
+    session.add(note)
+    session.flush()
+    assert note.id is not None
+    return NoteRead(id=note.id, client_id=client_id, text=note.text, tag=note.tag, created_at=note.created_at)
+
+
+def list_notes(*, session: Session, client_id: int) -> list[NoteRead]:
+    notes = session.scalars(select(Note).where(Note.client_id == client_id).order_by(col(Note.created_at).desc()))
+    return [
+        NoteRead(id=n.id or 0, client_id=n.client_id, text=n.text, tag=n.tag, created_at=n.created_at) for n in notes
+    ]
+
+
+# Sales targets and actuals
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def set_target(*, session: Session, period: date, amount_minor: int, currency: str = "RUB") -> TargetRead:
+    start = month_start(period)
+    target = session.scalar(select(SalesTarget).where(SalesTarget.period == start))
+    if target is None:
+        target = SalesTarget(period=start, amount_minor=amount_minor, currency=currency.upper())
+    else:
+        target.amount_minor = amount_minor
+    session.add(target)
+    session.flush()
+    return TargetRead(period=start, amount_minor=amount_minor, currency=target.currency)
+
+
+def list_targets(*, session: Session) -> list[TargetRead]:
+    return [
+        TargetRead(period=t.period, amount_minor=t.amount_minor, currency=t.currency)
+        for t in session.scalars(select(SalesTarget).order_by(SalesTarget.period))
+    ]
+
+
+def sales_in_month(*, session: Session, period: date) -> int:
+    """Actual sales of a month: the amounts invoiced in it (minor units)."""
+    start = month_start(period)
+    end = date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    total = session.scalar(
+        select(func.coalesce(func.sum(Invoice.amount_minor), 0)).where(
+            Invoice.issued_on >= start, Invoice.issued_on < end
+        )
+    )
+    return int(total or 0)

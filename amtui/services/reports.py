@@ -1,0 +1,241 @@
+"""Meeting reports: written after every visit or meeting; next steps become tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+
+from sqlalchemy import delete, select
+from sqlmodel import Session, col
+
+from amtui.models import Client, Contact, Interaction, MeetingReport, NextStep, ReportAttendee, Task
+from amtui.models.base import REPORTED_KINDS, InteractionStatus, TaskStatus
+from amtui.services.errors import NotFoundError, ValidationError
+from amtui.services.schemas import NextStepRead, ReportRead
+from amtui.services.tasks import create_task
+
+
+@dataclass(frozen=True, slots=True)
+class NextStepInput:
+    text: str
+    owner: str | None = None
+    due_on: date | None = None
+
+
+def save_report(
+    *,
+    session: Session,
+    interaction_id: int,
+    now: datetime,
+    zone: tzinfo,
+    attendee_ids: Sequence[int] = (),
+    other_attendees: str | None = None,
+    agenda: str | None = None,
+    agreements: str | None = None,
+    next_steps: Sequence[NextStepInput] = (),
+) -> ReportRead:
+    """Create or replace the report of a visit/meeting.
+
+    Each next step with a due date becomes a task (delegated when it has an
+    owner other than the user); a step that already has a task keeps it, updated.
+    """
+    interaction = session.get(Interaction, interaction_id)
+    if interaction is None:
+        raise NotFoundError(f"no interaction with id {interaction_id}")
+    if interaction.kind not in REPORTED_KINDS:
+        raise ValidationError("reports are written for visits and meetings", field="interaction")
+    if interaction.status == InteractionStatus.PLANNED:
+        # Writing the report is how the user says the meeting took place.
+        interaction.status = InteractionStatus.DONE
+        interaction.done_at = interaction.planned_at or now
+        session.add(interaction)
+    for position, step in enumerate(next_steps):
+        if not step.text.strip():
+            raise ValidationError(f"next step {position + 1} has no text", field="next_steps")
+    owners = dict(session.execute(select(Contact.id, Contact.client_id).where(col(Contact.id).in_(attendee_ids))).all())
+    for contact_id in attendee_ids:
+        if owners.get(contact_id) != interaction.client_id:
+            raise ValidationError(f"contact {contact_id} is not a contact of this client", field="attendees")
+
+    report = session.scalar(select(MeetingReport).where(MeetingReport.interaction_id == interaction_id))
+    if report is None:
+        report = MeetingReport(interaction_id=interaction_id, client_id=interaction.client_id, created_at=now)
+    report.other_attendees = (other_attendees or "").strip() or None
+    report.agenda = (agenda or "").strip() or None
+    report.agreements = (agreements or "").strip() or None
+    report.updated_at = now
+    session.add(report)
+    session.flush()
+    assert report.id is not None
+
+    session.execute(delete(ReportAttendee).where(col(ReportAttendee.report_id) == report.id))
+    for contact_id in dict.fromkeys(attendee_ids):
+        session.add(ReportAttendee(report_id=report.id, contact_id=contact_id))
+
+    old_steps = list(
+        session.scalars(select(NextStep).where(NextStep.report_id == report.id).order_by(NextStep.position))
+    )
+    tasks_by_text = {step.text: step.task_id for step in old_steps if step.task_id}
+    kept_tasks: set[int] = set()
+    for step in old_steps:
+        session.delete(step)
+    session.flush()
+    for position, step in enumerate(next_steps):
+        text = step.text.strip()
+        task_id = tasks_by_text.get(text)
+        if task_id is not None:
+            task = session.get(Task, task_id)
+            if task is not None:
+                task.due_on = step.due_on
+                task.assignee = step.owner
+                session.add(task)
+                kept_tasks.add(task_id)
+        elif step.due_on is not None:
+            task_id = create_task(
+                session=session,
+                title=text,
+                now=now,
+                zone=zone,
+                due_on=step.due_on,
+                client_id=interaction.client_id,
+                assignee=step.owner,
+                report_id=report.id,
+            ).id
+            kept_tasks.add(task_id)
+        session.add(
+            NextStep(
+                report_id=report.id,
+                position=position,
+                text=text,
+                owner=step.owner,
+                due_on=step.due_on,
+                task_id=task_id,
+            )
+        )
+    # Steps removed from the report take their still-open tasks with them.
+    for orphan in set(tasks_by_text.values()) - kept_tasks:
+        task = session.get(Task, orphan)
+        if task is not None and task.status == TaskStatus.OPEN:
+            task.status = TaskStatus.CANCELLED
+            session.add(task)
+    session.flush()
+    return get_report(session=session, report_id=report.id)
+
+
+def mark_sent(*, session: Session, report_id: int, now: datetime) -> ReportRead:
+    report = session.get(MeetingReport, report_id)
+    if report is None:
+        raise NotFoundError(f"no meeting report with id {report_id}")
+    report.sent_at = now
+    session.add(report)
+    session.flush()
+    return get_report(session=session, report_id=report_id)
+
+
+def get_report(*, session: Session, report_id: int) -> ReportRead:
+    report = session.get(MeetingReport, report_id)
+    if report is None:
+        raise NotFoundError(f"no meeting report with id {report_id}")
+    interaction = session.get(Interaction, report.interaction_id)
+    client = session.get(Client, report.client_id)
+    assert interaction is not None and client is not None and report.id is not None
+    attendees = session.execute(
+        select(Contact.id, Contact.full_name)
+        .join(ReportAttendee, col(ReportAttendee.contact_id) == Contact.id)
+        .where(ReportAttendee.report_id == report.id)
+        .order_by(Contact.full_name)
+    ).all()
+    steps = session.scalars(select(NextStep).where(NextStep.report_id == report.id).order_by(NextStep.position))
+    return ReportRead(
+        id=report.id,
+        interaction_id=report.interaction_id,
+        client_id=report.client_id,
+        client_name=client.name,
+        interaction_kind=interaction.kind,
+        held_at=interaction.done_at or interaction.planned_at,
+        place=interaction.place or interaction.city,
+        attendee_ids=tuple(row[0] for row in attendees),
+        attendee_names=tuple(row[1] for row in attendees),
+        other_attendees=report.other_attendees,
+        agenda=report.agenda,
+        agreements=report.agreements,
+        next_steps=tuple(
+            NextStepRead(id=s.id or 0, text=s.text, owner=s.owner, due_on=s.due_on, task_id=s.task_id) for s in steps
+        ),
+        sent_at=report.sent_at,
+        created_at=report.created_at,
+    )
+
+
+def report_for_interaction(*, session: Session, interaction_id: int) -> ReportRead | None:
+    report_id = session.scalar(select(MeetingReport.id).where(MeetingReport.interaction_id == interaction_id))
+    return None if report_id is None else get_report(session=session, report_id=report_id)
+
+
+def list_reports(*, session: Session, client_id: int, limit: int = 20) -> list[ReportRead]:
+    ids = session.scalars(
+        select(MeetingReport.id)
+        .where(MeetingReport.client_id == client_id)
+        .order_by(col(MeetingReport.created_at).desc())
+        .limit(limit)
+    )
+    return [get_report(session=session, report_id=report_id) for report_id in ids]
+
+
+def render_report(report: ReportRead, *, zone: tzinfo, markdown: bool = False) -> str:
+    """The report as text to paste into an e-mail to the client (plain or Markdown)."""
+    held = report.held_at.astimezone(zone).strftime("%d.%m.%Y %H:%M") if report.held_at else ""
+    kind = {"visit": "Visit", "meeting": "Meeting"}.get(report.interaction_kind, report.interaction_kind)
+    people = [*report.attendee_names, *([report.other_attendees] if report.other_attendees else [])]
+    heading = f"{kind} report: {report.client_name}, {held}".rstrip(", ")
+    lines: list[str] = []
+    if markdown:
+        lines += [f"# {heading}", ""]
+        if report.place:
+            lines += [f"**Place:** {report.place}", ""]
+        if people:
+            lines += [f"**Attendees:** {', '.join(people)}", ""]
+        if report.agenda:
+            lines += ["## Agenda", "", report.agenda, ""]
+        if report.agreements:
+            lines += ["## Agreements", "", report.agreements, ""]
+        if report.next_steps:
+            lines += ["## Next steps", ""]
+            lines += [f"- {_step_line(step)}" for step in report.next_steps]
+    else:
+        lines += [heading, "=" * len(heading)]
+        if report.place:
+            lines.append(f"Place: {report.place}")
+        if people:
+            lines.append(f"Attendees: {', '.join(people)}")
+        if report.agenda:
+            lines += ["", "Agenda:", report.agenda]
+        if report.agreements:
+            lines += ["", "Agreements:", report.agreements]
+        if report.next_steps:
+            lines += ["", "Next steps:"]
+            lines += [f"  {n}. {_step_line(step)}" for n, step in enumerate(report.next_steps, 1)]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _step_line(step: NextStepRead) -> str:
+    extras = [part for part in (step.owner, step.due_on.strftime("%d.%m.%Y") if step.due_on else None) if part]
+    return f"{step.text} ({', '.join(extras)})" if extras else step.text
+
+
+def interactions_without_report(*, session: Session, client_id: int | None = None) -> list[int]:
+    """Done visits/meetings with no report yet (ids), oldest first."""
+    statement = (
+        select(Interaction.id)
+        .outerjoin(MeetingReport, col(MeetingReport.interaction_id) == Interaction.id)
+        .where(
+            Interaction.status == InteractionStatus.DONE,
+            col(Interaction.kind).in_(REPORTED_KINDS),
+            col(MeetingReport.id).is_(None),
+        )
+        .order_by(Interaction.done_at)
+    )
+    if client_id is not None:
+        statement = statement.where(Interaction.client_id == client_id)
+    return [int(i) for i in session.scalars(statement)]

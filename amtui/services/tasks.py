@@ -1,0 +1,257 @@
+"""Tasks, own and delegated, with the check-in at about a third of the time."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, tzinfo
+from typing import Any
+
+from sqlalchemy import case, select
+from sqlmodel import Session, col
+
+from amtui.models import Client, Task
+from amtui.models.base import Priority, TaskStatus
+from amtui.services.errors import NotFoundError, ValidationError
+from amtui.services.schemas import TaskRead
+
+# Check on a delegated task at this share of the time between setting it and its due date:
+# late enough for progress to show, early enough to reassign or move the deadline.
+CHECK_IN_FRACTION = 0.35
+CHECK_IN_TIME = time(10, 0)
+
+
+def default_check_in(created_at: datetime, due_on: date, zone: tzinfo) -> datetime:
+    """The day 35 % of the way from ``created_at`` to the due day, at 10:00 local time
+    (a check-in is a call to a colleague: it belongs in working hours)."""
+    due_start = datetime.combine(due_on, CHECK_IN_TIME, tzinfo=zone).astimezone(UTC)
+    if due_start <= created_at:
+        return due_start
+    point = created_at + (due_start - created_at) * CHECK_IN_FRACTION
+    return datetime.combine(point.astimezone(zone).date(), CHECK_IN_TIME, tzinfo=zone).astimezone(UTC)
+
+
+def to_read(task: Task, client_name: str | None) -> TaskRead:
+    assert task.id is not None
+    return TaskRead(
+        id=task.id,
+        title=task.title,
+        client_id=task.client_id,
+        client_name=client_name,
+        assignee=task.assignee,
+        status=task.status,
+        priority=task.priority,
+        due_on=task.due_on,
+        check_in_at=task.check_in_at,
+        checked_in_at=task.checked_in_at,
+        notes=task.notes,
+        report_id=task.report_id,
+        created_at=task.created_at,
+        completed_at=task.completed_at,
+    )
+
+
+def _priority(value: str | None) -> str:
+    if value is None:
+        return Priority.NORMAL.value
+    key = value.strip().lower()
+    aliases = {"h": "high", "m": "normal", "l": "low", "medium": "normal"}
+    key = aliases.get(key, key)
+    if key not in {p.value for p in Priority}:
+        raise ValidationError(f"{value!r}: priority is high, normal or low", field="priority")
+    return key
+
+
+def _assignee(value: str | None) -> str | None:
+    """None for the user's own task; "me"/"я" mean the user too."""
+    if value is None:
+        return None
+    cleaned = value.strip()
+    return None if cleaned.casefold() in {"", "me", "я", "self"} else cleaned
+
+
+def create_task(
+    *,
+    session: Session,
+    title: str,
+    now: datetime,
+    zone: tzinfo,
+    due_on: date | None = None,
+    client_id: int | None = None,
+    assignee: str | None = None,
+    check_in_at: datetime | None = None,
+    priority: str | None = None,
+    notes: str | None = None,
+    report_id: int | None = None,
+) -> TaskRead:
+    title = title.strip()
+    if not title:
+        raise ValidationError("a task needs a title", field="title")
+    client_name = None
+    if client_id is not None:
+        client = session.get(Client, client_id)
+        if client is None:
+            raise NotFoundError(f"no client with id {client_id}")
+        client_name = client.name
+    who = _assignee(assignee)
+    if check_in_at is not None and check_in_at.utcoffset() is None:
+        raise ValidationError("a time zone is required", field="check_in")
+    if check_in_at is None and who is not None and due_on is not None:
+        check_in_at = default_check_in(now, due_on, zone)
+    task = Task(
+        title=title,
+        client_id=client_id,
+        assignee=who,
+        due_on=due_on,
+        check_in_at=check_in_at,
+        priority=_priority(priority),
+        notes=notes,
+        report_id=report_id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(task)
+    session.flush()
+    return to_read(task, client_name)
+
+
+def _get(session: Session, task_id: int) -> Task:
+    task = session.get(Task, task_id)
+    if task is None:
+        raise NotFoundError(f"no task with id {task_id}")
+    return task
+
+
+def _read(session: Session, task: Task) -> TaskRead:
+    client = session.get(Client, task.client_id) if task.client_id else None
+    return to_read(task, client.name if client else None)
+
+
+def get_task(*, session: Session, task_id: int) -> TaskRead:
+    return _read(session, _get(session, task_id))
+
+
+def complete_task(*, session: Session, task_id: int, now: datetime) -> TaskRead:
+    task = _get(session, task_id)
+    if task.status == TaskStatus.DONE:
+        raise ValidationError(f"task {task_id} is already done", field="status")
+    task.status = TaskStatus.DONE
+    task.completed_at = now
+    task.updated_at = now
+    session.add(task)
+    session.flush()
+    return _read(session, task)
+
+
+def reopen_task(*, session: Session, task_id: int, now: datetime) -> TaskRead:
+    task = _get(session, task_id)
+    task.status = TaskStatus.OPEN
+    task.completed_at = None
+    task.updated_at = now
+    session.add(task)
+    session.flush()
+    return _read(session, task)
+
+
+def cancel_task(*, session: Session, task_id: int, now: datetime) -> TaskRead:
+    task = _get(session, task_id)
+    task.status = TaskStatus.CANCELLED
+    task.updated_at = now
+    session.add(task)
+    session.flush()
+    return _read(session, task)
+
+
+def reschedule_task(
+    *,
+    session: Session,
+    task_id: int,
+    due_on: date,
+    now: datetime,
+    zone: tzinfo,
+    check_in_at: datetime | None = None,
+) -> TaskRead:
+    """A new due date; a delegated task gets a new check-in unless one is given."""
+    task = _get(session, task_id)
+    task.due_on = due_on
+    if check_in_at is not None:
+        task.check_in_at = check_in_at
+    elif task.assignee is not None:
+        task.check_in_at = default_check_in(now, due_on, zone)
+        task.checked_in_at = None
+    task.updated_at = now
+    session.add(task)
+    session.flush()
+    return _read(session, task)
+
+
+def confirm_check_in(
+    *,
+    session: Session,
+    task_id: int,
+    now: datetime,
+    next_check_in: datetime | None = None,
+    note: str | None = None,
+) -> TaskRead:
+    """The delegate reported progress: the check-in is answered (optionally set the next one)."""
+    task = _get(session, task_id)
+    if task.assignee is None:
+        raise ValidationError("check-ins are for delegated tasks", field="assignee")
+    task.checked_in_at = now
+    if next_check_in is not None:
+        task.check_in_at = next_check_in
+        task.checked_in_at = None
+    if note:
+        stamp = now.strftime("%Y-%m-%d")
+        task.notes = f"{task.notes}\n{stamp}: {note}" if task.notes else f"{stamp}: {note}"
+    task.updated_at = now
+    session.add(task)
+    session.flush()
+    return _read(session, task)
+
+
+def update_task(*, session: Session, task_id: int, **changes: Any) -> TaskRead:
+    task = _get(session, task_id)
+    for key, value in changes.items():
+        if key == "title":
+            if not value or not str(value).strip():
+                raise ValidationError("a task needs a title", field="title")
+            task.title = str(value).strip()
+        elif key == "assignee":
+            task.assignee = _assignee(value)
+        elif key == "priority":
+            task.priority = _priority(value)
+        elif key in {"notes", "client_id", "check_in_at"}:
+            setattr(task, key, value)
+        else:
+            raise ValidationError(f"{key!r} cannot be changed here", field=key)
+    task.updated_at = datetime.now(UTC)
+    session.add(task)
+    session.flush()
+    return _read(session, task)
+
+
+def list_tasks(
+    *,
+    session: Session,
+    status: str | None = TaskStatus.OPEN,
+    client_id: int | None = None,
+    delegated: bool | None = None,
+    limit: int | None = None,
+) -> list[TaskRead]:
+    """Tasks with the most pressing first: by due date (none last), high priority first."""
+    priority_rank = case({"high": 0, "normal": 1, "low": 2}, value=Task.priority, else_=1)
+    statement = (
+        select(Task, Client.name)
+        .join(Client, col(Task.client_id) == Client.id, isouter=True)
+        .order_by(col(Task.due_on).is_(None), Task.due_on, priority_rank, Task.id)
+    )
+    if status:
+        statement = statement.where(Task.status == status)
+    if client_id is not None:
+        statement = statement.where(Task.client_id == client_id)
+    if delegated is True:
+        statement = statement.where(col(Task.assignee).is_not(None))
+    elif delegated is False:
+        statement = statement.where(col(Task.assignee).is_(None))
+    if limit:
+        statement = statement.limit(limit)
+    return [to_read(task, name) for task, name in session.execute(statement).all()]
