@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from amtui import __version__
-from amtui.commands import clients, database, work
+from amtui.commands import clients, database, records, reports, work
 from amtui.commands.common import CliState
 from amtui.commands.errors import AmtuiGroup
 
@@ -60,6 +60,8 @@ def root(
 
 clients.register(app)
 work.register(app)
+reports.register(app)
+records.register(app)
 database.register(app)
 
 

@@ -72,7 +72,7 @@ def log_command(
 
     typer.echo(f"Logged {created.kind} {created.id} with {target.name} at {format_local(created.done_at, zone())}")
     if created.kind in ("visit", "meeting"):
-        typer.echo(f"Write the meeting report: amtui report {created.id}")
+        typer.echo(f"Write the meeting report: amtui report write {created.id}")
 
 
 def plan_command(

@@ -173,8 +173,8 @@ def parse_duration(text: str, *, field: str | None = "duration") -> int:
     """Minutes from ``45m``, ``1h``, ``1h30m``, ``1:30``, ``90``, ``1.5h``, ``45 мин``."""
     key = text.strip().casefold().replace(" ", "")
     if re.fullmatch(r"\d+:\d{2}", key):
-        hours, minutes = key.split(":")
-        return int(hours) * 60 + int(minutes)
+        hours_text, minutes_text = key.split(":")
+        return int(hours_text) * 60 + int(minutes_text)
     decimal_hours = re.fullmatch(r"(\d+)[.,](\d+)(?:h|ч)", key)
     if decimal_hours:
         return round(float(f"{decimal_hours.group(1)}.{decimal_hours.group(2)}") * 60)

@@ -33,7 +33,9 @@ def _check_aware(value: datetime | None, field: str) -> datetime | None:
 def _check_contacts(session: Session, client_id: int, contact_ids: Sequence[int]) -> None:
     if not contact_ids:
         return
-    owners = dict(session.execute(select(Contact.id, Contact.client_id).where(col(Contact.id).in_(contact_ids))).all())
+    owners: dict[int | None, int | None] = dict(
+        session.execute(select(Contact.id, Contact.client_id).where(col(Contact.id).in_(contact_ids))).all()
+    )
     for contact_id in contact_ids:
         if owners.get(contact_id) != client_id:
             raise ValidationError(f"contact {contact_id} is not a contact of this client", field="contact")

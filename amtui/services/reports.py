@@ -53,7 +53,9 @@ def save_report(
     for position, step in enumerate(next_steps):
         if not step.text.strip():
             raise ValidationError(f"next step {position + 1} has no text", field="next_steps")
-    owners = dict(session.execute(select(Contact.id, Contact.client_id).where(col(Contact.id).in_(attendee_ids))).all())
+    owners: dict[int | None, int | None] = dict(
+        session.execute(select(Contact.id, Contact.client_id).where(col(Contact.id).in_(attendee_ids))).all()
+    )
     for contact_id in attendee_ids:
         if owners.get(contact_id) != interaction.client_id:
             raise ValidationError(f"contact {contact_id} is not a contact of this client", field="attendees")
@@ -78,8 +80,8 @@ def save_report(
     )
     tasks_by_text = {step.text: step.task_id for step in old_steps if step.task_id}
     kept_tasks: set[int] = set()
-    for step in old_steps:
-        session.delete(step)
+    for old_step in old_steps:
+        session.delete(old_step)
     session.flush()
     for position, step in enumerate(next_steps):
         text = step.text.strip()

@@ -1,0 +1,120 @@
+"""``amtui report ...``: the meeting report owed after every visit or meeting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from amtui.commands.common import echo_json, now, parse_day, unit_of_work, zone
+
+report_app = typer.Typer(help="Meeting reports: write one after every visit or meeting.", no_args_is_help=True)
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]
+
+
+def _parse_step(text: str) -> tuple[str, str | None, str | None]:
+    """``"Send the offer; Петров; fri"`` -> text, owner, due (owner and due optional)."""
+    parts = [part.strip() for part in text.split(";")]
+    if not parts[0]:
+        from amtui.services.errors import ValidationError
+
+        raise ValidationError(f"{text!r}: a step needs text (format: 'what; owner; due')", field="--step")
+    owner = parts[1] if len(parts) > 1 and parts[1] else None
+    due = parts[2] if len(parts) > 2 and parts[2] else None
+    return parts[0], owner, due
+
+
+@report_app.command("write")
+def report_write(
+    ctx: typer.Context,
+    interaction_id: Annotated[int, typer.Argument(help="The visit or meeting (its id).", metavar="ID")],
+    agenda: Annotated[str | None, typer.Option(help="What was discussed.")] = None,
+    agreements: Annotated[str | None, typer.Option(help="What was agreed.")] = None,
+    attendee: Annotated[list[str] | None, typer.Option(help="A client contact present (repeat).")] = None,
+    others: Annotated[str | None, typer.Option(help="Others present (colleagues, guests).")] = None,
+    step: Annotated[
+        list[str] | None,
+        typer.Option(help="Next step 'what; owner; due' (repeat); with a due date it becomes a task."),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Write (or rewrite) the report of a visit or meeting; next steps with a date become tasks."""
+    from amtui.services import contacts, interactions, reports
+    from amtui.services.reports import NextStepInput
+
+    steps = []
+    for raw in step or []:
+        text, owner, due = _parse_step(raw)
+        steps.append(NextStepInput(text=text, owner=owner, due_on=parse_day(due, field="--step due") if due else None))
+    with unit_of_work(ctx) as session:
+        meeting = interactions.get_interaction(session=session, interaction_id=interaction_id)
+        attendee_ids = [
+            contacts.resolve_contact(session=session, client_id=meeting.client_id, ref=name).id
+            for name in attendee or []
+        ]
+        saved = reports.save_report(
+            session=session,
+            interaction_id=interaction_id,
+            now=now(),
+            zone=zone(),
+            attendee_ids=attendee_ids,
+            other_attendees=others,
+            agenda=agenda,
+            agreements=agreements,
+            next_steps=steps,
+        )
+    if json_output:
+        echo_json(saved)
+        return
+    made = [s for s in saved.next_steps if s.task_id]
+    typer.echo(f"Saved report {saved.id} for {saved.client_name}; {len(made)} next step(s) are tasks.")
+    typer.echo(f"Send it: amtui report show {interaction_id} --markdown, then amtui report sent {interaction_id}")
+
+
+@report_app.command("show")
+def report_show(
+    ctx: typer.Context,
+    interaction_id: Annotated[int, typer.Argument(help="The visit or meeting (its id).", metavar="ID")],
+    markdown: Annotated[bool, typer.Option("--markdown", help="Markdown instead of plain text.")] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """The report as text ready to e-mail to the client."""
+    from amtui.services import reports
+    from amtui.services.errors import NotFoundError
+
+    with unit_of_work(ctx) as session:
+        report = reports.report_for_interaction(session=session, interaction_id=interaction_id)
+    if report is None:
+        raise NotFoundError(f"interaction {interaction_id} has no report yet: amtui report write {interaction_id}")
+    if json_output:
+        echo_json(report)
+        return
+    text = reports.render_report(report, zone=zone(), markdown=markdown)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"Written {output}")
+    else:
+        typer.echo(text, nl=False)
+
+
+@report_app.command("sent")
+def report_sent(
+    ctx: typer.Context,
+    interaction_id: Annotated[int, typer.Argument(help="The visit or meeting (its id).", metavar="ID")],
+) -> None:
+    """Mark the report as sent to the client."""
+    from amtui.services import reports
+    from amtui.services.errors import NotFoundError
+
+    with unit_of_work(ctx) as session:
+        report = reports.report_for_interaction(session=session, interaction_id=interaction_id)
+        if report is None:
+            raise NotFoundError(f"interaction {interaction_id} has no report yet: amtui report write {interaction_id}")
+        reports.mark_sent(session=session, report_id=report.id, now=now())
+    typer.echo(f"Report {report.id} marked as sent.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(report_app, name="report")

@@ -1,0 +1,91 @@
+"""Shared fixtures: a real SQLite file per test, a frozen clock, an isolated config."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+# Wednesday 25 November 2026, 09:00 in Moscow.
+FROZEN_NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
+ZONE = ZoneInfo("Europe/Moscow")
+SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the user's config or database, and all run in Moscow time."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("AMTUI_TZ", "Europe/Moscow")
+    monkeypatch.setenv("AMTUI_CONFIG", str(home / "config.toml"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("NO_COLOR", "1")
+    for name in ("AMTUI_DB", "AMTUI_DATABASE_URL", "AMTUI_NOW"):
+        monkeypatch.delenv(name, raising=False)
+    from amtui import config
+
+    config._config_timezone.cache_clear()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "amtui.db"
+
+
+@pytest.fixture
+def db_url(db_path: Path) -> str:
+    return f"sqlite:///{db_path}"
+
+
+@pytest.fixture
+def engine(db_url: str):  # type: ignore[no-untyped-def]
+    from amtui.db import open_engine
+
+    engine = open_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine) -> Iterator:  # type: ignore[no-untyped-def]
+    """One unit of work, committed at the end of the test."""
+    from amtui.db import session_scope
+
+    with session_scope(engine) as session:
+        yield session
+
+
+@pytest.fixture
+def now() -> datetime:
+    return FROZEN_NOW
+
+
+@pytest.fixture
+def zone() -> ZoneInfo:
+    return ZONE
+
+
+@pytest.fixture
+def samples() -> Path:
+    assert SAMPLES.is_dir(), f"shared samples not found at {SAMPLES}"
+    return SAMPLES
+
+
+@pytest.fixture
+def cli(db_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Run ``amtui --db <tmp> ARGS`` in-process with a frozen clock; returns the Result."""
+    from typer.testing import CliRunner
+
+    from amtui.cli import app
+
+    monkeypatch.setenv("AMTUI_NOW", FROZEN_NOW.isoformat())
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+        return runner.invoke(app, ["--db", str(db_path), *args], input=input)
+
+    return invoke

@@ -1,0 +1,261 @@
+"""The quick commands, through Typer's runner and as a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FROZEN_NOW
+
+
+def test_client_add_show_list_edit(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("client", "add", "ООО «Ромашка»", "--tier", "A", "--city", "Москва", "--inn", "7707083893")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Added client 1: ООО «Ромашка» (tier A, every 14 days)")
+    assert cli("client", "add", "Müller Straße GmbH", "--city", "Berlin").exit_code == 0
+    shown = cli("client", "show", "ромашка")
+    assert shown.exit_code == 0
+    assert "ООО «Ромашка»  [tier A, active]" in shown.output and "INN / tax id:  7707083893" in shown.output
+    assert "! No contacts: who do we talk to?" in shown.output
+    listed = cli("client", "list", "--tier", "A")
+    assert "Ромашка" in listed.output and "Müller" not in listed.output
+    edited = cli("client", "edit", "STRASSE", "--tier", "C", "--cadence", "60", "--json")
+    data = json.loads(edited.output)
+    assert data["tier"] == "C" and data["cadence_days"] == 60 and data["name"] == "Müller Straße GmbH"
+
+
+def test_json_output_for_scripts(cli) -> None:  # type: ignore[no-untyped-def]
+    created = json.loads(cli("client", "add", "Ромашка", "--json").output)
+    assert created["id"] == 1 and created["tier"] == "B"
+    contact = json.loads(
+        cli("contact", "add", "1", "Иванов Иван", "--phone", "+7 916 000-00-00", "--phone", "+7 495 111-11-11",
+            "--email", "i@r.ru", "--birthday", "12.03", "--decision-maker", "--json").output
+    )  # fmt: skip
+    assert contact["role"] == "decision_maker" and contact["birthday_md"] == "03-12"
+    assert [p["value"] for p in contact["phones"]] == ["+7 916 000-00-00", "+7 495 111-11-11"]
+    logged = json.loads(cli("log", "call", "ромашка", "--contact", "иванов", "--inbound", "--json").output)
+    assert logged["direction"] == "inbound" and logged["done_at"] == FROZEN_NOW.isoformat()
+    planned = json.loads(cli("plan", "visit", "ромашка", "--at", "пт 11:00", "--duration", "1h30m", "--json").output)
+    assert planned["planned_at"] == "2026-11-27T08:00:00+00:00" and planned["duration_min"] == 90
+    task = json.loads(
+        cli("task", "add", "Отправить КП", "--client", "ромашка", "--assignee", "Петров", "--due", "+20d",
+            "--json").output
+    )  # fmt: skip
+    assert task["due_on"] == "2026-12-15" and task["assignee"] == "Петров" and task["check_in_at"]
+    done = json.loads(cli("task", "done", str(task["id"]), "--json").output)
+    assert done["status"] == "done"
+    hits = json.loads(cli("search", "ИВАНОВ", "--json").output)
+    assert [(h["kind"], h["label"]) for h in hits] == [("contact", "Иванов Иван")]
+
+
+def test_quick_entries_print_a_confirmation(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("client", "add", "Ромашка")
+    assert cli("log", "visit", "ромашка", "--note", "Обсудили поставки").output.splitlines() == [
+        "Logged visit 1 with Ромашка at 25.11.2026 09:00",
+        "Write the meeting report: amtui report write 1",
+    ]
+    planned = cli("plan", "call", "ромашка", "--at", "tomorrow 10:00")
+    assert planned.output.strip() == "Planned call 2 with Ромашка on 26.11.2026 10:00 (30 min)"
+    task = cli("task", "add", "Счёт", "--due", "fri")
+    assert task.output.strip() == "Added task 1: Счёт, due 27.11.2026"
+
+
+def test_ambiguous_client_lists_candidates_and_fails(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("client", "add", "Ромашка-Трейд", "--city", "Казань")
+    cli("client", "add", "ООО «Ромашка»", "--city", "Москва")
+    result = cli("log", "call", "ромаш")
+    assert result.exit_code == 1
+    assert "amtui: error: 'ромаш' matches 2 clients" in result.output
+    assert "1: Ромашка-Трейд (Казань)" in result.output and "2: ООО «Ромашка» (Москва)" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("plan", "call", "ромашка", "--at", "31.02.2026"), "--at: cannot read '31.02.2026' as a date"),
+        (("task", "add", "X", "--due", "someday"), "--due: cannot read 'someday' as a date"),
+        (("contact", "add", "ромашка", "X", "--birthday", "31.02"), "--birthday: '31.02' is not a real date"),
+        (("contact", "add", "ромашка", "X", "--email", "nope"), "email: 'nope' is not an e-mail address"),
+        (("client", "add", "Y", "--inn", "123"), "--inn: '123' is not an INN"),
+        (("client", "add", "Y", "--tier", "Z"), "tier: 'Z': tier is A, B or C"),
+        (("task", "done", "99"), "no task with id 99"),
+        (("client", "show", "нет такого"), "no client matches 'нет такого'"),
+        (
+            ("plan", "call", "ромашка", "--at", "fri", "--duration", "forever"),
+            "--duration: cannot read 'forever' as a duration",
+        ),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_writes_nothing(cli, db_path: Path, args, message: str) -> None:  # type: ignore[no-untyped-def]
+    cli("client", "add", "Ромашка")
+    before = _row_counts(db_path)
+    result = cli(*args)
+    assert result.exit_code == 1, result.output
+    assert f"amtui: error: {message}" in result.output
+    assert "Traceback" not in result.output
+    assert _row_counts(db_path) == before
+
+
+def test_bad_date_error_shows_accepted_forms(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("client", "add", "Ромашка")
+    result = cli("plan", "visit", "ромашка", "--at", "next tuesday-ish")
+    assert "accepted: 2026-11-27, 27.11.2026, 27.11, today, tomorrow, +3d, +2w, fri, пт" in result.output
+
+
+def _row_counts(db_path: Path) -> dict[str, int]:
+    import sqlite3
+
+    with sqlite3.connect(db_path) as connection:
+        tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {table: connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in tables}
+
+
+def test_version_and_help(cli) -> None:  # type: ignore[no-untyped-def]
+    from amtui import __version__
+
+    assert cli("--version").output.strip() == f"amtui {__version__}"
+    help_text = cli("--help").output
+    for command in ("client", "contact", "log", "plan", "task", "search", "demo", "backup", "db"):
+        assert f"  {command} " in help_text
+
+
+def test_db_status_and_upgrade(cli, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from amtui.db import make_engine, upgrade
+
+    upgrade(make_engine(f"sqlite:///{db_path}"), "0001")
+    status = cli("db", "status")
+    assert "Schema:   0001 (current: 0002)" in status.output and "Needs an upgrade" in status.output
+    upgraded = cli("db", "upgrade")
+    assert upgraded.exit_code == 0 and "Upgraded 0001 → 0002." in upgraded.output
+    assert (db_path.parent / "amtui.db.before-0002.bak").exists()
+    assert json.loads(cli("db", "status", "--json").output)["up_to_date"] is True
+
+
+def test_backup_command(cli, db_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("client", "add", "Ромашка")
+    target = tmp_path / "copy.db"
+    result = cli("backup", str(target))
+    assert result.exit_code == 0 and "Backup written" in result.output
+    import sqlite3
+
+    with sqlite3.connect(target) as copy:
+        assert copy.execute("SELECT name FROM client").fetchall() == [("Ромашка",)]
+
+
+def _run(*args: str, env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "amtui", *args], capture_output=True, text=True, env=env, input=stdin, timeout=60
+    )
+
+
+@pytest.fixture
+def process_env(tmp_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["AMTUI_DB"] = str(tmp_path / "proc.db")
+    env["AMTUI_NOW"] = FROZEN_NOW.isoformat()
+    return env
+
+
+def test_real_process_round_trip_with_env_database(process_env: dict[str, str], tmp_path: Path) -> None:
+    added = _run("client", "add", "ООО «Ромашка»", "--tier", "A", env=process_env)
+    assert added.returncode == 0, added.stderr
+    assert (tmp_path / "proc.db").exists()
+    listed = _run("client", "list", env=process_env)
+    assert "ООО «Ромашка»" in listed.stdout and "\x1b[" not in listed.stdout
+    # --db beats AMTUI_DB.
+    other = tmp_path / "other.db"
+    assert "No clients yet" in _run("--db", str(other), "client", "list", env=process_env).stdout
+    failed = _run("client", "show", "nothing", env=process_env)
+    assert failed.returncode == 1
+    assert failed.stderr.strip() == "amtui: error: no client matches 'nothing'"
+    assert failed.stdout == ""
+
+
+def test_commands_never_import_textual_and_help_skips_the_orm(process_env: dict[str, str]) -> None:
+    probe = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from amtui.cli import app\n"
+        "r = CliRunner().invoke(app, ['--help'])\n"
+        "assert r.exit_code == 0\n"
+        "assert 'sqlmodel' not in sys.modules and 'sqlalchemy' not in sys.modules, 'help imported the ORM'\n"
+        "for args in (['client', 'add', 'X'], ['client', 'list'], ['search', 'x'], ['task', 'list']):\n"
+        "    r = CliRunner().invoke(app, args)\n"
+        "    assert r.exit_code == 0, r.output\n"
+        "assert 'textual' not in sys.modules, 'a CLI command imported textual'\n"
+        "assert 'alembic' not in sys.modules, 'opening an up-to-date database imported alembic'\n"
+    )
+    _run("client", "list", env=process_env)  # create the database first
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=process_env, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
+def test_domain_layers_never_import_textual() -> None:
+    probe = (
+        "import sys, pkgutil, importlib\n"
+        "import amtui.models, amtui.services, amtui.formats\n"
+        "for package in (amtui.models, amtui.services, amtui.formats):\n"
+        "    for info in pkgutil.walk_packages(package.__path__, package.__name__ + '.'):\n"
+        "        importlib.import_module(info.name)\n"
+        "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        "assert not bad, bad\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
+def test_meeting_report_from_the_command_line(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("client", "add", "Ромашка")
+    cli("contact", "add", "ромашка", "Иванов Иван", "--decision-maker")
+    cli("log", "visit", "ромашка")
+    written = cli(
+        "report", "write", "1", "--agenda", "Поставки 2027", "--agreements", "Пилот в январе",
+        "--attendee", "иванов", "--step", "Отправить КП; ; fri", "--step", "Логистика; Петров; +2w",
+        "--step", "Подумать",
+    )  # fmt: skip
+    assert written.exit_code == 0, written.output
+    assert "2 next step(s) are tasks" in written.output
+    tasks = json.loads(cli("task", "list", "--json").output)
+    assert {(t["title"], t["assignee"], t["due_on"]) for t in tasks} == {
+        ("Отправить КП", None, "2026-11-27"),
+        ("Логистика", "Петров", "2026-12-09"),
+    }
+    target = tmp_path / "report.md"
+    cli("report", "show", "1", "--markdown", "-o", str(target))
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# Visit report: Ромашка, 25.11.2026 09:00")
+    assert "**Attendees:** Иванов Иван" in text and "- Логистика (Петров, 09.12.2026)" in text
+    assert cli("report", "sent", "1").output.strip() == "Report 1 marked as sent."
+    missing = cli("report", "show", "99")
+    assert missing.exit_code == 1
+    assert "amtui: error: interaction 99 has no report yet: amtui report write 99" in missing.output
+
+
+def test_contracts_invoices_payments_deals_notes_targets(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("client", "add", "Ромашка")
+    contract = cli("contract", "add", "ромашка", "Д-17", "--end", "+45d", "--auto-renew", "--notice", "30",
+                   "--value", "1 200 000,00")  # fmt: skip
+    assert contract.output.strip() == "Added contract 1: Д-17 with Ромашка, ends 09.01.2027"
+    invoice = cli("invoice", "add", "ромашка", "С-101", "412 500,50", "--issued", "01.10.2026", "--due", "31.10.2026")
+    assert invoice.output.strip() == "Added invoice 1: С-101, 412 500,50 RUB, due 31.10.2026"
+    paid = cli("invoice", "pay", "1", "100 000")
+    assert paid.output.strip() == "Payment recorded on С-101; 312 500,50 RUB left to pay."
+    listed = cli("invoice", "list", "--unpaid")
+    assert "312 500,50 RUB" in listed.output and "25d late" in listed.output
+    assert "more than what is owed" in cli("invoice", "pay", "1", "400 000").output
+    assert cli("invoice", "pay", "1").output.strip() == "Payment recorded on С-101; nothing left to pay."
+    deal = json.loads(cli("deal", "add", "ромашка", "Допродажа сервиса", "--kind", "upsell", "--amount", "250 000",
+                          "--close", "31.12.2026", "--json").output)  # fmt: skip
+    assert deal["amount_minor"] == 25_000_000 and deal["kind"] == "upsell"
+    won = json.loads(cli("deal", "stage", str(deal["id"]), "won", "--json").output)
+    assert won["stage"] == "won" and won["closed_on"] == "2026-11-25"
+    assert "[competitor]" in cli("note", "add", "ромашка", "Лютик демпингует", "--tag", "competitor").output
+    assert cli("target", "set", "01.12.2026", "5 000 000").output.strip() == "Target for 12.2026: 5 000 000 RUB"
+    card = cli("client", "show", "ромашка").output
+    assert "Д-17" in card and "45 days left, auto-renews" in card and "[competitor] Лютик демпингует" in card
