@@ -1,0 +1,73 @@
+"""The same services on PostgreSQL: nothing may depend on SQLite-only SQL.
+
+A throw-away server (the ``pgserver`` wheel, a real PostgreSQL build) runs in a
+temporary directory for this module: no system package is needed.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+
+from amtui.db import current_revision, open_engine, session_scope
+from amtui.migrations import SCHEMA_HEAD
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> Iterator[str]:
+    import pgserver
+
+    root = tempfile.mkdtemp(prefix="amtui-pg-")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_RUNTIME_DIR", root)  # pgserver keeps its lock files there
+        server = pgserver.get_server(f"{root}/data", cleanup_mode="delete")
+        try:
+            yield server.get_uri().replace("postgresql://", "postgresql+psycopg://", 1)
+        finally:
+            server.cleanup()
+
+
+def test_schema_and_services_on_postgresql(pg_url: str, now, zone) -> None:  # type: ignore[no-untyped-def]
+    from amtui.services import cards, clients, contacts, interactions, records, reports, search, tasks
+
+    engine = open_engine(pg_url)
+    assert current_revision(engine) == SCHEMA_HEAD
+    today = now.astimezone(zone).date()
+    with session_scope(engine) as session:
+        client = clients.create_client(session=session, name="ООО «Ромашка»", tier="A", city="Казань")
+        clients.create_client(session=session, name="Müller Straße GmbH")
+        person = contacts.create_contact(
+            session=session, client_id=client.id, full_name="Иванов Иван", phones=["+7 916 123-45-67"],
+            birthday_md=(today + timedelta(days=2)).strftime("%m-%d"), role="decision_maker",
+        )  # fmt: skip
+        interactions.log_interaction(
+            session=session, client_id=client.id, kind="call", at=now - timedelta(days=20), contact_ids=[person.id]
+        )
+        visit = interactions.plan_interaction(session=session, client_id=client.id, kind="visit", at=now)
+        reports.save_report(
+            session=session, interaction_id=visit.id, now=now, zone=zone,
+            next_steps=[reports.NextStepInput("КП", owner="Петров", due_on=today + timedelta(days=9))],
+        )  # fmt: skip
+        records.create_invoice(
+            session=session, client_id=client.id, number="С-1", issued_on=date(2026, 9, 1), amount_minor=41250050,
+            due_on=date(2026, 9, 30),
+        )  # fmt: skip
+        records.create_deal(session=session, client_id=client.id, title="Допродажа", expected_close=date(2026, 11, 1))
+    with session_scope(engine) as session:
+        [row, _] = sorted(
+            clients.list_clients(session=session, today=today, zone=zone), key=lambda r: r.name, reverse=True
+        )
+        assert row.name == "ООО «Ромашка»" and row.receivables_minor == 41250050 and row.open_deals == 1
+        assert row.last_touch_at == now  # the visit, done by writing its report
+        assert [hit.label for hit in search.search(session=session, text="STRASSE")] == ["Müller Straße GmbH"]
+        assert [hit.label for hit in search.search(session=session, text="иванов")] == ["Иванов Иван"]
+        [task] = tasks.list_tasks(session=session)
+        assert task.assignee == "Петров" and task.check_in_at is not None
+        card = cards.client_card(session=session, client_id=client.id, today=today, zone=zone)
+        assert card.overdue_minor == 41250050 and card.warnings == (
+            "Only one contact: the relationship hangs on one person",
+        )
+    engine.dispose()
