@@ -18,11 +18,11 @@ from amtui.migrations import SCHEMA_HEAD
 
 @pytest.fixture(scope="module")
 def pg_url() -> Iterator[str]:
-    import pgserver
-
     root = tempfile.mkdtemp(prefix="amtui-pg-")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_RUNTIME_DIR", root)  # pgserver keeps its lock files there
+        import pgserver
+
         server = pgserver.get_server(f"{root}/data", cleanup_mode="delete")
         try:
             yield server.get_uri().replace("postgresql://", "postgresql+psycopg://", 1)

@@ -18,7 +18,7 @@ from amtui.models.base import (
 )
 from amtui.services.errors import AmbiguousError, NotFoundError, ValidationError
 from amtui.services.schemas import ClientRead, ClientSummary
-from amtui.services.text import check_inn, fold
+from amtui.services.text import check_inn, fold, name_key
 
 # Fields a caller may set; everything else is derived or managed here.
 CLIENT_FIELDS = (
@@ -273,6 +273,8 @@ def list_clients(
                 currency=row.currency,
             )
         )
+    # "ООО «Ромашка»" belongs under Р, not under О: sort without the legal form.
+    result.sort(key=lambda summary: name_key(summary.name))
     return result
 
 
