@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from amtui import __version__
-from amtui.commands import clients, database, records, reports, work
+from amtui.commands import alerts, clients, database, records, reports, transfer, work
 from amtui.commands.common import CliState
 from amtui.commands.errors import AmtuiGroup
 
@@ -63,6 +63,8 @@ work.register(app)
 reports.register(app)
 records.register(app)
 database.register(app)
+alerts.register(app)
+transfer.register(app)
 
 
 def main() -> None:

@@ -130,10 +130,12 @@ def test_db_status_and_upgrade(cli, db_path: Path) -> None:  # type: ignore[no-u
 
     upgrade(make_engine(f"sqlite:///{db_path}"), "0001")
     status = cli("db", "status")
-    assert "Schema:   0001 (current: 0002)" in status.output and "Needs an upgrade" in status.output
+    from amtui.migrations import SCHEMA_HEAD
+
+    assert f"Schema:   0001 (current: {SCHEMA_HEAD})" in status.output and "Needs an upgrade" in status.output
     upgraded = cli("db", "upgrade")
-    assert upgraded.exit_code == 0 and "Upgraded 0001 → 0002." in upgraded.output
-    assert (db_path.parent / "amtui.db.before-0002.bak").exists()
+    assert upgraded.exit_code == 0 and f"Upgraded 0001 → {SCHEMA_HEAD}." in upgraded.output
+    assert (db_path.parent / f"amtui.db.before-{SCHEMA_HEAD}.bak").exists()
     assert json.loads(cli("db", "status", "--json").output)["up_to_date"] is True
 
 

@@ -17,6 +17,10 @@ class Interaction(SQLModel, table=True):
         Index("ix_interaction_client_status_done", "client_id", "status", "done_at"),
         # Agenda and missed contacts: planned ones by start.
         Index("ix_interaction_status_planned", "status", "planned_at"),
+        # Meetings owed a report, inbound calls: done ones of a kind, by time.
+        Index("ix_interaction_status_kind_done", "status", "kind", "done_at"),
+        # Messages still waiting for a reply (few among many).
+        Index("ix_interaction_needs_reply", "needs_reply", "replied_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 from amtui.models.base import utcnow
@@ -12,7 +12,16 @@ from amtui.models.base import utcnow
 
 class Invoice(SQLModel, table=True):
     __tablename__ = "invoice"
-    __table_args__ = (Index("ix_invoice_due_paid", "due_on", "paid_minor"),)
+    __table_args__ = (
+        Index("ix_invoice_due_paid", "due_on", "paid_minor"),
+        # Receivables: only the invoices not fully paid, a small share of all of them.
+        Index(
+            "ix_invoice_unpaid_due",
+            "due_on",
+            sqlite_where=text("paid_minor < amount_minor"),
+            postgresql_where=text("paid_minor < amount_minor"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     client_id: int = Field(foreign_key="client.id", index=True, ondelete="CASCADE")

@@ -1,0 +1,281 @@
+"""``amtui digest``, ``amtui today``, ``amtui alerts``, ``amtui snooze``, ``amtui dismiss``, ``amtui unmark``.
+
+The digest runs from cron: it imports no rich unless it draws on a terminal,
+and prints plain text (no ANSI codes) whenever stdout is not a terminal or
+NO_COLOR is set.
+"""
+
+from __future__ import annotations
+
+import os
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from amtui.commands.common import echo_json, is_terminal, now, parse_day, today, unit_of_work, zone
+
+if TYPE_CHECKING:
+    from datetime import date, datetime
+
+    from amtui.services.alerts import Alert
+
+EXIT_MAIL_FAILED = 3
+
+
+class DigestFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    html = "html"
+    json = "json"
+
+
+def _use_colour() -> bool:
+    return is_terminal() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def _moment(day: date | None) -> datetime:
+    """Now, or 08:00 local on another day: the digest "as of that morning"."""
+    from datetime import UTC, datetime, time
+
+    current = now()
+    if day is None or day == today():
+        return current
+    return datetime.combine(day, time(8, 0), tzinfo=zone()).astimezone(UTC)
+
+
+def _birthday_days(days: int | None) -> int:
+    if days is not None:
+        return days
+    from amtui.config import load_settings
+
+    return load_settings().birthday_days
+
+
+def _compute(ctx: typer.Context, moment: datetime, **options: Any) -> list[Alert]:
+    from amtui.services.alerts import compute_alerts
+
+    with unit_of_work(ctx) as session:
+        return compute_alerts(session=session, now=moment, zone=zone(), **options)
+
+
+def _write_atomically(path: Path, content: str) -> None:
+    target = path.expanduser()
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_text(content, encoding="utf-8")
+    os.replace(partial, target)
+
+
+def digest_command(
+    ctx: typer.Context,
+    on: Annotated[
+        str | None, typer.Option("--date", help="The day to report on (default today): 27.11, +1d, fri...")
+    ] = None,
+    days: Annotated[
+        int | None, typer.Option("--days", min=0, max=366, help="Birthdays this many days ahead (default 7).")
+    ] = None,
+    fmt: Annotated[DigestFormat, typer.Option("--format", help="Output format.")] = DigestFormat.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    mail_to: Annotated[
+        list[str] | None,
+        typer.Option("--mail-to", help="Send by SMTP (text + HTML) to this address; repeat for several."),
+    ] = None,
+    quiet_if_empty: Annotated[
+        bool, typer.Option("--quiet-if-empty", help="Print, write and send nothing when nothing is due.")
+    ] = False,
+    limit: Annotated[
+        int, typer.Option("--limit", min=0, help="At most this many lines per group in text/markdown/html (0: all).")
+    ] = 25,
+) -> None:
+    """The morning summary: what is late, what is due today, what is coming, grouped by urgency.
+
+    Exit codes: 0 done (also when nothing is due), 1 error (bad option, database), 2 usage,
+    3 mail failed (the --output file is still written). See docs/digest.md for the crontab line.
+    """
+    from amtui.services.digest import build_digest, render, render_html, render_rich, render_text
+
+    day = parse_day(on, field="--date") if on else None
+    recipients: list[str] = []
+    settings = None
+    if mail_to:
+        from amtui.config import load_settings
+        from amtui.services.mail import parse_recipients
+
+        recipients = parse_recipients(mail_to)
+        settings = load_settings().mail  # a config error stops us before any work
+    moment = _moment(day)
+    alerts = _compute(ctx, moment, birthday_days=_birthday_days(days))
+    digest = build_digest(alerts, day=moment.astimezone(zone()).date(), generated_at=moment, zone=zone())
+    if quiet_if_empty and digest.is_empty:
+        return
+    if output is not None:
+        try:
+            _write_atomically(output, render(digest, fmt.value, limit=limit))
+        except OSError as exc:
+            typer.echo(f"amtui: error: {output}: cannot write: {exc.strerror or exc}", err=True)
+            raise typer.Exit(1) from None
+    elif not recipients:
+        if fmt is DigestFormat.text and _use_colour():
+            from rich.console import Console
+
+            render_rich(digest, Console(highlight=False), limit=limit)
+        else:
+            typer.echo(render(digest, fmt.value, limit=limit), nl=False)
+    if recipients and settings is not None:
+        from amtui.services.mail import MailError, send_digest_mail
+
+        try:
+            send_digest_mail(
+                settings=settings,
+                recipients=recipients,
+                subject=digest.subject(),
+                text=render_text(digest, limit=limit),
+                html=render_html(digest, limit=limit),
+            )
+        except MailError as exc:
+            typer.echo(f"amtui: error: {exc}", err=True)
+            raise typer.Exit(EXIT_MAIL_FAILED) from None
+
+
+def _line(alert: Alert) -> str:
+    from amtui.services.alerts import Severity
+    from amtui.services.digest import MARKERS
+
+    mark = f"  ({alert.mark}" + (f" until {alert.snoozed_until:%d.%m.%Y})" if alert.snoozed_until else ")")
+    return f"{MARKERS[Severity(alert.severity)]} {alert.id:<16} {alert.text}" + (mark if alert.mark else "")
+
+
+def alerts_command(
+    ctx: typer.Context,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--kind",
+            "-k",
+            help="Only these kinds (repeat or comma-separate): missed, unanswered, overdue_task, check_in, "
+            "no_report, receivable, notice, contract, silence, called_first, deal, agenda, task_today, birthday.",
+        ),
+    ] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Include snoozed and dismissed alerts.")] = False,
+    days: Annotated[int | None, typer.Option("--days", min=0, max=366, help="Birthdays this many days ahead.")] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the alerts as JSON for scripts.")] = False,
+) -> None:
+    """Every open alert, most urgent first, with the id to snooze or dismiss it by."""
+    from amtui.services.alerts import parse_kinds
+    from amtui.services.digest import alert_to_dict
+
+    kinds = parse_kinds(kind)
+    alerts = _compute(ctx, now(), birthday_days=_birthday_days(days), include_marked=show_all, kinds=kinds)
+    if json_output:
+        echo_json([alert_to_dict(alert) for alert in alerts])
+        return
+    if not alerts:
+        typer.echo("No alerts. Nothing is due.")
+        return
+    for alert in alerts:
+        typer.echo(_line(alert))
+    typer.echo(f"\n{len(alerts)} alerts. Snooze: amtui snooze ID --until DATE; dismiss: amtui dismiss ID")
+
+
+# Kinds that are "late" in the today view; the rest of the backlog is summarised in one line per kind.
+_LATE_KINDS = ("missed", "unanswered", "overdue_task", "check_in", "no_report", "deal", "notice")
+_SUMMARISED_KINDS = ("receivable", "silence", "called_first", "contract")
+
+
+def today_command(
+    ctx: typer.Context,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the sections as JSON for scripts.")] = False,
+) -> None:
+    """Today's agenda (calls, visits, tasks, birthdays) and what is late."""
+    from amtui.services.digest import GROUP_TITLES, alert_to_dict, build_digest
+
+    moment = now()
+    alerts = _compute(ctx, moment, birthday_days=_birthday_days(None))
+    current = moment.astimezone(zone()).date()
+    agenda = sorted(
+        (a for a in alerts if a.kind in ("agenda", "task_today") or (a.kind == "birthday" and a.days == 0)),
+        key=lambda a: (a.at is None, a.at or 0, a.id),  # type: ignore[operator]
+    )
+    coming = [a for a in alerts if a.kind == "birthday" and a.days > 0]
+    late = [a for a in alerts if a.kind in _LATE_KINDS and (a.kind != "notice" or a.days <= 7)]
+    backlog = build_digest(
+        [a for a in alerts if a.kind in _SUMMARISED_KINDS], day=current, generated_at=moment, zone=zone()
+    )
+    if json_output:
+        echo_json(
+            {
+                "date": current.isoformat(),
+                "today": [alert_to_dict(a) for a in agenda],
+                "late": [alert_to_dict(a) for a in late],
+                "coming": [alert_to_dict(a) for a in coming],
+                "backlog": [{"kind": g.kind, "count": g.count, "summary": g.summary()} for g in backlog.groups],
+            }
+        )
+        return
+    typer.echo(f"Today, {current:%A %d.%m.%Y}")
+    typer.echo("\n".join(_line(a) for a in agenda) if agenda else "  nothing planned")
+    if late:
+        typer.echo(f"\nLate ({len(late)})")
+        typer.echo("\n".join(_line(a) for a in late))
+    if coming:
+        typer.echo("\nComing up")
+        typer.echo("\n".join(_line(a) for a in coming))
+    if backlog.groups:
+        typer.echo("\nAlso open")
+        for group in backlog.groups:
+            title = GROUP_TITLES[group.kind][0]  # type: ignore[index]
+            typer.echo(f"  {title}: {group.summary()}  (amtui alerts --kind {group.kind})")
+
+
+def snooze_command(
+    ctx: typer.Context,
+    alert_id: Annotated[str, typer.Argument(metavar="ID", help="The alert's id, e.g. invoice:42 (see amtui alerts).")],
+    until: Annotated[str, typer.Option("--until", help="The day it shows again: tomorrow, +3d, mon, 01.12...")],
+) -> None:
+    """Hide an alert until a day; it comes back earlier if its facts change."""
+    from amtui.services.alerts import snooze_alert
+
+    day = parse_day(until, field="--until")
+    with unit_of_work(ctx) as session:
+        alert = snooze_alert(
+            session=session, alert_id=alert_id, until=day, now=now(), zone=zone(), birthday_days=_birthday_days(None)
+        )
+    typer.echo(f"Snoozed until {day:%d.%m.%Y}: {alert.text}")
+
+
+def dismiss_command(
+    ctx: typer.Context,
+    alert_id: Annotated[str, typer.Argument(metavar="ID", help="The alert's id, e.g. invoice:42 (see amtui alerts).")],
+) -> None:
+    """Hide an alert for good; it comes back only if its facts change (new date, payment...)."""
+    from amtui.services.alerts import dismiss_alert
+
+    with unit_of_work(ctx) as session:
+        alert = dismiss_alert(
+            session=session, alert_id=alert_id, now=now(), zone=zone(), birthday_days=_birthday_days(None)
+        )
+    typer.echo(f"Dismissed: {alert.text}")
+
+
+def unmark_command(
+    ctx: typer.Context,
+    alert_id: Annotated[str, typer.Argument(metavar="ID", help="A snoozed or dismissed alert's id.")],
+) -> None:
+    """Bring back a snoozed or dismissed alert."""
+    from amtui.services.alerts import restore_alert
+    from amtui.services.errors import NotFoundError
+
+    with unit_of_work(ctx) as session:
+        if not restore_alert(session=session, alert_id=alert_id):
+            raise NotFoundError(f"{alert_id.strip()!r} is neither snoozed nor dismissed")
+    typer.echo(f"{alert_id.strip()} is back.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("digest")(digest_command)
+    app.command("today")(today_command)
+    app.command("alerts")(alerts_command)
+    app.command("snooze")(snooze_command)
+    app.command("dismiss")(dismiss_command)
+    app.command("unmark")(unmark_command)

@@ -1,0 +1,370 @@
+"""The morning digest: alerts grouped by kind, ordered by urgency, with totals; rendered as
+plain text, Markdown, HTML or JSON (``render_rich`` draws it on a terminal).
+
+Plain text and JSON are what cron and scripts read, so they never contain ANSI
+codes and the JSON shape is versioned (see docs/digest.md).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from typing import TYPE_CHECKING, Any
+
+from amtui.services.alerts import KIND_ORDER, Alert, AlertKind, Severity
+from amtui.services.text import format_money
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+JSON_SCHEMA = "amtui.digest/1"
+DEFAULT_LIMIT = 25
+
+# Title of each group and the noun of its count line ("3 overdue invoices, 412 500 RUB").
+GROUP_TITLES: dict[AlertKind, tuple[str, str, str]] = {
+    AlertKind.MISSED: ("Missed calls and visits", "missed contact", "missed contacts"),
+    AlertKind.UNANSWERED: ("Unanswered messages", "unanswered message", "unanswered messages"),
+    AlertKind.OVERDUE_TASK: ("Overdue tasks", "overdue task", "overdue tasks"),
+    AlertKind.CHECK_IN: ("Check-ins due on delegated tasks", "check-in due", "check-ins due"),
+    AlertKind.NO_REPORT: ("Meetings without a report", "meeting without a report", "meetings without a report"),
+    AlertKind.RECEIVABLE: ("Overdue invoices", "overdue invoice", "overdue invoices"),
+    AlertKind.NOTICE: ("Contract notice deadlines", "notice deadline", "notice deadlines"),
+    AlertKind.CONTRACT: ("Contracts ending", "contract ending", "contracts ending"),
+    AlertKind.SILENCE: ("Clients waiting for a touch", "client waiting", "clients waiting"),
+    AlertKind.CALLED_FIRST: ("Clients who had to call first", "client called first", "clients called first"),
+    AlertKind.DEAL: ("Deals past their close date", "late deal", "late deals"),
+    AlertKind.AGENDA: ("Today's agenda", "planned today", "planned today"),
+    AlertKind.TASK_TODAY: ("Tasks due today", "task due today", "tasks due today"),
+    AlertKind.BIRTHDAY: ("Birthdays", "birthday", "birthdays"),
+}
+
+MARKERS = {Severity.CRITICAL: "!!", Severity.HIGH: "! ", Severity.NORMAL: "- ", Severity.INFO: "  "}
+_RICH_STYLES = {Severity.CRITICAL: "bold red", Severity.HIGH: "red", Severity.NORMAL: "default", Severity.INFO: "dim"}
+_HTML_COLOURS = {
+    Severity.CRITICAL: "#b00020",
+    Severity.HIGH: "#c75000",
+    Severity.NORMAL: "#222222",
+    Severity.INFO: "#777777",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ClientTotal:
+    client_id: int | None
+    client_name: str | None
+    currency: str
+    amount_minor: int
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    kind: str
+    title: str
+    severity: str  # the worst in the group
+    alerts: tuple[Alert, ...]
+    totals: tuple[tuple[str, int], ...]  # (currency, minor units), money kinds only
+    clients: tuple[ClientTotal, ...]  # receivables per client, largest first
+
+    @property
+    def count(self) -> int:
+        return len(self.alerts)
+
+    def summary(self) -> str:
+        """``3 overdue invoices, 412 500 RUB``."""
+        _, singular, plural = GROUP_TITLES[AlertKind(self.kind)]
+        words = f"{self.count} {singular if self.count == 1 else plural}"
+        money = ", ".join(format_money(minor, currency) for currency, minor in self.totals)
+        return f"{words}, {money}" if money else words
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    day: date
+    generated_at: datetime
+    timezone: str
+    groups: tuple[Group, ...]
+
+    @property
+    def alerts(self) -> list[Alert]:
+        return [alert for group in self.groups for alert in group.alerts]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.groups
+
+    def counts(self) -> dict[str, int]:
+        counts = {"total": 0} | {severity.value: 0 for severity in Severity}
+        for alert in self.alerts:
+            counts["total"] += 1
+            counts[alert.severity] += 1
+        return counts
+
+    def headline(self) -> str:
+        counts = self.counts()
+        if not counts["total"]:
+            return "Nothing is due. All clear."
+        parts = [f"{counts[s.value]} {s.value}" for s in Severity if counts[s.value]]
+        noun = "alert" if counts["total"] == 1 else "alerts"
+        return f"{counts['total']} {noun}: " + ", ".join(parts)
+
+    def subject(self) -> str:
+        counts = self.counts()
+        urgent = f" ({counts['critical']} critical)" if counts["critical"] else ""
+        noun = "alert" if counts["total"] == 1 else "alerts"
+        return f"amtui digest {self.day:%d.%m.%Y}: {counts['total']} {noun}{urgent}"
+
+
+def _money_totals(alerts: Iterable[Alert]) -> tuple[tuple[str, int], ...]:
+    totals: dict[str, int] = {}
+    for alert in alerts:
+        if alert.amount_minor is not None and alert.currency:
+            totals[alert.currency] = totals.get(alert.currency, 0) + alert.amount_minor
+    return tuple(sorted(totals.items()))
+
+
+def _client_totals(alerts: Iterable[Alert]) -> tuple[ClientTotal, ...]:
+    sums: dict[tuple[int | None, str | None, str], list[int]] = {}
+    for alert in alerts:
+        if alert.amount_minor is None or not alert.currency:
+            continue
+        entry = sums.setdefault((alert.client_id, alert.client_name, alert.currency), [0, 0])
+        entry[0] += alert.amount_minor
+        entry[1] += 1
+    rows = [ClientTotal(cid, name, currency, total, count) for (cid, name, currency), (total, count) in sums.items()]
+    rows.sort(key=lambda row: (-row.amount_minor, row.client_name or ""))
+    return tuple(rows)
+
+
+def build_digest(alerts: Sequence[Alert], *, day: date, generated_at: datetime, zone: tzinfo) -> Digest:
+    """Group ``alerts`` (already sorted by urgency) by kind; groups with the worst alerts come first."""
+    by_kind: dict[str, list[Alert]] = {}
+    for alert in alerts:
+        by_kind.setdefault(alert.kind, []).append(alert)
+    groups = []
+    for kind, items in by_kind.items():
+        worst = min(items, key=lambda alert: alert.severity_rank).severity
+        money = kind in (AlertKind.RECEIVABLE,)
+        groups.append(
+            Group(
+                kind=str(kind),
+                title=GROUP_TITLES[AlertKind(kind)][0],
+                severity=str(worst),
+                alerts=tuple(items),
+                totals=_money_totals(items) if money else (),
+                clients=_client_totals(items) if money else (),
+            )
+        )
+    groups.sort(key=lambda group: (Severity(group.severity).rank, KIND_ORDER[AlertKind(group.kind)]))
+    return Digest(day=day, generated_at=generated_at, timezone=_zone_name(zone), groups=tuple(groups))
+
+
+def _zone_name(zone: tzinfo) -> str:
+    return str(getattr(zone, "key", None) or zone)
+
+
+# --- JSON ------------------------------------------------------------------------------------------------------
+
+
+def alert_to_dict(alert: Alert) -> dict[str, Any]:
+    """The documented JSON shape of one alert (docs/digest.md)."""
+    return {
+        "id": alert.id,
+        "kind": str(alert.kind),
+        "severity": str(alert.severity),
+        "date": alert.date.isoformat(),
+        "days": alert.days,
+        "text": alert.text,
+        "client_id": alert.client_id,
+        "client_name": alert.client_name,
+        "contact_id": alert.contact_id,
+        "contact_name": alert.contact_name,
+        "interaction_id": alert.interaction_id,
+        "task_id": alert.task_id,
+        "contract_id": alert.contract_id,
+        "invoice_id": alert.invoice_id,
+        "deal_id": alert.deal_id,
+        "amount_minor": alert.amount_minor,
+        "currency": alert.currency,
+        "bucket": alert.bucket,
+        "at": alert.at.isoformat() if alert.at else None,
+        "fingerprint": alert.fingerprint,
+        "mark": alert.mark,
+        "snoozed_until": alert.snoozed_until.isoformat() if alert.snoozed_until else None,
+    }
+
+
+def digest_to_dict(digest: Digest) -> dict[str, Any]:
+    return {
+        "schema": JSON_SCHEMA,
+        "date": digest.day.isoformat(),
+        "generated_at": digest.generated_at.isoformat(),
+        "timezone": digest.timezone,
+        "counts": digest.counts(),
+        "groups": [
+            {
+                "kind": group.kind,
+                "title": group.title,
+                "severity": group.severity,
+                "count": group.count,
+                "summary": group.summary(),
+                "totals": [{"currency": currency, "amount_minor": minor} for currency, minor in group.totals],
+                "clients": [
+                    {
+                        "client_id": row.client_id,
+                        "client_name": row.client_name,
+                        "currency": row.currency,
+                        "amount_minor": row.amount_minor,
+                        "count": row.count,
+                    }
+                    for row in group.clients
+                ],
+                "alerts": [alert_to_dict(alert) for alert in group.alerts],
+            }
+            for group in digest.groups
+        ],
+    }
+
+
+def render_json(digest: Digest) -> str:
+    return json.dumps(digest_to_dict(digest), ensure_ascii=False, indent=2) + "\n"
+
+
+# --- text and Markdown -------------------------------------------------------------------------------------------
+
+
+def _title_line(digest: Digest) -> str:
+    return f"amtui digest for {digest.day:%A %d.%m.%Y} ({digest.timezone})"
+
+
+def _shown(group: Group, limit: int) -> tuple[tuple[Alert, ...], int]:
+    if limit <= 0 or group.count <= limit:
+        return group.alerts, 0
+    return group.alerts[:limit], group.count - limit
+
+
+def _more(group: Group, hidden: int) -> str:
+    return f"... and {hidden} more: amtui alerts --kind {group.kind}"
+
+
+def render_text(digest: Digest, *, limit: int = DEFAULT_LIMIT) -> str:
+    """Plain text for pipes, cron mail and the mail's text part: no ANSI codes, ever."""
+    title = _title_line(digest)
+    lines = [title, "=" * len(title), digest.headline()]
+    for group in digest.groups:
+        lines += ["", f"{group.title}: {group.summary()}"]
+        for row in group.clients:
+            noun = "invoice" if row.count == 1 else "invoices"
+            lines.append(f"   {row.client_name}: {format_money(row.amount_minor, row.currency)} in {row.count} {noun}")
+        shown, hidden = _shown(group, limit)
+        lines += [f"{MARKERS[Severity(alert.severity)]} {alert.text}  [{alert.id}]" for alert in shown]
+        if hidden:
+            lines.append(f"   {_more(group, hidden)}")
+    return "\n".join(lines) + "\n"
+
+
+def _md_escape(text: str) -> str:
+    return "".join("\\" + ch if ch in "\\`*_[]<>#|" else ch for ch in text)
+
+
+def render_markdown(digest: Digest, *, limit: int = DEFAULT_LIMIT) -> str:
+    lines = [f"# {_md_escape(_title_line(digest))}", "", f"**{digest.headline()}**"]
+    for group in digest.groups:
+        lines += ["", f"## {group.title}", "", f"_{_md_escape(group.summary())}_", ""]
+        if group.clients:
+            lines += [
+                f"- **{_md_escape(row.client_name or '')}**: {format_money(row.amount_minor, row.currency)}"
+                f" in {row.count}"
+                for row in group.clients
+            ]
+            lines.append("")
+        shown, hidden = _shown(group, limit)
+        for alert in shown:
+            badge = f"**{alert.severity}**" if alert.severity in (Severity.CRITICAL, Severity.HIGH) else alert.severity
+            lines.append(f"- {badge}: {_md_escape(alert.text)} `{alert.id}`")
+        if hidden:
+            lines.append(f"- {_md_escape(_more(group, hidden))}")
+    return "\n".join(lines) + "\n"
+
+
+# --- HTML --------------------------------------------------------------------------------------------------------
+
+
+def render_html(digest: Digest, *, limit: int = DEFAULT_LIMIT) -> str:
+    """A self-contained page with inline styles (mail clients drop <style> blocks)."""
+    esc = html.escape
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{esc(_title_line(digest))}</title></head>",
+        '<body style="font-family: sans-serif; font-size: 14px; color: #222;">',
+        f'<h1 style="font-size: 18px;">{esc(_title_line(digest))}</h1>',
+        f"<p><strong>{esc(digest.headline())}</strong></p>",
+    ]
+    for group in digest.groups:
+        colour = _HTML_COLOURS[Severity(group.severity)]
+        out.append(f'<h2 style="font-size: 16px; color: {colour};">{esc(group.title)}</h2>')
+        out.append(f"<p><em>{esc(group.summary())}</em></p>")
+        if group.clients:
+            out.append("<ul>")
+            out += [
+                f"<li><strong>{esc(row.client_name or '')}</strong>: "
+                f"{esc(format_money(row.amount_minor, row.currency))} in {row.count}</li>"
+                for row in group.clients
+            ]
+            out.append("</ul>")
+        shown, hidden = _shown(group, limit)
+        out.append('<table style="border-collapse: collapse;">')
+        for alert in shown:
+            colour = _HTML_COLOURS[Severity(alert.severity)]
+            out.append(
+                f'<tr><td style="padding: 2px 8px; color: {colour};">{esc(alert.severity)}</td>'
+                f'<td style="padding: 2px 8px;">{esc(alert.text)}</td>'
+                f'<td style="padding: 2px 8px; color: #777;"><code>{esc(alert.id)}</code></td></tr>'
+            )
+        out.append("</table>")
+        if hidden:
+            out.append(f"<p>{esc(_more(group, hidden))}</p>")
+    out += ["</body></html>", ""]
+    return "\n".join(out)
+
+
+# --- terminal ------------------------------------------------------------------------------------------------------
+
+
+def render_rich(digest: Digest, console: Console, *, limit: int = DEFAULT_LIMIT) -> None:
+    """Colour for a terminal; rich is imported only here (cron never pays for it)."""
+    from rich.text import Text
+
+    console.print(Text(_title_line(digest), style="bold"))
+    console.print(Text(digest.headline(), style="bold red" if digest.counts()["critical"] else "bold"))
+    for group in digest.groups:
+        console.print()
+        header = Text(group.title, style=f"bold {_RICH_STYLES[Severity(group.severity)]}".replace(" default", ""))
+        header.append(f"  {group.summary()}", style="dim")
+        console.print(header)
+        for row in group.clients:
+            noun = "invoice" if row.count == 1 else "invoices"
+            console.print(
+                Text(f"   {row.client_name}: {format_money(row.amount_minor, row.currency)} in {row.count} {noun}")
+            )
+        shown, hidden = _shown(group, limit)
+        for alert in shown:
+            line = Text(f"{MARKERS[Severity(alert.severity)]} ", style=_RICH_STYLES[Severity(alert.severity)])
+            line.append(alert.text, style=_RICH_STYLES[Severity(alert.severity)])
+            line.append(f"  [{alert.id}]", style="dim")
+            console.print(line)
+        if hidden:
+            console.print(Text(f"   {_more(group, hidden)}", style="dim"))
+
+
+RENDERERS = {"text": render_text, "markdown": render_markdown, "html": render_html}
+
+
+def render(digest: Digest, fmt: str, *, limit: int = DEFAULT_LIMIT) -> str:
+    if fmt == "json":
+        return render_json(digest)
+    return RENDERERS[fmt](digest, limit=limit)

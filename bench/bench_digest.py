@@ -1,0 +1,146 @@
+"""Speed of the alert engine and of ``amtui digest`` on the large demo dataset, beside its baselines.
+
+Run from the repository root:
+
+    .venv/bin/python bench/bench_digest.py            # builds the large demo in a temp dir
+    .venv/bin/python bench/bench_digest.py --db PATH  # reuse a database built with `amtui demo --size large`
+
+In one run it times (medians; the machine is shared, so read the ratios):
+- compute_alerts() in-process (target < 60 ms);
+- the whole `amtui digest` process, piped (target <= import floor + 80 ms);
+- a raw-sqlite3 script running the equivalent queries (the "no ORM, no framework" baseline);
+- the import floor `python -c "import sqlmodel, typer, rich"`;
+- `amtui --help` (target < 200 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+AMTUI = str(Path(PYTHON).with_name("amtui"))
+NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
+
+RAW_SCRIPT = r"""
+import sqlite3, sys
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+zone = ZoneInfo("Europe/Moscow")
+now = datetime(2026, 11, 25, 6, 0, tzinfo=timezone.utc)
+today = now.astimezone(zone).date()
+def utc(day):
+    local = datetime.combine(day, datetime.min.time(), tzinfo=zone)
+    return local.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+start, end = utc(today), utc(today + timedelta(days=1))
+con = sqlite3.connect(sys.argv[1])
+q = con.execute
+rows = 0
+rows += len(q("SELECT id, name FROM client").fetchall())
+rows += len(q("SELECT id, client_id, kind, status, planned_at, subject, place FROM interaction "
+              "WHERE status IN ('planned','missed') AND planned_at < ?", (end,)).fetchall())
+rows += len(q("SELECT i.id, i.client_id, i.kind, i.direction, i.status, i.done_at, i.needs_reply, i.replied_at "
+              "FROM interaction i "
+              "WHERE (i.status='done' AND i.kind IN ('visit','meeting') AND i.done_at < ? AND NOT EXISTS "
+              "(SELECT 1 FROM meeting_report m WHERE m.interaction_id = i.id)) "
+              "OR (i.needs_reply = 1 AND i.replied_at IS NULL AND i.direction='inbound' "
+              "AND i.status != 'cancelled' AND i.done_at < ?) "
+              "OR (i.direction='inbound' AND i.kind='call' AND i.status='done' AND i.done_at >= ?)",
+              (utc(today - timedelta(days=1)), start, utc(today - timedelta(days=7)))).fetchall())
+rows += len(q("SELECT t.id, t.title, t.client_id, t.priority, t.due_on FROM task t WHERE status='open' AND due_on <= ?",
+              (today.isoformat(),)).fetchall())
+rows += len(q("SELECT id FROM task WHERE status='open' AND assignee IS NOT NULL AND check_in_at <= ? "
+              "AND (checked_in_at IS NULL OR checked_in_at < check_in_at)",
+              (now.strftime("%Y-%m-%d %H:%M:%S"),)).fetchall())
+rows += len(q("SELECT id, client_id, number, end_on, auto_renew, notice_days FROM contract WHERE status='active' "
+              "AND end_on <= ?", ((today + timedelta(days=400)).isoformat(),)).fetchall())
+rows += len(q("SELECT id, client_id, number, due_on, amount_minor, paid_minor, currency FROM invoice "
+              "WHERE paid_minor < amount_minor").fetchall())
+keys = [(today + timedelta(days=d)).strftime("%m-%d") for d in range(8)]
+rows += len(q(f"SELECT id, full_name, client_id, birthday_md, birthday_year FROM contact WHERE birthday_md IN "
+              f"({','.join('?' * len(keys))})", keys).fetchall())
+rows += len(q("SELECT c.id, c.tier, c.cadence_days, (SELECT max(done_at) FROM interaction i WHERE i.client_id = c.id "
+              "AND i.status='done') FROM client c WHERE c.status='active'").fetchall())
+rows += len(q("SELECT id, client_id, title, stage, amount_minor, expected_close FROM deal WHERE stage IN "
+              "('lead','qualified','proposal','negotiation') AND expected_close < ?", (today.isoformat(),)).fetchall())
+rows += len(q("SELECT alert_id, state, snoozed_until, fingerprint FROM alert_mark").fetchall())
+print(rows)
+"""
+
+
+def _time_process(argv: list[str], runs: int, env: dict[str, str]) -> float:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True)
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def _build(db: Path) -> None:
+    sys.path.insert(0, str(ROOT))
+    from amtui.db import open_engine
+    from amtui.services.demo import build_demo
+
+    engine = open_engine(f"sqlite:///{db}")
+    build_demo(engine, size="large", now=NOW)
+    engine.dispose()
+
+
+def _in_process(db: Path, runs: int) -> tuple[float, int]:
+    sys.path.insert(0, str(ROOT))
+    from zoneinfo import ZoneInfo
+
+    from amtui.db import open_engine, session_scope
+    from amtui.services.alerts import compute_alerts
+
+    engine = open_engine(f"sqlite:///{db}")
+    samples, count = [], 0
+    with session_scope(engine) as session:
+        for _ in range(runs + 1):
+            start = time.perf_counter()
+            count = len(compute_alerts(session=session, now=NOW, zone=ZoneInfo("Europe/Moscow")))
+            samples.append((time.perf_counter() - start) * 1000)
+    engine.dispose()
+    return statistics.median(samples[1:]), count  # the first run warms SQLAlchemy's statement cache
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", type=Path, help="an existing large demo database (built at 2026-11-25 06:00 UTC)")
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.db or Path(tmp) / "large.db"
+        if args.db is None:
+            print("building the large demo dataset...", flush=True)
+            _build(db)
+        env = {**os.environ, "AMTUI_TZ": "Europe/Moscow", "AMTUI_NOW": NOW.isoformat(), "NO_COLOR": "1"}
+        raw_path = Path(tmp) / "raw_digest.py"
+        raw_path.write_text(RAW_SCRIPT, encoding="utf-8")
+        engine_ms, count = _in_process(db, args.runs)
+        # Interleave nothing clever: each measurement is a median of whole runs in the same session.
+        floor = _time_process([PYTHON, "-c", "import sqlmodel, typer, rich"], args.runs, env)
+        digest = _time_process([AMTUI, "--db", str(db), "digest"], args.runs, env)
+        raw = _time_process([PYTHON, str(raw_path), str(db)], args.runs, env)
+        help_ms = _time_process([AMTUI, "--help"], args.runs, env)
+        python_ms = _time_process([PYTHON, "-c", "pass"], args.runs, env)
+    print(f"alerts computed in-process: {engine_ms:7.1f} ms ({count} alerts)   target < 60 ms")
+    print(f"python -c pass:             {python_ms:7.1f} ms")
+    print(f"import floor (sqlmodel, typer, rich): {floor:7.1f} ms")
+    print(f"amtui digest (whole process):         {digest:7.1f} ms   = floor + {digest - floor:.0f} ms (target +80)")
+    print(f"raw sqlite3 equivalent queries:       {raw:7.1f} ms")
+    print(f"amtui --help:                         {help_ms:7.1f} ms   target < 200 ms")
+    print(f"ratios: digest/floor {digest / floor:.2f}, digest/raw {digest / raw:.2f}, help/floor {help_ms / floor:.2f}")
+
+
+if __name__ == "__main__":
+    main()
