@@ -1,0 +1,226 @@
+"""``amtui import KIND FILE`` and ``amtui export KIND``: files in and out (see docs/import-export.md)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from amtui.commands.common import EXIT_ERROR, echo_json, fail, now, parse_day, unit_of_work, zone
+
+MAX_PRINTED_ERRORS = 50
+PROGRESS_MIN_BYTES = 1024 * 1024
+
+
+class Kind(str, Enum):
+    clients = "clients"
+    contacts = "contacts"
+    interactions = "interactions"
+    tasks = "tasks"
+    contracts = "contracts"
+    invoices = "invoices"
+    deals = "deals"
+
+
+class ExportKind(str, Enum):
+    clients = "clients"
+    contacts = "contacts"
+    interactions = "interactions"
+    planner = "planner"
+    tasks = "tasks"
+    contracts = "contracts"
+    invoices = "invoices"
+    deals = "deals"
+
+
+class DateOrder(str, Enum):
+    dmy = "dmy"
+    mdy = "mdy"
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    xlsx = "xlsx"
+    vcf = "vcf"
+    ics = "ics"
+    json = "json"
+
+
+@contextmanager
+def _progress(path: Path) -> Iterator[Callable[[float], None] | None]:
+    """A progress bar on a terminal for files big enough to take a moment; nothing when piped."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    if not sys.stderr.isatty() or size < PROGRESS_MIN_BYTES:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn(f"Reading {path.name}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("import", total=1.0)
+        yield lambda fraction: bar.update(task, completed=fraction)
+
+
+def import_command(
+    ctx: typer.Context,
+    kind: Annotated[Kind, typer.Argument(help="What the file holds.", case_sensitive=False)],
+    file: Annotated[Path, typer.Argument(help="CSV, XLSX, vCard (.vcf, contacts) or iCalendar (.ics, interactions).")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
+    skip_bad: Annotated[
+        bool, typer.Option("--skip-bad", help="Write the good rows; put bad ones in a rejects CSV.")
+    ] = False,
+    rejects: Annotated[
+        Path | None, typer.Option("--rejects", help="Where --skip-bad puts bad rows (default FILE.rejects.csv).")
+    ] = None,
+    mapping: Annotated[
+        list[str] | None, typer.Option("--map", help="Column mapping override: 'Header=field' ('Header=-' skips).")
+    ] = None,
+    mapping_file: Annotated[
+        Path | None, typer.Option("--mapping", help="File of 'Header = field' lines (or a JSON object).")
+    ] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="XLSX sheet (default: the first with data).")] = None,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="CSV encoding if detection guesses wrong (e.g. cp1251).")
+    ] = None,
+    date_order: Annotated[
+        DateOrder, typer.Option("--date-order", help="How to read 01/02/2026: dmy (1 Feb) or mdy (2 Jan).")
+    ] = DateOrder.dmy,
+    start: Annotated[
+        str | None, typer.Option("--from", help="Calendar files: first day of events to take (default today).")
+    ] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Calendar files: last day (default 8 weeks on).")] = None,
+    client: Annotated[
+        str | None, typer.Option("--client", help="Client of rows/events that name none (calendar files).")
+    ] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Import clients, contacts, interactions, tasks, contracts, invoices or deals from a file.
+
+    Records are matched (external id, then INN/e-mail, then name) and updated, so importing
+    the same file twice changes nothing. Any bad row: nothing is written (unless --skip-bad).
+    """
+    from amtui.formats.importer import ImportOptions, import_file
+    from amtui.formats.mapping import load_mapping_file, parse_map_option
+
+    if not file.exists():
+        fail(f"{file}: no such file")
+    overrides: dict[str, str] = {}
+    if mapping_file is not None:
+        overrides.update(load_mapping_file(mapping_file))
+    overrides.update(parse_map_option(mapping or []))
+    window_from: date | None = parse_day(start, field="--from") if start else None
+    window_to: date | None = parse_day(end, field="--to") if end else None
+    with _progress(file) as progress, unit_of_work(ctx) as session:
+        options = ImportOptions(
+            now=now(),
+            zone=zone(),
+            date_order=date_order.value,
+            dry_run=dry_run,
+            skip_bad=skip_bad,
+            rejects_path=rejects,
+            overrides=overrides,
+            sheet=sheet,
+            encoding=encoding,
+            window_from=window_from,
+            window_to=window_to,
+            client=client,
+            progress=progress,
+        )
+        summary = import_file(session=session, kind=kind.value, path=file, options=options)
+    if json_output:
+        echo_json(summary.as_dict())
+    else:
+        _print_summary(summary)
+    if summary.rejected and not skip_bad:
+        raise typer.Exit(EXIT_ERROR)
+
+
+def _print_summary(summary: Any) -> None:
+    for warning in summary.warnings[:MAX_PRINTED_ERRORS]:
+        typer.echo(f"warning: {warning.format(summary.path)}", err=True)
+    for error in summary.errors[:MAX_PRINTED_ERRORS]:
+        typer.echo(error.format(summary.path), err=True)
+    hidden = len(summary.errors) - MAX_PRINTED_ERRORS
+    if hidden > 0:
+        typer.echo(f"... and {hidden} more problems", err=True)
+    counts = (
+        f"{summary.created} created, {summary.updated} updated, {summary.unchanged} unchanged, "
+        f"{summary.rejected} rejected"
+    )
+    if summary.clients_created:
+        counts += f" (and {summary.clients_created} new clients)"
+    source = f"{summary.path} ({summary.format}{', ' + '; '.join(summary.notes) if summary.notes else ''})"
+    if summary.dry_run:
+        typer.echo(f"Dry run, nothing written. {summary.kind} from {source}: would be {counts}")
+    elif summary.written:
+        typer.echo(f"Imported {summary.kind} from {source}: {counts}")
+    else:
+        typer.echo(f"Nothing written: fix the rows above or use --skip-bad. {summary.kind}: {counts}", err=True)
+    if summary.rejects_path:
+        typer.echo(f"Bad rows written to {summary.rejects_path}")
+
+
+def export_command(
+    ctx: typer.Context,
+    kind: Annotated[ExportKind, typer.Argument(help="What to export (planner: planned calls/visits/meetings).")],
+    file_format: Annotated[
+        ExportFormat | None,
+        typer.Option("--format", "-f", help="csv, xlsx, vcf (contacts), ics (planner), json. Default: from -o."),
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    excel: Annotated[bool, typer.Option("--excel", help="CSV for Russian Excel: ';' and decimal commas.")] = False,
+    vcard_version: Annotated[int, typer.Option("--vcard-version", help="vCard 4 (default) or 3.")] = 4,
+    alarm: Annotated[int, typer.Option("--alarm", help="Calendar reminder, minutes before (0: none).")] = 15,
+) -> None:
+    """Export records as CSV (UTF-8 with BOM), XLSX, vCard, iCalendar or JSON."""
+    from amtui.formats import exporters
+
+    chosen = file_format.value if file_format else _format_from_name(output)
+    if kind is ExportKind.planner and file_format is None and output is None:
+        chosen = "ics"
+    if vcard_version not in (3, 4):
+        fail("--vcard-version is 3 or 4")
+    with unit_of_work(ctx) as session:
+        written = exporters.export(
+            session=session,
+            kind=kind.value,
+            file_format=chosen,
+            output=output,
+            excel=excel,
+            vcard_version=vcard_version,
+            alarm_minutes=alarm,
+            now=now(),
+            zone=zone(),
+        )
+    if output is not None:
+        typer.echo(f"Exported {written} {kind.value} to {output}", err=True)
+
+
+def _format_from_name(output: Path | None) -> str:
+    if output is None:
+        return "csv"
+    suffix = output.suffix.lower().lstrip(".")
+    return {"vcard": "vcf", "ical": "ics", "ics": "ics", "xlsx": "xlsx", "json": "json", "vcf": "vcf"}.get(
+        suffix, "csv"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_command)
+    app.command("export")(export_command)

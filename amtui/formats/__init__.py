@@ -1,0 +1,9 @@
+"""Imports and exports: CSV, XLSX, vCard, iCalendar and JSON files as people really have them.
+
+Nothing here imports textual; format libraries (openpyxl, vobject, icalendar)
+are imported inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+KINDS = ("clients", "contacts", "interactions", "tasks", "contracts", "invoices", "deals")

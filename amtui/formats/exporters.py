@@ -1,0 +1,565 @@
+"""Exports: CSV (UTF-8 with BOM; ``excel`` for ``;`` and decimal commas), XLSX, vCard, iCalendar, JSON.
+
+Column headers are the import's field names, so an exported file imports back
+into the same records. Text that a spreadsheet would run as a formula (starting
+with ``=``, ``+``, ``-``, ``@``, tab or CR) is neutralised: CSV cells get a
+leading apostrophe (the import strips it again), XLSX cells are typed as text.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from amtui.formats.ical import DEFAULT_MINUTES
+from amtui.models import Client, Contact, ContactMethod, Contract, Deal, Interaction, Invoice, Task
+from amtui.services.errors import ValidationError
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Money:
+    """Minor units, exported as a decimal number (a typed cell in XLSX)."""
+
+    minor: int
+
+    @property
+    def decimal(self) -> Decimal:
+        return Decimal(self.minor) / 100
+
+
+def _money(minor: int | None) -> Money | None:
+    return None if minor is None else Money(minor)
+
+
+def _birthday(md: str | None, year: int | None) -> str | None:
+    if not md:
+        return None
+    month, day = md.split("-")
+    return f"{year:04d}-{month}-{day}" if year else f"--{month}-{day}"
+
+
+# --- rows -------------------------------------------------------------------------------------
+
+
+def _client_columns(session: Session) -> dict[int, tuple[str, str | None, str | None]]:
+    table = Client.__table__
+    statement = select(table.c.id, table.c.name, table.c.tax_id, table.c.external_id)
+    return {row[0]: (row[1], row[2], row[3]) for row in session.execute(statement)}
+
+
+def _client_ref(clients: dict[int, tuple[str, str | None, str | None]], client_id: int | None) -> dict[str, Any]:
+    name, tax_id, external_id = clients.get(client_id, (None, None, None)) if client_id else (None, None, None)
+    return {"client": name, "client_tax_id": tax_id, "client_external_id": external_id}
+
+
+def client_rows(session: Session, zone: tzinfo) -> Iterator[dict[str, Any]]:
+    table = Client.__table__
+    for row in session.execute(select(table).order_by(table.c.name_folded, table.c.id)).mappings():
+        yield {
+            "external_id": row["external_id"],
+            "name": row["name"],
+            "legal_name": row["legal_name"],
+            "tax_id": row["tax_id"],
+            "segment": row["segment"],
+            "tier": row["tier"],
+            "status": row["status"],
+            "cadence_days": row["cadence_days"],
+            "city": row["city"],
+            "address": row["address"],
+            "website": row["website"],
+            "phone": row["phone"],
+            "email": row["email"],
+            "currency": row["currency"],
+            "credit_limit": _money(row["credit_limit_minor"]),
+            "payment_terms_days": row["payment_terms_days"],
+            "discount": None if row["discount_bp"] is None else Decimal(row["discount_bp"]) / 100,
+            "annual_potential": _money(row["annual_potential_minor"]),
+            "needs": row["needs"],
+            "competitors": row["competitors"],
+        }
+
+
+def contact_data(session: Session) -> Iterator[tuple[dict[str, Any], list[tuple[str, str, str | None]]]]:
+    """Contacts with their client's name and their phones and e-mails (kind, value, label)."""
+    clients = _client_columns(session)
+    methods: dict[int, list[tuple[str, str, str | None]]] = {}
+    table = ContactMethod.__table__
+    statement = select(table.c.contact_id, table.c.kind, table.c.value, table.c.label).order_by(
+        table.c.contact_id, table.c.position, table.c.id
+    )
+    for contact_id, kind, value, label in session.execute(statement):
+        methods.setdefault(contact_id, []).append((kind, value, label))
+    contacts = Contact.__table__
+    for row in session.execute(select(contacts).order_by(contacts.c.full_name_folded, contacts.c.id)).mappings():
+        yield {**row, **_client_ref(clients, row["client_id"])}, methods.get(row["id"], [])
+
+
+def contact_rows(session: Session, zone: tzinfo) -> Iterator[dict[str, Any]]:
+    for row, methods in contact_data(session):
+        yield {
+            "external_id": row["external_id"],
+            "client": row["client"],
+            "client_tax_id": row["client_tax_id"],
+            "client_external_id": row["client_external_id"],
+            "full_name": row["full_name"],
+            "given_name": row["given_name"],
+            "middle_name": row["middle_name"],
+            "family_name": row["family_name"],
+            "title": row["title"],
+            "department": row["department"],
+            "role": row["role"],
+            "preferred_channel": row["preferred_channel"],
+            "birthday": _birthday(row["birthday_md"], row["birthday_year"]),
+            "personal_notes": row["personal_notes"],
+            # Several values in one cell, joined the way Google Contacts does (the import splits them).
+            "phone": " ::: ".join(value for kind, value, _ in methods if kind == "phone") or None,
+            "email": " ::: ".join(value for kind, value, _ in methods if kind == "email") or None,
+        }
+
+
+def _local(value: datetime | None, zone: tzinfo) -> datetime | None:
+    return None if value is None else value.astimezone(zone)
+
+
+def interaction_rows(session: Session, zone: tzinfo, *, planned_only: bool = False) -> Iterator[dict[str, Any]]:
+    clients = _client_columns(session)
+    table = Interaction.__table__
+    statement = select(table).order_by(table.c.planned_at, table.c.done_at, table.c.id)
+    if planned_only:
+        statement = statement.where(table.c.status == "planned")
+    for row in session.execute(statement).mappings():
+        # The planner (ics) needs our id for a stable UID; tables do not carry it (it is not portable).
+        own_id = {"id": row["id"]} if planned_only else {}
+        yield {
+            **own_id,
+            "external_id": row["external_id"],
+            **_client_ref(clients, row["client_id"]),
+            "kind": row["kind"],
+            "direction": row["direction"],
+            "status": row["status"],
+            "planned_at": _local(row["planned_at"], zone),
+            "done_at": _local(row["done_at"], zone),
+            "duration": row["duration_min"],
+            "place": row["place"],
+            "city": row["city"],
+            "subject": row["subject"],
+            "outcome": row["outcome"],
+            "needs_reply": row["needs_reply"],
+        }
+
+
+def task_rows(session: Session, zone: tzinfo) -> Iterator[dict[str, Any]]:
+    clients = _client_columns(session)
+    table = Task.__table__
+    for row in session.execute(select(table).order_by(table.c.due_on, table.c.id)).mappings():
+        yield {
+            "external_id": row["external_id"],
+            **_client_ref(clients, row["client_id"]),
+            "title": row["title"],
+            "assignee": row["assignee"],
+            "status": row["status"],
+            "priority": row["priority"],
+            "due_on": row["due_on"],
+            "notes": row["notes"],
+        }
+
+
+def contract_rows(session: Session, zone: tzinfo) -> Iterator[dict[str, Any]]:
+    clients = _client_columns(session)
+    table = Contract.__table__
+    for row in session.execute(select(table).order_by(table.c.end_on, table.c.id)).mappings():
+        yield {
+            "external_id": row["external_id"],
+            **_client_ref(clients, row["client_id"]),
+            "number": row["number"],
+            "title": row["title"],
+            "start_on": row["start_on"],
+            "end_on": row["end_on"],
+            "auto_renew": row["auto_renew"],
+            "notice_days": row["notice_days"],
+            "value": _money(row["value_minor"]),
+            "currency": row["currency"],
+            "status": row["status"],
+        }
+
+
+def invoice_rows(session: Session, zone: tzinfo) -> Iterator[dict[str, Any]]:
+    clients = _client_columns(session)
+    contracts = {i: n for i, n in session.execute(select(Contract.__table__.c.id, Contract.__table__.c.number))}
+    table = Invoice.__table__
+    for row in session.execute(select(table).order_by(table.c.issued_on, table.c.id)).mappings():
+        yield {
+            "external_id": row["external_id"],
+            **_client_ref(clients, row["client_id"]),
+            "contract": contracts.get(row["contract_id"]) if row["contract_id"] else None,
+            "number": row["number"],
+            "issued_on": row["issued_on"],
+            "due_on": row["due_on"],
+            "amount": _money(row["amount_minor"]),
+            "paid": _money(row["paid_minor"]),
+            "currency": row["currency"],
+            "paid_on": row["paid_on"],
+        }
+
+
+def deal_rows(session: Session, zone: tzinfo) -> Iterator[dict[str, Any]]:
+    clients = _client_columns(session)
+    table = Deal.__table__
+    for row in session.execute(select(table).order_by(table.c.expected_close, table.c.id)).mappings():
+        yield {
+            "external_id": row["external_id"],
+            **_client_ref(clients, row["client_id"]),
+            "title": row["title"],
+            "kind": row["kind"],
+            "stage": row["stage"],
+            "amount": _money(row["amount_minor"]),
+            "currency": row["currency"],
+            "probability": row["probability"],
+            "expected_close": row["expected_close"],
+            "closed_on": row["closed_on"],
+        }
+
+
+ROWS: dict[str, Callable[[Session, tzinfo], Iterator[dict[str, Any]]]] = {
+    "clients": client_rows,
+    "contacts": contact_rows,
+    "interactions": interaction_rows,
+    "tasks": task_rows,
+    "contracts": contract_rows,
+    "invoices": invoice_rows,
+    "deals": deal_rows,
+}
+
+
+# --- tabular writers --------------------------------------------------------------------------
+
+
+def neutralise(text: str) -> str:
+    """A leading apostrophe keeps Excel and LibreOffice from running text as a formula."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _csv_cell(value: Any, excel: bool) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Money):
+        text = f"{value.decimal:.2f}"
+        return text.replace(".", ",") if excel else text
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+        return text.replace(".", ",") if excel else text
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return value.strftime("%d.%m.%Y %H:%M") if excel else value.isoformat(timespec="minutes")
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y") if excel else value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    return neutralise(str(value))
+
+
+def write_csv(rows: Iterator[dict[str, Any]], handle: IO[str], *, excel: bool = False) -> int:
+    writer = csv.writer(handle, delimiter=";" if excel else ",", lineterminator="\r\n")
+    count = 0
+    for row in rows:
+        if count == 0:
+            writer.writerow(list(row))
+        writer.writerow([_csv_cell(value, excel) for value in row.values()])
+        count += 1
+    return count
+
+
+def write_json(rows: Iterator[dict[str, Any]], handle: IO[str]) -> int:
+    def encode(value: Any) -> Any:
+        if isinstance(value, Money):
+            return {"amount": f"{value.decimal:.2f}", "minor": value.minor}
+        if isinstance(value, (datetime, date)):
+            return value.isoformat()
+        if isinstance(value, Decimal):
+            return str(value)
+        raise TypeError(type(value).__name__)
+
+    items = list(rows)
+    handle.write(json.dumps(items, default=encode, ensure_ascii=False, indent=2))
+    handle.write("\n")
+    return len(items)
+
+
+def write_xlsx(rows: Iterator[dict[str, Any]], path: Path, *, sheet_title: str) -> int:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    items = list(rows)
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet(sheet_title[:31])
+    headers = list(items[0]) if items else []
+    widths = [len(header) for header in headers]
+    for item in items[:2000]:
+        for index, value in enumerate(item.values()):
+            widths[index] = max(widths[index], min(len(_csv_cell(value, True)), 60))
+    for index, width in enumerate(widths, start=1):
+        worksheet.column_dimensions[get_column_letter(index)].width = width + 2
+    bold = Font(bold=True)
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(worksheet, value=header)
+        cell.font = bold
+        header_cells.append(cell)
+    if header_cells:
+        worksheet.append(header_cells)
+        worksheet.freeze_panes = "A2"
+    for item in items:
+        worksheet.append([_xlsx_cell(worksheet, value) for value in item.values()])
+    workbook.save(path)
+    return len(items)
+
+
+def _xlsx_cell(worksheet: Any, value: Any) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    if value is None:
+        return None
+    if isinstance(value, Money):
+        cell = WriteOnlyCell(worksheet, value=value.decimal)
+        cell.number_format = "#,##0.00"
+        return cell
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(worksheet, value=value.replace(tzinfo=None))  # XLSX has no zones: local time
+        cell.number_format = "DD.MM.YYYY HH:MM"
+        return cell
+    if isinstance(value, date):
+        cell = WriteOnlyCell(worksheet, value=value)
+        cell.number_format = "DD.MM.YYYY"
+        return cell
+    if isinstance(value, (bool, int, Decimal)):
+        return value
+    cell = WriteOnlyCell(worksheet, value=str(value))
+    # Typed as a string, the cell is never a formula, whatever it starts with.
+    cell.data_type = "s"
+    return cell
+
+
+# --- vCard ------------------------------------------------------------------------------------
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\n", "\\n").replace(",", "\\,").replace(";", "\\;")
+
+
+def _fold(line: str) -> str:
+    """Fold at 75 octets without splitting a UTF-8 character."""
+    out: list[str] = []
+    current = ""
+    size = 0
+    limit = 75
+    for char in line:
+        length = len(char.encode("utf-8"))
+        if size + length > limit:
+            out.append(current)
+            current, size, limit = " ", 1, 75
+        current += char
+        size += length
+    out.append(current)
+    return "\r\n".join(out)
+
+
+def write_vcards(session: Session, handle: IO[str], *, version: int = 4) -> int:
+    count = 0
+    for row, methods in contact_data(session):
+        lines = ["BEGIN:VCARD", f"VERSION:{version}.0", f"FN:{_escape(row['full_name'])}"]
+        # Only the parts we know: "Иванов Иван Иванович" and "John Smith" put the family name at opposite ends.
+        parts = [row["family_name"], row["given_name"], row["middle_name"], "", ""]
+        lines.append("N:" + ";".join(_escape(part or "") for part in parts))
+        if row["client"] or row["department"]:
+            lines.append("ORG:" + ";".join(_escape(p) for p in (row["client"] or "", row["department"] or "") if p))
+        if row["title"]:
+            lines.append(f"TITLE:{_escape(row['title'])}")
+        for kind, value, label in methods:
+            name = "TEL" if kind == "phone" else "EMAIL"
+            type_param = f";TYPE={label.lower()}" if label else ""
+            lines.append(f"{name}{type_param}:{_escape(value)}")
+        if row["birthday_md"]:
+            month, day = row["birthday_md"].split("-")
+            if row["birthday_year"]:
+                lines.append(f"BDAY:{row['birthday_year']:04d}{month}{day}")
+            elif version == 4:
+                lines.append(f"BDAY:--{month}{day}")
+            else:
+                lines.append(f"BDAY;X-APPLE-OMIT-YEAR=1604:1604-{month}-{day}")
+        if row["personal_notes"]:
+            lines.append(f"NOTE:{_escape(row['personal_notes'])}")
+        if row["external_id"]:
+            lines.append(f"UID:{_escape(row['external_id'])}")
+        lines.append("END:VCARD")
+        handle.write("".join(_fold(line) + "\r\n" for line in lines))
+        count += 1
+    return count
+
+
+# --- iCalendar --------------------------------------------------------------------------------
+
+
+def write_planner_ics(
+    session: Session, handle: IO[bytes], *, zone: tzinfo, now: datetime, alarm_minutes: int = 15
+) -> int:
+    """Planned calls, visits and meetings as events in the user's zone, with a reminder."""
+    from icalendar import Alarm, Calendar, Event
+
+    contacts_by_client: dict[int, list[str]] = {}
+    for row, methods in contact_data(session):
+        if row["client_id"] is None:
+            continue
+        phones = [value for kind, value, _ in methods if kind == "phone"]
+        label = row["full_name"] + (f" {phones[0]}" if phones else "")
+        if row["role"] == "decision_maker":
+            contacts_by_client.setdefault(row["client_id"], []).insert(0, label)
+        else:
+            contacts_by_client.setdefault(row["client_id"], []).append(label)
+    client_ids = {row[0]: row[1] for row in session.execute(select(Client.__table__.c.id, Client.__table__.c.phone))}
+    name_to_id = {name: client_id for client_id, (name, *_rest) in _client_columns(session).items()}
+    calendar = Calendar()
+    calendar.add("prodid", "-//amtui//planner//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", "amtui planner")
+    count = 0
+    for row in interaction_rows(session, zone, planned_only=True):
+        if row["kind"] not in DEFAULT_MINUTES or row["planned_at"] is None:
+            continue
+        client_id = name_to_id.get(row["client"])
+        event = Event()
+        uid = row["external_id"] or f"amtui-interaction-{row['id']}@amtui"
+        event.add("uid", uid)
+        event.add("dtstamp", now.astimezone(UTC))
+        start = row["planned_at"]
+        event.add("dtstart", start)
+        event.add("dtend", start + timedelta(minutes=row["duration"] or DEFAULT_MINUTES[row["kind"]]))
+        title = row["subject"] or row["kind"].capitalize()
+        event.add("summary", f"{row['client']}: {title}" if row["client"] else title)
+        location = ", ".join(part for part in (row["place"], row["city"]) if part)
+        if location:
+            event.add("location", location)
+        description = [f"Client: {row['client']}"] if row["client"] else []
+        if client_id is not None and client_ids.get(client_id):
+            description.append(f"Phone: {client_ids[client_id]}")
+        for contact in (contacts_by_client.get(client_id, []) if client_id is not None else [])[:5]:
+            description.append(f"Contact: {contact}")
+        if row["subject"]:
+            description.append(row["subject"])
+        if description:
+            event.add("description", "\n".join(description))
+        event.add("categories", [row["kind"]])
+        event.add("x-amtui-kind", row["kind"])
+        if row["client"]:
+            event.add("x-amtui-client", row["client"])
+        if row["subject"]:
+            event.add("x-amtui-subject", row["subject"])
+        if alarm_minutes > 0:
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", event["summary"])
+            alarm.add("trigger", timedelta(minutes=-alarm_minutes))
+            event.add_component(alarm)
+        calendar.add_component(event)
+        count += 1
+    calendar.add_missing_timezones()
+    handle.write(calendar.to_ical())
+    return count
+
+
+# --- entry point ------------------------------------------------------------------------------
+
+SUPPORTED = {
+    "vcf": ("contacts",),
+    "ics": ("planner", "interactions"),
+}
+
+
+def export(
+    *,
+    session: Session,
+    kind: str,
+    file_format: str,
+    output: Path | None,
+    zone: tzinfo,
+    now: datetime,
+    excel: bool = False,
+    vcard_version: int = 4,
+    alarm_minutes: int = 15,
+) -> int:
+    """Write ``kind`` as ``file_format`` to ``output`` (stdout when None); returns the record count."""
+    if file_format in SUPPORTED and kind not in SUPPORTED[file_format]:
+        allowed = " or ".join(SUPPORTED[file_format])
+        raise ValidationError(f"{file_format} export is for {allowed}", field="--format")
+    if kind == "planner" and file_format != "ics":
+        kind = "interactions"
+    if file_format == "xlsx" and output is None:
+        raise ValidationError("an XLSX export needs a file: add -o FILE.xlsx", field="--output")
+    if file_format == "ics":
+        if output is None:
+            return write_planner_ics(session, sys.stdout.buffer, zone=zone, now=now, alarm_minutes=alarm_minutes)
+        with _atomic(output, binary=True) as handle:
+            return write_planner_ics(session, handle, zone=zone, now=now, alarm_minutes=alarm_minutes)
+    if file_format == "xlsx":
+        assert output is not None
+        partial = output.with_name(output.name + ".partial")
+        count = write_xlsx(ROWS[kind](session, zone), partial, sheet_title=kind)
+        partial.replace(output)
+        return count
+    if output is None:
+        return _write_text(session, kind, file_format, sys.stdout, excel, vcard_version, zone)
+    with _atomic(output, binary=False, bom=file_format == "csv") as handle:
+        return _write_text(session, kind, file_format, handle, excel, vcard_version, zone)
+
+
+def _write_text(
+    session: Session, kind: str, file_format: str, handle: IO[str], excel: bool, vcard_version: int, zone: tzinfo
+) -> int:
+    if file_format == "vcf":
+        return write_vcards(session, handle, version=vcard_version)
+    if file_format == "json":
+        return write_json(ROWS[kind](session, zone), handle)
+    return write_csv(ROWS[kind](session, zone), handle, excel=excel)
+
+
+class _atomic:
+    """Write beside the target and rename on success: a failed export leaves no half file."""
+
+    def __init__(self, path: Path, *, binary: bool, bom: bool = False) -> None:
+        self.path = path
+        self.partial = path.with_name(path.name + ".partial")
+        self.binary = binary
+        self.bom = bom
+        self.handle: Any = None
+
+    def __enter__(self) -> Any:
+        if self.binary:
+            self.handle = self.partial.open("wb")
+        else:
+            self.handle = self.partial.open("w", encoding="utf-8-sig" if self.bom else "utf-8", newline="")
+        return self.handle
+
+    def __exit__(self, exc_type: Any, *_: Any) -> None:
+        self.handle.close()
+        if exc_type is None:
+            self.partial.replace(self.path)
+        else:
+            self.partial.unlink(missing_ok=True)
+
+
+__all__ = ["export", "neutralise"]

@@ -1,0 +1,1029 @@
+"""Validate rows and upsert them in one transaction, fast.
+
+Match order, per record (the first key that finds an existing record wins):
+
+* every kind: ``external_id`` (the id in the system the file came from);
+* clients: tax id (ИНН), then the normalised name (``services.text.name_key``:
+  folded, legal form and quotes dropped, so ``ООО «Ромашка»`` = ``Ромашка``);
+* contacts: any of the e-mails, then the folded full name within the same client;
+* interactions: client + kind + time; tasks: client + folded title;
+  contracts and invoices: client + folded number; deals: client + folded title.
+
+Rows of other kinds name their client by ``client_external_id``, ``client_tax_id``
+or ``client`` (its name), in that order. A contact whose company is unknown
+creates that client (a phone book's ORG/Company is how clients are born); any
+other kind with an unknown client is a bad row.
+
+Empty cells never blank a stored value, so importing a file twice changes
+nothing the second time. Existing keys are read once into dicts and rows are
+written with executemany in batches; on any bad row (without ``skip_bad``) or on
+a dry run the whole transaction is rolled back.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable, Hashable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Table, func, select
+from sqlmodel import Session
+
+from amtui.formats.mapping import build_map
+from amtui.formats.readers import MAX_FIELD_CHARS, FileFormatError, open_table, sniff_format
+from amtui.formats.values import (
+    cell_text,
+    parse_bool_cell,
+    parse_choice,
+    parse_date_cell,
+    parse_datetime_cell,
+    parse_int_cell,
+    parse_money_cell,
+    parse_percent_bp,
+)
+from amtui.models import Client, Contact, ContactMethod, Contract, Deal, Interaction, Invoice, Task
+from amtui.models.base import (
+    Channel,
+    ClientStatus,
+    ContactRole,
+    ContractStatus,
+    DealKind,
+    DealStage,
+    Direction,
+    InteractionKind,
+    InteractionStatus,
+    Priority,
+    TaskStatus,
+)
+from amtui.services.dates import parse_birthday, parse_duration
+from amtui.services.errors import ValidationError
+from amtui.services.text import _LEGAL_FORMS as LEGAL_FORMS
+from amtui.services.text import check_email, check_inn, fold, name_key, normalise_email, normalise_phone
+
+BATCH_ROWS = 5000
+MAX_REPORTED_ERRORS = 1000
+Record = tuple[int, dict[str, Any], Any]
+
+
+@dataclass
+class ImportOptions:
+    now: datetime
+    zone: tzinfo
+    date_order: str = "dmy"
+    dry_run: bool = False
+    skip_bad: bool = False
+    rejects_path: Path | None = None
+    overrides: dict[str, str] | None = None
+    sheet: str | None = None
+    encoding: str | None = None
+    window_from: date | None = None
+    window_to: date | None = None
+    client: str | None = None
+    progress: Callable[[float], None] | None = None
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    field: str
+    reason: str
+
+    def format(self, path: Path | str) -> str:
+        return f"{path}:{self.line}: {self.field}: {self.reason}"
+
+
+@dataclass
+class ImportSummary:
+    kind: str
+    path: Path
+    format: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    clients_created: int = 0
+    written: bool = False
+    dry_run: bool = False
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+    rejects_path: Path | None = None
+    notes: list[str] = field(default_factory=list)
+    mapping: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged + self.rejected
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "file": str(self.path),
+            "format": self.format,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "clients_created": self.clients_created,
+            "written": self.written,
+            "dry_run": self.dry_run,
+            "errors": [error.format(self.path) for error in self.errors],
+            "warnings": [warning.format(self.path) for warning in self.warnings],
+            "rejects": str(self.rejects_path) if self.rejects_path else None,
+            "notes": self.notes,
+        }
+
+
+class RowProblems(Exception):
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{name}: {reason}" for name, reason in problems))
+        self.problems = problems
+
+
+# --- parsing single cells -------------------------------------------------------------
+
+
+def _text(limit: int = MAX_FIELD_CHARS) -> Callable[[Any, str], str]:
+    def parse(value: Any, name: str) -> str:
+        text = cell_text(value)
+        if len(text) > limit:
+            raise ValidationError(f"{len(text)} characters, at most {limit} expected", field=name)
+        return text
+
+    return parse
+
+
+def _tax_id(value: Any, name: str) -> str:
+    text = cell_text(value).replace(" ", "")
+    if text.isdigit() and len(text) in (10, 12):
+        return check_inn(text, field=name)
+    if len(text) > 20:
+        raise ValidationError(f"{text!r} is too long for a tax id", field=name)
+    return text
+
+
+_NOT_DIGIT = re.compile(r"\D")
+
+
+def _phone(value: Any, name: str) -> str:
+    text = cell_text(value)
+    if len(_NOT_DIGIT.sub("", text)) < 3 or len(text) > 60:
+        raise ValidationError(f"{text!r} is not a phone number", field=name)
+    return text
+
+
+def _email(value: Any, name: str) -> str:
+    return check_email(cell_text(value), field=name)
+
+
+def _currency(value: Any, name: str) -> str:
+    text = cell_text(value).upper()
+    text = {"РУБ": "RUB", "RUR": "RUB", "Р": "RUB", "₽": "RUB", "$": "USD", "€": "EUR"}.get(text.rstrip("."), text)
+    if not re.fullmatch(r"[A-Z]{3}", text):
+        raise ValidationError(f"{value!r} is not a currency code like RUB, USD, EUR", field=name)
+    return text
+
+
+def _choice(allowed: tuple[str, ...], aliases: dict[str, str] | None = None) -> Callable[[Any, str], str]:
+    def parse(value: Any, name: str) -> str:
+        return parse_choice(value, field=name, allowed=allowed, aliases=aliases)
+
+    return parse
+
+
+def _int(low: int, high: int) -> Callable[[Any, str], int]:
+    def parse(value: Any, name: str) -> int:
+        return parse_int_cell(value, field=name, low=low, high=high)
+
+    return parse
+
+
+def _money(value: Any, name: str) -> int:
+    return parse_money_cell(value, field=name)
+
+
+def _bool(value: Any, name: str) -> bool:
+    return parse_bool_cell(value, field=name)
+
+
+def _values(enum: type[Enum]) -> tuple[str, ...]:
+    return tuple(str(member.value) for member in enum)  # type: ignore[attr-defined]
+
+
+CLIENT_STATUS_ALIASES = {
+    "активный": "active", "действующий": "active", "потенциальный": "prospect", "лид": "prospect",
+    "спящий": "dormant", "неактивный": "dormant", "потерян": "lost", "потерянный": "lost", "ушел": "lost",
+}  # fmt: skip
+INTERACTION_KIND_ALIASES = {
+    "звонок": "call", "phone": "call", "phone call": "call", "визит": "visit", "встреча": "meeting",
+    "письмо": "email", "e-mail": "email", "сообщение": "message", "chat": "message", "мессенджер": "message",
+}  # fmt: skip
+INTERACTION_STATUS_ALIASES = {
+    "запланирован": "planned", "запланировано": "planned", "scheduled": "planned", "выполнен": "done",
+    "выполнено": "done", "completed": "done", "отменен": "cancelled", "отменено": "cancelled",
+    "canceled": "cancelled", "пропущен": "missed", "пропущено": "missed",
+}  # fmt: skip
+TASK_STATUS_ALIASES = {
+    "открыта": "open", "в работе": "open", "not started": "open", "in progress": "open", "выполнена": "done",
+    "completed": "done", "отменена": "cancelled", "canceled": "cancelled",
+}  # fmt: skip
+PRIORITY_ALIASES = {"высокий": "high", "обычный": "normal", "средний": "normal", "низкий": "low", "medium": "normal"}
+CONTRACT_STATUS_ALIASES = {
+    "черновик": "draft", "действует": "active", "действующий": "active", "истек": "expired",
+    "расторгнут": "terminated", "canceled": "terminated",
+}  # fmt: skip
+DEAL_STAGE_ALIASES = {
+    "prospecting": "lead", "qualification": "qualified", "needs analysis": "qualified",
+    "proposal/price quote": "proposal", "negotiation/review": "negotiation", "closed won": "won",
+    "closed lost": "lost", "лид": "lead", "квалификация": "qualified", "предложение": "proposal",
+    "переговоры": "negotiation", "выиграна": "won", "проиграна": "lost",
+}  # fmt: skip
+DEAL_KIND_ALIASES = {
+    "new business": "new", "новая": "new", "existing business": "upsell", "допродажа": "upsell",
+    "кросс-продажа": "cross_sell", "продление": "renewal",
+}  # fmt: skip
+ROLE_ALIASES = {
+    "dm": "decision_maker", "лпр": "decision_maker", "лвр": "influencer", "секретарь": "gatekeeper",
+    "пользователь": "user",
+}  # fmt: skip
+
+Parser = Callable[[Any, str], Any]
+
+# field -> (column, parser). Fields not listed are handled by each kind's own code.
+SPECS: dict[str, dict[str, tuple[str, Parser]]] = {
+    "clients": {
+        "external_id": ("external_id", _text(200)),
+        "name": ("name", _text(300)),
+        "legal_name": ("legal_name", _text()),
+        "tax_id": ("tax_id", _tax_id),
+        "segment": ("segment", _text()),
+        "tier": ("tier", lambda v, n: parse_choice(v, field=n, allowed=("a", "b", "c")).upper()),
+        "status": ("status", _choice(_values(ClientStatus), CLIENT_STATUS_ALIASES)),
+        "cadence_days": ("cadence_days", _int(1, 3650)),
+        "city": ("city", _text()),
+        "address": ("address", _text()),
+        "website": ("website", _text()),
+        "phone": ("phone", _text(100)),  # a company's phone is free text ("+7 495 ... доб. 12")
+        "email": ("email", _email),
+        "currency": ("currency", _currency),
+        "credit_limit": ("credit_limit_minor", _money),
+        "payment_terms_days": ("payment_terms_days", _int(0, 3650)),
+        "discount": ("discount_bp", lambda v, n: parse_percent_bp(v, field=n)),
+        "annual_potential": ("annual_potential_minor", _money),
+        "needs": ("needs", _text()),
+        "competitors": ("competitors", _text()),
+    },
+    "contacts": {
+        "external_id": ("external_id", _text(200)),
+        "full_name": ("full_name", _text(300)),
+        "given_name": ("given_name", _text(300)),
+        "middle_name": ("middle_name", _text(300)),
+        "family_name": ("family_name", _text(300)),
+        "title": ("title", _text(300)),
+        "department": ("department", _text(300)),
+        "role": ("role", _choice(_values(ContactRole), ROLE_ALIASES)),
+        "preferred_channel": ("preferred_channel", _choice(_values(Channel))),
+        "personal_notes": ("personal_notes", _text()),
+    },
+    "interactions": {
+        "external_id": ("external_id", _text(300)),
+        "kind": ("kind", _choice(_values(InteractionKind), INTERACTION_KIND_ALIASES)),
+        "direction": ("direction", _choice(_values(Direction), {"исходящий": "outbound", "входящий": "inbound"})),
+        "status": ("status", _choice(_values(InteractionStatus), INTERACTION_STATUS_ALIASES)),
+        "duration": ("duration_min", lambda v, n: v if isinstance(v, int) else parse_duration(cell_text(v), field=n)),
+        "place": ("place", _text()),
+        "city": ("city", _text()),
+        "subject": ("subject", _text()),
+        "outcome": ("outcome", _text()),
+        "needs_reply": ("needs_reply", _bool),
+    },
+    "tasks": {
+        "external_id": ("external_id", _text(200)),
+        "title": ("title", _text()),
+        "assignee": ("assignee", _text(300)),
+        "status": ("status", _choice(_values(TaskStatus), TASK_STATUS_ALIASES)),
+        "priority": ("priority", _choice(_values(Priority), PRIORITY_ALIASES)),
+        "notes": ("notes", _text()),
+    },
+    "contracts": {
+        "external_id": ("external_id", _text(200)),
+        "number": ("number", _text(100)),
+        "title": ("title", _text()),
+        "auto_renew": ("auto_renew", _bool),
+        "notice_days": ("notice_days", _int(0, 3650)),
+        "value": ("value_minor", _money),
+        "currency": ("currency", _currency),
+        "status": ("status", _choice(_values(ContractStatus), CONTRACT_STATUS_ALIASES)),
+    },
+    "invoices": {
+        "external_id": ("external_id", _text(200)),
+        "number": ("number", _text(100)),
+        "amount": ("amount_minor", _money),
+        "paid": ("paid_minor", _money),
+        "currency": ("currency", _currency),
+    },
+    "deals": {
+        "external_id": ("external_id", _text(200)),
+        "title": ("title", _text()),
+        "kind": ("kind", _choice(_values(DealKind), DEAL_KIND_ALIASES)),
+        "stage": ("stage", _choice(_values(DealStage), DEAL_STAGE_ALIASES)),
+        "amount": ("amount_minor", _money),
+        "currency": ("currency", _currency),
+        "probability": ("probability", _int(0, 100)),
+    },
+}
+DATE_FIELDS = {
+    "tasks": {"due_on": "due_on"},
+    "contracts": {"start_on": "start_on", "end_on": "end_on"},
+    "invoices": {"issued_on": "issued_on", "due_on": "due_on", "paid_on": "paid_on"},
+    "deals": {"expected_close": "expected_close", "closed_on": "closed_on"},
+}
+MODELS: dict[str, Any] = {
+    "clients": Client,
+    "contacts": Contact,
+    "interactions": Interaction,
+    "tasks": Task,
+    "contracts": Contract,
+    "invoices": Invoice,
+    "deals": Deal,
+}
+# Columns an import manages (compared for "unchanged", written on update).
+_NOT_MANAGED = {"id", "created_at", "updated_at", "completed_at", "checked_in_at", "check_in_at", "report_id"}
+
+
+def managed_columns(kind: str) -> tuple[str, ...]:
+    table: Table = MODELS[kind].__table__
+    return tuple(column.name for column in table.columns if column.name not in _NOT_MANAGED)
+
+
+# --- the state of one table during an import -----------------------------------------------
+
+
+def _sqlite_datetime(value: datetime) -> str:
+    """What SQLAlchemy's SQLite DateTime stores for an aware value (UTC, no offset)."""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _storage_converter(column_type: Any) -> Callable[[Any], Any] | None:
+    from sqlalchemy import Boolean, Date, DateTime
+
+    python_type = getattr(column_type, "impl", column_type)
+    if isinstance(python_type, DateTime):
+        return _sqlite_datetime
+    if isinstance(python_type, Date):
+        return date.isoformat
+    if isinstance(python_type, Boolean):
+        return int
+    return None
+
+
+class TableState:
+    """Existing rows (managed columns only), their match keys, and the writes not yet sent.
+
+    Writes go through the session's own DBAPI connection with executemany of
+    tuples (same transaction, no per-row ORM or Core parameter processing); the
+    few date and time columns are converted with SQLAlchemy's own bind processors
+    so that the stored text is what the ORM writes and reads.
+    """
+
+    def __init__(self, session: Session, table: Table, columns: tuple[str, ...], now: datetime) -> None:
+        self.session = session
+        self.table = table
+        self.columns = columns
+        self.position = {name: index for index, name in enumerate(columns)}
+        self.rows: dict[int, tuple[Any, ...]] = {}
+        self.keys: dict[Hashable, int] = {}
+        self.inserts: list[tuple[Any, ...]] = []
+        self.updates: dict[int, tuple[Any, ...]] = {}
+        self.defaults: list[tuple[str, Any]] = []
+        for name in columns:
+            default = table.c[name].default
+            value = default.arg if default is not None and default.is_scalar else None
+            self.defaults.append((name, value.value if isinstance(value, Enum) else value))
+        self.default_values = tuple(value for _name, value in self.defaults)
+        self.processors = [
+            (index, processor)
+            for index, name in enumerate(columns)
+            if (processor := _storage_converter(table.c[name].type)) is not None
+        ]
+        self.stamp = _sqlite_datetime(now)
+        names = ", ".join(columns)
+        marks = ", ".join("?" for _ in columns)
+        self.insert_sql = f"INSERT INTO {table.name} (id, {names}, created_at, updated_at) VALUES (?, {marks}, ?, ?)"
+        assignments = ", ".join(f"{name} = ?" for name in columns)
+        self.update_sql = f"UPDATE {table.name} SET {assignments}, updated_at = ? WHERE id = ?"
+        self.next_id = (session.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+
+    def load(self, key_function: Callable[[dict[str, Any]], list[Hashable]]) -> None:
+        statement = select(self.table.c.id, *(self.table.c[name] for name in self.columns))
+        for row in self.session.execute(statement):
+            values = tuple(row[1:])
+            self.rows[row[0]] = values
+            for key in key_function(dict(zip(self.columns, values, strict=True))):
+                self.keys.setdefault(key, row[0])
+
+    def find(self, keys: list[Hashable], values: dict[str, Any], distinct: tuple[str, ...] = ()) -> int | None:
+        """The first record a key finds, unless it is provably another one: both have an
+        external id (or, for clients, a tax id) and they differ (two "Acme" accounts in Salesforce)."""
+        for key in keys:
+            found = self.keys.get(key)
+            if found is None:
+                continue
+            stored = self.rows[found]
+            if any(
+                values.get(name) and stored[self.position[name]] and values[name] != stored[self.position[name]]
+                for name in distinct
+            ):
+                continue
+            return found
+        return None
+
+    def upsert(self, record_id: int | None, values: dict[str, Any]) -> tuple[int, str, tuple[Any, ...]]:
+        """Insert or merge ``values``; returns (id, created|updated|unchanged, the full row)."""
+        if record_id is None:
+            template = list(self.default_values)
+            position = self.position
+            for name, value in values.items():
+                index = position.get(name)
+                if index is not None:
+                    template[index] = value
+            merged = tuple(template)
+            record_id = self.next_id
+            self.next_id += 1
+            self.rows[record_id] = merged
+            self.inserts.append((record_id, *merged))
+            return record_id, "created", merged
+        old = self.rows[record_id]
+        merged = tuple([values.get(name, old[index]) for index, name in enumerate(self.columns)])
+        if merged == old:
+            return record_id, "unchanged", merged
+        self.rows[record_id] = merged
+        self.updates[record_id] = merged
+        return record_id, "updated", merged
+
+    def as_dict(self, values: tuple[Any, ...]) -> dict[str, Any]:
+        return dict(zip(self.columns, values, strict=True))
+
+    def remember(self, record_id: int, keys: list[Hashable]) -> None:
+        for key in keys:
+            self.keys.setdefault(key, record_id)
+
+    def _processed(self, values: tuple[Any, ...], offset: int) -> list[Any]:
+        row = list(values)
+        for index, processor in self.processors:
+            if row[index + offset] is not None:
+                row[index + offset] = processor(row[index + offset])
+        return row
+
+    def flush(self, write: bool) -> None:
+        if write and (self.inserts or self.updates):
+            cursor = self.session.connection().connection.cursor()
+            try:
+                if self.inserts:
+                    stamp = self.stamp
+                    cursor.executemany(
+                        self.insert_sql, [(*self._processed(row, 1), stamp, stamp) for row in self.inserts]
+                    )
+                if self.updates:
+                    stamp = self.stamp
+                    cursor.executemany(
+                        self.update_sql,
+                        [(*self._processed(row, 0), stamp, record_id) for record_id, row in self.updates.items()],
+                    )
+            finally:
+                cursor.close()
+        self.inserts = []
+        self.updates = {}
+
+
+_NAME_PUNCTUATION = re.compile(r"[\"'.,()]")
+
+
+def folded_name_key(folded: str) -> str:
+    """``services.text.name_key`` of an already folded name (the import's hot path folds once)."""
+    words = _NAME_PUNCTUATION.sub(" ", folded).split()
+    kept = [word for word in words if word not in LEGAL_FORMS]
+    return " ".join(kept or words)
+
+
+def _client_keys(values: dict[str, Any]) -> list[Hashable]:
+    keys: list[Hashable] = []
+    if values.get("external_id"):
+        keys.append(("x", values["external_id"]))
+    if values.get("tax_id"):
+        keys.append(("t", values["tax_id"]))
+    if values.get("name"):
+        folded = values.get("name_folded")
+        keys.append(("n", folded_name_key(folded) if folded else name_key(values["name"])))
+    return keys
+
+
+def _external_key(values: dict[str, Any]) -> list[Hashable]:
+    return [("x", values["external_id"])] if values.get("external_id") else []
+
+
+def _natural_keys(kind: str, values: dict[str, Any]) -> list[Hashable]:
+    keys = _external_key(values)
+    client_id = values.get("client_id")
+    if kind == "contacts":
+        if values.get("full_name_folded"):
+            keys.append(("n", client_id, values["full_name_folded"]))
+    elif kind == "interactions":
+        when = values.get("planned_at") or values.get("done_at")
+        if when is not None and values.get("kind"):
+            keys.append(("w", client_id, values["kind"], when.astimezone(UTC).replace(tzinfo=None)))
+    elif kind in ("tasks", "deals"):
+        if values.get("title"):
+            keys.append(("t", client_id, fold(values["title"])))
+    elif kind in ("contracts", "invoices") and values.get("number"):
+        keys.append(("#", client_id, fold(values["number"])))
+    return keys
+
+
+# --- the importer --------------------------------------------------------------------------
+
+
+class Importer:
+    def __init__(self, session: Session, kind: str, options: ImportOptions, summary: ImportSummary) -> None:
+        self.session = session
+        self.kind = kind
+        self.options = options
+        self.summary = summary
+        self.now = options.now
+        self.spec = SPECS[kind]
+        self.date_fields = tuple(DATE_FIELDS.get(kind, {}).items())
+        self.finish: Callable[[dict[str, Any], dict[str, Any], list[tuple[str, str]]], None] = getattr(
+            self, f"_finish_{kind}"
+        )
+        self.clients = TableState(session, Client.__table__, managed_columns("clients"), self.now)
+        self.clients.load(_client_keys)
+        self.ambiguous_client_names = self._ambiguous_names()
+        self.state: TableState | None = None
+        if kind != "clients":
+            self.state = TableState(session, MODELS[kind].__table__, managed_columns(kind), self.now)
+            self.state.load(lambda values: _natural_keys(kind, values))
+        self.methods: dict[int, set[tuple[str, str]]] = {}
+        self.method_positions: dict[int, int] = {}
+        self.method_inserts: list[tuple[Any, ...]] = []
+        self.method_next_id = 0
+        if kind == "contacts":
+            self._load_methods()
+        self.contracts: dict[tuple[int, str], int] | None = None
+        self.attendee_clients: dict[str, int] | None = None
+        self.errors_seen = 0
+        self.row_warnings: list[tuple[str, str]] = []
+        self.rejects_writer: Any = None
+        self.rejects_handle: Any = None
+
+    # loading ---------------------------------------------------------------------------
+
+    def _ambiguous_names(self) -> set[str]:
+        seen: dict[str, int] = {}
+        position = self.clients.position["name"]
+        for values in self.clients.rows.values():
+            key = name_key(values[position])
+            seen[key] = seen.get(key, 0) + 1
+        return {key for key, count in seen.items() if count > 1}
+
+    def _load_methods(self) -> None:
+        assert self.state is not None
+        table = ContactMethod.__table__
+        self.method_next_id = (self.session.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+        statement = select(table.c.contact_id, table.c.kind, table.c.value_norm, table.c.position)
+        for contact_id, kind, norm, position in self.session.execute(statement):
+            self.methods.setdefault(contact_id, set()).add((kind, norm))
+            self.method_positions[contact_id] = max(self.method_positions.get(contact_id, -1), position)
+            if kind == "email" and norm:
+                self.state.keys.setdefault(("e", norm), contact_id)
+
+    # one record ------------------------------------------------------------------------
+
+    def convert(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Typed column values from a record's field values; collects every problem of the row."""
+        if "_broken" in values:
+            raise RowProblems([("record", values["_broken"])])
+        problems: list[tuple[str, str]] = []
+        row: dict[str, Any] = {}
+        spec = self.spec
+        for name, value in values.items():
+            entry = spec.get(name)
+            if entry is None:
+                continue
+            try:
+                converted = entry[1](value, name)
+            except ValidationError as exc:
+                problems.append((name, exc.reason))
+                continue
+            if converted is not None and converted != "":
+                row[entry[0]] = converted
+        if self.date_fields:
+            for name, column in self.date_fields:
+                if name in values:
+                    try:
+                        row[column] = parse_date_cell(
+                            values[name], field=name, date_order=self.options.date_order, zone=self.options.zone
+                        )
+                    except ValidationError as exc:
+                        problems.append((name, exc.reason))
+        try:
+            self.finish(values, row, problems)
+        except ValidationError as exc:
+            problems.append((exc.field or "row", exc.reason))
+        if problems:
+            raise RowProblems(problems)
+        return row
+
+    def _require(self, row: dict[str, Any], column: str, field_name: str, problems: list[tuple[str, str]]) -> None:
+        if row.get(column) in (None, "") and not any(name == field_name for name, _ in problems):
+            problems.append((field_name, "missing (the column is absent or the cell is empty)"))
+
+    def _finish_clients(self, values: dict[str, Any], row: dict[str, Any], problems: list[tuple[str, str]]) -> None:
+        self._require(row, "name", "name", problems)
+        if row.get("name"):
+            row["name_folded"] = fold(row["name"])
+
+    def _client_ref(self, values: dict[str, Any], *, create: bool) -> int | None:
+        external = cell_text(values["client_external_id"]) if "client_external_id" in values else ""
+        tax = cell_text(values["client_tax_id"]).replace(" ", "") if "client_tax_id" in values else ""
+        name = cell_text(values["client"]) if "client" in values else ""
+        if not (external or tax or name):
+            if self.options.client:
+                name = self.options.client
+            else:
+                return None
+        keys = self.clients.keys
+        if external and ("x", external) in keys:
+            return keys[("x", external)]
+        if tax and ("t", tax) in keys:
+            return keys[("t", tax)]
+        if name:
+            key = name_key(name)
+            if key in self.ambiguous_client_names:
+                raise ValidationError(f"{name!r} names several clients; add the INN or external id", field="client")
+            if ("n", key) in keys:
+                return keys[("n", key)]
+        if create and name:
+            client: dict[str, Any] = {"name": name[:300], "name_folded": fold(name[:300])}
+            if tax:
+                client["tax_id"] = _tax_id(tax, "client_tax_id")
+            if external:
+                client["external_id"] = external
+            client_id, _outcome, _merged = self.clients.upsert(None, client)
+            self.clients.remember(client_id, _client_keys(client))
+            self.summary.clients_created += 1
+            return client_id
+        described = external or tax or name
+        raise ValidationError(f"no client {described!r} (import or add clients first)", field="client")
+
+    def _set_client(
+        self, values: dict[str, Any], row: dict[str, Any], problems: list[tuple[str, str]], *, required: bool
+    ) -> None:
+        try:
+            client_id = self._client_ref(values, create=self.kind == "contacts")
+        except ValidationError as exc:
+            problems.append(("client", exc.reason))
+            return
+        if client_id is None and required:
+            hint = "; or give --client NAME" if self.summary.format == "ical" else ""
+            problems.append(("client", f"missing: name the client (client, client_tax_id or client_external_id){hint}"))
+        row["client_id"] = client_id
+
+    def _finish_contacts(self, values: dict[str, Any], row: dict[str, Any], problems: list[tuple[str, str]]) -> None:
+        # A phone book entry is worth keeping even if one of its numbers is junk: bad phones and
+        # e-mails are skipped with a warning, not a rejected row.
+        phones, emails = [], []
+        for raw in _as_list(values.get("phone")):
+            for part in _split_multi(raw):
+                try:
+                    phones.append(_phone(part, "phone"))
+                except ValidationError as exc:
+                    self.row_warnings.append(("phone", f"{exc.reason}; skipped"))
+        for raw in _as_list(values.get("email")):
+            for part in _split_multi(raw):
+                try:
+                    emails.append(_email(part, "email"))
+                except ValidationError as exc:
+                    self.row_warnings.append(("email", f"{exc.reason}; skipped"))
+        row["_phones"], row["_emails"] = phones, emails
+        if "birthday" in values:
+            try:
+                birthday = _birthday(values["birthday"])
+                if birthday is not None:
+                    row["birthday_md"], row["birthday_year"] = birthday
+            except ValidationError as exc:
+                problems.append(("birthday", exc.reason))
+        if not row.get("full_name"):
+            parts = [row.get(name) for name in ("given_name", "middle_name", "family_name")]
+            composed = " ".join(part for part in parts if part)
+            row["full_name"] = composed or (emails[0] if emails else phones[0] if phones else "")
+        if not row.get("full_name"):
+            problems.append(("full_name", "missing: no name, e-mail or phone"))
+        else:
+            row["full_name_folded"] = fold(row["full_name"])
+        self._set_client(values, row, problems, required=False)
+
+    def _finish_interactions(
+        self, values: dict[str, Any], row: dict[str, Any], problems: list[tuple[str, str]]
+    ) -> None:
+        zone, order = self.options.zone, self.options.date_order
+        for name in ("planned_at", "done_at", "when"):
+            if name in values:
+                try:
+                    row[name] = parse_datetime_cell(values[name], field=name, zone=zone, date_order=order)
+                except ValidationError as exc:
+                    problems.append((name, exc.reason))
+        when = row.pop("when", None)
+        if when is not None:
+            status = row.get("status") or ("done" if when < self.now else "planned")
+            row.setdefault("status", status)
+            row.setdefault("done_at" if status == "done" else "planned_at", when)
+        if "status" not in row and row.get("done_at") and not row.get("planned_at"):
+            row["status"] = InteractionStatus.DONE.value
+        given = any(name in values for name in ("when", "planned_at", "done_at"))
+        if not given:
+            problems.append(("when", "missing: the date and time of the call, visit or meeting"))
+        self._require(row, "kind", "kind", problems)
+        if not any(name in values for name in ("client", "client_tax_id", "client_external_id")):
+            found = self._client_from_event(values)
+            if found is not None:
+                row["client_id"] = found
+                return
+        self._set_client(values, row, problems, required=True)
+
+    def _client_from_event(self, values: dict[str, Any]) -> int | None:
+        """A calendar event's client: an attendee's e-mail known for a contact, else a client named in it."""
+        if self.options.client:
+            return None
+        emails = values.get("_attendees") or []
+        if emails:
+            if self.attendee_clients is None:
+                table, contacts = ContactMethod.__table__, Contact.__table__
+                statement = (
+                    select(table.c.value_norm, contacts.c.client_id)
+                    .join(contacts, contacts.c.id == table.c.contact_id)
+                    .where(table.c.kind == "email", contacts.c.client_id.is_not(None))
+                )
+                self.attendee_clients = {norm: client_id for norm, client_id in self.session.execute(statement)}
+            for email in emails:
+                client_id = self.attendee_clients.get(normalise_email(email))
+                if client_id is not None:
+                    return client_id
+        text = fold(" ".join(str(values.get(name, "")) for name in ("subject", "place", "outcome")))
+        if text and len(self.clients.rows) <= 20000:
+            position = self.clients.position["name"]
+            found = {
+                client_id
+                for client_id, client in self.clients.rows.items()
+                if (key := name_key(client[position])) and len(key) >= 3 and re.search(rf"\b{re.escape(key)}\b", text)
+            }
+            if len(found) == 1:
+                return found.pop()
+        return None
+
+    def _finish_tasks(self, values: dict[str, Any], row: dict[str, Any], problems: list[tuple[str, str]]) -> None:
+        self._require(row, "title", "title", problems)
+        self._set_client(values, row, problems, required=False)
+
+    def _finish_contracts(self, values: dict[str, Any], row: dict[str, Any], problems: list[tuple[str, str]]) -> None:
+        self._require(row, "number", "number", problems)
+        self._set_client(values, row, problems, required=True)
+        if row.get("start_on") and row.get("end_on") and row["end_on"] < row["start_on"]:
+            problems.append(("end_on", f"{row['end_on']:%d.%m.%Y} is before the start {row['start_on']:%d.%m.%Y}"))
+
+    def _finish_invoices(self, values: dict[str, Any], row: dict[str, Any], problems: list[tuple[str, str]]) -> None:
+        self._require(row, "number", "number", problems)
+        self._require(row, "issued_on", "issued_on", problems)
+        self._require(row, "amount_minor", "amount", problems)
+        if "due_on" not in row and row.get("issued_on"):
+            row["due_on"] = row["issued_on"]
+        self._set_client(values, row, problems, required=True)
+        if "contract" in values and row.get("client_id"):
+            if self.contracts is None:
+                table = Contract.__table__
+                statement = select(table.c.client_id, table.c.number, table.c.id)
+                self.contracts = {(c, fold(n)): i for c, n, i in self.session.execute(statement)}
+            number = cell_text(values["contract"])
+            contract_id = self.contracts.get((row["client_id"], fold(number)))
+            if contract_id is None:
+                problems.append(("contract", f"no contract {number!r} of this client"))
+            row["contract_id"] = contract_id
+
+    def _finish_deals(self, values: dict[str, Any], row: dict[str, Any], problems: list[tuple[str, str]]) -> None:
+        self._require(row, "title", "title", problems)
+        self._set_client(values, row, problems, required=True)
+
+    # writing -----------------------------------------------------------------------------
+
+    def apply(self, row: dict[str, Any]) -> str:
+        if self.kind == "clients":
+            keys = _client_keys(row)
+            found = self.clients.find(keys, row, ("external_id", "tax_id"))
+            record_id, outcome, merged = self.clients.upsert(found, row)
+            if outcome == "created":
+                self.clients.remember(record_id, keys)
+            elif outcome == "updated":
+                self.clients.remember(record_id, _client_keys(self.clients.as_dict(merged)))
+            return outcome
+        state = self.state
+        assert state is not None
+        phones: list[str] = row.pop("_phones", [])
+        emails: list[str] = row.pop("_emails", [])
+        keys = _natural_keys(self.kind, row)
+        if emails:
+            at = len(_external_key(row))
+            keys[at:at] = [("e", normalise_email(email)) for email in emails]
+        record_id, outcome, merged = state.upsert(state.find(keys, row, ("external_id",)), row)
+        if outcome != "unchanged":
+            state.remember(record_id, _natural_keys(self.kind, state.as_dict(merged)))
+        if self.kind == "contacts" and self._add_methods(record_id, phones, emails) and outcome == "unchanged":
+            outcome = "updated"
+        return outcome
+
+    def _add_methods(self, contact_id: int, phones: list[str], emails: list[str]) -> bool:
+        assert self.state is not None
+        known = self.methods.setdefault(contact_id, set())
+        added = False
+        for kind, values in (("phone", phones), ("email", emails)):
+            for value in values:
+                norm = normalise_phone(value) if kind == "phone" else normalise_email(value)
+                if (kind, norm) in known:
+                    continue
+                known.add((kind, norm))
+                position = self.method_positions.get(contact_id, -1) + 1
+                self.method_positions[contact_id] = position
+                self.method_inserts.append((self.method_next_id, contact_id, kind, value, norm, None, position))
+                self.method_next_id += 1
+                if kind == "email":
+                    self.state.keys.setdefault(("e", norm), contact_id)
+                added = True
+        return added
+
+    def flush(self) -> None:
+        write = not self.summary.errors or self.options.skip_bad
+        self.clients.flush(write)
+        if self.state is not None:
+            self.state.flush(write)
+        if write and self.method_inserts:
+            cursor = self.session.connection().connection.cursor()
+            try:
+                cursor.executemany(
+                    "INSERT INTO contact_method (id, contact_id, kind, value, value_norm, label, position) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    self.method_inserts,
+                )
+            finally:
+                cursor.close()
+        self.method_inserts = []
+
+    # errors ------------------------------------------------------------------------------
+
+    def reject(self, line: int, problems: list[tuple[str, str]], raw: Any, headers: list[str] | None) -> None:
+        self.summary.rejected += 1
+        for name, reason in problems:
+            if len(self.summary.errors) < MAX_REPORTED_ERRORS:
+                self.summary.errors.append(RowError(line, name, reason))
+            self.errors_seen += 1
+        if self.options.skip_bad and not self.options.dry_run:
+            self._write_reject(line, problems, raw, headers)
+
+    def _write_reject(self, line: int, problems: list[tuple[str, str]], raw: Any, headers: list[str] | None) -> None:
+        if self.rejects_writer is None:
+            path = self.options.rejects_path or self.summary.path.with_name(self.summary.path.name + ".rejects.csv")
+            self.summary.rejects_path = path
+            self.rejects_handle = path.open("w", encoding="utf-8-sig", newline="")
+            self.rejects_writer = csv.writer(self.rejects_handle)
+            self.rejects_writer.writerow(["line", "error", *(headers or list(raw))])
+            self._reject_headers = headers or list(raw)
+        reason = "; ".join(f"{name}: {why}" for name, why in problems)
+        cells = raw if isinstance(raw, list) else [raw.get(name, "") for name in self._reject_headers]
+        self.rejects_writer.writerow([line, reason, *(cell_text(cell) for cell in cells)])
+
+    def close(self) -> None:
+        if self.rejects_handle is not None:
+            self.rejects_handle.close()
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _split_multi(value: Any) -> list[Any]:
+    """Google joins several values in one cell with ' ::: '."""
+    if isinstance(value, str) and ":::" in value:
+        return [part.strip() for part in value.split(":::") if part.strip()]
+    return [value]
+
+
+def _birthday(value: Any) -> tuple[str, int | None] | None:
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return f"{value.month:02d}-{value.day:02d}", (value.year if value.year > 1604 else None)
+    text = cell_text(value)
+    if text in ("0/0/00", "0/0/0000", "00.00.0000"):  # Outlook and 1C write these for "none"
+        return None
+    if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", text):  # Outlook: m/d/yyyy
+        month, day, year = (int(part) for part in text.split("/"))
+        return parse_birthday(f"{year:04d}-{month:02d}-{day:02d}", field="birthday")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}T.*", text):
+        text = text[:10]
+    return parse_birthday(text, field="birthday")
+
+
+# --- sources -----------------------------------------------------------------------------
+
+
+def _table_records(importer: Importer, path: Path, options: ImportOptions) -> tuple[Iterator[Record], list[str]]:
+    table = open_table(path, sheet=options.sheet, encoding=options.encoding)
+    column_map = build_map(importer.kind, table.headers, options.overrides)
+    summary = importer.summary
+    summary.format = table.format
+    if table.encoding:
+        summary.notes.append(f"encoding {table.encoding}, delimiter {table.delimiter!r}")
+    summary.notes.extend(table.notes)
+    summary.mapping = column_map.describe()
+    if not column_map.single and not column_map.multi:
+        raise FileFormatError(
+            f"{path}: no column is recognised for {importer.kind} (headers: {', '.join(table.headers[:12])}); "
+            "is this the right kind? Name columns with --map 'Header=field'"
+        )
+    progress = options.progress
+
+    def records() -> Iterator[Record]:
+        for count, (line, cells) in enumerate(table.rows):
+            if progress is not None and count % 2000 == 0:
+                progress(table.progress())
+            yield line, column_map.values(cells), cells
+
+    return records(), table.headers
+
+
+def import_file(*, session: Session, kind: str, path: Path, options: ImportOptions) -> ImportSummary:
+    """Import ``path`` as records of ``kind``; the summary says what happened (or would have)."""
+    if kind not in SPECS:
+        raise ValidationError(f"{kind!r}: import one of {', '.join(SPECS)}", field="kind")
+    file_format = sniff_format(path)
+    summary = ImportSummary(kind=kind, path=path, format=file_format, dry_run=options.dry_run)
+    importer = Importer(session, kind, options, summary)
+    headers: list[str] | None = None
+    if file_format == "vcard":
+        if kind != "contacts":
+            raise FileFormatError(f"{path}: a vCard file holds contacts; run: amtui import contacts {path}")
+        from amtui.formats.vcard import read_vcards
+
+        records: Iterator[Record] = read_vcards(path)
+    elif file_format == "ical":
+        if kind != "interactions":
+            raise FileFormatError(f"{path}: an iCalendar file holds events; run: amtui import interactions {path}")
+        from amtui.formats.ical import read_events
+
+        start = options.window_from or options.now.astimezone(options.zone).date()
+        end = options.window_to or start + timedelta(weeks=8)
+        summary.notes.append(f"events from {start:%d.%m.%Y} to {end:%d.%m.%Y}")
+        records = read_events(path, start=start, end=end, zone=options.zone, notes=summary.notes)
+    else:
+        records, headers = _table_records(importer, path, options)
+    try:
+        pending = 0
+        for line, values, raw in records:
+            try:
+                row = importer.convert(values)
+            except RowProblems as exc:
+                importer.reject(line, exc.problems, raw, headers)
+                continue
+            finally:
+                if importer.row_warnings:
+                    if len(summary.warnings) < MAX_REPORTED_ERRORS:
+                        summary.warnings.extend(RowError(line, n, r) for n, r in importer.row_warnings)
+                    importer.row_warnings = []
+            outcome = importer.apply(row)
+            if outcome == "created":
+                summary.created += 1
+            elif outcome == "updated":
+                summary.updated += 1
+            else:
+                summary.unchanged += 1
+            pending += 1
+            if pending >= BATCH_ROWS:
+                importer.flush()
+                pending = 0
+        importer.flush()
+    finally:
+        importer.close()
+    if options.dry_run or (summary.rejected and not options.skip_bad):
+        session.rollback()
+        summary.written = False
+    else:
+        summary.written = True
+    if options.progress is not None:
+        options.progress(1.0)
+    return summary
+
+
+__all__ = ["ImportOptions", "ImportSummary", "RowError", "import_file"]

@@ -1,0 +1,209 @@
+"""``amtui export``: CSV/XLSX/vCard/iCalendar/JSON, formula injection, and the round trip."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def table(db_path: Path, sql: str) -> list[tuple[Any, ...]]:
+    connection = sqlite3.connect(db_path)
+    try:
+        return connection.execute(sql).fetchall()
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def filled(cli, tmp_path: Path) -> Path:
+    """A small book of business: clients, contacts, a planned visit and call, a contract, an invoice, a deal."""
+    assert cli("import", "clients", str(FIXTURES / "clients_cp1251.csv")).exit_code == 0
+    assert cli("import", "contacts", str(FIXTURES / "contacts_cp1251.csv")).exit_code == 0
+    assert cli("client", "edit", "Ромашка", "--phone", '=HYPERLINK("http://evil")').exit_code == 0
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "i.csv").write_text(
+        "client,kind,planned_at,duration,place,subject\n"
+        'Ромашка,visit,2026-11-27 11:00,90,"Москва, ул. Ленина 1",Переговоры по цене\n'
+        "Вектор,call,2026-11-26 10:00,,,@SUM(1+1)\n",
+        encoding="utf-8",
+    )
+    (extra / "c.csv").write_text(
+        'client,number,start_on,end_on,value,auto_renew\nРомашка,Д-1,01.01.2026,31.12.2026,"1 200 000,50",да\n',
+        encoding="utf-8",
+    )
+    (extra / "inv.csv").write_text(
+        'client,contract,number,issued_on,due_on,amount,paid\nРомашка,Д-1,СЧ-1,01.11.2026,15.11.2026,"412 500,50",0\n',
+        encoding="utf-8",
+    )
+    (extra / "d.csv").write_text(
+        "client,title,stage,amount,probability,expected_close\nВектор,-Upsell 2027,proposal,50000,40,2026-12-20\n",
+        encoding="utf-8",
+    )
+    (extra / "t.csv").write_text(
+        "client,title,due_on,priority\nРомашка,Отправить КП,01.12.2026,high\n", encoding="utf-8"
+    )
+    for kind, name in (("interactions", "i"), ("contracts", "c"), ("invoices", "inv"), ("deals", "d"), ("tasks", "t")):
+        result = cli("import", kind, str(extra / f"{name}.csv"))
+        assert result.exit_code == 0, result.output
+    return tmp_path
+
+
+def test_csv_has_bom_and_neutralises_formulas(cli, filled: Path) -> None:
+    path = filled / "clients.csv"
+    assert cli("export", "clients", "-o", str(path)).exit_code == 0
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
+    assert "412500.50" in text
+    contacts = cli("export", "contacts").stdout
+    assert "'+7 916 111-22-33" in contacts  # Excel would read +7... as a formula too
+
+
+def test_excel_csv_uses_semicolons_and_decimal_commas(cli, filled: Path) -> None:
+    result = cli("export", "invoices", "--excel")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("external_id;client;")
+    assert ";412500,50;0,00;RUB;" in lines[1] and ";01.11.2026;15.11.2026;" in lines[1]
+
+
+def test_xlsx_typed_cells_widths_and_text_formulas(cli, filled: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = filled / "out.xlsx"
+    assert cli("export", "clients", "-o", str(path)).exit_code == 0
+    sheet = load_workbook(path).active
+    headers = [cell.value for cell in sheet[1]]
+    by_name = {row[headers.index("name")].value: row for row in sheet.iter_rows(min_row=2)}
+    row = {headers[i]: cell for i, cell in enumerate(by_name["ООО «Ромашка»"])}
+    assert row["name"].value == "ООО «Ромашка»"
+    assert row["credit_limit"].data_type == "n" and float(row["credit_limit"].value) == 412500.5
+    assert row["phone"].data_type == "s" and row["phone"].value == '=HYPERLINK("http://evil")'
+    assert sheet.column_dimensions["B"].width > 10
+    path = filled / "inv.xlsx"
+    assert cli("export", "invoices", "-o", str(path)).exit_code == 0
+    sheet = load_workbook(path).active
+    headers = [cell.value for cell in sheet[1]]
+    issued = sheet[2][headers.index("issued_on")]
+    assert issued.is_date and issued.value.year == 2026
+
+
+def test_vcard_4_and_3_parse_and_reimport(cli, filled: Path, tmp_path: Path) -> None:
+    import vobject
+
+    for version in ("4", "3"):
+        path = filled / f"contacts{version}.vcf"
+        assert cli("export", "contacts", "-o", str(path), "--vcard-version", version).exit_code == 0
+        cards = list(vobject.readComponents(path.read_text(encoding="utf-8")))
+        assert [card.fn.value for card in cards] == ["Иванов Иван Иванович", "Петрова Анна"]
+        assert cards[0].org.value == ["ООО «Ромашка»"]
+        assert cards[0].tel.value == "+7 916 111-22-33"
+        assert cards[1].bday.value in ("--0228", "1604-02-28")
+    other_db = tmp_path / "other.db"
+    from typer.testing import CliRunner
+
+    from amtui.cli import app
+
+    result = CliRunner().invoke(app, ["--db", str(other_db), "import", "contacts", str(filled / "contacts3.vcf")])
+    assert result.exit_code == 0, result.output
+    assert table(other_db, "SELECT full_name, birthday_md, birthday_year FROM contact ORDER BY id") == [
+        ("Иванов Иван Иванович", "03-12", 1975),
+        ("Петрова Анна", "02-28", None),
+    ]
+
+
+def test_planner_ics_parses_with_zone_alarm_and_description(cli, filled: Path) -> None:
+    import icalendar
+
+    path = filled / "planner.ics"
+    result = cli("export", "planner", "-o", str(path))
+    assert result.exit_code == 0, result.output
+    calendar = icalendar.Calendar.from_ical(path.read_bytes())
+    events = list(calendar.walk("VEVENT"))
+    assert [str(event["SUMMARY"]) for event in events] == [
+        'АО "Вектор": @SUM(1+1)',
+        "ООО «Ромашка»: Переговоры по цене",
+    ]
+    visit = events[1]
+    assert visit["DTSTART"].params["TZID"] == "Europe/Moscow"
+    assert visit["DTSTART"].dt.hour == 11
+    assert (visit["DTEND"].dt - visit["DTSTART"].dt).total_seconds() == 90 * 60
+    assert str(visit["LOCATION"]) == "Москва, ул. Ленина 1"
+    description = str(visit["DESCRIPTION"])
+    assert "Client: ООО «Ромашка»" in description and "Иванов Иван Иванович +7 916 111-22-33" in description
+    alarms = list(visit.walk("VALARM"))
+    assert alarms and alarms[0]["TRIGGER"].dt.total_seconds() == -15 * 60
+    assert any(component.name == "VTIMEZONE" for component in calendar.subcomponents)
+    # And it imports back as the same planned interactions.
+    result = cli("import", "interactions", str(path), "--from", "2026-11-01", "--to", "2026-12-31")
+    assert "0 created" in result.output and "2 unchanged" in result.output, result.output
+
+
+@pytest.mark.skipif(shutil.which("calcurse") is None, reason="calcurse not installed (apt-get install calcurse)")
+def test_planner_imports_into_calcurse(cli, filled: Path, tmp_path: Path) -> None:
+    path = filled / "planner.ics"
+    assert cli("export", "planner", "-o", str(path)).exit_code == 0
+    data = tmp_path / "calcurse"
+    data.mkdir()
+    done = subprocess.run(
+        ["calcurse", "-D", str(data), "-i", str(path)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    listing = subprocess.run(
+        ["calcurse", "-D", str(data), "-Q", "--from", "11/26/2026", "--days", "3"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert "Переговоры по цене" in listing.stdout and "@SUM(1+1)" in listing.stdout
+
+
+def test_json_export(cli, filled: Path) -> None:
+    result = cli("export", "invoices", "--format", "json")
+    data = json.loads(result.stdout)
+    assert data[0]["number"] == "СЧ-1" and data[0]["amount"] == {"amount": "412500.50", "minor": 41250050}
+
+
+KINDS_IN_ORDER = ("clients", "contacts", "contracts", "invoices", "deals", "tasks", "interactions")
+COMPARED = {
+    "client": "name, legal_name, tax_id, tier, status, city, phone, email, credit_limit_minor, payment_terms_days, "
+    "discount_bp, currency",
+    "contact": "full_name, title, birthday_md, birthday_year, (SELECT name FROM client WHERE id = client_id)",
+    "contact_method": "kind, value, position",
+    "contract": "number, start_on, end_on, auto_renew, value_minor",
+    "invoice": "number, issued_on, due_on, amount_minor, paid_minor, "
+    "(SELECT number FROM contract WHERE id = contract_id)",
+    "deal": "title, stage, amount_minor, probability, expected_close",
+    "task": "title, due_on, priority, status",
+    "interaction": "kind, status, planned_at, duration_min, place, subject",
+}
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx", "excel"])
+def test_round_trip_into_an_empty_database(cli, filled: Path, db_path: Path, tmp_path: Path, file_format: str) -> None:
+    from typer.testing import CliRunner
+
+    from amtui.cli import app
+
+    empty = tmp_path / "empty.db"
+    runner = CliRunner()
+    for kind in KINDS_IN_ORDER:
+        suffix = "xlsx" if file_format == "xlsx" else "csv"
+        path = tmp_path / f"{kind}.{suffix}"
+        options = ["--excel"] if file_format == "excel" else []
+        assert cli("export", kind, "-o", str(path), *options).exit_code == 0
+        result = runner.invoke(app, ["--db", str(empty), "import", kind, str(path)])
+        assert result.exit_code == 0, (kind, result.output)
+        again = runner.invoke(app, ["--db", str(empty), "import", kind, str(path)])
+        assert " 0 created, 0 updated" in again.output, (kind, again.output)
+    for name, columns in COMPARED.items():
+        query = f"SELECT {columns} FROM {name} ORDER BY 1, 2"
+        assert table(empty, query) == table(db_path, query), name
