@@ -133,16 +133,41 @@ def resolve_db_url(cli_db: str | None = None) -> str:
 
 @lru_cache(maxsize=8)
 def _zone(name: str | None) -> tzinfo:
-    if name:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+    if name:
         try:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
             raise ConfigError(f"unknown time zone {name!r} (use a name like Europe/Moscow)") from None
+    system = _system_zone_name()
+    if system:
+        try:
+            return ZoneInfo(system)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    # No zone name to be found: dateutil reads the C library's idea of local time (slower per call).
     from dateutil.tz import tzlocal
 
     return tzlocal()
+
+
+def _system_zone_name() -> str | None:
+    """The system zone's IANA name from $TZ, /etc/localtime or /etc/timezone (ZoneInfo is
+    several times faster per conversion than a libc-backed local zone)."""
+    tz = os.environ.get("TZ", "").lstrip(":")
+    if tz and "/" in tz and not tz.startswith("/"):
+        return tz
+    try:
+        target = os.readlink("/etc/localtime")
+    except OSError:
+        target = ""
+    if "zoneinfo/" in target:
+        return target.split("zoneinfo/", 1)[1]
+    try:
+        return Path("/etc/timezone").read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
 
 
 def local_zone() -> tzinfo:
