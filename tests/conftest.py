@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +13,8 @@ import pytest
 # Wednesday 25 November 2026, 09:00 in Moscow.
 FROZEN_NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
 ZONE = ZoneInfo("Europe/Moscow")
-SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
+# Real files exported by other programs, kept beside the repository (never copied into it).
+SAMPLES = Path(os.environ.get("AMTUI_SAMPLES", Path(__file__).resolve().parents[1].parent / "shared" / "samples"))
 
 
 @pytest.fixture(autouse=True)

@@ -108,6 +108,14 @@ def test_meeting_without_report_after_24_hours(session, client_id, now, zone) ->
     assert not of_kind(run(session, now, zone), AlertKind.NO_REPORT)
 
 
+def test_reports_are_owed_for_two_months_then_the_meeting_is_history(session, client_id, now, zone) -> None:  # type: ignore[no-untyped-def]
+    recent = interactions.log_interaction(
+        session=session, client_id=client_id, kind="visit", at=now - timedelta(days=59)
+    )
+    interactions.log_interaction(session=session, client_id=client_id, kind="visit", at=now - timedelta(days=61))
+    assert [a.interaction_id for a in of_kind(run(session, now, zone), AlertKind.NO_REPORT)] == [recent.id]
+
+
 # --- tasks -----------------------------------------------------------------------------------------------------
 
 

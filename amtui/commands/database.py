@@ -90,7 +90,10 @@ class DemoSize(str, Enum):
 def demo_command(
     ctx: typer.Context,
     size: Annotated[
-        DemoSize, typer.Option(help="small: ~40 clients to try amtui; large: 287k rows for benchmarks.")
+        DemoSize,
+        typer.Option(
+            help="small: ~40 clients to try amtui; large: 2,000 clients and 200,000 interactions, for benchmarks."
+        ),
     ] = DemoSize.small,
     force: Annotated[
         bool, typer.Option("--force", help="Replace the data in a database that already has some.")
