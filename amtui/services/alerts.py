@@ -117,6 +117,10 @@ REPORT_WINDOW_DAYS = 60
 AGING_BUCKETS = ((30, "1-30"), (60, "31-60"), (90, "61-90"))
 
 
+# Alert has a field named ``date``: inside its body the name means the field, so annotate with this alias.
+Day = date
+
+
 class Alert(NamedTuple):
     """One thing that needs the user's attention (immutable; a NamedTuple because a
     large portfolio makes thousands per run and a frozen dataclass costs 6x more to build).
@@ -149,14 +153,14 @@ class Alert(NamedTuple):
     bucket: str | None = None
     at: datetime | None = None
     mark: str | None = None
-    snoozed_until: date | None = None
+    snoozed_until: Day | None = None
 
     @property
     def severity_rank(self) -> int:
         # StrEnum members hash like their values: a plain dict lookup, no Enum() call per alert.
         return _SEVERITY_RANK.get(self.severity, 9)  # type: ignore[call-overload]
 
-    def sort_key(self) -> tuple[int, date, datetime, int, str]:
+    def sort_key(self) -> tuple[int, Day, datetime, int, str]:
         return (
             _SEVERITY_RANK.get(self.severity, 9),  # type: ignore[call-overload]
             self.date,
@@ -586,8 +590,9 @@ def _contracts(session: Session, clock: _Clock, kinds: Collection[str]) -> list[
                     f"{label} with {row.name} ended on {_d(end)} ({_ago(days)}) but is still active: renew or close it"
                 )
             else:
-                band = next(limit for limit in CONTRACT_BANDS if days <= limit)
-                severity = {30: Severity.HIGH, 60: Severity.NORMAL, 90: Severity.INFO}[band]
+                limit = next(limit for limit in CONTRACT_BANDS if days <= limit)
+                band = str(limit)
+                severity = {30: Severity.HIGH, 60: Severity.NORMAL, 90: Severity.INFO}[limit]
                 text = f"{label} with {row.name} ends on {_d(end)} ({_ago(days)}); {renew}"
             alerts.append(
                 Alert(

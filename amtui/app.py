@@ -1,0 +1,204 @@
+"""The Textual TUI: ``amtui`` without a command.
+
+Start-up matters (first frame of Today): this module and the screens import no
+SQLModel/services at module top. Screens are built on first use; the engine is
+opened by the first thread worker that needs it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from amtui.ui_services import Backend
+
+Clock = Callable[[], datetime]
+
+
+def _system_now() -> datetime:
+    """The current time; ``AMTUI_NOW`` (ISO) freezes it, as in the CLI."""
+    frozen = os.environ.get("AMTUI_NOW")
+    if frozen:
+        value = datetime.fromisoformat(frozen)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.now(UTC)
+
+
+def _today_screen() -> Screen:
+    from amtui.screens.today import TodayScreen
+
+    return TodayScreen()
+
+
+def _clients_screen() -> Screen:
+    from amtui.screens.clients import ClientsScreen
+
+    return ClientsScreen()
+
+
+def _planner_screen() -> Screen:
+    from amtui.screens.planner import PlannerScreen
+
+    return PlannerScreen()
+
+
+def _tasks_screen() -> Screen:
+    from amtui.screens.tasks import TasksScreen
+
+    return TasksScreen()
+
+
+def _alerts_screen() -> Screen:
+    from amtui.screens.alerts import AlertsScreen
+
+    return AlertsScreen()
+
+
+SCREEN_TITLES = {
+    "today": "Today",
+    "clients": "Clients",
+    "planner": "Planner",
+    "tasks": "Tasks",
+    "alerts": "Alerts",
+}
+
+
+class AmtuiCommands(Provider):
+    """The command palette: open any client by name, run the main actions, go to a screen."""
+
+    async def startup(self) -> None:
+        app = self.app
+        assert isinstance(app, AmtuiApp)
+        try:
+            self._clients = await asyncio.to_thread(app.backend.client_names)
+        except Exception:  # the palette still offers the actions
+            self._clients = []
+
+    def _actions(self) -> list[tuple[str, Callable[[], Any], str]]:
+        app = self.app
+        assert isinstance(app, AmtuiApp)
+        actions: list[tuple[str, Callable[[], Any], str]] = [
+            ("New call", lambda: app.action_new("call"), "Plan a call"),
+            ("Log a call", lambda: app.action_new("call", log=True), "Record a call that took place"),
+            ("New visit", lambda: app.action_new("visit"), "Plan a visit"),
+            ("New meeting", lambda: app.action_new("meeting"), "Plan a meeting"),
+            ("New task", app.action_new_task, "Add a task (own or delegated)"),
+            ("Help: all keys", app.action_help, "List every key binding"),
+        ]
+        for mode, title in SCREEN_TITLES.items():
+            actions.append((f"Go to {title}", lambda mode=mode: app.switch_mode(mode), f"Show the {title} screen"))
+        return actions
+
+    async def discover(self) -> Hits:
+        for text, command, help_text in self._actions():
+            yield DiscoveryHit(text, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        app = self.app
+        assert isinstance(app, AmtuiApp)
+        for text, command, help_text in self._actions():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), command, help=help_text)
+        for client_id, name in self._clients:
+            label = f"Client: {name}"
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), lambda cid=client_id: app.open_client(cid), help="Open card")
+
+
+class AmtuiApp(App[None]):
+    """The key-account manager's workplace."""
+
+    TITLE = "amtui"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {
+        "today": _today_screen,
+        "clients": _clients_screen,
+        "planner": _planner_screen,
+        "tasks": _tasks_screen,
+        "alerts": _alerts_screen,
+    }
+    COMMANDS = App.COMMANDS | {AmtuiCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "switch_mode('today')", "Today", show=False),
+        Binding("f2", "switch_mode('clients')", "Clients", show=False),
+        Binding("f3", "switch_mode('planner')", "Planner", show=False),
+        Binding("f4", "switch_mode('tasks')", "Tasks", show=False),
+        Binding("f5", "switch_mode('alerts')", "Alerts", show=False),
+        Binding("1", "switch_mode('today')", "Today", show=False),
+        Binding("2", "switch_mode('clients')", "Clients", show=False),
+        Binding("3", "switch_mode('planner')", "Planner", show=False),
+        Binding("4", "switch_mode('tasks')", "Tasks", show=False),
+        Binding("5", "switch_mode('alerts')", "Alerts", show=False),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        db_url: str,
+        *,
+        now: Clock | datetime | None = None,
+        zone: tzinfo | None = None,
+    ) -> None:
+        super().__init__()
+        from amtui.ui_services import Backend
+
+        clock: Clock = (lambda: now) if isinstance(now, datetime) else (now or _system_now)
+        self.backend: Backend = Backend(db_url, now=clock, zone=zone)
+
+    def on_mount(self) -> None:
+        self.switch_mode("today")
+
+    def on_unmount(self) -> None:
+        self.backend.close()
+
+    # Navigation and actions reachable from every screen
+
+    def action_help(self) -> None:
+        from amtui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def open_client(self, client_id: int) -> None:
+        from amtui.screens.client_card import ClientCardScreen
+
+        self.push_screen(ClientCardScreen(client_id))
+
+    def open_report(self, interaction_id: int) -> None:
+        from amtui.screens.report import ReportScreen
+
+        self.push_screen(ReportScreen(interaction_id))
+
+    def action_new(self, kind: str, log: bool = False, client_id: int | None = None) -> None:
+        from amtui.screens.forms import InteractionForm
+
+        self.push_screen(InteractionForm(kind=kind, log=log, client_id=client_id), self.after_write)
+
+    def action_new_task(self, client_id: int | None = None) -> None:
+        from amtui.screens.forms import TaskForm
+
+        self.push_screen(TaskForm(client_id=client_id), self.after_write)
+
+    def after_write(self, result: object) -> None:
+        """A form saved something: tell the user and refresh what is on screen."""
+        # Screens reload when they resume, so only the confirmation is left to show.
+        if result:
+            self.notify(str(result))
+
+
+def run_tui(db_url: str) -> None:
+    AmtuiApp(db_url=db_url).run()

@@ -1,0 +1,140 @@
+"""Alerts: every open alert grouped by kind; snooze, dismiss, open the client."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from amtui.screens.base import DbMixin
+
+if TYPE_CHECKING:
+    from amtui.ui_services import AlertLine
+
+KIND_TITLES = {
+    "missed": "Missed",
+    "unanswered": "Unanswered",
+    "overdue_task": "Overdue tasks",
+    "check_in": "Check-ins due",
+    "no_report": "Reports missing",
+    "receivable": "Receivables",
+    "notice": "Contract notice",
+    "contract": "Contracts ending",
+    "silence": "Silent clients",
+    "called_first": "Client called first",
+    "deal": "Deals past close",
+    "agenda": "Today",
+    "task_today": "Tasks due today",
+    "birthday": "Birthdays",
+}
+SEVERITY_STYLE = {"critical": "bold red", "high": "red", "normal": "", "info": "dim"}
+
+
+class AlertsScreen(DbMixin, Screen):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("z", "snooze", "Snooze"),
+        Binding("d", "dismiss", "Dismiss"),
+        Binding("enter", "open", "Open client"),
+        Binding("r", "reload", "Refresh"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.alerts: list[AlertLine] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading…", id="alerts-title")
+        table: DataTable[Any] = DataTable(id="alerts-table", cursor_type="row")
+        table.add_column("Kind", key="kind", width=16)
+        table.add_column("Date", key="date", width=8)
+        table.add_column("Alert", key="text")
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Alerts"
+
+    def on_screen_resume(self) -> None:
+        if self.is_stale():
+            self.reload()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self.load(lambda backend: backend.alerts(), self.show, group="alerts")
+
+    def show(self, alerts: list[AlertLine]) -> None:
+        order = {kind: index for index, kind in enumerate(KIND_TITLES)}
+        # Grouped by kind (engine order), the engine's urgency order kept inside each group.
+        self.alerts = sorted(alerts, key=lambda a: order.get(a.kind, len(order)))
+        counts: dict[str, int] = {}
+        for alert in self.alerts:
+            counts[alert.kind] = counts.get(alert.kind, 0) + 1
+        summary = ", ".join(f"{KIND_TITLES.get(k, k)} {n}" for k, n in counts.items())
+        self.query_one("#alerts-title", Static).update(Text(f"{len(self.alerts)} open: {summary}", style="bold"))
+        table = self.query_one("#alerts-table", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        previous = None
+        for alert in self.alerts:
+            kind = KIND_TITLES.get(alert.kind, alert.kind) if alert.kind != previous else ""
+            previous = alert.kind
+            table.add_row(
+                Text(kind, style="bold"),
+                alert.day.strftime("%d.%m") if alert.day else "",
+                Text(alert.text, style=SEVERITY_STYLE.get(alert.severity, "")),
+                key=alert.id,
+            )
+        if table.row_count:
+            table.move_cursor(row=min(cursor, table.row_count - 1))
+
+    def selected(self) -> AlertLine | None:
+        table = self.query_one("#alerts-table", DataTable)
+        if not table.row_count:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return next((a for a in self.alerts if a.id == row_key.value), None)
+
+    def action_snooze(self) -> None:
+        from amtui.screens.forms import DateForm
+
+        alert = self.selected()
+        if alert is None:
+            return
+
+        def snooze(until: date | None) -> None:
+            if until is not None:
+                self.db(
+                    lambda backend: backend.snooze_alert(alert.id, until), self._after(f"Snoozed until {until:%d.%m}")
+                )
+
+        self.app.push_screen(DateForm("Snooze until", label="Show again on", value="+7d"), snooze)
+
+    def action_dismiss(self) -> None:
+        alert = self.selected()
+        if alert is not None:
+            self.db(lambda backend: backend.dismiss_alert(alert.id), self._after("Dismissed"))
+
+    def _after(self, message: str) -> Any:
+        def after(_: object) -> None:
+            self.notify(message)
+            self.reload()
+
+        return after
+
+    def action_open(self) -> None:
+        alert = self.selected()
+        if alert is not None and alert.client_id is not None:
+            self.amtui.open_client(alert.client_id)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()

@@ -1,0 +1,124 @@
+"""What every screen shares: database work in thread workers, results posted back as messages."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from datetime import date, datetime, tzinfo
+from typing import TYPE_CHECKING, Any
+
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from amtui.app import AmtuiApp
+    from amtui.ui_services import Backend
+
+Job = Callable[["Backend"], Any]
+# A screen shown again after this long reloads even when nothing was written (time moves on).
+STALE_AFTER_S = 60.0
+OnDone = Callable[[Any], None]
+OnError = Callable[[Exception], None]
+
+
+class DbDone(Message):
+    """A unit of work finished in a thread worker; handled on the UI thread."""
+
+    def __init__(self, result: Any, error: Exception | None, on_done: OnDone | None, on_error: OnError | None) -> None:
+        super().__init__()
+        self.result = result
+        self.error = error
+        self.on_done = on_done
+        self.on_error = on_error
+
+
+def describe_error(exc: Exception) -> str:
+    """One clear sentence for the user: service errors as they are, a locked database explained."""
+    errors = sys.modules.get("amtui.services.errors")
+    if errors is not None and isinstance(exc, errors.AmtuiError):
+        return str(exc)
+    sa_exc = sys.modules.get("sqlalchemy.exc")
+    if sa_exc is not None and isinstance(exc, sa_exc.OperationalError):
+        reason = str(exc.orig) if getattr(exc, "orig", None) else str(exc).splitlines()[0]
+        if "locked" in reason or "busy" in reason:
+            return "The database is busy (locked by another program). Nothing was saved; your input is kept."
+        return f"Database error: {reason}. Nothing was saved; your input is kept."
+    return f"{type(exc).__name__}: {exc}"
+
+
+class DbMixin:
+    """Mixed into Screen/ModalScreen: ``self.db(job, on_done)`` runs ``job(backend)`` off the UI thread."""
+
+    @property
+    def amtui(self) -> AmtuiApp:
+        return self.app  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def backend(self) -> Backend:
+        return self.amtui.backend
+
+    def db(
+        self,
+        job: Job,
+        on_done: OnDone | None = None,
+        on_error: OnError | None = None,
+        *,
+        group: str = "db",
+        exclusive: bool = False,
+    ) -> None:
+        backend = self.backend
+
+        def work() -> None:
+            try:
+                result, error = job(backend), None
+            except Exception as exc:  # handed to the UI thread, never lost in the worker
+                result, error = None, exc
+            self.post_message(DbDone(result, error, on_done, on_error))  # type: ignore[attr-defined]
+
+        self.run_worker(work, thread=True, group=group, exclusive=exclusive)  # type: ignore[attr-defined]
+
+    # Data is reloaded when the screen comes back only if something was written since, or it is old.
+    loaded_version: int = -1
+    loaded_at: float = 0.0
+
+    def is_stale(self) -> bool:
+        return self.loaded_version != self.backend.version or time.monotonic() - self.loaded_at > STALE_AFTER_S
+
+    def mark_loaded(self, version: int) -> None:
+        self.loaded_version, self.loaded_at = version, time.monotonic()
+
+    def load(self, job: Job, on_done: OnDone, *, group: str) -> None:
+        """A read for the screen; remembers which data version it showed."""
+        version = self.backend.version
+
+        def done(result: Any) -> None:
+            self.mark_loaded(version)
+            on_done(result)
+
+        self.db(job, done, group=group, exclusive=True)
+
+    def on_db_done(self, message: DbDone) -> None:
+        message.stop()
+        if message.error is not None:
+            if message.on_error is not None:
+                message.on_error(message.error)
+            else:
+                self.notify(describe_error(message.error), severity="error", timeout=8)  # type: ignore[attr-defined]
+            return
+        if message.on_done is not None:
+            message.on_done(message.result)
+
+
+def local(value: datetime | None, zone: tzinfo, fmt: str = "%d.%m %H:%M") -> str:
+    return value.astimezone(zone).strftime(fmt) if value else ""
+
+
+def short_date(value: date | None, fmt: str = "%d.%m.%y") -> str:
+    return value.strftime(fmt) if value else ""
+
+
+def money(minor: int | None, currency: str = "RUB") -> str:
+    """``1 234 567 RUB`` without kopecks: the tables need the size, not the cents."""
+    if minor is None:
+        return ""
+    return f"{round(minor / 100):,}".replace(",", " ") + f" {currency}"

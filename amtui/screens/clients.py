@@ -1,0 +1,234 @@
+"""Clients: the portfolio as a table with search-as-you-type, filters and sorting."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+
+from amtui.screens.base import DbMixin, local, money
+
+if TYPE_CHECKING:
+    from amtui.services.schemas import ClientSummary
+
+# DataTable measures every cell it is given (FACTS.md: 2,000 rows ~200 ms), so a keystroke
+# shows one page of the filtered, sorted list; moving the cursor near its end adds the next page.
+PAGE_ROWS = 80
+
+COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("name", "Name", 26),
+    ("tier", "Tier", 4),
+    ("status", "Status", 8),
+    ("city", "City", 12),
+    ("last", "Last", 8),
+    ("due", "Due in", 6),
+    ("receivables", "Receivables", 14),
+    ("deals", "Deals", 5),
+)
+FAR_FUTURE = date(9999, 12, 31)
+SORT_KEYS: dict[str, Callable[[ClientSummary], Any]] = {
+    "name": lambda c: c.name.casefold(),
+    "tier": lambda c: (c.tier, c.name.casefold()),
+    "status": lambda c: (c.status, c.name.casefold()),
+    "city": lambda c: ((c.city or "").casefold(), c.name.casefold()),
+    "last": lambda c: c.last_touch_at.timestamp() if c.last_touch_at else 0.0,
+    "due": lambda c: c.next_contact_due or FAR_FUTURE,
+    "receivables": lambda c: c.receivables_minor,
+    "deals": lambda c: c.open_deals,
+}
+TIERS = [("Tier A", "A"), ("Tier B", "B"), ("Tier C", "C")]
+STATUSES = [(s.title(), s) for s in ("prospect", "active", "dormant", "lost")]
+
+
+class ClientsScreen(DbMixin, Screen):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "search", "Search", key_display="/"),
+        Binding("enter", "open", "Open card", show=False),
+        Binding("s", "sort", "Sort"),
+        Binding("S", "reverse", "Reverse", key_display="S"),
+        Binding("n", "new_call", "Call"),
+        Binding("v", "new_visit", "Visit"),
+        Binding("escape", "back", "Back/clear", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.clients: list[ClientSummary] = []
+        self.folded: list[str] = []
+        self.shown: list[ClientSummary] = []
+        self.rendered = 0
+        self.sort_column = "name"
+        self.sort_reverse = False
+        self.today = date.today()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="clients-filters"):
+            yield Input(placeholder="Search name, city…", id="clients-search")
+            yield Select(TIERS, prompt="Tier", id="clients-tier")
+            yield Select(STATUSES, prompt="Status", id="clients-status")
+            yield Select([], prompt="Segment", id="clients-segment")
+        table: DataTable[Any] = DataTable(id="clients-table", cursor_type="row", zebra_stripes=True)
+        for key, label, width in COLUMNS:
+            table.add_column(label, key=key, width=width)
+        yield table
+        yield Static("Loading…", id="clients-status-line")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Clients"
+        self.query_one("#clients-table", DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        if self.is_stale():
+            self.reload()
+
+    def reload(self) -> None:
+        self.load(lambda backend: (backend.client_list(), backend.today()), self.loaded, group="clients")
+
+    def loaded(self, result: tuple[list[ClientSummary], date]) -> None:
+        from amtui.services.text import fold
+
+        clients, today = result
+        if clients == self.clients and today == self.today:
+            return
+        self.clients, self.today = clients, today
+        self.folded = [fold(f"{c.name} {c.city or ''} {c.segment or ''}") for c in clients]
+        segments = sorted({c.segment for c in clients if c.segment})
+        select: Select[str] = self.query_one("#clients-segment", Select)
+        current = select.value
+        select.set_options([(s, s) for s in segments])
+        if current in segments:
+            select.value = current
+        self.refilter()
+
+    # Filtering and sorting happen in memory: a keystroke never waits for the database.
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "clients-search":
+            self.refilter()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self.refilter()
+
+    def _filter_value(self, widget_id: str) -> str | None:
+        value = self.query_one(widget_id, Select).value
+        return None if value is Select.NULL else str(value)
+
+    def refilter(self) -> None:
+        from amtui.services.text import fold
+
+        words = fold(self.query_one("#clients-search", Input).value).split()
+        tier = self._filter_value("#clients-tier")
+        status = self._filter_value("#clients-status")
+        segment = self._filter_value("#clients-segment")
+        matches = [
+            client
+            for client, key in zip(self.clients, self.folded, strict=True)
+            if all(word in key for word in words)
+            and (tier is None or client.tier == tier)
+            and (status is None or client.status == status)
+            and (segment is None or client.segment == segment)
+        ]
+        matches.sort(key=SORT_KEYS[self.sort_column], reverse=self.sort_reverse)
+        self.shown = matches
+        self.render_rows()
+
+    def render_rows(self) -> None:
+        table = self.query_one("#clients-table", DataTable)
+        table.clear()
+        self.rendered = 0
+        self.add_page()
+
+    def add_page(self) -> None:
+        table = self.query_one("#clients-table", DataTable)
+        zone = self.backend.zone
+        page = self.shown[self.rendered : self.rendered + PAGE_ROWS]
+        for client in page:
+            due = (client.next_contact_due - self.today).days if client.next_contact_due else None
+            late = due is not None and due < 0
+            due_text = Text(f"{due:+d}" if due is not None else "", style="bold red" if late else "")
+            owed = Text(money(client.receivables_minor, client.currency), justify="right")
+            if client.overdue_minor:
+                owed.stylize("red")
+            table.add_row(
+                client.name,
+                client.tier,
+                client.status,
+                client.city or "",
+                local(client.last_touch_at, zone, "%d.%m.%y") or "never",
+                due_text,
+                owed,
+                str(client.open_deals or ""),
+                key=str(client.id),
+            )
+        self.rendered += len(page)
+        arrow = "↓" if self.sort_reverse else "↑"
+        self.query_one("#clients-status-line", Static).update(
+            f"{len(self.shown)} of {len(self.clients)} clients · sorted by {self.sort_column} {arrow}"
+        )
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row >= self.rendered - 10 and self.rendered < len(self.shown):
+            self.add_page()
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        column = str(event.column_key.value)
+        if column == self.sort_column:
+            self.sort_reverse = not self.sort_reverse
+        else:
+            self.sort_column, self.sort_reverse = column, False
+        self.refilter()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.amtui.open_client(int(event.row_key.value))
+
+    def selected_client_id(self) -> int | None:
+        table = self.query_one("#clients-table", DataTable)
+        if not table.row_count:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return int(row_key.value) if row_key.value else None
+
+    def action_open(self) -> None:
+        client_id = self.selected_client_id()
+        if client_id is not None:
+            self.amtui.open_client(client_id)
+
+    def action_search(self) -> None:
+        self.query_one("#clients-search", Input).focus()
+
+    def action_sort(self) -> None:
+        keys = [key for key, _, _ in COLUMNS]
+        self.sort_column = keys[(keys.index(self.sort_column) + 1) % len(keys)]
+        self.sort_reverse = False
+        self.refilter()
+
+    def action_reverse(self) -> None:
+        self.sort_reverse = not self.sort_reverse
+        self.refilter()
+
+    def action_new_call(self) -> None:
+        self.amtui.action_new("call", client_id=self.selected_client_id())
+
+    def action_new_visit(self) -> None:
+        self.amtui.action_new("visit", client_id=self.selected_client_id())
+
+    def action_back(self) -> None:
+        search = self.query_one("#clients-search", Input)
+        if search.value:
+            search.value = ""
+        self.query_one("#clients-table", DataTable).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one("#clients-table", DataTable).focus()

@@ -1,0 +1,64 @@
+"""Help: every key of every screen, read from the screens' own bindings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+def _keys_table() -> Table:
+    from amtui.app import AmtuiApp
+    from amtui.screens.alerts import AlertsScreen
+    from amtui.screens.client_card import ClientCardScreen
+    from amtui.screens.clients import ClientsScreen
+    from amtui.screens.forms import FormScreen
+    from amtui.screens.planner import PlannerScreen
+    from amtui.screens.report import ReportScreen
+    from amtui.screens.tasks import TasksScreen
+    from amtui.screens.today import TodayScreen
+
+    table = Table(box=None, padding=(0, 2), expand=True, show_header=False)
+    table.add_column("Key", style="bold", no_wrap=True)
+    table.add_column("Action")
+    sections = [
+        ("Everywhere", AmtuiApp.BINDINGS),
+        ("Today", TodayScreen.BINDINGS),
+        ("Clients", ClientsScreen.BINDINGS),
+        ("Client card", ClientCardScreen.BINDINGS),
+        ("Planner", PlannerScreen.BINDINGS),
+        ("Meeting report", ReportScreen.BINDINGS),
+        ("Tasks", TasksScreen.BINDINGS),
+        ("Alerts", AlertsScreen.BINDINGS),
+        ("Forms", FormScreen.BINDINGS),
+    ]
+    for title, bindings in sections:
+        table.add_row(f"[u]{title}[/u]", "")
+        if title == "Everywhere":
+            table.add_row("ctrl+p", "Command palette: open a client by name, new call/visit/task, go to a screen")
+            table.add_row("esc", "Back / close")
+        for binding in bindings:
+            if isinstance(binding, Binding):
+                key = binding.key_display or binding.key
+                table.add_row(key, binding.description)
+        table.add_row("", "")
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Close"),
+        Binding("question_mark", "app.pop_screen", "Close", key_display="?"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body"):
+            yield Static("[b]amtui keys[/b]  (1/F1 Today · 2/F2 Clients · 3/F3 Planner · 4/F4 Tasks · 5/F5 Alerts)")
+            yield Static(_keys_table())

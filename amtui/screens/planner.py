@@ -1,0 +1,196 @@
+"""Planner: the week (Mon-Sun, with times) of calls, visits and meetings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from amtui.screens.base import DbMixin, local
+
+if TYPE_CHECKING:
+    from amtui.services.schemas import InteractionRead
+
+STATUS_STYLE = {"done": "green", "cancelled": "dim strike", "missed": "red", "planned": ""}
+REPORTED = ("visit", "meeting")
+
+
+class PlannerScreen(DbMixin, Screen):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left_square_bracket", "week(-1)", "Prev week", key_display="["),
+        Binding("right_square_bracket", "week(1)", "Next week", key_display="]"),
+        Binding("w", "this_week", "This week", show=False),
+        Binding("a", "add", "Add"),
+        Binding("m", "move", "Move"),
+        Binding("x", "cancel", "Cancel"),
+        Binding("d", "done", "Done"),
+        Binding("g", "group", "By city"),
+        Binding("enter", "open", "Open client", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.monday: date | None = None
+        self.items: list[InteractionRead] = []
+        self.by_city = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="planner-title")
+        table: DataTable[Any] = DataTable(id="planner-table", cursor_type="row", zebra_stripes=True)
+        for label, key, width in (
+            ("Day", "day", 9),
+            ("Time", "time", 11),
+            ("Kind", "kind", 7),
+            ("Client", "client", 24),
+            ("Place", "place", 14),
+            ("Status", "status", 9),
+            ("Report", "report", 7),
+        ):
+            table.add_column(label, key=key, width=width)
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Planner"
+        today = self.backend.today()
+        self.monday = today - timedelta(days=today.weekday())
+
+    def on_screen_resume(self) -> None:
+        if self.is_stale():
+            self.reload()
+
+    def reload(self) -> None:
+        monday = self.monday
+        assert monday is not None
+        self.load(lambda backend: backend.week(monday), self.show, group="planner")
+
+    def show(self, items: list[InteractionRead]) -> None:
+        self.items = items
+        zone = self.backend.zone
+        assert self.monday is not None
+        sunday = self.monday + timedelta(days=6)
+        planned = sum(1 for i in items if i.status == "planned")
+        grouping = " · grouped by city" if self.by_city else ""
+        self.query_one("#planner-title", Static).update(
+            Text(
+                f"Week {self.monday:%d.%m}–{sunday:%d.%m.%Y} · {planned} planned, {len(items)} in all{grouping}",
+                style="bold",
+            )
+        )
+        table = self.query_one("#planner-table", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        ordered = sorted(items, key=self._city_key) if self.by_city else items
+        previous_group: str | None = None
+        for item in ordered:
+            start = item.planned_at.astimezone(zone) if item.planned_at else None
+            group = self._group(item) if self.by_city else (f"{start:%a %d.%m}" if start else "")
+            day_text = group if group != previous_group else ""
+            previous_group = group
+            end = start + timedelta(minutes=item.duration_min) if start and item.duration_min else None
+            times = f"{start:%H:%M}" + (f"–{end:%H:%M}" if end else "") if start else ""
+            if self.by_city and start:
+                times = f"{start:%a} {start:%H:%M}"
+            report = ""
+            if item.kind in REPORTED and item.status == "done":
+                report = "✓" if item.has_report else Text("missing", style="red")
+            table.add_row(
+                Text(day_text, style="bold"),
+                times,
+                item.kind,
+                item.client_name,
+                item.city or item.place or "",
+                Text(item.status, style=STATUS_STYLE.get(item.status, "")),
+                report,
+                key=str(item.id),
+            )
+        if table.row_count:
+            table.move_cursor(row=min(cursor, table.row_count - 1))
+
+    def _group(self, item: InteractionRead) -> str:
+        if item.kind not in REPORTED:
+            return "(calls)"
+        return item.city or item.place or "(no city)"
+
+    def _city_key(self, item: InteractionRead) -> tuple[int, str, datetime]:
+        calls_last = 1 if item.kind not in REPORTED else 0
+        return (calls_last, self._group(item).casefold(), item.planned_at or datetime.min)
+
+    def selected(self) -> InteractionRead | None:
+        table = self.query_one("#planner-table", DataTable)
+        if not table.row_count:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return next((i for i in self.items if str(i.id) == row_key.value), None)
+
+    def action_week(self, step: int) -> None:
+        assert self.monday is not None
+        self.monday += timedelta(days=7 * step)
+        self.reload()
+
+    def action_this_week(self) -> None:
+        today = self.backend.today()
+        self.monday = today - timedelta(days=today.weekday())
+        self.reload()
+
+    def action_group(self) -> None:
+        self.by_city = not self.by_city
+        self.show(self.items)
+
+    def action_add(self) -> None:
+        self.amtui.action_new("visit")
+
+    def action_open(self) -> None:
+        item = self.selected()
+        if item is not None:
+            self.amtui.open_client(item.client_id)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    def action_move(self) -> None:
+        from amtui.screens.forms import DateForm
+
+        item = self.selected()
+        if item is None:
+            return
+        current = local(item.planned_at, self.backend.zone, "%d.%m.%Y %H:%M")
+
+        def moved(when: datetime | None) -> None:
+            if when is not None:
+                self.db(lambda backend: backend.reschedule(item.id, when), self._written("Moved"))
+
+        self.app.push_screen(DateForm(f"Move {item.kind}: {item.client_name}", value=current, with_time=True), moved)
+
+    def action_cancel(self) -> None:
+        item = self.selected()
+        if item is not None:
+            self.db(lambda backend: backend.cancel(item.id), self._written("Cancelled"))
+
+    def action_done(self) -> None:
+        """Mark done; a visit or meeting goes straight on to its report."""
+        item = self.selected()
+        if item is None:
+            return
+
+        def done(result: InteractionRead) -> None:
+            self._written("Done")(result)
+            if result.kind in REPORTED:
+                self.amtui.open_report(result.id)
+
+        self.db(lambda backend: backend.mark_done(item.id), done)
+
+    def _written(self, verb: str) -> Any:
+        def after(result: InteractionRead) -> None:
+            self.notify(f"{verb}: {result.kind} with {result.client_name}")
+            self.reload()
+
+        return after

@@ -1,0 +1,231 @@
+"""The meeting report: attendees, agenda, agreements, next steps that become tasks; copy, export, mark sent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, SelectionList, Static, TextArea
+
+from amtui.screens.base import DbMixin, describe_error, local
+from amtui.widgets.fields import DateField, Field
+
+if TYPE_CHECKING:
+    from amtui.services.schemas import ContactRead, InteractionRead, ReportRead
+    from amtui.ui_services import Backend
+
+MIN_STEP_ROWS = 3
+
+
+class StepRow(Horizontal):
+    """One next step: what, who (empty = me), by when."""
+
+    DEFAULT_CSS = """
+    StepRow { height: auto; }
+    StepRow > .step--text { width: 3fr; }
+    StepRow > .step--owner { width: 1fr; }
+    StepRow > .step--due { width: 1fr; }
+    """
+
+    def __init__(self, index: int, text: str, owner: str, due: str, backend: Backend) -> None:
+        super().__init__(id=f"step-{index}")
+        self.index = index
+        self.values = (text, owner, due)
+        self.backend = backend
+
+    def compose(self) -> ComposeResult:
+        text, owner, due = self.values
+        yield Field(f"Next step {self.index + 1}", text, classes="step--text")
+        yield Field("Owner", owner, placeholder="me", classes="step--owner")
+        yield DateField("Due", due, now=self.backend.now, zone=self.backend.zone, classes="step--due")
+
+    def read(self) -> tuple[str, str | None, date | None] | None:
+        text_field, owner_field, due_field = self.query(Field)
+        if not text_field.value.strip():
+            if owner_field.value.strip() or due_field.value.strip():
+                text_field.show_error("what is the step?")
+                raise ValueError(f"next step {self.index + 1} has an owner or date but no text")
+            return None
+        return text_field.value.strip(), owner_field.parsed, due_field.parsed
+
+
+class ReportScreen(DbMixin, Screen):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+n", "add_step", "Add step", priority=True),
+        Binding("ctrl+y", "copy", "Copy text", priority=True),
+        Binding("ctrl+e", "export", "Save .md", priority=True),
+        Binding("ctrl+t", "mark_sent", "Mark sent", priority=True),
+        Binding("escape", "app.pop_screen", "Back"),
+    ]
+
+    def __init__(self, interaction_id: int) -> None:
+        super().__init__()
+        self.interaction_id = interaction_id
+        self.interaction: InteractionRead | None = None
+        self.people: list[ContactRead] = []
+        self.report: ReportRead | None = None
+        self.step_count = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="report-body"):
+            yield Static("Loading…", id="report-title")
+            yield Label("Attendees (space to tick)", classes="report--label")
+            yield SelectionList[int](id="report-attendees")
+            yield Field("Other attendees", id="report-others")
+            yield Label("Agenda", classes="report--label")
+            yield TextArea(id="report-agenda")
+            yield Label("Agreements", classes="report--label")
+            yield TextArea(id="report-agreements")
+            yield Static("", id="report-steps-anchor")
+            yield Static("", id="report-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Meeting report"
+        interaction_id = self.interaction_id
+        self.db(lambda backend: backend.interaction(interaction_id), self.loaded)
+
+    def loaded(self, result: tuple[InteractionRead, list[ContactRead], ReportRead | None]) -> None:
+        item, people, report = result
+        self.interaction, self.people, self.report = item, people, report
+        zone = self.backend.zone
+        where = f", {item.place or item.city}" if (item.place or item.city) else ""
+        self.query_one("#report-title", Static).update(
+            f"[b]{item.kind.title()} report: {item.client_name}[/b], {local(item.when, zone, '%d.%m.%Y %H:%M')}{where}"
+        )
+        chosen = set(report.attendee_ids if report else item.contact_ids)
+        attendees = self.query_one("#report-attendees", SelectionList)
+        for person in people:
+            role = " ★" if person.is_decision_maker else ""
+            attendees.add_option((f"{person.full_name}{role}", person.id, person.id in chosen))
+        steps: list[tuple[str, str, str]] = []
+        if report is not None:
+            self.query_one("#report-others", Field).value = report.other_attendees or ""
+            self.query_one("#report-agenda", TextArea).text = report.agenda or ""
+            self.query_one("#report-agreements", TextArea).text = report.agreements or ""
+            steps = [
+                (s.text, s.owner or "", s.due_on.strftime("%d.%m.%Y") if s.due_on else "") for s in report.next_steps
+            ]
+        for text, owner, due in steps:
+            self.add_step_row(text, owner, due)
+        while self.step_count < max(MIN_STEP_ROWS, len(steps) + 1):
+            self.add_step_row()
+        self.set_status()
+        self.query_one("#report-agenda", TextArea).focus()
+
+    def add_step_row(self, text: str = "", owner: str = "", due: str = "") -> StepRow:
+        row = StepRow(self.step_count, text, owner, due, self.backend)
+        self.step_count += 1
+        self.query_one("#report-body").mount(row, before="#report-steps-anchor")
+        return row
+
+    def action_add_step(self) -> None:
+        row = self.add_step_row()
+        self.call_after_refresh(lambda: row.query(Field).first().input.focus())
+
+    def set_status(self, extra: str = "") -> None:
+        if self.report is None:
+            state = "not saved yet"
+        elif self.report.sent_at:
+            state = f"saved; sent {local(self.report.sent_at, self.backend.zone, '%d.%m.%Y %H:%M')}"
+        else:
+            state = "saved; not sent"
+        self.query_one("#report-status", Static).update(f"Report {state}. {extra}".strip())
+
+    def collect(self) -> dict[str, Any]:
+        """The form's content; raises ValueError (shown, nothing lost) when a field is wrong."""
+        fields_ok = all([field.validate() for field in self.query(Field)])
+        steps = []
+        for row in self.query(StepRow):
+            step = row.read()
+            if step is not None:
+                steps.append(step)
+        if not fields_ok:
+            raise ValueError("please correct the marked fields")
+        return {
+            "attendee_ids": list(self.query_one("#report-attendees", SelectionList).selected),
+            "other_attendees": self.query_one("#report-others", Field).value,
+            "agenda": self.query_one("#report-agenda", TextArea).text,
+            "agreements": self.query_one("#report-agreements", TextArea).text,
+            "steps": steps,
+        }
+
+    def action_save(self, then: Callable[[ReportRead], None] | None = None) -> None:
+        if self.interaction is None:
+            return
+        try:
+            values = self.collect()
+        except ValueError as exc:
+            self.set_status(f"Not saved: {exc}.")
+            return
+        interaction_id = self.interaction_id
+        self.set_status("Saving…")
+
+        def saved(report: ReportRead) -> None:
+            before = {s.task_id for s in self.report.next_steps} if self.report else set()
+            self.report = report
+            new_tasks = sum(1 for s in report.next_steps if s.task_id and s.task_id not in before)
+            message = f"Report saved; {new_tasks} new task(s) from next steps"
+            self.set_status(message + ".")
+            self.notify(message)
+            if then is not None:
+                then(report)
+
+        def failed(exc: Exception) -> None:
+            self.set_status(f"Not saved: {describe_error(exc)}")
+            self.notify(describe_error(exc), severity="error")
+
+        self.db(lambda backend: backend.save_report(interaction_id, **values), saved, failed)
+
+    def rendered(self, report: ReportRead, *, markdown: bool) -> str:
+        from amtui.services.reports import render_report
+
+        return render_report(report, zone=self.backend.zone, markdown=markdown)
+
+    def action_copy(self) -> None:
+        def copy(report: ReportRead) -> None:
+            self.app.copy_to_clipboard(self.rendered(report, markdown=False))
+            self.set_status("Copied to the clipboard as plain text.")
+
+        self.action_save(copy)
+
+    def action_export(self) -> None:
+        def export(report: ReportRead) -> None:
+            from amtui.config import user_data_dir
+
+            folder = user_data_dir() / "reports"
+            held = report.held_at.astimezone(self.backend.zone) if report.held_at else None
+            stem = f"{held:%Y-%m-%d}-" if held else ""
+            safe_client = "".join(ch if ch.isalnum() else "-" for ch in report.client_name).strip("-")
+            path = folder / f"{stem}{safe_client}-{report.id}.md"
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                path.write_text(self.rendered(report, markdown=True), encoding="utf-8")
+            except OSError as exc:
+                self.set_status(f"Cannot write {path}: {exc.strerror}")
+                return
+            self.set_status(f"Saved as {path}")
+            self.notify(f"Saved as {path}")
+
+        self.action_save(export)
+
+    def action_mark_sent(self) -> None:
+        def sent(report: ReportRead) -> None:
+            self.report = report
+            self.set_status()
+            self.notify("Report marked as sent")
+
+        def mark(report: ReportRead) -> None:
+            report_id = report.id
+            self.db(lambda backend: backend.mark_report_sent(report_id), sent)
+
+        self.action_save(mark)

@@ -1,0 +1,1 @@
+"""Reusable TUI widgets (each with its own scoped DEFAULT_CSS)."""

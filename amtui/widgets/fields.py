@@ -1,0 +1,147 @@
+"""Form fields that validate as the user types and show the reason under the input."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Input, Label, Static
+
+Check = Callable[[str], Any]
+
+
+def error_text(exc: Exception) -> str:
+    """The user-facing reason of a validation failure (without the field prefix)."""
+    return str(getattr(exc, "reason", None) or exc)
+
+
+class Field(Vertical):
+    """A labelled input with an error line. ``check(text)`` returns the parsed value or raises."""
+
+    DEFAULT_CSS = """
+    Field { height: auto; margin: 0 0 0 0; }
+    Field > .field--label { color: $text-muted; height: 1; }
+    Field > Input { height: 3; }
+    Field > .field--error { color: $text-error; height: auto; display: none; }
+    Field.-invalid > .field--error { display: block; }
+    Field.-invalid > Input { border: tall $error; }
+    """
+
+    def __init__(
+        self,
+        label: str,
+        value: str = "",
+        *,
+        placeholder: str = "",
+        check: Check | None = None,
+        required: bool = False,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.label = label
+        self._initial = value
+        self._placeholder = placeholder
+        self._check = check
+        self.required = required
+        self.parsed: Any = None
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.label, classes="field--label")
+        yield Input(self._initial, placeholder=self._placeholder)
+        yield Static("", classes="field--error")
+
+    @property
+    def input(self) -> Input:
+        return self.query_one(Input)
+
+    @property
+    def value(self) -> str:
+        return self.input.value
+
+    @value.setter
+    def value(self, text: str) -> None:
+        self.input.value = text
+
+    def on_mount(self) -> None:
+        if self._initial:
+            self.validate(quiet_when_empty=True)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.validate(quiet_when_empty=True)
+
+    def show_error(self, message: str | None) -> None:
+        self.query_one(".field--error", Static).update(message or "")
+        self.set_class(bool(message), "-invalid")
+
+    def validate(self, *, quiet_when_empty: bool = False) -> bool:
+        """Parse the text; show why it is wrong. An empty optional field is valid (None)."""
+        text = self.value.strip()
+        if not text:
+            self.parsed = None
+            if self.required and not quiet_when_empty:
+                self.show_error(f"{self.label} is required")
+                return False
+            self.show_error(None)
+            return not self.required or quiet_when_empty
+        if self._check is None:
+            self.parsed = text
+            self.show_error(None)
+            return True
+        try:
+            self.parsed = self._check(text)
+        except Exception as exc:  # the checkers raise ValidationError/ValueError with a readable reason
+            self.parsed = None
+            self.show_error(error_text(exc))
+            return False
+        self.show_error(None)
+        return True
+
+
+class DateField(Field):
+    """A date (or date and time) in any form ``services.dates`` reads: ISO, 27.11, завтра, +3d, пт 10:00."""
+
+    def __init__(
+        self,
+        label: str,
+        value: str = "",
+        *,
+        now: Callable[[], datetime],
+        zone: Any,
+        with_time: bool = False,
+        default_time: time | None = None,
+        required: bool = False,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        self._now = now
+        self._zone = zone
+        self.with_time = with_time
+        self._default_time = default_time
+        hint = "27.11 10:00, tomorrow 9:30, пт 15:00" if with_time else "27.11.2026, tomorrow, +3d, пт"
+        super().__init__(label, value, placeholder=hint, check=self._parse, required=required, id=id, classes=classes)
+
+    def _parse(self, text: str) -> date | datetime:
+        from amtui.services import dates
+
+        now = self._now()
+        if self.with_time:
+            return dates.parse_datetime(
+                text, now=now, zone=self._zone, default_time=self._default_time, field=self.label
+            )
+        return dates.parse_date(text, today=now.astimezone(self._zone).date(), field=self.label)
+
+    def show_error(self, message: str | None) -> None:
+        super().show_error(message)
+        if message is None and self.parsed is not None:
+            # Echo how the text was read, so "пт" or "+3d" is never a surprise.
+            shown = self.parsed.astimezone(self._zone) if isinstance(self.parsed, datetime) else self.parsed
+            fmt = "%a %d.%m.%Y %H:%M" if isinstance(shown, datetime) else "%a %d.%m.%Y"
+            self.query_one(".field--label", Label).update(f"{self.label}  → {shown.strftime(fmt)}")
+        else:
+            self.query_one(".field--label", Label).update(self.label)

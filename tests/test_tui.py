@@ -1,0 +1,324 @@
+"""Pilot flows of the TUI, each checking what the database holds afterwards."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable, Coroutine, Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input
+
+from amtui.app import AmtuiApp
+from amtui.db import session_scope
+from tests.conftest import FROZEN_NOW, ZONE
+
+pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
+
+
+@pytest.fixture
+def seeded(engine: Any) -> Iterator[dict[str, int]]:
+    """A small portfolio: a tier-A client with two people, a silent client, a German one."""
+    from amtui.services import clients, contacts, interactions
+
+    with session_scope(engine) as session:
+        romashka = clients.create_client(session=session, name="ООО «Ромашка»", tier="A", city="Москва")
+        silent = clients.create_client(session=session, name="АО «Северсталь»", tier="A", city="Череповец")
+        muller = clients.create_client(session=session, name="Müller Straße GmbH", tier="B", city="Berlin")
+        boss = contacts.create_contact(
+            session=session, client_id=romashka.id, full_name="Иван Петров", role="decision_maker"
+        )
+        helper = contacts.create_contact(session=session, client_id=romashka.id, full_name="Мария Соколова")
+        # Touched recently: only the silent client is overdue for contact.
+        for client_id in (romashka.id, muller.id):
+            interactions.log_interaction(
+                session=session, client_id=client_id, kind="call", at=FROZEN_NOW - timedelta(days=2)
+            )
+        interactions.log_interaction(
+            session=session, client_id=silent.id, kind="call", at=FROZEN_NOW - timedelta(days=60)
+        )
+        ids = {"romashka": romashka.id, "silent": silent.id, "muller": muller.id, "boss": boss.id, "helper": helper.id}
+    yield ids
+
+
+def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
+    """Run an async Pilot test on a fresh event loop (no async pytest plugin needed)."""
+
+    @functools.wraps(test)
+    def run(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+def make_app(db_url: str) -> AmtuiApp:
+    return AmtuiApp(db_url=db_url, now=FROZEN_NOW, zone=ZONE)
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let thread workers finish and their results reach the screen."""
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def type_into(pilot: Pilot[Any], widget: Input, text: str) -> None:
+    widget.focus()
+    await pilot.pause()
+    widget.value = ""
+    await pilot.press(*list(text))
+
+
+def stored(engine: Any, statement: Any) -> list[Any]:
+    with session_scope(engine) as session:
+        return list(session.execute(statement).all())
+
+
+@sync
+async def test_plan_a_visit_from_the_planner(engine: Any, db_url: str, seeded: dict[str, int]) -> None:
+    from sqlalchemy import select
+
+    from amtui.models import Interaction
+    from amtui.screens.forms import InteractionForm
+    from amtui.screens.planner import PlannerScreen
+
+    app = make_app(db_url)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        assert isinstance(app.screen, PlannerScreen)
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, InteractionForm)
+        client_input = form.query_one("#f-client").query_one(Input)
+        await type_into(pilot, client_input, "ромашка")
+        await type_into(pilot, form.query_one("#f-when").query_one(Input), "27.11 14:00")
+        await type_into(pilot, form.query_one("#f-subject").query_one(Input), "Дегустация")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PlannerScreen)
+        table = app.screen.query_one("#planner-table", DataTable)
+        assert any("ООО «Ромашка»" in str(table.get_row_at(i)) for i in range(table.row_count))
+    rows = stored(engine, select(Interaction).where(Interaction.client_id == seeded["romashka"]))
+    planned = [row[0] for row in rows if row[0].status == "planned"]
+    assert len(planned) == 1
+    visit = planned[0]
+    assert visit.kind == "visit"
+    assert visit.subject == "Дегустация"
+    # 14:00 in Moscow is 11:00 UTC.
+    assert visit.planned_at.replace(tzinfo=UTC) == datetime(2026, 11, 27, 11, 0, tzinfo=UTC)
+
+
+@sync
+async def test_mark_visit_done_and_write_report_whose_steps_become_tasks(
+    engine: Any, db_url: str, seeded: dict[str, int]
+) -> None:
+    from sqlalchemy import select
+
+    from amtui.models import Interaction, MeetingReport, Task
+    from amtui.screens.planner import PlannerScreen
+    from amtui.screens.report import ReportScreen, StepRow
+    from amtui.services.interactions import plan_interaction
+
+    with session_scope(engine) as session:
+        visit = plan_interaction(
+            session=session,
+            client_id=seeded["romashka"],
+            kind="visit",
+            at=datetime(2026, 11, 24, 8, 0, tzinfo=UTC),
+            contact_ids=[seeded["boss"]],
+            subject="Переговоры",
+        )
+    app = make_app(db_url)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        planner = app.screen
+        assert isinstance(planner, PlannerScreen)
+        planner.query_one("#planner-table", DataTable).focus()
+        assert planner.selected() is not None and planner.selected().id == visit.id  # type: ignore[union-attr]
+        await pilot.press("d")
+        await settle(pilot)
+        report = app.screen
+        assert isinstance(report, ReportScreen)
+        report.query_one("#report-agenda").text = "Цены на 2027 год"  # type: ignore[attr-defined]
+        report.query_one("#report-agreements").text = "Скидка 5% при предоплате"  # type: ignore[attr-defined]
+        rows = list(report.query(StepRow))
+        first = rows[0].query("Input")
+        await type_into(pilot, first[0], "Отправить КП")
+        await type_into(pilot, first[2], "27.11.2026")
+        second = rows[1].query("Input")
+        await type_into(pilot, second[0], "Проверить отгрузку")
+        await type_into(pilot, second[1], "Петров")
+        await type_into(pilot, second[2], "пт")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "saved" in str(report.query_one("#report-status").render()).lower()
+    done = stored(engine, select(Interaction.status).where(Interaction.id == visit.id))
+    assert done[0][0] == "done"
+    reports = stored(engine, select(MeetingReport).where(MeetingReport.interaction_id == visit.id))
+    assert reports and reports[0][0].agenda == "Цены на 2027 год"
+    tasks = sorted((row[0] for row in stored(engine, select(Task))), key=lambda task: task.title)
+    assert [(t.title, t.assignee, t.due_on, t.client_id) for t in tasks] == [
+        ("Отправить КП", None, date(2026, 11, 27), seeded["romashka"]),
+        ("Проверить отгрузку", "Петров", date(2026, 11, 27), seeded["romashka"]),
+    ]
+
+
+@sync
+async def test_logging_a_call_from_the_card_clears_the_silence_alert(
+    engine: Any, db_url: str, seeded: dict[str, int]
+) -> None:
+    from amtui.screens.client_card import ClientCardScreen
+    from amtui.screens.forms import InteractionForm
+    from amtui.services.alerts import compute_alerts
+
+    def silence_ids() -> set[str]:
+        with session_scope(engine) as session:
+            found = compute_alerts(session=session, now=FROZEN_NOW, zone=ZONE)
+        return {a.id for a in found if a.kind == "silence" and a.client_id == seeded["silent"]}
+
+    assert silence_ids(), "the seeded client should be silent"
+    app = make_app(db_url)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        app.open_client(seeded["silent"])
+        await settle(pilot)
+        assert isinstance(app.screen, ClientCardScreen)
+        await pilot.press("c")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, InteractionForm)
+        await type_into(pilot, form.query_one("#f-subject").query_one(Input), "Как дела с поставкой?")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientCardScreen)
+        await pilot.press("escape", "5")
+        await settle(pilot)
+        alert_rows = app.screen.query_one("#alerts-table", DataTable)
+        keys = {row.value for row in alert_rows.rows}
+        assert not any(key and key.startswith("silence:") and key.endswith(str(seeded["silent"])) for key in keys)
+    assert silence_ids() == set()
+
+
+@sync
+async def test_snooze_an_alert(engine: Any, db_url: str, seeded: dict[str, int]) -> None:
+    from sqlalchemy import select
+
+    from amtui.models import AlertMark
+    from amtui.screens.alerts import AlertsScreen
+    from amtui.screens.forms import DateForm
+
+    app = make_app(db_url)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AlertsScreen)
+        target = next(a for a in screen.alerts if a.kind == "silence")
+        table = screen.query_one("#alerts-table", DataTable)
+        table.focus()
+        table.move_cursor(row=table.get_row_index(target.id))
+        await pilot.press("z")
+        await settle(pilot)
+        assert isinstance(app.screen, DateForm)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, AlertsScreen)
+        assert target.id not in {a.id for a in app.screen.alerts}
+    marks = stored(engine, select(AlertMark).where(AlertMark.alert_id == target.id))
+    assert marks[0][0].state == "snoozed"
+    assert marks[0][0].snoozed_until == date(2026, 12, 2)
+
+
+@sync
+async def test_search_finds_cyrillic_names_typed_in_lower_case(db_url: str, seeded: dict[str, int]) -> None:
+    from amtui.screens.clients import ClientsScreen
+
+    app = make_app(db_url)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ClientsScreen)
+        table = screen.query_one("#clients-table", DataTable)
+        assert table.row_count == 3
+        await pilot.press("slash", *"северсталь")
+        await pilot.pause()
+        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["АО «Северсталь»"]
+        await type_into(pilot, screen.query_one("#clients-search", Input), "STRASSE")
+        await pilot.pause()
+        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["Müller Straße GmbH"]
+        await pilot.press("escape", "enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ClientCardScreen"
+
+
+@sync
+async def test_a_bad_date_is_rejected_and_the_form_keeps_its_input(
+    engine: Any, db_url: str, seeded: dict[str, int]
+) -> None:
+    from sqlalchemy import func, select
+
+    from amtui.models import Interaction
+    from amtui.screens.forms import InteractionForm
+
+    def count() -> int:
+        return int(stored(engine, select(func.count(Interaction.id)))[0][0])
+
+    before = count()
+    app = make_app(db_url)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        app.open_client(seeded["romashka"])
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, InteractionForm)
+        await type_into(pilot, form.query_one("#f-subject").query_one(Input), "Обсудить договор")
+        when = form.query_one("#f-when")
+        await type_into(pilot, when.query_one(Input), "32.13")
+        await pilot.pause()
+        assert when.has_class("-invalid")
+        assert "32.13" in str(when.query_one(".field--error").render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert count() == before
+        assert form.query_one("#f-subject").query_one(Input).value == "Обсудить договор"
+        await type_into(pilot, when.query_one(Input), "завтра 11:00")
+        await pilot.pause()
+        assert not when.has_class("-invalid")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is not form
+    assert count() == before + 1
+    rows = stored(engine, select(Interaction).where(Interaction.subject == "Обсудить договор"))
+    assert rows[0][0].planned_at.replace(tzinfo=UTC) == datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+
+
+@sync
+async def test_command_palette_opens_a_client_by_name(db_url: str, seeded: dict[str, int]) -> None:
+    from amtui.screens.client_card import ClientCardScreen
+
+    app = make_app(db_url)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"müller")
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientCardScreen)
+        assert app.screen.client_id == seeded["muller"]
