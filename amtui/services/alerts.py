@@ -502,7 +502,7 @@ def _tasks(session: Session, clock: _Clock, kinds: Collection[str]) -> list[Aler
 def _check_ins(session: Session, clock: _Clock) -> list[Alert]:
     """Delegated tasks whose check-in time has passed with no progress confirmed since."""
     statement = (
-        select(
+        select(  # type: ignore[misc]  # mypy gives up on the overloads of an 8-column select
             Task.id,
             Task.title,
             Task.client_id,
@@ -772,6 +772,7 @@ def _silence(session: Session, clock: _Clock) -> list[Alert]:
         Client.status == ClientStatus.ACTIVE
     )
     alerts = []
+    thresholds: dict[int, datetime] = {}
     for row in _core(session).execute(statement).all():
         cadence = row.cadence_days or DEFAULT_CADENCE_DAYS.get(row.tier, DEFAULT_CADENCE_DAYS[Tier.B])
         last = _as_utc(row.last_touch)
@@ -791,10 +792,15 @@ def _silence(session: Session, clock: _Clock) -> list[Alert]:
                 )
             )
             continue
+        # due = local day of the last touch + cadence; silent when due < today, i.e. when the last
+        # touch came before local midnight of (today - cadence): one comparison, no zone maths per client.
+        threshold = thresholds.get(cadence)
+        if threshold is None:
+            threshold = thresholds[cadence] = local_midnight(clock.today - timedelta(days=cadence), clock.zone)
+        if last >= threshold:
+            continue
         last_day = clock.local_date(last)
         due = last_day + timedelta(days=cadence)
-        if due >= clock.today:
-            continue
         overdue = clock.today - due
         silent = (clock.today - last_day).days
         alerts.append(
