@@ -345,107 +345,76 @@ def _interaction_scan(
 ) -> list[Alert]:
     """Meetings without a report, unanswered messages and "the client called first": three narrow,
     indexed queries (status, kind, done_at) and (needs_reply, replied_at) rather than one scan."""
-    report_cutoff = clock.now - REPORT_GRACE
-    report_since = clock.day_start - timedelta(days=REPORT_WINDOW_DAYS)
     called_since = clock.now - timedelta(days=called_first_days)
-    columns = (
-        Interaction.id,
-        Interaction.client_id,
-        Interaction.kind,
-        Interaction.done_at,
-        Interaction.subject,
-    )
+    # kind -> (the rows it concerns, id prefix, severity for a given days-ago, sentence)
+    checks: list[tuple[AlertKind, tuple[Any, ...], Callable[[int], Severity], Callable[..., str]]] = [
+        (
+            AlertKind.NO_REPORT,
+            (
+                Interaction.status == InteractionStatus.DONE,
+                col(Interaction.kind).in_(REPORTED_KINDS),
+                col(Interaction.done_at) < clock.now - REPORT_GRACE,
+                col(Interaction.done_at) >= clock.day_start - timedelta(days=REPORT_WINDOW_DAYS),
+                ~select(MeetingReport.id).where(MeetingReport.interaction_id == Interaction.id).exists(),
+            ),
+            lambda days: Severity.HIGH,
+            lambda row, name, day, local, days: (
+                f"No meeting report for the {row.kind} with {name} on {_d(day)} ({_ago(days)})"
+            ),
+        ),
+        (
+            AlertKind.UNANSWERED,
+            (
+                col(Interaction.needs_reply).is_(True),
+                col(Interaction.replied_at).is_(None),
+                Interaction.direction == Direction.INBOUND,
+                Interaction.status != InteractionStatus.CANCELLED,
+                # The day it came has ended: it arrived before today's local midnight.
+                col(Interaction.done_at) < clock.day_start,
+            ),
+            lambda days: Severity.CRITICAL if days <= -3 else Severity.HIGH,
+            lambda row, name, day, local, days: (
+                f"Unanswered {row.kind} from {name} since {local:%d.%m.%Y %H:%M} ({_ago(days)})"
+            ),
+        ),
+        (
+            AlertKind.CALLED_FIRST,
+            (
+                Interaction.status == InteractionStatus.DONE,
+                Interaction.kind == InteractionKind.CALL,
+                col(Interaction.done_at) >= called_since,
+                col(Interaction.done_at) <= clock.now,
+                Interaction.direction == Direction.INBOUND,
+            ),
+            lambda days: Severity.NORMAL,
+            lambda row, name, day, local, days: f"{name} had to call first on {_d(day)} ({_ago(days)})",
+        ),
+    ]
+    columns = (Interaction.id, Interaction.client_id, Interaction.kind, Interaction.done_at, Interaction.subject)
     alerts: list[Alert] = []
-
-    def rows(*conditions: Any) -> Any:
+    for kind, conditions, severity, sentence in checks:
+        if kind not in kinds:
+            continue
         # No join with client: names come from the dict (SQLite would drive the query from client).
-        return _core(session).execute(select(*columns).where(*conditions)).all()
-
-    if AlertKind.NO_REPORT in kinds:
-        for row in rows(
-            Interaction.status == InteractionStatus.DONE,
-            col(Interaction.kind).in_(REPORTED_KINDS),
-            col(Interaction.done_at) < report_cutoff,
-            col(Interaction.done_at) >= report_since,
-            ~select(MeetingReport.id).where(MeetingReport.interaction_id == Interaction.id).exists(),
-        ):
+        for row in _core(session).execute(select(*columns).where(*conditions)).all():
             done_at = _as_utc(row.done_at)
             assert done_at is not None
-            client_name = names.get(row.client_id, "")
-            day = clock.local_date(done_at)
-            days = clock.days(day)
-            about = f": {row.subject}" if row.subject else ""
-            alerts.append(
-                Alert(
-                    id=f"report:{row.id}",
-                    kind=AlertKind.NO_REPORT,
-                    severity=Severity.HIGH,
-                    date=day,
-                    days=days,
-                    text=f"No meeting report for the {row.kind} with {client_name} on {_d(day)} ({_ago(days)}){about}",
-                    fingerprint=fingerprint(done_at.isoformat()),
-                    client_id=row.client_id,
-                    client_name=client_name,
-                    interaction_id=row.id,
-                    at=done_at,
-                )
-            )
-    if AlertKind.UNANSWERED in kinds:
-        for row in rows(
-            col(Interaction.needs_reply).is_(True),
-            col(Interaction.replied_at).is_(None),
-            Interaction.direction == Direction.INBOUND,
-            Interaction.status != InteractionStatus.CANCELLED,
-            # The day it came has ended: it arrived before today's local midnight.
-            col(Interaction.done_at) < clock.day_start,
-        ):
-            done_at = _as_utc(row.done_at)
-            assert done_at is not None
-            client_name = names.get(row.client_id, "")
+            name = names.get(row.client_id, "")
             local = done_at.astimezone(clock.zone)
             day = local.date()
             days = clock.days(day)
             about = f": {row.subject}" if row.subject else ""
             alerts.append(
                 Alert(
-                    id=f"reply:{row.id}",
-                    kind=AlertKind.UNANSWERED,
-                    severity=Severity.CRITICAL if days <= -3 else Severity.HIGH,
+                    id=f"{ID_PREFIX[kind]}:{row.id}",
+                    kind=kind,
+                    severity=severity(days),
                     date=day,
                     days=days,
-                    text=f"Unanswered {row.kind} from {client_name} since {local:%d.%m.%Y %H:%M} ({_ago(days)}){about}",
+                    text=sentence(row, name, day, local, days) + about,
                     fingerprint=fingerprint(done_at.isoformat()),
                     client_id=row.client_id,
-                    client_name=client_name,
-                    interaction_id=row.id,
-                    at=done_at,
-                )
-            )
-    if AlertKind.CALLED_FIRST in kinds:
-        for row in rows(
-            Interaction.status == InteractionStatus.DONE,
-            Interaction.kind == InteractionKind.CALL,
-            col(Interaction.done_at) >= called_since,
-            col(Interaction.done_at) <= clock.now,
-            Interaction.direction == Direction.INBOUND,
-        ):
-            done_at = _as_utc(row.done_at)
-            assert done_at is not None
-            client_name = names.get(row.client_id, "")
-            day = clock.local_date(done_at)
-            days = clock.days(day)
-            about = f": {row.subject}" if row.subject else ""
-            alerts.append(
-                Alert(
-                    id=f"called:{row.id}",
-                    kind=AlertKind.CALLED_FIRST,
-                    severity=Severity.NORMAL,
-                    date=day,
-                    days=days,
-                    text=f"{client_name} had to call first on {_d(day)} ({_ago(days)}){about}",
-                    fingerprint=fingerprint(done_at.isoformat()),
-                    client_id=row.client_id,
-                    client_name=client_name,
+                    client_name=name,
                     interaction_id=row.id,
                     at=done_at,
                 )
