@@ -261,3 +261,28 @@ def test_contracts_invoices_payments_deals_notes_targets(cli) -> None:  # type: 
     assert cli("target", "set", "01.12.2026", "5 000 000").output.strip() == "Target for 12.2026: 5 000 000 RUB"
     card = cli("client", "show", "ромашка").output
     assert "Д-17" in card and "45 days left, auto-renews" in card and "[competitor] Лютик демпингует" in card
+
+
+def test_contact_edit_and_planned_items(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("client", "add", "Ромашка")
+    cli("contact", "add", "ромашка", "Иванов Иван", "--phone", "+7 916 000-00-00")
+    edited = json.loads(
+        cli("contact", "edit", "ромашка", "иванов", "--title", "Директор", "--phone", "+7 495 111-11-11",
+            "--birthday", "29.02", "--decision-maker", "--json").output
+    )  # fmt: skip
+    assert edited["title"] == "Директор" and edited["role"] == "decision_maker"
+    assert [p["value"] for p in edited["phones"]] == ["+7 916 000-00-00", "+7 495 111-11-11"]
+    assert edited["birthday_md"] == "02-29"
+    cli("plan", "visit", "ромашка", "--at", "tomorrow 11:00")
+    cli("plan", "call", "ромашка", "--at", "fri 15:00")
+    listed = cli("planned", "list")
+    assert "26.11.2026 11:00  → visit" in listed.output and "27.11.2026 15:00  → call" in listed.output
+    assert cli("planned", "move", "1", "--at", "пн 12:00").output.strip() == (
+        "Moved visit 1 with Ромашка to 30.11.2026 12:00"
+    )
+    assert cli("planned", "cancel", "2").output.strip() == "Cancelled call 2 with Ромашка"
+    done = cli("planned", "done", "1", "--note", "Договорились о пилоте")
+    assert done.output.splitlines() == ["Done: visit 1 with Ромашка", "Write the meeting report: amtui report write 1"]
+    assert "Nothing planned" in cli("planned", "list").output
+    shown = cli("client", "show", "ромашка").output
+    assert "visit (no report): Договорились о пилоте" in shown and "[cancelled]" in shown

@@ -208,6 +208,51 @@ def contact_add(
         typer.echo(f"Added contact {created.id}: {created.full_name} at {target.name}")
 
 
+@contact_app.command("edit")
+def contact_edit(
+    ctx: typer.Context,
+    client: Annotated[str, typer.Argument(help="Client id or part of its name.")],
+    contact: Annotated[str, typer.Argument(help="Contact id or part of the name.")],
+    name: Annotated[str | None, typer.Option(help="New full name.")] = None,
+    title: Annotated[str | None, typer.Option(help="Job title.")] = None,
+    phone: Annotated[list[str] | None, typer.Option(help="Add a phone (repeat for several).")] = None,
+    email: Annotated[list[str] | None, typer.Option(help="Add an e-mail (repeat for several).")] = None,
+    birthday: Annotated[str | None, typer.Option(help="12.03, 12.03.1980 or 12 March.")] = None,
+    role: Annotated[str | None, typer.Option(help="decision_maker, influencer, user or gatekeeper.")] = None,
+    decision_maker: Annotated[bool, typer.Option("--decision-maker", help="This person decides.")] = False,
+    channel: Annotated[str | None, typer.Option(help="Preferred channel: phone, email, messenger, visit.")] = None,
+    notes: Annotated[str | None, typer.Option(help="Personal notes: family, hobbies.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Change a person's details (only the options given change; phones and e-mails are added)."""
+    from amtui.services import clients, contacts
+    from amtui.services.dates import parse_birthday
+
+    changes: dict[str, object] = {
+        key: value
+        for key, value in {
+            "full_name": name,
+            "title": title,
+            "role": "decision_maker" if decision_maker else role,
+            "preferred_channel": channel,
+            "personal_notes": notes,
+        }.items()
+        if value is not None
+    }
+    if birthday is not None:
+        changes["birthday_md"], changes["birthday_year"] = parse_birthday(birthday, field="--birthday")
+    with unit_of_work(ctx) as session:
+        target = clients.resolve_client(session=session, ref=client)
+        person = contacts.resolve_contact(session=session, client_id=target.id, ref=contact)
+        updated = contacts.update_contact(
+            session=session, contact_id=person.id, add_phones=phone or [], add_emails=email or [], **changes
+        )
+    if json_output:
+        echo_json(updated)
+    else:
+        typer.echo(f"Updated contact {updated.id}: {updated.full_name} at {target.name}")
+
+
 @contact_app.command("list")
 def contact_list(
     ctx: typer.Context,

@@ -12,6 +12,9 @@ from amtui.commands.common import echo_json, now, parse_day, parse_when, today, 
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]
 task_app = typer.Typer(help="Tasks: your own and those delegated to colleagues.", no_args_is_help=True)
+planned_app = typer.Typer(
+    help="Planned calls, visits and meetings: list, move, cancel, mark done.", no_args_is_help=True
+)
 
 
 class LogKind(str, Enum):
@@ -238,7 +241,88 @@ def task_list(
     typer.echo("\n".join(task_line(task, today()) for task in rows) or "No open tasks.")
 
 
+@planned_app.command("list")
+def planned_list(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option(help="How many days ahead, from today.")] = 7,
+    client: Annotated[str | None, typer.Option(help="Only this client.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """What is planned from today on, in time order."""
+    from datetime import UTC, datetime, timedelta
+
+    from amtui.commands.render import interaction_line
+    from amtui.services import clients, interactions
+
+    start = datetime.combine(today(), time(0), tzinfo=zone()).astimezone(UTC)
+    with unit_of_work(ctx) as session:
+        client_id = clients.resolve_client(session=session, ref=client).id if client else None
+        rows = interactions.list_planned(
+            session=session, start=start, end=start + timedelta(days=days), client_id=client_id
+        )
+    if json_output:
+        echo_json(rows)
+        return
+    lines = [f"{item.id:>6}  {interaction_line(item, zone())}  {item.client_name}" for item in rows]
+    typer.echo("\n".join(lines) or f"Nothing planned in the next {days} days.")
+
+
+@planned_app.command("move")
+def planned_move(
+    ctx: typer.Context,
+    interaction_id: Annotated[int, typer.Argument(help="The planned call/visit/meeting (its id).", metavar="ID")],
+    at: Annotated[str, typer.Option(help="New time: 'tomorrow 10:00', 'пт 15:00'.")],
+    json_output: JsonOption = False,
+) -> None:
+    """Move a planned call, visit or meeting."""
+    from amtui.services import interactions
+    from amtui.services.dates import format_local
+
+    when = parse_when(at, field="--at", default_time=time(10, 0))
+    with unit_of_work(ctx) as session:
+        moved = interactions.reschedule(session=session, interaction_id=interaction_id, at=when)
+    if json_output:
+        echo_json(moved)
+    else:
+        typer.echo(
+            f"Moved {moved.kind} {moved.id} with {moved.client_name} to {format_local(moved.planned_at, zone())}"
+        )
+
+
+@planned_app.command("cancel")
+def planned_cancel(
+    ctx: typer.Context,
+    interaction_id: Annotated[int, typer.Argument(help="The planned call/visit/meeting (its id).", metavar="ID")],
+) -> None:
+    """Cancel a planned call, visit or meeting (it will not show as missed)."""
+    from amtui.services import interactions
+
+    with unit_of_work(ctx) as session:
+        cancelled = interactions.cancel(session=session, interaction_id=interaction_id)
+    typer.echo(f"Cancelled {cancelled.kind} {cancelled.id} with {cancelled.client_name}")
+
+
+@planned_app.command("done")
+def planned_done(
+    ctx: typer.Context,
+    interaction_id: Annotated[int, typer.Argument(help="The planned call/visit/meeting (its id).", metavar="ID")],
+    note: Annotated[str | None, typer.Option(help="The outcome.")] = None,
+    at: Annotated[str | None, typer.Option(help="When it happened (default: its planned time).")] = None,
+) -> None:
+    """Mark a planned call, visit or meeting done (a touch; a visit/meeting then owes a report)."""
+    from amtui.services import interactions
+
+    with unit_of_work(ctx) as session:
+        current = interactions.get_interaction(session=session, interaction_id=interaction_id)
+        when = parse_when(at, field="--at") if at else (current.planned_at or now())
+        done = interactions.mark_done(session=session, interaction_id=interaction_id, at=when, outcome=note)
+    typer.echo(f"Done: {done.kind} {done.id} with {done.client_name}")
+    if done.kind in ("visit", "meeting"):
+        typer.echo(f"Write the meeting report: amtui report write {done.id}")
+
+
 def register(app: typer.Typer) -> None:
     app.command("log")(log_command)
     app.command("plan")(plan_command)
+    app.add_typer(planned_app, name="planned")
     app.add_typer(task_app, name="task")
