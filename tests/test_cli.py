@@ -286,3 +286,17 @@ def test_contact_edit_and_planned_items(cli) -> None:  # type: ignore[no-untyped
     assert "Nothing planned" in cli("planned", "list").output
     shown = cli("client", "show", "ромашка").output
     assert "visit (no report): Договорились о пилоте" in shown and "[cancelled]" in shown
+
+
+def test_a_run_builds_only_the_named_commands_module() -> None:
+    from amtui import cli
+
+    assert cli._subcommand(["--db", "x.db", "client", "show", "1"]) == "client"
+    assert cli._subcommand(["--db", "digest"]) is None  # "digest" is the --db value here
+    assert cli._subcommand(["--version"]) is None
+    owners = cli._owners()
+    assert owners["digest"] is cli.alerts and owners["client"] is cli.clients and owners["import"] is cli.transfer
+    every_command = {info.name for info in cli.app.registered_commands} | {
+        info.name for info in cli.app.registered_groups
+    }
+    assert set(owners) == every_command
