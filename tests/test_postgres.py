@@ -70,4 +70,12 @@ def test_schema_and_services_on_postgresql(pg_url: str, now, zone) -> None:  # t
         assert card.overdue_minor == 41250050 and card.warnings == (
             "Only one contact: the relationship hangs on one person",
         )
+    with session_scope(engine) as session:
+        from amtui.services.alerts import compute_alerts
+
+        alerts = compute_alerts(session=session, now=now, zone=zone)
+        kinds = {alert.kind for alert in alerts}
+        assert {"receivable", "birthday", "deal"} <= kinds
+        [invoice_alert] = [alert for alert in alerts if alert.kind == "receivable"]
+        assert invoice_alert.amount_minor == 41250050 and invoice_alert.bucket == "31-60"
     engine.dispose()

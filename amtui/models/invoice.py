@@ -14,13 +14,10 @@ class Invoice(SQLModel, table=True):
     __tablename__ = "invoice"
     __table_args__ = (
         Index("ix_invoice_due_paid", "due_on", "paid_minor"),
-        # Receivables: only the invoices not fully paid, a small share of all of them.
-        Index(
-            "ix_invoice_unpaid_due",
-            "due_on",
-            sqlite_where=text("paid_minor < amount_minor"),
-            postgresql_where=text("paid_minor < amount_minor"),
-        ),
+        # Receivables: only the invoices not fully paid, a small share of all of them. (Partial on
+        # SQLite; elsewhere a plain index. Naming postgresql_where here would import that dialect
+        # into every command, ~25 ms.)
+        Index("ix_invoice_unpaid_due", "due_on", sqlite_where=text("paid_minor < amount_minor")),
     )
 
     id: int | None = Field(default=None, primary_key=True)

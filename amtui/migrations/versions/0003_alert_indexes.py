@@ -21,7 +21,7 @@ UNPAID = sa.text("paid_minor < amount_minor")
 def upgrade() -> None:
     op.create_index("ix_interaction_status_kind_done", "interaction", ["status", "kind", "done_at"])
     op.create_index("ix_interaction_needs_reply", "interaction", ["needs_reply", "replied_at"])
-    op.create_index("ix_invoice_unpaid_due", "invoice", ["due_on"], sqlite_where=UNPAID, postgresql_where=UNPAID)
+    op.create_index("ix_invoice_unpaid_due", "invoice", ["due_on"], sqlite_where=UNPAID)
 
 
 def downgrade() -> None:
