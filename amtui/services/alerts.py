@@ -51,6 +51,18 @@ from amtui.models.base import (
 from amtui.services.errors import NotFoundError, ValidationError
 from amtui.services.text import format_money
 
+# Plain table columns: selects over them compile as Core, without the ORM's per-statement setup.
+_Interaction = Interaction.__table__.c  # type: ignore[attr-defined]
+_InteractionContact = InteractionContact.__table__.c  # type: ignore[attr-defined]
+_Client = Client.__table__.c  # type: ignore[attr-defined]
+_Contact = Contact.__table__.c  # type: ignore[attr-defined]
+_Task = Task.__table__.c  # type: ignore[attr-defined]
+_Contract = Contract.__table__.c  # type: ignore[attr-defined]
+_Invoice = Invoice.__table__.c  # type: ignore[attr-defined]
+_Deal = Deal.__table__.c  # type: ignore[attr-defined]
+_MeetingReport = MeetingReport.__table__.c  # type: ignore[attr-defined]
+_AlertMark = AlertMark.__table__.c  # type: ignore[attr-defined]
+
 
 class Severity(StrEnum):
     CRITICAL = "critical"
@@ -260,16 +272,16 @@ def _planned(session: Session, clock: _Clock, names: dict[int, str], kinds: Coll
     lower = clock.day_start if AlertKind.MISSED not in kinds else None
     upper = clock.day_end if AlertKind.AGENDA in kinds else clock.day_start
     statement = select(
-        Interaction.id,
-        Interaction.client_id,
-        Interaction.kind,
-        Interaction.status,
-        Interaction.planned_at,
-        Interaction.subject,
-        Interaction.place,
-    ).where(col(Interaction.status).in_(statuses), col(Interaction.planned_at) < upper)
+        _Interaction.id,
+        _Interaction.client_id,
+        _Interaction.kind,
+        _Interaction.status,
+        _Interaction.planned_at,
+        _Interaction.subject,
+        _Interaction.place,
+    ).where(col(_Interaction.status).in_(statuses), col(_Interaction.planned_at) < upper)
     if lower is not None:
-        statement = statement.where(col(Interaction.planned_at) >= lower)
+        statement = statement.where(col(_Interaction.planned_at) >= lower)
     rows = _core(session).execute(statement).all()
     today_ids = [row.id for row in rows if _as_utc(row.planned_at) >= clock.day_start]  # type: ignore[operator]
     people = _interaction_people(session, today_ids)
@@ -330,10 +342,10 @@ def _interaction_people(session: Session, interaction_ids: list[int]) -> dict[in
         return {}
     people: dict[int, list[str]] = {}
     statement = (
-        select(InteractionContact.interaction_id, Contact.full_name)
-        .join(Contact, col(Contact.id) == InteractionContact.contact_id)
-        .where(col(InteractionContact.interaction_id).in_(interaction_ids))
-        .order_by(InteractionContact.interaction_id, Contact.full_name)
+        select(_InteractionContact.interaction_id, _Contact.full_name)
+        .join(Contact, col(_Contact.id) == _InteractionContact.contact_id)
+        .where(col(_InteractionContact.interaction_id).in_(interaction_ids))
+        .order_by(_InteractionContact.interaction_id, _Contact.full_name)
     )
     for interaction_id, name in _core(session).execute(statement):
         people.setdefault(interaction_id, []).append(name)
@@ -351,11 +363,11 @@ def _interaction_scan(
         (
             AlertKind.NO_REPORT,
             (
-                Interaction.status == InteractionStatus.DONE,
-                col(Interaction.kind).in_(REPORTED_KINDS),
-                col(Interaction.done_at) < clock.now - REPORT_GRACE,
-                col(Interaction.done_at) >= clock.day_start - timedelta(days=REPORT_WINDOW_DAYS),
-                ~select(MeetingReport.id).where(MeetingReport.interaction_id == Interaction.id).exists(),
+                _Interaction.status == InteractionStatus.DONE,
+                col(_Interaction.kind).in_(REPORTED_KINDS),
+                col(_Interaction.done_at) < clock.now - REPORT_GRACE,
+                col(_Interaction.done_at) >= clock.day_start - timedelta(days=REPORT_WINDOW_DAYS),
+                ~select(_MeetingReport.id).where(_MeetingReport.interaction_id == _Interaction.id).exists(),
             ),
             lambda days: Severity.HIGH,
             lambda row, name, day, local, days: (
@@ -365,12 +377,12 @@ def _interaction_scan(
         (
             AlertKind.UNANSWERED,
             (
-                col(Interaction.needs_reply).is_(True),
-                col(Interaction.replied_at).is_(None),
-                Interaction.direction == Direction.INBOUND,
-                Interaction.status != InteractionStatus.CANCELLED,
+                col(_Interaction.needs_reply).is_(True),
+                col(_Interaction.replied_at).is_(None),
+                _Interaction.direction == Direction.INBOUND,
+                _Interaction.status != InteractionStatus.CANCELLED,
                 # The day it came has ended: it arrived before today's local midnight.
-                col(Interaction.done_at) < clock.day_start,
+                col(_Interaction.done_at) < clock.day_start,
             ),
             lambda days: Severity.CRITICAL if days <= -3 else Severity.HIGH,
             lambda row, name, day, local, days: (
@@ -380,17 +392,17 @@ def _interaction_scan(
         (
             AlertKind.CALLED_FIRST,
             (
-                Interaction.status == InteractionStatus.DONE,
-                Interaction.kind == InteractionKind.CALL,
-                col(Interaction.done_at) >= called_since,
-                col(Interaction.done_at) <= clock.now,
-                Interaction.direction == Direction.INBOUND,
+                _Interaction.status == InteractionStatus.DONE,
+                _Interaction.kind == InteractionKind.CALL,
+                col(_Interaction.done_at) >= called_since,
+                col(_Interaction.done_at) <= clock.now,
+                _Interaction.direction == Direction.INBOUND,
             ),
             lambda days: Severity.NORMAL,
             lambda row, name, day, local, days: f"{name} had to call first on {_d(day)} ({_ago(days)})",
         ),
     ]
-    columns = (Interaction.id, Interaction.client_id, Interaction.kind, Interaction.done_at, Interaction.subject)
+    columns = (_Interaction.id, _Interaction.client_id, _Interaction.kind, _Interaction.done_at, _Interaction.subject)
     alerts: list[Alert] = []
     for kind, conditions, severity, sentence in checks:
         if kind not in kinds:
@@ -430,9 +442,9 @@ def _core(session: Session) -> Any:
 def _tasks(session: Session, clock: _Clock, kinds: Collection[str]) -> list[Alert]:
     """Open tasks due today or earlier."""
     statement = (
-        select(Task.id, Task.title, Task.client_id, Client.name, Task.assignee, Task.priority, Task.due_on)
-        .join(Client, col(Client.id) == Task.client_id, isouter=True)
-        .where(Task.status == TaskStatus.OPEN, col(Task.due_on) <= clock.today)
+        select(_Task.id, _Task.title, _Task.client_id, _Client.name, _Task.assignee, _Task.priority, _Task.due_on)
+        .join(Client, col(_Client.id) == _Task.client_id, isouter=True)
+        .where(_Task.status == TaskStatus.OPEN, col(_Task.due_on) <= clock.today)
     )
     alerts = []
     for row in _core(session).execute(statement).all():
@@ -472,21 +484,21 @@ def _check_ins(session: Session, clock: _Clock) -> list[Alert]:
     """Delegated tasks whose check-in time has passed with no progress confirmed since."""
     statement = (
         select(  # type: ignore[misc]  # mypy gives up on the overloads of an 8-column select
-            Task.id,
-            Task.title,
-            Task.client_id,
-            Client.name,
-            Task.assignee,
-            Task.due_on,
-            Task.check_in_at,
-            Task.checked_in_at,
+            _Task.id,
+            _Task.title,
+            _Task.client_id,
+            _Client.name,
+            _Task.assignee,
+            _Task.due_on,
+            _Task.check_in_at,
+            _Task.checked_in_at,
         )
-        .join(Client, col(Client.id) == Task.client_id, isouter=True)
+        .join(Client, col(_Client.id) == _Task.client_id, isouter=True)
         .where(
-            Task.status == TaskStatus.OPEN,
-            col(Task.assignee).is_not(None),
-            col(Task.check_in_at) <= clock.now,
-            or_(col(Task.checked_in_at).is_(None), col(Task.checked_in_at) < Task.check_in_at),
+            _Task.status == TaskStatus.OPEN,
+            col(_Task.assignee).is_not(None),
+            col(_Task.check_in_at) <= clock.now,
+            or_(col(_Task.checked_in_at).is_(None), col(_Task.checked_in_at) < _Task.check_in_at),
         )
     )
     alerts = []
@@ -523,24 +535,26 @@ def _contracts(session: Session, clock: _Clock, kinds: Collection[str]) -> list[
     horizon = CONTRACT_BANDS[-1]
     if AlertKind.NOTICE in kinds:
         # The deadline is end - notice_days: bound the range by the longest notice period.
-        longest = session.scalar(select(func.max(Contract.notice_days)).where(Contract.status == ContractStatus.ACTIVE))
+        longest = session.scalar(
+            select(func.max(_Contract.notice_days)).where(_Contract.status == ContractStatus.ACTIVE)
+        )
         horizon = max(horizon, NOTICE_WINDOW_DAYS + int(longest or 0))
     statement = (
         select(
-            Contract.id,
-            Contract.client_id,
-            Client.name,
-            Contract.number,
-            Contract.title,
-            Contract.end_on,
-            Contract.auto_renew,
-            Contract.notice_days,
+            _Contract.id,
+            _Contract.client_id,
+            _Client.name,
+            _Contract.number,
+            _Contract.title,
+            _Contract.end_on,
+            _Contract.auto_renew,
+            _Contract.notice_days,
         )
-        .join(Client, col(Client.id) == Contract.client_id)
+        .join(Client, col(_Client.id) == _Contract.client_id)
         .where(
-            Contract.status == ContractStatus.ACTIVE,
-            col(Contract.end_on).is_not(None),
-            col(Contract.end_on) <= clock.today + timedelta(days=horizon),
+            _Contract.status == ContractStatus.ACTIVE,
+            col(_Contract.end_on).is_not(None),
+            col(_Contract.end_on) <= clock.today + timedelta(days=horizon),
         )
     )
     alerts = []
@@ -625,16 +639,16 @@ def _receivables(session: Session, clock: _Clock, names: dict[int, str]) -> list
     """Invoices past due with money still owed (partial payments count)."""
     statement = (
         select(
-            Invoice.id,
-            Invoice.client_id,
-            Invoice.number,
-            Invoice.due_on,
-            Invoice.amount_minor,
-            Invoice.paid_minor,
-            Invoice.currency,
+            _Invoice.id,
+            _Invoice.client_id,
+            _Invoice.number,
+            _Invoice.due_on,
+            _Invoice.amount_minor,
+            _Invoice.paid_minor,
+            _Invoice.currency,
         )
         # The same condition as the partial index ix_invoice_unpaid_due, so the index holds only unpaid invoices.
-        .where(col(Invoice.paid_minor) < Invoice.amount_minor, col(Invoice.due_on) < clock.today)
+        .where(col(_Invoice.paid_minor) < _Invoice.amount_minor, col(_Invoice.due_on) < clock.today)
     )
     alerts = []
     for row in _core(session).execute(statement).all():
@@ -690,15 +704,15 @@ def _birthdays(session: Session, clock: _Clock, birthday_days: int) -> list[Aler
     keys = birthday_keys(clock.today, max(birthday_days, 0))
     statement = (
         select(
-            Contact.id,
-            Contact.full_name,
-            Contact.client_id,
-            Client.name,
-            Contact.birthday_md,
-            Contact.birthday_year,
+            _Contact.id,
+            _Contact.full_name,
+            _Contact.client_id,
+            _Client.name,
+            _Contact.birthday_md,
+            _Contact.birthday_year,
         )
-        .join(Client, col(Client.id) == Contact.client_id, isouter=True)
-        .where(col(Contact.birthday_md).in_(list(keys)))
+        .join(Client, col(_Client.id) == _Contact.client_id, isouter=True)
+        .where(col(_Contact.birthday_md).in_(list(keys)))
     )
     alerts = []
     for row in _core(session).execute(statement).all():
@@ -732,14 +746,14 @@ def _silence(session: Session, clock: _Clock) -> list[Alert]:
     Only active clients: prospects are pursued through deals and tasks, and
     dormant or lost ones have no rhythm to keep."""
     last_touch = (
-        select(func.max(Interaction.done_at))
-        .where(Interaction.client_id == Client.id, Interaction.status == InteractionStatus.DONE)
+        select(func.max(_Interaction.done_at))
+        .where(_Interaction.client_id == _Client.id, _Interaction.status == InteractionStatus.DONE)
         .correlate(Client)
         .scalar_subquery()
     )
-    statement = select(Client.id, Client.name, Client.tier, Client.cadence_days, last_touch.label("last_touch")).where(
-        Client.status == ClientStatus.ACTIVE
-    )
+    statement = select(
+        _Client.id, _Client.name, _Client.tier, _Client.cadence_days, last_touch.label("last_touch")
+    ).where(_Client.status == ClientStatus.ACTIVE)
     alerts = []
     thresholds: dict[int, datetime] = {}
     for row in _core(session).execute(statement).all():
@@ -792,14 +806,14 @@ def _silence(session: Session, clock: _Clock) -> list[Alert]:
 
 def _deals(session: Session, clock: _Clock, names: dict[int, str]) -> list[Alert]:
     statement = select(
-        Deal.id,
-        Deal.client_id,
-        Deal.title,
-        Deal.stage,
-        Deal.amount_minor,
-        Deal.currency,
-        Deal.expected_close,
-    ).where(col(Deal.stage).in_(OPEN_DEAL_STAGES), col(Deal.expected_close) < clock.today)
+        _Deal.id,
+        _Deal.client_id,
+        _Deal.title,
+        _Deal.stage,
+        _Deal.amount_minor,
+        _Deal.currency,
+        _Deal.expected_close,
+    ).where(col(_Deal.stage).in_(OPEN_DEAL_STAGES), col(_Deal.expected_close) < clock.today)
     alerts = []
     for row in _core(session).execute(statement).all():
         close = _as_date(row.expected_close)
@@ -867,7 +881,7 @@ def compute_alerts(
     clock = _Clock.at(now, zone)
     wanted: frozenset[str] = frozenset(AlertKind) if kinds is None else frozenset(AlertKind(k) for k in kinds)
     alerts: list[Alert] = []
-    names: dict[int, str] = {row.id: row.name for row in _core(session).execute(select(Client.id, Client.name))}
+    names: dict[int, str] = {row.id: row.name for row in _core(session).execute(select(_Client.id, _Client.name))}
     steps: list[tuple[Collection[AlertKind], Callable[[], list[Alert]]]] = [
         ((AlertKind.AGENDA, AlertKind.MISSED), lambda: _planned(session, clock, names, wanted)),
         (
@@ -894,7 +908,7 @@ def _apply_marks(session: Session, alerts: list[Alert], today: date, *, include_
     marks = {
         row.alert_id: row
         for row in _core(session).execute(
-            select(AlertMark.alert_id, AlertMark.state, AlertMark.snoozed_until, AlertMark.fingerprint)
+            select(_AlertMark.alert_id, _AlertMark.state, _AlertMark.snoozed_until, _AlertMark.fingerprint)
         )
     }
     if not marks:
