@@ -1,36 +1,53 @@
-"""The client card: facts, people, timeline, contracts, money, deals, notes, and quick actions."""
+"""The client card: facts, people, timeline, contracts, money, deals, notes, and quick actions.
+
+People, the planned list, the timeline and the money table are selectable: Enter edits
+a person, opens a visit's meeting report (or shows any other entry), records a payment
+on an invoice. Every write goes through a modal form that keeps its input on failure.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import DataTable, Header, Label, OptionList, Static
+from textual.widgets.data_table import RowDoesNotExist
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from amtui.screens.base import DbMixin, local, money, short_date
+from amtui.screens.base import DbMixin, QuickResume, local, money, short_date
+from amtui.widgets.footer import StableFooter
 
 if TYPE_CHECKING:
+    from amtui.services.schemas import ContactRead, InteractionRead, InvoiceRead
     from amtui.ui_services import CardData
 
 ROLE_LABELS = {"decision_maker": "★ decides", "influencer": "influences", "user": "uses", "gatekeeper": "gatekeeper"}
+REPORTED_KINDS = ("visit", "meeting")
 
 
-class ClientCardScreen(DbMixin, Screen):
+class ClientCardScreen(QuickResume, DbMixin, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
+    # Short descriptions: a dozen keys share the compact footer (all of them are on the ? screen).
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("escape", "app.pop_screen", "Back", show=False),
         Binding("c", "log_call", "Log call"),
-        Binding("p", "plan('call')", "Plan call"),
-        Binding("v", "plan('visit')", "Plan visit"),
+        Binding("p", "plan('call')", "Plan"),
+        Binding("v", "plan('visit')", "Visit"),
         Binding("r", "report", "Report"),
         Binding("t", "task", "Task"),
         Binding("n", "note", "Note"),
+        Binding("a", "add_contact", "Person"),
+        Binding("i", "invoice", "Invoice"),
+        Binding("m", "payment", "Payment"),
+        Binding("k", "contract", "Contract"),
+        Binding("d", "deal", "Deal"),
         Binding("e", "edit", "Edit"),
     ]
 
@@ -44,13 +61,27 @@ class ClientCardScreen(DbMixin, Screen):
         with VerticalScroll(id="card-body"):
             yield Static("Loading…", id="card-facts")
             yield Static("", id="card-warnings")
-            yield Static("", id="card-people", classes="card-section")
-            yield Static("", id="card-planned", classes="card-section")
-            yield Static("", id="card-timeline", classes="card-section")
-            yield Static("", id="card-money", classes="card-section")
-            yield Static("", id="card-deals", classes="card-section")
+            yield Label("People  (Enter edits, a adds)", classes="card--heading")
+            yield OptionList(id="card-people")
+            yield Label("Planned", classes="card--heading", id="card-planned-heading")
+            yield DataTable(id="card-planned", cursor_type="row", zebra_stripes=False)
+            yield Label("Timeline  (Enter opens the report or the details)", classes="card--heading")
+            yield DataTable(id="card-timeline", cursor_type="row")
+            yield Label("Contracts and invoices  (Enter or m on an invoice records a payment)", classes="card--heading")
+            yield DataTable(id="card-money", cursor_type="row")
+            yield Label("Deals and tasks", classes="card--heading")
+            yield DataTable(id="card-deals", cursor_type="row")
             yield Static("", id="card-notes", classes="card-section")
-        yield Footer()
+        yield StableFooter(compact=True)
+
+    def on_mount(self) -> None:
+        # The body scrolls to follow the focused list; focus itself starts on the people.
+        self.query_one("#card-body").can_focus = False
+        self.query_one("#card-people").focus()
+        self.query_one("#card-planned", DataTable).add_columns("When", "Kind", "Subject", "Place")
+        self.query_one("#card-timeline", DataTable).add_columns("When", "Kind", "Status", "Report", "Subject / outcome")
+        self.query_one("#card-money", DataTable).add_columns("Document", "Owed / days left", "Amount", "Dates")
+        self.query_one("#card-deals", DataTable).add_columns("What", "Stage / due", "Amount", "Who")
 
     def on_screen_resume(self) -> None:
         if self.is_stale():
@@ -60,11 +91,109 @@ class ClientCardScreen(DbMixin, Screen):
         client_id = self.client_id
         self.load(lambda backend: backend.card(client_id), self.show, group="card")
 
+    # Showing the card
+
     def show(self, data: CardData) -> None:
         self.data = data
         card, zone, today = data.card, self.backend.zone, data.today
         client = card.client
         self.sub_title = client.name
+        self.query_one("#card-facts", Static).update(self.facts_text(data))
+        warnings = self.query_one("#card-warnings", Static)
+        warnings.update(Text("\n".join(f"⚠ {w}" for w in card.warnings), style="bold yellow"))
+        warnings.display = bool(card.warnings)
+        self.show_people(card.contacts)
+
+        planned = self.query_one("#card-planned", DataTable)
+        with _keeping_cursor(planned):
+            for item in card.planned:
+                when = local(item.planned_at, zone, "%a %d.%m %H:%M")
+                planned.add_row(when, item.kind, item.subject or "", item.place or "", key=str(item.id))
+        planned.display = bool(card.planned)
+        self.query_one("#card-planned-heading").display = bool(card.planned)
+
+        timeline = self.query_one("#card-timeline", DataTable)
+        reported = {report.interaction_id: report for report in data.reports}
+        with _keeping_cursor(timeline):
+            for item in card.interactions:
+                text = " — ".join(part for part in (item.subject, item.outcome) if part)
+                report = ""
+                if item.kind in REPORTED_KINDS and item.status == "done":
+                    sent = reported.get(item.id)
+                    report = ("sent" if sent and sent.sent_at else "written") if item.has_report else "missing"
+                when = local(item.when, zone, "%d.%m.%y %H:%M")
+                timeline.add_row(when, item.kind, item.status, report, text, key=str(item.id))
+            if not card.interactions:
+                timeline.add_row("", "", "", "", Text("Nothing yet: c logs a call", style="dim"), key="none")
+
+        money_table = self.query_one("#card-money", DataTable)
+        with _keeping_cursor(money_table):
+            for contract in card.contracts:
+                left = (contract.end_on - today).days if contract.end_on else None
+                left_text = Text(f"{left} d left" if left is not None else "open-ended")
+                if left is not None and left < 60:
+                    left_text.stylize("bold yellow" if left >= 0 else "red")
+                money_table.add_row(
+                    f"Contract {contract.number} {contract.title or ''}".strip(),
+                    left_text,
+                    money(contract.value_minor, contract.currency),
+                    f"{short_date(contract.start_on)}–{short_date(contract.end_on)}",
+                    key=f"contract:{contract.id}",
+                )
+            for invoice in card.invoices:
+                if invoice.owed_minor <= 0:
+                    continue
+                age = (today - invoice.due_on).days
+                owed = Text(money(invoice.owed_minor, invoice.currency))
+                if invoice.paid_minor:
+                    owed.append(" (part paid)", style="dim")
+                if age > 0:
+                    owed.append(f" {age} d overdue", style="bold red")
+                money_table.add_row(
+                    f"Invoice {invoice.number}",
+                    owed,
+                    money(invoice.amount_minor, invoice.currency),
+                    f"{short_date(invoice.issued_on)} due {short_date(invoice.due_on)}",
+                    key=f"invoice:{invoice.id}",
+                )
+            if money_table.row_count == 0:
+                money_table.add_row(Text("No contracts or unpaid invoices: i adds an invoice", style="dim"), "", "", "")
+
+        deals = self.query_one("#card-deals", DataTable)
+        with _keeping_cursor(deals):
+            for deal in card.deals:
+                deals.add_row(
+                    f"{deal.title} ({deal.kind})",
+                    deal.stage,
+                    money(deal.amount_minor, deal.currency),
+                    f"{deal.probability}%" if deal.probability is not None else "",
+                    key=f"deal:{deal.id}",
+                )
+            for task in card.open_tasks:
+                late = task.due_on is not None and task.due_on < today
+                deals.add_row(
+                    f"Task: {task.title}",
+                    Text(short_date(task.due_on), style="bold red" if late else ""),
+                    "",
+                    task.assignee or "me",
+                    key=f"task:{task.id}",
+                )
+            if deals.row_count == 0:
+                deals.add_row(Text("No deals or open tasks: d adds a deal, t a task", style="dim"), "", "", "")
+
+        notes = Text("Notes\n", style="bold")
+        for note in card.notes:
+            notes.append(f"{note.created_at.astimezone(zone):%d.%m.%y} [{note.tag}] ", style="dim")
+            notes.append(note.text + "\n")
+        if client.needs:
+            notes.append(f"Needs: {client.needs}\n")
+        if client.competitors:
+            notes.append(f"Competitors: {client.competitors}\n")
+        self.query_one("#card-notes", Static).update(notes)
+
+    def facts_text(self, data: CardData) -> Text:
+        card, zone, today = data.card, self.backend.zone, data.today
+        client = card.client
         facts = Text()
         facts.append(client.name, style="bold")
         facts.append(f"   tier {client.tier} · {client.status}")
@@ -86,10 +215,12 @@ class ClientCardScreen(DbMixin, Screen):
         extras = [
             part
             for part in (
+                client.legal_name if client.legal_name != client.name else None,
+                f"INN {client.tax_id}" if client.tax_id else None,
+                client.address,
                 client.phone,
                 client.email,
                 client.website,
-                f"INN {client.tax_id}" if client.tax_id else None,
                 f"terms {client.payment_terms_days} d" if client.payment_terms_days else None,
                 f"limit {money(client.credit_limit_minor, client.currency)}" if client.credit_limit_minor else None,
             )
@@ -97,104 +228,91 @@ class ClientCardScreen(DbMixin, Screen):
         ]
         if extras:
             facts.append("\n" + " · ".join(extras), style="dim")
-        self.query_one("#card-facts", Static).update(facts)
-        warnings = self.query_one("#card-warnings", Static)
-        warnings.update(Text("\n".join(f"⚠ {w}" for w in card.warnings), style="bold yellow"))
-        warnings.display = bool(card.warnings)
+        return facts
 
-        people = Text("People\n", style="bold")
-        for person in card.contacts:
-            people.append("★ " if person.is_decision_maker else "  ", style="bold yellow")
-            people.append(person.full_name, style="bold" if person.is_decision_maker else "")
-            role = ROLE_LABELS.get(person.role or "", person.role or "")
-            details = ", ".join(part for part in (person.title, role) if part)
-            if details:
-                people.append(f" — {details}")
-            reach = [p.value for p in person.phones] + [e.value for e in person.emails]
-            if person.birthday_md:
-                month, day = person.birthday_md.split("-")
-                year = f".{person.birthday_year}" if person.birthday_year else ""
-                reach.append(f"birthday {day}.{month}{year}")
-            if reach:
-                people.append("\n    " + " · ".join(reach), style="dim")
-            if person.personal_notes:
-                people.append(f"\n    {person.personal_notes}", style="italic")
-            people.append("\n")
-        if not card.contacts:
-            people.append("No contacts\n", style="dim")
-        self.query_one("#card-people", Static).update(people)
+    def show_people(self, people: tuple[ContactRead, ...]) -> None:
+        listing = self.query_one("#card-people", OptionList)
+        kept = listing.highlighted_option.id if listing.highlighted_option else None
+        listing.clear_options()
+        listing.add_options([Option(_person_text(person), id=str(person.id)) for person in people])
+        if not people:
+            listing.add_option(Option(Text("No contacts: a adds one", style="dim"), id="none"))
+        listing.highlighted = 0
+        if kept is not None:
+            with suppress(OptionDoesNotExist):  # the person is gone: the first stays highlighted
+                listing.highlighted = listing.get_option_index(kept)
 
-        planned = _table("Planned", ("When", "Kind", "Subject", "Place"))
-        for item in card.planned:
-            when = local(item.planned_at, zone, "%a %d.%m %H:%M")
-            planned.add_row(when, item.kind, item.subject or "", item.place or "")
-        self.query_one("#card-planned", Static).update(planned)
-        self.query_one("#card-planned", Static).display = bool(card.planned)
+    # Selections
 
-        timeline = _table("Timeline", ("When", "Kind", "Status", "Subject / outcome", "Report"))
-        reported = {report.interaction_id: report for report in data.reports}
-        for item in card.interactions:
-            text = " — ".join(part for part in (item.subject, item.outcome) if part)
-            report = ""
-            if item.kind in ("visit", "meeting") and item.status == "done":
-                sent = reported.get(item.id)
-                report = ("sent" if sent and sent.sent_at else "written") if item.has_report else "missing"
-            timeline.add_row(local(item.when, zone, "%d.%m.%y %H:%M"), item.kind, item.status, text, report)
-        self.query_one("#card-timeline", Static).update(timeline)
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option_list.id == "card-people":
+            person = self.person(event.option.id)
+            if person is None:
+                self.action_add_contact()
+            else:
+                self.edit_contact(person)
 
-        money_table = _table("Contracts and invoices", ("Document", "Dates", "Amount", "Owed / days left"))
-        for contract in card.contracts:
-            left = (contract.end_on - today).days if contract.end_on else None
-            left_text = Text(f"{left} d left" if left is not None else "open-ended")
-            if left is not None and left < 60:
-                left_text.stylize("bold yellow" if left >= 0 else "red")
-            money_table.add_row(
-                f"Contract {contract.number} {contract.title or ''}".strip(),
-                f"{short_date(contract.start_on)}–{short_date(contract.end_on)}",
-                money(contract.value_minor, contract.currency),
-                left_text,
-            )
-        for invoice in card.invoices:
-            if invoice.owed_minor <= 0:
-                continue
-            age = (today - invoice.due_on).days
-            owed = Text(money(invoice.owed_minor, invoice.currency))
-            if age > 0:
-                owed.append(f" {age} d overdue", style="bold red")
-            money_table.add_row(
-                f"Invoice {invoice.number}",
-                f"{short_date(invoice.issued_on)} due {short_date(invoice.due_on)}",
-                money(invoice.amount_minor, invoice.currency),
-                owed,
-            )
-        self.query_one("#card-money", Static).update(money_table)
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        key = event.row_key.value or ""
+        table_id = event.data_table.id
+        if table_id in ("card-timeline", "card-planned"):
+            item = self.interaction(key)
+            if item is not None:
+                self.open_interaction(item)
+        elif table_id == "card-money" and key.startswith("invoice:"):
+            self.action_payment()
+        elif table_id == "card-money" and key.startswith("contract:"):
+            self.show_contract(int(key.split(":", 1)[1]))
 
-        deals = _table("Deals and tasks", ("What", "Stage / due", "Amount", "Who"))
-        for deal in card.deals:
-            deals.add_row(
-                f"{deal.title} ({deal.kind})",
-                deal.stage,
-                money(deal.amount_minor, deal.currency),
-                f"{deal.probability}%" if deal.probability is not None else "",
-            )
-        for task in card.open_tasks:
-            late = task.due_on is not None and task.due_on < today
-            deals.add_row(
-                f"Task: {task.title}",
-                Text(short_date(task.due_on), style="bold red" if late else ""),
-                "",
-                task.assignee or "me",
-            )
-        self.query_one("#card-deals", Static).update(deals)
-        notes = Text("Notes\n", style="bold")
-        for note in card.notes:
-            notes.append(f"{note.created_at.astimezone(zone):%d.%m.%y} [{note.tag}] ", style="dim")
-            notes.append(note.text + "\n")
-        if client.needs:
-            notes.append(f"Needs: {client.needs}\n")
-        if client.competitors:
-            notes.append(f"Competitors: {client.competitors}\n")
-        self.query_one("#card-notes", Static).update(notes)
+    def show_contract(self, contract_id: int) -> None:
+        if self.data is None:
+            return
+        contract = next((c for c in self.data.card.contracts if c.id == contract_id), None)
+        if contract is None:
+            return
+        renew = f"renews automatically, notice {contract.notice_days} d" if contract.auto_renew else "no auto-renewal"
+        term = f"{short_date(contract.start_on, '%d.%m.%Y')}–{short_date(contract.end_on, '%d.%m.%Y')}"
+        value = money(contract.value_minor, contract.currency) or "no value"
+        self.notify(
+            f"{contract.title or ''} {term}, {value}, {contract.status}, {renew}".strip(),
+            title=f"Contract {contract.number}",
+            timeout=10,
+        )
+
+    def person(self, option_id: str | None) -> ContactRead | None:
+        if self.data is None or not option_id or not option_id.isdigit():
+            return None
+        return next((p for p in self.data.card.contacts if p.id == int(option_id)), None)
+
+    def interaction(self, key: str) -> InteractionRead | None:
+        if self.data is None or not key.isdigit():
+            return None
+        items = self.data.card.interactions + self.data.card.planned
+        return next((item for item in items if item.id == int(key)), None)
+
+    def selected_invoice(self) -> InvoiceRead | None:
+        """The invoice under the money table's cursor, or the only unpaid one."""
+        if self.data is None:
+            return None
+        unpaid = [invoice for invoice in self.data.card.invoices if invoice.owed_minor > 0]
+        table = self.query_one("#card-money", DataTable)
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
+            if key.startswith("invoice:"):
+                chosen = int(key.split(":", 1)[1])
+                return next((invoice for invoice in unpaid if invoice.id == chosen), None)
+        return unpaid[0] if len(unpaid) == 1 else None
+
+    def open_interaction(self, item: InteractionRead) -> None:
+        """A visit or meeting opens its report (write or view); anything else shows its details."""
+        if item.kind in REPORTED_KINDS and item.status in ("done", "planned"):
+            self.amtui.open_report(item.id)
+        else:
+            from amtui.screens.form_details import InteractionDetails
+
+            self.app.push_screen(InteractionDetails(item, zone=self.backend.zone))
 
     # Quick actions
 
@@ -208,31 +326,100 @@ class ClientCardScreen(DbMixin, Screen):
         self.amtui.action_new_task(client_id=self.client_id)
 
     def action_note(self) -> None:
-        from amtui.screens.forms import NoteForm
+        from amtui.screens.form_note import NoteForm
 
         self.app.push_screen(NoteForm(client_id=self.client_id), self.amtui.after_write)
 
     def action_edit(self) -> None:
-        from amtui.screens.forms import ClientForm
+        from amtui.screens.form_client import ClientForm
 
         if self.data is not None:
             self.app.push_screen(ClientForm(client=self.data.card.client), self.amtui.after_write)
+
+    def action_add_contact(self) -> None:
+        from amtui.screens.form_contact import ContactForm
+
+        self.app.push_screen(ContactForm(client_id=self.client_id), self.amtui.after_write)
+
+    def edit_contact(self, person: ContactRead) -> None:
+        from amtui.screens.form_contact import ContactForm
+
+        self.app.push_screen(ContactForm(client_id=self.client_id, contact=person), self.amtui.after_write)
+
+    def action_invoice(self) -> None:
+        from amtui.screens.form_invoice import InvoiceForm
+
+        if self.data is not None:
+            client = self.data.card.client
+            form = InvoiceForm(
+                client_id=self.client_id, currency=client.currency, payment_terms_days=client.payment_terms_days
+            )
+            self.app.push_screen(form, self.amtui.after_write)
+
+    def action_payment(self) -> None:
+        from amtui.screens.form_payment import PaymentForm
+
+        invoice = self.selected_invoice()
+        if invoice is None:
+            self.notify("Choose an unpaid invoice in the money table first (Tab to it, arrows, m)", severity="warning")
+            return
+        self.app.push_screen(PaymentForm(invoice=invoice), self.amtui.after_write)
+
+    def action_contract(self) -> None:
+        from amtui.screens.form_contract import ContractForm
+
+        if self.data is not None:
+            form = ContractForm(client_id=self.client_id, currency=self.data.card.client.currency)
+            self.app.push_screen(form, self.amtui.after_write)
+
+    def action_deal(self) -> None:
+        from amtui.screens.form_deal import DealForm
+
+        if self.data is not None:
+            form = DealForm(client_id=self.client_id, currency=self.data.card.client.currency)
+            self.app.push_screen(form, self.amtui.after_write)
 
     def action_report(self) -> None:
         """Write the report of the latest visit/meeting that has none (or reopen the latest one)."""
         if self.data is None:
             return
-        meetings = [i for i in self.data.card.interactions if i.kind in ("visit", "meeting") and i.status == "done"]
+        meetings = [i for i in self.data.card.interactions if i.kind in REPORTED_KINDS and i.status == "done"]
         missing = [i for i in meetings if not i.has_report]
-        chosen = (missing or meetings or [None])[0]
-        if chosen is None:
+        candidates = missing or meetings
+        if not candidates:
             self.notify("No visit or meeting took place yet: plan one with v", severity="warning")
             return
-        self.amtui.open_report(chosen.id)
+        self.amtui.open_report(candidates[0].id)
 
 
-def _table(title: str, columns: tuple[str, ...]) -> Table:
-    table = Table(title=title, title_justify="left", title_style="bold", box=None, padding=(0, 1))
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    return table
+def _person_text(person: ContactRead) -> Text:
+    text = Text()
+    text.append("★ " if person.is_decision_maker else "  ", style="bold yellow")
+    text.append(person.full_name, style="bold" if person.is_decision_maker else "")
+    role = ROLE_LABELS.get(person.role or "", person.role or "")
+    details = ", ".join(part for part in (person.title, role) if part)
+    if details:
+        text.append(f" — {details}")
+    reach = [p.value for p in person.phones] + [e.value for e in person.emails]
+    if person.birthday_md:
+        month, day = person.birthday_md.split("-")
+        year = f".{person.birthday_year}" if person.birthday_year else ""
+        reach.append(f"birthday {day}.{month}{year}")
+    if person.preferred_channel:
+        reach.append(f"prefers {person.preferred_channel}")
+    if reach:
+        text.append("\n    " + " · ".join(reach), style="dim")
+    if person.personal_notes:
+        text.append(f"\n    {person.personal_notes}", style="italic")
+    return text
+
+
+@contextmanager
+def _keeping_cursor(table: DataTable) -> Iterator[None]:
+    """Refill a DataTable and put its cursor back on the same row (by key) afterwards."""
+    key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value if table.row_count else None
+    table.clear()
+    yield
+    if key is not None:
+        with suppress(KeyError, RowDoesNotExist):  # the row is gone (paid in full, say): cursor at the top
+            table.move_cursor(row=table.get_row_index(key))

@@ -1,0 +1,174 @@
+"""What every modal form shares: Save/Cancel, validation as you type, input kept when a save fails.
+
+Each form lives in its own ``form_<name>.py`` with a ``.tcss`` beside it; this
+module's stylesheet lays out the frame they all share.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path, PurePath
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Select, Static
+
+from amtui.screens.base import DbMixin, describe_error
+from amtui.widgets.fields import DateField, Field
+
+BASE_CSS = Path(__file__).with_suffix(".tcss")
+
+
+def form_css(module_file: str) -> list[str | PurePath]:
+    """A form's stylesheets: the shared frame, then the form's own ``.tcss`` beside its module."""
+    return [BASE_CSS, Path(module_file).with_suffix(".tcss")]
+
+
+class FormScreen(DbMixin, ModalScreen[Any]):
+    """A titled form with Save/Cancel; subclasses compose fields and implement ``job``."""
+
+    CSS_PATH: ClassVar[list[str | PurePath]] = [BASE_CSS]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+    TITLE_TEXT = "Form"
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="form"):
+            yield Label(self.form_title(), classes="form--title")
+            yield from self.fields()
+            yield Static("", classes="form--error")
+            with Horizontal(classes="form--buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="form-save")
+                yield Button("Cancel (esc)", id="form-cancel")
+
+    def form_title(self) -> str:
+        return self.TITLE_TEXT
+
+    def fields(self) -> ComposeResult:
+        yield from ()
+
+    def field(self, field_id: str) -> Field:
+        return self.query_one(f"#{field_id}", Field)
+
+    def choice(self, select_id: str) -> str:
+        """The value of a ``Select`` as text ("" when blank)."""
+        value = self.query_one(f"#{select_id}", Select).value
+        return "" if value is Select.NULL else str(value)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "form-save":
+            self.action_save()
+        elif event.button.id == "form-cancel":
+            self.action_cancel()
+
+    def on_input_submitted(self) -> None:
+        self.action_save()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def show_error(self, message: str | None) -> None:
+        self.query_one(".form--error", Static).update(message or "")
+
+    def action_save(self) -> None:
+        fields = list(self.query(Field))
+        if not all([field.validate() for field in fields]):  # a list: every field shows its reason
+            self.show_error("Please correct the marked fields.")
+            return
+        try:
+            job = self.job()
+        except Exception as exc:  # a cross-field check failed before any write
+            self.show_error(describe_error(exc))
+            return
+        self.show_error("Saving…")
+        self.db(job, self.saved, self.failed, group="form-save", exclusive=True)
+
+    def job(self) -> Any:
+        raise NotImplementedError
+
+    def saved(self, summary: Any) -> None:
+        self.dismiss(summary)
+
+    def failed(self, exc: Exception) -> None:
+        """Show the reason next to its field when the service names one; keep every input."""
+        message = describe_error(exc)
+        name = getattr(exc, "field", None)
+        for field in self.query(Field):
+            if name and (field.id == f"f-{name}" or field.label.casefold() == str(name).casefold()):
+                field.show_error(getattr(exc, "reason", message))
+        self.show_error(message)
+        if not name:  # not the user's input (a locked database, say): a notice too, the form stays
+            self.notify(message, severity="error", timeout=8)
+
+    def date_field(
+        self, label: str, value: str = "", *, field_id: str, with_time: bool = False, **kw: Any
+    ) -> DateField:
+        backend = self.backend
+        return DateField(label, value, now=backend.now, zone=backend.zone, with_time=with_time, id=field_id, **kw)
+
+
+def labelled_select(
+    label: str,
+    options: Sequence[tuple[str, str]],
+    value: Any,
+    *,
+    select_id: str,
+    allow_blank: bool = False,
+    prompt: str = "—",
+) -> Vertical:
+    """A ``Select`` with its label above, like the text fields; ``None`` selects the blank."""
+    chosen = Select.NULL if value is None else value
+    return Vertical(
+        Label(label, classes="field--label"),
+        Select(options, value=chosen, allow_blank=allow_blank, prompt=prompt, id=select_id),
+        classes="form--choice",
+    )
+
+
+# Checkers for Field(check=...): return the parsed value or raise with a readable reason.
+
+
+def minutes(text: str) -> int:
+    from amtui.services.dates import parse_duration
+
+    return parse_duration(text)
+
+
+def days(text: str) -> int:
+    if not text.strip().isdigit():
+        raise ValueError("a whole number of days")
+    value = int(text)
+    if not 1 <= value <= 3650:
+        raise ValueError("between 1 and 3650 days")
+    return value
+
+
+def whole_number(low: int, high: int, unit: str = "") -> Any:
+    def check(text: str) -> int:
+        cleaned = text.strip().rstrip("%").strip()
+        if not cleaned.lstrip("-").isdigit() or not low <= int(cleaned) <= high:
+            raise ValueError(f"a whole number from {low} to {high}{unit}")
+        return int(cleaned)
+
+    return check
+
+
+def amount(text: str) -> int:
+    """Money in minor units from ``412 500,50`` and the like."""
+    from amtui.services.text import parse_money
+
+    value = parse_money(text)
+    if value <= 0:
+        raise ValueError("the amount must be positive")
+    return value
+
+
+def split_list(text: str) -> list[str]:
+    """Several values typed comma-separated, semicolon-separated or one per line."""
+    return [part.strip() for part in re.split(r"[,;\n]", text) if part.strip()]

@@ -1,0 +1,114 @@
+"""Edit a client: the facts a key-account manager keeps (legal name, INN, terms, needs, competitors)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+
+from amtui.screens.form_base import FormScreen, days, form_css, labelled_select, whole_number
+from amtui.widgets.fields import Field
+
+if TYPE_CHECKING:
+    from amtui.services.schemas import ClientRead
+    from amtui.ui_services import Backend
+
+TIERS = [("Tier A", "A"), ("Tier B", "B"), ("Tier C", "C")]
+STATUSES = [(s.title(), s) for s in ("prospect", "active", "dormant", "lost")]
+
+
+def tax_id(text: str) -> str:
+    """A Russian INN is checked to its check digits; a foreign tax id (letters in it) is kept as typed."""
+    from amtui.services.text import check_inn
+
+    cleaned = text.strip().replace(" ", "")
+    if cleaned.isdigit():
+        return check_inn(cleaned, field="tax_id")
+    return text.strip()
+
+
+def phone(text: str) -> str:
+    from amtui.services.text import check_phone
+
+    return check_phone(text)
+
+
+def email(text: str) -> str:
+    from amtui.services.text import check_email
+
+    return check_email(text)
+
+
+def credit_limit(text: str) -> int:
+    from amtui.services.text import parse_money
+
+    value = parse_money(text, field="credit_limit")
+    if value < 0:
+        raise ValueError("a credit limit cannot be negative")
+    return value
+
+
+def money_text(minor: int | None) -> str:
+    """Minor units as the user would type them back: ``1 500 000`` or ``1 500 000,50``."""
+    from amtui.services.text import format_money
+
+    return format_money(minor).rsplit(" ", 1)[0] if minor is not None else ""
+
+
+class ClientForm(FormScreen):
+    CSS_PATH = form_css(__file__)
+    TITLE_TEXT = "Edit client"
+
+    def __init__(self, *, client: ClientRead) -> None:
+        super().__init__()
+        self.client = client
+
+    def form_title(self) -> str:
+        return f"Edit client: {self.client.name}"
+
+    def fields(self) -> ComposeResult:
+        c = self.client
+        yield Field("Name", c.name, required=True, id="f-name")
+        yield Field("Legal name", c.legal_name or "", placeholder="ООО «…»", id="f-legal_name")
+        with Horizontal(classes="form--row"):
+            yield labelled_select("Tier", TIERS, c.tier, select_id="f-tier")
+            yield labelled_select("Status", STATUSES, c.status, select_id="f-status")
+        with Horizontal(classes="form--row"):
+            yield Field("INN / tax id", c.tax_id or "", check=tax_id, id="f-tax_id")
+            yield Field("Segment", c.segment or "", id="f-segment")
+        with Horizontal(classes="form--row"):
+            yield Field("City", c.city or "", id="f-city")
+            cadence = "" if c.cadence_is_default else str(c.cadence_days)
+            yield Field("Contact every N days", cadence, placeholder="tier default", check=days, id="f-cadence_days")
+        yield Field("Address", c.address or "", id="f-address")
+        with Horizontal(classes="form--row"):
+            yield Field("Phone", c.phone or "", check=phone, id="f-phone")
+            yield Field("E-mail", c.email or "", check=email, id="f-email")
+        yield Field("Website", c.website or "", id="f-website")
+        with Horizontal(classes="form--row"):
+            terms = "" if c.payment_terms_days is None else str(c.payment_terms_days)
+            yield Field("Payment terms, days", terms, check=whole_number(0, 365), id="f-payment_terms_days")
+            limit = money_text(c.credit_limit_minor)
+            yield Field(f"Credit limit, {c.currency}", limit, check=credit_limit, id="f-credit_limit_minor")
+        yield Field("Needs", c.needs or "", placeholder="what they are looking for", id="f-needs")
+        yield Field("Competitors", c.competitors or "", placeholder="who else sells to them", id="f-competitors")
+
+    def on_mount(self) -> None:
+        self.field("f-name").input.focus()
+
+    def job(self) -> Any:
+        text_fields = (
+            "name", "legal_name", "tax_id", "segment", "city", "cadence_days", "address", "phone", "email",
+            "website", "payment_terms_days", "credit_limit_minor", "needs", "competitors",
+        )  # fmt: skip
+        changes: dict[str, Any] = {name: self.field(f"f-{name}").parsed for name in text_fields}
+        changes["tier"] = self.choice("f-tier")
+        changes["status"] = self.choice("f-status")
+        client_id = self.client.id
+
+        def save(backend: Backend) -> str:
+            client = backend.update_client(client_id, **changes)
+            return f"Saved {client.name}"
+
+        return save

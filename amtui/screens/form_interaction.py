@@ -1,0 +1,114 @@
+"""Plan a call/visit/meeting, or log one that took place."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from textual.app import ComposeResult
+from textual.suggester import SuggestFromList
+from textual.widgets import Select, Static
+
+from amtui.screens.form_base import FormScreen, form_css, minutes
+from amtui.widgets.fields import Field
+
+if TYPE_CHECKING:
+    from amtui.ui_services import Backend
+
+KINDS = [("Call", "call"), ("Visit", "visit"), ("Meeting", "meeting"), ("E-mail", "email"), ("Message", "message")]
+
+
+class ClientField(Field):
+    """A client chosen by name, with completion; any case, any script."""
+
+    def __init__(self, names: list[tuple[int, str]], value: str = "", *, id: str | None = None) -> None:
+        self.names = names
+        super().__init__("Client", value, placeholder="start typing a name", check=self._resolve, required=True, id=id)
+
+    def _resolve(self, text: str) -> int:
+        from amtui.services.text import fold
+
+        key = fold(text)
+        exact = [cid for cid, name in self.names if fold(name) == key]
+        if len(exact) == 1:
+            return exact[0]
+        partial = [(cid, name) for cid, name in self.names if key in fold(name)]
+        if len(partial) == 1:
+            return partial[0][0]
+        if not partial:
+            raise ValueError(f"no client matches {text!r}")
+        shown = ", ".join(name for _, name in partial[:4])
+        raise ValueError(f"{len(partial)} clients match: {shown}…")
+
+    def on_mount(self) -> None:
+        self.input.suggester = SuggestFromList([name for _, name in self.names], case_sensitive=False)
+        super().on_mount()
+
+
+class InteractionForm(FormScreen):
+    """Plan a call/visit/meeting, or log one that took place."""
+
+    CSS_PATH = form_css(__file__)
+
+    def __init__(self, *, kind: str = "call", log: bool = False, client_id: int | None = None) -> None:
+        super().__init__()
+        self.kind = kind
+        self.logging = log
+        self.client_id = client_id
+        self.names: list[tuple[int, str]] = []
+
+    def form_title(self) -> str:
+        return ("Log " if self.logging else "Plan ") + {"call": "a call", "visit": "a visit"}.get(self.kind, self.kind)
+
+    def fields(self) -> ComposeResult:
+        if self.client_id is None:
+            yield Static("Loading clients…", id="f-client-holder")
+        yield Select(KINDS, value=self.kind, allow_blank=False, id="f-kind")
+        default_when = "now" if self.logging else "tomorrow 10:00"
+        yield self.date_field("When", default_when, field_id="f-when", with_time=True, required=True)
+        if not self.logging:
+            yield Field("Duration (minutes)", "60" if self.kind != "call" else "15", check=minutes, id="f-duration")
+        yield Field("Subject", id="f-subject")
+        if self.logging:
+            yield Field("Outcome", id="f-outcome")
+        else:
+            yield Field("Place / city", id="f-place")
+
+    def on_mount(self) -> None:
+        if self.client_id is None:
+            self.db(lambda backend: backend.client_names(), self.names_loaded)
+        else:
+            self.field("f-when").input.focus()
+
+    def names_loaded(self, names: list[tuple[int, str]]) -> None:
+        self.names = names
+        holder = self.query_one("#f-client-holder")
+        field = ClientField(names, id="f-client")
+        self.query_one(".form").mount(field, before=holder)
+        holder.remove()
+        self.call_after_refresh(lambda: field.input.focus())
+
+    def job(self) -> Any:
+        client_id = self.client_id if self.client_id is not None else self.field("f-client").parsed
+        kind = self.choice("f-kind")
+        at: datetime = self.field("f-when").parsed
+        subject = self.field("f-subject").parsed
+        if self.logging:
+            outcome = self.field("f-outcome").parsed
+
+            def log(backend: Backend) -> str:
+                item = backend.log(client_id=client_id, kind=kind, at=at, subject=subject, outcome=outcome)
+                return f"Logged {item.kind} with {item.client_name}"
+
+            return log
+        duration = self.field("f-duration").parsed
+        place = self.field("f-place").parsed
+
+        def plan(backend: Backend) -> str:
+            item = backend.plan(
+                client_id=client_id, kind=kind, at=at, duration_min=duration, subject=subject, place=place
+            )
+            when = item.planned_at.astimezone(backend.zone).strftime("%a %d.%m %H:%M") if item.planned_at else ""
+            return f"Planned {item.kind} with {item.client_name}, {when}"
+
+        return plan

@@ -1,0 +1,47 @@
+"""Add a note to a client: general, a competitor seen, a need heard, something personal."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.widgets import Select
+
+from amtui.screens.form_base import FormScreen, form_css
+from amtui.widgets.fields import Field
+
+if TYPE_CHECKING:
+    from amtui.ui_services import Backend
+
+
+class NoteForm(FormScreen):
+    CSS_PATH = form_css(__file__)
+    TITLE_TEXT = "Add a note"
+    TAGS: ClassVar[list[tuple[str, str]]] = [
+        ("General", "general"),
+        ("Competitor", "competitor"),
+        ("Need", "need"),
+        ("Personal", "personal"),
+    ]
+
+    def __init__(self, *, client_id: int) -> None:
+        super().__init__()
+        self.client_id = client_id
+
+    def fields(self) -> ComposeResult:
+        yield Field("Note", required=True, id="f-text")
+        yield Select(self.TAGS, value="general", allow_blank=False, id="f-tag")
+
+    def on_mount(self) -> None:
+        self.field("f-text").input.focus()
+
+    def job(self) -> Any:
+        text = self.field("f-text").parsed
+        tag = self.choice("f-tag")
+        client_id = self.client_id
+
+        def add(backend: Backend) -> str:
+            backend.add_note(client_id, text, tag)
+            return "Note added"
+
+        return add

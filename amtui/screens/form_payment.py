@@ -1,0 +1,72 @@
+"""Record a (partial) payment on an invoice: amount (what is owed by default) and the day it came."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual.app import ComposeResult
+
+from amtui.screens.form_base import FormScreen, amount, form_css
+from amtui.widgets.fields import Field
+
+if TYPE_CHECKING:
+    from amtui.services.schemas import InvoiceRead
+    from amtui.ui_services import Backend
+
+
+def money_text(minor: int) -> str:
+    from amtui.services.text import format_money
+
+    return format_money(minor).rsplit(" ", 1)[0]
+
+
+class PaymentForm(FormScreen):
+    CSS_PATH = form_css(__file__)
+
+    def __init__(self, *, invoice: InvoiceRead) -> None:
+        super().__init__()
+        self.invoice = invoice
+
+    def form_title(self) -> str:
+        inv = self.invoice
+        owed, total = money_text(inv.owed_minor), money_text(inv.amount_minor)
+        return f"Payment on invoice {inv.number}: owed {owed} of {total} {inv.currency}"
+
+    def fields(self) -> ComposeResult:
+        inv = self.invoice
+        yield Field(
+            f"Amount paid, {inv.currency}", money_text(inv.owed_minor), required=True, check=self.payment, id="f-amount"
+        )
+        yield self.date_field("Paid on", "today", field_id="f-paid_on", required=True)
+
+    def payment(self, text: str) -> int:
+        value = amount(text)
+        if value > self.invoice.owed_minor:
+            raise ValueError(f"more than what is owed ({money_text(self.invoice.owed_minor)})")
+        return value
+
+    def on_mount(self) -> None:
+        field = self.field("f-amount")
+        field.input.focus()
+        field.input.select_all()
+
+    def job(self) -> Any:
+        amount_minor: int = self.field("f-amount").parsed
+        paid_on = self.field("f-paid_on").parsed
+        invoice_id = self.invoice.id
+
+        def pay(backend: Backend) -> str:
+            from amtui.services.records import record_payment
+            from amtui.services.text import format_money
+
+            invoice = backend.run(
+                lambda session: record_payment(
+                    session=session, invoice_id=invoice_id, amount_minor=amount_minor, paid_on=paid_on
+                )
+            )
+            left = format_money(invoice.owed_minor, invoice.currency)
+            return f"Payment recorded on {invoice.number}; " + (
+                f"still owed {left}" if invoice.owed_minor else "paid in full"
+            )
+
+        return pay

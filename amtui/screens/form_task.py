@@ -1,0 +1,50 @@
+"""Add a task of my own or delegate one to a colleague."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual.app import ComposeResult
+from textual.widgets import Select
+
+from amtui.screens.form_base import FormScreen, form_css
+from amtui.widgets.fields import Field
+
+if TYPE_CHECKING:
+    from amtui.ui_services import Backend
+
+
+class TaskForm(FormScreen):
+    CSS_PATH = form_css(__file__)
+    TITLE_TEXT = "New task"
+
+    def __init__(self, *, client_id: int | None = None) -> None:
+        super().__init__()
+        self.client_id = client_id
+
+    def fields(self) -> ComposeResult:
+        yield Field("Title", required=True, id="f-title")
+        yield self.date_field("Due", "+7d", field_id="f-due")
+        yield Field("Assignee (empty = me)", placeholder="a colleague's name to delegate", id="f-assignee")
+        yield Select(
+            [("High", "high"), ("Normal", "normal"), ("Low", "low")], value="normal", allow_blank=False, id="f-priority"
+        )
+
+    def on_mount(self) -> None:
+        self.field("f-title").input.focus()
+
+    def job(self) -> Any:
+        values = {
+            "title": self.field("f-title").parsed,
+            "due_on": self.field("f-due").parsed,
+            "assignee": self.field("f-assignee").parsed,
+            "priority": self.choice("f-priority"),
+            "client_id": self.client_id,
+        }
+
+        def add(backend: Backend) -> str:
+            task = backend.add_task(**values)
+            who = f" for {task.assignee}" if task.assignee else ""
+            return f"Task added{who}: {task.title}"
+
+        return add
