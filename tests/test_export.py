@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -149,27 +149,74 @@ def test_planner_ics_parses_with_zone_alarm_and_description(cli, filled: Path) -
     assert "0 created" in result.output and "2 unchanged" in result.output, result.output
 
 
-@pytest.mark.skipif(shutil.which("calcurse") is None, reason="calcurse not installed (apt-get install calcurse)")
-def test_planner_imports_into_calcurse(cli, filled: Path, tmp_path: Path) -> None:
+KHAL_CONFIG = """\
+[calendars]
+[[work]]
+path = {calendar}
+type = calendar
+
+[sqlite]
+path = {cache}
+
+[locale]
+local_timezone = Asia/Yekaterinburg
+default_timezone = Asia/Yekaterinburg
+timeformat = %H:%M
+dateformat = %Y-%m-%d
+longdateformat = %Y-%m-%d
+datetimeformat = %Y-%m-%d %H:%M
+longdatetimeformat = %Y-%m-%d %H:%M
+
+[default]
+default_calendar = work
+"""
+
+
+def test_planner_imports_into_khal(cli, filled: Path, tmp_path: Path) -> None:
+    """A real calendar program (khal, from PyPI) imports the planner; it shows the events in its own zone."""
     path = filled / "planner.ics"
     assert cli("export", "planner", "-o", str(path)).exit_code == 0
-    data = tmp_path / "calcurse"
-    data.mkdir()
-    done = subprocess.run(
-        ["calcurse", "-D", str(data), "-i", str(path)], capture_output=True, text=True, timeout=60, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    listing = subprocess.run(
-        ["calcurse", "-D", str(data), "-Q", "--from", "11/26/2026", "--days", "3"],
-        capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
-    assert "Переговоры по цене" in listing.stdout and "@SUM(1+1)" in listing.stdout
+    calendar = tmp_path / "khal" / "work"
+    calendar.mkdir(parents=True)
+    config = tmp_path / "khal" / "config"
+    config.write_text(KHAL_CONFIG.format(calendar=calendar, cache=tmp_path / "khal" / "cache.db"), encoding="utf-8")
+
+    def khal(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "khal", "-c", str(config), *args], capture_output=True, text=True, timeout=120,
+            check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    khal("import", "--batch", str(path))
+    assert len(list(calendar.glob("*.ics"))) == 2
+    listing = khal("list", "--format", "{start} {end} | {title} | {location}", "2026-11-26", "3d")
+    events = [line for line in listing.splitlines() if " | " in line]
+    # Moscow 10:00 and 11:00-12:30 are 12:00 and 13:00-14:30 in Yekaterinburg (UTC+5): the zone came through.
+    assert events == [
+        '2026-11-26 12:00 2026-11-26 12:30 | АО "Вектор": @SUM(1+1) | ',  # a call: 30 minutes by default
+        "2026-11-27 13:00 2026-11-27 14:30 | ООО «Ромашка»: Переговоры по цене | Москва, ул. Ленина 1",
+    ], listing
+    # Importing the same file again updates the same events (stable UIDs), it does not add copies.
+    khal("import", "--batch", str(path))
+    assert len(list(calendar.glob("*.ics"))) == 2
 
 
 def test_json_export(cli, filled: Path) -> None:
     result = cli("export", "invoices", "--format", "json")
     data = json.loads(result.stdout)
     assert data[0]["number"] == "СЧ-1" and data[0]["amount"] == {"amount": "412500.50", "minor": 41250050}
+    assert data[0]["issued_on"] == "2026-11-01" and data[0]["contract"] == "Д-1"
+    contacts = json.loads(cli("export", "contacts", "--format", "json").stdout)
+    ivanov = next(contact for contact in contacts if contact["full_name"] == "Иванов Иван Иванович")
+    assert ivanov["phone"] == ["+7 916 111-22-33"] and ivanov["birthday"] == "1975-03-12"
+    planned = json.loads(cli("export", "interactions", "--format", "json").stdout)
+    assert [(item["kind"], item["planned_at"]) for item in planned] == [
+        ("call", "2026-11-26T10:00:00+03:00"),
+        ("visit", "2026-11-27T11:00:00+03:00"),
+    ]
+    assert json.loads(cli("export", "deals", "--format", "json").stdout)[0]["probability"] == 40
 
 
 KINDS_IN_ORDER = ("clients", "contacts", "contracts", "invoices", "deals", "tasks", "interactions")
@@ -187,7 +234,7 @@ COMPARED = {
 }
 
 
-@pytest.mark.parametrize("file_format", ["csv", "xlsx", "excel"])
+@pytest.mark.parametrize("file_format", ["csv", "xlsx", "excel", "json"])
 def test_round_trip_into_an_empty_database(cli, filled: Path, db_path: Path, tmp_path: Path, file_format: str) -> None:
     from typer.testing import CliRunner
 
@@ -196,9 +243,9 @@ def test_round_trip_into_an_empty_database(cli, filled: Path, db_path: Path, tmp
     empty = tmp_path / "empty.db"
     runner = CliRunner()
     for kind in KINDS_IN_ORDER:
-        suffix = "xlsx" if file_format == "xlsx" else "csv"
+        suffix = {"xlsx": "xlsx", "json": "json"}.get(file_format, "csv")
         path = tmp_path / f"{kind}.{suffix}"
-        options = ["--excel"] if file_format == "excel" else []
+        options = {"excel": ["--excel"], "json": ["--format", "json"]}.get(file_format, [])
         assert cli("export", kind, "-o", str(path), *options).exit_code == 0
         result = runner.invoke(app, ["--db", str(empty), "import", kind, str(path)])
         assert result.exit_code == 0, (kind, result.output)

@@ -80,7 +80,9 @@ def _progress(path: Path) -> Iterator[Callable[[float], None] | None]:
 def import_command(
     ctx: typer.Context,
     kind: Annotated[Kind, typer.Argument(help="What the file holds.", case_sensitive=False)],
-    file: Annotated[Path, typer.Argument(help="CSV, XLSX, vCard (.vcf, contacts) or iCalendar (.ics, interactions).")],
+    file: Annotated[
+        Path, typer.Argument(help="CSV, XLSX, JSON, vCard (.vcf, contacts) or iCalendar (.ics, interactions).")
+    ],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
     skip_bad: Annotated[
         bool, typer.Option("--skip-bad", help="Write the good rows; put bad ones in a rejects CSV.")

@@ -23,9 +23,11 @@ from sqlmodel import Session
 
 from amtui.formats.ical import DEFAULT_MINUTES
 from amtui.models import Client, Contact, ContactMethod, Contract, Deal, Interaction, Invoice, Task
+from amtui.models.base import table_of
 from amtui.services.errors import ValidationError
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MULTI_SEPARATOR = " ::: "  # several values in one cell, as Google Contacts writes them
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ def _birthday(md: str | None, year: int | None) -> str | None:
 
 
 def _client_columns(session: Session) -> dict[int, tuple[str, str | None, str | None]]:
-    table = Client.__table__
+    table = table_of(Client)
     statement = select(table.c.id, table.c.name, table.c.tax_id, table.c.external_id)
     return {row[0]: (row[1], row[2], row[3]) for row in session.execute(statement)}
 
@@ -65,7 +67,7 @@ def _client_ref(clients: dict[int, tuple[str, str | None, str | None]], client_i
 
 
 def client_rows(session: Session, zone: tzinfo) -> Iterator[dict[str, Any]]:
-    table = Client.__table__
+    table = table_of(Client)
     for row in session.execute(select(table).order_by(table.c.name_folded, table.c.id)).mappings():
         yield {
             "external_id": row["external_id"],
@@ -95,13 +97,13 @@ def contact_data(session: Session) -> Iterator[tuple[dict[str, Any], list[tuple[
     """Contacts with their client's name and their phones and e-mails (kind, value, label)."""
     clients = _client_columns(session)
     methods: dict[int, list[tuple[str, str, str | None]]] = {}
-    table = ContactMethod.__table__
+    table = table_of(ContactMethod)
     statement = select(table.c.contact_id, table.c.kind, table.c.value, table.c.label).order_by(
         table.c.contact_id, table.c.position, table.c.id
     )
     for contact_id, kind, value, label in session.execute(statement):
         methods.setdefault(contact_id, []).append((kind, value, label))
-    contacts = Contact.__table__
+    contacts = table_of(Contact)
     for row in session.execute(select(contacts).order_by(contacts.c.full_name_folded, contacts.c.id)).mappings():
         yield {**row, **_client_ref(clients, row["client_id"])}, methods.get(row["id"], [])
 
@@ -124,8 +126,8 @@ def contact_rows(session: Session, zone: tzinfo) -> Iterator[dict[str, Any]]:
             "birthday": _birthday(row["birthday_md"], row["birthday_year"]),
             "personal_notes": row["personal_notes"],
             # Several values in one cell, joined the way Google Contacts does (the import splits them).
-            "phone": " ::: ".join(value for kind, value, _ in methods if kind == "phone") or None,
-            "email": " ::: ".join(value for kind, value, _ in methods if kind == "email") or None,
+            "phone": MULTI_SEPARATOR.join(value for kind, value, _ in methods if kind == "phone") or None,
+            "email": MULTI_SEPARATOR.join(value for kind, value, _ in methods if kind == "email") or None,
         }
 
 
@@ -135,7 +137,7 @@ def _local(value: datetime | None, zone: tzinfo) -> datetime | None:
 
 def interaction_rows(session: Session, zone: tzinfo, *, planned_only: bool = False) -> Iterator[dict[str, Any]]:
     clients = _client_columns(session)
-    table = Interaction.__table__
+    table = table_of(Interaction)
     statement = select(table).order_by(table.c.planned_at, table.c.done_at, table.c.id)
     if planned_only:
         statement = statement.where(table.c.status == "planned")
@@ -162,7 +164,7 @@ def interaction_rows(session: Session, zone: tzinfo, *, planned_only: bool = Fal
 
 def task_rows(session: Session, zone: tzinfo) -> Iterator[dict[str, Any]]:
     clients = _client_columns(session)
-    table = Task.__table__
+    table = table_of(Task)
     for row in session.execute(select(table).order_by(table.c.due_on, table.c.id)).mappings():
         yield {
             "external_id": row["external_id"],
@@ -178,7 +180,7 @@ def task_rows(session: Session, zone: tzinfo) -> Iterator[dict[str, Any]]:
 
 def contract_rows(session: Session, zone: tzinfo) -> Iterator[dict[str, Any]]:
     clients = _client_columns(session)
-    table = Contract.__table__
+    table = table_of(Contract)
     for row in session.execute(select(table).order_by(table.c.end_on, table.c.id)).mappings():
         yield {
             "external_id": row["external_id"],
@@ -197,8 +199,8 @@ def contract_rows(session: Session, zone: tzinfo) -> Iterator[dict[str, Any]]:
 
 def invoice_rows(session: Session, zone: tzinfo) -> Iterator[dict[str, Any]]:
     clients = _client_columns(session)
-    contracts = {i: n for i, n in session.execute(select(Contract.__table__.c.id, Contract.__table__.c.number))}
-    table = Invoice.__table__
+    contracts = {i: n for i, n in session.execute(select(table_of(Contract).c.id, table_of(Contract).c.number))}
+    table = table_of(Invoice)
     for row in session.execute(select(table).order_by(table.c.issued_on, table.c.id)).mappings():
         yield {
             "external_id": row["external_id"],
@@ -216,7 +218,7 @@ def invoice_rows(session: Session, zone: tzinfo) -> Iterator[dict[str, Any]]:
 
 def deal_rows(session: Session, zone: tzinfo) -> Iterator[dict[str, Any]]:
     clients = _client_columns(session)
-    table = Deal.__table__
+    table = table_of(Deal)
     for row in session.execute(select(table).order_by(table.c.expected_close, table.c.id)).mappings():
         yield {
             "external_id": row["external_id"],
@@ -292,10 +294,22 @@ def write_json(rows: Iterator[dict[str, Any]], handle: IO[str]) -> int:
             return str(value)
         raise TypeError(type(value).__name__)
 
-    items = list(rows)
-    handle.write(json.dumps(items, default=encode, ensure_ascii=False, indent=2))
-    handle.write("\n")
-    return len(items)
+    # One record at a time (memory stays flat), laid out as json.dumps(list, indent=2) would.
+    count = 0
+    for row in rows:
+        handle.write(",\n  " if count else "[\n  ")
+        handle.write(json.dumps(row, default=encode, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+        count += 1
+    handle.write("\n]\n" if count else "[]\n")
+    return count
+
+
+def _method_lists(rows: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """JSON holds lists: a contact's phones and e-mails as arrays, not one joined cell."""
+    for row in rows:
+        for name in ("phone", "email"):
+            row[name] = row[name].split(MULTI_SEPARATOR) if row[name] else []
+        yield row
 
 
 def write_xlsx(rows: Iterator[dict[str, Any]], path: Path, *, sheet_title: str) -> int:
@@ -430,7 +444,7 @@ def write_planner_ics(
             contacts_by_client.setdefault(row["client_id"], []).insert(0, label)
         else:
             contacts_by_client.setdefault(row["client_id"], []).append(label)
-    client_ids = {row[0]: row[1] for row in session.execute(select(Client.__table__.c.id, Client.__table__.c.phone))}
+    client_ids = {row[0]: row[1] for row in session.execute(select(table_of(Client).c.id, table_of(Client).c.phone))}
     name_to_id = {name: client_id for client_id, (name, *_rest) in _client_columns(session).items()}
     calendar = Calendar()
     calendar.add("prodid", "-//amtui//planner//EN")
@@ -533,7 +547,8 @@ def _write_text(
     if file_format == "vcf":
         return write_vcards(session, handle, version=vcard_version)
     if file_format == "json":
-        return write_json(ROWS[kind](session, zone), handle)
+        rows = ROWS[kind](session, zone)
+        return write_json(_method_lists(rows) if kind == "contacts" else rows, handle)
     return write_csv(ROWS[kind](session, zone), handle, excel=excel)
 
 

@@ -81,9 +81,9 @@ def read_events(
     }
     unfolded = re.sub(r"\r?\n[ \t]", "", text)
     uid_lines: dict[str, int] = {}
-    for number, line in enumerate(unfolded.splitlines(), start=1):
-        if line.upper().startswith("UID"):
-            uid_lines.setdefault(line.partition(":")[2].strip(), number)
+    for number, text_line in enumerate(unfolded.splitlines(), start=1):
+        if text_line.upper().startswith("UID"):
+            uid_lines.setdefault(text_line.partition(":")[2].strip(), number)
     try:
         occurrences = recurring_ical_events.of(calendar).between(start, end + timedelta(days=1))
     except Exception as exc:

@@ -23,10 +23,14 @@ a dry run the whole transaction is rolled back.
 from __future__ import annotations
 
 import csv
+import gc
+import json
 import re
+import unicodedata
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -59,15 +63,19 @@ from amtui.models.base import (
     InteractionStatus,
     Priority,
     TaskStatus,
+    table_of,
 )
 from amtui.services.dates import parse_birthday, parse_duration
 from amtui.services.errors import ValidationError
+from amtui.services.text import _EMAIL_RE as _EMAIL
 from amtui.services.text import _LEGAL_FORMS as LEGAL_FORMS
-from amtui.services.text import check_email, check_inn, fold, name_key, normalise_email, normalise_phone
+from amtui.services.text import _PUNCT_MAP, check_email, check_inn, fold, name_key, normalise_email, normalise_phone
 
 BATCH_ROWS = 5000
+METHOD_COLUMNS = ("id", "contact_id", "kind", "value", "value_norm", "label", "position")
 MAX_REPORTED_ERRORS = 1000
-Record = tuple[int, dict[str, Any], Any]
+# (where: a line number, or "record N" in JSON; field values; the raw row for a rejects file)
+Record = tuple[int | str, dict[str, Any], Any]
 
 
 @dataclass
@@ -89,7 +97,7 @@ class ImportOptions:
 
 @dataclass(frozen=True)
 class RowError:
-    line: int
+    line: int | str
     field: str
     reason: str
 
@@ -147,12 +155,39 @@ class RowProblems(Exception):
 # --- parsing single cells -------------------------------------------------------------
 
 
-def _text(limit: int = MAX_FIELD_CHARS) -> Callable[[Any, str], str]:
-    def parse(value: Any, name: str) -> str:
+class _Text:
+    """A text field of at most ``limit`` characters; the importer inlines the common string case."""
+
+    __slots__ = ("limit",)
+
+    def __init__(self, limit: int = MAX_FIELD_CHARS) -> None:
+        self.limit = limit
+
+    def __call__(self, value: Any, name: str) -> str:
         text = cell_text(value)
-        if len(text) > limit:
-            raise ValidationError(f"{len(text)} characters, at most {limit} expected", field=name)
+        if len(text) > self.limit:
+            raise ValidationError(f"{len(text)} characters, at most {self.limit} expected", field=name)
         return text
+
+
+_text = _Text
+_MEMO_SIZE = 512
+
+
+def _memo(parser: Callable[[Any, str], Any]) -> Callable[[Any, str], Any]:
+    """Cache a pure parser's results for text cells: statuses, tiers and currencies repeat on every row."""
+    cache: dict[str, Any] = {}
+
+    def parse(value: Any, name: str) -> Any:
+        if value.__class__ is not str:
+            return parser(value, name)
+        try:
+            return cache[value]
+        except KeyError:
+            result = parser(value, name)
+            if len(cache) < _MEMO_SIZE:
+                cache[value] = result
+            return result
 
     return parse
 
@@ -177,6 +212,10 @@ def _phone(value: Any, name: str) -> str:
 
 
 def _email(value: Any, name: str) -> str:
+    if value.__class__ is str:  # the common case without cell_text's detours
+        text = value.strip()
+        if text[:1] != "'" and _EMAIL.match(text):
+            return text
     return check_email(cell_text(value), field=name)
 
 
@@ -192,7 +231,7 @@ def _choice(allowed: tuple[str, ...], aliases: dict[str, str] | None = None) -> 
     def parse(value: Any, name: str) -> str:
         return parse_choice(value, field=name, allowed=allowed, aliases=aliases)
 
-    return parse
+    return _memo(parse)
 
 
 def _int(low: int, high: int) -> Callable[[Any, str], int]:
@@ -261,7 +300,7 @@ SPECS: dict[str, dict[str, tuple[str, Parser]]] = {
         "legal_name": ("legal_name", _text()),
         "tax_id": ("tax_id", _tax_id),
         "segment": ("segment", _text()),
-        "tier": ("tier", lambda v, n: parse_choice(v, field=n, allowed=("a", "b", "c")).upper()),
+        "tier": ("tier", _memo(lambda v, n: parse_choice(v, field=n, allowed=("a", "b", "c")).upper())),
         "status": ("status", _choice(_values(ClientStatus), CLIENT_STATUS_ALIASES)),
         "cadence_days": ("cadence_days", _int(1, 3650)),
         "city": ("city", _text()),
@@ -269,7 +308,7 @@ SPECS: dict[str, dict[str, tuple[str, Parser]]] = {
         "website": ("website", _text()),
         "phone": ("phone", _text(100)),  # a company's phone is free text ("+7 495 ... доб. 12")
         "email": ("email", _email),
-        "currency": ("currency", _currency),
+        "currency": ("currency", _memo(_currency)),
         "credit_limit": ("credit_limit_minor", _money),
         "payment_terms_days": ("payment_terms_days", _int(0, 3650)),
         "discount": ("discount_bp", lambda v, n: parse_percent_bp(v, field=n)),
@@ -299,7 +338,7 @@ SPECS: dict[str, dict[str, tuple[str, Parser]]] = {
         "city": ("city", _text()),
         "subject": ("subject", _text()),
         "outcome": ("outcome", _text()),
-        "needs_reply": ("needs_reply", _bool),
+        "needs_reply": ("needs_reply", _memo(_bool)),
     },
     "tasks": {
         "external_id": ("external_id", _text(200)),
@@ -313,10 +352,10 @@ SPECS: dict[str, dict[str, tuple[str, Parser]]] = {
         "external_id": ("external_id", _text(200)),
         "number": ("number", _text(100)),
         "title": ("title", _text()),
-        "auto_renew": ("auto_renew", _bool),
+        "auto_renew": ("auto_renew", _memo(_bool)),
         "notice_days": ("notice_days", _int(0, 3650)),
         "value": ("value_minor", _money),
-        "currency": ("currency", _currency),
+        "currency": ("currency", _memo(_currency)),
         "status": ("status", _choice(_values(ContractStatus), CONTRACT_STATUS_ALIASES)),
     },
     "invoices": {
@@ -324,7 +363,7 @@ SPECS: dict[str, dict[str, tuple[str, Parser]]] = {
         "number": ("number", _text(100)),
         "amount": ("amount_minor", _money),
         "paid": ("paid_minor", _money),
-        "currency": ("currency", _currency),
+        "currency": ("currency", _memo(_currency)),
     },
     "deals": {
         "external_id": ("external_id", _text(200)),
@@ -332,7 +371,7 @@ SPECS: dict[str, dict[str, tuple[str, Parser]]] = {
         "kind": ("kind", _choice(_values(DealKind), DEAL_KIND_ALIASES)),
         "stage": ("stage", _choice(_values(DealStage), DEAL_STAGE_ALIASES)),
         "amount": ("amount_minor", _money),
-        "currency": ("currency", _currency),
+        "currency": ("currency", _memo(_currency)),
         "probability": ("probability", _int(0, 100)),
     },
 }
@@ -356,11 +395,21 @@ _NOT_MANAGED = {"id", "created_at", "updated_at", "completed_at", "checked_in_at
 
 
 def managed_columns(kind: str) -> tuple[str, ...]:
-    table: Table = MODELS[kind].__table__
+    table: Table = table_of(MODELS[kind])
     return tuple(column.name for column in table.columns if column.name not in _NOT_MANAGED)
 
 
 # --- the state of one table during an import -----------------------------------------------
+
+# The columns match keys are made of (see _client_keys and _natural_keys).
+KEY_COLUMNS = frozenset(
+    {"external_id", "tax_id", "name", "name_folded", "client_id", "full_name_folded", "planned_at", "done_at"}
+    | {"kind", "title", "number"}
+)
+
+# Rebuilding a table's indexes once is cheaper than updating them row by row when an import
+# brings at least as many rows as the table holds (SQLite; inside the import's transaction).
+REBUILD_INDEXES_MIN_ROWS = 20_000
 
 
 def _sqlite_datetime(value: datetime) -> str:
@@ -381,50 +430,126 @@ def _storage_converter(column_type: Any) -> Callable[[Any], Any] | None:
     return None
 
 
+def _driver_connection(session: Session) -> Any:
+    """The DBAPI connection under the session's transaction (sqlite3.Connection on SQLite)."""
+    return session.connection().connection.driver_connection
+
+
+def _begin(raw: Any) -> None:
+    """sqlite3 opens transactions lazily, before DML only: DDL must not run (and commit) outside one."""
+    if not raw.in_transaction:
+        raw.execute("BEGIN")
+
+
+def insert_rows(session: Session, table: Table, names: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """Insert plain tuples (already in storage form on SQLite) in one executemany."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "sqlite":
+        marks = ", ".join("?" for _ in names)
+        _driver_connection(session).executemany(f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})", rows)
+    else:
+        from sqlalchemy import insert
+
+        session.execute(insert(table), [dict(zip(names, row, strict=True)) for row in rows])
+
+
+def sync_id_sequence(session: Session, table: Table) -> None:
+    """Rows were inserted with explicit ids: PostgreSQL's id sequence must move past them."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), max(id)) "
+                f"FROM {table.name} HAVING max(id) > 0"
+            )
+        )
+
+
 class TableState:
     """Existing rows (managed columns only), their match keys, and the writes not yet sent.
 
-    Writes go through the session's own DBAPI connection with executemany of
-    tuples (same transaction, no per-row ORM or Core parameter processing); the
-    few date and time columns are converted with SQLAlchemy's own bind processors
-    so that the stored text is what the ORM writes and reads.
+    On SQLite, rows are read and written through the session's own sqlite3
+    connection (same transaction) as plain tuples, with no per-row ORM or Core
+    work: date, time and boolean columns are converted to the exact text SQLAlchemy
+    stores and reads. Other databases take the portable path: Core executemany.
     """
 
     def __init__(self, session: Session, table: Table, columns: tuple[str, ...], now: datetime) -> None:
         self.session = session
         self.table = table
         self.columns = columns
+        self.dialect = session.get_bind().dialect
+        self.sqlite = self.dialect.name == "sqlite"
         self.position = {name: index for index, name in enumerate(columns)}
         self.rows: dict[int, tuple[Any, ...]] = {}
         self.keys: dict[Hashable, int] = {}
-        self.inserts: list[tuple[Any, ...]] = []
+        self.inserts: list[tuple[Any, ...]] = []  # new rows, no ids: theirs are next_id - len(inserts) onwards
         self.updates: dict[int, tuple[Any, ...]] = {}
+        self.inserted = 0
         self.defaults: list[tuple[str, Any]] = []
         for name in columns:
             default = table.c[name].default
-            value = default.arg if default is not None and default.is_scalar else None
+            # A scalar column default (ScalarElementColumnDefault) carries its value in ``arg``.
+            value = getattr(default, "arg", None) if default is not None and default.is_scalar else None
             self.defaults.append((name, value.value if isinstance(value, Enum) else value))
         self.default_values = tuple(value for _name, value in self.defaults)
+        # Columns that may be left out of an INSERT when a whole batch has nothing for them
+        # (binding a NULL costs as much as binding a value).
+        self.omittable = frozenset(
+            index
+            for index, name in enumerate(columns)
+            if table.c[name].nullable and table.c[name].server_default is None and self.default_values[index] is None
+        )
         self.processors = [
             (index, processor)
             for index, name in enumerate(columns)
             if (processor := _storage_converter(table.c[name].type)) is not None
         ]
-        self.stamp = _sqlite_datetime(now)
-        names = ", ".join(columns)
-        marks = ", ".join("?" for _ in columns)
-        self.insert_sql = f"INSERT INTO {table.name} (id, {names}, created_at, updated_at) VALUES (?, {marks}, ?, ?)"
+        self.now = now
+        self.stamp = _sqlite_datetime(now) if self.sqlite else now
         assignments = ", ".join(f"{name} = ?" for name in columns)
         self.update_sql = f"UPDATE {table.name} SET {assignments}, updated_at = ? WHERE id = ?"
+        self.insert_sql: dict[tuple[int, ...], str] = {}
+        self.dropped_indexes: list[tuple[str, str]] | None = None
+        self.loaded = 0
+        self.shared_keys: set[Any] = set()  # keys (tuples) that more than one stored record has
         self.next_id = (session.execute(select(func.max(table.c.id))).scalar() or 0) + 1
 
     def load(self, key_function: Callable[[dict[str, Any]], list[Hashable]]) -> None:
-        statement = select(self.table.c.id, *(self.table.c[name] for name in self.columns))
-        for row in self.session.execute(statement):
+        rows: list[Any]
+        if self.sqlite:
+            cursor = _driver_connection(self.session).execute(
+                f"SELECT id, {', '.join(self.columns)} FROM {self.table.name}"
+            )
+            rows = cursor.fetchall()
+            readers = [
+                (index + 1, reader)
+                for index, name in enumerate(self.columns)
+                if (reader := self.table.c[name].type.dialect_impl(self.dialect).result_processor(self.dialect, None))
+            ]
+            if readers:
+                converted = []
+                for raw_row in rows:
+                    row = list(raw_row)
+                    for index, reader in readers:
+                        row[index] = reader(row[index])
+                    converted.append(row)
+                rows = converted
+        else:
+            statement = select(self.table.c.id, *(self.table.c[name] for name in self.columns))
+            rows = list(self.session.execute(statement))
+        key_columns = [(name, index) for index, name in enumerate(self.columns) if name in KEY_COLUMNS]
+        stored, keys, shared = self.rows, self.keys, self.shared_keys
+        for row in rows:
+            record_id = row[0]
             values = tuple(row[1:])
-            self.rows[row[0]] = values
-            for key in key_function(dict(zip(self.columns, values, strict=True))):
-                self.keys.setdefault(key, row[0])
+            stored[record_id] = values
+            for key in key_function({name: values[index] for name, index in key_columns}):
+                if keys.setdefault(key, record_id) != record_id:
+                    shared.add(key)
+        self.loaded = len(stored)
 
     def find(self, keys: list[Hashable], values: dict[str, Any], distinct: tuple[str, ...] = ()) -> int | None:
         """The first record a key finds, unless it is provably another one: both have an
@@ -455,12 +580,20 @@ class TableState:
             record_id = self.next_id
             self.next_id += 1
             self.rows[record_id] = merged
-            self.inserts.append((record_id, *merged))
+            self.inserts.append(merged)
             return record_id, "created", merged
         old = self.rows[record_id]
-        merged = tuple([values.get(name, old[index]) for index, name in enumerate(self.columns)])
-        if merged == old:
-            return record_id, "unchanged", merged
+        position = self.position
+        changed: list[Any] | None = None
+        for name, value in values.items():
+            index = position.get(name)
+            if index is not None and old[index] != value:
+                if changed is None:
+                    changed = list(old)
+                changed[index] = value
+        if changed is None:
+            return record_id, "unchanged", old
+        merged = tuple(changed)
         self.rows[record_id] = merged
         self.updates[record_id] = merged
         return record_id, "updated", merged
@@ -472,40 +605,148 @@ class TableState:
         for key in keys:
             self.keys.setdefault(key, record_id)
 
-    def _processed(self, values: tuple[Any, ...], offset: int) -> list[Any]:
-        row = list(values)
-        for index, processor in self.processors:
-            if row[index + offset] is not None:
-                row[index + offset] = processor(row[index + offset])
-        return row
-
-    def flush(self, write: bool) -> None:
+    def flush(self, write: bool, expected_inserts: int = 0) -> None:
+        """Send pending writes; ``expected_inserts`` guesses how many the whole import will insert."""
         if write and (self.inserts or self.updates):
-            cursor = self.session.connection().connection.cursor()
-            try:
-                if self.inserts:
-                    stamp = self.stamp
-                    cursor.executemany(
-                        self.insert_sql, [(*self._processed(row, 1), stamp, stamp) for row in self.inserts]
-                    )
-                if self.updates:
-                    stamp = self.stamp
-                    cursor.executemany(
-                        self.update_sql,
-                        [(*self._processed(row, 0), stamp, record_id) for record_id, row in self.updates.items()],
-                    )
-            finally:
-                cursor.close()
+            if self.sqlite:
+                self._flush_sqlite(expected_inserts)
+            else:
+                self._flush_portable()
+            self.inserted += len(self.inserts)
         self.inserts = []
         self.updates = {}
 
+    def _flush_sqlite(self, expected_inserts: int) -> None:
+        raw = _driver_connection(self.session)
+        if self.inserts:
+            if self.dropped_indexes is None and expected_inserts >= max(REBUILD_INDEXES_MIN_ROWS, self.loaded):
+                self._drop_indexes(raw)
+            count = len(self.inserts)
+            first_id = self.next_id - count
+            # Column by column: a batch's converters run once per column, and columns the
+            # whole batch leaves empty are not sent at all.
+            columns = list(zip(*self.inserts, strict=True))
+            for index, processor in self.processors:
+                column = columns[index]
+                if column.count(None) != count:
+                    columns[index] = tuple([None if value is None else processor(value) for value in column])
+            kept = tuple(
+                index
+                for index in range(len(self.columns))
+                if index not in self.omittable or columns[index].count(None) != count
+            )
+            sql = self.insert_sql.get(kept)
+            if sql is None:
+                names = ", ".join(["id", *(self.columns[index] for index in kept), "created_at", "updated_at"])
+                marks = ", ".join("?" for _ in range(len(kept) + 3))
+                sql = self.insert_sql[kept] = f"INSERT INTO {self.table.name} ({names}) VALUES ({marks})"
+            stamps = (self.stamp,) * count
+            ids = range(first_id, first_id + count)
+            raw.executemany(sql, zip(ids, *(columns[index] for index in kept), stamps, stamps, strict=True))
+        if self.updates:
+            rows = []
+            for record_id, values in self.updates.items():
+                row = list(values)
+                for index, processor in self.processors:
+                    if row[index] is not None:
+                        row[index] = processor(row[index])
+                rows.append((*row, self.stamp, record_id))
+            raw.executemany(self.update_sql, rows)
 
-_NAME_PUNCTUATION = re.compile(r"[\"'.,()]")
+    def _drop_indexes(self, raw: Any) -> None:
+        _begin(raw)
+        self.dropped_indexes = raw.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+            (self.table.name,),
+        ).fetchall()
+        for name, _sql in self.dropped_indexes:
+            raw.execute(f'DROP INDEX "{name}"')
+
+    def _flush_portable(self) -> None:
+        from sqlalchemy import bindparam, update
+
+        names = ("id", *self.columns, "created_at", "updated_at")
+        first_id = self.next_id - len(self.inserts)
+        rows = [(first_id + offset, *row, self.now, self.now) for offset, row in enumerate(self.inserts)]
+        insert_rows(self.session, self.table, names, rows)
+        if self.updates:
+            statement = (
+                update(self.table)
+                .where(self.table.c.id == bindparam("b_id"))
+                .values({name: bindparam(f"b_{name}") for name in (*self.columns, "updated_at")})
+            )
+            self.session.execute(
+                statement,
+                [
+                    {
+                        "b_id": record_id,
+                        "b_updated_at": self.now,
+                        **{f"b_{n}": v for n, v in zip(self.columns, row, strict=True)},
+                    }
+                    for record_id, row in self.updates.items()
+                ],
+            )
+
+    def finish(self) -> None:
+        """After the last flush of a written import: indexes back, id sequences moved on."""
+        if self.dropped_indexes:
+            raw = _driver_connection(self.session)
+            for _name, sql in self.dropped_indexes:
+                raw.execute(sql)
+            self.dropped_indexes = []
+        if self.inserted:
+            sync_id_sequence(self.session, self.table)
+
+
+_NAME_MARKS = ('"', "'", ".", ",", "(", ")")  # what services.text.name_key reads as spaces
+_FOLD_REPLACEMENTS = tuple((chr(code), replacement) for code, replacement in _PUNCT_MAP.items())
+
+
+def fast_fold(text: str) -> str:
+    """``services.text.fold``, faster on the import's hot path: most names need no NFKC
+    change and hold one or two of the replaced quotes (``str.translate`` scans for all)."""
+    if not text:
+        return ""
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    folded = text.casefold()
+    for original, replacement in _FOLD_REPLACEMENTS:
+        if original in folded:
+            folded = folded.replace(original, replacement)
+    return " ".join(folded.split())
+
+
+def fold_with_key(text: str) -> tuple[str, str]:
+    """``(fold(text), name_key(text))`` in one pass over the name."""
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    folded = text.casefold()
+    for original, replacement in _FOLD_REPLACEMENTS:
+        if original in folded:
+            folded = folded.replace(original, replacement)
+    words = folded.split()
+    folded = unmarked = " ".join(words)
+    for mark in _NAME_MARKS:
+        if mark in unmarked:
+            unmarked = unmarked.replace(mark, " ")
+    if unmarked is not folded:
+        words = unmarked.split()
+    elif LEGAL_FORMS.isdisjoint(words):
+        return folded, folded
+    if LEGAL_FORMS.isdisjoint(words):
+        return folded, " ".join(words)
+    kept = [word for word in words if word not in LEGAL_FORMS]
+    return folded, " ".join(kept or words)
 
 
 def folded_name_key(folded: str) -> str:
     """``services.text.name_key`` of an already folded name (the import's hot path folds once)."""
-    words = _NAME_PUNCTUATION.sub(" ", folded).split()
+    for mark in _NAME_MARKS:
+        if mark in folded:
+            folded = folded.replace(mark, " ")
+    words = folded.split()
+    if LEGAL_FORMS.isdisjoint(words):
+        return " ".join(words)
     kept = [word for word in words if word not in LEGAL_FORMS]
     return " ".join(kept or words)
 
@@ -517,8 +758,11 @@ def _client_keys(values: dict[str, Any]) -> list[Hashable]:
     if values.get("tax_id"):
         keys.append(("t", values["tax_id"]))
     if values.get("name"):
-        folded = values.get("name_folded")
-        keys.append(("n", folded_name_key(folded) if folded else name_key(values["name"])))
+        key = values.get("_name_key")
+        if key is None:
+            folded = values.get("name_folded")
+            key = folded_name_key(folded) if folded else name_key(values["name"])
+        keys.append(("n", key))
     return keys
 
 
@@ -554,22 +798,28 @@ class Importer:
         self.options = options
         self.summary = summary
         self.now = options.now
-        self.spec = SPECS[kind]
+        self.fields = {
+            name: (column, parser, parser.limit if isinstance(parser, _Text) else 0)
+            for name, (column, parser) in SPECS[kind].items()
+        }
         self.date_fields = tuple(DATE_FIELDS.get(kind, {}).items())
-        self.finish: Callable[[dict[str, Any], dict[str, Any], list[tuple[str, str]]], None] = getattr(
-            self, f"_finish_{kind}"
+        # The unbound function: a bound method stored on self would make a reference cycle, and
+        # then the import's rows would wait for the cyclic GC instead of being freed at the end.
+        self.finish: Callable[[Importer, dict[str, Any], dict[str, Any], list[tuple[str, str]]], None] = getattr(
+            Importer, f"_finish_{kind}"
         )
-        self.clients = TableState(session, Client.__table__, managed_columns("clients"), self.now)
+        self.clients = TableState(session, table_of(Client), managed_columns("clients"), self.now)
         self.clients.load(_client_keys)
-        self.ambiguous_client_names = self._ambiguous_names()
+        self.ambiguous_client_names = {key[1] for key in self.clients.shared_keys if key[0] == "n"}
         self.state: TableState | None = None
         if kind != "clients":
-            self.state = TableState(session, MODELS[kind].__table__, managed_columns(kind), self.now)
+            self.state = TableState(session, table_of(MODELS[kind]), managed_columns(kind), self.now)
             self.state.load(lambda values: _natural_keys(kind, values))
         self.methods: dict[int, set[tuple[str, str]]] = {}
         self.method_positions: dict[int, int] = {}
         self.method_inserts: list[tuple[Any, ...]] = []
         self.method_next_id = 0
+        self.methods_inserted = 0
         if kind == "contacts":
             self._load_methods()
         self.contracts: dict[tuple[int, str], int] | None = None
@@ -581,17 +831,9 @@ class Importer:
 
     # loading ---------------------------------------------------------------------------
 
-    def _ambiguous_names(self) -> set[str]:
-        seen: dict[str, int] = {}
-        position = self.clients.position["name"]
-        for values in self.clients.rows.values():
-            key = name_key(values[position])
-            seen[key] = seen.get(key, 0) + 1
-        return {key for key, count in seen.items() if count > 1}
-
     def _load_methods(self) -> None:
         assert self.state is not None
-        table = ContactMethod.__table__
+        table = table_of(ContactMethod)
         self.method_next_id = (self.session.execute(select(func.max(table.c.id))).scalar() or 0) + 1
         statement = select(table.c.contact_id, table.c.kind, table.c.value_norm, table.c.position)
         for contact_id, kind, norm, position in self.session.execute(statement):
@@ -605,21 +847,34 @@ class Importer:
     def convert(self, values: dict[str, Any]) -> dict[str, Any]:
         """Typed column values from a record's field values; collects every problem of the row."""
         if "_broken" in values:
-            raise RowProblems([("record", values["_broken"])])
+            broken = values["_broken"]
+            raise RowProblems([("record", broken)] if isinstance(broken, str) else broken)
         problems: list[tuple[str, str]] = []
         row: dict[str, Any] = {}
-        spec = self.spec
+        fields = self.fields
         for name, value in values.items():
-            entry = spec.get(name)
+            entry = fields.get(name)
             if entry is None:
                 continue
+            column, parser, limit = entry
+            if limit and value.__class__ is str:
+                # The common case, inline: what _Text does for a string cell.
+                text = value.strip()
+                if text:
+                    if text[0] == "'" and len(text) > 1 and text[1] in "=+-@\t\r":
+                        text = text[1:]
+                    if len(text) > limit:
+                        problems.append((name, f"{len(text)} characters, at most {limit} expected"))
+                    else:
+                        row[column] = text
+                continue
             try:
-                converted = entry[1](value, name)
+                converted = parser(value, name)
             except ValidationError as exc:
                 problems.append((name, exc.reason))
                 continue
             if converted is not None and converted != "":
-                row[entry[0]] = converted
+                row[column] = converted
         if self.date_fields:
             for name, column in self.date_fields:
                 if name in values:
@@ -630,7 +885,7 @@ class Importer:
                     except ValidationError as exc:
                         problems.append((name, exc.reason))
         try:
-            self.finish(values, row, problems)
+            self.finish(self, values, row, problems)
         except ValidationError as exc:
             problems.append((exc.field or "row", exc.reason))
         if problems:
@@ -642,9 +897,11 @@ class Importer:
             problems.append((field_name, "missing (the column is absent or the cell is empty)"))
 
     def _finish_clients(self, values: dict[str, Any], row: dict[str, Any], problems: list[tuple[str, str]]) -> None:
-        self._require(row, "name", "name", problems)
-        if row.get("name"):
-            row["name_folded"] = fold(row["name"])
+        name = row.get("name")
+        if name:
+            row["name_folded"], row["_name_key"] = fold_with_key(name)
+        else:
+            self._require(row, "name", "name", problems)
 
     def _client_ref(self, values: dict[str, Any], *, create: bool) -> int | None:
         external = cell_text(values["client_external_id"]) if "client_external_id" in values else ""
@@ -761,7 +1018,7 @@ class Importer:
         emails = values.get("_attendees") or []
         if emails:
             if self.attendee_clients is None:
-                table, contacts = ContactMethod.__table__, Contact.__table__
+                table, contacts = table_of(ContactMethod), table_of(Contact)
                 statement = (
                     select(table.c.value_norm, contacts.c.client_id)
                     .join(contacts, contacts.c.id == table.c.contact_id)
@@ -803,7 +1060,7 @@ class Importer:
         self._set_client(values, row, problems, required=True)
         if "contract" in values and row.get("client_id"):
             if self.contracts is None:
-                table = Contract.__table__
+                table = table_of(Contract)
                 statement = select(table.c.client_id, table.c.number, table.c.id)
                 self.contracts = {(c, fold(n)): i for c, n, i in self.session.execute(statement)}
             number = cell_text(values["contract"])
@@ -820,13 +1077,14 @@ class Importer:
 
     def apply(self, row: dict[str, Any]) -> str:
         if self.kind == "clients":
+            clients = self.clients
             keys = _client_keys(row)
-            found = self.clients.find(keys, row, ("external_id", "tax_id"))
-            record_id, outcome, merged = self.clients.upsert(found, row)
+            record_id, outcome, merged = clients.upsert(clients.find(keys, row, ("external_id", "tax_id")), row)
             if outcome == "created":
-                self.clients.remember(record_id, keys)
+                for key in keys:
+                    clients.keys.setdefault(key, record_id)
             elif outcome == "updated":
-                self.clients.remember(record_id, _client_keys(self.clients.as_dict(merged)))
+                clients.remember(record_id, _client_keys(clients.as_dict(merged)))
             return outcome
         state = self.state
         assert state is not None
@@ -862,22 +1120,25 @@ class Importer:
                 added = True
         return added
 
-    def flush(self) -> None:
-        write = not self.summary.errors or self.options.skip_bad
-        self.clients.flush(write)
-        if self.state is not None:
-            self.state.flush(write)
+    def flush(self, expected_inserts: int = 0) -> None:
+        """Send pending writes (unless the import will be rolled back anyway)."""
+        write = (not self.summary.errors or self.options.skip_bad) and not self.options.dry_run
+        primary = self.state or self.clients
+        for state in (self.clients, self.state):
+            if state is not None:
+                state.flush(write, expected_inserts if state is primary else 0)
         if write and self.method_inserts:
-            cursor = self.session.connection().connection.cursor()
-            try:
-                cursor.executemany(
-                    "INSERT INTO contact_method (id, contact_id, kind, value, value_norm, label, position) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    self.method_inserts,
-                )
-            finally:
-                cursor.close()
+            self.methods_inserted += len(self.method_inserts)
+            insert_rows(self.session, table_of(ContactMethod), METHOD_COLUMNS, self.method_inserts)
         self.method_inserts = []
+
+    def complete(self) -> None:
+        """After the last flush of an import that is kept."""
+        for state in (self.clients, self.state):
+            if state is not None:
+                state.finish()
+        if self.methods_inserted:
+            sync_id_sequence(self.session, table_of(ContactMethod))
 
     # errors ------------------------------------------------------------------------------
 
@@ -939,7 +1200,9 @@ def _birthday(value: Any) -> tuple[str, int | None] | None:
 # --- sources -----------------------------------------------------------------------------
 
 
-def _table_records(importer: Importer, path: Path, options: ImportOptions) -> tuple[Iterator[Record], list[str]]:
+def _table_records(
+    importer: Importer, path: Path, options: ImportOptions
+) -> tuple[Iterator[Record], list[str], Callable[[], float]]:
     table = open_table(path, sheet=options.sheet, encoding=options.encoding)
     column_map = build_map(importer.kind, table.headers, options.overrides)
     summary = importer.summary
@@ -956,22 +1219,111 @@ def _table_records(importer: Importer, path: Path, options: ImportOptions) -> tu
     progress = options.progress
 
     def records() -> Iterator[Record]:
+        values_of = column_map.values
+        if progress is None:
+            for line, cells in table.rows:
+                yield line, values_of(cells), cells
+            return
         for count, (line, cells) in enumerate(table.rows):
-            if progress is not None and count % 2000 == 0:
+            if count % 2000 == 0:
                 progress(table.progress())
-            yield line, column_map.values(cells), cells
+            yield line, values_of(cells), cells
 
-    return records(), table.headers
+    return records(), table.headers, table.progress
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, bool):
+        return "true/false"
+    return "null" if value is None else "a number"
+
+
+def _json_cell(value: Any) -> Any:
+    """A JSON value as a cell; money as our export writes it (``{"amount": "1.50", "minor": 150}``) becomes text."""
+    if isinstance(value, dict):
+        minor = value.get("minor")
+        if isinstance(minor, int) and not isinstance(minor, bool):
+            return f"{Decimal(minor) / 100:.2f}"
+        amount = value.get("amount")
+        if isinstance(amount, (str, int, float)) and not isinstance(amount, bool):
+            return amount
+    return value
+
+
+def _json_records(importer: Importer, path: Path, options: ImportOptions) -> Iterator[Record]:
+    """JSON: a list of objects, one per record, keyed by field names (or any header amtui recognises)."""
+    from amtui.formats.mapping import MULTI_FIELDS
+    from amtui.formats.readers import read_json_records
+
+    maps: dict[tuple[str, ...], Any] = {}
+    multi = MULTI_FIELDS.get(importer.kind, ())
+    ignored: set[str] = set()
+    for number, _line, record in read_json_records(path, encoding=options.encoding):
+        where = f"record {number}"
+        if not isinstance(record, dict):
+            shown = json.dumps(record, ensure_ascii=False)[:200]
+            reason = f"expected an object of field: value, found {_json_kind(record)}"
+            yield where, {"_broken": reason}, {"record": shown}
+            continue
+        keys = tuple(str(key) for key in record)
+        column_map = maps.get(keys)
+        if column_map is None:
+            column_map = maps[keys] = build_map(importer.kind, list(keys), options.overrides)
+            if not column_map.single and not column_map.multi:
+                if not importer.summary.mapping:
+                    raise FileFormatError(
+                        f"{path}:{where}: no key is recognised for {importer.kind} (keys: {', '.join(keys[:12])}); "
+                        "is this the right kind? Name keys with --map 'key=field'"
+                    )
+            elif not importer.summary.mapping:
+                importer.summary.mapping = column_map.describe()
+            ignored.update(column_map.ignored)
+        cells = [_json_cell(value) for value in record.values()]
+        values = column_map.values(cells)
+        problems = [
+            (name, f"expected text, a number, true/false or null, found {_json_kind(value)}")
+            for name, value in values.items()
+            if isinstance(value, dict) or (isinstance(value, list) and (name not in multi or any(
+                isinstance(item, (dict, list)) for item in value
+            )))
+        ]  # fmt: skip
+        if problems:
+            values = {"_broken": problems}
+        shown_record = {key: value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+                        for key, value in zip(keys, record.values(), strict=True)}  # fmt: skip
+        yield where, values, shown_record
+    if ignored:
+        shown = ", ".join(sorted(ignored)[:10]) + (" ..." if len(ignored) > 10 else "")
+        importer.summary.notes.append(f"keys not imported: {shown}")
 
 
 def import_file(*, session: Session, kind: str, path: Path, options: ImportOptions) -> ImportSummary:
     """Import ``path`` as records of ``kind``; the summary says what happened (or would have)."""
+    # An import holds every stored and new row in memory: the cyclic GC would rescan them again
+    # and again (~15% of a large import) while the import creates no cycles worth collecting.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _import_file(session=session, kind=kind, path=path, options=options)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _import_file(*, session: Session, kind: str, path: Path, options: ImportOptions) -> ImportSummary:
     if kind not in SPECS:
         raise ValidationError(f"{kind!r}: import one of {', '.join(SPECS)}", field="kind")
     file_format = sniff_format(path)
     summary = ImportSummary(kind=kind, path=path, format=file_format, dry_run=options.dry_run)
     importer = Importer(session, kind, options, summary)
     headers: list[str] | None = None
+    fraction: Callable[[], float] | None = None  # how much of the file is read, to guess its size
     if file_format == "vcard":
         if kind != "contacts":
             raise FileFormatError(f"{path}: a vCard file holds contacts; run: amtui import contacts {path}")
@@ -987,13 +1339,16 @@ def import_file(*, session: Session, kind: str, path: Path, options: ImportOptio
         end = options.window_to or start + timedelta(weeks=8)
         summary.notes.append(f"events from {start:%d.%m.%Y} to {end:%d.%m.%Y}")
         records = read_events(path, start=start, end=end, zone=options.zone, notes=summary.notes)
+    elif file_format == "json":
+        records = _json_records(importer, path, options)
     else:
-        records, headers = _table_records(importer, path, options)
+        records, headers, fraction = _table_records(importer, path, options)
     try:
         pending = 0
+        convert, apply = importer.convert, importer.apply
         for line, values, raw in records:
             try:
-                row = importer.convert(values)
+                row = convert(values)
             except RowProblems as exc:
                 importer.reject(line, exc.problems, raw, headers)
                 continue
@@ -1002,7 +1357,7 @@ def import_file(*, session: Session, kind: str, path: Path, options: ImportOptio
                     if len(summary.warnings) < MAX_REPORTED_ERRORS:
                         summary.warnings.extend(RowError(line, n, r) for n, r in importer.row_warnings)
                     importer.row_warnings = []
-            outcome = importer.apply(row)
+            outcome = apply(row)
             if outcome == "created":
                 summary.created += 1
             elif outcome == "updated":
@@ -1011,7 +1366,8 @@ def import_file(*, session: Session, kind: str, path: Path, options: ImportOptio
                 summary.unchanged += 1
             pending += 1
             if pending >= BATCH_ROWS:
-                importer.flush()
+                read = fraction() if fraction is not None else 0.0
+                importer.flush(int(summary.created / read) if read > 0.01 else summary.created)
                 pending = 0
         importer.flush()
     finally:
@@ -1020,6 +1376,7 @@ def import_file(*, session: Session, kind: str, path: Path, options: ImportOptio
         session.rollback()
         summary.written = False
     else:
+        importer.complete()
         summary.written = True
     if options.progress is not None:
         options.progress(1.0)

@@ -249,7 +249,14 @@ class ColumnMap:
                 if value != "" and value is not None:
                     values[name] = value
         for name, indexes in self.multi.items():
-            found = [cells[index] for index in indexes if index < count and cells[index] not in ("", None)]
+            found: list[Any] = []
+            for index in indexes:
+                if index < count:
+                    cell = cells[index]
+                    if isinstance(cell, list):  # JSON: several phones in one list
+                        found.extend(item for item in cell if item not in ("", None))
+                    elif cell not in ("", None):
+                        found.append(cell)
             if found:
                 values[name] = found
         return values

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -58,7 +59,7 @@ class Table:
 
 
 def sniff_format(path: Path) -> str:
-    """``csv``, ``xlsx``, ``vcard`` or ``ical`` by content (extensions lie), else a clear error."""
+    """``csv``, ``xlsx``, ``vcard``, ``ical`` or ``json`` by content (extensions lie), else a clear error."""
     try:
         with path.open("rb") as handle:
             head = handle.read(4096)
@@ -77,10 +78,22 @@ def sniff_format(path: Path) -> str:
         return "vcard"
     if text.startswith("BEGIN:VCALENDAR"):
         return "ical"
+    if _looks_like_json(text):
+        return "json"
     for signature, name in ((b"%PDF", "a PDF"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image")):
         if head.startswith(signature):
-            raise FileFormatError(f"{path}: {name}, not a data file (CSV, XLSX, vCard or iCalendar)")
+            raise FileFormatError(f"{path}: {name}, not a data file (CSV, XLSX, JSON, vCard or iCalendar)")
     return "csv"
+
+
+def _looks_like_json(text: str) -> bool:
+    """A JSON array or object opening (a CSV header like ``[Name],[City]`` does not)."""
+    if not text.startswith(("[", "{")):
+        return False
+    rest = text[1:].lstrip(" \r\n\t")
+    if text[0] == "{":
+        return rest[:1] in ('"', "}")
+    return rest[:1] in ("{", "[", "]", '"', "-") or rest[:1].isdigit() or rest.startswith(("TRUE", "FALSE", "NULL"))
 
 
 def _decode_head(head: bytes) -> str:
@@ -126,7 +139,7 @@ def detect_encoding(path: Path) -> str:
         if encoding:
             return encoding
         if b"\x00" in head:
-            raise FileFormatError(f"{path}: a binary file, not text (CSV, XLSX, vCard or iCalendar)")
+            raise FileFormatError(f"{path}: a binary file, not text (CSV, XLSX, JSON, vCard or iCalendar)")
         decoder = codecs.getincrementaldecoder("utf-8")()
         chunk = head
         sample = b""
@@ -323,6 +336,105 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+JSON_WHITESPACE = " \t\r\n"
+
+
+def read_json_records(path: Path, *, encoding: str | None = None) -> Iterator[tuple[int, int, Any]]:
+    """``(record number, line, record)`` for each element of a JSON array, streamed.
+
+    The file is decoded a chunk at a time and each element parsed on its own, so memory
+    stays flat however many records the file holds. A file that is not valid JSON, or
+    not an array, is one clear error with the line where reading stopped.
+    """
+    encoding = encoding or detect_encoding(path)
+    decoder = json.JSONDecoder()
+    with path.open("r", encoding=encoding, errors="strict", newline="") as handle:
+        buffer = ""
+        position = 0
+        line = 1  # the line of buffer[position]
+        at_end = False
+
+        def more() -> bool:
+            nonlocal buffer, position, at_end
+            if at_end:
+                return False
+            try:
+                # At least as much again as is held: a record longer than a chunk costs O(n), not O(n^2).
+                chunk = handle.read(max(CHUNK_BYTES, len(buffer) - position))
+            except UnicodeDecodeError as exc:
+                raise FileFormatError(f"{path}:{line}: not readable as {exc.encoding}") from None
+            if not chunk:
+                at_end = True
+                return False
+            buffer = buffer[position:] + chunk
+            position = 0
+            return True
+
+        def skip_space() -> str:
+            """The next significant character ('' at the end of the file)."""
+            nonlocal position, line
+            while True:
+                while position < len(buffer) and buffer[position] in JSON_WHITESPACE:
+                    if buffer[position] == "\n":
+                        line += 1
+                    position += 1
+                if position < len(buffer):
+                    return buffer[position]
+                if not more():
+                    return ""
+
+        def fail(reason: str, at_line: int | None = None) -> FileFormatError:
+            return FileFormatError(f"{path}:{at_line or line}: not valid JSON: {reason}")
+
+        first = skip_space()
+        if first.startswith("\ufeff"):
+            position += 1
+            first = skip_space()
+        if first != "[":
+            if first == "{":
+                raise FileFormatError(
+                    f"{path}:{line}: a JSON object; expected a list of records: [{{...}}, {{...}}] "
+                    "(what amtui export --format json writes)"
+                )
+            raise fail(f"expected '[' (a list of records), found {first!r}" if first else "the file is empty")
+        position += 1
+        number = 0
+        expect_value = True
+        while True:
+            following = skip_space()
+            if following == "]" and (number == 0 or not expect_value):
+                position += 1
+                break
+            if not following:
+                raise fail("the file ends inside the list (truncated?)")
+            if not expect_value:
+                if following != ",":
+                    raise fail(f"expected ',' or ']' after record {number}, found {following!r}")
+                position += 1
+                expect_value = True
+                continue
+            while True:
+                try:
+                    record, end = decoder.raw_decode(buffer, position)
+                except json.JSONDecodeError as exc:
+                    # Maybe the record goes on in the next chunk; only at the end of the file is it an error.
+                    if more():
+                        continue
+                    if not buffer[exc.pos :].strip(JSON_WHITESPACE):
+                        raise fail(f"the file ends inside record {number + 1} (truncated?)") from None
+                    raise fail(exc.msg, line + buffer.count("\n", position, exc.pos)) from None
+                if end >= len(buffer) and more():
+                    continue  # a number or word cut at the chunk's end: decode it whole
+                break
+            number += 1
+            yield number, line, record
+            line += buffer.count("\n", position, end)
+            position = end
+            expect_value = False
+        if skip_space():
+            raise fail(f"unexpected {buffer[position]!r} after the list")
 
 
 def open_table(path: Path, *, sheet: str | None = None, encoding: str | None = None) -> Table:

@@ -8,10 +8,22 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy import Table
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def table_of(model: Any) -> Table:
+    """The Core table behind a SQLModel class, for bulk statements and plain-column selects.
+
+    (SQLModel does not declare ``__table__`` to type checkers.)"""
+    table: Table = model.__table__
+    return table
 
 
 class Tier(StrEnum):

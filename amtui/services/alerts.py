@@ -47,21 +47,22 @@ from amtui.models.base import (
     Priority,
     TaskStatus,
     Tier,
+    table_of,
 )
 from amtui.services.errors import NotFoundError, ValidationError
 from amtui.services.text import format_money
 
 # Plain table columns: selects over them compile as Core, without the ORM's per-statement setup.
-_Interaction = Interaction.__table__.c  # type: ignore[attr-defined]
-_InteractionContact = InteractionContact.__table__.c  # type: ignore[attr-defined]
-_Client = Client.__table__.c  # type: ignore[attr-defined]
-_Contact = Contact.__table__.c  # type: ignore[attr-defined]
-_Task = Task.__table__.c  # type: ignore[attr-defined]
-_Contract = Contract.__table__.c  # type: ignore[attr-defined]
-_Invoice = Invoice.__table__.c  # type: ignore[attr-defined]
-_Deal = Deal.__table__.c  # type: ignore[attr-defined]
-_MeetingReport = MeetingReport.__table__.c  # type: ignore[attr-defined]
-_AlertMark = AlertMark.__table__.c  # type: ignore[attr-defined]
+_Interaction = table_of(Interaction).c
+_InteractionContact = table_of(InteractionContact).c
+_Client = table_of(Client).c
+_Contact = table_of(Contact).c
+_Task = table_of(Task).c
+_Contract = table_of(Contract).c
+_Invoice = table_of(Invoice).c
+_Deal = table_of(Deal).c
+_MeetingReport = table_of(MeetingReport).c
+_AlertMark = table_of(AlertMark).c
 
 
 class Severity(StrEnum):
