@@ -11,6 +11,7 @@ import asyncio
 import os
 from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -96,7 +97,7 @@ class AmtuiCommands(Provider):
             ("Help: all keys", app.action_help, "List every key binding"),
         ]
         for mode, title in SCREEN_TITLES.items():
-            actions.append((f"Go to {title}", lambda mode=mode: app.switch_mode(mode), f"Show the {title} screen"))
+            actions.append((f"Go to {title}", partial(app.switch_mode, mode), f"Show the {title} screen"))
         return actions
 
     async def discover(self) -> Hits:

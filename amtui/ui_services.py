@@ -11,8 +11,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from time import monotonic
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -32,6 +33,8 @@ T = TypeVar("T")
 # Birthdays shown on Today: this many days ahead, today included.
 BIRTHDAY_WINDOW_DAYS = 7
 # Alert kinds Today lists under "Late".
+# How long Today's read of the portfolio serves the Clients screen too.
+PORTFOLIO_FRESH_S = 30.0
 LATE_KINDS = ("missed", "unanswered", "overdue_task", "check_in", "no_report", "called_first")
 
 
@@ -83,6 +86,8 @@ class TodayData:
     target_minor: int | None
     sales_by_month: tuple[int, ...]
     alerts: tuple[AlertLine, ...] = field(default=())
+    # False while only the quick part (agenda, sales) is loaded: the other sections show "Loading…".
+    complete: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +108,7 @@ class Backend:
         self._lock = threading.Lock()
         # Bumped by every successful write: screens reload on resume only when it moved.
         self.version = 0
+        self._portfolio: tuple[tuple[int, date], float, tuple[ClientSummary, ...]] | None = None
 
     # Clock and engine
 
@@ -152,20 +158,42 @@ class Backend:
     # Reads
 
     def today_data(self) -> TodayData:
-        from amtui.services import clients, records
+        return self.today_rest(self.today_first())
+
+    def today_first(self) -> TodayData:
+        """The quick part of Today (agenda, sales against target): shown while the rest loads."""
+        from amtui.services import records
         from amtui.services.interactions import list_in_range
 
         zone, today = self.zone, self.today()
         start = datetime.combine(today, time(0), tzinfo=zone).astimezone(UTC)
         with self.unit() as session:
             day_items = list_in_range(session=session, start=start, end=start + timedelta(days=1))
-            agenda = tuple(item for item in day_items if item.status in ("planned", "done"))
-            alerts = tuple(self._alerts(session))
-            portfolio = clients.list_clients(session=session, today=today, zone=zone)
             targets = {t.period: t for t in records.list_targets(session=session)}
             month = records.month_start(today)
             months = [_month_back(month, back) for back in range(5, -1, -1)]
             sales = tuple(records.sales_in_month(session=session, period=m) for m in months)
+        target = targets.get(month)
+        return TodayData(
+            today=today,
+            agenda=tuple(item for item in day_items if item.status in ("planned", "done")),
+            late=(),
+            birthdays=(),
+            overdue_clients=(),
+            receivables=(),
+            currency=target.currency if target else "RUB",
+            sales_minor=sales[-1],
+            target_minor=target.amount_minor if target else None,
+            sales_by_month=sales,
+            complete=False,
+        )
+
+    def today_rest(self, first: TodayData) -> TodayData:
+        """The slow part of Today (the alert engine, the portfolio) added to the quick part."""
+        today = first.today
+        with self.unit() as session:
+            alerts = tuple(self._alerts(session))
+        portfolio = self.client_list()
         # What is late and whose birthday comes are the alert engine's findings, shown here by theme.
         late = tuple(
             LateLine(alert.kind, alert.text, alert.client_id, alert.interaction_id or alert.task_id or 0, alert.day)
@@ -183,26 +211,29 @@ class Backend:
                 key=lambda c: (c.next_contact_due or today, c.name),
             )
         )
-        target = targets.get(month)
-        return TodayData(
-            today=today,
-            agenda=agenda,
+        return replace(
+            first,
             late=late,
             birthdays=birthdays,
             overdue_clients=overdue_clients,
             receivables=_by_currency(portfolio),
-            currency=target.currency if target else "RUB",
-            sales_minor=sales[-1],
-            target_minor=target.amount_minor if target else None,
-            sales_by_month=sales,
             alerts=alerts,
+            complete=True,
         )
 
     def client_list(self) -> list[ClientSummary]:
+        """The portfolio; Today and Clients share one read until something is written or the day changes."""
         from amtui.services.clients import list_clients
 
+        key = (self.version, self.today())
+        cached = self._portfolio
+        # Another program (the CLI, an import) may write too: a shared read is short-lived.
+        if cached is not None and cached[0] == key and monotonic() - cached[1] < PORTFOLIO_FRESH_S:
+            return list(cached[2])
         with self.unit() as session:
-            return list_clients(session=session, today=self.today(), zone=self.zone)
+            portfolio = list_clients(session=session, today=key[1], zone=self.zone)
+        self._portfolio = (key, monotonic(), tuple(portfolio))
+        return portfolio
 
     def card(self, client_id: int) -> CardData:
         from amtui.services.cards import client_card
@@ -254,12 +285,13 @@ class Backend:
         ]
 
     def client_names(self) -> list[tuple[int, str]]:
-        from sqlalchemy import select
+        from sqlmodel import col, select
 
         from amtui.models import Client
 
         with self.unit() as session:
-            return [(int(i), str(n)) for i, n in session.execute(select(Client.id, Client.name).order_by(Client.name))]
+            rows = session.exec(select(col(Client.id), col(Client.name)).order_by(col(Client.name)))
+            return [(client_id, name) for client_id, name in rows if client_id is not None]
 
     def interaction(self, interaction_id: int) -> tuple[InteractionRead, list[Any], ReportRead | None]:
         """An interaction, its client's contacts and its report if written (for the report form)."""

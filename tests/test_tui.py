@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from amtui.app import AmtuiApp
 from amtui.db import session_scope
+from amtui.widgets.fast_table import FastTable
 from tests.conftest import FROZEN_NOW, ZONE
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
@@ -103,8 +104,8 @@ async def test_plan_a_visit_from_the_planner(engine: Any, db_url: str, seeded: d
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, PlannerScreen)
-        table = app.screen.query_one("#planner-table", DataTable)
-        assert any("ООО «Ромашка»" in str(table.get_row_at(i)) for i in range(table.row_count))
+        table = app.screen.query_one("#planner-table", FastTable)
+        assert any("ООО «Ромашка»" in map(str, table.get_row_at(i)) for i in range(table.row_count))
     rows = stored(engine, select(Interaction).where(Interaction.client_id == seeded["romashka"]))
     planned = [row[0] for row in rows if row[0].status == "planned"]
     assert len(planned) == 1
@@ -142,7 +143,7 @@ async def test_mark_visit_done_and_write_report_whose_steps_become_tasks(
         await settle(pilot)
         planner = app.screen
         assert isinstance(planner, PlannerScreen)
-        planner.query_one("#planner-table", DataTable).focus()
+        planner.query_one("#planner-table", FastTable).focus()
         assert planner.selected() is not None and planner.selected().id == visit.id  # type: ignore[union-attr]
         await pilot.press("d")
         await settle(pilot)
@@ -202,8 +203,8 @@ async def test_logging_a_call_from_the_card_clears_the_silence_alert(
         assert isinstance(app.screen, ClientCardScreen)
         await pilot.press("escape", "5")
         await settle(pilot)
-        alert_rows = app.screen.query_one("#alerts-table", DataTable)
-        keys = {row.value for row in alert_rows.rows}
+        alert_rows = app.screen.query_one("#alerts-table", FastTable)
+        keys = {alert_rows.row_key(index) for index in range(alert_rows.row_count)}
         assert not any(key and key.startswith("silence:") and key.endswith(str(seeded["silent"])) for key in keys)
     assert silence_ids() == set()
 
@@ -224,7 +225,7 @@ async def test_snooze_an_alert(engine: Any, db_url: str, seeded: dict[str, int])
         screen = app.screen
         assert isinstance(screen, AlertsScreen)
         target = next(a for a in screen.alerts if a.kind == "silence")
-        table = screen.query_one("#alerts-table", DataTable)
+        table = screen.query_one("#alerts-table", FastTable)
         table.focus()
         table.move_cursor(row=table.get_row_index(target.id))
         await pilot.press("z")
@@ -250,7 +251,7 @@ async def test_search_finds_cyrillic_names_typed_in_lower_case(db_url: str, seed
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ClientsScreen)
-        table = screen.query_one("#clients-table", DataTable)
+        table = screen.query_one("#clients-table", FastTable)
         assert table.row_count == 3
         await pilot.press("slash", *"северсталь")
         await pilot.pause()
@@ -322,3 +323,121 @@ async def test_command_palette_opens_a_client_by_name(db_url: str, seeded: dict[
         await settle(pilot)
         assert isinstance(app.screen, ClientCardScreen)
         assert app.screen.client_id == seeded["muller"]
+
+
+@sync
+async def test_clients_table_keys_sorting_and_paging_over_many_clients(engine: Any, db_url: str) -> None:
+    """The Clients table draws only what is visible but all rows are reachable and sortable."""
+    from amtui.screens.clients import ClientsScreen
+    from amtui.services import clients
+
+    with session_scope(engine) as session:
+        for number in range(150):
+            clients.create_client(session=session, name=f"Клиент {number:03d} [опт]", tier="ABC"[number % 3])
+    app = make_app(db_url)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ClientsScreen)
+        table = screen.query_one("#clients-table", FastTable)
+        assert table.row_count == 150
+        # A "[" in a name is text, not markup.
+        assert str(table.get_row_at(0)[0]) == "Клиент 000 [опт]"
+        await pilot.press("end")
+        assert table.cursor_row == 149
+        assert screen.selected_client_id() == int(table.row_key(149) or 0)
+        assert table.scroll_y > 100  # scrolled to keep the cursor visible
+        await pilot.press("home", "down", "down")
+        assert str(table.get_row_at(table.cursor_row)[0]) == "Клиент 002 [опт]"
+        # Clicking the Tier header sorts by tier; clicking again reverses.
+        await pilot.click(table, offset=(30, 0))
+        await pilot.pause()
+        assert screen.sort_column == "tier"
+        tiers = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+        assert tiers == sorted(tiers)
+        await pilot.click(table, offset=(30, 0))
+        await pilot.pause()
+        assert [str(table.get_row_at(i)[1]) for i in range(table.row_count)] == sorted(tiers, reverse=True)
+        await pilot.press("slash", *"клиент 14")
+        await pilot.pause()
+        # Every word must occur: 014, 114 and 140-149.
+        names = sorted(str(table.get_row_at(i)[0]) for i in range(table.row_count))
+        expected = sorted(f"Клиент {n:03d} [опт]" for n in range(150) if "14" in f"{n:03d}")
+        assert names == expected and len(names) == 12
+        await pilot.press("escape")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ClientCardScreen"
+
+
+@sync
+async def test_switching_back_keeps_the_screen_but_follows_a_theme_change(db_url: str, seeded: dict[str, int]) -> None:
+    """Screens are kept between switches (no reload, no re-styling) yet a theme change reaches them."""
+    from amtui.screens.clients import ClientsScreen
+    from amtui.widgets.footer import StableFooter
+
+    app = make_app(db_url)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        clients_screen = app.screen
+        assert isinstance(clients_screen, ClientsScreen)
+        table = clients_screen.query_one("#clients-table", FastTable)
+        footer = clients_screen.query_one(StableFooter)
+        keys_before = list(footer.children)
+        assert any("Sort" in str(key.render()) for key in keys_before)
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert app.screen is clients_screen
+        # Same bindings: the footer kept its key widgets instead of rebuilding them.
+        assert list(footer.children) == keys_before
+        dark_background = table.rich_style.bgcolor
+        await pilot.press("1")
+        await settle(pilot)
+        app.theme = "textual-light"
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert table.rich_style.bgcolor != dark_background
+        # Focus moves into the search box: the footer shows that widget's keys now.
+        await pilot.press("slash")
+        await settle(pilot)
+        assert list(footer.children) != keys_before
+
+
+@sync
+async def test_today_shows_loading_then_caps_long_sections(engine: Any, db_url: str) -> None:
+    """Today first shows "Loading…" in the slow sections, then at most a screenful per section."""
+    from textual.widgets import OptionList
+
+    from amtui.screens.today import MAX_OVERDUE_CLIENTS, TodayScreen
+    from amtui.services import clients, interactions
+
+    with session_scope(engine) as session:
+        for number in range(MAX_OVERDUE_CLIENTS + 5):
+            client = clients.create_client(session=session, name=f"Молчун {number:02d}", tier="A")
+            interactions.log_interaction(
+                session=session, client_id=client.id, kind="call", at=FROZEN_NOW - timedelta(days=90)
+            )
+    app = make_app(db_url)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, TodayScreen)
+        first = app.backend.today_first()
+        assert not first.complete
+        screen.show(first)  # what the first step shows (checked before the second step can arrive)
+        option_list = screen.query_one("#today-list", OptionList)
+        prompts = [str(option_list.get_option_at_index(i).prompt) for i in range(option_list.option_count)]
+        assert prompts.count("  Loading…") == 3
+        await settle(pilot)
+        assert screen.data is not None and screen.data.complete
+        prompts = [str(option_list.get_option_at_index(i).prompt) for i in range(option_list.option_count)]
+        assert "  Loading…" not in prompts
+        assert f"Clients overdue for contact ({MAX_OVERDUE_CLIENTS + 5})" in prompts
+        assert sum(1 for p in prompts if "Молчун" in p) == MAX_OVERDUE_CLIENTS
+        assert "  … and 5 more (see Alerts)" in prompts

@@ -10,9 +10,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Header, Static
 
-from amtui.screens.base import DbMixin
+from amtui.screens.base import DbMixin, QuickResume
+from amtui.widgets.fast_table import Cell, Column, FastTable
+from amtui.widgets.footer import StableFooter
 
 if TYPE_CHECKING:
     from amtui.ui_services import AlertLine
@@ -33,14 +35,15 @@ KIND_TITLES = {
     "task_today": "Tasks due today",
     "birthday": "Birthdays",
 }
+COLUMNS = (Column("kind", "Kind", 16), Column("date", "Date", 8), Column("text", "Alert", 100))
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "normal": "", "info": "dim"}
 
 
-class AlertsScreen(DbMixin, Screen):
+class AlertsScreen(QuickResume, DbMixin, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("z", "snooze", "Snooze"),
-        Binding("d", "dismiss", "Dismiss"),
+        Binding("d", "dismiss_alert", "Dismiss"),
         Binding("enter", "open", "Open client"),
         Binding("r", "reload", "Refresh"),
     ]
@@ -52,12 +55,9 @@ class AlertsScreen(DbMixin, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Loading…", id="alerts-title")
-        table: DataTable[Any] = DataTable(id="alerts-table", cursor_type="row")
-        table.add_column("Kind", key="kind", width=16)
-        table.add_column("Date", key="date", width=8)
-        table.add_column("Alert", key="text")
-        yield table
-        yield Footer()
+        # Thousands of alerts on a big portfolio: the table draws only the visible ones.
+        yield FastTable(COLUMNS, zebra_stripes=False, id="alerts-table")
+        yield StableFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Alerts"
@@ -81,28 +81,19 @@ class AlertsScreen(DbMixin, Screen):
             counts[alert.kind] = counts.get(alert.kind, 0) + 1
         summary = ", ".join(f"{KIND_TITLES.get(k, k)} {n}" for k, n in counts.items())
         self.query_one("#alerts-title", Static).update(Text(f"{len(self.alerts)} open: {summary}", style="bold"))
-        table = self.query_one("#alerts-table", DataTable)
+        table = self.query_one("#alerts-table", FastTable)
         cursor = table.cursor_row
-        table.clear()
-        previous = None
-        for alert in self.alerts:
-            kind = KIND_TITLES.get(alert.kind, alert.kind) if alert.kind != previous else ""
-            previous = alert.kind
-            table.add_row(
-                Text(kind, style="bold"),
-                alert.day.strftime("%d.%m") if alert.day else "",
-                Text(alert.text, style=SEVERITY_STYLE.get(alert.severity, "")),
-                key=alert.id,
-            )
+        # The kind is written on the first line of its group only.
+        lines = [
+            (alert, index == 0 or alert.kind != self.alerts[index - 1].kind) for index, alert in enumerate(self.alerts)
+        ]
+        table.set_rows(lines, _alert_row)
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
 
     def selected(self) -> AlertLine | None:
-        table = self.query_one("#alerts-table", DataTable)
-        if not table.row_count:
-            return None
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        return next((a for a in self.alerts if a.id == row_key.value), None)
+        key = self.query_one("#alerts-table", FastTable).cursor_key
+        return next((a for a in self.alerts if a.id == key), None) if key else None
 
     def action_snooze(self) -> None:
         from amtui.screens.forms import DateForm
@@ -119,7 +110,8 @@ class AlertsScreen(DbMixin, Screen):
 
         self.app.push_screen(DateForm("Snooze until", label="Show again on", value="+7d"), snooze)
 
-    def action_dismiss(self) -> None:
+    def action_dismiss_alert(self) -> None:
+        # Not action_dismiss: Textual dismisses screens through that name.
         alert = self.selected()
         if alert is not None:
             self.db(lambda backend: backend.dismiss_alert(alert.id), self._after("Dismissed"))
@@ -136,5 +128,15 @@ class AlertsScreen(DbMixin, Screen):
         if alert is not None and alert.client_id is not None:
             self.amtui.open_client(alert.client_id)
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_fast_table_row_selected(self, event: FastTable.RowSelected) -> None:
         self.action_open()
+
+
+def _alert_row(line: tuple[AlertLine, bool]) -> tuple[str, list[Cell]]:
+    alert, first_of_kind = line
+    kind = KIND_TITLES.get(alert.kind, alert.kind) if first_of_kind else ""
+    return alert.id, [
+        Text(kind, style="bold"),
+        Text(alert.day.strftime("%d.%m") if alert.day else ""),
+        Text(alert.text, style=SEVERITY_STYLE.get(alert.severity, "")),
+    ]

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.message import Message
 
 if TYPE_CHECKING:
@@ -107,6 +108,28 @@ class DbMixin:
             return
         if message.on_done is not None:
             message.on_done(message.result)
+
+
+class QuickResume:
+    """Mixed into a mode screen: coming back to it does not restyle every widget when nothing changed.
+
+    On each ScreenResume Textual re-applies the stylesheet to the whole screen, which makes
+    every DataTable drop its rendered-line caches and render all visible cells again. A theme
+    or CSS change bumps the app's CSS update counter (and switch_mode then refreshes the CSS of
+    the whole app), so the resume restyle is needed only when that counter or the theme moved
+    since this screen was last styled.
+    """
+
+    _styled_as: tuple[int, str, bool] | None = None
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Screen._on_screen_resume (Textual dispatches handlers down the MRO).
+        app = self.app  # type: ignore[attr-defined]
+        counter = getattr(app, "_css_update_count", None)  # private to Textual: if it goes, always restyle
+        styled_as = None if counter is None else (counter, str(app.theme), bool(app.app_focus))
+        if styled_as is not None and styled_as == self._styled_as:
+            event.refresh_styles = False
+        self._styled_as = styled_as
 
 
 def local(value: datetime | None, zone: tzinfo, fmt: str = "%d.%m %H:%M") -> str:

@@ -12,26 +12,25 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
-from amtui.screens.base import DbMixin, local, money
+from amtui.screens.base import DbMixin, QuickResume, local, money
+from amtui.widgets.fast_table import Cell, Column, FastTable
+from amtui.widgets.footer import StableFooter
 
 if TYPE_CHECKING:
     from amtui.services.schemas import ClientSummary
 
-# DataTable measures every cell it is given (FACTS.md: 2,000 rows ~200 ms), so a keystroke
-# shows one page of the filtered, sorted list; moving the cursor near its end adds the next page.
-PAGE_ROWS = 80
-
-COLUMNS: tuple[tuple[str, str, int], ...] = (
-    ("name", "Name", 26),
-    ("tier", "Tier", 4),
-    ("status", "Status", 8),
-    ("city", "City", 12),
-    ("last", "Last", 8),
-    ("due", "Due in", 6),
-    ("receivables", "Receivables", 14),
-    ("deals", "Deals", 5),
+# Fixed widths: the table never measures cells; amounts are right-aligned.
+COLUMNS: tuple[Column, ...] = (
+    Column("name", "Name", 26),
+    Column("tier", "Tier", 4),
+    Column("status", "Status", 8),
+    Column("city", "City", 12),
+    Column("last", "Last", 8),
+    Column("due", "Due in", 6, justify="right"),
+    Column("receivables", "Receivables", 14, justify="right"),
+    Column("deals", "Deals", 5, justify="right"),
 )
 FAR_FUTURE = date(9999, 12, 31)
 SORT_KEYS: dict[str, Callable[[ClientSummary], Any]] = {
@@ -48,7 +47,7 @@ TIERS = [("Tier A", "A"), ("Tier B", "B"), ("Tier C", "C")]
 STATUSES = [(s.title(), s) for s in ("prospect", "active", "dormant", "lost")]
 
 
-class ClientsScreen(DbMixin, Screen):
+class ClientsScreen(QuickResume, DbMixin, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", key_display="/"),
@@ -65,7 +64,6 @@ class ClientsScreen(DbMixin, Screen):
         self.clients: list[ClientSummary] = []
         self.folded: list[str] = []
         self.shown: list[ClientSummary] = []
-        self.rendered = 0
         self.sort_column = "name"
         self.sort_reverse = False
         self.today = date.today()
@@ -77,16 +75,13 @@ class ClientsScreen(DbMixin, Screen):
             yield Select(TIERS, prompt="Tier", id="clients-tier")
             yield Select(STATUSES, prompt="Status", id="clients-status")
             yield Select([], prompt="Segment", id="clients-segment")
-        table: DataTable[Any] = DataTable(id="clients-table", cursor_type="row", zebra_stripes=True)
-        for key, label, width in COLUMNS:
-            table.add_column(label, key=key, width=width)
-        yield table
+        yield FastTable(COLUMNS, id="clients-table")
         yield Static("Loading…", id="clients-status-line")
-        yield Footer()
+        yield StableFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Clients"
-        self.query_one("#clients-table", DataTable).focus()
+        self.query_one("#clients-table", FastTable).focus()
 
     def on_screen_resume(self) -> None:
         if self.is_stale():
@@ -144,61 +139,45 @@ class ClientsScreen(DbMixin, Screen):
         self.render_rows()
 
     def render_rows(self) -> None:
-        table = self.query_one("#clients-table", DataTable)
-        table.clear()
-        self.rendered = 0
-        self.add_page()
-
-    def add_page(self) -> None:
-        table = self.query_one("#clients-table", DataTable)
-        zone = self.backend.zone
-        page = self.shown[self.rendered : self.rendered + PAGE_ROWS]
-        for client in page:
-            due = (client.next_contact_due - self.today).days if client.next_contact_due else None
-            late = due is not None and due < 0
-            due_text = Text(f"{due:+d}" if due is not None else "", style="bold red" if late else "")
-            owed = Text(money(client.receivables_minor, client.currency), justify="right")
-            if client.overdue_minor:
-                owed.stylize("red")
-            table.add_row(
-                client.name,
-                client.tier,
-                client.status,
-                client.city or "",
-                local(client.last_touch_at, zone, "%d.%m.%y") or "never",
-                due_text,
-                owed,
-                str(client.open_deals or ""),
-                key=str(client.id),
-            )
-        self.rendered += len(page)
+        """Hand the whole filtered list to the table: it makes cells only for the lines it draws."""
+        self.query_one("#clients-table", FastTable).set_rows(self.shown, self.make_row)
         arrow = "↓" if self.sort_reverse else "↑"
+        # One line of fixed height: no layout pass needed for new text.
         self.query_one("#clients-status-line", Static).update(
-            f"{len(self.shown)} of {len(self.clients)} clients · sorted by {self.sort_column} {arrow}"
+            f"{len(self.shown)} of {len(self.clients)} clients · sorted by {self.sort_column} {arrow}", layout=False
         )
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.cursor_row >= self.rendered - 10 and self.rendered < len(self.shown):
-            self.add_page()
+    def make_row(self, client: ClientSummary) -> tuple[str, list[Cell]]:
+        due = (client.next_contact_due - self.today).days if client.next_contact_due else None
+        late = due is not None and due < 0
+        owed = Text(money(client.receivables_minor, client.currency), style="red" if client.overdue_minor else "")
+        # Text, not str: a "[" in a client's name is not markup.
+        return str(client.id), [
+            Text(client.name),
+            Text(client.tier),
+            Text(client.status),
+            Text(client.city or ""),
+            Text(local(client.last_touch_at, self.backend.zone, "%d.%m.%y") or "never"),
+            Text(f"{due:+d}" if due is not None else "", style="bold red" if late else ""),
+            owed,
+            Text(str(client.open_deals or "")),
+        ]
 
-    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
-        column = str(event.column_key.value)
+    def on_fast_table_header_selected(self, event: FastTable.HeaderSelected) -> None:
+        column = event.column_key
         if column == self.sort_column:
             self.sort_reverse = not self.sort_reverse
         else:
             self.sort_column, self.sort_reverse = column, False
         self.refilter()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value:
-            self.amtui.open_client(int(event.row_key.value))
+    def on_fast_table_row_selected(self, event: FastTable.RowSelected) -> None:
+        if event.row_key:
+            self.amtui.open_client(int(event.row_key))
 
     def selected_client_id(self) -> int | None:
-        table = self.query_one("#clients-table", DataTable)
-        if not table.row_count:
-            return None
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        return int(row_key.value) if row_key.value else None
+        key = self.query_one("#clients-table", FastTable).cursor_key
+        return int(key) if key else None
 
     def action_open(self) -> None:
         client_id = self.selected_client_id()
@@ -209,7 +188,7 @@ class ClientsScreen(DbMixin, Screen):
         self.query_one("#clients-search", Input).focus()
 
     def action_sort(self) -> None:
-        keys = [key for key, _, _ in COLUMNS]
+        keys = [column.key for column in COLUMNS]
         self.sort_column = keys[(keys.index(self.sort_column) + 1) % len(keys)]
         self.sort_reverse = False
         self.refilter()
@@ -228,7 +207,7 @@ class ClientsScreen(DbMixin, Screen):
         search = self.query_one("#clients-search", Input)
         if search.value:
             search.value = ""
-        self.query_one("#clients-table", DataTable).focus()
+        self.query_one("#clients-table", FastTable).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.query_one("#clients-table", DataTable).focus()
+        self.query_one("#clients-table", FastTable).focus()

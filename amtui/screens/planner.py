@@ -10,18 +10,29 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Header, Static
 
-from amtui.screens.base import DbMixin, local
+from amtui.screens.base import DbMixin, QuickResume, local
+from amtui.widgets.fast_table import Cell, Column, FastTable
+from amtui.widgets.footer import StableFooter
 
 if TYPE_CHECKING:
     from amtui.services.schemas import InteractionRead
 
 STATUS_STYLE = {"done": "green", "cancelled": "dim strike", "missed": "red", "planned": ""}
 REPORTED = ("visit", "meeting")
+COLUMNS = (
+    Column("day", "Day", 9),
+    Column("time", "Time", 11),
+    Column("kind", "Kind", 7),
+    Column("client", "Client", 24),
+    Column("place", "Place", 14),
+    Column("status", "Status", 9),
+    Column("report", "Report", 7),
+)
 
 
-class PlannerScreen(DbMixin, Screen):
+class PlannerScreen(QuickResume, DbMixin, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left_square_bracket", "week(-1)", "Prev week", key_display="["),
@@ -44,19 +55,8 @@ class PlannerScreen(DbMixin, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="planner-title")
-        table: DataTable[Any] = DataTable(id="planner-table", cursor_type="row", zebra_stripes=True)
-        for label, key, width in (
-            ("Day", "day", 9),
-            ("Time", "time", 11),
-            ("Kind", "kind", 7),
-            ("Client", "client", 24),
-            ("Place", "place", 14),
-            ("Status", "status", 9),
-            ("Report", "report", 7),
-        ):
-            table.add_column(label, key=key, width=width)
-        yield table
-        yield Footer()
+        yield FastTable(COLUMNS, id="planner-table")
+        yield StableFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Planner"
@@ -85,35 +85,40 @@ class PlannerScreen(DbMixin, Screen):
                 style="bold",
             )
         )
-        table = self.query_one("#planner-table", DataTable)
+        table = self.query_one("#planner-table", FastTable)
         cursor = table.cursor_row
-        table.clear()
         ordered = sorted(items, key=self._city_key) if self.by_city else items
+        # The day (or city) is written on the first line of its group only.
+        lines: list[tuple[InteractionRead, str]] = []
         previous_group: str | None = None
         for item in ordered:
             start = item.planned_at.astimezone(zone) if item.planned_at else None
             group = self._group(item) if self.by_city else (f"{start:%a %d.%m}" if start else "")
-            day_text = group if group != previous_group else ""
+            lines.append((item, group if group != previous_group else ""))
             previous_group = group
-            end = start + timedelta(minutes=item.duration_min) if start and item.duration_min else None
-            times = f"{start:%H:%M}" + (f"–{end:%H:%M}" if end else "") if start else ""
-            if self.by_city and start:
-                times = f"{start:%a} {start:%H:%M}"
-            report = ""
-            if item.kind in REPORTED and item.status == "done":
-                report = "✓" if item.has_report else Text("missing", style="red")
-            table.add_row(
-                Text(day_text, style="bold"),
-                times,
-                item.kind,
-                item.client_name,
-                item.city or item.place or "",
-                Text(item.status, style=STATUS_STYLE.get(item.status, "")),
-                report,
-                key=str(item.id),
-            )
+        table.set_rows(lines, self._row)
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
+
+    def _row(self, line: tuple[InteractionRead, str]) -> tuple[str, list[Cell]]:
+        item, day_text = line
+        start = item.planned_at.astimezone(self.backend.zone) if item.planned_at else None
+        end = start + timedelta(minutes=item.duration_min) if start and item.duration_min else None
+        times = f"{start:%H:%M}" + (f"–{end:%H:%M}" if end else "") if start else ""
+        if self.by_city and start:
+            times = f"{start:%a} {start:%H:%M}"
+        report = Text("")
+        if item.kind in REPORTED and item.status == "done":
+            report = Text("✓") if item.has_report else Text("missing", style="red")
+        return str(item.id), [
+            Text(day_text, style="bold"),
+            Text(times),
+            Text(item.kind),
+            Text(item.client_name),
+            Text(item.city or item.place or ""),
+            Text(item.status, style=STATUS_STYLE.get(item.status, "")),
+            report,
+        ]
 
     def _group(self, item: InteractionRead) -> str:
         if item.kind not in REPORTED:
@@ -125,11 +130,8 @@ class PlannerScreen(DbMixin, Screen):
         return (calls_last, self._group(item).casefold(), item.planned_at or datetime.min)
 
     def selected(self) -> InteractionRead | None:
-        table = self.query_one("#planner-table", DataTable)
-        if not table.row_count:
-            return None
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        return next((i for i in self.items if str(i.id) == row_key.value), None)
+        key = self.query_one("#planner-table", FastTable).cursor_key
+        return next((i for i in self.items if str(i.id) == key), None) if key else None
 
     def action_week(self, step: int) -> None:
         assert self.monday is not None
@@ -153,7 +155,7 @@ class PlannerScreen(DbMixin, Screen):
         if item is not None:
             self.amtui.open_client(item.client_id)
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_fast_table_row_selected(self, event: FastTable.RowSelected) -> None:
         self.action_open()
 
     def action_move(self) -> None:

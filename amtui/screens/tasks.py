@@ -10,17 +10,27 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Header, Static
 
-from amtui.screens.base import DbMixin, local, short_date
+from amtui.screens.base import DbMixin, QuickResume, local, short_date
+from amtui.widgets.fast_table import Cell, Column, FastTable
+from amtui.widgets.footer import StableFooter
 
 if TYPE_CHECKING:
     from amtui.services.schemas import TaskRead
 
 VIEWS = ("all", "mine", "delegated")
+COLUMNS = (
+    Column("due", "Due", 8),
+    Column("title", "Task", 30),
+    Column("client", "Client", 18),
+    Column("who", "Who", 10),
+    Column("check", "Check-in", 11),
+    Column("priority", "Pri", 6),
+)
 
 
-class TasksScreen(DbMixin, Screen):
+class TasksScreen(QuickResume, DbMixin, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "complete", "Done", key_display="space"),
@@ -40,18 +50,8 @@ class TasksScreen(DbMixin, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="tasks-title")
-        table: DataTable[Any] = DataTable(id="tasks-table", cursor_type="row", zebra_stripes=True)
-        for label, key, width in (
-            ("Due", "due", 8),
-            ("Task", "title", 30),
-            ("Client", "client", 18),
-            ("Who", "who", 10),
-            ("Check-in", "check", 11),
-            ("Pri", "priority", 6),
-        ):
-            table.add_column(label, key=key, width=width)
-        yield table
-        yield Footer()
+        yield FastTable(COLUMNS, id="tasks-table")
+        yield StableFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Tasks"
@@ -77,36 +77,33 @@ class TasksScreen(DbMixin, Screen):
         self.query_one("#tasks-title", Static).update(
             Text(f"{len(tasks)} open tasks ({self.view}), {overdue} overdue", style="bold")
         )
-        table = self.query_one("#tasks-table", DataTable)
+        table = self.query_one("#tasks-table", FastTable)
         cursor = table.cursor_row
-        table.clear()
-        zone = self.backend.zone
-        for task in tasks:
-            late = task.due_on is not None and task.due_on < today
-            check = ""
-            if task.delegated and task.check_in_at is not None:
-                pending = task.checked_in_at is None and task.check_in_at.astimezone(zone).date() <= today
-                check = Text(local(task.check_in_at, zone, "%d.%m %H:%M"), style="bold yellow" if pending else "")
-                if task.checked_in_at is not None:
-                    check = Text("✓ " + local(task.checked_in_at, zone, "%d.%m"), style="green")
-            table.add_row(
-                Text(short_date(task.due_on, "%d.%m.%y"), style="bold red" if late else ""),
-                task.title,
-                task.client_name or "",
-                task.assignee or "me",
-                check,
-                task.priority,
-                key=str(task.id),
-            )
+        table.set_rows(tasks, self._row)
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
 
+    def _row(self, task: TaskRead) -> tuple[str, list[Cell]]:
+        today, zone = self.today, self.backend.zone
+        late = task.due_on is not None and task.due_on < today
+        check = Text("")
+        if task.delegated and task.check_in_at is not None:
+            pending = task.checked_in_at is None and task.check_in_at.astimezone(zone).date() <= today
+            check = Text(local(task.check_in_at, zone, "%d.%m %H:%M"), style="bold yellow" if pending else "")
+            if task.checked_in_at is not None:
+                check = Text("✓ " + local(task.checked_in_at, zone, "%d.%m"), style="green")
+        return str(task.id), [
+            Text(short_date(task.due_on, "%d.%m.%y"), style="bold red" if late else ""),
+            Text(task.title),
+            Text(task.client_name or ""),
+            Text(task.assignee or "me"),
+            check,
+            Text(task.priority),
+        ]
+
     def selected(self) -> TaskRead | None:
-        table = self.query_one("#tasks-table", DataTable)
-        if not table.row_count:
-            return None
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        return next((t for t in self.tasks if str(t.id) == row_key.value), None)
+        key = self.query_one("#tasks-table", FastTable).cursor_key
+        return next((t for t in self.tasks if str(t.id) == key), None) if key else None
 
     def _after(self, verb: str) -> Any:
         def after(task: TaskRead) -> None:
@@ -156,5 +153,5 @@ class TasksScreen(DbMixin, Screen):
         if task is not None and task.client_id is not None:
             self.amtui.open_client(task.client_id)
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_fast_table_row_selected(self, event: FastTable.RowSelected) -> None:
         self.action_open()

@@ -10,19 +10,24 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Sparkline, Static
+from textual.widgets import Header, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
-from amtui.screens.base import DbMixin, local, money
+from amtui.screens.base import DbMixin, QuickResume, local, money
 from amtui.widgets.bar import GoalBar
+from amtui.widgets.footer import StableFooter
 
 if TYPE_CHECKING:
     from amtui.ui_services import TodayData
 
+# Lines per section; a last line says how many more and opens the screen that lists them all.
+MAX_AGENDA = 40
+MAX_LATE = 25
+MAX_BIRTHDAYS = 15
 MAX_OVERDUE_CLIENTS = 15
 
 
-class TodayScreen(DbMixin, Screen):
+class TodayScreen(QuickResume, DbMixin, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", show=False),
@@ -43,11 +48,11 @@ class TodayScreen(DbMixin, Screen):
         yield Header()
         with Vertical(id="today-summary"):
             with Horizontal(id="today-money"):
-                yield Static("Receivables: …", id="today-receivables")
+                yield Static(Text("Receivables: loading…", style="dim"), id="today-receivables")
                 yield Sparkline([0], id="today-trend")
             yield GoalBar("Sales this month", id="today-sales")
-        yield OptionList(Option("Loading…", disabled=True), id="today-list")
-        yield Footer()
+        yield OptionList(Option(Text("Loading…", style="dim"), disabled=True), id="today-list")
+        yield StableFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Today"
@@ -60,12 +65,30 @@ class TodayScreen(DbMixin, Screen):
         self.reload()
 
     def reload(self) -> None:
-        self.load(lambda backend: backend.today_data(), self.show, group="today-load")
+        # Two steps: the agenda and sales come in ~0.1 s, the alert engine and the portfolio after.
+        self.load(lambda backend: backend.today_first(), self.show_first, group="today-load")
+
+    def show_first(self, first: TodayData) -> None:
+        self.show(first)
+        self.db(lambda backend: backend.today_rest(first), self.show, group="today-rest", exclusive=True)
 
     def show(self, data: TodayData) -> None:
         self.data = data
-        zone = self.backend.zone
         self.sub_title = f"Today, {data.today:%A %d.%m.%Y}"
+        self.query_one("#today-receivables", Static).update(self._receivables(data))
+        target = money(data.target_minor, data.currency) if data.target_minor else "no target set"
+        caption = f"{money(data.sales_minor, data.currency)} of {target}"
+        self.query_one("#today-sales", GoalBar).set(data.sales_minor, data.target_minor, caption)
+        self.query_one("#today-trend", Sparkline).data = list(data.sales_by_month)
+        option_list = self.query_one("#today-list", OptionList)
+        highlighted = option_list.highlighted
+        option_list.set_options(self._options(data))
+        if highlighted is not None and highlighted < option_list.option_count:
+            option_list.highlighted = highlighted
+
+    def _receivables(self, data: TodayData) -> Text:
+        if not data.complete:
+            return Text("Receivables: loading…", style="dim")
         receivables = Text("Receivables", style="bold")
         for index, (currency, owed, overdue) in enumerate(data.receivables):
             receivables.append(("; " if index else " ") + money(owed, currency))
@@ -73,61 +96,70 @@ class TodayScreen(DbMixin, Screen):
                 receivables.append(f" ({money(overdue, currency)} overdue)", style="bold red")
         if not data.receivables:
             receivables.append(" none")
-        self.query_one("#today-receivables", Static).update(receivables)
-        target = money(data.target_minor, data.currency) if data.target_minor else "no target set"
-        caption = f"{money(data.sales_minor, data.currency)} of {target}"
-        self.query_one("#today-sales", GoalBar).set(data.sales_minor, data.target_minor, caption)
-        self.query_one("#today-trend", Sparkline).data = list(data.sales_by_month)
+        return receivables
 
+    def _options(self, data: TodayData) -> list[Option | None]:
+        """The sections, each cut to a screenful (the large demo has ~1,200 late items): the rest is a key away."""
+        zone = self.backend.zone
         options: list[Option | None] = []
 
-        def heading(title: str, count: int) -> None:
+        def heading(title: str, count: int | None) -> None:
             if options:
                 options.append(None)
-            options.append(Option(Text(f"{title} ({count})", style="bold"), disabled=True))
+            counted = f"{title} ({count})" if count is not None else title
+            options.append(Option(Text(counted, style="bold"), disabled=True))
+
+        def more(count: int, shown: int, where: str, target: str) -> None:
+            if count > shown:
+                options.append(Option(Text(f"  … and {count - shown} more (see {where})", style="dim"), id=target))
 
         heading("Today's calls and visits", len(data.agenda))
-        for item in data.agenda:
+        for item in data.agenda[:MAX_AGENDA]:
             mark = "✓" if item.status == "done" else "•"
             where = f" — {item.city or item.place}" if (item.city or item.place) else ""
             subject = f": {item.subject}" if item.subject else ""
             line = f"{mark} {local(item.planned_at, zone, '%H:%M')} {item.kind:<7} {item.client_name}{where}{subject}"
-            options.append(Option(line, id=f"interaction:{item.id}:{item.client_id}:a"))
+            options.append(Option(Text(line), id=f"interaction:{item.id}:{item.client_id}:a"))
+        more(len(data.agenda), MAX_AGENDA, "Planner", "mode:planner")
         if not data.agenda:
             options.append(Option(Text("  nothing planned: press v to plan a visit", style="dim"), disabled=True))
+        if not data.complete:
+            for title in ("Late", "Birthdays this week", "Clients overdue for contact"):
+                heading(title, None)
+                options.append(Option(Text("  Loading…", style="dim"), disabled=True))
+            return options
         heading("Late", len(data.late))
-        for number, late in enumerate(data.late):
+        for number, late in enumerate(data.late[:MAX_LATE]):
             kind = {"no_report": "report", "overdue_task": "task", "check_in": "task"}.get(late.kind, "interaction")
             # The line number keeps ids unique when two alerts are about the same record.
             target = f"{kind}:{late.target_id}:{late.client_id or 0}:{number}"
             options.append(Option(Text(f"! {late.text}", style="red"), id=target))
+        more(len(data.late), MAX_LATE, "Alerts", "mode:alerts:late")
         heading("Birthdays this week", len(data.birthdays))
-        for person in data.birthdays:
+        for person in data.birthdays[:MAX_BIRTHDAYS]:
             client = f" ({person.client_name})" if person.client_name else ""
             options.append(
                 Option(
-                    f"🎂 {person.day:%a %d.%m} {person.full_name}{client}",
+                    Text(f"🎂 {person.day:%a %d.%m} {person.full_name}{client}"),
                     id=f"client:{person.client_id or 0}:{person.contact_id}",
                 )
             )
+        more(len(data.birthdays), MAX_BIRTHDAYS, "Alerts", "mode:alerts:birthdays")
         heading("Clients overdue for contact", len(data.overdue_clients))
-        for client in data.overdue_clients[:MAX_OVERDUE_CLIENTS]:
-            days = (data.today - client.next_contact_due).days if client.next_contact_due else 0
-            last = local(client.last_touch_at, zone, "%d.%m.%y") or "never"
+        for overdue in data.overdue_clients[:MAX_OVERDUE_CLIENTS]:
+            days = (data.today - overdue.next_contact_due).days if overdue.next_contact_due else 0
+            last = local(overdue.last_touch_at, zone, "%d.%m.%y") or "never"
             options.append(
-                Option(f"  {client.name} [{client.tier}] — {days} d late, last touch {last}", id=f"client:{client.id}")
+                Option(
+                    Text(f"  {overdue.name} [{overdue.tier}] — {days} d late, last touch {last}"),
+                    id=f"client:{overdue.id}",
+                )
             )
-        if len(data.overdue_clients) > MAX_OVERDUE_CLIENTS:
-            more = len(data.overdue_clients) - MAX_OVERDUE_CLIENTS
-            options.append(Option(Text(f"  … and {more} more (see Alerts)", style="dim"), id="mode:alerts"))
+        more(len(data.overdue_clients), MAX_OVERDUE_CLIENTS, "Alerts", "mode:alerts")
         if data.alerts:
             heading("Alerts", len(data.alerts))
             options.append(Option(f"  {len(data.alerts)} open alerts: press a to review", id="mode:alerts:all"))
-        option_list = self.query_one("#today-list", OptionList)
-        highlighted = option_list.highlighted
-        option_list.set_options(options)
-        if highlighted is not None and highlighted < option_list.option_count:
-            option_list.highlighted = highlighted
+        return options
 
     def action_open(self) -> None:
         option_list = self.query_one("#today-list", OptionList)

@@ -1,0 +1,312 @@
+"""A read-only table that renders only the rows on screen (Textual's Line API).
+
+Textual's DataTable measures every cell it is given and renders each visible cell
+through Rich's full render pipeline; with 2,000 clients a search keystroke spent
+~60 ms there. This table has fixed column widths (nothing to measure), keeps the
+caller's list as is and turns an item into cells only when its line is drawn, so
+replacing 2,000 rows costs nothing until the ~30 visible lines are painted.
+
+Keys and messages follow DataTable's (enter selects, arrows/page keys move the
+cursor, a click on a header asks to sort by that column).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+Cell = str | Text
+# An item of the caller's list becomes a row (its key and its cells) only when it is drawn.
+RowMaker = Callable[[Any], tuple[str, Sequence[Cell]]]
+CELL_PADDING = 1
+PAD = " " * CELL_PADDING
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    label: str
+    width: int
+    justify: str = "left"  # "right" for amounts
+
+
+class FastTable(ScrollView, can_focus=True):
+    """Rows from ``set_rows(items, make_row)``; the header line stays on top while scrolling."""
+
+    DEFAULT_CSS = """
+    FastTable {
+        background: $surface;
+        color: $foreground;
+        height: 1fr;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .fast-table--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+            & > .fast-table--header { background-tint: $foreground 5%; }
+        }
+        &:dark > .fast-table--even-row { background: $surface-darken-1 40%; }
+        & > .fast-table--header { text-style: bold; background: $panel; color: $foreground; }
+        &:ansi > .fast-table--header { background: ansi_bright_blue; color: ansi_default; }
+        & > .fast-table--even-row { background: $surface-lighten-1 50%; }
+        & > .fast-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+    }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"fast-table--header", "fast-table--cursor", "fast-table--even-row"}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Select", show=False),
+        Binding("up", "cursor_up", "Cursor up", show=False),
+        Binding("down", "cursor_down", "Cursor down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "first", "First row", show=False),
+        Binding("end", "last", "Last row", show=False),
+    ]
+
+    cursor_row: reactive[int] = reactive(0, always_update=False, repaint=False, init=False)
+    zebra_stripes: reactive[bool] = reactive(True)
+
+    class RowHighlighted(Message):
+        def __init__(self, table: FastTable, cursor_row: int, row_key: str | None) -> None:
+            super().__init__()
+            self.table, self.cursor_row, self.row_key = table, cursor_row, row_key
+
+        @property
+        def control(self) -> FastTable:
+            return self.table
+
+    class RowSelected(RowHighlighted):
+        pass
+
+    class HeaderSelected(Message):
+        def __init__(self, table: FastTable, column_key: str, column_index: int) -> None:
+            super().__init__()
+            self.table, self.column_key, self.column_index = table, column_key, column_index
+
+        @property
+        def control(self) -> FastTable:
+            return self.table
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        *,
+        zebra_stripes: bool = True,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.columns = tuple(columns)
+        self.set_reactive(FastTable.zebra_stripes, zebra_stripes)
+        self._items: Sequence[Any] = ()
+        self._make_row: RowMaker = _as_row
+        self._rows: dict[int, tuple[str, Sequence[Cell]]] = {}
+        self._lines: dict[tuple[int, bool], Strip] = {}
+        self._header: Strip | None = None
+        self._column_meta = [Style.from_meta({"column": index}) for index in range(len(self.columns))]
+        self._total_width = sum(column.width + 2 * CELL_PADDING for column in self.columns)
+        self.virtual_size = Size(self._total_width, 1)
+
+    # Data
+
+    def set_rows(self, items: Sequence[Any], make_row: RowMaker | None = None) -> None:
+        """Show ``items`` (kept by reference: do not change the list afterwards); cursor to the top."""
+        self._items = items
+        if make_row is not None:
+            self._make_row = make_row
+        self._rows.clear()
+        self._lines.clear()
+        self.virtual_size = Size(self._total_width, len(items) + 1)
+        self.set_reactive(FastTable.cursor_row, 0)
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.refresh()
+        if items:
+            self.post_message(self.RowHighlighted(self, 0, self.row_key(0)))
+
+    @property
+    def items(self) -> Sequence[Any]:
+        """The list given to set_rows (what the table shows)."""
+        return self._items
+
+    @property
+    def row_count(self) -> int:
+        return len(self._items)
+
+    def row(self, index: int) -> tuple[str, Sequence[Cell]]:
+        found = self._rows.get(index)
+        if found is None:
+            found = self._rows[index] = self._make_row(self._items[index])
+        return found
+
+    def row_key(self, index: int) -> str | None:
+        return self.row(index)[0] if 0 <= index < len(self._items) else None
+
+    def get_row_at(self, index: int) -> list[Cell]:
+        return list(self.row(index)[1])
+
+    def get_row_index(self, key: str) -> int:
+        for index in range(len(self._items)):
+            if self.row(index)[0] == key:
+                return index
+        raise KeyError(key)
+
+    @property
+    def cursor_key(self) -> str | None:
+        return self.row_key(self.cursor_row)
+
+    # Cursor
+
+    def validate_cursor_row(self, row: int) -> int:
+        return max(0, min(row, len(self._items) - 1))
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        self._lines.pop((old, True), None)
+        self._lines.pop((old, False), None)
+        self._lines.pop((new, False), None)
+        self.refresh_line(old + 1)
+        self.refresh_line(new + 1)
+        self._scroll_cursor_into_view()
+        self.post_message(self.RowHighlighted(self, new, self.row_key(new)))
+
+    def move_cursor(self, *, row: int) -> None:
+        self.cursor_row = row
+
+    def _scroll_cursor_into_view(self) -> None:
+        rows_visible = max(self.scrollable_content_region.height - 1, 1)
+        top = round(self.scroll_y)
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
+        elif self.cursor_row >= top + rows_visible:
+            self.scroll_to(y=self.cursor_row - rows_visible + 1, animate=False, immediate=True)
+
+    def action_cursor_up(self) -> None:
+        self.cursor_row -= 1
+
+    def action_cursor_down(self) -> None:
+        self.cursor_row += 1
+
+    def action_page_up(self) -> None:
+        self.cursor_row -= max(self.scrollable_content_region.height - 2, 1)
+
+    def action_page_down(self) -> None:
+        self.cursor_row += max(self.scrollable_content_region.height - 2, 1)
+
+    def action_first(self) -> None:
+        self.cursor_row = 0
+
+    def action_last(self) -> None:
+        self.cursor_row = len(self._items) - 1
+
+    def action_select_cursor(self) -> None:
+        if self._items:
+            self.post_message(self.RowSelected(self, self.cursor_row, self.cursor_key))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        if offset.y == 0:
+            x = offset.x + round(self.scroll_x)
+            for index, column in enumerate(self.columns):
+                x -= column.width + 2 * CELL_PADDING
+                if x < 0:
+                    self.post_message(self.HeaderSelected(self, column.key, index))
+                    break
+            return
+        index = offset.y - 1 + round(self.scroll_y)
+        if 0 <= index < len(self._items):
+            self.cursor_row = index
+            self.action_select_cursor()
+
+    # Rendering
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines.clear()
+        self._header = None
+
+    def watch_zebra_stripes(self) -> None:
+        self._lines.clear()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        scroll_x = round(self.scroll_x)
+        if y == 0:
+            if self._header is None:
+                style = self.get_component_rich_style("fast-table--header")
+                labels: list[Cell] = [Text(column.label) for column in self.columns]
+                self._header = self._strip(labels, style)
+            return self._header.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        index = y - 1 + round(self.scroll_y)
+        if index >= len(self._items):
+            return Strip.blank(width, self.rich_style)
+        cursor = index == self.cursor_row
+        line = self._lines.get((index, cursor))
+        if line is None:
+            if cursor:
+                style = self.rich_style + self.get_component_rich_style("fast-table--cursor")
+                line = self._strip(self.row(index)[1], Style(), style)
+            else:
+                even = self.zebra_stripes and index % 2 == 1
+                style = self.get_component_rich_style("fast-table--even-row") if even else Style()
+                line = self._strip(self.row(index)[1], self.rich_style + style)
+            self._lines[(index, cursor)] = line
+        return line.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+
+    def _strip(self, cells: Sequence[Cell], style: Style, over: Style | None = None) -> Strip:
+        """One line: each cell cut or padded to its column; ``over`` (the cursor) wins over cell colours."""
+        segments: list[Segment] = []
+        for column, cell, meta in zip(self.columns, cells, self._column_meta, strict=False):
+            # The column in each cell's style (as DataTable does) keeps cells apart when the screen is
+            # exported as SVG, so each is placed at its own column.
+            segments.extend(Segment.apply_style(self._cell(cell, column), meta))
+        return Strip(Segment.apply_style(segments, style, over), self._total_width).simplify()
+
+    def _cell(self, cell: Cell, column: Column) -> list[Segment]:
+        width = column.width
+        right = column.justify == "right"
+        if isinstance(cell, str) or not cell.spans:
+            # The common case, one style for the whole cell: one segment, no Rich render pass.
+            plain = cell if isinstance(cell, str) else cell.plain
+            cell_style = None if isinstance(cell, str) else cell.style
+            if isinstance(cell_style, str):
+                cell_style = Style.parse(cell_style) if cell_style else None
+            plain = plain.replace("\n", " ")
+            length = cell_len(plain)
+            if length > width:
+                plain, length = set_cell_size(plain, width - 1) + "…", width
+            right = right or (isinstance(cell, Text) and cell.justify == "right")
+            fitted = " " * (width - length) + plain if right else plain + " " * (width - length)
+            return [Segment(PAD), Segment(fitted, cell_style), Segment(PAD)]
+        text = cell.copy()
+        text.no_wrap = True
+        text.truncate(width, overflow="ellipsis")
+        if right or text.justify == "right":
+            text.pad_left(width - text.cell_len)
+        else:
+            text.pad_right(width - text.cell_len)
+        return [Segment(PAD), *text.render(self.app.console), Segment(PAD)]
+
+
+def _as_row(item: Any) -> tuple[str, Sequence[Cell]]:
+    key, cells = item
+    return str(key), cells
