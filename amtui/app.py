@@ -8,9 +8,8 @@ opened by the first thread worker that needs it.
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Callable
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -27,12 +26,9 @@ Clock = Callable[[], datetime]
 
 
 def _system_now() -> datetime:
-    """The current time; ``AMTUI_NOW`` (ISO) freezes it, as in the CLI."""
-    frozen = os.environ.get("AMTUI_NOW")
-    if frozen:
-        value = datetime.fromisoformat(frozen)
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime.now(UTC)
+    from amtui.config import current_time
+
+    return current_time()
 
 
 def _today_screen() -> Screen:

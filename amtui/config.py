@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
-from datetime import tzinfo
+from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -168,6 +168,15 @@ def _system_zone_name() -> str | None:
         return Path("/etc/timezone").read_text(encoding="utf-8").strip() or None
     except OSError:
         return None
+
+
+def current_time() -> datetime:
+    """Now, aware, in UTC; ``AMTUI_NOW`` (ISO) freezes it for tests, demos and screenshots."""
+    frozen = os.environ.get("AMTUI_NOW")
+    if frozen:
+        value = datetime.fromisoformat(frozen)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.now(UTC)
 
 
 def local_zone() -> tzinfo:

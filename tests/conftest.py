@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -91,3 +94,27 @@ def cli(db_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-unty
         return runner.invoke(app, ["--db", str(db_path), *args], input=input)
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[Any]:
+    """A throw-away PostgreSQL server (the ``pgserver`` wheel: a real build, no system package)."""
+    root = tempfile.mkdtemp(prefix="amtui-pg-")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_RUNTIME_DIR", root)  # pgserver keeps its lock files there
+        import pgserver
+
+        server = pgserver.get_server(f"{root}/data", cleanup_mode="delete")
+        try:
+            yield server
+        finally:
+            server.cleanup()
+
+
+@pytest.fixture
+def pg_url(pg_server: Any, request: pytest.FixtureRequest) -> str:
+    """A new, empty database on that server for each test."""
+    name = "amtui_" + re.sub(r"\W+", "_", request.node.name).lower()[:50]
+    pg_server.psql(f"DROP DATABASE IF EXISTS {name};")
+    pg_server.psql(f"CREATE DATABASE {name};")
+    return str(pg_server.get_uri(name)).replace("postgresql://", "postgresql+psycopg://", 1)

@@ -6,28 +6,10 @@ SQLAlchemy Core. A throw-away server (the ``pgserver`` wheel) runs for this modu
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-import pytest
-
 FIXTURES = Path(__file__).parent / "fixtures"
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    root = tempfile.mkdtemp(prefix="amtui-pg-import-")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("XDG_RUNTIME_DIR", root)  # pgserver keeps its lock files there
-        import pgserver
-
-        server = pgserver.get_server(f"{root}/data", cleanup_mode="delete")
-        try:
-            yield server.get_uri().replace("postgresql://", "postgresql+psycopg://", 1)
-        finally:
-            server.cleanup()
 
 
 def test_import_on_postgresql(pg_url: str, now: datetime, zone, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

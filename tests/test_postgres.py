@@ -1,33 +1,15 @@
 """The same services on PostgreSQL: nothing may depend on SQLite-only SQL.
 
-A throw-away server (the ``pgserver`` wheel, a real PostgreSQL build) runs in a
-temporary directory for this module: no system package is needed.
+A throw-away server (the ``pgserver`` wheel, a real PostgreSQL build; fixture ``pg_url`` in
+conftest.py) gives each test an empty database: no system package is needed.
 """
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator
 from datetime import date, timedelta
-
-import pytest
 
 from amtui.db import current_revision, open_engine, session_scope
 from amtui.migrations import SCHEMA_HEAD
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    root = tempfile.mkdtemp(prefix="amtui-pg-")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("XDG_RUNTIME_DIR", root)  # pgserver keeps its lock files there
-        import pgserver
-
-        server = pgserver.get_server(f"{root}/data", cleanup_mode="delete")
-        try:
-            yield server.get_uri().replace("postgresql://", "postgresql+psycopg://", 1)
-        finally:
-            server.cleanup()
 
 
 def test_schema_and_services_on_postgresql(pg_url: str, now, zone) -> None:  # type: ignore[no-untyped-def]

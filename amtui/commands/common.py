@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -60,14 +59,9 @@ def unit_of_work(ctx: typer.Context) -> Iterator[Session]:
 
 
 def now() -> datetime:
-    """The current time; ``AMTUI_NOW`` (ISO, aware) freezes it for tests and demos."""
-    from datetime import UTC
+    from amtui.config import current_time
 
-    frozen = os.environ.get("AMTUI_NOW")
-    if frozen:
-        value = datetime.fromisoformat(frozen)
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime.now(UTC)
+    return current_time()
 
 
 def zone() -> tzinfo:
