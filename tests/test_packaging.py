@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -11,9 +12,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_wheel_ships_styles_and_migrations(tmp_path: Path) -> None:
+    # Build from a clean copy: an in-place build would reuse the checkout's build/ directory.
+    source = tmp_path / "source"
+    shutil.copytree(ROOT / "amtui", source / "amtui", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
     built = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(tmp_path),
-         str(ROOT)],
+         str(source)],
         capture_output=True, text=True, timeout=300, cwd=tmp_path,
     )  # fmt: skip
     assert built.returncode == 0, built.stderr
