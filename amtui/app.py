@@ -85,6 +85,7 @@ class AmtuiCommands(Provider):
         app = self.app
         assert isinstance(app, AmtuiApp)
         actions: list[tuple[str, Callable[[], Any], str]] = [
+            ("New client", app.action_new_client, "Add a client company"),
             ("New call", lambda: app.action_new("call"), "Plan a call"),
             ("Log a call", lambda: app.action_new("call", log=True), "Record a call that took place"),
             ("New visit", lambda: app.action_new("visit"), "Plan a visit"),
@@ -184,6 +185,11 @@ class AmtuiApp(App[None]):
         from amtui.screens.forms import InteractionForm
 
         self.push_screen(InteractionForm(kind=kind, log=log, client_id=client_id), self.after_write)
+
+    def action_new_client(self) -> None:
+        from amtui.screens.forms import ClientForm
+
+        self.push_screen(ClientForm(), self.after_write)
 
     def action_new_task(self, client_id: int | None = None) -> None:
         from amtui.screens.forms import TaskForm

@@ -391,6 +391,11 @@ class Backend:
             lambda session: add_note(session=session, client_id=client_id, text=text, tag=tag, now=self.now())
         )
 
+    def create_client(self, **values: Any) -> Any:
+        from amtui.services.clients import create_client
+
+        return self.run(lambda session: create_client(session=session, **values))
+
     def update_client(self, client_id: int, **changes: Any) -> Any:
         from amtui.services.clients import update_client
 

@@ -513,3 +513,43 @@ async def test_a_save_while_another_program_locks_the_database_keeps_the_form(
         assert person.birthday_md == "09-01"
         contact_id = person.id
     assert methods_of(engine, contact_id) == [("phone", "+7 903 000-11-22")]
+
+
+# A new client, from an empty database
+
+
+@sync
+async def test_add_the_first_client_from_the_clients_screen(engine: Any, db_url: str) -> None:
+    from amtui.screens.clients import ClientsScreen
+    from amtui.screens.forms import ClientForm
+
+    app = make_app(db_url)
+    async with app.run_test(size=(110, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientsScreen)
+        assert "No clients yet: press a to add one" in str(app.screen.query_one("#clients-status-line").render())
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ClientForm) and form.client is None
+        await type_into(pilot, form, "f-name", "Ромашка Трейд")
+        await type_into(pilot, form, "f-tax_id", "7707083894")
+        assert "check digit" in field_error(form, "f-tax_id")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form and count(engine, Client.id) == 0  # refused, input kept
+        assert value_of(form, "f-name") == "Ромашка Трейд"
+        await type_into(pilot, form, "f-tax_id", "7707083893")
+        await type_into(pilot, form, "f-city", "Казань")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientsScreen)
+        assert "1 of 1 clients" in str(app.screen.query_one("#clients-status-line").render())
+    with session_scope(engine) as session:
+        [client] = session.scalars(select(Client)).all()
+        assert (client.name, client.tax_id, client.city, client.tier, client.status) == (
+            "Ромашка Трейд", "7707083893", "Казань", "B", "active",
+        )  # fmt: skip
+        assert client.name_folded == "ромашка трейд"

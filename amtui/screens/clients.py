@@ -54,6 +54,7 @@ class ClientsScreen(QuickResume, DbMixin, Screen):
         Binding("enter", "open", "Open card", show=False),
         Binding("s", "sort", "Sort"),
         Binding("S", "reverse", "Reverse", key_display="S"),
+        Binding("a", "add_client", "Add client"),
         Binding("n", "new_call", "Call"),
         Binding("v", "new_visit", "Visit"),
         Binding("escape", "back", "Back/clear", show=False),
@@ -67,6 +68,7 @@ class ClientsScreen(QuickResume, DbMixin, Screen):
         self.sort_column = "name"
         self.sort_reverse = False
         self.today = date.today()
+        self.has_loaded = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -94,8 +96,9 @@ class ClientsScreen(QuickResume, DbMixin, Screen):
         from amtui.services.text import fold
 
         clients, today = result
-        if clients == self.clients and today == self.today:
+        if self.has_loaded and clients == self.clients and today == self.today:
             return
+        self.has_loaded = True
         self.clients, self.today = clients, today
         self.folded = [fold(f"{c.name} {c.city or ''} {c.segment or ''}") for c in clients]
         segments = sorted({c.segment for c in clients if c.segment})
@@ -143,9 +146,10 @@ class ClientsScreen(QuickResume, DbMixin, Screen):
         self.query_one("#clients-table", FastTable).set_rows(self.shown, self.make_row)
         arrow = "↓" if self.sort_reverse else "↑"
         # One line of fixed height: no layout pass needed for new text.
-        self.query_one("#clients-status-line", Static).update(
-            f"{len(self.shown)} of {len(self.clients)} clients · sorted by {self.sort_column} {arrow}", layout=False
-        )
+        line = f"{len(self.shown)} of {len(self.clients)} clients · sorted by {self.sort_column} {arrow}"
+        if not self.clients:
+            line = "No clients yet: press a to add one (or import a file: amtui import clients FILE)"
+        self.query_one("#clients-status-line", Static).update(line, layout=False)
 
     def make_row(self, client: ClientSummary) -> tuple[str, list[Cell]]:
         due = (client.next_contact_due - self.today).days if client.next_contact_due else None
@@ -196,6 +200,9 @@ class ClientsScreen(QuickResume, DbMixin, Screen):
     def action_reverse(self) -> None:
         self.sort_reverse = not self.sort_reverse
         self.refilter()
+
+    def action_add_client(self) -> None:
+        self.amtui.action_new_client()
 
     def action_new_call(self) -> None:
         self.amtui.action_new("call", client_id=self.selected_client_id())

@@ -1,4 +1,4 @@
-"""Edit a client: the facts a key-account manager keeps (legal name, INN, terms, needs, competitors)."""
+"""Add or edit a client: the facts a key-account manager keeps (legal name, INN, terms, needs, competitors)."""
 
 from __future__ import annotations
 
@@ -49,6 +49,18 @@ def credit_limit(text: str) -> int:
     return value
 
 
+class _Blank:
+    """What a new client's form starts from: empty facts, tier B, active, the tier's cadence."""
+
+    name = legal_name = tax_id = segment = city = address = phone = email = website = needs = competitors = None
+    tier, status, currency = "B", "active", "RUB"
+    cadence_is_default, cadence_days = True, 0
+    payment_terms_days = credit_limit_minor = None
+
+
+_BLANK: Any = _Blank()
+
+
 def money_text(minor: int | None) -> str:
     """Minor units as the user would type them back: ``1 500 000`` or ``1 500 000,50``."""
     from amtui.services.text import format_money
@@ -57,18 +69,20 @@ def money_text(minor: int | None) -> str:
 
 
 class ClientForm(FormScreen):
-    CSS_PATH = form_css(__file__)
-    TITLE_TEXT = "Edit client"
+    """``client=None`` adds a new client; otherwise edits that one."""
 
-    def __init__(self, *, client: ClientRead) -> None:
+    CSS_PATH = form_css(__file__)
+    TITLE_TEXT = "New client"
+
+    def __init__(self, *, client: ClientRead | None = None) -> None:
         super().__init__()
         self.client = client
 
     def form_title(self) -> str:
-        return f"Edit client: {self.client.name}"
+        return f"Edit client: {self.client.name}" if self.client else self.TITLE_TEXT
 
     def fields(self) -> ComposeResult:
-        c = self.client
+        c = self.client or _BLANK
         yield Field("Name", c.name, required=True, id="f-name")
         yield Field("Legal name", c.legal_name or "", placeholder="ООО «…»", id="f-legal_name")
         with Horizontal(classes="form--row"):
@@ -105,6 +119,14 @@ class ClientForm(FormScreen):
         changes: dict[str, Any] = {name: self.field(f"f-{name}").parsed for name in text_fields}
         changes["tier"] = self.choice("f-tier")
         changes["status"] = self.choice("f-status")
+        if self.client is None:
+
+            def add(backend: Backend) -> str:
+                values = {key: value for key, value in changes.items() if value not in (None, "")}
+                client = backend.create_client(**values)
+                return f"Added client {client.name}"
+
+            return add
         client_id = self.client.id
 
         def save(backend: Backend) -> str:
