@@ -53,7 +53,7 @@ def name_key(name: str | None) -> str:
 
 
 def normalise_phone(value: str) -> str:
-    """Digits only, with a leading + kept; Russian 8XXXXXXXXXX read as +7."""
+    """Digits only, for matching; a Russian 8XXXXXXXXXX is read as 7XXXXXXXXXX (+7)."""
     digits = re.sub(r"\D", "", value)
     if len(digits) == 11 and digits.startswith("8"):
         digits = "7" + digits[1:]
