@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from amtui.screens.base import DbMixin, QuickResume
+from amtui.screens.base import DbMixin, QuickResume, ReloadsWhenStale
 from amtui.widgets.fast_table import Cell, Column, FastTable
 from amtui.widgets.footer import StableFooter
 
@@ -39,7 +39,7 @@ COLUMNS = (Column("kind", "Kind", 16), Column("date", "Date", 8), Column("text",
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "normal": "", "info": "dim"}
 
 
-class AlertsScreen(QuickResume, DbMixin, Screen):
+class AlertsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("z", "snooze", "Snooze"),
@@ -61,13 +61,6 @@ class AlertsScreen(QuickResume, DbMixin, Screen):
 
     def on_mount(self) -> None:
         self.sub_title = "Alerts"
-
-    def on_screen_resume(self) -> None:
-        if self.is_stale():
-            self.reload()
-
-    def action_reload(self) -> None:
-        self.reload()
 
     def reload(self) -> None:
         self.load(lambda backend: backend.alerts(), self.show, group="alerts")

@@ -110,6 +110,21 @@ class DbMixin:
             message.on_done(message.result)
 
 
+class ReloadsWhenStale:
+    """Mixed into a screen that shows data (after DbMixin): shown again, it reads its data again
+    if something was written since or the data is old; ``r``-style bindings call ``action_reload``."""
+
+    def reload(self) -> None:
+        raise NotImplementedError
+
+    def on_screen_resume(self) -> None:
+        if self.is_stale():  # type: ignore[attr-defined]
+            self.reload()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+
 class QuickResume:
     """Mixed into a mode screen: coming back to it does not restyle every widget when nothing changed.
 

@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Header, Label, OptionList, Static
 from textual.widgets.data_table import RowDoesNotExist
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from amtui.screens.base import DbMixin, QuickResume, local, money, short_date
+from amtui.screens.base import DbMixin, QuickResume, ReloadsWhenStale, local, money, short_date
 from amtui.widgets.footer import StableFooter
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ ROLE_LABELS = {"decision_maker": "★ decides", "influencer": "influences", "use
 REPORTED_KINDS = ("visit", "meeting")
 
 
-class ClientCardScreen(QuickResume, DbMixin, Screen):
+class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     # Short descriptions: a dozen keys share the compact footer (all of them are on the ? screen).
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -82,10 +82,6 @@ class ClientCardScreen(QuickResume, DbMixin, Screen):
         self.query_one("#card-timeline", DataTable).add_columns("When", "Kind", "Status", "Report", "Subject / outcome")
         self.query_one("#card-money", DataTable).add_columns("Document", "Owed / days left", "Amount", "Dates")
         self.query_one("#card-deals", DataTable).add_columns("What", "Stage / due", "Amount", "Who")
-
-    def on_screen_resume(self) -> None:
-        if self.is_stale():
-            self.reload()
 
     def reload(self) -> None:
         client_id = self.client_id

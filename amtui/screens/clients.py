@@ -14,7 +14,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Header, Input, Select, Static
 
-from amtui.screens.base import DbMixin, QuickResume, local, money
+from amtui.screens.base import DbMixin, QuickResume, ReloadsWhenStale, local, money
 from amtui.widgets.fast_table import Cell, Column, FastTable
 from amtui.widgets.footer import StableFooter
 
@@ -47,7 +47,7 @@ TIERS = [("Tier A", "A"), ("Tier B", "B"), ("Tier C", "C")]
 STATUSES = [(s.title(), s) for s in ("prospect", "active", "dormant", "lost")]
 
 
-class ClientsScreen(QuickResume, DbMixin, Screen):
+class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", key_display="/"),
@@ -84,10 +84,6 @@ class ClientsScreen(QuickResume, DbMixin, Screen):
     def on_mount(self) -> None:
         self.sub_title = "Clients"
         self.query_one("#clients-table", FastTable).focus()
-
-    def on_screen_resume(self) -> None:
-        if self.is_stale():
-            self.reload()
 
     def reload(self) -> None:
         self.load(lambda backend: (backend.client_list(), backend.today()), self.loaded, group="clients")

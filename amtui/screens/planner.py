@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from amtui.screens.base import DbMixin, QuickResume, local
+from amtui.screens.base import DbMixin, QuickResume, ReloadsWhenStale, local
 from amtui.widgets.fast_table import Cell, Column, FastTable
 from amtui.widgets.footer import StableFooter
 
@@ -32,7 +32,7 @@ COLUMNS = (
 )
 
 
-class PlannerScreen(QuickResume, DbMixin, Screen):
+class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left_square_bracket", "week(-1)", "Prev week", key_display="["),
@@ -62,10 +62,6 @@ class PlannerScreen(QuickResume, DbMixin, Screen):
         self.sub_title = "Planner"
         today = self.backend.today()
         self.monday = today - timedelta(days=today.weekday())
-
-    def on_screen_resume(self) -> None:
-        if self.is_stale():
-            self.reload()
 
     def reload(self) -> None:
         monday = self.monday

@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from amtui.screens.base import DbMixin, QuickResume, local, short_date
+from amtui.screens.base import DbMixin, QuickResume, ReloadsWhenStale, local, short_date
 from amtui.widgets.fast_table import Cell, Column, FastTable
 from amtui.widgets.footer import StableFooter
 
@@ -30,7 +30,7 @@ COLUMNS = (
 )
 
 
-class TasksScreen(QuickResume, DbMixin, Screen):
+class TasksScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "complete", "Done", key_display="space"),
@@ -55,10 +55,6 @@ class TasksScreen(QuickResume, DbMixin, Screen):
 
     def on_mount(self) -> None:
         self.sub_title = "Tasks"
-
-    def on_screen_resume(self) -> None:
-        if self.is_stale():
-            self.reload()
 
     def reload(self) -> None:
         self.load(lambda backend: (backend.task_list(), backend.today()), self.show, group="tasks")

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
-from amtui.screens.base import DbMixin, QuickResume, local, money
+from amtui.screens.base import DbMixin, QuickResume, ReloadsWhenStale, local, money
 from amtui.widgets.bar import GoalBar
 from amtui.widgets.footer import StableFooter
 
@@ -27,7 +27,7 @@ MAX_BIRTHDAYS = 15
 MAX_OVERDUE_CLIENTS = 15
 
 
-class TodayScreen(QuickResume, DbMixin, Screen):
+class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", show=False),
@@ -56,13 +56,6 @@ class TodayScreen(QuickResume, DbMixin, Screen):
 
     def on_mount(self) -> None:
         self.sub_title = "Today"
-
-    def on_screen_resume(self) -> None:
-        if self.is_stale():
-            self.reload()
-
-    def action_reload(self) -> None:
-        self.reload()
 
     def reload(self) -> None:
         # Two steps: the agenda and sales come in ~0.1 s, the alert engine and the portfolio after.
