@@ -392,6 +392,7 @@ def test_bad_rows_write_nothing_and_are_reported(cli, db_path: Path, tmp_path: P
     assert f"{path}:4: issued_on: '31.02.2026' is not a real date" in result.output
     assert f"{path}:4: amount: 'сто' is not an amount" in result.output
     assert f"{path}:5: number: missing" in result.output
+    assert "Nothing written: fix the rows above or use --skip-bad. invoices would be: 1 created" in result.output
     assert "Traceback" not in result.output
     assert rows(db_path, "SELECT count(*) FROM invoice")[0][0] == 0
 
