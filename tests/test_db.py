@@ -182,3 +182,39 @@ def test_bad_config_file_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("AMTUI_CONFIG", str(config))
     with pytest.raises(ConfigError, match=r"config.toml: not valid TOML"):
         resolve_db_url(None)
+
+
+@pytest.mark.parametrize("analysed", [True, False])
+def test_upgrade_to_0004_keeps_planner_statistics_consistent(db_path: Path, analysed: bool) -> None:
+    """An analysed database gets statistics for the new indexes (an unanalysed index beside analysed ones
+    misleads SQLite's planner); a database that never ran ANALYZE is left without."""
+    url = f"sqlite:///{db_path}"
+    old = make_engine(url)
+    upgrade(old, "0003")
+    with old.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO client (id, name, name_folded, tier, status, currency, created_at, updated_at)"
+                " VALUES (1, 'Ромашка', 'ромашка', 'A', 'active', 'RUB', '2025-01-01 00:00:00', '2025-01-01 00:00:00')"
+            )
+        )
+        for number in range(1, 4):
+            connection.execute(
+                text(
+                    "INSERT INTO interaction (client_id, kind, direction, status, done_at, needs_reply, created_at,"
+                    " updated_at) VALUES (1, 'call', 'inbound', 'done', :at, 0, :at, :at)"
+                ),
+                {"at": f"2025-01-0{number} 10:00:00.000000"},
+            )
+        if analysed:
+            connection.exec_driver_sql("ANALYZE")
+    old.dispose()
+    engine = open_engine(url)
+    with engine.connect() as connection:
+        has_stats = connection.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first()
+        analysed_indexes = (
+            {row[0] for row in connection.exec_driver_sql("SELECT idx FROM sqlite_stat1")} if has_stats else set()
+        )
+    engine.dispose()
+    assert ("ix_interaction_kind_direction_done" in analysed_indexes) is analysed
+    assert (has_stats is not None) is analysed

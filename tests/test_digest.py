@@ -172,3 +172,22 @@ def test_piped_digest_is_plain_text_in_a_real_process(db_path: Path, filled) -> 
     assert "Overdue invoices: 2 overdue invoices, 412 500 RUB" in result.stdout
     assert "\x1b" not in result.stdout
     assert result.stderr == ""
+
+
+def test_the_cron_digest_imports_no_orm_and_no_rich(db_path: Path, filled) -> None:  # type: ignore[no-untyped-def]
+    """Cron runs the digest every morning: it reads through Core, so SQLModel, the ORM and rich
+    (only for a terminal) stay unimported. bench/bench_digest.py measures what that saves."""
+    probe = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from amtui.cli import app\n"
+        f"result = CliRunner().invoke(app, ['--db', {str(db_path)!r}, 'digest'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "assert 'Overdue invoices: 2 overdue invoices, 412 500 RUB' in result.output, result.output\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlmodel', 'rich', 'textual', 'alembic')\n"
+        "                or m.startswith('sqlalchemy.orm') or m.startswith('amtui.models'))\n"
+        "assert not loaded, loaded\n"
+    )
+    env = {**os.environ, "AMTUI_NOW": "2026-11-25T06:00:00+00:00", "AMTUI_TZ": "Europe/Moscow"}
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from amtui.commands.common import echo_json, is_terminal, now, parse_day, today, unit_of_work, zone
+from amtui.commands.common import echo_json, is_terminal, now, parse_day, reading, today, unit_of_work, zone
 
 if TYPE_CHECKING:
     from datetime import date, datetime
@@ -56,8 +56,8 @@ def _birthday_days(days: int | None) -> int:
 def _compute(ctx: typer.Context, moment: datetime, **options: Any) -> list[Alert]:
     from amtui.services.alerts import compute_alerts
 
-    with unit_of_work(ctx) as session:
-        return compute_alerts(session=session, now=moment, zone=zone(), **options)
+    with reading(ctx) as connection:
+        return compute_alerts(session=connection, now=moment, zone=zone(), **options)
 
 
 def _write_atomically(path: Path, content: str) -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import typer
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine
     from sqlmodel import Session
 
 EXIT_ERROR = 1
@@ -56,6 +56,15 @@ def unit_of_work(ctx: typer.Context) -> Iterator[Session]:
 
     with session_scope(state(ctx).engine()) as session:
         yield session
+
+
+@contextmanager
+def reading(ctx: typer.Context) -> Iterator[Connection]:
+    """Read-only work without the ORM (see :func:`amtui.db.read_scope`)."""
+    from amtui.db import read_scope
+
+    with read_scope(state(ctx).engine()) as connection:
+        yield connection
 
 
 def now() -> datetime:

@@ -4,4 +4,4 @@
 of importing Alembic; a test keeps it equal to Alembic's own head.
 """
 
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"

@@ -17,8 +17,11 @@ class Interaction(SQLModel, table=True):
         Index("ix_interaction_client_status_done", "client_id", "status", "done_at"),
         # Agenda and missed contacts: planned ones by start.
         Index("ix_interaction_status_planned", "status", "planned_at"),
-        # Meetings owed a report, inbound calls: done ones of a kind, by time.
+        # Meetings owed a report: done ones of a kind, by time.
         Index("ix_interaction_status_kind_done", "status", "kind", "done_at"),
+        # "The client had to call first": inbound calls by time, without reading every call. Kind
+        # first: with direction first, "unanswered" (no kind) would pick it over needs_reply.
+        Index("ix_interaction_kind_direction_done", "kind", "direction", "status", "done_at"),
         # Messages still waiting for a reply (few among many).
         Index("ix_interaction_needs_reply", "needs_reply", "replied_at"),
     )

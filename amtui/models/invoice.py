@@ -14,10 +14,14 @@ class Invoice(SQLModel, table=True):
     __tablename__ = "invoice"
     __table_args__ = (
         Index("ix_invoice_due_paid", "due_on", "paid_minor"),
-        # Receivables: only the invoices not fully paid, a small share of all of them. (Partial on
-        # SQLite; elsewhere a plain index. Naming postgresql_where here would import that dialect
-        # into every command, ~25 ms.)
-        Index("ix_invoice_unpaid_due", "due_on", sqlite_where=text("paid_minor < amount_minor")),
+        # Receivables: only the invoices not fully paid, a small share of all of them, with every
+        # column the alert engine reads, so it never touches the table. (Partial on SQLite; elsewhere
+        # a plain index. Naming postgresql_where here would import that dialect into every command, ~25 ms.)
+        Index(
+            "ix_invoice_unpaid_due",
+            *("due_on", "client_id", "number", "amount_minor", "paid_minor", "currency"),
+            sqlite_where=text("paid_minor < amount_minor"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

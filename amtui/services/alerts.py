@@ -2,39 +2,49 @@
 
 One entry point, :func:`compute_alerts`, reads plain columns with a handful of
 indexed SQLAlchemy Core selects (portable SQL: date arithmetic happens in
-Python, never in the database) and returns frozen :class:`Alert` objects,
+Python, never in the database) and returns immutable :class:`Alert` tuples,
 most urgent first. Snoozes and dismissals live in the ``alert_mark`` table;
 a mark only applies while the alert's facts (its ``fingerprint``) are
 unchanged, so a moved due date, a payment or an escalation brings it back.
 
 No UI code here: the CLI, the digest and the TUI all read the same list.
+The module reads the tables through lightweight Core views (below) instead of
+the SQLModel classes: the cron digest then never builds those classes, which
+would cost more than the whole computation (see bench/RESULTS.md).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import func, or_, select
-from sqlmodel import Session, col
-
-from amtui.models import (
-    AlertMark,
-    Client,
-    Contact,
-    Contract,
-    Deal,
-    Interaction,
-    InteractionContact,
-    Invoice,
-    MeetingReport,
-    Task,
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Integer,
+    String,
+    case,
+    column,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    table,
+    update,
 )
-from amtui.models.base import (
+from sqlalchemy.engine import Connection
+
+from amtui.services.errors import NotFoundError, ValidationError
+from amtui.services.text import format_money
+from amtui.vocabulary import (
     DEFAULT_CADENCE_DAYS,
     OPEN_DEAL_STAGES,
     REPORTED_KINDS,
@@ -47,22 +57,117 @@ from amtui.models.base import (
     Priority,
     TaskStatus,
     Tier,
-    table_of,
 )
-from amtui.services.errors import NotFoundError, ValidationError
-from amtui.services.text import format_money
 
-# Plain table columns: selects over them compile as Core, without the ORM's per-statement setup.
-_Interaction = table_of(Interaction).c
-_InteractionContact = table_of(InteractionContact).c
-_Client = table_of(Client).c
-_Contact = table_of(Contact).c
-_Task = table_of(Task).c
-_Contract = table_of(Contract).c
-_Invoice = table_of(Invoice).c
-_Deal = table_of(Deal).c
-_MeetingReport = table_of(MeetingReport).c
-_AlertMark = table_of(AlertMark).c
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from sqlalchemy.orm import Session
+
+    # What the engine reads through: a Session, or a plain Connection for callers without the ORM.
+    Reader: TypeAlias = Session | Connection
+
+# --- the columns read ------------------------------------------------------------------------------------------
+# The columns of amtui.models this engine reads, with the same names and types
+# (tests/test_alerts.py checks them against the SQLModel metadata).
+
+_UTC_DATETIME = DateTime(timezone=True)  # stored as UTC; SQLite hands it back without an offset
+
+_client = table(
+    "client",
+    column("id", Integer),
+    column("name", String),
+    column("tier", String),
+    column("status", String),
+    column("cadence_days", Integer),
+)
+_interaction = table(
+    "interaction",
+    column("id", Integer),
+    column("client_id", Integer),
+    column("kind", String),
+    column("direction", String),
+    column("status", String),
+    column("planned_at", _UTC_DATETIME),
+    column("done_at", _UTC_DATETIME),
+    column("place", String),
+    column("subject", String),
+    column("needs_reply", Boolean),
+    column("replied_at", _UTC_DATETIME),
+)
+_interaction_contact = table("interaction_contact", column("interaction_id", Integer), column("contact_id", Integer))
+_contact = table(
+    "contact",
+    column("id", Integer),
+    column("client_id", Integer),
+    column("full_name", String),
+    column("birthday_md", String),
+    column("birthday_year", Integer),
+)
+_task = table(
+    "task",
+    column("id", Integer),
+    column("client_id", Integer),
+    column("title", String),
+    column("assignee", String),
+    column("priority", String),
+    column("status", String),
+    column("due_on", Date),
+    column("check_in_at", _UTC_DATETIME),
+    column("checked_in_at", _UTC_DATETIME),
+)
+_contract = table(
+    "contract",
+    column("id", Integer),
+    column("client_id", Integer),
+    column("number", String),
+    column("title", String),
+    column("status", String),
+    column("end_on", Date),
+    column("auto_renew", Boolean),
+    column("notice_days", Integer),
+)
+_invoice = table(
+    "invoice",
+    column("id", Integer),
+    column("client_id", Integer),
+    column("number", String),
+    column("due_on", Date),
+    column("amount_minor", Integer),
+    column("paid_minor", Integer),
+    column("currency", String),
+)
+_meeting_report = table("meeting_report", column("id", Integer), column("interaction_id", Integer))
+_deal = table(
+    "deal",
+    column("id", Integer),
+    column("client_id", Integer),
+    column("title", String),
+    column("stage", String),
+    column("amount_minor", Integer),
+    column("currency", String),
+    column("expected_close", Date),
+)
+_alert_mark = table(
+    "alert_mark",
+    column("alert_id", String),
+    column("state", String),
+    column("snoozed_until", Date),
+    column("fingerprint", String),
+    column("updated_at", _UTC_DATETIME),
+)
+COLUMNS_READ = (
+    _client,
+    _interaction,
+    _interaction_contact,
+    _contact,
+    _task,
+    _contract,
+    _invoice,
+    _meeting_report,
+    _deal,
+    _alert_mark,
+)
 
 
 class Severity(StrEnum):
@@ -140,8 +245,9 @@ class Alert(NamedTuple):
 
     ``date`` is the day the alert is about (due day, planned day, birthday,
     contract end...) in the user's zone; ``days`` is ``date - today`` in whole
-    days, so negative means late by that many days. ``fingerprint`` digests
-    the facts the alert stands on; ``mark``/``snoozed_until`` are only set when
+    days, so negative means late by that many days. ``facts`` are what the
+    alert stands on and ``fingerprint`` their digest (computed when asked:
+    only marked alerts need it); ``mark``/``snoozed_until`` are only set when
     the caller asked for marked alerts too.
     """
 
@@ -151,7 +257,7 @@ class Alert(NamedTuple):
     date: date
     days: int
     text: str
-    fingerprint: str
+    facts: tuple[Any, ...]
     client_id: int | None = None
     client_name: str | None = None
     contact_id: int | None = None
@@ -167,6 +273,10 @@ class Alert(NamedTuple):
     at: datetime | None = None
     mark: str | None = None
     snoozed_until: Day | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(*self.facts)
 
     @property
     def severity_rank(self) -> int:
@@ -187,8 +297,11 @@ _EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
 def fingerprint(*facts: Any) -> str:
-    """A short digest of the facts an alert stands on (a mark applies while they hold)."""
-    return hashlib.blake2b(repr(facts).encode(), digest_size=8).hexdigest()
+    """A short digest of the facts an alert stands on (a mark applies while they hold).
+
+    Dates and moments enter as ISO text, so a digest does not depend on how a driver returns them."""
+    plain = tuple(fact.isoformat() if isinstance(fact, date) else fact for fact in facts)
+    return hashlib.blake2b(repr(plain).encode(), digest_size=8).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,13 +337,9 @@ def local_midnight(day: date, zone: tzinfo) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=zone).astimezone(UTC)
 
 
-def _as_utc(value: Any) -> datetime | None:
-    """SQLite hands some expressions back as text: read them as UTC."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+def _utc(value: datetime) -> datetime:
+    """A stored moment as an aware UTC datetime (SQLite returns it without an offset, PostgreSQL with one)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _as_date(value: Any) -> date | None:
@@ -262,93 +371,91 @@ def _quote(text: str | None) -> str:
     return f"«{text}»" if text else ""
 
 
+def _rows(session: Reader, statement: Any) -> Sequence[Any]:
+    """Plain-column rows through the session's connection (no ORM row loading), unpacked as tuples."""
+    connection = session if isinstance(session, Connection) else session.connection()
+    return connection.execute(statement).all()
+
+
 # --- the kinds -------------------------------------------------------------------------------------------------
 
 
-def _planned(session: Session, clock: _Clock, names: dict[int, str], kinds: Collection[str]) -> list[Alert]:
+def _planned(session: Reader, clock: _Clock, names: dict[int, str], kinds: Collection[str]) -> list[Alert]:
     """Agenda (planned today, local day) and missed (planned before today, not done or cancelled)."""
-    statuses = [InteractionStatus.PLANNED.value]
-    if AlertKind.MISSED in kinds:
-        statuses.append(InteractionStatus.MISSED.value)
-    lower = clock.day_start if AlertKind.MISSED not in kinds else None
-    upper = clock.day_end if AlertKind.AGENDA in kinds else clock.day_start
-    statement = select(
-        _Interaction.id,
-        _Interaction.client_id,
-        _Interaction.kind,
-        _Interaction.status,
-        _Interaction.planned_at,
-        _Interaction.subject,
-        _Interaction.place,
-    ).where(col(_Interaction.status).in_(statuses), col(_Interaction.planned_at) < upper)
-    if lower is not None:
-        statement = statement.where(col(_Interaction.planned_at) >= lower)
-    rows = _core(session).execute(statement).all()
-    today_ids = [row.id for row in rows if _as_utc(row.planned_at) >= clock.day_start]  # type: ignore[operator]
-    people = _interaction_people(session, today_ids)
+    want_agenda, want_missed = AlertKind.AGENDA in kinds, AlertKind.MISSED in kinds
+    statuses = [InteractionStatus.PLANNED.value] + ([InteractionStatus.MISSED.value] if want_missed else [])
+    i = _interaction.c
+    statement = select(i.id, i.client_id, i.kind, i.status, i.planned_at, i.subject, i.place).where(
+        i.status.in_(statuses), i.planned_at < (clock.day_end if want_agenda else clock.day_start)
+    )
+    if not want_missed:
+        statement = statement.where(i.planned_at >= clock.day_start)
+    rows = _rows(session, statement)
+    day_start, now, zone = clock.day_start, clock.now, clock.zone
+    people = _interaction_people(session, [row[0] for row in rows if _utc(row[4]) >= day_start])
     alerts = []
-    for row in rows:
-        planned_at = _as_utc(row.planned_at)
-        assert planned_at is not None
-        client_name = names.get(row.client_id, "")
-        local = planned_at.astimezone(clock.zone)
+    for interaction_id, client_id, kind, status, stored_at, subject, place in rows:
+        planned_at = _utc(stored_at)
+        client_name = names.get(client_id, "")
+        local = planned_at.astimezone(zone)
         day = local.date()
-        attendees = people.get(row.id, [])
+        attendees = people.get(interaction_id)
         who = f" ({', '.join(attendees)})" if attendees else ""
-        about = f": {row.subject}" if row.subject else ""
-        if planned_at >= clock.day_start:
-            if AlertKind.AGENDA not in kinds or row.status != InteractionStatus.PLANNED:
+        about = f": {subject}" if subject else ""
+        if planned_at >= day_start:
+            if status != InteractionStatus.PLANNED:
                 continue
-            place = f" at {row.place}" if row.place else ""
-            late = planned_at < clock.now
+            late = planned_at < now
             alerts.append(
                 Alert(
-                    id=f"agenda:{row.id}",
+                    id=f"agenda:{interaction_id}",
                     kind=AlertKind.AGENDA,
                     severity=Severity.HIGH if late else Severity.NORMAL,
                     date=day,
                     days=0,
                     at=planned_at,
-                    text=f"{local:%H:%M} {row.kind} with {client_name}{who}{place}{about}"
+                    text=f"{local.hour:02d}:{local.minute:02d} {kind} with {client_name}{who}"
+                    f"{f' at {place}' if place else ''}{about}"
                     + (" (time has passed, not logged yet)" if late else ""),
-                    fingerprint=fingerprint(planned_at.isoformat(), row.status),
-                    client_id=row.client_id,
+                    facts=(planned_at, status),
+                    client_id=client_id,
                     client_name=client_name,
-                    interaction_id=row.id,
+                    interaction_id=interaction_id,
                 )
             )
-        elif AlertKind.MISSED in kinds:
+        else:
             days = clock.days(day)
             alerts.append(
                 Alert(
-                    id=f"missed:{row.id}",
+                    id=f"missed:{interaction_id}",
                     kind=AlertKind.MISSED,
                     severity=Severity.HIGH,
                     date=day,
                     days=days,
                     at=planned_at,
-                    text=f"Missed {row.kind} with {client_name}{who} planned for {local:%d.%m.%Y %H:%M} "
-                    f"({_ago(days)}){about}: log it, move it or cancel it",
-                    fingerprint=fingerprint(planned_at.isoformat(), row.status),
-                    client_id=row.client_id,
+                    text=f"Missed {kind} with {client_name}{who} planned for {_d(day)} "
+                    f"{local.hour:02d}:{local.minute:02d} ({_ago(days)}){about}: log it, move it or cancel it",
+                    facts=(planned_at, status),
+                    client_id=client_id,
                     client_name=client_name,
-                    interaction_id=row.id,
+                    interaction_id=interaction_id,
                 )
             )
     return alerts
 
 
-def _interaction_people(session: Session, interaction_ids: list[int]) -> dict[int, list[str]]:
+def _interaction_people(session: Reader, interaction_ids: list[int]) -> dict[int, list[str]]:
     if not interaction_ids:
         return {}
-    people: dict[int, list[str]] = {}
+    link, person = _interaction_contact.c, _contact.c
     statement = (
-        select(_InteractionContact.interaction_id, _Contact.full_name)
-        .join(Contact, col(_Contact.id) == _InteractionContact.contact_id)
-        .where(col(_InteractionContact.interaction_id).in_(interaction_ids))
-        .order_by(_InteractionContact.interaction_id, _Contact.full_name)
+        select(link.interaction_id, person.full_name)
+        .join_from(_interaction_contact, _contact, person.id == link.contact_id)
+        .where(link.interaction_id.in_(interaction_ids))
+        .order_by(link.interaction_id, person.full_name)
     )
-    for interaction_id, name in _core(session).execute(statement):
+    people: dict[int, list[str]] = {}
+    for interaction_id, name in _rows(session, statement):
         people.setdefault(interaction_id, []).append(name)
     return people
 
@@ -358,270 +465,249 @@ def _interaction_scan(
 ) -> list[Alert]:
     """Meetings without a report, unanswered messages and "the client called first": three narrow,
     indexed queries (status, kind, done_at) and (needs_reply, replied_at) rather than one scan."""
+    i = _interaction.c
     called_since = clock.now - timedelta(days=called_first_days)
-    # kind -> (the rows it concerns, id prefix, severity for a given days-ago, sentence)
+    # kind -> (the rows it concerns, severity for a given days-ago, sentence)
     checks: list[tuple[AlertKind, tuple[Any, ...], Callable[[int], Severity], Callable[..., str]]] = [
         (
             AlertKind.NO_REPORT,
             (
-                _Interaction.status == InteractionStatus.DONE,
-                col(_Interaction.kind).in_(REPORTED_KINDS),
-                col(_Interaction.done_at) < clock.now - REPORT_GRACE,
-                col(_Interaction.done_at) >= clock.day_start - timedelta(days=REPORT_WINDOW_DAYS),
-                ~select(_MeetingReport.id).where(_MeetingReport.interaction_id == _Interaction.id).exists(),
+                i.status == InteractionStatus.DONE,
+                i.kind.in_(REPORTED_KINDS),
+                i.done_at < clock.now - REPORT_GRACE,
+                i.done_at >= clock.day_start - timedelta(days=REPORT_WINDOW_DAYS),
+                ~exists().where(_meeting_report.c.interaction_id == i.id),
             ),
             lambda days: Severity.HIGH,
-            lambda row, name, day, local, days: (
-                f"No meeting report for the {row.kind} with {name} on {_d(day)} ({_ago(days)})"
+            lambda kind, name, day, local, days: (
+                f"No meeting report for the {kind} with {name} on {_d(day)} ({_ago(days)})"
             ),
         ),
         (
             AlertKind.UNANSWERED,
             (
-                col(_Interaction.needs_reply).is_(True),
-                col(_Interaction.replied_at).is_(None),
-                _Interaction.direction == Direction.INBOUND,
-                _Interaction.status != InteractionStatus.CANCELLED,
+                i.needs_reply.is_(True),
+                i.replied_at.is_(None),
+                i.direction == Direction.INBOUND,
+                i.status != InteractionStatus.CANCELLED,
                 # The day it came has ended: it arrived before today's local midnight.
-                col(_Interaction.done_at) < clock.day_start,
+                i.done_at < clock.day_start,
             ),
             lambda days: Severity.CRITICAL if days <= -3 else Severity.HIGH,
-            lambda row, name, day, local, days: (
-                f"Unanswered {row.kind} from {name} since {local:%d.%m.%Y %H:%M} ({_ago(days)})"
+            lambda kind, name, day, local, days: (
+                f"Unanswered {kind} from {name} since {_d(day)} {local.hour:02d}:{local.minute:02d} ({_ago(days)})"
             ),
         ),
         (
             AlertKind.CALLED_FIRST,
             (
-                _Interaction.status == InteractionStatus.DONE,
-                _Interaction.kind == InteractionKind.CALL,
-                col(_Interaction.done_at) >= called_since,
-                col(_Interaction.done_at) <= clock.now,
-                _Interaction.direction == Direction.INBOUND,
+                i.status == InteractionStatus.DONE,
+                i.kind == InteractionKind.CALL,
+                i.done_at >= called_since,
+                i.done_at <= clock.now,
+                i.direction == Direction.INBOUND,
             ),
             lambda days: Severity.NORMAL,
-            lambda row, name, day, local, days: f"{name} had to call first on {_d(day)} ({_ago(days)})",
+            lambda kind, name, day, local, days: f"{name} had to call first on {_d(day)} ({_ago(days)})",
         ),
     ]
-    columns = (_Interaction.id, _Interaction.client_id, _Interaction.kind, _Interaction.done_at, _Interaction.subject)
     alerts: list[Alert] = []
-    for kind, conditions, severity, sentence in checks:
-        if kind not in kinds:
+    for alert_kind, conditions, severity, sentence in checks:
+        if alert_kind not in kinds:
             continue
+        prefix = ID_PREFIX[alert_kind]
         # No join with client: names come from the dict (SQLite would drive the query from client).
-        for row in _core(session).execute(select(*columns).where(*conditions)).all():
-            done_at = _as_utc(row.done_at)
-            assert done_at is not None
-            name = names.get(row.client_id, "")
+        statement = select(i.id, i.client_id, i.kind, i.done_at, i.subject).where(*conditions)
+        for interaction_id, client_id, kind, stored_at, subject in _rows(session, statement):
+            done_at = _utc(stored_at)
+            name = names.get(client_id, "")
             local = done_at.astimezone(clock.zone)
             day = local.date()
             days = clock.days(day)
-            about = f": {row.subject}" if row.subject else ""
             alerts.append(
                 Alert(
-                    id=f"{ID_PREFIX[kind]}:{row.id}",
-                    kind=kind,
+                    id=f"{prefix}:{interaction_id}",
+                    kind=alert_kind,
                     severity=severity(days),
                     date=day,
                     days=days,
-                    text=sentence(row, name, day, local, days) + about,
-                    fingerprint=fingerprint(done_at.isoformat()),
-                    client_id=row.client_id,
+                    text=sentence(kind, name, day, local, days) + (f": {subject}" if subject else ""),
+                    facts=(done_at,),
+                    client_id=client_id,
                     client_name=name,
-                    interaction_id=row.id,
+                    interaction_id=interaction_id,
                     at=done_at,
                 )
             )
     return alerts
 
 
-def _core(session: Session) -> Any:
-    """The session's connection: plain-column selects skip the ORM's row loading (3x cheaper)."""
-    return session.connection()
-
-
-def _tasks(session: Session, clock: _Clock, kinds: Collection[str]) -> list[Alert]:
+def _tasks(session: Reader, clock: _Clock, kinds: Collection[str]) -> list[Alert]:
     """Open tasks due today or earlier."""
+    t, c = _task.c, _client.c
     statement = (
-        select(_Task.id, _Task.title, _Task.client_id, _Client.name, _Task.assignee, _Task.priority, _Task.due_on)
-        .join(Client, col(_Client.id) == _Task.client_id, isouter=True)
-        .where(_Task.status == TaskStatus.OPEN, col(_Task.due_on) <= clock.today)
+        select(t.id, t.title, t.client_id, c.name, t.assignee, t.priority, t.due_on)
+        .join_from(_task, _client, c.id == t.client_id, isouter=True)
+        .where(t.status == TaskStatus.OPEN, t.due_on <= clock.today)
     )
+    want_today, want_overdue = AlertKind.TASK_TODAY in kinds, AlertKind.OVERDUE_TASK in kinds
     alerts = []
-    for row in _core(session).execute(statement).all():
-        due = _as_date(row.due_on)
-        assert due is not None
+    for task_id, title, client_id, client_name, assignee, priority, due in _rows(session, statement):
         days = clock.days(due)
-        kind = AlertKind.TASK_TODAY if days == 0 else AlertKind.OVERDUE_TASK
-        if kind not in kinds:
-            continue
-        urgent = row.priority == Priority.HIGH
-        who = f" (delegated to {row.assignee})" if row.assignee else ""
-        client = f" for {row.name}" if row.name else ""
-        if kind == AlertKind.TASK_TODAY:
-            severity = Severity.HIGH if urgent else Severity.NORMAL
-            text = f"Task #{row.id} {_quote(row.title)}{client}{who} is due today"
+        urgent = priority == Priority.HIGH
+        what = f"Task #{task_id} {_quote(title)}" + (f" for {client_name}" if client_name else "")
+        if assignee:
+            what += f" (delegated to {assignee})"
+        if days == 0:
+            if not want_today:
+                continue
+            kind, severity = AlertKind.TASK_TODAY, Severity.HIGH if urgent else Severity.NORMAL
+            text = f"{what} is due today"
         else:
-            severity = Severity.CRITICAL if urgent else Severity.HIGH
-            text = f"Task #{row.id} {_quote(row.title)}{client}{who} is {_plural(-days, 'day')} overdue (due {_d(due)})"
+            if not want_overdue:
+                continue
+            kind, severity = AlertKind.OVERDUE_TASK, Severity.CRITICAL if urgent else Severity.HIGH
+            text = f"{what} is {_plural(-days, 'day')} overdue (due {_d(due)})"
         alerts.append(
             Alert(
-                id=f"task:{row.id}",
+                id=f"task:{task_id}",
                 kind=kind,
                 severity=severity,
                 date=due,
                 days=days,
                 text=text,
-                fingerprint=fingerprint(due.isoformat(), kind.value),
-                client_id=row.client_id,
-                client_name=row.name,
-                task_id=row.id,
+                facts=(due, kind.value),
+                client_id=client_id,
+                client_name=client_name,
+                task_id=task_id,
             )
         )
     return alerts
 
 
-def _check_ins(session: Session, clock: _Clock) -> list[Alert]:
+def _check_ins(session: Reader, clock: _Clock) -> list[Alert]:
     """Delegated tasks whose check-in time has passed with no progress confirmed since."""
+    t, c = _task.c, _client.c
     statement = (
-        select(  # type: ignore[misc]  # mypy gives up on the overloads of an 8-column select
-            _Task.id,
-            _Task.title,
-            _Task.client_id,
-            _Client.name,
-            _Task.assignee,
-            _Task.due_on,
-            _Task.check_in_at,
-            _Task.checked_in_at,
-        )
-        .join(Client, col(_Client.id) == _Task.client_id, isouter=True)
+        select(t.id, t.title, t.client_id, c.name, t.assignee, t.due_on, t.check_in_at)
+        .join_from(_task, _client, c.id == t.client_id, isouter=True)
         .where(
-            _Task.status == TaskStatus.OPEN,
-            col(_Task.assignee).is_not(None),
-            col(_Task.check_in_at) <= clock.now,
-            or_(col(_Task.checked_in_at).is_(None), col(_Task.checked_in_at) < _Task.check_in_at),
+            t.status == TaskStatus.OPEN,
+            t.assignee.is_not(None),
+            t.check_in_at <= clock.now,
+            or_(t.checked_in_at.is_(None), t.checked_in_at < t.check_in_at),
         )
     )
     alerts = []
-    for row in _core(session).execute(statement).all():
-        check_in_at = _as_utc(row.check_in_at)
-        assert check_in_at is not None
+    for task_id, title, client_id, client_name, assignee, due, stored_at in _rows(session, statement):
+        check_in_at = _utc(stored_at)
         local = check_in_at.astimezone(clock.zone)
         day = local.date()
-        days = clock.days(day)
-        due = _as_date(row.due_on)
-        client = f" for {row.name}" if row.name else ""
+        client = f" for {client_name}" if client_name else ""
         due_text = f"; it is due {_d(due)}" if due else ""
         alerts.append(
             Alert(
-                id=f"checkin:{row.id}",
+                id=f"checkin:{task_id}",
                 kind=AlertKind.CHECK_IN,
                 severity=Severity.HIGH,
                 date=day,
-                days=days,
+                days=clock.days(day),
                 at=check_in_at,
-                text=f"Check in with {row.assignee} on task #{row.id} {_quote(row.title)}{client}: "
-                f"the check-in was due {local:%d.%m.%Y %H:%M}{due_text}",
-                fingerprint=fingerprint(check_in_at.isoformat(), due.isoformat() if due else None),
-                client_id=row.client_id,
-                client_name=row.name,
-                task_id=row.id,
+                text=f"Check in with {assignee} on task #{task_id} {_quote(title)}{client}: "
+                f"the check-in was due {_d(day)} {local.hour:02d}:{local.minute:02d}{due_text}",
+                facts=(check_in_at, due),
+                client_id=client_id,
+                client_name=client_name,
+                task_id=task_id,
             )
         )
     return alerts
 
 
-def _contracts(session: Session, clock: _Clock, kinds: Collection[str]) -> list[Alert]:
+_BAND_SEVERITY = {30: Severity.HIGH, 60: Severity.NORMAL, 90: Severity.INFO}
+
+
+def _contracts(session: Reader, clock: _Clock, kinds: Collection[str]) -> list[Alert]:
     """Active contracts ending within 90 days (one alert, escalating) and notice deadlines."""
+    k, c = _contract.c, _client.c
+    want_contract, want_notice = AlertKind.CONTRACT in kinds, AlertKind.NOTICE in kinds
     horizon = CONTRACT_BANDS[-1]
-    if AlertKind.NOTICE in kinds:
+    if want_notice:
         # The deadline is end - notice_days: bound the range by the longest notice period.
-        longest = session.scalar(
-            select(func.max(_Contract.notice_days)).where(_Contract.status == ContractStatus.ACTIVE)
-        )
+        longest = _rows(session, select(func.max(k.notice_days)).where(k.status == ContractStatus.ACTIVE))[0][0]
         horizon = max(horizon, NOTICE_WINDOW_DAYS + int(longest or 0))
     statement = (
-        select(
-            _Contract.id,
-            _Contract.client_id,
-            _Client.name,
-            _Contract.number,
-            _Contract.title,
-            _Contract.end_on,
-            _Contract.auto_renew,
-            _Contract.notice_days,
-        )
-        .join(Client, col(_Client.id) == _Contract.client_id)
+        select(k.id, k.client_id, c.name, k.number, k.title, k.end_on, k.auto_renew, k.notice_days)
+        .join_from(_contract, _client, c.id == k.client_id)
         .where(
-            _Contract.status == ContractStatus.ACTIVE,
-            col(_Contract.end_on).is_not(None),
-            col(_Contract.end_on) <= clock.today + timedelta(days=horizon),
+            k.status == ContractStatus.ACTIVE,
+            k.end_on.is_not(None),
+            k.end_on <= clock.today + timedelta(days=horizon),
         )
     )
     alerts = []
-    for row in _core(session).execute(statement).all():
-        end = _as_date(row.end_on)
-        assert end is not None
+    for contract_id, client_id, client_name, number, title, end, auto_renew, notice_days in _rows(session, statement):
         days = clock.days(end)
-        name = f"contract {row.number}" + (f" {_quote(row.title)}" if row.title else "")
-        label = name[0].upper() + name[1:]
-        renew = "it renews automatically" if row.auto_renew else "it does not renew automatically"
-        common = {"client_id": row.client_id, "client_name": row.name, "contract_id": row.id}
-        if AlertKind.CONTRACT in kinds and days <= CONTRACT_BANDS[-1]:
+        auto_renew = bool(auto_renew)
+        name = f"contract {number}" + (f" {_quote(title)}" if title else "")
+        if want_contract and days <= CONTRACT_BANDS[-1]:
             if days < 0:
                 severity, band = Severity.CRITICAL, "ended"
                 text = (
-                    f"{label} with {row.name} ended on {_d(end)} ({_ago(days)}) but is still active: renew or close it"
+                    f"C{name[1:]} with {client_name} ended on {_d(end)} ({_ago(days)}) "
+                    "but is still active: renew or close it"
                 )
             else:
                 limit = next(limit for limit in CONTRACT_BANDS if days <= limit)
-                band = str(limit)
-                severity = {30: Severity.HIGH, 60: Severity.NORMAL, 90: Severity.INFO}[limit]
-                text = f"{label} with {row.name} ends on {_d(end)} ({_ago(days)}); {renew}"
+                band, severity = str(limit), _BAND_SEVERITY[limit]
+                renew = "it renews automatically" if auto_renew else "it does not renew automatically"
+                text = f"C{name[1:]} with {client_name} ends on {_d(end)} ({_ago(days)}); {renew}"
             alerts.append(
                 Alert(
-                    id=f"contract:{row.id}",
+                    id=f"contract:{contract_id}",
                     kind=AlertKind.CONTRACT,
                     severity=severity,
                     date=end,
                     days=days,
                     text=text,
-                    fingerprint=fingerprint(end.isoformat(), bool(row.auto_renew), band),
-                    **common,
+                    facts=(end, auto_renew, band),
+                    client_id=client_id,
+                    client_name=client_name,
+                    contract_id=contract_id,
                 )
             )
-        notice_days = int(row.notice_days or 0)
-        if AlertKind.NOTICE in kinds and notice_days > 0 and days >= 0:
-            deadline = end - timedelta(days=notice_days)
-            until = clock.days(deadline)
-            if until > NOTICE_WINDOW_DAYS:
-                continue
-            notice = f"{_plural(notice_days, 'day')}' notice before it ends on {_d(end)}"
-            if until >= 0:
-                severity = Severity.CRITICAL if until <= 7 else Severity.HIGH
-                consequence = "renews automatically unless notice is given" if row.auto_renew else "then ends"
-                text = (
-                    f"Notice deadline for {name} with {row.name} is {_d(deadline)} ({_ago(until)}): "
-                    f"{notice}; it {consequence}"
-                )
-            else:
-                severity = Severity.INFO if row.auto_renew else Severity.HIGH
-                outcome = (
-                    "it renews automatically" if row.auto_renew else f"it ends on {_d(end)} unless a renewal is agreed"
-                )
-                text = f"Notice deadline for {name} with {row.name} passed on {_d(deadline)} ({_ago(until)}); {outcome}"
-            alerts.append(
-                Alert(
-                    id=f"notice:{row.id}",
-                    kind=AlertKind.NOTICE,
-                    severity=severity,
-                    date=deadline,
-                    days=until,
-                    text=text,
-                    fingerprint=fingerprint(deadline.isoformat(), bool(row.auto_renew), until >= 0),
-                    **common,
-                )
+        notice_days = notice_days or 0
+        if not (want_notice and notice_days > 0 and days >= 0):
+            continue
+        deadline = end - timedelta(days=notice_days)
+        until = clock.days(deadline)
+        if until > NOTICE_WINDOW_DAYS:
+            continue
+        if until >= 0:
+            severity = Severity.CRITICAL if until <= 7 else Severity.HIGH
+            consequence = "renews automatically unless notice is given" if auto_renew else "then ends"
+            text = (
+                f"Notice deadline for {name} with {client_name} is {_d(deadline)} ({_ago(until)}): "
+                f"{_plural(notice_days, 'day')}' notice before it ends on {_d(end)}; it {consequence}"
             )
+        else:
+            severity = Severity.INFO if auto_renew else Severity.HIGH
+            outcome = "it renews automatically" if auto_renew else f"it ends on {_d(end)} unless a renewal is agreed"
+            text = f"Notice deadline for {name} with {client_name} passed on {_d(deadline)} ({_ago(until)}); {outcome}"
+        alerts.append(
+            Alert(
+                id=f"notice:{contract_id}",
+                kind=AlertKind.NOTICE,
+                severity=severity,
+                date=deadline,
+                days=until,
+                text=text,
+                facts=(deadline, auto_renew, until >= 0),
+                client_id=client_id,
+                client_name=client_name,
+                contract_id=contract_id,
+            )
+        )
     return alerts
 
 
@@ -636,48 +722,36 @@ def aging_bucket(days_late: int) -> str:
 _BUCKET_SEVERITY = {"1-30": Severity.NORMAL, "31-60": Severity.HIGH, "61-90": Severity.HIGH, "90+": Severity.CRITICAL}
 
 
-def _receivables(session: Session, clock: _Clock, names: dict[int, str]) -> list[Alert]:
+def _receivables(session: Reader, clock: _Clock, names: dict[int, str]) -> list[Alert]:
     """Invoices past due with money still owed (partial payments count)."""
-    statement = (
-        select(
-            _Invoice.id,
-            _Invoice.client_id,
-            _Invoice.number,
-            _Invoice.due_on,
-            _Invoice.amount_minor,
-            _Invoice.paid_minor,
-            _Invoice.currency,
-        )
-        # The same condition as the partial index ix_invoice_unpaid_due, so the index holds only unpaid invoices.
-        .where(col(_Invoice.paid_minor) < _Invoice.amount_minor, col(_Invoice.due_on) < clock.today)
+    v = _invoice.c
+    # The same condition as the partial index ix_invoice_unpaid_due, so the index holds only unpaid invoices.
+    statement = select(v.id, v.client_id, v.number, v.due_on, v.amount_minor, v.paid_minor, v.currency).where(
+        v.paid_minor < v.amount_minor, v.due_on < clock.today
     )
+    today = clock.today
     alerts = []
-    for row in _core(session).execute(statement).all():
-        due = _as_date(row.due_on)
-        if due is None or due >= clock.today:
-            continue
-        client_name = names.get(row.client_id, "")
-        owed = int(row.amount_minor) - int(row.paid_minor or 0)
-        if owed <= 0:
-            continue
-        days = clock.days(due)
-        bucket = aging_bucket(-days)
-        partial = f" of {format_money(row.amount_minor, row.currency)}" if row.paid_minor else ""
+    for invoice_id, client_id, number, due, amount, paid, currency in _rows(session, statement):
+        owed = amount - (paid or 0)
+        late = (today - due).days
+        bucket = aging_bucket(late)
+        client_name = names.get(client_id, "")
+        partial = f" of {format_money(amount, currency)}" if paid else ""
         alerts.append(
             Alert(
-                id=f"invoice:{row.id}",
+                id=f"invoice:{invoice_id}",
                 kind=AlertKind.RECEIVABLE,
                 severity=_BUCKET_SEVERITY[bucket],
                 date=due,
-                days=days,
-                text=f"Invoice {row.number} of {client_name}: {format_money(owed, row.currency)}{partial} still owed, "
-                f"{_plural(-days, 'day')} overdue (due {_d(due)}, {bucket})",
-                fingerprint=fingerprint(due.isoformat(), owed, row.currency, bucket),
-                client_id=row.client_id,
+                days=-late,
+                text=f"Invoice {number} of {client_name}: {format_money(owed, currency)}{partial} still owed, "
+                f"{_plural(late, 'day')} overdue (due {_d(due)}, {bucket})",
+                facts=(due, owed, currency, bucket),
+                client_id=client_id,
                 client_name=client_name,
-                invoice_id=row.id,
+                invoice_id=invoice_id,
                 amount_minor=owed,
-                currency=row.currency,
+                currency=currency,
                 bucket=bucket,
             )
         )
@@ -701,142 +775,135 @@ def _is_leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
-def _birthdays(session: Session, clock: _Clock, birthday_days: int) -> list[Alert]:
+def _birthdays(session: Reader, clock: _Clock, birthday_days: int) -> list[Alert]:
     keys = birthday_keys(clock.today, max(birthday_days, 0))
+    p, c = _contact.c, _client.c
     statement = (
-        select(
-            _Contact.id,
-            _Contact.full_name,
-            _Contact.client_id,
-            _Client.name,
-            _Contact.birthday_md,
-            _Contact.birthday_year,
-        )
-        .join(Client, col(_Client.id) == _Contact.client_id, isouter=True)
-        .where(col(_Contact.birthday_md).in_(list(keys)))
+        select(p.id, p.full_name, p.client_id, c.name, p.birthday_md, p.birthday_year)
+        .join_from(_contact, _client, c.id == p.client_id, isouter=True)
+        .where(p.birthday_md.in_(list(keys)))
     )
     alerts = []
-    for row in _core(session).execute(statement).all():
-        day = keys[row.birthday_md]
+    for contact_id, full_name, client_id, client_name, month_day, year in _rows(session, statement):
+        day = keys[month_day]
         days = clock.days(day)
-        age = day.year - row.birthday_year if row.birthday_year else None
-        at = f" ({row.name})" if row.name else ""
+        age = day.year - year if year else None
+        at = f" ({client_name})" if client_name else ""
         turns = f", turns {age}" if age else ""
         alerts.append(
             Alert(
-                id=f"birthday:{row.id}",
+                id=f"birthday:{contact_id}",
                 kind=AlertKind.BIRTHDAY,
                 severity=Severity.HIGH if days == 0 else Severity.NORMAL if days <= 2 else Severity.INFO,
                 date=day,
                 days=days,
-                text=f"Birthday of {row.full_name}{at} on {day:%d.%m} ({_ago(days)}){turns}",
+                text=f"Birthday of {full_name}{at} on {day.day:02d}.{day.month:02d} ({_ago(days)}){turns}",
                 # This year's occurrence: dismissing it does not hide next year's.
-                fingerprint=fingerprint(day.isoformat()),
-                client_id=row.client_id,
-                client_name=row.name,
-                contact_id=row.id,
-                contact_name=row.full_name,
+                facts=(day,),
+                client_id=client_id,
+                client_name=client_name,
+                contact_id=contact_id,
+                contact_name=full_name,
             )
         )
     return alerts
 
 
-def _silence(session: Session, clock: _Clock) -> list[Alert]:
+def _silence(session: Reader, clock: _Clock) -> list[Alert]:
     """Active clients whose last touch (any done interaction) is older than their cadence.
 
     Only active clients: prospects are pursued through deals and tasks, and
     dormant or lost ones have no rhythm to keep."""
+    c, i = _client.c, _interaction.c
+    active = c.status == ClientStatus.ACTIVE
+    custom = {row[0] for row in _rows(session, select(c.cadence_days).distinct().where(active, c.cadence_days > 0))}
+    # Silent when the last touch came before local midnight of (today - cadence): one threshold per
+    # cadence in use, computed here (zone maths), compared in SQL so only silent clients come back.
+    thresholds = {
+        cadence: local_midnight(clock.today - timedelta(days=cadence), clock.zone)
+        for cadence in custom | set(DEFAULT_CADENCE_DAYS.values())
+    }
+    default = DEFAULT_CADENCE_DAYS[Tier.B]  # for a tier outside A-C
+    tier_default = case(DEFAULT_CADENCE_DAYS, value=c.tier, else_=default)
+    cadence_in_force = case((c.cadence_days > 0, c.cadence_days), else_=tier_default)
+    threshold = case(
+        {cadence: literal(moment, _UTC_DATETIME) for cadence, moment in thresholds.items()}, value=cadence_in_force
+    )
+    touched_since = exists().where(i.client_id == c.id, i.status == InteractionStatus.DONE, i.done_at >= threshold)
     last_touch = (
-        select(func.max(_Interaction.done_at))
-        .where(_Interaction.client_id == _Client.id, _Interaction.status == InteractionStatus.DONE)
-        .correlate(Client)
+        select(func.max(i.done_at))
+        .where(i.client_id == c.id, i.status == InteractionStatus.DONE)
+        .correlate(_client)
         .scalar_subquery()
     )
-    statement = select(
-        _Client.id, _Client.name, _Client.tier, _Client.cadence_days, last_touch.label("last_touch")
-    ).where(_Client.status == ClientStatus.ACTIVE)
+    statement = select(c.id, c.name, c.tier, c.cadence_days, last_touch).where(active, ~touched_since)
     alerts = []
-    thresholds: dict[int, datetime] = {}
-    for row in _core(session).execute(statement).all():
-        cadence = row.cadence_days or DEFAULT_CADENCE_DAYS.get(row.tier, DEFAULT_CADENCE_DAYS[Tier.B])
-        last = _as_utc(row.last_touch)
-        important = row.tier == Tier.A
-        if last is None:
+    for client_id, name, tier, cadence_days, stored_last in _rows(session, statement):
+        cadence = cadence_days if cadence_days and cadence_days > 0 else DEFAULT_CADENCE_DAYS.get(tier, default)
+        important = tier == Tier.A
+        if stored_last is None:
             alerts.append(
                 Alert(
-                    id=f"silence:{row.id}",
+                    id=f"silence:{client_id}",
                     kind=AlertKind.SILENCE,
                     severity=Severity.HIGH if important else Severity.NORMAL,
                     date=clock.today,
                     days=0,
-                    text=f"{row.name} (tier {row.tier}) has never been contacted",
-                    fingerprint=fingerprint(None, cadence),
-                    client_id=row.id,
-                    client_name=row.name,
+                    text=f"{name} (tier {tier}) has never been contacted",
+                    facts=(None, cadence),
+                    client_id=client_id,
+                    client_name=name,
                 )
             )
             continue
-        # due = local day of the last touch + cadence; silent when due < today, i.e. when the last
-        # touch came before local midnight of (today - cadence): one comparison, no zone maths per client.
-        threshold = thresholds.get(cadence)
-        if threshold is None:
-            threshold = thresholds[cadence] = local_midnight(clock.today - timedelta(days=cadence), clock.zone)
-        if last >= threshold:
-            continue
+        last = _utc(stored_last)
         last_day = clock.local_date(last)
-        due = last_day + timedelta(days=cadence)
-        overdue = clock.today - due
-        silent = (clock.today - last_day).days
+        overdue = (clock.today - last_day).days - cadence
+        if overdue < 1:  # a touch or a new cadence committed between the two queries
+            continue
         alerts.append(
             Alert(
-                id=f"silence:{row.id}",
+                id=f"silence:{client_id}",
                 kind=AlertKind.SILENCE,
-                severity=Severity.HIGH if important or overdue.days >= cadence else Severity.NORMAL,
-                date=due,
-                days=-overdue.days,
+                severity=Severity.HIGH if important or overdue >= cadence else Severity.NORMAL,
+                date=last_day + timedelta(days=cadence),
+                days=-overdue,
                 at=last,
-                text=f"No touch with {row.name} for {silent} days (tier {row.tier}, every {cadence} days): "
-                f"{_plural(overdue.days, 'day')} overdue, last on {_d(last_day)}",
-                fingerprint=fingerprint(last.isoformat(), cadence),
-                client_id=row.id,
-                client_name=row.name,
+                text=f"No touch with {name} for {overdue + cadence} days (tier {tier}, every {cadence} days): "
+                f"{_plural(overdue, 'day')} overdue, last on {_d(last_day)}",
+                facts=(last, cadence),
+                client_id=client_id,
+                client_name=name,
             )
         )
     return alerts
 
 
-def _deals(session: Session, clock: _Clock, names: dict[int, str]) -> list[Alert]:
-    statement = select(
-        _Deal.id,
-        _Deal.client_id,
-        _Deal.title,
-        _Deal.stage,
-        _Deal.amount_minor,
-        _Deal.currency,
-        _Deal.expected_close,
-    ).where(col(_Deal.stage).in_(OPEN_DEAL_STAGES), col(_Deal.expected_close) < clock.today)
+def _deals(session: Reader, clock: _Clock, names: dict[int, str]) -> list[Alert]:
+    d = _deal.c
+    statement = select(d.id, d.client_id, d.title, d.stage, d.amount_minor, d.currency, d.expected_close).where(
+        d.stage.in_(OPEN_DEAL_STAGES), d.expected_close < clock.today
+    )
     alerts = []
-    for row in _core(session).execute(statement).all():
-        close = _as_date(row.expected_close)
-        assert close is not None
-        client_name = names.get(row.client_id, "")
+    for deal_id, client_id, title, stage, amount, currency, close in _rows(session, statement):
+        client_name = names.get(client_id, "")
         days = clock.days(close)
-        amount = f", {format_money(row.amount_minor, row.currency)}" if row.amount_minor else ""
+        money = f", {format_money(amount, currency)}" if amount else ""
         alerts.append(
             Alert(
-                id=f"deal:{row.id}",
+                id=f"deal:{deal_id}",
                 kind=AlertKind.DEAL,
                 severity=Severity.HIGH if days < -30 else Severity.NORMAL,
                 date=close,
                 days=days,
-                text=f"Deal {_quote(row.title)} with {client_name} ({row.stage}{amount}) was expected to close "
+                text=f"Deal {_quote(title)} with {client_name} ({stage}{money}) was expected to close "
                 f"on {_d(close)} ({_ago(days)}): move the date or close it",
-                fingerprint=fingerprint(close.isoformat(), row.stage),
-                client_id=row.client_id,
+                facts=(close, stage),
+                client_id=client_id,
                 client_name=client_name,
-                deal_id=row.id,
-                amount_minor=row.amount_minor,
-                currency=row.currency if row.amount_minor else None,
+                deal_id=deal_id,
+                amount_minor=amount,
+                currency=currency if amount else None,
             )
         )
     return alerts
@@ -865,7 +932,7 @@ def parse_kinds(values: Iterable[str] | None) -> frozenset[AlertKind] | None:
 
 def compute_alerts(
     *,
-    session: Session,
+    session: Reader,
     now: datetime,
     zone: tzinfo,
     birthday_days: int = 7,
@@ -875,6 +942,9 @@ def compute_alerts(
 ) -> list[Alert]:
     """Every open alert at ``now`` (aware), most urgent first.
 
+    ``session`` may also be a plain Connection: read-only callers such as the cron
+    digest pass one so that they never import the ORM.
+
     ``zone`` decides what "today" is. Snoozed (until a later day) and dismissed
     alerts are left out unless ``include_marked``; a mark whose fingerprint no
     longer matches is ignored, so the alert is back.
@@ -882,7 +952,7 @@ def compute_alerts(
     clock = _Clock.at(now, zone)
     wanted: frozenset[str] = frozenset(AlertKind) if kinds is None else frozenset(AlertKind(k) for k in kinds)
     alerts: list[Alert] = []
-    names: dict[int, str] = {row.id: row.name for row in _core(session).execute(select(_Client.id, _Client.name))}
+    names: dict[int, str] = dict(_rows(session, select(_client.c.id, _client.c.name)))
     steps: list[tuple[Collection[AlertKind], Callable[[], list[Alert]]]] = [
         ((AlertKind.AGENDA, AlertKind.MISSED), lambda: _planned(session, clock, names, wanted)),
         (
@@ -905,29 +975,27 @@ def compute_alerts(
     return alerts
 
 
-def _apply_marks(session: Session, alerts: list[Alert], today: date, *, include_marked: bool) -> list[Alert]:
-    marks = {
-        row.alert_id: row
-        for row in _core(session).execute(
-            select(_AlertMark.alert_id, _AlertMark.state, _AlertMark.snoozed_until, _AlertMark.fingerprint)
-        )
-    }
+def _apply_marks(session: Reader, alerts: list[Alert], today: date, *, include_marked: bool) -> list[Alert]:
+    m = _alert_mark.c
+    marks = {row[0]: row for row in _rows(session, select(m.alert_id, m.state, m.snoozed_until, m.fingerprint))}
     if not marks:
         return alerts
     kept = []
     for alert in alerts:
         mark = marks.get(alert.id)
-        if mark is None or mark.fingerprint != alert.fingerprint:
+        if mark is None:
             kept.append(alert)
             continue
-        until = _as_date(mark.snoozed_until)
-        active = mark.state == AlertState.DISMISSED or (
-            mark.state == AlertState.SNOOZED and until is not None and today < until
-        )
+        _, state, until, marked_fingerprint = mark
+        if marked_fingerprint != alert.fingerprint:
+            kept.append(alert)
+            continue
+        until = _as_date(until)
+        active = state == AlertState.DISMISSED or (state == AlertState.SNOOZED and until is not None and today < until)
         if not active:
             kept.append(alert)
         elif include_marked:
-            kept.append(alert._replace(mark=mark.state, snoozed_until=until))
+            kept.append(alert._replace(mark=state, snoozed_until=until))
     return kept
 
 
@@ -939,7 +1007,7 @@ def _kinds_for_id(alert_id: str) -> frozenset[AlertKind]:
     return frozenset(kind for kind, kind_prefix in ID_PREFIX.items() if kind_prefix == prefix)
 
 
-def find_alert(*, session: Session, alert_id: str, now: datetime, zone: tzinfo, birthday_days: int = 7) -> Alert:
+def find_alert(*, session: Reader, alert_id: str, now: datetime, zone: tzinfo, birthday_days: int = 7) -> Alert:
     """The current alert with this id (marked or not), or NotFoundError."""
     key = alert_id.strip()
     kinds = _kinds_for_id(key)
@@ -955,15 +1023,16 @@ def find_alert(*, session: Session, alert_id: str, now: datetime, zone: tzinfo, 
 
 
 def _mark(session: Session, alert: Alert, state: AlertState, until: date | None, now: datetime) -> Alert:
-    mark = session.get(AlertMark, alert.id)
-    if mark is None:
-        mark = AlertMark(alert_id=alert.id, state=state.value, fingerprint=alert.fingerprint)
-    mark.state = state.value
-    mark.snoozed_until = until
-    mark.fingerprint = alert.fingerprint
-    mark.updated_at = now
-    session.add(mark)
-    session.flush()
+    m = _alert_mark.c
+    values = {
+        "state": state.value,
+        "snoozed_until": until,
+        "fingerprint": alert.fingerprint,
+        "updated_at": now.astimezone(UTC),
+    }
+    updated = session.execute(update(_alert_mark).where(m.alert_id == alert.id).values(values))
+    if not getattr(updated, "rowcount", 0):
+        session.execute(insert(_alert_mark).values({"alert_id": alert.id, **values}))
     return alert._replace(mark=state.value, snoozed_until=until)
 
 
@@ -992,9 +1061,5 @@ def dismiss_alert(*, session: Session, alert_id: str, now: datetime, zone: tzinf
 
 def restore_alert(*, session: Session, alert_id: str) -> bool:
     """Undo a snooze or dismissal; False when the alert was not marked."""
-    mark = session.get(AlertMark, alert_id.strip())
-    if mark is None:
-        return False
-    session.delete(mark)
-    session.flush()
-    return True
+    deleted = session.execute(delete(_alert_mark).where(_alert_mark.c.alert_id == alert_id.strip()))
+    return bool(getattr(deleted, "rowcount", 0))
