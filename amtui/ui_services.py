@@ -410,6 +410,25 @@ class Backend:
             )
         )
 
+    def delete_record(self, kind: str, record_id: int) -> str:
+        """Delete a person ("contact"), a contract or a deal from the card; returns what to tell the user."""
+        from amtui.services import contacts, records
+
+        if kind == "contact":
+            person = self.run(lambda session: contacts.delete_contact(session=session, contact_id=record_id))
+            return f"Deleted {person.full_name}"
+        if kind == "contract":
+            contract = self.run(lambda session: records.delete_contract(session=session, contract_id=record_id))
+            return f"Deleted contract {contract.number}"
+        deal = self.run(lambda session: records.delete_deal(session=session, deal_id=record_id))
+        return f"Deleted deal {deal.title}"
+
+    def answer_message(self, interaction_id: int) -> None:
+        """The user answered an inbound message: log the reply now and clear its "unanswered" alert."""
+        from amtui.services.interactions import answer_message
+
+        self.run(lambda session: answer_message(session=session, interaction_id=interaction_id, at=self.now()))
+
     def dismiss_alert(self, alert_id: str) -> None:
         from amtui.services import alerts as engine
 

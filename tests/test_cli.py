@@ -300,3 +300,51 @@ def test_a_run_builds_only_the_named_commands_module() -> None:
         info.name for info in cli.app.registered_groups
     }
     assert set(owners) == every_command
+
+
+def test_renew_and_close_contracts_move_deals_and_delete_with_yes(cli) -> None:  # type: ignore[no-untyped-def]
+    """What the alerts ask for ("renew or close it", "move the date or close it") from the command line."""
+    cli("client", "add", "Ромашка")
+    cli("contact", "add", "ромашка", "Иванов Иван")
+    cli("contract", "add", "ромашка", "Д-17", "--start", "01.01.2026", "--end", "+20d", "--notice", "10")
+    cli("contract", "add", "ромашка", "Д-18", "--end", "+60d")
+    cli("deal", "add", "ромашка", "Фасовка", "--stage", "proposal", "--close", "20.11.2026", "--amount", "250 000")
+
+    def alert_ids() -> set[str]:
+        return {a["id"] for a in json.loads(cli("alerts", "--json").output)}
+
+    assert {"contract:1", "notice:1", "contract:2", "deal:1"} <= alert_ids()
+    listed = cli("contract", "list").output
+    assert "Д-17" in listed and "20d" in listed and "05.12.2026" in listed  # notice by end - 10 days
+
+    renewed = cli("contract", "edit", "1", "--end", "31.12.2027", "--auto-renew")
+    assert renewed.exit_code == 0, renewed.output
+    assert renewed.output.strip() == "Contract 1: Д-17 with Ромашка, active, ends 31.12.2027"
+    closed = json.loads(cli("contract", "edit", "2", "--status", "expired", "--json").output)
+    assert closed["status"] == "expired" and closed["end_on"] == "2027-01-24"
+    moved = cli("deal", "edit", "1", "--close", "+30d", "--probability", "60")
+    assert moved.output.strip() == "Deal 1: Фасовка with Ромашка, proposal, expected 25.12.2026"
+    assert not {"contract:1", "notice:1", "contract:2", "deal:1"} & alert_ids()
+    assert "25.12.2026" in cli("deal", "list", "--open").output
+
+    # Bad edits say why and change nothing.
+    before = cli("contract", "list", "--json").output
+    backwards = cli("contract", "edit", "1", "--end", "01.12.2025")
+    assert backwards.exit_code == 1
+    assert "end: the contract would end (01.12.2025) before it starts (01.01.2026)" in backwards.output
+    assert cli("contract", "edit", "1", "--status", "closed").exit_code == 1
+    assert "nothing to change" in cli("contract", "edit", "1").output
+    assert "probability is 0 to 100" in cli("deal", "edit", "1", "--probability", "140").output
+    assert cli("contract", "list", "--json").output == before
+
+    # Deleting asks; with no terminal to ask on, a script must say --yes.
+    refused = cli("deal", "delete", "1")
+    assert refused.exit_code == 1 and "without --yes" in refused.output
+    assert "No deals." not in cli("deal", "list").output
+    assert cli("deal", "delete", "1", "--yes").output.strip() == "Deleted deal 'Фасовка' with Ромашка."
+    assert cli("deal", "list").output.strip() == "No deals."
+    assert cli("contract", "delete", "2", "-y").output.strip() == "Deleted contract Д-18 with Ромашка."
+    assert cli("contact", "delete", "ромашка", "иванов", "-y").output.strip() == "Deleted Иванов Иван at Ромашка."
+    assert cli("contact", "list", "ромашка").output.strip() == "No contacts yet."
+    missing = cli("contract", "delete", "99", "-y")
+    assert missing.exit_code == 1 and "no contract with id 99" in missing.output

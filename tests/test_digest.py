@@ -191,3 +191,23 @@ def test_the_cron_digest_imports_no_orm_and_no_rich(db_path: Path, filled) -> No
     env = {**os.environ, "AMTUI_NOW": "2026-11-25T06:00:00+00:00", "AMTUI_TZ": "Europe/Moscow"}
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def test_log_a_reply_answers_the_message(cli, filled) -> None:  # type: ignore[no-untyped-def]
+    cli("client", "add", "Лютик")
+    asked = cli("log", "email", "ромашка", "--inbound", "--needs-reply", "--at", "24.11 10:00", "--note", "Запрос КП")
+    message_id = asked.output.split()[2]
+    assert f"reply:{message_id}" in {a["id"] for a in json.loads(cli("alerts", "--json").output)}
+    wrong = cli("log", "email", "лютик", "--replies-to", message_id)
+    assert wrong.exit_code == 1 and "is not from Лютик" in wrong.output
+    not_a_message = cli("log", "email", "ромашка", "--replies-to", str(int(message_id) - 1))
+    assert not_a_message.exit_code == 1 and "not a message from the client" in not_a_message.output
+    answered = cli("log", "email", "ромашка", "--replies-to", message_id, "--note", "КП отправлено")
+    assert answered.exit_code == 0, answered.output
+    assert f"Message {message_id} is answered." in answered.output
+    assert f"reply:{message_id}" not in {a["id"] for a in json.loads(cli("alerts", "--json").output)}
+    # The two refused commands wrote nothing: one reply logged, the client's own e-mails only.
+    emails = [
+        i for i in json.loads(cli("client", "show", "ромашка", "--json").output)["interactions"] if i["kind"] == "email"
+    ]
+    assert [(e["direction"], e["subject"]) for e in emails] == [("outbound", "КП отправлено"), ("inbound", "Запрос КП")]

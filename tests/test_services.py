@@ -270,3 +270,49 @@ def test_one_session_per_unit_of_work_rolls_back_on_error(engine) -> None:  # ty
         clients.create_client(session=session, name="Второй", tier="Z")
     with session_scope(engine) as session:
         assert clients.list_clients(session=session, today=date(2026, 1, 1), zone=UTC) == []
+
+
+def test_edit_and_delete_contracts_deals_and_people(session) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    today = date(2026, 11, 25)
+    client = clients.create_client(session=session, name="Ромашка")
+    contract = records.create_contract(
+        session=session, client_id=client.id, number="Д-7", start_on=date(2026, 1, 1), end_on=date(2026, 12, 31)
+    )
+    invoice = records.create_invoice(
+        session=session, client_id=client.id, number="С-1", issued_on=today, due_on=today, amount_minor=100
+    )
+    session.execute(text("UPDATE invoice SET contract_id = :c WHERE id = :i"), {"c": contract.id, "i": invoice.id})
+    # A refused edit changes nothing, not even the fields given before the bad one.
+    with pytest.raises(ValidationError, match="before it starts"):
+        records.update_contract(session=session, contract_id=contract.id, number="Д-8", end_on=date(2025, 12, 31))
+    assert records.get_contract(session=session, contract_id=contract.id).number == "Д-7"
+    with pytest.raises(ValidationError, match="cannot be negative"):
+        records.update_contract(session=session, contract_id=contract.id, notice_days=-1)
+    renewed = records.update_contract(session=session, contract_id=contract.id, end_on=date(2027, 12, 31))
+    assert (renewed.end_on, renewed.status) == (date(2027, 12, 31), "active")
+
+    deal = records.create_deal(session=session, client_id=client.id, title="Фасовка", stage="proposal")
+    won = records.update_deal(session=session, deal_id=deal.id, today=today, stage="won")
+    assert won.closed_on == today
+    reopened = records.update_deal(session=session, deal_id=deal.id, today=today, stage="negotiation")
+    assert reopened.closed_on is None
+    with pytest.raises(ValidationError, match="needs a title"):
+        records.update_deal(session=session, deal_id=deal.id, today=today, title="  ")
+
+    assert records.delete_contract(session=session, contract_id=contract.id).number == "Д-7"
+    [kept] = records.list_invoices(session=session, client_id=client.id)
+    assert kept.id == invoice.id  # the invoice stays, no longer linked to the contract
+    assert session.execute(text("SELECT contract_id FROM invoice")).scalar() is None
+    assert records.delete_deal(session=session, deal_id=deal.id).title == "Фасовка"
+    assert records.list_deals(session=session, client_id=client.id) == []
+    with pytest.raises(NotFoundError):
+        records.delete_deal(session=session, deal_id=deal.id)
+
+    person = contacts.create_contact(
+        session=session, client_id=client.id, full_name="Иванов Иван", phones=["+7 495 111-22-33"]
+    )
+    assert contacts.delete_contact(session=session, contact_id=person.id).full_name == "Иванов Иван"
+    assert contacts.list_contacts(session=session, client_id=client.id) == []
+    assert session.execute(text("SELECT count(*) FROM contact_method")).scalar() == 0  # the phone went with them

@@ -241,6 +241,44 @@ async def test_snooze_an_alert(engine: Any, db_url: str, seeded: dict[str, int])
 
 
 @sync
+async def test_answer_an_unanswered_message_from_the_alerts(engine: Any, db_url: str, seeded: dict[str, int]) -> None:
+    from sqlalchemy import select
+
+    from amtui.models import Interaction
+    from amtui.screens.alerts import AlertsScreen
+    from amtui.services import interactions
+
+    with session_scope(engine) as session:
+        message = interactions.log_interaction(
+            session=session, client_id=seeded["romashka"], kind="email", direction="inbound", needs_reply=True,
+            at=FROZEN_NOW - timedelta(days=2), subject="Запрос КП",
+        )  # fmt: skip
+    app = make_app(db_url)
+    async with app.run_test(size=(100, 32), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AlertsScreen)
+        table = screen.query_one("#alerts-table", FastTable)
+        table.focus()
+        table.move_cursor(row=table.get_row_index(f"silence:{seeded['silent']}"))
+        await pilot.press("a")  # not a message: nothing happens but a hint
+        await settle(pilot)
+        assert any("unanswered message" in str(n.message) for n in app._notifications)
+        table.move_cursor(row=table.get_row_index(f"reply:{message.id}"))
+        await pilot.press("a")
+        await settle(pilot)
+        assert f"reply:{message.id}" not in {a.id for a in screen.alerts}
+    [(answered,)] = stored(engine, select(Interaction).where(Interaction.id == message.id))
+    assert answered.replied_at is not None and not answered.needs_reply
+    [(reply,)] = stored(
+        engine, select(Interaction).where(Interaction.direction == "outbound", Interaction.kind == "email")
+    )
+    assert (reply.client_id, reply.subject, reply.status) == (seeded["romashka"], "Re: Запрос КП", "done")
+
+
+@sync
 async def test_search_finds_cyrillic_names_typed_in_lower_case(db_url: str, seeded: dict[str, int]) -> None:
     from amtui.screens.clients import ClientsScreen
 

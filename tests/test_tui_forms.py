@@ -396,9 +396,18 @@ async def test_add_an_invoice_a_contract_and_an_upsell_chance(engine: Any, db_ur
         contract_key = next(str(key.value) for key in money_rows.rows if str(key.value).startswith("contract:"))
         assert "d left" in str(money_rows.get_row(contract_key)[1])
         await select_money_row(pilot, card, contract_key)
-        await pilot.press("enter")  # a contract shows its terms
+        await pilot.press("enter")  # a contract opens its form, filled in, to renew or correct it
         await settle(pilot)
-        assert any("31.12.2027" in str(n.message) and "5 000 000 RUB" in str(n.message) for n in app._notifications)
+        form = app.screen
+        assert isinstance(form, ContractForm)
+        assert (value_of(form, "f-end"), value_of(form, "f-value"), value_of(form, "f-number")) == (
+            "31.12.2027",
+            "5 000 000",
+            "Д-2026/17",
+        )
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is card
     with session_scope(engine) as session:
         invoice = session.scalars(select(Invoice).where(Invoice.number == "СЧ-002")).one()
         assert (invoice.amount_minor, invoice.issued_on, invoice.due_on) == (41_250_050, TODAY, date(2026, 12, 9))
@@ -412,6 +421,100 @@ async def test_add_an_invoice_a_contract_and_an_upsell_chance(engine: Any, db_ur
             60,
             200_000_000,
         )
+
+
+@sync
+async def test_renew_a_contract_move_a_deal_then_delete_a_deal_and_a_person(
+    engine: Any, db_url: str, seeded: dict[str, int]
+) -> None:
+    """The alerts say "renew or close it" and "move the date or close it": the card does both, and
+    deletes what was entered by mistake after asking."""
+    from amtui.screens.form_confirm import ConfirmDelete
+    from amtui.screens.forms import ContractForm, DealForm
+    from amtui.services import records
+    from amtui.services.alerts import compute_alerts
+
+    with session_scope(engine) as session:
+        contract = records.create_contract(
+            session=session, client_id=seeded["client"], number="Д-17", start_on=TODAY - timedelta(days=345),
+            end_on=TODAY + timedelta(days=20), notice_days=10,
+        )  # fmt: skip
+        deal = records.create_deal(
+            session=session, client_id=seeded["client"], title="Фасовка", stage="proposal",
+            expected_close=TODAY - timedelta(days=5),
+        )  # fmt: skip
+        extra = records.create_deal(session=session, client_id=seeded["client"], title="Ошибка ввода")
+
+    def alert_ids() -> set[str]:
+        with session_scope(engine) as session:
+            return {a.id for a in compute_alerts(session=session, now=FROZEN_NOW, zone=ZONE)}
+
+    assert {f"contract:{contract.id}", f"notice:{contract.id}", f"deal:{deal.id}"} <= alert_ids()
+    app = make_app(db_url)
+    async with app.run_test(size=(100, 32), notifications=True) as pilot:
+        card = await open_card(pilot, seeded["client"])
+        await select_money_row(pilot, card, f"contract:{contract.id}")
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ContractForm)
+        assert value_of(form, "f-end") == "15.12.2026"
+        await type_into(pilot, form, "f-end", "31.12.2027")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is card
+
+        deals = card.query_one("#card-deals", DataTable)
+        deals.focus()
+        deals.move_cursor(row=deals.get_row_index(f"deal:{deal.id}"))
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, DealForm)
+        assert (value_of(form, "f-title"), value_of(form, "f-expected_close")) == ("Фасовка", "20.11.2026")
+        await type_into(pilot, form, "f-expected_close", "15.12.2026")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is card
+
+        deals.move_cursor(row=deals.get_row_index(f"deal:{extra.id}"))
+        await pilot.pause()
+        await pilot.press("delete")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDelete)
+        await pilot.press("n")  # kept
+        await settle(pilot)
+        assert app.screen is card and count(engine, Deal.id) == 2
+        await pilot.press("delete")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is card and count(engine, Deal.id) == 1
+        assert f"deal:{extra.id}" not in [str(key.value) for key in deals.rows]
+
+        people = card.query_one("#card-people", OptionList)
+        people.focus()
+        people.highlighted = next(
+            i for i in range(people.option_count) if people.get_option_at_index(i).id == str(seeded["person"])
+        )
+        await pilot.pause()
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDelete)
+        assert "Мария Соколова" in app.screen.what
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is card
+    assert count(engine, Contact.id) == 0
+    with session_scope(engine) as session:
+        renewed = session.get(Contract, contract.id)
+        moved = session.get(Deal, deal.id)
+        assert renewed is not None and moved is not None
+        assert (renewed.end_on, renewed.status) == (date(2027, 12, 31), "active")
+        assert (moved.expected_close, moved.stage) == (date(2026, 12, 15), "proposal")
+    remaining = alert_ids()
+    assert not {f"contract:{contract.id}", f"notice:{contract.id}", f"deal:{deal.id}"} & remaining
 
 
 # Timeline

@@ -253,6 +253,26 @@ def contact_edit(
         typer.echo(f"Updated contact {updated.id}: {updated.full_name} at {target.name}")
 
 
+@contact_app.command("delete")
+def contact_delete(
+    ctx: typer.Context,
+    client: Annotated[str, typer.Argument(help="Client id or part of its name.")],
+    contact: Annotated[str, typer.Argument(help="Contact id or part of the name.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Delete without asking.")] = False,
+) -> None:
+    """Delete a person who left or was entered by mistake (their phones, e-mails and attendance go too)."""
+    from amtui.commands.common import confirm_delete
+    from amtui.services import clients, contacts
+
+    with unit_of_work(ctx) as session:
+        target = clients.resolve_client(session=session, ref=client)
+        person = contacts.resolve_contact(session=session, client_id=target.id, ref=contact)
+    confirm_delete(f"{person.full_name} at {target.name}", yes=yes)
+    with unit_of_work(ctx) as session:
+        gone = contacts.delete_contact(session=session, contact_id=person.id)
+    typer.echo(f"Deleted {gone.full_name} at {target.name}.")
+
+
 @contact_app.command("list")
 def contact_list(
     ctx: typer.Context,

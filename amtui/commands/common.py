@@ -128,3 +128,14 @@ def echo_json(value: Any) -> None:
 
 def is_terminal() -> bool:
     return sys.stdout.isatty()
+
+
+def confirm_delete(what: str, *, yes: bool) -> None:
+    """Ask before deleting ``what`` (on a terminal); a script must say ``--yes``. Declining writes nothing."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        fail(f"not deleting {what} without --yes (there is no terminal to ask on)")
+    if not typer.confirm(f"Delete {what}?", default=False):
+        typer.echo("Nothing deleted.")
+        raise typer.Exit(EXIT_ERROR)

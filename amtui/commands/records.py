@@ -6,10 +6,12 @@ from typing import Annotated
 
 import typer
 
-from amtui.commands.common import echo_json, now, parse_day, today, unit_of_work
+from amtui.commands.common import confirm_delete, echo_json, now, parse_day, today, unit_of_work
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]
 ClientArg = Annotated[str, typer.Argument(help="Client id or part of its name.")]
+ClientOption = Annotated[str | None, typer.Option("--client", help="Only this client's (id or part of the name).")]
+YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Delete without asking.")]
 
 note_app = typer.Typer(help="Notes on a client: competitors, needs, personal facts.", no_args_is_help=True)
 contract_app = typer.Typer(help="Contracts: term, renewal, notice period.", no_args_is_help=True)
@@ -68,6 +70,106 @@ def contract_add(
         echo_json(contract)
     else:
         typer.echo(f"Added contract {contract.id}: {contract.number} with {target.name}, ends {end_on:%d.%m.%Y}")
+
+
+@contract_app.command("list")
+def contract_list(ctx: typer.Context, client: ClientOption = None, json_output: JsonOption = False) -> None:
+    """Contracts by end date, with days left and the notice deadline."""
+    from datetime import timedelta
+
+    from amtui.commands.render import table
+    from amtui.services import clients, records
+    from amtui.services.text import format_money
+
+    with unit_of_work(ctx) as session:
+        client_id = clients.resolve_client(session=session, ref=client).id if client else None
+        rows = records.list_contracts(session=session, client_id=client_id)
+    if json_output:
+        echo_json(rows)
+        return
+    if not rows:
+        typer.echo("No contracts.")
+        return
+    current = today()
+    body = []
+    for c in rows:
+        left = f"{(c.end_on - current).days}d" if c.end_on else "open-ended"
+        notice = ""
+        if c.end_on and c.notice_days:
+            notice = f"{c.end_on - timedelta(days=c.notice_days):%d.%m.%Y}"
+        body.append(
+            [
+                str(c.id), c.number, c.client_name, c.status, f"{c.end_on:%d.%m.%Y}" if c.end_on else "",
+                left if c.status == "active" else "", notice, "auto" if c.auto_renew else "",
+                format_money(c.value_minor, c.currency),
+            ]
+        )  # fmt: skip
+    headers = ["id", "number", "client", "status", "ends", "left", "notice by", "renewal", "value"]
+    typer.echo(table(headers, body, right={0, 5, 8}))
+
+
+@contract_app.command("edit")
+def contract_edit(
+    ctx: typer.Context,
+    contract_id: Annotated[int, typer.Argument(help="Contract id (amtui contract list).", metavar="ID")],
+    end: Annotated[str | None, typer.Option(help="New last day: renews the contract.")] = None,
+    start: Annotated[str | None, typer.Option(help="New first day.")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="active, draft, expired or terminated (expired/terminated closes it).")
+    ] = None,
+    number: Annotated[str | None, typer.Option(help="Contract number.")] = None,
+    title: Annotated[str | None, typer.Option(help="What it covers.")] = None,
+    value: Annotated[str | None, typer.Option(help="Contract value, e.g. '1 200 000,00'.")] = None,
+    auto_renew: Annotated[
+        bool | None, typer.Option("--auto-renew/--no-auto-renew", help="Renews itself unless notice is given.")
+    ] = None,
+    notice: Annotated[int | None, typer.Option(help="Notice period in days.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Renew (--end), close (--status expired) or correct a contract; only the options given change."""
+    from amtui.services import records
+    from amtui.services.text import parse_money
+
+    changes: dict[str, object] = {}
+    if end is not None:
+        changes["end_on"] = parse_day(end, field="--end")
+    if start is not None:
+        changes["start_on"] = parse_day(start, field="--start")
+    if value is not None:
+        changes["value_minor"] = parse_money(value, field="--value")
+    for key, given in (("status", status), ("number", number), ("title", title), ("auto_renew", auto_renew)):
+        if given is not None:
+            changes[key] = given
+    if notice is not None:
+        changes["notice_days"] = notice
+    if not changes:
+        from amtui.commands.common import fail
+
+        fail("nothing to change: give --end, --status, --notice, ... (amtui contract edit --help)")
+    with unit_of_work(ctx) as session:
+        contract = records.update_contract(session=session, contract_id=contract_id, **changes)
+    if json_output:
+        echo_json(contract)
+        return
+    ends = f"ends {contract.end_on:%d.%m.%Y}" if contract.end_on else "open-ended"
+    typer.echo(f"Contract {contract.id}: {contract.number} with {contract.client_name}, {contract.status}, {ends}")
+
+
+@contract_app.command("delete")
+def contract_delete(
+    ctx: typer.Context,
+    contract_id: Annotated[int, typer.Argument(help="Contract id.", metavar="ID")],
+    yes: YesOption = False,
+) -> None:
+    """Delete a contract entered by mistake (to close one: amtui contract edit ID --status expired)."""
+    from amtui.services import records
+
+    with unit_of_work(ctx) as session:
+        found = records.get_contract(session=session, contract_id=contract_id)
+    confirm_delete(f"contract {found.number} with {found.client_name}", yes=yes)
+    with unit_of_work(ctx) as session:
+        gone = records.delete_contract(session=session, contract_id=contract_id)
+    typer.echo(f"Deleted contract {gone.number} with {gone.client_name}.")
 
 
 @invoice_app.command("add")
@@ -214,6 +316,94 @@ def deal_stage(
         echo_json(deal)
     else:
         typer.echo(f"Deal {deal.id} is now {deal.stage}.")
+
+
+@deal_app.command("list")
+def deal_list(
+    ctx: typer.Context,
+    client: ClientOption = None,
+    open_only: Annotated[bool, typer.Option("--open", help="Only deals not yet won or lost.")] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Deals by expected close date."""
+    from amtui.commands.render import table
+    from amtui.services import clients, records
+    from amtui.services.text import format_money
+
+    with unit_of_work(ctx) as session:
+        client_id = clients.resolve_client(session=session, ref=client).id if client else None
+        rows = records.list_deals(session=session, client_id=client_id, open_only=open_only)
+    if json_output:
+        echo_json(rows)
+        return
+    if not rows:
+        typer.echo("No deals.")
+        return
+    current = today()
+    body = [
+        [
+            str(d.id), d.title, d.client_name, d.kind, d.stage, format_money(d.amount_minor, d.currency),
+            f"{d.probability}%" if d.probability is not None else "",
+            f"{d.expected_close:%d.%m.%Y}" if d.expected_close else "",
+            "late" if d.expected_close and d.expected_close < current and d.closed_on is None else "",
+        ]
+        for d in rows
+    ]  # fmt: skip
+    typer.echo(table(["id", "deal", "client", "kind", "stage", "amount", "chance", "close", ""], body, right={0, 5, 6}))
+
+
+@deal_app.command("edit")
+def deal_edit(
+    ctx: typer.Context,
+    deal_id: Annotated[int, typer.Argument(help="Deal id (amtui deal list).", metavar="ID")],
+    close: Annotated[str | None, typer.Option(help="New expected close date.")] = None,
+    stage: Annotated[str | None, typer.Option(help="lead, qualified, proposal, negotiation, won or lost.")] = None,
+    amount: Annotated[str | None, typer.Option(help="Expected amount.")] = None,
+    probability: Annotated[int | None, typer.Option(help="Chance to win, 0-100.")] = None,
+    title: Annotated[str | None, typer.Option(help="What is being sold.")] = None,
+    kind: Annotated[str | None, typer.Option(help="new, upsell, cross_sell or renewal.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Move a deal's close date (--close), its stage, amount or chance; only the options given change."""
+    from amtui.services import records
+    from amtui.services.text import parse_money
+
+    changes: dict[str, object] = {}
+    if close is not None:
+        changes["expected_close"] = parse_day(close, field="--close")
+    if amount is not None:
+        changes["amount_minor"] = parse_money(amount, field="--amount")
+    for key, given in (("stage", stage), ("probability", probability), ("title", title), ("kind", kind)):
+        if given is not None:
+            changes[key] = given
+    if not changes:
+        from amtui.commands.common import fail
+
+        fail("nothing to change: give --close, --stage, --amount, ... (amtui deal edit --help)")
+    with unit_of_work(ctx) as session:
+        deal = records.update_deal(session=session, deal_id=deal_id, today=today(), **changes)
+    if json_output:
+        echo_json(deal)
+        return
+    close_text = f", expected {deal.expected_close:%d.%m.%Y}" if deal.expected_close else ""
+    typer.echo(f"Deal {deal.id}: {deal.title} with {deal.client_name}, {deal.stage}{close_text}")
+
+
+@deal_app.command("delete")
+def deal_delete(
+    ctx: typer.Context,
+    deal_id: Annotated[int, typer.Argument(help="Deal id.", metavar="ID")],
+    yes: YesOption = False,
+) -> None:
+    """Delete a deal entered by mistake (one that fell through: amtui deal stage ID lost)."""
+    from amtui.services import records
+
+    with unit_of_work(ctx) as session:
+        found = records.get_deal(session=session, deal_id=deal_id)
+    confirm_delete(f"deal {found.title!r} with {found.client_name}", yes=yes)
+    with unit_of_work(ctx) as session:
+        gone = records.delete_deal(session=session, deal_id=deal_id)
+    typer.echo(f"Deleted deal {gone.title!r} with {gone.client_name}.")
 
 
 @target_app.command("set")

@@ -47,6 +47,12 @@ def log_command(
     at: Annotated[str | None, typer.Option(help="When (default now): 'today 10:00', '24.11 15:30', ...")] = None,
     duration: Annotated[str | None, typer.Option(help="How long: 45m, 1h30m.")] = None,
     needs_reply: Annotated[bool, typer.Option("--needs-reply", help="An inbound message still to answer.")] = False,
+    replies_to: Annotated[
+        int | None,
+        typer.Option(
+            "--replies-to", metavar="ID", help="This answers the client's message ID (amtui alerts: reply:ID)."
+        ),
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Log a done call, visit, meeting, e-mail or message (restarts the contact cadence)."""
@@ -68,12 +74,21 @@ def log_command(
             duration_min=minutes,
             needs_reply=needs_reply,
         )
+        if replies_to is not None:
+            message = interactions.get_interaction(session=session, interaction_id=replies_to)
+            if message.client_id != target.id:
+                from amtui.services.errors import ValidationError
+
+                raise ValidationError(f"message {replies_to} is not from {target.name}", field="--replies-to")
+            interactions.mark_replied(session=session, interaction_id=replies_to, at=when)
     if json_output:
         echo_json(created)
         return
     from amtui.services.dates import format_local
 
     typer.echo(f"Logged {created.kind} {created.id} with {target.name} at {format_local(created.done_at, zone())}")
+    if replies_to is not None:
+        typer.echo(f"Message {replies_to} is answered.")
     if created.kind in ("visit", "meeting"):
         typer.echo(f"Write the meeting report: amtui report write {created.id}")
 

@@ -44,6 +44,7 @@ class AlertsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("z", "snooze", "Snooze"),
         Binding("d", "dismiss_alert", "Dismiss"),
+        Binding("a", "answered", "Answered"),
         Binding("enter", "open", "Open client"),
         Binding("r", "reload", "Refresh"),
     ]
@@ -108,6 +109,15 @@ class AlertsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         alert = self.selected()
         if alert is not None:
             self.db(lambda backend: backend.dismiss_alert(alert.id), self._after("Dismissed"))
+
+    def action_answered(self) -> None:
+        """On an unanswered message: the user replied (logged now as an outbound touch of the same kind)."""
+        alert = self.selected()
+        if alert is None or alert.kind != "unanswered" or alert.interaction_id is None:
+            self.notify("a marks an unanswered message as answered: choose one first", severity="warning")
+            return
+        interaction_id = alert.interaction_id
+        self.db(lambda backend: backend.answer_message(interaction_id), self._after("Reply logged; answered"))
 
     def _after(self, message: str) -> Any:
         def after(_: object) -> None:

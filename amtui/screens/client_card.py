@@ -1,8 +1,10 @@
 """The client card: facts, people, timeline, contracts, money, deals, notes, and quick actions.
 
-People, the planned list, the timeline and the money table are selectable: Enter edits
-a person, opens a visit's meeting report (or shows any other entry), records a payment
-on an invoice. Every write goes through a modal form that keeps its input on failure.
+People, the planned list, the timeline, the money and the deals tables are selectable:
+Enter edits a person, opens a visit's meeting report (or shows any other entry), edits or
+renews a contract, records a payment on an invoice, edits a deal; Del deletes the person,
+contract or deal under the cursor after asking. Every write goes through a modal form
+that keeps its input on failure.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from amtui.screens.base import DbMixin, QuickResume, ReloadsWhenStale, local, mo
 from amtui.widgets.footer import StableFooter
 
 if TYPE_CHECKING:
-    from amtui.services.schemas import ContactRead, InteractionRead, InvoiceRead
+    from amtui.services.schemas import ContactRead, ContractRead, DealRead, InteractionRead, InvoiceRead
     from amtui.ui_services import CardData
 
 ROLE_LABELS = {"decision_maker": "★ decides", "influencer": "influences", "user": "uses", "gatekeeper": "gatekeeper"}
@@ -49,6 +51,7 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         Binding("k", "contract", "Contract"),
         Binding("d", "deal", "Deal"),
         Binding("e", "edit", "Edit"),
+        Binding("delete,x", "delete_selected", "Delete", key_display="Del/x"),
     ]
 
     def __init__(self, client_id: int) -> None:
@@ -61,15 +64,18 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         with VerticalScroll(id="card-body"):
             yield Static("Loading…", id="card-facts")
             yield Static("", id="card-warnings")
-            yield Label("People  (Enter edits, a adds)", classes="card--heading")
+            yield Label("People  (Enter edits, a adds, Del deletes)", classes="card--heading")
             yield OptionList(id="card-people")
             yield Label("Planned", classes="card--heading", id="card-planned-heading")
             yield DataTable(id="card-planned", cursor_type="row", zebra_stripes=False)
             yield Label("Timeline  (Enter opens the report or the details)", classes="card--heading")
             yield DataTable(id="card-timeline", cursor_type="row")
-            yield Label("Contracts and invoices  (Enter or m on an invoice records a payment)", classes="card--heading")
+            yield Label(
+                "Contracts and invoices  (Enter edits or renews a contract; on an invoice it records a payment)",
+                classes="card--heading",
+            )
             yield DataTable(id="card-money", cursor_type="row")
-            yield Label("Deals and tasks", classes="card--heading")
+            yield Label("Deals and tasks  (Enter edits a deal)", classes="card--heading")
             yield DataTable(id="card-deals", cursor_type="row")
             yield Static("", id="card-notes", classes="card-section")
         yield StableFooter(compact=True)
@@ -260,22 +266,34 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         elif table_id == "card-money" and key.startswith("invoice:"):
             self.action_payment()
         elif table_id == "card-money" and key.startswith("contract:"):
-            self.show_contract(int(key.split(":", 1)[1]))
+            self.edit_contract(int(key.split(":", 1)[1]))
+        elif table_id == "card-deals" and key.startswith("deal:"):
+            self.edit_deal(int(key.split(":", 1)[1]))
 
-    def show_contract(self, contract_id: int) -> None:
+    def edit_contract(self, contract_id: int) -> None:
+        from amtui.screens.form_contract import ContractForm
+
+        contract = self.contract(contract_id)
+        if contract is not None:
+            form = ContractForm(client_id=self.client_id, contract=contract)
+            self.app.push_screen(form, self.amtui.after_write)
+
+    def edit_deal(self, deal_id: int) -> None:
+        from amtui.screens.form_deal import DealForm
+
+        deal = self.deal(deal_id)
+        if deal is not None:
+            self.app.push_screen(DealForm(client_id=self.client_id, deal=deal), self.amtui.after_write)
+
+    def contract(self, contract_id: int) -> ContractRead | None:
         if self.data is None:
-            return
-        contract = next((c for c in self.data.card.contracts if c.id == contract_id), None)
-        if contract is None:
-            return
-        renew = f"renews automatically, notice {contract.notice_days} d" if contract.auto_renew else "no auto-renewal"
-        term = f"{short_date(contract.start_on, '%d.%m.%Y')}–{short_date(contract.end_on, '%d.%m.%Y')}"
-        value = money(contract.value_minor, contract.currency) or "no value"
-        self.notify(
-            f"{contract.title or ''} {term}, {value}, {contract.status}, {renew}".strip(),
-            title=f"Contract {contract.number}",
-            timeout=10,
-        )
+            return None
+        return next((c for c in self.data.card.contracts if c.id == contract_id), None)
+
+    def deal(self, deal_id: int) -> DealRead | None:
+        if self.data is None:
+            return None
+        return next((d for d in self.data.card.deals if d.id == deal_id), None)
 
     def person(self, option_id: str | None) -> ContactRead | None:
         if self.data is None or not option_id or not option_id.isdigit():
@@ -374,6 +392,52 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         if self.data is not None:
             form = DealForm(client_id=self.client_id, currency=self.data.card.client.currency)
             self.app.push_screen(form, self.amtui.after_write)
+
+    def action_delete_selected(self) -> None:
+        """Delete the person, contract or deal under the cursor of the focused list, after asking."""
+        from amtui.screens.form_confirm import ConfirmDelete
+
+        target = self.selected_for_delete()
+        if target is None:
+            self.notify("Choose a person, a contract or a deal first (Tab to it, arrows, then Del)", severity="warning")
+            return
+        kind, record_id, what, consequence = target
+
+        def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                self.db(lambda backend: backend.delete_record(kind, record_id), self.deleted, group="card-delete")
+
+        self.app.push_screen(ConfirmDelete(what, consequence), answered)
+
+    def deleted(self, summary: str) -> None:
+        self.notify(summary)
+        self.reload()
+
+    def selected_for_delete(self) -> tuple[str, int, str, str] | None:
+        """(kind, id, what, what else happens) of the record under the focused list's cursor."""
+        focused = self.focused
+        if self.data is None or focused is None:
+            return None
+        client_name = self.data.card.client.name
+        if isinstance(focused, OptionList) and focused.id == "card-people":
+            index = focused.highlighted
+            person = self.person(focused.get_option_at_index(index).id) if index is not None else None
+            if person is None:
+                return None
+            consequence = "Their phones, e-mails and meeting attendance go too."
+            return "contact", person.id, f"{person.full_name} at {client_name}", consequence
+        if not isinstance(focused, DataTable) or not focused.row_count:
+            return None
+        kind, _, number = (focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value or "").partition(":")
+        contract = self.contract(int(number)) if kind == "contract" and focused.id == "card-money" else None
+        if contract is not None:
+            consequence = "Its invoices stay. To close a contract that ran out, Enter and set its status instead."
+            return "contract", contract.id, f"contract {contract.number} with {client_name}", consequence
+        deal = self.deal(int(number)) if kind == "deal" and focused.id == "card-deals" else None
+        if deal is not None:
+            consequence = "A deal that fell through is better marked Lost (Enter)."
+            return "deal", deal.id, f"deal «{deal.title}» with {client_name}", consequence
+        return None
 
     def action_report(self) -> None:
         """Write the report of the latest visit/meeting that has none (or reopen the latest one)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path, PurePath
 from typing import Any, ClassVar
 
@@ -157,6 +158,18 @@ def whole_number(low: int, high: int, unit: str = "") -> Any:
         return int(cleaned)
 
     return check
+
+
+def money_text(minor: int | None) -> str:
+    """Minor units as the amount fields take them back: ``412 500,50`` (no currency)."""
+    from amtui.services.text import format_money
+
+    return format_money(minor).rsplit(" ", 1)[0] if minor is not None else ""
+
+
+def day_text(day: date | None) -> str:
+    """A date as the date fields take it back: ``31.12.2027``."""
+    return f"{day:%d.%m.%Y}" if day else ""
 
 
 def amount(text: str) -> int:

@@ -1,4 +1,4 @@
-"""Add a contract: number, title, term, value, auto-renewal and notice period."""
+"""Add or edit a contract: number, title, term, value, auto-renewal, notice period (and, when editing, status)."""
 
 from __future__ import annotations
 
@@ -7,36 +7,61 @@ from typing import TYPE_CHECKING, Any
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 
-from amtui.screens.form_base import FormScreen, amount, form_css, labelled_select, whole_number
+from amtui.screens.form_base import (
+    FormScreen,
+    amount,
+    day_text,
+    form_css,
+    labelled_select,
+    money_text,
+    whole_number,
+)
 from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
+    from amtui.services.schemas import ContractRead
     from amtui.ui_services import Backend
+
+STATUSES = [("Active", "active"), ("Draft", "draft"), ("Expired", "expired"), ("Terminated", "terminated")]
 
 
 class ContractForm(FormScreen):
-    CSS_PATH = form_css(__file__)
-    TITLE_TEXT = "Add a contract"
+    """``contract=None`` adds a contract to the client; otherwise edits it (renew: a new end; close: a status)."""
 
-    def __init__(self, *, client_id: int, currency: str = "RUB") -> None:
+    CSS_PATH = form_css(__file__)
+
+    def __init__(self, *, client_id: int, currency: str = "RUB", contract: ContractRead | None = None) -> None:
         super().__init__()
         self.client_id = client_id
-        self.currency = currency
+        self.contract = contract
+        self.currency = contract.currency if contract else currency
+
+    def form_title(self) -> str:
+        return f"Edit contract {self.contract.number}" if self.contract else "Add a contract"
 
     def fields(self) -> ComposeResult:
+        c = self.contract
         with Horizontal(classes="form--row"):
-            yield Field("Contract number", required=True, placeholder="Д-2026/17", id="f-number")
-            yield Field("Title", placeholder="supply agreement", id="f-title")
+            yield Field("Contract number", c.number if c else "", required=True, placeholder="Д-2026/17", id="f-number")
+            yield Field("Title", (c.title or "") if c else "", placeholder="supply agreement", id="f-title")
         with Horizontal(classes="form--row"):
-            yield self.date_field("Starts", "today", field_id="f-start")
-            yield self.date_field("Ends (empty = open-ended)", field_id="f-end")
+            yield self.date_field("Starts", day_text(c.start_on) if c else "today", field_id="f-start")
+            yield self.date_field("Ends (empty = open-ended)", day_text(c.end_on) if c else "", field_id="f-end")
         with Horizontal(classes="form--row"):
-            yield Field(f"Value, {self.currency}", check=amount, id="f-value")
-            yield Field("Notice, days", "30", check=whole_number(0, 365), id="f-notice_days")
-        yield labelled_select("Renews automatically", [("No", "no"), ("Yes", "yes")], "no", select_id="f-auto_renew")
+            yield Field(f"Value, {self.currency}", money_text(c.value_minor) if c else "", check=amount, id="f-value")
+            yield Field(
+                "Notice, days", str(c.notice_days) if c else "30", check=whole_number(0, 365), id="f-notice_days"
+            )
+        with Horizontal(classes="form--row"):
+            renews = "yes" if c and c.auto_renew else "no"
+            yield labelled_select(
+                "Renews automatically", [("No", "no"), ("Yes", "yes")], renews, select_id="f-auto_renew"
+            )
+            if c is not None:
+                yield labelled_select("Status", STATUSES, c.status, select_id="f-status")
 
     def on_mount(self) -> None:
-        self.field("f-number").input.focus()
+        self.field("f-end" if self.contract else "f-number").input.focus()
 
     def job(self) -> Any:
         start, end = self.field("f-start").parsed, self.field("f-end").parsed
@@ -51,14 +76,27 @@ class ContractForm(FormScreen):
             "value_minor": self.field("f-value").parsed,
             "notice_days": self.field("f-notice_days").parsed or 0,
             "auto_renew": self.choice("f-auto_renew") == "yes",
-            "currency": self.currency,
         }
-        client_id = self.client_id
+        client_id, currency = self.client_id, self.currency
+        if self.contract is not None:
+            contract_id = self.contract.id
+            values["status"] = self.choice("f-status")
+
+            def save(backend: Backend) -> str:
+                from amtui.services.records import update_contract
+
+                saved = backend.run(lambda session: update_contract(session=session, contract_id=contract_id, **values))
+                ends = f"ends {saved.end_on:%d.%m.%Y}" if saved.end_on else "open-ended"
+                return f"Contract {saved.number} saved: {saved.status}, {ends}"
+
+            return save
 
         def add(backend: Backend) -> str:
             from amtui.services.records import create_contract
 
-            contract = backend.run(lambda session: create_contract(session=session, client_id=client_id, **values))
+            contract = backend.run(
+                lambda session: create_contract(session=session, client_id=client_id, currency=currency, **values)
+            )
             return f"Contract {contract.number} added"
 
         return add

@@ -1,4 +1,4 @@
-"""Add a deal or an upsell chance: what, kind, stage, amount, probability, expected close."""
+"""Add or edit a deal or an upsell chance: what, kind, stage, amount, probability, expected close."""
 
 from __future__ import annotations
 
@@ -7,10 +7,19 @@ from typing import TYPE_CHECKING, Any
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 
-from amtui.screens.form_base import FormScreen, amount, form_css, labelled_select, whole_number
+from amtui.screens.form_base import (
+    FormScreen,
+    amount,
+    day_text,
+    form_css,
+    labelled_select,
+    money_text,
+    whole_number,
+)
 from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
+    from amtui.services.schemas import DealRead
     from amtui.ui_services import Backend
 
 KINDS = [("Upsell", "upsell"), ("Cross-sell", "cross_sell"), ("New business", "new"), ("Renewal", "renewal")]
@@ -25,26 +34,45 @@ STAGES = [
 
 
 class DealForm(FormScreen):
-    CSS_PATH = form_css(__file__)
-    TITLE_TEXT = "Add a deal or upsell chance"
+    """``deal=None`` adds a deal to the client; otherwise edits it (move the close date, change the stage)."""
 
-    def __init__(self, *, client_id: int, currency: str = "RUB") -> None:
+    CSS_PATH = form_css(__file__)
+
+    def __init__(self, *, client_id: int, currency: str = "RUB", deal: DealRead | None = None) -> None:
         super().__init__()
         self.client_id = client_id
-        self.currency = currency
+        self.deal = deal
+        self.currency = deal.currency if deal else currency
+
+    def form_title(self) -> str:
+        return f"Edit deal: {self.deal.title}" if self.deal else "Add a deal or upsell chance"
 
     def fields(self) -> ComposeResult:
-        yield Field("What", required=True, placeholder="second production line, 2027 volumes…", id="f-title")
+        d = self.deal
+        yield Field(
+            "What",
+            d.title if d else "",
+            required=True,
+            placeholder="second production line, 2027 volumes…",
+            id="f-title",
+        )
         with Horizontal(classes="form--row"):
-            yield labelled_select("Kind", KINDS, "upsell", select_id="f-kind")
-            yield labelled_select("Stage", STAGES, "lead", select_id="f-stage")
+            yield labelled_select("Kind", KINDS, d.kind if d else "upsell", select_id="f-kind")
+            yield labelled_select("Stage", STAGES, d.stage if d else "lead", select_id="f-stage")
         with Horizontal(classes="form--row"):
-            yield Field(f"Amount, {self.currency}", check=amount, id="f-amount")
-            yield Field("Probability, %", check=whole_number(0, 100, " %"), id="f-probability")
-        yield self.date_field("Expected close", field_id="f-expected_close")
+            yield Field(
+                f"Amount, {self.currency}", money_text(d.amount_minor) if d else "", check=amount, id="f-amount"
+            )
+            yield Field(
+                "Probability, %",
+                str(d.probability) if d and d.probability is not None else "",
+                check=whole_number(0, 100, " %"),
+                id="f-probability",
+            )
+        yield self.date_field("Expected close", day_text(d.expected_close) if d else "", field_id="f-expected_close")
 
     def on_mount(self) -> None:
-        self.field("f-title").input.focus()
+        self.field("f-expected_close" if self.deal else "f-title").input.focus()
 
     def job(self) -> Any:
         values: dict[str, Any] = {
@@ -54,14 +82,28 @@ class DealForm(FormScreen):
             "amount_minor": self.field("f-amount").parsed,
             "probability": self.field("f-probability").parsed,
             "expected_close": self.field("f-expected_close").parsed,
-            "currency": self.currency,
         }
-        client_id = self.client_id
+        client_id, currency = self.client_id, self.currency
+        if self.deal is not None:
+            deal_id = self.deal.id
+
+            def save(backend: Backend) -> str:
+                from amtui.services.records import update_deal
+
+                today = backend.today()
+                saved = backend.run(
+                    lambda session: update_deal(session=session, deal_id=deal_id, today=today, **values)
+                )
+                return f"Deal saved: {saved.title} ({saved.stage})"
+
+            return save
 
         def add(backend: Backend) -> str:
             from amtui.services.records import create_deal
 
-            deal = backend.run(lambda session: create_deal(session=session, client_id=client_id, **values))
+            deal = backend.run(
+                lambda session: create_deal(session=session, client_id=client_id, currency=currency, **values)
+            )
             return f"Deal added: {deal.title}"
 
         return add

@@ -6,18 +6,12 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 
-from amtui.screens.form_base import FormScreen, amount, form_css
+from amtui.screens.form_base import FormScreen, amount, form_css, money_text
 from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
     from amtui.services.schemas import InvoiceRead
     from amtui.ui_services import Backend
-
-
-def money_text(minor: int) -> str:
-    from amtui.services.text import format_money
-
-    return format_money(minor).rsplit(" ", 1)[0]
 
 
 class PaymentForm(FormScreen):

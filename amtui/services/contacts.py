@@ -242,9 +242,10 @@ def resolve_contact(*, session: Session, client_id: int, ref: str) -> ContactRea
     raise AmbiguousError(f"{text!r} matches {len(matches)} contacts", [f"{p.id}: {p.full_name}" for p in matches])
 
 
-def delete_contact(*, session: Session, contact_id: int) -> None:
+def delete_contact(*, session: Session, contact_id: int) -> ContactRead:
+    """Delete a person (their phones, e-mails and meeting attendance go too); returns who it was."""
+    gone = get_contact(session=session, contact_id=contact_id)
     contact = session.get(Contact, contact_id)
-    if contact is None:
-        raise NotFoundError(f"no contact with id {contact_id}")
     session.delete(contact)
     session.flush()
+    return gone

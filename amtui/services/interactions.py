@@ -170,10 +170,23 @@ def mark_done(*, session: Session, interaction_id: int, at: datetime, outcome: s
 
 
 def mark_replied(*, session: Session, interaction_id: int, at: datetime) -> InteractionRead:
+    """The inbound message ``interaction_id`` has been answered (its "unanswered" alert goes)."""
     interaction = _get(session, interaction_id)
+    if interaction.direction != Direction.INBOUND:
+        raise ValidationError(f"interaction {interaction_id} is not a message from the client", field="replies-to")
     interaction.replied_at = _check_aware(at, "at")
     interaction.needs_reply = False
     return _touch(session, interaction)
+
+
+def answer_message(*, session: Session, interaction_id: int, at: datetime, note: str | None = None) -> InteractionRead:
+    """Answer an inbound message: log the reply (outbound, the same kind; a touch) and mark the message answered.
+
+    Returns the reply."""
+    message = _get(session, interaction_id)
+    subject = note or (f"Re: {message.subject}" if message.subject else None)
+    mark_replied(session=session, interaction_id=interaction_id, at=at)
+    return log_interaction(session=session, client_id=message.client_id, kind=message.kind, at=at, subject=subject)
 
 
 def update_interaction(*, session: Session, interaction_id: int, **changes: Any) -> InteractionRead:

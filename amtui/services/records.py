@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlmodel import Session, col
@@ -13,12 +13,18 @@ from amtui.models.base import ContractStatus, DealKind, DealStage, NoteTag
 from amtui.services.errors import NotFoundError, ValidationError
 from amtui.services.schemas import ContractRead, DealRead, InvoiceRead, NoteRead, TargetRead
 
+Record = TypeVar("Record")
+
+
+def _load(session: Session, model: type[Record], record_id: int, noun: str) -> Record:
+    record = session.get(model, record_id)
+    if record is None:
+        raise NotFoundError(f"no {noun} with id {record_id}")
+    return record
+
 
 def _client_name(session: Session, client_id: int) -> str:
-    client = session.get(Client, client_id)
-    if client is None:
-        raise NotFoundError(f"no client with id {client_id}")
-    return client.name
+    return _load(session, Client, client_id, "client").name
 
 
 def _choice(value: str | None, allowed: type, field: str) -> str | None:
@@ -93,27 +99,47 @@ def create_contract(
 
 
 def update_contract(*, session: Session, contract_id: int, **changes: Any) -> ContractRead:
-    contract = session.get(Contract, contract_id)
-    if contract is None:
-        raise NotFoundError(f"no contract with id {contract_id}")
+    """Change a contract: renew it (a new ``end_on``), close it (``status`` expired or terminated), fix its terms.
+
+    Every change is checked before any is applied: a refused edit leaves the contract as it was."""
+    contract = _load(session, Contract, contract_id, "contract")
+    cleaned: dict[str, Any] = {}
     for key, value in changes.items():
         if key == "status":
             value = _choice(value, ContractStatus, "status")
-        elif key not in {
-            "number",
-            "title",
-            "start_on",
-            "end_on",
-            "auto_renew",
-            "notice_days",
-            "value_minor",
-        }:
+        elif key == "number":
+            value = (value or "").strip()
+            if not value:
+                raise ValidationError("a contract needs a number", field="number")
+        elif key == "notice_days" and (value or 0) < 0:
+            raise ValidationError("notice period cannot be negative", field="notice_days")
+        elif key not in {"title", "start_on", "end_on", "auto_renew", "notice_days", "value_minor"}:
             raise ValidationError(f"{key!r} cannot be changed here", field=key)
+        cleaned[key] = value
+    start, end = cleaned.get("start_on", contract.start_on), cleaned.get("end_on", contract.end_on)
+    if start and end and end < start:
+        raise ValidationError(
+            f"the contract would end ({end:%d.%m.%Y}) before it starts ({start:%d.%m.%Y})", field="end"
+        )
+    for key, value in cleaned.items():
         setattr(contract, key, value)
     contract.updated_at = datetime.now(UTC)
     session.add(contract)
     session.flush()
     return contract_read(contract, _client_name(session, contract.client_id))
+
+
+def get_contract(*, session: Session, contract_id: int) -> ContractRead:
+    contract = _load(session, Contract, contract_id, "contract")
+    return contract_read(contract, _client_name(session, contract.client_id))
+
+
+def delete_contract(*, session: Session, contract_id: int) -> ContractRead:
+    """Delete a contract entered by mistake (its invoices stay, no longer linked to it); returns what it was."""
+    gone = get_contract(session=session, contract_id=contract_id)
+    session.delete(_load(session, Contract, contract_id, "contract"))
+    session.flush()
+    return gone
 
 
 def list_contracts(*, session: Session, client_id: int | None = None) -> list[ContractRead]:
@@ -189,9 +215,7 @@ def create_invoice(
 
 def record_payment(*, session: Session, invoice_id: int, amount_minor: int, paid_on: date) -> InvoiceRead:
     """Add a (partial) payment; the invoice is settled when paid reaches the amount."""
-    invoice = session.get(Invoice, invoice_id)
-    if invoice is None:
-        raise NotFoundError(f"no invoice with id {invoice_id}")
+    invoice = _load(session, Invoice, invoice_id, "invoice")
     if amount_minor <= 0:
         raise ValidationError("a payment must be positive", field="amount")
     if invoice.paid_minor + amount_minor > invoice.amount_minor:
@@ -268,23 +292,47 @@ def create_deal(
 
 
 def update_deal(*, session: Session, deal_id: int, today: date, **changes: Any) -> DealRead:
-    deal = session.get(Deal, deal_id)
-    if deal is None:
-        raise NotFoundError(f"no deal with id {deal_id}")
+    """Change a deal: move its expected close, its stage (won/lost closes it today), amount, chance.
+
+    Every change is checked before any is applied: a refused edit leaves the deal as it was."""
+    deal = _load(session, Deal, deal_id, "deal")
+    cleaned: dict[str, Any] = {}
     for key, value in changes.items():
         if key == "stage":
             value = _choice(value, DealStage, "stage")
-            if value in (DealStage.WON, DealStage.LOST) and deal.closed_on is None:
-                deal.closed_on = today
         elif key == "kind":
             value = _choice(value, DealKind, "kind")
-        elif key not in {"title", "amount_minor", "probability", "expected_close"}:
+        elif key == "title":
+            value = (value or "").strip()
+            if not value:
+                raise ValidationError("a deal needs a title", field="title")
+        elif key == "probability" and value is not None and not 0 <= value <= 100:
+            raise ValidationError("probability is 0 to 100", field="probability")
+        elif key not in {"amount_minor", "probability", "expected_close"}:
             raise ValidationError(f"{key!r} cannot be changed here", field=key)
+        cleaned[key] = value
+    if "stage" in cleaned:
+        closed = cleaned["stage"] in (DealStage.WON, DealStage.LOST)
+        deal.closed_on = (deal.closed_on or today) if closed else None  # reopened: no longer closed
+    for key, value in cleaned.items():
         setattr(deal, key, value)
     deal.updated_at = datetime.now(UTC)
     session.add(deal)
     session.flush()
     return deal_read(deal, _client_name(session, deal.client_id))
+
+
+def get_deal(*, session: Session, deal_id: int) -> DealRead:
+    deal = _load(session, Deal, deal_id, "deal")
+    return deal_read(deal, _client_name(session, deal.client_id))
+
+
+def delete_deal(*, session: Session, deal_id: int) -> DealRead:
+    """Delete a deal entered by mistake (a lost deal is better marked lost); returns what it was."""
+    gone = get_deal(session=session, deal_id=deal_id)
+    session.delete(_load(session, Deal, deal_id, "deal"))
+    session.flush()
+    return gone
 
 
 def list_deals(*, session: Session, client_id: int | None = None, open_only: bool = False) -> list[DealRead]:
