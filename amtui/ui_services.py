@@ -379,6 +379,16 @@ class Backend:
             )
         )
 
+    def cancel_task(self, task_id: int) -> TaskRead:
+        from amtui.services.tasks import cancel_task
+
+        return self.run(lambda session: cancel_task(session=session, task_id=task_id, now=self.now()))
+
+    def reopen_task(self, task_id: int) -> TaskRead:
+        from amtui.services.tasks import reopen_task
+
+        return self.run(lambda session: reopen_task(session=session, task_id=task_id, now=self.now()))
+
     def confirm_check_in(self, task_id: int) -> TaskRead:
         from amtui.services.tasks import confirm_check_in
 

@@ -348,3 +348,18 @@ def test_renew_and_close_contracts_move_deals_and_delete_with_yes(cli) -> None: 
     assert cli("contact", "list", "ромашка").output.strip() == "No contacts yet."
     missing = cli("contract", "delete", "99", "-y")
     assert missing.exit_code == 1 and "no contract with id 99" in missing.output
+
+
+def test_drop_a_task_no_longer_needed_and_bring_it_back(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("task", "add", "Позвонить в «Нефтемаш»", "--due", "20.11.2026")
+    cli("task", "add", "Отправить КП", "--due", "+3d")
+    assert "task:1" in {a["id"] for a in json.loads(cli("alerts", "--json").output)}
+    dropped = cli("task", "cancel", "1")
+    assert dropped.output.strip() == "Cancelled task 1: Позвонить в «Нефтемаш» (amtui task reopen 1 undoes it)"
+    assert "task:1" not in {a["id"] for a in json.loads(cli("alerts", "--json").output)}
+    assert [t["id"] for t in json.loads(cli("task", "list", "--json").output)] == [2]
+    again = cli("task", "cancel", "1")
+    assert again.exit_code == 1 and "task 1 is cancelled, not open" in again.output
+    assert cli("task", "reopen", "1").output.strip() == "Reopened task 1: Позвонить в «Нефтемаш»"
+    assert "task:1" in {a["id"] for a in json.loads(cli("alerts", "--json").output)}
+    assert "is open already" in cli("task", "reopen", "1").output

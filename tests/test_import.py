@@ -134,6 +134,26 @@ def test_outlook_meeting_with_windows_zone(cli, db_path: Path, samples: Path) ->
     assert "1 unchanged" in again.output
 
 
+def test_outlook_attendees_known_as_people_take_part(cli, db_path: Path, samples: Path) -> None:
+    """Attendees whose e-mail belongs to one of the client's people are linked to the meeting (the
+    report then lists them); the organizer and strangers are not people of ours."""
+    cli("client", "add", "Acme")
+    cli("client", "add", "Other Ltd")
+    cli("contact", "add", "Acme", "Jane Doe", "--email", "JaneDoe@example.com")
+    cli("contact", "add", "Acme", "John Doe", "--email", "johndoe@example.com")
+    cli("contact", "add", "Other Ltd", "Bob Smith", "--email", "bobsmith@example.com")  # another client's person
+    path = samples / "ics" / "outlook-2010.ics"
+    args = ("import", "interactions", str(path), "--client", "Acme", "--from", "2013-06-01", "--to", "2013-06-30")
+    result = cli(*args)
+    assert result.exit_code == 0, result.output
+    assert "2 attendees linked to their contacts" in result.output
+    linked = "SELECT c.full_name FROM interaction_contact ic JOIN contact c ON c.id = ic.contact_id ORDER BY 1"
+    assert rows(db_path, linked) == [("Jane Doe",), ("John Doe",)]
+    again = cli(*args)
+    assert "1 unchanged" in again.output and "attendees linked" not in again.output
+    assert rows(db_path, "SELECT count(*) FROM interaction_contact")[0][0] == 2
+
+
 def test_google_recurring_with_override_before_master(cli, db_path: Path, samples: Path) -> None:
     cli("client", "add", "Acme")
     path = samples / "ics" / "google-calendar-kiev-tz.ics"
@@ -371,6 +391,7 @@ def test_ics_missing_zone_cancelled_and_attendee_client(cli, db_path: Path, tmp_
         ("call", "2026-12-01 07:00:00.000000", "Звонок по договору", "a1", 1),  # unknown zone: read as local
         ("visit", "2026-12-03 06:00:00.000000", "Визит в Ромашка", "a3", 1),  # client named in the summary
     ]
+    assert rows(db_path, "SELECT interaction_id, contact_id FROM interaction_contact") == [(1, 1)]  # Ivan took part
 
 
 # --- bad input --------------------------------------------------------------------------------------

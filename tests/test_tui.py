@@ -279,6 +279,45 @@ async def test_answer_an_unanswered_message_from_the_alerts(engine: Any, db_url:
 
 
 @sync
+async def test_drop_a_task_and_undo_it_from_the_tasks_screen(engine: Any, db_url: str, seeded: dict[str, int]) -> None:
+    from sqlalchemy import select
+
+    from amtui.models import Task
+    from amtui.screens.tasks import TasksScreen
+    from amtui.services import tasks
+
+    with session_scope(engine) as session:
+        kept = tasks.create_task(
+            session=session, title="Отправить КП", now=FROZEN_NOW, zone=ZONE, due_on=date(2026, 11, 27)
+        )
+        stale = tasks.create_task(
+            session=session, title="Устарело", now=FROZEN_NOW, zone=ZONE, due_on=date(2026, 11, 20)
+        )
+
+    def status(task_id: int) -> str:
+        return str(stored(engine, select(Task.status).where(Task.id == task_id))[0][0])
+
+    app = make_app(db_url)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TasksScreen)
+        table = screen.query_one("#tasks-table", FastTable)
+        table.focus()
+        table.move_cursor(row=table.get_row_index(str(stale.id)))
+        await pilot.press("x")
+        await settle(pilot)
+        assert [t.id for t in screen.tasks] == [kept.id]
+        assert status(stale.id) == "cancelled"
+        await pilot.press("u")
+        await settle(pilot)
+        assert {t.id for t in screen.tasks} == {kept.id, stale.id}
+    assert (status(stale.id), status(kept.id)) == ("open", "open")
+
+
+@sync
 async def test_search_finds_cyrillic_names_typed_in_lower_case(db_url: str, seeded: dict[str, int]) -> None:
     from amtui.screens.clients import ClientsScreen
 

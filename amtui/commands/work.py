@@ -191,6 +191,40 @@ def task_done(
         typer.echo(f"Done: task {done.id}: {done.title}")
 
 
+@task_app.command("cancel")
+def task_cancel(
+    ctx: typer.Context,
+    task_id: Annotated[int, typer.Argument(help="Task id.", metavar="ID")],
+    json_output: JsonOption = False,
+) -> None:
+    """Drop a task no longer needed: it leaves the lists and the alerts (amtui task reopen ID brings it back)."""
+    from amtui.services import tasks
+
+    with unit_of_work(ctx) as session:
+        cancelled = tasks.cancel_task(session=session, task_id=task_id, now=now())
+    if json_output:
+        echo_json(cancelled)
+    else:
+        typer.echo(f"Cancelled task {cancelled.id}: {cancelled.title} (amtui task reopen {cancelled.id} undoes it)")
+
+
+@task_app.command("reopen")
+def task_reopen(
+    ctx: typer.Context,
+    task_id: Annotated[int, typer.Argument(help="Task id.", metavar="ID")],
+    json_output: JsonOption = False,
+) -> None:
+    """Open a done or cancelled task again."""
+    from amtui.services import tasks
+
+    with unit_of_work(ctx) as session:
+        reopened = tasks.reopen_task(session=session, task_id=task_id, now=now())
+    if json_output:
+        echo_json(reopened)
+    else:
+        typer.echo(f"Reopened task {reopened.id}: {reopened.title}")
+
+
 @task_app.command("check-in")
 def task_check_in(
     ctx: typer.Context,

@@ -50,7 +50,7 @@ from amtui.formats.values import (
     parse_money_cell,
     parse_percent_bp,
 )
-from amtui.models import Client, Contact, ContactMethod, Contract, Deal, Interaction, Invoice, Task
+from amtui.models import Client, Contact, ContactMethod, Contract, Deal, Interaction, InteractionContact, Invoice, Task
 from amtui.models.base import (
     Channel,
     ClientStatus,
@@ -823,7 +823,10 @@ class Importer:
         if kind == "contacts":
             self._load_methods()
         self.contracts: dict[tuple[int, str], int] | None = None
-        self.attendee_clients: dict[str, int] | None = None
+        # A known contact's e-mail -> (contact id, client id): calendar attendees link to the client's people.
+        self.attendee_contacts: dict[str, tuple[int, int]] | None = None
+        self.link_pending: set[tuple[int, int]] = set()
+        self.links_inserted = 0
         self.errors_seen = 0
         self.row_warnings: list[tuple[str, str]] = []
         self.rejects_writer: Any = None
@@ -1003,6 +1006,8 @@ class Importer:
         given = any(name in values for name in ("when", "planned_at", "done_at"))
         if not given:
             problems.append(("when", "missing: the date and time of the call, visit or meeting"))
+        if values.get("_attendees"):
+            row["_attendees"] = values["_attendees"]
         self._require(row, "kind", "kind", problems)
         if not any(name in values for name in ("client", "client_tax_id", "client_external_id")):
             found = self._client_from_event(values)
@@ -1015,20 +1020,10 @@ class Importer:
         """A calendar event's client: an attendee's e-mail known for a contact, else a client named in it."""
         if self.options.client:
             return None
-        emails = values.get("_attendees") or []
-        if emails:
-            if self.attendee_clients is None:
-                table, contacts = table_of(ContactMethod), table_of(Contact)
-                statement = (
-                    select(table.c.value_norm, contacts.c.client_id)
-                    .join(contacts, contacts.c.id == table.c.contact_id)
-                    .where(table.c.kind == "email", contacts.c.client_id.is_not(None))
-                )
-                self.attendee_clients = {norm: client_id for norm, client_id in self.session.execute(statement)}
-            for email in emails:
-                client_id = self.attendee_clients.get(normalise_email(email))
-                if client_id is not None:
-                    return client_id
+        for email in values.get("_attendees") or []:
+            known = self._attendee_contacts().get(normalise_email(email))
+            if known is not None:
+                return known[1]
         text = fold(" ".join(str(values.get(name, "")) for name in ("subject", "place", "outcome")))
         if text and len(self.clients.rows) <= 20000:
             position = self.clients.position["name"]
@@ -1040,6 +1035,41 @@ class Importer:
             if len(found) == 1:
                 return found.pop()
         return None
+
+    def _attendee_contacts(self) -> dict[str, tuple[int, int]]:
+        if self.attendee_contacts is None:
+            table, contacts = table_of(ContactMethod), table_of(Contact)
+            statement = (
+                select(table.c.value_norm, table.c.contact_id, contacts.c.client_id)
+                .join(contacts, contacts.c.id == table.c.contact_id)
+                .where(table.c.kind == "email", contacts.c.client_id.is_not(None))
+            )
+            self.attendee_contacts = {
+                norm: (contact_id, client_id) for norm, contact_id, client_id in self.session.execute(statement)
+            }
+        return self.attendee_contacts
+
+    def _link_attendees(self, interaction_id: int, client_id: int | None, emails: list[str]) -> None:
+        """The event's attendees who are people of its client take part in the interaction."""
+        for email in emails:
+            known = self._attendee_contacts().get(normalise_email(email))
+            if known is not None and known[1] == client_id:
+                self.link_pending.add((interaction_id, known[0]))
+
+    def _write_links(self) -> None:
+        """Insert the pending attendee links that are not stored yet (a re-import adds none)."""
+        table = table_of(InteractionContact)
+        pending = sorted(self.link_pending)
+        ids = sorted({interaction_id for interaction_id, _ in pending})
+        stored: set[tuple[int, int]] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            statement = select(table.c.interaction_id, table.c.contact_id).where(table.c.interaction_id.in_(chunk))
+            stored.update((row[0], row[1]) for row in self.session.execute(statement))
+        new = [pair for pair in pending if pair not in stored]
+        if new:
+            insert_rows(self.session, table, ("interaction_id", "contact_id"), new)
+            self.links_inserted += len(new)
 
     def _finish_tasks(self, values: dict[str, Any], row: dict[str, Any], problems: list[tuple[str, str]]) -> None:
         self._require(row, "title", "title", problems)
@@ -1090,6 +1120,7 @@ class Importer:
         assert state is not None
         phones: list[str] = row.pop("_phones", [])
         emails: list[str] = row.pop("_emails", [])
+        attendees: list[str] = row.pop("_attendees", [])
         keys = _natural_keys(self.kind, row)
         if emails:
             at = len(_external_key(row))
@@ -1099,6 +1130,8 @@ class Importer:
             state.remember(record_id, _natural_keys(self.kind, state.as_dict(merged)))
         if self.kind == "contacts" and self._add_methods(record_id, phones, emails) and outcome == "unchanged":
             outcome = "updated"
+        if attendees:
+            self._link_attendees(record_id, state.as_dict(merged).get("client_id"), attendees)
         return outcome
 
     def _add_methods(self, contact_id: int, phones: list[str], emails: list[str]) -> bool:
@@ -1131,6 +1164,9 @@ class Importer:
             self.methods_inserted += len(self.method_inserts)
             insert_rows(self.session, table_of(ContactMethod), METHOD_COLUMNS, self.method_inserts)
         self.method_inserts = []
+        if write and self.link_pending:
+            self._write_links()  # after the interactions they point at
+        self.link_pending = set()
 
     def complete(self) -> None:
         """After the last flush of an import that is kept."""
@@ -1139,6 +1175,9 @@ class Importer:
                 state.finish()
         if self.methods_inserted:
             sync_id_sequence(self.session, table_of(ContactMethod))
+        if self.links_inserted:
+            noun = "attendee" if self.links_inserted == 1 else "attendees"
+            self.summary.notes.append(f"{self.links_inserted} {noun} linked to their contacts")
 
     # errors ------------------------------------------------------------------------------
 

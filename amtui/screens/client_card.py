@@ -25,6 +25,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from amtui.screens.base import DbMixin, QuickResume, ReloadsWhenStale, local, money, short_date
 from amtui.widgets.footer import StableFooter
+from amtui.widgets.settled_table import SettledTable
 
 if TYPE_CHECKING:
     from amtui.services.schemas import ContactRead, ContractRead, DealRead, InteractionRead, InvoiceRead
@@ -67,16 +68,16 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             yield Label("People  (Enter edits, a adds, Del deletes)", classes="card--heading")
             yield OptionList(id="card-people")
             yield Label("Planned", classes="card--heading", id="card-planned-heading")
-            yield DataTable(id="card-planned", cursor_type="row", zebra_stripes=False)
+            yield SettledTable(id="card-planned", cursor_type="row", zebra_stripes=False)
             yield Label("Timeline  (Enter opens the report or the details)", classes="card--heading")
-            yield DataTable(id="card-timeline", cursor_type="row")
+            yield SettledTable(id="card-timeline", cursor_type="row")
             yield Label(
                 "Contracts and invoices  (Enter edits or renews a contract; on an invoice it records a payment)",
                 classes="card--heading",
             )
-            yield DataTable(id="card-money", cursor_type="row")
+            yield SettledTable(id="card-money", cursor_type="row")
             yield Label("Deals and tasks  (Enter edits a deal)", classes="card--heading")
-            yield DataTable(id="card-deals", cursor_type="row")
+            yield SettledTable(id="card-deals", cursor_type="row")
             yield Static("", id="card-notes", classes="card-section")
         yield StableFooter(compact=True)
 

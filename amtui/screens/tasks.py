@@ -36,6 +36,8 @@ class TasksScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         Binding("space", "complete", "Done", key_display="space"),
         Binding("m", "move", "Reschedule"),
         Binding("k", "check_in", "Check-in OK"),
+        Binding("x", "drop", "Drop"),
+        Binding("u", "undo_drop", "Undo drop", show=False),
         Binding("a", "add", "Add"),
         Binding("f", "view", "Mine/delegated"),
         Binding("enter", "open", "Open client", show=False),
@@ -46,6 +48,7 @@ class TasksScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.tasks: list[TaskRead] = []
         self.view = "all"
         self.today = date.today()
+        self.dropped: list[int] = []  # cancelled here, most recent last: u brings them back
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -100,6 +103,26 @@ class TasksScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     def selected(self) -> TaskRead | None:
         key = self.query_one("#tasks-table", FastTable).cursor_key
         return next((t for t in self.tasks if str(t.id) == key), None) if key else None
+
+    def action_drop(self) -> None:
+        """Cancel a task no longer needed (it leaves the lists and the alerts); u undoes it."""
+        task = self.selected()
+        if task is None:
+            return
+        after = self._after("Dropped (u brings it back)")
+
+        def dropped(cancelled: TaskRead) -> None:
+            self.dropped.append(cancelled.id)
+            after(cancelled)
+
+        self.db(lambda backend: backend.cancel_task(task.id), dropped)
+
+    def action_undo_drop(self) -> None:
+        if not self.dropped:
+            self.notify("Nothing dropped here to bring back", severity="warning")
+            return
+        task_id = self.dropped.pop()
+        self.db(lambda backend: backend.reopen_task(task_id), self._after("Back"))
 
     def _after(self, verb: str) -> Any:
         def after(task: TaskRead) -> None:

@@ -142,7 +142,10 @@ def complete_task(*, session: Session, task_id: int, now: datetime) -> TaskRead:
 
 
 def reopen_task(*, session: Session, task_id: int, now: datetime) -> TaskRead:
+    """Open a done or cancelled task again."""
     task = _get(session, task_id)
+    if task.status == TaskStatus.OPEN:
+        raise ValidationError(f"task {task_id} is open already", field="status")
     task.status = TaskStatus.OPEN
     task.completed_at = None
     task.updated_at = now
@@ -152,7 +155,10 @@ def reopen_task(*, session: Session, task_id: int, now: datetime) -> TaskRead:
 
 
 def cancel_task(*, session: Session, task_id: int, now: datetime) -> TaskRead:
+    """Drop an open task no longer needed: it leaves the lists and the alerts (``reopen_task`` brings it back)."""
     task = _get(session, task_id)
+    if task.status != TaskStatus.OPEN:
+        raise ValidationError(f"task {task_id} is {task.status}, not open", field="status")
     task.status = TaskStatus.CANCELLED
     task.updated_at = now
     session.add(task)
