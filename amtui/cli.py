@@ -6,9 +6,11 @@ the command modules import only typer; each command imports what it needs.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from types import ModuleType
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -102,3 +104,24 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("amtui: interrupted\n")
         sys.exit(130)
+    except SystemExit as finished:
+        if module is None:  # help, or the TUI: the usual exit
+            raise
+        _exit_now(finished.code)
+
+
+def _exit_now(code: object) -> NoReturn:
+    """End a finished command without tearing the interpreter down (~60-90 ms of module and object
+    clean-up that a short command never needs): close the databases, flush the output, exit."""
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):  # sys.exit("message"): say it, as Python would
+        sys.stderr.write(f"{code}\n")
+        code = 1
+    db = sys.modules.get("amtui.db")
+    if db is not None:
+        db.dispose_all()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (| head) has nothing left to say
+            stream.flush()
+    os._exit(code)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -60,6 +61,10 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# The engines this process made: the CLI disposes of them before its quick exit (``cli.main``).
+_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
 def make_engine(url: str, *, create: bool = True) -> Engine:
     """Build an engine for ``url``. For SQLite: private file, WAL, foreign keys, busy timeout."""
     from sqlalchemy import create_engine, event
@@ -72,8 +77,16 @@ def make_engine(url: str, *, create: bool = True) -> Engine:
             raise DatabaseError(f"{path}: no such database")
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _on_sqlite_connect)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    _ENGINES.add(engine)
+    return engine
+
+
+def dispose_all() -> None:
+    """Close every connection this process opened (SQLite then checkpoints and removes its WAL file)."""
+    for engine in list(_ENGINES):
+        engine.dispose()
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -177,6 +178,27 @@ def test_real_process_round_trip_with_env_database(process_env: dict[str, str], 
     assert failed.returncode == 1
     assert failed.stderr.strip() == "amtui: error: no client matches 'nothing'"
     assert failed.stdout == ""
+
+
+def test_a_command_exits_quickly_but_closes_the_database_and_flushes_everything(
+    process_env: dict[str, str], tmp_path: Path
+) -> None:
+    """A finished command skips the interpreter's teardown (cli._exit_now): the database must still be
+    closed cleanly (no WAL file left behind) and long output must arrive whole."""
+    names = [f"Клиент {number:04d}" for number in range(300)]
+    csv_path = tmp_path / "many.csv"
+    csv_path.write_text("name;city\n" + "".join(f"{name};Казань\n" for name in names), encoding="utf-8")
+    imported = _run("import", "clients", str(csv_path), env=process_env)
+    assert imported.returncode == 0, imported.stderr
+    database = tmp_path / "proc.db"
+    assert not Path(f"{database}-wal").exists() and not Path(f"{database}-shm").exists()
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT count(*) FROM client").fetchone()[0] == 300
+    listed = _run("client", "list", "--json", env=process_env)
+    assert listed.returncode == 0
+    assert sorted(row["name"] for row in json.loads(listed.stdout)) == names  # ~60 kB of JSON, all of it
+    refused = _run("contract", "edit", "7", "--end", "+1d", env=process_env)
+    assert (refused.returncode, refused.stderr.strip()) == (1, "amtui: error: no contract with id 7")
 
 
 def test_commands_never_import_textual_and_help_skips_the_orm(process_env: dict[str, str]) -> None:

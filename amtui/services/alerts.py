@@ -245,10 +245,13 @@ class Alert(NamedTuple):
 
     ``date`` is the day the alert is about (due day, planned day, birthday,
     contract end...) in the user's zone; ``days`` is ``date - today`` in whole
-    days, so negative means late by that many days. ``facts`` are what the
-    alert stands on and ``fingerprint`` their digest (computed when asked:
-    only marked alerts need it); ``mark``/``snoozed_until`` are only set when
-    the caller asked for marked alerts too.
+    days, so negative means late by that many days. ``text`` is written from
+    ``sentence`` (a writer and its parts) when read: a digest shows ~25 alerts a
+    group and the TUI the lines on screen, so most sentences of a big portfolio
+    are never needed. ``facts`` are what the alert stands on and ``fingerprint``
+    their digest (computed when asked: only marked alerts need it);
+    ``mark``/``snoozed_until`` are only set when the caller asked for marked
+    alerts too.
     """
 
     id: str
@@ -256,7 +259,7 @@ class Alert(NamedTuple):
     severity: str
     date: date
     days: int
-    text: str
+    sentence: tuple[Callable[..., str], tuple[Any, ...]]
     facts: tuple[Any, ...]
     client_id: int | None = None
     client_name: str | None = None
@@ -273,6 +276,12 @@ class Alert(NamedTuple):
     at: datetime | None = None
     mark: str | None = None
     snoozed_until: Day | None = None
+
+    @property
+    def text(self) -> str:
+        """The alert in one sentence."""
+        write, parts = self.sentence
+        return write(*parts)
 
     @property
     def fingerprint(self) -> str:
@@ -377,6 +386,137 @@ def _rows(session: Reader, statement: Any) -> Sequence[Any]:
     return connection.execute(statement).all()
 
 
+# --- the sentences ---------------------------------------------------------------------------------------------
+
+
+def _hhmm(moment: datetime) -> str:
+    return f"{moment.hour:02d}:{moment.minute:02d}"
+
+
+def _with(people: list[str] | None) -> str:
+    return f" ({', '.join(people)})" if people else ""
+
+
+def _about(subject: str | None) -> str:
+    return f": {subject}" if subject else ""
+
+
+def _agenda_text(
+    local: datetime,
+    kind: str,
+    client: str,
+    people: list[str] | None,
+    place: str | None,
+    subject: str | None,
+    late: bool,
+) -> str:
+    at = f" at {place}" if place else ""
+    passed = " (time has passed, not logged yet)" if late else ""
+    return f"{_hhmm(local)} {kind} with {client}{_with(people)}{at}{_about(subject)}{passed}"
+
+
+def _missed_text(
+    local: datetime, kind: str, client: str, people: list[str] | None, subject: str | None, days: int
+) -> str:
+    return (
+        f"Missed {kind} with {client}{_with(people)} planned for {_d(local.date())} {_hhmm(local)} "
+        f"({_ago(days)}){_about(subject)}: log it, move it or cancel it"
+    )
+
+
+def _no_report_text(kind: str, client: str, local: datetime, days: int, subject: str | None) -> str:
+    return f"No meeting report for the {kind} with {client} on {_d(local.date())} ({_ago(days)}){_about(subject)}"
+
+
+def _unanswered_text(kind: str, client: str, local: datetime, days: int, subject: str | None) -> str:
+    return f"Unanswered {kind} from {client} since {_d(local.date())} {_hhmm(local)} ({_ago(days)}){_about(subject)}"
+
+
+def _called_first_text(kind: str, client: str, local: datetime, days: int, subject: str | None) -> str:
+    return f"{client} had to call first on {_d(local.date())} ({_ago(days)}){_about(subject)}"
+
+
+def _task_text(task_id: int, title: str, client: str | None, assignee: str | None, days: int, due: date) -> str:
+    what = f"Task #{task_id} {_quote(title)}" + (f" for {client}" if client else "")
+    if assignee:
+        what += f" (delegated to {assignee})"
+    if days == 0:
+        return f"{what} is due today"
+    return f"{what} is {_plural(-days, 'day')} overdue (due {_d(due)})"
+
+
+def _check_in_text(
+    assignee: str, task_id: int, title: str, client: str | None, local: datetime, due: date | None
+) -> str:
+    for_client = f" for {client}" if client else ""
+    due_text = f"; it is due {_d(due)}" if due else ""
+    return (
+        f"Check in with {assignee} on task #{task_id} {_quote(title)}{for_client}: "
+        f"the check-in was due {_d(local.date())} {_hhmm(local)}{due_text}"
+    )
+
+
+def _contract_name(number: str, title: str | None) -> str:
+    return f"contract {number}" + (f" {_quote(title)}" if title else "")
+
+
+def _contract_text(number: str, title: str | None, client: str, end: date, days: int, auto_renew: bool) -> str:
+    name = _contract_name(number, title)
+    if days < 0:
+        return f"C{name[1:]} with {client} ended on {_d(end)} ({_ago(days)}) but is still active: renew or close it"
+    renew = "it renews automatically" if auto_renew else "it does not renew automatically"
+    return f"C{name[1:]} with {client} ends on {_d(end)} ({_ago(days)}); {renew}"
+
+
+def _notice_text(
+    number: str, title: str | None, client: str, end: date, deadline: date, until: int, notice_days: int, renews: bool
+) -> str:
+    name = _contract_name(number, title)
+    if until >= 0:
+        consequence = "renews automatically unless notice is given" if renews else "then ends"
+        return (
+            f"Notice deadline for {name} with {client} is {_d(deadline)} ({_ago(until)}): "
+            f"{_plural(notice_days, 'day')}' notice before it ends on {_d(end)}; it {consequence}"
+        )
+    outcome = "it renews automatically" if renews else f"it ends on {_d(end)} unless a renewal is agreed"
+    return f"Notice deadline for {name} with {client} passed on {_d(deadline)} ({_ago(until)}); {outcome}"
+
+
+def _receivable_text(
+    number: str, client: str, owed: int, amount: int, paid: int | None, currency: str, late: int, due: date, bucket: str
+) -> str:
+    partial = f" of {format_money(amount, currency)}" if paid else ""
+    return (
+        f"Invoice {number} of {client}: {format_money(owed, currency)}{partial} still owed, "
+        f"{_plural(late, 'day')} overdue (due {_d(due)}, {bucket})"
+    )
+
+
+def _birthday_text(full_name: str, client: str | None, day: date, days: int, age: int | None) -> str:
+    at = f" ({client})" if client else ""
+    turns = f", turns {age}" if age else ""
+    return f"Birthday of {full_name}{at} on {day.day:02d}.{day.month:02d} ({_ago(days)}){turns}"
+
+
+def _never_contacted_text(client: str, tier: str) -> str:
+    return f"{client} (tier {tier}) has never been contacted"
+
+
+def _silence_text(client: str, overdue: int, cadence: int, tier: str, last_day: date) -> str:
+    return (
+        f"No touch with {client} for {overdue + cadence} days (tier {tier}, every {cadence} days): "
+        f"{_plural(overdue, 'day')} overdue, last on {_d(last_day)}"
+    )
+
+
+def _deal_text(title: str, client: str, stage: str, amount: int | None, currency: str, close: date, days: int) -> str:
+    money = f", {format_money(amount, currency)}" if amount else ""
+    return (
+        f"Deal {_quote(title)} with {client} ({stage}{money}) was expected to close "
+        f"on {_d(close)} ({_ago(days)}): move the date or close it"
+    )
+
+
 # --- the kinds -------------------------------------------------------------------------------------------------
 
 
@@ -400,8 +540,6 @@ def _planned(session: Reader, clock: _Clock, names: dict[int, str], kinds: Colle
         local = planned_at.astimezone(zone)
         day = local.date()
         attendees = people.get(interaction_id)
-        who = f" ({', '.join(attendees)})" if attendees else ""
-        about = f": {subject}" if subject else ""
         if planned_at >= day_start:
             if status != InteractionStatus.PLANNED:
                 continue
@@ -414,9 +552,7 @@ def _planned(session: Reader, clock: _Clock, names: dict[int, str], kinds: Colle
                     date=day,
                     days=0,
                     at=planned_at,
-                    text=f"{local.hour:02d}:{local.minute:02d} {kind} with {client_name}{who}"
-                    f"{f' at {place}' if place else ''}{about}"
-                    + (" (time has passed, not logged yet)" if late else ""),
+                    sentence=(_agenda_text, (local, kind, client_name, attendees, place, subject, late)),
                     facts=(planned_at, status),
                     client_id=client_id,
                     client_name=client_name,
@@ -433,8 +569,7 @@ def _planned(session: Reader, clock: _Clock, names: dict[int, str], kinds: Colle
                     date=day,
                     days=days,
                     at=planned_at,
-                    text=f"Missed {kind} with {client_name}{who} planned for {_d(day)} "
-                    f"{local.hour:02d}:{local.minute:02d} ({_ago(days)}){about}: log it, move it or cancel it",
+                    sentence=(_missed_text, (local, kind, client_name, attendees, subject, days)),
                     facts=(planned_at, status),
                     client_id=client_id,
                     client_name=client_name,
@@ -461,7 +596,7 @@ def _interaction_people(session: Reader, interaction_ids: list[int]) -> dict[int
 
 
 def _interaction_scan(
-    session: Session, clock: _Clock, names: dict[int, str], kinds: Collection[str], called_first_days: int
+    session: Reader, clock: _Clock, names: dict[int, str], kinds: Collection[str], called_first_days: int
 ) -> list[Alert]:
     """Meetings without a report, unanswered messages and "the client called first": three narrow,
     indexed queries (status, kind, done_at) and (needs_reply, replied_at) rather than one scan."""
@@ -479,9 +614,7 @@ def _interaction_scan(
                 ~exists().where(_meeting_report.c.interaction_id == i.id),
             ),
             lambda days: Severity.HIGH,
-            lambda kind, name, day, local, days: (
-                f"No meeting report for the {kind} with {name} on {_d(day)} ({_ago(days)})"
-            ),
+            _no_report_text,
         ),
         (
             AlertKind.UNANSWERED,
@@ -494,9 +627,7 @@ def _interaction_scan(
                 i.done_at < clock.day_start,
             ),
             lambda days: Severity.CRITICAL if days <= -3 else Severity.HIGH,
-            lambda kind, name, day, local, days: (
-                f"Unanswered {kind} from {name} since {_d(day)} {local.hour:02d}:{local.minute:02d} ({_ago(days)})"
-            ),
+            _unanswered_text,
         ),
         (
             AlertKind.CALLED_FIRST,
@@ -508,11 +639,11 @@ def _interaction_scan(
                 i.direction == Direction.INBOUND,
             ),
             lambda days: Severity.NORMAL,
-            lambda kind, name, day, local, days: f"{name} had to call first on {_d(day)} ({_ago(days)})",
+            _called_first_text,
         ),
     ]
     alerts: list[Alert] = []
-    for alert_kind, conditions, severity, sentence in checks:
+    for alert_kind, conditions, severity, write in checks:
         if alert_kind not in kinds:
             continue
         prefix = ID_PREFIX[alert_kind]
@@ -531,7 +662,7 @@ def _interaction_scan(
                     severity=severity(days),
                     date=day,
                     days=days,
-                    text=sentence(kind, name, day, local, days) + (f": {subject}" if subject else ""),
+                    sentence=(write, (kind, name, local, days, subject)),
                     facts=(done_at,),
                     client_id=client_id,
                     client_name=name,
@@ -555,19 +686,14 @@ def _tasks(session: Reader, clock: _Clock, kinds: Collection[str]) -> list[Alert
     for task_id, title, client_id, client_name, assignee, priority, due in _rows(session, statement):
         days = clock.days(due)
         urgent = priority == Priority.HIGH
-        what = f"Task #{task_id} {_quote(title)}" + (f" for {client_name}" if client_name else "")
-        if assignee:
-            what += f" (delegated to {assignee})"
         if days == 0:
             if not want_today:
                 continue
             kind, severity = AlertKind.TASK_TODAY, Severity.HIGH if urgent else Severity.NORMAL
-            text = f"{what} is due today"
         else:
             if not want_overdue:
                 continue
             kind, severity = AlertKind.OVERDUE_TASK, Severity.CRITICAL if urgent else Severity.HIGH
-            text = f"{what} is {_plural(-days, 'day')} overdue (due {_d(due)})"
         alerts.append(
             Alert(
                 id=f"task:{task_id}",
@@ -575,7 +701,7 @@ def _tasks(session: Reader, clock: _Clock, kinds: Collection[str]) -> list[Alert
                 severity=severity,
                 date=due,
                 days=days,
-                text=text,
+                sentence=(_task_text, (task_id, title, client_name, assignee, days, due)),
                 facts=(due, kind.value),
                 client_id=client_id,
                 client_name=client_name,
@@ -603,8 +729,6 @@ def _check_ins(session: Reader, clock: _Clock) -> list[Alert]:
         check_in_at = _utc(stored_at)
         local = check_in_at.astimezone(clock.zone)
         day = local.date()
-        client = f" for {client_name}" if client_name else ""
-        due_text = f"; it is due {_d(due)}" if due else ""
         alerts.append(
             Alert(
                 id=f"checkin:{task_id}",
@@ -613,8 +737,7 @@ def _check_ins(session: Reader, clock: _Clock) -> list[Alert]:
                 date=day,
                 days=clock.days(day),
                 at=check_in_at,
-                text=f"Check in with {assignee} on task #{task_id} {_quote(title)}{client}: "
-                f"the check-in was due {_d(day)} {local.hour:02d}:{local.minute:02d}{due_text}",
+                sentence=(_check_in_text, (assignee, task_id, title, client_name, local, due)),
                 facts=(check_in_at, due),
                 client_id=client_id,
                 client_name=client_name,
@@ -649,19 +772,12 @@ def _contracts(session: Reader, clock: _Clock, kinds: Collection[str]) -> list[A
     for contract_id, client_id, client_name, number, title, end, auto_renew, notice_days in _rows(session, statement):
         days = clock.days(end)
         auto_renew = bool(auto_renew)
-        name = f"contract {number}" + (f" {_quote(title)}" if title else "")
         if want_contract and days <= CONTRACT_BANDS[-1]:
             if days < 0:
                 severity, band = Severity.CRITICAL, "ended"
-                text = (
-                    f"C{name[1:]} with {client_name} ended on {_d(end)} ({_ago(days)}) "
-                    "but is still active: renew or close it"
-                )
             else:
                 limit = next(limit for limit in CONTRACT_BANDS if days <= limit)
                 band, severity = str(limit), _BAND_SEVERITY[limit]
-                renew = "it renews automatically" if auto_renew else "it does not renew automatically"
-                text = f"C{name[1:]} with {client_name} ends on {_d(end)} ({_ago(days)}); {renew}"
             alerts.append(
                 Alert(
                     id=f"contract:{contract_id}",
@@ -669,7 +785,7 @@ def _contracts(session: Reader, clock: _Clock, kinds: Collection[str]) -> list[A
                     severity=severity,
                     date=end,
                     days=days,
-                    text=text,
+                    sentence=(_contract_text, (number, title, client_name, end, days, auto_renew)),
                     facts=(end, auto_renew, band),
                     client_id=client_id,
                     client_name=client_name,
@@ -685,15 +801,8 @@ def _contracts(session: Reader, clock: _Clock, kinds: Collection[str]) -> list[A
             continue
         if until >= 0:
             severity = Severity.CRITICAL if until <= 7 else Severity.HIGH
-            consequence = "renews automatically unless notice is given" if auto_renew else "then ends"
-            text = (
-                f"Notice deadline for {name} with {client_name} is {_d(deadline)} ({_ago(until)}): "
-                f"{_plural(notice_days, 'day')}' notice before it ends on {_d(end)}; it {consequence}"
-            )
         else:
             severity = Severity.INFO if auto_renew else Severity.HIGH
-            outcome = "it renews automatically" if auto_renew else f"it ends on {_d(end)} unless a renewal is agreed"
-            text = f"Notice deadline for {name} with {client_name} passed on {_d(deadline)} ({_ago(until)}); {outcome}"
         alerts.append(
             Alert(
                 id=f"notice:{contract_id}",
@@ -701,7 +810,7 @@ def _contracts(session: Reader, clock: _Clock, kinds: Collection[str]) -> list[A
                 severity=severity,
                 date=deadline,
                 days=until,
-                text=text,
+                sentence=(_notice_text, (number, title, client_name, end, deadline, until, notice_days, auto_renew)),
                 facts=(deadline, auto_renew, until >= 0),
                 client_id=client_id,
                 client_name=client_name,
@@ -736,7 +845,6 @@ def _receivables(session: Reader, clock: _Clock, names: dict[int, str]) -> list[
         late = (today - due).days
         bucket = aging_bucket(late)
         client_name = names.get(client_id, "")
-        partial = f" of {format_money(amount, currency)}" if paid else ""
         alerts.append(
             Alert(
                 id=f"invoice:{invoice_id}",
@@ -744,8 +852,7 @@ def _receivables(session: Reader, clock: _Clock, names: dict[int, str]) -> list[
                 severity=_BUCKET_SEVERITY[bucket],
                 date=due,
                 days=-late,
-                text=f"Invoice {number} of {client_name}: {format_money(owed, currency)}{partial} still owed, "
-                f"{_plural(late, 'day')} overdue (due {_d(due)}, {bucket})",
+                sentence=(_receivable_text, (number, client_name, owed, amount, paid, currency, late, due, bucket)),
                 facts=(due, owed, currency, bucket),
                 client_id=client_id,
                 client_name=client_name,
@@ -788,8 +895,6 @@ def _birthdays(session: Reader, clock: _Clock, birthday_days: int) -> list[Alert
         day = keys[month_day]
         days = clock.days(day)
         age = day.year - year if year else None
-        at = f" ({client_name})" if client_name else ""
-        turns = f", turns {age}" if age else ""
         alerts.append(
             Alert(
                 id=f"birthday:{contact_id}",
@@ -797,7 +902,7 @@ def _birthdays(session: Reader, clock: _Clock, birthday_days: int) -> list[Alert
                 severity=Severity.HIGH if days == 0 else Severity.NORMAL if days <= 2 else Severity.INFO,
                 date=day,
                 days=days,
-                text=f"Birthday of {full_name}{at} on {day.day:02d}.{day.month:02d} ({_ago(days)}){turns}",
+                sentence=(_birthday_text, (full_name, client_name, day, days, age)),
                 # This year's occurrence: dismissing it does not hide next year's.
                 facts=(day,),
                 client_id=client_id,
@@ -849,7 +954,7 @@ def _silence(session: Reader, clock: _Clock) -> list[Alert]:
                     severity=Severity.HIGH if important else Severity.NORMAL,
                     date=clock.today,
                     days=0,
-                    text=f"{name} (tier {tier}) has never been contacted",
+                    sentence=(_never_contacted_text, (name, tier)),
                     facts=(None, cadence),
                     client_id=client_id,
                     client_name=name,
@@ -869,8 +974,7 @@ def _silence(session: Reader, clock: _Clock) -> list[Alert]:
                 date=last_day + timedelta(days=cadence),
                 days=-overdue,
                 at=last,
-                text=f"No touch with {name} for {overdue + cadence} days (tier {tier}, every {cadence} days): "
-                f"{_plural(overdue, 'day')} overdue, last on {_d(last_day)}",
+                sentence=(_silence_text, (name, overdue, cadence, tier, last_day)),
                 facts=(last, cadence),
                 client_id=client_id,
                 client_name=name,
@@ -888,7 +992,6 @@ def _deals(session: Reader, clock: _Clock, names: dict[int, str]) -> list[Alert]
     for deal_id, client_id, title, stage, amount, currency, close in _rows(session, statement):
         client_name = names.get(client_id, "")
         days = clock.days(close)
-        money = f", {format_money(amount, currency)}" if amount else ""
         alerts.append(
             Alert(
                 id=f"deal:{deal_id}",
@@ -896,8 +999,7 @@ def _deals(session: Reader, clock: _Clock, names: dict[int, str]) -> list[Alert]
                 severity=Severity.HIGH if days < -30 else Severity.NORMAL,
                 date=close,
                 days=days,
-                text=f"Deal {_quote(title)} with {client_name} ({stage}{money}) was expected to close "
-                f"on {_d(close)} ({_ago(days)}): move the date or close it",
+                sentence=(_deal_text, (title, client_name, stage, amount, currency, close, days)),
                 facts=(close, stage),
                 client_id=client_id,
                 client_name=client_name,
