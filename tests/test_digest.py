@@ -199,7 +199,7 @@ def test_log_a_reply_answers_the_message(cli, filled) -> None:  # type: ignore[n
     message_id = asked.output.split()[2]
     assert f"reply:{message_id}" in {a["id"] for a in json.loads(cli("alerts", "--json").output)}
     wrong = cli("log", "email", "лютик", "--replies-to", message_id)
-    assert wrong.exit_code == 1 and "is not from Лютик" in wrong.output
+    assert wrong.exit_code == 1 and f"replies-to: message {message_id} is from another client" in wrong.output
     not_a_message = cli("log", "email", "ромашка", "--replies-to", str(int(message_id) - 1))
     assert not_a_message.exit_code == 1 and "not a message from the client" in not_a_message.output
     answered = cli("log", "email", "ромашка", "--replies-to", message_id, "--note", "КП отправлено")

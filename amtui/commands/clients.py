@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from amtui.commands.common import echo_json, today, unit_of_work, zone
+from amtui.commands.common import echo_json, fail, given, today, unit_of_work, zone
 
 client_app = typer.Typer(help="Client companies: add, show the card, list, edit.", no_args_is_help=True)
 contact_app = typer.Typer(help="People at clients.", no_args_is_help=True)
@@ -88,25 +88,21 @@ def client_edit(
     from amtui.services import clients
     from amtui.services.text import check_inn, parse_money
 
-    changes: dict[str, object] = {
-        key: value
-        for key, value in {
-            "name": name,
-            "tier": tier,
-            "status": status,
-            "city": city,
-            "address": address,
-            "segment": segment,
-            "legal_name": legal_name,
-            "phone": phone,
-            "email": email,
-            "website": website,
-            "needs": needs,
-            "competitors": competitors,
-            "payment_terms_days": payment_terms,
-        }.items()
-        if value is not None
-    }
+    changes = given(
+        name=name,
+        tier=tier,
+        status=status,
+        city=city,
+        address=address,
+        segment=segment,
+        legal_name=legal_name,
+        phone=phone,
+        email=email,
+        website=website,
+        needs=needs,
+        competitors=competitors,
+        payment_terms_days=payment_terms,
+    )
     if inn is not None:
         changes["tax_id"] = check_inn(inn, field="--inn")
     if cadence is not None:
@@ -114,8 +110,6 @@ def client_edit(
     if credit_limit is not None:
         changes["credit_limit_minor"] = parse_money(credit_limit, field="--credit-limit")
     if not changes:
-        from amtui.commands.common import fail
-
         fail("nothing to change: give at least one option (see amtui client edit --help)")
     with unit_of_work(ctx) as session:
         target = clients.resolve_client(session=session, ref=client)
@@ -228,17 +222,13 @@ def contact_edit(
     from amtui.services import clients, contacts
     from amtui.services.dates import parse_birthday
 
-    changes: dict[str, object] = {
-        key: value
-        for key, value in {
-            "full_name": name,
-            "title": title,
-            "role": "decision_maker" if decision_maker else role,
-            "preferred_channel": channel,
-            "personal_notes": notes,
-        }.items()
-        if value is not None
-    }
+    changes = given(
+        full_name=name,
+        title=title,
+        role="decision_maker" if decision_maker else role,
+        preferred_channel=channel,
+        personal_notes=notes,
+    )
     if birthday is not None:
         changes["birthday_md"], changes["birthday_year"] = parse_birthday(birthday, field="--birthday")
     with unit_of_work(ctx) as session:

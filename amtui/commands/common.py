@@ -130,6 +130,11 @@ def is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
+def given(**options: object) -> dict[str, object]:
+    """The options the user gave (not None): what an ``edit`` command changes."""
+    return {name: value for name, value in options.items() if value is not None}
+
+
 def confirm_delete(what: str, *, yes: bool) -> None:
     """Ask before deleting ``what`` (on a terminal); a script must say ``--yes``. Declining writes nothing."""
     if yes:

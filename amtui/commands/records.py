@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from amtui.commands.common import confirm_delete, echo_json, now, parse_day, today, unit_of_work
+from amtui.commands.common import confirm_delete, echo_json, fail, given, now, parse_day, today, unit_of_work
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]
 ClientArg = Annotated[str, typer.Argument(help="Client id or part of its name.")]
@@ -130,21 +130,14 @@ def contract_edit(
     from amtui.services import records
     from amtui.services.text import parse_money
 
-    changes: dict[str, object] = {}
+    changes = given(status=status, number=number, title=title, auto_renew=auto_renew, notice_days=notice)
     if end is not None:
         changes["end_on"] = parse_day(end, field="--end")
     if start is not None:
         changes["start_on"] = parse_day(start, field="--start")
     if value is not None:
         changes["value_minor"] = parse_money(value, field="--value")
-    for key, given in (("status", status), ("number", number), ("title", title), ("auto_renew", auto_renew)):
-        if given is not None:
-            changes[key] = given
-    if notice is not None:
-        changes["notice_days"] = notice
     if not changes:
-        from amtui.commands.common import fail
-
         fail("nothing to change: give --end, --status, --notice, ... (amtui contract edit --help)")
     with unit_of_work(ctx) as session:
         contract = records.update_contract(session=session, contract_id=contract_id, **changes)
@@ -368,17 +361,12 @@ def deal_edit(
     from amtui.services import records
     from amtui.services.text import parse_money
 
-    changes: dict[str, object] = {}
+    changes = given(stage=stage, probability=probability, title=title, kind=kind)
     if close is not None:
         changes["expected_close"] = parse_day(close, field="--close")
     if amount is not None:
         changes["amount_minor"] = parse_money(amount, field="--amount")
-    for key, given in (("stage", stage), ("probability", probability), ("title", title), ("kind", kind)):
-        if given is not None:
-            changes[key] = given
     if not changes:
-        from amtui.commands.common import fail
-
         fail("nothing to change: give --close, --stage, --amount, ... (amtui deal edit --help)")
     with unit_of_work(ctx) as session:
         deal = records.update_deal(session=session, deal_id=deal_id, today=today(), **changes)

@@ -75,12 +75,7 @@ def log_command(
             needs_reply=needs_reply,
         )
         if replies_to is not None:
-            message = interactions.get_interaction(session=session, interaction_id=replies_to)
-            if message.client_id != target.id:
-                from amtui.services.errors import ValidationError
-
-                raise ValidationError(f"message {replies_to} is not from {target.name}", field="--replies-to")
-            interactions.mark_replied(session=session, interaction_id=replies_to, at=when)
+            interactions.mark_replied(session=session, interaction_id=replies_to, at=when, client_id=target.id)
     if json_output:
         echo_json(created)
         return

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path, PurePath
 from typing import Any, ClassVar
 
@@ -165,11 +164,6 @@ def money_text(minor: int | None) -> str:
     from amtui.services.text import format_money
 
     return format_money(minor).rsplit(" ", 1)[0] if minor is not None else ""
-
-
-def day_text(day: date | None) -> str:
-    """A date as the date fields take it back: ``31.12.2027``."""
-    return f"{day:%d.%m.%Y}" if day else ""
 
 
 def amount(text: str) -> int:

@@ -10,12 +10,12 @@ from textual.containers import Horizontal
 from amtui.screens.form_base import (
     FormScreen,
     amount,
-    day_text,
     form_css,
     labelled_select,
     money_text,
     whole_number,
 )
+from amtui.services.dates import format_date
 from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
@@ -45,8 +45,8 @@ class ContractForm(FormScreen):
             yield Field("Contract number", c.number if c else "", required=True, placeholder="Д-2026/17", id="f-number")
             yield Field("Title", (c.title or "") if c else "", placeholder="supply agreement", id="f-title")
         with Horizontal(classes="form--row"):
-            yield self.date_field("Starts", day_text(c.start_on) if c else "today", field_id="f-start")
-            yield self.date_field("Ends (empty = open-ended)", day_text(c.end_on) if c else "", field_id="f-end")
+            yield self.date_field("Starts", format_date(c.start_on) if c else "today", field_id="f-start")
+            yield self.date_field("Ends (empty = open-ended)", format_date(c.end_on) if c else "", field_id="f-end")
         with Horizontal(classes="form--row"):
             yield Field(f"Value, {self.currency}", money_text(c.value_minor) if c else "", check=amount, id="f-value")
             yield Field(

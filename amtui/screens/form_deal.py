@@ -10,12 +10,12 @@ from textual.containers import Horizontal
 from amtui.screens.form_base import (
     FormScreen,
     amount,
-    day_text,
     form_css,
     labelled_select,
     money_text,
     whole_number,
 )
+from amtui.services.dates import format_date
 from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ class DealForm(FormScreen):
                 check=whole_number(0, 100, " %"),
                 id="f-probability",
             )
-        yield self.date_field("Expected close", day_text(d.expected_close) if d else "", field_id="f-expected_close")
+        yield self.date_field("Expected close", format_date(d.expected_close) if d else "", field_id="f-expected_close")
 
     def on_mount(self) -> None:
         self.field("f-expected_close" if self.deal else "f-title").input.focus()

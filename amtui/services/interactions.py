@@ -169,11 +169,16 @@ def mark_done(*, session: Session, interaction_id: int, at: datetime, outcome: s
     return _touch(session, interaction)
 
 
-def mark_replied(*, session: Session, interaction_id: int, at: datetime) -> InteractionRead:
-    """The inbound message ``interaction_id`` has been answered (its "unanswered" alert goes)."""
+def mark_replied(
+    *, session: Session, interaction_id: int, at: datetime, client_id: int | None = None
+) -> InteractionRead:
+    """The inbound message ``interaction_id`` (of ``client_id``, when given) has been answered: its
+    "unanswered" alert goes."""
     interaction = _get(session, interaction_id)
     if interaction.direction != Direction.INBOUND:
         raise ValidationError(f"interaction {interaction_id} is not a message from the client", field="replies-to")
+    if client_id is not None and interaction.client_id != client_id:
+        raise ValidationError(f"message {interaction_id} is from another client", field="replies-to")
     interaction.replied_at = _check_aware(at, "at")
     interaction.needs_reply = False
     return _touch(session, interaction)

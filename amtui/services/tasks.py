@@ -125,6 +125,13 @@ def _read(session: Session, task: Task) -> TaskRead:
     return to_read(task, client.name if client else None)
 
 
+def _saved(session: Session, task: Task, now: datetime) -> TaskRead:
+    task.updated_at = now
+    session.add(task)
+    session.flush()
+    return _read(session, task)
+
+
 def get_task(*, session: Session, task_id: int) -> TaskRead:
     return _read(session, _get(session, task_id))
 
@@ -135,10 +142,7 @@ def complete_task(*, session: Session, task_id: int, now: datetime) -> TaskRead:
         raise ValidationError(f"task {task_id} is already done", field="status")
     task.status = TaskStatus.DONE
     task.completed_at = now
-    task.updated_at = now
-    session.add(task)
-    session.flush()
-    return _read(session, task)
+    return _saved(session, task, now)
 
 
 def reopen_task(*, session: Session, task_id: int, now: datetime) -> TaskRead:
@@ -148,10 +152,7 @@ def reopen_task(*, session: Session, task_id: int, now: datetime) -> TaskRead:
         raise ValidationError(f"task {task_id} is open already", field="status")
     task.status = TaskStatus.OPEN
     task.completed_at = None
-    task.updated_at = now
-    session.add(task)
-    session.flush()
-    return _read(session, task)
+    return _saved(session, task, now)
 
 
 def cancel_task(*, session: Session, task_id: int, now: datetime) -> TaskRead:
@@ -160,10 +161,7 @@ def cancel_task(*, session: Session, task_id: int, now: datetime) -> TaskRead:
     if task.status != TaskStatus.OPEN:
         raise ValidationError(f"task {task_id} is {task.status}, not open", field="status")
     task.status = TaskStatus.CANCELLED
-    task.updated_at = now
-    session.add(task)
-    session.flush()
-    return _read(session, task)
+    return _saved(session, task, now)
 
 
 def reschedule_task(
@@ -183,10 +181,7 @@ def reschedule_task(
     elif task.assignee is not None:
         task.check_in_at = default_check_in(now, due_on, zone)
         task.checked_in_at = None
-    task.updated_at = now
-    session.add(task)
-    session.flush()
-    return _read(session, task)
+    return _saved(session, task, now)
 
 
 def confirm_check_in(
@@ -208,10 +203,7 @@ def confirm_check_in(
     if note:
         stamp = now.strftime("%Y-%m-%d")
         task.notes = f"{task.notes}\n{stamp}: {note}" if task.notes else f"{stamp}: {note}"
-    task.updated_at = now
-    session.add(task)
-    session.flush()
-    return _read(session, task)
+    return _saved(session, task, now)
 
 
 def update_task(*, session: Session, task_id: int, **changes: Any) -> TaskRead:
