@@ -40,6 +40,8 @@ class Settings:
     currency: str = "RUB"
     mail: MailSettings = field(default_factory=MailSettings)
     birthday_days: int = 7
+    # The country a phone number without a "+" belongs to (ISO 3166 code, e.g. RU, IT, DE).
+    region: str = "RU"
     config_path: Path | None = None
 
 
@@ -85,6 +87,13 @@ def _int_setting(value: Any, name: str, source: str) -> int:
         raise ConfigError(f"{source}: {name}: expected a whole number, got {value!r}") from None
 
 
+def _region_setting(value: Any, source: str) -> str:
+    region = str(value).strip().upper()
+    if len(region) != 2 or not region.isascii() or not region.isalpha():
+        raise ConfigError(f"{source}: region: expected a two-letter country code like RU or IT, got {value!r}")
+    return region
+
+
 def load_settings() -> Settings:
     path = config_file_path()
     data = _read_toml(path)
@@ -115,6 +124,7 @@ def load_settings() -> Settings:
         currency=str(data.get("currency", "RUB")).upper(),
         mail=mail,
         birthday_days=_int_setting(data.get("birthday_days", 7), "birthday_days", str(path)),
+        region=_region_setting(env.get("AMTUI_REGION") or data.get("region") or "RU", str(path)),
         config_path=path,
     )
 

@@ -53,8 +53,8 @@ def test_json_is_detected_by_content_and_typed_values_come_through(cli, db_path:
         ("Иванов Иван", "03-12", None, 1)
     ]
     assert rows(db_path, "SELECT kind, value FROM contact_method ORDER BY position") == [
-        ("phone", "+7 916 111-22-33"),
-        ("phone", "8 (495) 123-45-67"),
+        ("phone", "+79161112233"),  # stored as E.164 (phonenumbers, region RU)
+        ("phone", "+74951234567"),
         ("email", "ivanov@romashka.ru"),
         ("email", "i.ivanov@gmail.com"),
     ]

@@ -71,7 +71,12 @@ def test_contacts_with_several_phones_and_emails(session) -> None:  # type: igno
         role="ЛПР",
         birthday_md="03-12",
     )
-    assert [p.value for p in person.phones] == ["+7 916 123-45-67", "8 (495) 111-22-33"]
+    # Stored as E.164, read back in the international format (phonenumbers): 8 (495) is +7 495.
+    assert [p.value for p in person.phones] == ["+7 916 123-45-67", "+7 495 111-22-33"]
+    from sqlalchemy import text
+
+    stored = session.execute(text("SELECT value FROM contact_method WHERE kind = 'phone' ORDER BY position"))
+    assert [row[0] for row in stored] == ["+79161234567", "+74951112233"]
     assert len(person.emails) == 2 and person.is_decision_maker
     assert person.client_name == "Ромашка"
     updated = contacts.update_contact(

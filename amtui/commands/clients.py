@@ -22,7 +22,9 @@ def client_add(
     status: Annotated[str, typer.Option(help="prospect, active, dormant or lost.")] = "active",
     city: Annotated[str | None, typer.Option(help="City.")] = None,
     inn: Annotated[str | None, typer.Option("--inn", help="Russian tax id (ИНН), 10 or 12 digits.")] = None,
-    tax_id: Annotated[str | None, typer.Option("--tax-id", help="Any other tax id (VAT number).")] = None,
+    tax_id: Annotated[
+        str | None, typer.Option("--tax-id", help="Another tax id: OGRN, EU VAT with its prefix (DE136695976), ...")
+    ] = None,
     segment: Annotated[str | None, typer.Option(help="Industry or segment.")] = None,
     cadence: Annotated[
         int | None, typer.Option(help="Days between touches (default by tier: A 14, B 30, C 90).")

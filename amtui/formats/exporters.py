@@ -25,6 +25,7 @@ from amtui.formats.ical import DEFAULT_MINUTES
 from amtui.models import Client, Contact, ContactMethod, Contract, Deal, Interaction, Invoice, Task
 from amtui.models.base import table_of
 from amtui.services.errors import ValidationError
+from amtui.services.phones import display_phone
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MULTI_SEPARATOR = " ::: "  # several values in one cell, as Google Contacts writes them
@@ -81,7 +82,7 @@ def client_rows(session: Session, zone: tzinfo) -> Iterator[dict[str, Any]]:
             "city": row["city"],
             "address": row["address"],
             "website": row["website"],
-            "phone": row["phone"],
+            "phone": display_phone(row["phone"]) or None,
             "email": row["email"],
             "currency": row["currency"],
             "credit_limit": _money(row["credit_limit_minor"]),
@@ -126,7 +127,8 @@ def contact_rows(session: Session, zone: tzinfo) -> Iterator[dict[str, Any]]:
             "birthday": _birthday(row["birthday_md"], row["birthday_year"]),
             "personal_notes": row["personal_notes"],
             # Several values in one cell, joined the way Google Contacts does (the import splits them).
-            "phone": MULTI_SEPARATOR.join(value for kind, value, _ in methods if kind == "phone") or None,
+            "phone": MULTI_SEPARATOR.join(display_phone(value) for kind, value, _ in methods if kind == "phone")
+            or None,
             "email": MULTI_SEPARATOR.join(value for kind, value, _ in methods if kind == "email") or None,
         }
 
@@ -371,56 +373,48 @@ def _xlsx_cell(worksheet: Any, value: Any) -> Any:
 # --- vCard ------------------------------------------------------------------------------------
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("\n", "\\n").replace(",", "\\,").replace(";", "\\;")
+def vcard(row: dict[str, Any], methods: list[tuple[str, str, str | None]], *, version: int = 4) -> Any:
+    """One contact as a ``vobject`` vCard: the library escapes, folds (at 75 octets) and writes the lines."""
+    import vobject
 
-
-def _fold(line: str) -> str:
-    """Fold at 75 octets without splitting a UTF-8 character."""
-    out: list[str] = []
-    current = ""
-    size = 0
-    limit = 75
-    for char in line:
-        length = len(char.encode("utf-8"))
-        if size + length > limit:
-            out.append(current)
-            current, size, limit = " ", 1, 75
-        current += char
-        size += length
-    out.append(current)
-    return "\r\n".join(out)
+    card = vobject.vCard()
+    card.add("version").value = f"{version}.0"
+    card.add("fn").value = row["full_name"]
+    # Only the parts we know: "Иванов Иван Иванович" and "John Smith" put the family name at opposite ends.
+    card.add("n").value = vobject.vcard.Name(
+        family=row["family_name"] or "", given=row["given_name"] or "", additional=row["middle_name"] or ""
+    )
+    org = [part for part in (row["client"], row["department"]) if part]
+    if org:
+        card.add("org").value = org
+    if row["title"]:
+        card.add("title").value = row["title"]
+    for kind, value, label in methods:
+        line = card.add("tel" if kind == "phone" else "email")
+        line.value = display_phone(value) if kind == "phone" else value
+        if label:
+            line.type_param = label.lower()
+    if row["birthday_md"]:
+        month, day = row["birthday_md"].split("-")
+        bday = card.add("bday")
+        if row["birthday_year"]:
+            bday.value = f"{row['birthday_year']:04d}{month}{day}"
+        elif version == 4:
+            bday.value = f"--{month}{day}"
+        else:
+            bday.value = f"1604-{month}-{day}"
+            bday.x_apple_omit_year_param = "1604"
+    if row["personal_notes"]:
+        card.add("note").value = row["personal_notes"]
+    if row["external_id"]:
+        card.add("uid").value = row["external_id"]
+    return card
 
 
 def write_vcards(session: Session, handle: IO[str], *, version: int = 4) -> int:
     count = 0
     for row, methods in contact_data(session):
-        lines = ["BEGIN:VCARD", f"VERSION:{version}.0", f"FN:{_escape(row['full_name'])}"]
-        # Only the parts we know: "Иванов Иван Иванович" and "John Smith" put the family name at opposite ends.
-        parts = [row["family_name"], row["given_name"], row["middle_name"], "", ""]
-        lines.append("N:" + ";".join(_escape(part or "") for part in parts))
-        if row["client"] or row["department"]:
-            lines.append("ORG:" + ";".join(_escape(p) for p in (row["client"] or "", row["department"] or "") if p))
-        if row["title"]:
-            lines.append(f"TITLE:{_escape(row['title'])}")
-        for kind, value, label in methods:
-            name = "TEL" if kind == "phone" else "EMAIL"
-            type_param = f";TYPE={label.lower()}" if label else ""
-            lines.append(f"{name}{type_param}:{_escape(value)}")
-        if row["birthday_md"]:
-            month, day = row["birthday_md"].split("-")
-            if row["birthday_year"]:
-                lines.append(f"BDAY:{row['birthday_year']:04d}{month}{day}")
-            elif version == 4:
-                lines.append(f"BDAY:--{month}{day}")
-            else:
-                lines.append(f"BDAY;X-APPLE-OMIT-YEAR=1604:1604-{month}-{day}")
-        if row["personal_notes"]:
-            lines.append(f"NOTE:{_escape(row['personal_notes'])}")
-        if row["external_id"]:
-            lines.append(f"UID:{_escape(row['external_id'])}")
-        lines.append("END:VCARD")
-        handle.write("".join(_fold(line) + "\r\n" for line in lines))
+        handle.write(vcard(row, methods, version=version).serialize())
         count += 1
     return count
 
@@ -438,7 +432,7 @@ def write_planner_ics(
     for row, methods in contact_data(session):
         if row["client_id"] is None:
             continue
-        phones = [value for kind, value, _ in methods if kind == "phone"]
+        phones = [display_phone(value) for kind, value, _ in methods if kind == "phone"]
         label = row["full_name"] + (f" {phones[0]}" if phones else "")
         if row["role"] == "decision_maker":
             contacts_by_client.setdefault(row["client_id"], []).insert(0, label)
@@ -470,7 +464,7 @@ def write_planner_ics(
             event.add("location", location)
         description = [f"Client: {row['client']}"] if row["client"] else []
         if client_id is not None and client_ids.get(client_id):
-            description.append(f"Phone: {client_ids[client_id]}")
+            description.append(f"Phone: {display_phone(client_ids[client_id])}")
         for contact in (contacts_by_client.get(client_id, []) if client_id is not None else [])[:5]:
             description.append(f"Contact: {contact}")
         if row["subject"]:

@@ -67,9 +67,10 @@ from amtui.models.base import (
 )
 from amtui.services.dates import parse_birthday, parse_duration
 from amtui.services.errors import ValidationError
+from amtui.services.phones import clean_phone, default_region, phone_key
 from amtui.services.text import _EMAIL_RE as _EMAIL
 from amtui.services.text import _LEGAL_FORMS as LEGAL_FORMS
-from amtui.services.text import _PUNCT_MAP, check_email, check_inn, fold, name_key, normalise_email, normalise_phone
+from amtui.services.text import _PUNCT_MAP, check_email, check_tax_id, fold, name_key, normalise_email
 
 BATCH_ROWS = 5000
 METHOD_COLUMNS = ("id", "contact_id", "kind", "value", "value_norm", "label", "position")
@@ -93,6 +94,8 @@ class ImportOptions:
     window_to: date | None = None
     client: str | None = None
     progress: Callable[[float], None] | None = None
+    # The country of phone numbers written without "+"; None reads the config (region, AMTUI_REGION).
+    region: str | None = None
 
 
 @dataclass(frozen=True)
@@ -193,22 +196,17 @@ def _memo(parser: Callable[[Any, str], Any]) -> Callable[[Any, str], Any]:
 
 
 def _tax_id(value: Any, name: str) -> str:
-    text = cell_text(value).replace(" ", "")
-    if text.isdigit() and len(text) in (10, 12):
-        return check_inn(text, field=name)
-    if len(text) > 20:
-        raise ValidationError(f"{text!r} is too long for a tax id", field=name)
-    return text
-
-
-_NOT_DIGIT = re.compile(r"\D")
+    """The rule the CLI and the forms use (services.text.check_tax_id): INN "123" is refused here too."""
+    return check_tax_id(cell_text(value), field=name)
 
 
 def _phone(value: Any, name: str) -> str:
-    text = cell_text(value)
-    if len(_NOT_DIGIT.sub("", text)) < 3 or len(text) > 60:
-        raise ValidationError(f"{text!r} is not a phone number", field=name)
-    return text
+    """E.164 where phonenumbers knows the number, the cell's text where it does not (services/phones.py)."""
+    return clean_phone(cell_text(value), field=name, region=_REGION[0])
+
+
+# The default phone region, read once per import (import_file sets it).
+_REGION = ["RU"]
 
 
 def _email(value: Any, name: str) -> str:
@@ -306,7 +304,7 @@ SPECS: dict[str, dict[str, tuple[str, Parser]]] = {
         "city": ("city", _text()),
         "address": ("address", _text()),
         "website": ("website", _text()),
-        "phone": ("phone", _text(100)),  # a company's phone is free text ("+7 495 ... доб. 12")
+        "phone": ("phone", _phone),  # "+7 495 ... доб. 12" keeps its extension
         "email": ("email", _email),
         "currency": ("currency", _memo(_currency)),
         "credit_limit": ("credit_limit_minor", _money),
@@ -1140,7 +1138,7 @@ class Importer:
         added = False
         for kind, values in (("phone", phones), ("email", emails)):
             for value in values:
-                norm = normalise_phone(value) if kind == "phone" else normalise_email(value)
+                norm = phone_key(value) if kind == "phone" else normalise_email(value)
                 if (kind, norm) in known:
                     continue
                 known.add((kind, norm))
@@ -1360,6 +1358,7 @@ def _import_file(*, session: Session, kind: str, path: Path, options: ImportOpti
         raise ValidationError(f"{kind!r}: import one of {', '.join(SPECS)}", field="kind")
     file_format = sniff_format(path)
     summary = ImportSummary(kind=kind, path=path, format=file_format, dry_run=options.dry_run)
+    _REGION[0] = (options.region or default_region()).upper()
     importer = Importer(session, kind, options, summary)
     headers: list[str] | None = None
     fraction: Callable[[], float] | None = None  # how much of the file is read, to guess its size

@@ -19,13 +19,10 @@ STATUSES = [(s.title(), s) for s in ("prospect", "active", "dormant", "lost")]
 
 
 def tax_id(text: str) -> str:
-    """A Russian INN is checked to its check digits; a foreign tax id (letters in it) is kept as typed."""
-    from amtui.services.text import check_inn
+    """The same rule as the CLI and the imports (INN/OGRN/EU VAT check digits; see services.text.check_tax_id)."""
+    from amtui.services.text import check_tax_id
 
-    cleaned = text.strip().replace(" ", "")
-    if cleaned.isdigit():
-        return check_inn(cleaned, field="tax_id")
-    return text.strip()
+    return check_tax_id(text, field="tax_id")
 
 
 def phone(text: str) -> str:

@@ -17,8 +17,9 @@ from amtui.models.base import (
     Tier,
 )
 from amtui.services.errors import AmbiguousError, NotFoundError, ValidationError
+from amtui.services.phones import clean_phone, display_phone
 from amtui.services.schemas import ClientRead, ClientSummary
-from amtui.services.text import check_inn, fold, name_key
+from amtui.services.text import check_tax_id, fold, name_key
 
 # Fields a caller may set; everything else is derived or managed here.
 CLIENT_FIELDS = (
@@ -48,7 +49,7 @@ def to_read(client: Client) -> ClientRead:
         city=client.city,
         address=client.address,
         website=client.website,
-        phone=client.phone,
+        phone=display_phone(client.phone) or None,
         email=client.email,
         currency=client.currency,
         credit_limit_minor=client.credit_limit_minor,
@@ -84,9 +85,10 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
             allowed = ", ".join(s.value for s in ClientStatus)
             raise ValidationError(f"{cleaned['status']!r}: status is one of {allowed}", field="status")
         cleaned["status"] = status
-    tax_id = cleaned.get("tax_id")
-    if tax_id and tax_id.isdigit() and len(tax_id) in (10, 12):
-        cleaned["tax_id"] = check_inn(tax_id, field="tax_id")
+    if cleaned.get("tax_id"):
+        cleaned["tax_id"] = check_tax_id(cleaned["tax_id"], field="tax_id")
+    if cleaned.get("phone"):
+        cleaned["phone"] = clean_phone(cleaned["phone"], field="phone")
     cadence = cleaned.get("cadence_days")
     if cadence is not None and not (isinstance(cadence, int) and 1 <= cadence <= 3650):
         raise ValidationError(f"{cadence!r}: cadence is a number of days, 1 to 3650", field="cadence_days")

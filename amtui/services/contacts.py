@@ -13,8 +13,9 @@ from sqlmodel import Session, col
 from amtui.models import Client, Contact, ContactMethod
 from amtui.models.base import Channel, ContactRole, MethodKind
 from amtui.services.errors import AmbiguousError, NotFoundError, ValidationError
+from amtui.services.phones import clean_phone, default_region, display_phone, phone_key
 from amtui.services.schemas import ContactMethodRead, ContactRead
-from amtui.services.text import check_email, check_phone, fold, normalise_email, normalise_phone
+from amtui.services.text import check_email, fold, normalise_email
 
 CONTACT_FIELDS = (
     "full_name", "given_name", "middle_name", "family_name", "title", "department", "role",
@@ -50,7 +51,9 @@ def _method_reads(
     methods: Iterable[ContactMethod],
 ) -> tuple[tuple[ContactMethodRead, ...], tuple[ContactMethodRead, ...]]:
     ordered = sorted(methods, key=lambda method: method.position)
-    phones = tuple(ContactMethodRead(m.kind, m.value, m.label) for m in ordered if m.kind == MethodKind.PHONE)
+    phones = tuple(
+        ContactMethodRead(m.kind, display_phone(m.value), m.label) for m in ordered if m.kind == MethodKind.PHONE
+    )
     emails = tuple(ContactMethodRead(m.kind, m.value, m.label) for m in ordered if m.kind == MethodKind.EMAIL)
     return phones, emails
 
@@ -97,15 +100,9 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _add_methods(session: Session, contact_id: int, kind: str, values: Sequence[str], start: int) -> None:
-    for offset, raw in enumerate(values):
+    for offset, value in enumerate(values):
         label = None
-        value = raw
-        if kind == MethodKind.PHONE:
-            value = check_phone(raw)
-            norm = normalise_phone(value)
-        else:
-            value = check_email(raw)
-            norm = normalise_email(value)
+        norm = phone_key(value) if kind == MethodKind.PHONE else normalise_email(value)
         session.add(
             ContactMethod(
                 contact_id=contact_id,
@@ -118,6 +115,14 @@ def _add_methods(session: Session, contact_id: int, kind: str, values: Sequence[
         )
 
 
+def _phones(values: Sequence[str]) -> list[str]:
+    """Phones as stored: E.164 where the number is known (see services/phones.py), else as typed."""
+    if not values:
+        return []
+    region = default_region()
+    return [clean_phone(value, region=region) for value in values]
+
+
 def create_contact(
     *,
     session: Session,
@@ -128,6 +133,7 @@ def create_contact(
     **values: Any,
 ) -> ContactRead:
     data = _clean(values)
+    stored_phones, stored_emails = _phones(phones), [check_email(email) for email in emails]
     name = (full_name or "").strip() or compose_full_name(
         data.get("given_name"), data.get("middle_name"), data.get("family_name")
     )
@@ -147,8 +153,8 @@ def create_contact(
     session.add(contact)
     session.flush()
     assert contact.id is not None
-    _add_methods(session, contact.id, MethodKind.PHONE, phones, 0)
-    _add_methods(session, contact.id, MethodKind.EMAIL, emails, 0)
+    _add_methods(session, contact.id, MethodKind.PHONE, stored_phones, 0)
+    _add_methods(session, contact.id, MethodKind.EMAIL, stored_emails, 0)
     session.flush()
     return get_contact(session=session, contact_id=contact.id)
 
@@ -172,8 +178,8 @@ def update_contact(
     contact.updated_at = datetime.now(UTC)
     existing = list(session.scalars(select(ContactMethod).where(ContactMethod.contact_id == contact_id)))
     known = {(m.kind, m.value_norm) for m in existing}
-    new_phones = [p for p in add_phones if (MethodKind.PHONE.value, normalise_phone(p)) not in known]
-    new_emails = [e for e in add_emails if (MethodKind.EMAIL.value, normalise_email(e)) not in known]
+    new_phones = [p for p in _phones(add_phones) if (MethodKind.PHONE.value, phone_key(p)) not in known]
+    new_emails = [e for e in map(check_email, add_emails) if (MethodKind.EMAIL.value, normalise_email(e)) not in known]
     _add_methods(session, contact_id, MethodKind.PHONE, new_phones, len(existing))
     _add_methods(session, contact_id, MethodKind.EMAIL, new_emails, len(existing) + len(new_phones))
     session.add(contact)

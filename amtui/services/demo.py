@@ -760,16 +760,16 @@ def _inn(rng: random.Random, region: str, *, person: bool = False) -> str:
     return "".join(map(str, digits))
 
 
+# Phones are stored as E.164 (services/phones.py), the way a typed or imported number is.
 def _mobile(rng: random.Random) -> str:
-    return f"+7 9{rng.randrange(10, 100)} {rng.randrange(100, 1000)}-{rng.randrange(10, 100)}-{rng.randrange(10, 100)}"
+    return f"+79{rng.randrange(10, 100)}{rng.randrange(100, 1000)}{rng.randrange(10, 100)}{rng.randrange(10, 100)}"
 
 
 def _landline(rng: random.Random, code: str) -> str:
     if code.startswith("+"):
-        return f"{code} {rng.randrange(1000000, 9999999)}"
+        return f"{code.replace(' ', '')}{rng.randrange(1000000, 9999999)}"
     width = 10 - len(code)
-    number = str(rng.randrange(10 ** (width - 1), 10**width))
-    return f"+7 ({code}) {number[:-4]}-{number[-4:-2]}-{number[-2:]}"
+    return f"+7{code}{rng.randrange(10 ** (width - 1), 10**width)}"
 
 
 def _legal_name(name: str) -> str:

@@ -54,10 +54,9 @@ def name_key(name: str | None) -> str:
 
 def normalise_phone(value: str) -> str:
     """Digits only, for matching; a Russian 8XXXXXXXXXX is read as 7XXXXXXXXXX (+7)."""
-    digits = re.sub(r"\D", "", value)
-    if len(digits) == 11 and digits.startswith("8"):
-        digits = "7" + digits[1:]
-    return digits
+    from amtui.services.phones import phone_key
+
+    return phone_key(value)
 
 
 def normalise_email(value: str) -> str:
@@ -74,34 +73,102 @@ def check_email(value: str, *, field: str = "email") -> str:
     return value
 
 
-def check_phone(value: str, *, field: str = "phone") -> str:
-    value = value.strip()
-    digits = re.sub(r"\D", "", value)
-    if not 5 <= len(digits) <= 15 or re.search(r"[^\d\s()+\-./xext]", value, re.IGNORECASE):
-        raise ValidationError(f"{value!r} is not a phone number", field=field)
-    return value
+def check_phone(value: str, *, field: str = "phone", region: str | None = None) -> str:
+    """The phone number to store (E.164 when ``phonenumbers`` knows it; see services/phones.py)."""
+    from amtui.services.phones import clean_phone
+
+    return clean_phone(value, field=field, region=region)
+
+
+def _stdnum_reason(exc: Exception) -> str:
+    from stdnum.exceptions import InvalidChecksum, InvalidLength
+
+    if isinstance(exc, InvalidChecksum):
+        return "check digit does not match"
+    if isinstance(exc, InvalidLength):
+        return "wrong number of digits"
+    return "not in the expected format"
 
 
 def check_inn(value: str, *, field: str = "inn") -> str:
-    """A Russian tax id (ИНН): 10 digits for a company, 12 for a person; check digits verified."""
+    """A Russian tax id (ИНН): 10 digits for a company, 12 for a person; check digits verified (python-stdnum)."""
+    from stdnum.exceptions import ValidationError as NumberError
+    from stdnum.ru import inn
+
     digits = value.strip()
     if not digits.isdigit() or len(digits) not in (10, 12):
         raise ValidationError(f"{value!r} is not an INN (10 or 12 digits)", field=field)
-    numbers = [int(ch) for ch in digits]
+    try:
+        return str(inn.validate(digits))
+    except NumberError:
+        raise ValidationError(f"{value!r}: INN check digit does not match", field=field) from None
 
-    def check(weights: list[int], upto: int) -> int:
-        return sum(w * n for w, n in zip(weights, numbers[:upto], strict=True)) % 11 % 10
 
-    if len(digits) == 10:
-        ok = check([2, 4, 10, 3, 5, 9, 4, 6, 8], 9) == numbers[9]
-    else:
-        ok = (
-            check([7, 2, 4, 10, 3, 5, 9, 4, 6, 8], 10) == numbers[10]
-            and check([3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8], 11) == numbers[11]
+_TAX_ID_MAX = 20
+_CODICE_FISCALE = re.compile(r"^[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$")
+
+
+def check_tax_id(value: str, *, field: str = "tax_id", region: str | None = None) -> str:
+    """A client's tax id, the same rule on every path (CLI, forms, imports), checked by python-stdnum:
+
+    - digits only: a Russian INN (10 or 12 digits) or OGRN/OGRNIP (13 or 15), check digits verified;
+      11 digits in the Italian region (``region = "IT"``) are a partita IVA; other lengths are refused;
+    - an EU VAT number with its country prefix (``IT00743110157``, ``DE136695976``): checked;
+    - an Italian codice fiscale (``RCCMNL83S18D969H``): checked;
+    - anything else (another country's id) is kept as typed, up to 20 characters.
+    """
+    from stdnum.exceptions import ValidationError as NumberError
+
+    text = value.strip()
+    compact = re.sub(r"[\s.\-/]", "", text).upper()
+    if not compact:
+        raise ValidationError("a tax id cannot be empty", field=field)
+    if compact.isdigit():
+        if len(compact) in (10, 12):
+            return check_inn(compact, field=field)
+        if len(compact) in (13, 15):
+            from stdnum.ru import ogrn
+
+            try:
+                return str(ogrn.validate(compact))
+            except NumberError as exc:
+                raise ValidationError(f"{text!r}: OGRN {_stdnum_reason(exc)}", field=field) from None
+        if len(compact) == 11 and (region or _region()) == "IT":
+            from stdnum.it import iva
+
+            try:
+                return str(iva.validate(compact))
+            except NumberError as exc:
+                raise ValidationError(f"{text!r}: partita IVA {_stdnum_reason(exc)}", field=field) from None
+        raise ValidationError(
+            f"{text!r} is not an INN (10 or 12 digits) or OGRN (13 or 15); "
+            "give a foreign tax id with its country prefix (e.g. DE136695976)",
+            field=field,
         )
-    if not ok:
-        raise ValidationError(f"{value!r}: INN check digit does not match", field=field)
-    return digits
+    if len(compact) > _TAX_ID_MAX:
+        raise ValidationError(f"{text!r} is too long for a tax id", field=field)
+    if _CODICE_FISCALE.match(compact):
+        from stdnum.it import codicefiscale
+
+        try:
+            return str(codicefiscale.validate(compact))
+        except NumberError as exc:
+            raise ValidationError(f"{text!r}: codice fiscale {_stdnum_reason(exc)}", field=field) from None
+    if compact[:2].isalpha() and compact[2:].isalnum() and any(ch.isdigit() for ch in compact[2:]):
+        from stdnum.eu import vat
+
+        if compact[:2].lower() in vat.MEMBER_STATES or compact[:2] == "EL":
+            try:
+                return str(vat.validate(compact))
+            except NumberError as exc:
+                raise ValidationError(f"{text!r}: EU VAT number {_stdnum_reason(exc)}", field=field) from None
+    return text
+
+
+def _region() -> str:
+    from amtui.services.phones import default_region
+
+    return default_region()
 
 
 _CURRENCY_SIGNS = {"₽": "RUB", "руб": "RUB", "р": "RUB", "$": "USD", "€": "EUR", "£": "GBP"}
