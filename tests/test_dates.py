@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 
 import pytest
@@ -136,3 +137,91 @@ def test_bad_birthdays(text: str) -> None:
 def test_birthday_display() -> None:
     assert format_birthday("03-12", None) == "12.03"
     assert format_birthday("03-12", 1980) == "12.03.1980"
+
+
+# --- one parser for the CLI, the forms and the imports ----------------------------------------------
+
+from datetime import UTC  # noqa: E402
+from zoneinfo import ZoneInfo  # noqa: E402
+
+from amtui.services.dates import parse_date_cell, parse_datetime_cell  # noqa: E402
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+
+
+def test_dates_have_one_module() -> None:
+    import amtui.formats.values as values
+
+    assert not any(name.startswith(("parse_date", "parse_datetime")) for name in vars(values))
+
+
+@pytest.mark.parametrize("text", ["2026-12-01", "01.12.2026", "1.12.2026", "01.12.26", "01/12/2026"])
+def test_typed_and_imported_absolute_dates_agree(text: str) -> None:
+    assert parse_date(text, today=TODAY) == parse_date_cell(text, field="due_on") == date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(
+    ("value", "order", "expected"),
+    [
+        ("03/04/2026", "dmy", date(2026, 4, 3)),
+        ("03/04/2026", "mdy", date(2026, 3, 4)),
+        ("12/31/26", "mdy", date(2026, 12, 31)),
+        ("2026-4-3", "dmy", date(2026, 4, 3)),
+        ("2026-11-27T23:30:00Z", "dmy", date(2026, 11, 28)),  # a UTC moment is a Moscow date
+        ("27.11.2026 14:30:15", "dmy", date(2026, 11, 27)),
+        (datetime(2026, 11, 2, 9, 0), "dmy", date(2026, 11, 2)),  # a typed spreadsheet cell
+        (date(2026, 11, 16), "dmy", date(2026, 11, 16)),
+        (46353, "dmy", date(2026, 11, 27)),  # an Excel serial day number
+        (46353.75, "dmy", date(2026, 11, 27)),
+    ],
+)
+def test_date_cells(value: object, order: str, expected: date) -> None:
+    assert parse_date_cell(value, field="issued_on", date_order=order, zone=MOSCOW) == expected
+
+
+def test_date_order_applies_to_typed_dates_too() -> None:
+    assert parse_date("03/04/2026", today=TODAY, date_order="mdy") == date(2026, 3, 4)
+    assert parse_date("03/04", today=TODAY) == date(2026, 4, 3)  # a typed date may leave out the year
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("31.02.2026", "'31.02.2026' is not a real date"),
+        ("someday", "cannot read 'someday' as a date"),
+        ("завтра", "cannot read 'завтра' as a date"),  # a file's date does not depend on when it is imported
+        ("27.11", "cannot read '27.11' as a date"),  # nor on the year it is imported in
+        (12, "12 is a number, not a date"),
+        (True, "True is not a date"),
+        ("hello world", "cannot read 'hello world' as a date"),
+    ],
+)
+def test_bad_date_cells(value: object, message: str) -> None:
+    with pytest.raises(ValidationError, match="^issued_on: " + re.escape(message)):
+        parse_date_cell(value, field="issued_on")
+
+
+@pytest.mark.parametrize(
+    ("value", "local"),
+    [
+        ("2026-11-27 14:30", datetime(2026, 11, 27, 14, 30)),
+        ("2026-11-27T14:30:15", datetime(2026, 11, 27, 14, 30, 15)),
+        ("27.11.2026 14.30", datetime(2026, 11, 27, 14, 30)),
+        ("11/27/2026 9:05", datetime(2026, 11, 27, 9, 5)),
+        ("27.11.2026", datetime(2026, 11, 27, 12, 0)),  # a bare date: noon
+        (datetime(2026, 11, 27, 14, 30), datetime(2026, 11, 27, 14, 30)),
+        (46353.5, datetime(2026, 11, 27, 12, 0)),
+    ],
+)
+def test_datetime_cells_are_local_and_stored_in_utc(value: object, local: datetime) -> None:
+    order = "mdy" if isinstance(value, str) and "/" in value else "dmy"
+    moment = parse_datetime_cell(value, field="when", zone=MOSCOW, date_order=order)
+    assert moment.tzinfo is not None and moment.utcoffset().total_seconds() == 0  # type: ignore[union-attr]
+    assert moment.astimezone(MOSCOW).replace(tzinfo=None) == local
+    assert parse_datetime_cell("2026-11-27T10:00Z", field="when", zone=MOSCOW) == datetime(2026, 11, 27, 10, tzinfo=UTC)
+
+
+def test_typed_datetimes_take_seconds_like_cells(now: datetime, zone) -> None:  # type: ignore[no-untyped-def]
+    assert parse_datetime("27.11.2026 14:30:15", now=now, zone=zone).astimezone(zone).second == 15
+    with pytest.raises(ValidationError, match="^" + re.escape("when: '27.11.2026 25:00': not a time of day")):
+        parse_datetime_cell("27.11.2026 25:00", field="when", zone=MOSCOW)

@@ -44,8 +44,6 @@ from amtui.formats.values import (
     cell_text,
     parse_bool_cell,
     parse_choice,
-    parse_date_cell,
-    parse_datetime_cell,
     parse_int_cell,
     parse_money_cell,
     parse_percent_bp,
@@ -65,7 +63,7 @@ from amtui.models.base import (
     TaskStatus,
     table_of,
 )
-from amtui.services.dates import parse_birthday, parse_duration
+from amtui.services.dates import parse_birthday, parse_date_cell, parse_datetime_cell, parse_duration
 from amtui.services.errors import ValidationError
 from amtui.services.phones import clean_phone, default_region, phone_key
 from amtui.services.text import _EMAIL_RE as _EMAIL

@@ -1,4 +1,4 @@
-"""Cell values to typed values: dates in the orders people write them, money, yes/no, enumerations.
+"""Cell values to typed values: money, numbers, yes/no, enumerations (dates: services/dates.py).
 
 Every parser takes a string (CSV) or a typed spreadsheet cell (int, float,
 date, datetime) and raises ValidationError with a reason the user can act on.
@@ -7,78 +7,14 @@ date, datetime) and raises ValidationError with a reason the user can act on.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from amtui.services.errors import ValidationError
 from amtui.services.text import parse_money
 
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})$")
-_SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})$")
-_DATE_TIME = re.compile(r"^(\S+)[ T](\d{1,2})[:.](\d{2})(?::(\d{2})(?:\.\d+)?)?$")
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
-DATE_FORMS = "dd.mm.yyyy, yyyy-mm-dd, dd/mm/yyyy (mm/dd/yyyy with --date-order mdy)"
-
-
-def _year(text: str) -> int:
-    year = int(text)
-    return year + 2000 if len(text) == 2 else year
-
-
-def parse_date_cell(value: Any, *, field: str, date_order: str = "dmy", zone: tzinfo | None = None) -> date:
-    if isinstance(value, datetime):
-        return value.astimezone(zone).date() if value.tzinfo and zone else value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise ValidationError(f"{value!r} is a number, not a date ({DATE_FORMS})", field=field)
-    text = str(value).strip()
-    try:
-        match = _DOTTED.match(text)
-        if match:
-            return date(_year(match.group(3)), int(match.group(2)), int(match.group(1)))
-        match = _ISO_DATE.match(text)
-        if match:
-            return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-        match = _SLASHED.match(text)
-        if match:
-            first, second, year = int(match.group(1)), int(match.group(2)), _year(match.group(3))
-            return date(year, first, second) if date_order == "mdy" else date(year, second, first)
-        if "T" in text or " " in text or ":" in text:
-            moment = parse_datetime_cell(text, field=field, date_order=date_order, zone=zone or UTC)
-            return moment.astimezone(zone).date() if zone else moment.date()
-    except ValueError as exc:
-        raise ValidationError(f"{text!r} is not a real date ({exc})", field=field) from None
-    raise ValidationError(f"cannot read {text!r} as a date ({DATE_FORMS})", field=field)
-
-
-def parse_datetime_cell(
-    value: Any, *, field: str, zone: tzinfo, date_order: str = "dmy", date_only_time: time = time(12, 0)
-) -> datetime:
-    """An aware UTC datetime; without a zone the time is local; a bare date takes ``date_only_time``."""
-    if isinstance(value, datetime):
-        local = value if value.tzinfo else value.replace(tzinfo=zone)
-        return local.astimezone(UTC)
-    if isinstance(value, date):
-        return datetime.combine(value, date_only_time, tzinfo=zone).astimezone(UTC)
-    text = str(value).strip()
-    if re.match(r"^\d{4}-\d{2}-\d{2}[T ]", text):
-        try:
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T", 1))
-        except ValueError:
-            raise ValidationError(f"cannot read {text!r} as a date and time", field=field) from None
-        return (moment if moment.tzinfo else moment.replace(tzinfo=zone)).astimezone(UTC)
-    match = _DATE_TIME.match(text)
-    if match:
-        day = parse_date_cell(match.group(1), field=field, date_order=date_order)
-        hour, minute, second = int(match.group(2)), int(match.group(3)), int(match.group(4) or 0)
-        if hour > 23 or minute > 59 or second > 59:
-            raise ValidationError(f"{text!r}: not a time of day", field=field)
-        return datetime.combine(day, time(hour, minute, second), tzinfo=zone).astimezone(UTC)
-    day = parse_date_cell(text, field=field, date_order=date_order)
-    return datetime.combine(day, date_only_time, tzinfo=zone).astimezone(UTC)
 
 
 def parse_money_cell(value: Any, *, field: str) -> int:

@@ -1,17 +1,24 @@
-"""Dates and times as people type them, in English and Russian.
+"""Dates and times as people type them and as files hold them: the one date parser of amtui.
 
-Accepted: ISO (``2026-11-27``, ``2026-11-27T10:00``, with a zone), ``27.11.2026``,
-``27.11.26``, ``27.11``, ``27.11.2026 10:00``, ``today``/``сегодня``,
-``tomorrow``/``завтра``, ``yesterday``/``вчера``, ``+3d``, ``+2w``, ``+1m``,
-``-2d``, weekday names (``fri``, ``friday``, ``пт``, ``пятница``), each with an
-optional time (``tomorrow 10:00``, ``пт 9.30``). A weekday means the next one,
-today included. Times without a zone are the user's local time.
+The CLI, the forms and the imports all read dates here.
+
+Typed (CLI options, form fields; relative forms need ``today``): ISO (``2026-11-27``,
+``2026-11-27T10:00``, with a zone), ``27.11.2026``, ``27.11.26``, ``27.11``, ``27/11/2026``,
+``27.11.2026 10:00``, ``today``/``сегодня``, ``tomorrow``/``завтра``, ``yesterday``/``вчера``,
+``+3d``, ``+2w``, ``+1m``, ``-2d``, weekday names (``fri``, ``friday``, ``пт``, ``пятница``), each
+with an optional time (``tomorrow 10:00``, ``пт 9.30``). A weekday means the next one, today
+included. Times without a zone are the user's local time.
+
+Cells (imports): the same absolute forms, ``dd/mm/yyyy`` or ``mm/dd/yyyy`` by ``--date-order``,
+ISO datetimes with seconds and zones, a spreadsheet's typed date/datetime cells, and Excel
+serial day numbers (``45988`` is 2025-11-27) when a date cell holds a plain number.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
 
 from amtui.services.errors import ValidationError
 
@@ -19,6 +26,7 @@ ACCEPTED_FORMS = (
     "2026-11-27, 27.11.2026, 27.11, today, tomorrow, +3d, +2w, fri, пт, "
     "optionally with a time: 'tomorrow 10:00', '27.11.2026 14:30'"
 )
+DATE_FORMS = "dd.mm.yyyy, yyyy-mm-dd, dd/mm/yyyy (mm/dd/yyyy with --date-order mdy)"
 
 _WEEKDAYS: dict[str, int] = {}
 for _index, _names in enumerate(
@@ -43,8 +51,22 @@ _RELATIVE_DAYS = {
 }  # fmt: skip
 
 _OFFSET_RE = re.compile(r"^([+-])\s*(\d{1,4})\s*([dwmyдннмг]|days?|weeks?|months?|дн|нед|мес)?$")
-_DOTTED_RE = re.compile(r"^(\d{1,2})[./](\d{1,2})(?:[./](\d{2}|\d{4}))?$")
-_TIME_RE = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?$")
+_DOTTED_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{2}|\d{4}))?$")
+_SLASHED_RE = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?$")
+_ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_TIME_RE = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?(?::(\d{2})(?:\.\d+)?)?$")
+_ISO_DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}")
+# Excel counts days from 30.12.1899; 3654 is 1910-01-02 and 73050 is 2099-12-31: a number outside is no date.
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+_EXCEL_SERIALS = (3654, 73050)
+
+
+class _Unreadable(ValueError):
+    """No date form matches the text."""
+
+
+class _NotReal(ValueError):
+    """A date form matches but names no real day (31.02); the message says why."""
 
 
 def _bad(text: str, field: str | None, why: str = "") -> ValidationError:
@@ -53,15 +75,15 @@ def _bad(text: str, field: str | None, why: str = "") -> ValidationError:
 
 
 def _split_time(text: str) -> tuple[str, time | None]:
-    """Separate a trailing ``HH:MM`` (or ``HH.MM`` after a space) from the day part."""
-    parts = text.rsplit(None, 1)
+    """Separate a trailing ``HH:MM[:SS]`` (or ``HH.MM`` after a space) from the day part."""
+    parts = re.split(r"[ T]", text, maxsplit=1) if _ISO_DATETIME_RE.match(text) else text.rsplit(None, 1)
     if len(parts) == 2:
         match = _TIME_RE.match(parts[1])
         if match and (":" in parts[1] or "." in parts[1]):
-            hour, minute = int(match.group(1)), int(match.group(2) or 0)
-            if hour > 23 or minute > 59:
+            hour, minute, second = int(match.group(1)), int(match.group(2) or 0), int(match.group(3) or 0)
+            if hour > 23 or minute > 59 or second > 59:
                 raise ValueError(f"{parts[1]!r} is not a time of day")
-            return parts[0], time(hour, minute)
+            return parts[0], time(hour, minute, second)
     return text, None
 
 
@@ -73,42 +95,77 @@ def _add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
-def _parse_day(text: str, today: date, field: str | None) -> date:
+def _year(text: str | None, today: date | None) -> int:
+    if text is None:
+        if today is None:
+            raise _Unreadable("a date needs its year here")
+        return today.year
+    return int(text) + 2000 if len(text) == 2 else int(text)
+
+
+def _real(year: int, month: int, day: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise _NotReal(str(exc)) from None
+
+
+def _parse_day(text: str, today: date | None, date_order: str = "dmy") -> date:
+    """The day ``text`` names. Relative forms and a missing year need ``today``; slashes follow ``date_order``."""
     key = text.casefold().strip().rstrip(".")
-    if key in _RELATIVE_DAYS:
-        return today + timedelta(days=_RELATIVE_DAYS[key])
-    if key in _WEEKDAYS:
-        return today + timedelta(days=(_WEEKDAYS[key] - today.weekday()) % 7)
-    offset = _OFFSET_RE.match(key)
-    if offset:
-        sign = -1 if offset.group(1) == "-" else 1
-        amount = sign * int(offset.group(2))
-        unit = (offset.group(3) or "d")[0]
-        if unit in "dд":
-            return today + timedelta(days=amount)
-        if unit in "wн":
-            return today + timedelta(weeks=amount)
-        if unit in "mм":
-            return _add_months(today, amount)
-        return _add_months(today, 12 * amount)
+    if today is not None:
+        if key in _RELATIVE_DAYS:
+            return today + timedelta(days=_RELATIVE_DAYS[key])
+        if key in _WEEKDAYS:
+            return today + timedelta(days=(_WEEKDAYS[key] - today.weekday()) % 7)
+        offset = _OFFSET_RE.match(key)
+        if offset:
+            sign = -1 if offset.group(1) == "-" else 1
+            amount = sign * int(offset.group(2))
+            unit = (offset.group(3) or "d")[0]
+            if unit in "dд":
+                return today + timedelta(days=amount)
+            if unit in "wн":
+                return today + timedelta(weeks=amount)
+            if unit in "mм":
+                return _add_months(today, amount)
+            return _add_months(today, 12 * amount)
     dotted = _DOTTED_RE.match(key)
     if dotted:
-        day, month = int(dotted.group(1)), int(dotted.group(2))
-        year_text = dotted.group(3)
-        year = today.year if year_text is None else int(year_text)
-        if year_text is not None and len(year_text) == 2:
-            year += 2000
-        try:
-            return date(year, month, day)
-        except ValueError as exc:
-            raise _bad(text, field, str(exc)) from None
+        return _real(_year(dotted.group(3), today), int(dotted.group(2)), int(dotted.group(1)))
+    slashed = _SLASHED_RE.match(key)
+    if slashed:
+        first, second, year = int(slashed.group(1)), int(slashed.group(2)), _year(slashed.group(3), today)
+        return _real(year, first, second) if date_order == "mdy" else _real(year, second, first)
+    iso = _ISO_DATE_RE.match(key)
+    if iso:
+        return _real(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
     try:
         return date.fromisoformat(key)
     except ValueError:
-        raise _bad(text, field) from None
+        raise _Unreadable(key) from None
 
 
-def parse_date(text: str, *, today: date, field: str | None = "date") -> date:
+def _parse_iso_datetime(text: str, zone: tzinfo) -> datetime | None:
+    if not _ISO_DATETIME_RE.match(text):
+        return None
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T", 1))
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=zone)
+
+
+def _excel_serial(value: float, field: str) -> datetime:
+    if not _EXCEL_SERIALS[0] <= value <= _EXCEL_SERIALS[1]:
+        raise ValidationError(f"{value!r} is a number, not a date ({DATE_FORMS})", field=field)
+    return _EXCEL_EPOCH + timedelta(days=value)
+
+
+# --- typed: CLI options and form fields --------------------------------------------------------
+
+
+def parse_date(text: str, *, today: date, field: str | None = "date", date_order: str = "dmy") -> date:
     """A calendar date from what the user typed (a time, if given, is not allowed)."""
     cleaned = " ".join(text.split())
     if not cleaned:
@@ -119,7 +176,12 @@ def parse_date(text: str, *, today: date, field: str | None = "date") -> date:
         raise _bad(text, field, str(exc)) from None
     if at is not None:
         raise _bad(text, field, "a date without a time is expected here")
-    return _parse_day(day_part, today, field)
+    try:
+        return _parse_day(day_part, today, date_order)
+    except _NotReal as exc:
+        raise _bad(text, field, str(exc)) from None
+    except _Unreadable:
+        raise _bad(text, field) from None
 
 
 def parse_datetime(
@@ -146,24 +208,72 @@ def parse_datetime(
     if at is None and _TIME_RE.match(day_part) and ":" in day_part:
         # A bare time: today at that time.
         day_part, at = "today", _split_time("today " + day_part)[1]
-    day = _parse_day(day_part, local_now.date(), field)
+    try:
+        day = _parse_day(day_part, local_now.date())
+    except _NotReal as exc:
+        raise _bad(text, field, str(exc)) from None
+    except _Unreadable:
+        raise _bad(text, field) from None
     if at is None:
         at = default_time or local_now.time().replace(second=0, microsecond=0)
-    return _localize(datetime.combine(day, at), zone).astimezone(UTC)
+    return datetime.combine(day, at).replace(tzinfo=zone).astimezone(UTC)
 
 
-def _localize(naive: datetime, zone: tzinfo) -> datetime:
-    return naive.replace(tzinfo=zone)
+# --- cells: imported files ---------------------------------------------------------------------
 
 
-def _parse_iso_datetime(text: str, zone: tzinfo) -> datetime | None:
-    if not re.match(r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}", text):
-        return None
+def parse_date_cell(value: Any, *, field: str, date_order: str = "dmy", zone: tzinfo | None = None) -> date:
+    """A date from a file's cell: text in the absolute forms, a typed date or datetime, an Excel serial."""
+    if isinstance(value, datetime):
+        return value.astimezone(zone).date() if value.tzinfo and zone else value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool):
+        raise ValidationError(f"{value!r} is not a date ({DATE_FORMS})", field=field)
+    if isinstance(value, (int, float)):
+        return _excel_serial(value, field).date()
+    text = str(value).strip()
+    if "T" in text or " " in text or ":" in text:
+        moment = parse_datetime_cell(text, field=field, date_order=date_order, zone=zone or UTC)
+        return moment.astimezone(zone).date() if zone else moment.date()
+    return _cell_day(text, field, date_order)
+
+
+def _cell_day(text: str, field: str, date_order: str) -> date:
     try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return _parse_day(text, None, date_order)
+    except _NotReal as exc:
+        raise ValidationError(f"{text!r} is not a real date ({exc})", field=field) from None
+    except _Unreadable:
+        raise ValidationError(f"cannot read {text!r} as a date ({DATE_FORMS})", field=field) from None
+
+
+def parse_datetime_cell(
+    value: Any, *, field: str, zone: tzinfo, date_order: str = "dmy", date_only_time: time = time(12, 0)
+) -> datetime:
+    """An aware UTC datetime; without a zone the time is local; a bare date takes ``date_only_time``."""
+    if isinstance(value, datetime):
+        local = value if value.tzinfo else value.replace(tzinfo=zone)
+        return local.astimezone(UTC)
+    if isinstance(value, date):
+        return datetime.combine(value, date_only_time, tzinfo=zone).astimezone(UTC)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        moment = _excel_serial(value, field)
+        if moment.time() == time(0, 0) and float(value).is_integer():
+            moment = datetime.combine(moment.date(), date_only_time)
+        return moment.replace(tzinfo=zone).astimezone(UTC)
+    text = " ".join(str(value).split())
+    if _ISO_DATETIME_RE.match(text):
+        parsed = _parse_iso_datetime(text, zone)
+        if parsed is None:
+            raise ValidationError(f"cannot read {text!r} as a date and time", field=field)
+        return parsed.astimezone(UTC)
+    try:
+        day_part, at = _split_time(text)
     except ValueError:
-        return None
-    return value if value.tzinfo else _localize(value, zone)
+        raise ValidationError(f"{text!r}: not a time of day", field=field) from None
+    day = _cell_day(day_part, field, date_order)
+    return datetime.combine(day, at or date_only_time, tzinfo=zone).astimezone(UTC)
 
 
 _DURATION_RE = re.compile(r"^(?:(\d+)\s*(?:h|ч|час|часа|часов|hours?))?\s*(?:(\d+)\s*(?:m|min|мин|minutes?)?)?$")
@@ -192,7 +302,7 @@ def parse_birthday(text: str, *, field: str | None = "birthday") -> tuple[str, i
     key = text.strip().casefold().rstrip(".")
     year: int | None = None
     month = day = 0
-    dotted = _DOTTED_RE.match(key)
+    dotted = _DOTTED_RE.match(key) or _SLASHED_RE.match(key)
     named = re.fullmatch(r"(\d{1,2})\s+([a-zа-яё]+)(?:\s+(\d{4}))?", key)
     if dotted:
         day, month = int(dotted.group(1)), int(dotted.group(2))
