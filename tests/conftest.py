@@ -29,7 +29,7 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("NO_COLOR", "1")
-    for name in ("AMTUI_DB", "AMTUI_DATABASE_URL", "AMTUI_NOW"):
+    for name in ("AMTUI_DB", "AMTUI_DATABASE_URL", "AMTUI_NOW", "AMTUI_REGION"):
         monkeypatch.delenv(name, raising=False)
     from amtui import config
 

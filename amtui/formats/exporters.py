@@ -411,10 +411,31 @@ def vcard(row: dict[str, Any], methods: list[tuple[str, str, str | None]], *, ve
     return card
 
 
+def _fold(line: str) -> str:
+    """Fold at 75 octets without splitting a UTF-8 character. (vobject 0.9.9 leaves a line of fewer
+    than 75 characters unfolded however many octets it has: 74 Cyrillic letters are 148.)"""
+    if len(line) * 4 <= 75 or len(line.encode("utf-8")) <= 75:
+        return line
+    out: list[str] = []
+    current = ""
+    size = 0
+    for char in line:
+        length = len(char.encode("utf-8"))
+        if size + length > 75:
+            out.append(current)
+            current, size = " ", 1
+        current += char
+        size += length
+    out.append(current)
+    return "\r\n".join(out)
+
+
 def write_vcards(session: Session, handle: IO[str], *, version: int = 4) -> int:
     count = 0
     for row, methods in contact_data(session):
-        handle.write(vcard(row, methods, version=version).serialize())
+        # vobject writes and escapes the card; the lines are folded here, by octets.
+        text = vcard(row, methods, version=version).serialize(lineLength=1_000_000)
+        handle.write("".join(_fold(line) + "\r\n" for line in text.split("\r\n") if line))
         count += 1
     return count
 
