@@ -748,16 +748,14 @@ def _female_family(name: str) -> str:
 
 
 def _inn(rng: random.Random, region: str, *, person: bool = False) -> str:
-    """A tax id whose check digits are valid: 10 digits, or 12 for a sole trader."""
+    """A tax id whose check digits are valid (python-stdnum computes them): 10 digits, or 12 for a sole trader."""
+    from stdnum.ru import inn
+
     if person:
-        digits = [int(ch) for ch in region] + [rng.randrange(10) for _ in range(8)]
-        for weights in ((7, 2, 4, 10, 3, 5, 9, 4, 6, 8), (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)):
-            digits.append(sum(w * n for w, n in zip(weights, digits, strict=True)) % 11 % 10)
-    else:
-        digits = [int(ch) for ch in region] + [rng.randrange(10) for _ in range(7)]
-        weights10 = (2, 4, 10, 3, 5, 9, 4, 6, 8)
-        digits.append(sum(w * n for w, n in zip(weights10, digits, strict=True)) % 11 % 10)
-    return "".join(map(str, digits))
+        body = region + "".join(str(rng.randrange(10)) for _ in range(8))
+        return body + inn.calc_personal_check_digits(body)
+    body = region + "".join(str(rng.randrange(10)) for _ in range(7))
+    return body + inn.calc_company_check_digit(body)
 
 
 # Phones are stored as E.164 (services/phones.py), the way a typed or imported number is.
