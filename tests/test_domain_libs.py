@@ -235,3 +235,31 @@ def test_help_and_alerts_import_neither_library(cli, db_path: Path) -> None:
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_quick_reading_agrees_with_phonenumbers_parse() -> None:
+    """clean_phone reads ``+7 495 ...`` and ``8 (495) ...`` without phonenumbers.parse (imports read a number a
+    row); whatever it decides must be what the full parser decides."""
+    import random
+
+    import phonenumbers
+
+    from amtui.services.phones import _parsed
+
+    rng = random.Random(7)
+    prefixes = ["+7", "+39", "+49", "+44", "+1", "+33", "+380", "8", "+7 (0", "+39 0", "+44 (0)", "+7 9", "8 9", "0"]
+    texts = ["+44 (0) 20 7946 0018", "+39 06 6982 1234", "8 800 555-35-35", "+7 8 495 123-45-67"]
+    for _ in range(1500):
+        body = "".join(str(rng.randrange(10)) for _ in range(rng.randrange(6, 12)))
+        texts.append(f"{rng.choice(prefixes)} {body[:3]} {body[3:6]}-{body[6:]}")
+    for text in texts:
+        for region in ("RU", "IT", "DE"):
+            number = _parsed(text, region)
+            expected = (
+                text if number is None else phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            )
+            assert clean_phone(text, region=region) == expected, (text, region)
+            if number is not None:
+                assert display_phone(expected) == phonenumbers.format_number(
+                    number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
+                )
