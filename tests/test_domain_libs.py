@@ -263,3 +263,23 @@ def test_the_quick_reading_agrees_with_phonenumbers_parse() -> None:
                 assert display_phone(expected) == phonenumbers.format_number(
                     number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
                 )
+
+
+def test_a_company_phone_that_is_no_number_is_skipped_with_a_warning(cli, db_path: Path, tmp_path: Path) -> None:
+    path = tmp_path / "clients.csv"
+    path.write_text(
+        "name,phone\nРомашка,8 (495) 123-45-67 доб. 12\nВектор,звонить секретарю\nЛютик,(415) 901-7000\n",
+        encoding="utf-8",
+    )
+    result = cli("import", "clients", str(path))
+    assert result.exit_code == 0, result.output
+    assert "warning:" in result.output and "'звонить секретарю' is not a phone number; skipped" in result.output
+    assert rows(db_path, "SELECT name, phone FROM client ORDER BY id") == [
+        ("Ромашка", "+74951234567;ext=12"),
+        ("Вектор", None),
+        ("Лютик", "(415) 901-7000"),  # not placeable in Russia: kept as written
+    ]
+    again = cli("import", "clients", str(path))
+    assert "0 created, 0 updated, 3 unchanged" in again.output, again.output
+    shown = json.loads(cli("client", "show", "ромашка", "--json").output)
+    assert shown["client"]["phone"] == "+7 495 123-45-67 ext. 12"

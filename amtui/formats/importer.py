@@ -302,7 +302,7 @@ SPECS: dict[str, dict[str, tuple[str, Parser]]] = {
         "city": ("city", _text()),
         "address": ("address", _text()),
         "website": ("website", _text()),
-        "phone": ("phone", _phone),  # "+7 495 ... доб. 12" keeps its extension
+        "phone": ("phone", _text(100)),  # read as a phone number in _finish_clients
         "email": ("email", _email),
         "currency": ("currency", _memo(_currency)),
         "credit_limit": ("credit_limit_minor", _money),
@@ -896,6 +896,13 @@ class Importer:
             problems.append((field_name, "missing (the column is absent or the cell is empty)"))
 
     def _finish_clients(self, values: dict[str, Any], row: dict[str, Any], problems: list[tuple[str, str]]) -> None:
+        if row.get("phone"):
+            # As for a contact: a company worth importing is not refused for a phone cell that holds no number.
+            try:
+                row["phone"] = _phone(row["phone"], "phone")
+            except ValidationError as exc:
+                del row["phone"]
+                self.row_warnings.append(("phone", f"{exc.reason}; skipped"))
         name = row.get("name")
         if name:
             row["name_folded"], row["_name_key"] = fold_with_key(name)
