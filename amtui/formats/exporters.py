@@ -374,7 +374,7 @@ def _xlsx_cell(worksheet: Any, value: Any) -> Any:
 
 
 def vcard(row: dict[str, Any], methods: list[tuple[str, str, str | None]], *, version: int = 4) -> Any:
-    """One contact as a ``vobject`` vCard: the library escapes, folds (at 75 octets) and writes the lines."""
+    """One contact as a ``vobject`` vCard: the library builds, escapes and serialises it (write_vcards folds)."""
     import vobject
 
     card = vobject.vCard()
