@@ -20,7 +20,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
 if TYPE_CHECKING:
-    from amtui.ui_services import Backend
+    from amtui.services.workspace import Workspace
 
 Clock = Callable[[], datetime]
 
@@ -77,7 +77,7 @@ class AmtuiCommands(Provider):
         app = self.app
         assert isinstance(app, AmtuiApp)
         try:
-            self._clients = await asyncio.to_thread(app.backend.client_names)
+            self._clients = await asyncio.to_thread(app.workspace.client_names)
         except Exception:  # the palette still offers the actions
             self._clients = []
 
@@ -152,16 +152,16 @@ class AmtuiApp(App[None]):
         zone: tzinfo | None = None,
     ) -> None:
         super().__init__()
-        from amtui.ui_services import Backend
+        from amtui.services.workspace import Workspace
 
         clock: Clock = (lambda: now) if isinstance(now, datetime) else (now or _system_now)
-        self.backend: Backend = Backend(db_url, now=clock, zone=zone)
+        self.workspace: Workspace = Workspace(db_url, now=clock, zone=zone)
 
     def on_mount(self) -> None:
         self.switch_mode("today")
 
     def on_unmount(self) -> None:
-        self.backend.close()
+        self.workspace.close()
 
     # Navigation and actions reachable from every screen
 

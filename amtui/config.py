@@ -42,6 +42,10 @@ class Settings:
     birthday_days: int = 7
     # The country a phone number without a "+" belongs to (ISO 3166 code, e.g. RU, IT, DE).
     region: str = "RU"
+    # ``[cadence]`` in the config file: days between touches per client tier (A, B, C), over the defaults.
+    cadence_days: dict[str, int] = field(default_factory=dict)
+    # ``[keymap]`` in the config file: binding id -> keys ("ctrl+n,f6"), applied by the TUI.
+    keymap: dict[str, str] = field(default_factory=dict)
     config_path: Path | None = None
 
 
@@ -125,8 +129,35 @@ def load_settings() -> Settings:
         mail=mail,
         birthday_days=_int_setting(data.get("birthday_days", 7), "birthday_days", str(path)),
         region=_region_setting(env.get("AMTUI_REGION") or data.get("region") or "RU", str(path)),
+        cadence_days=_cadence(data.get("cadence"), str(path)),
+        keymap=_keymap(data.get("keymap"), str(path)),
         config_path=path,
     )
+
+
+def _cadence(value: Any, source: str) -> dict[str, int]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"{source}: cadence: expected a table like [cadence] A = 14")
+    cadence = {}
+    for tier, days in value.items():
+        key = str(tier).strip().upper()
+        if key not in {"A", "B", "C"}:
+            raise ConfigError(f"{source}: cadence.{tier}: expected a tier A, B or C")
+        number = _int_setting(days, f"cadence.{tier}", source)
+        if not 1 <= number <= 3650:
+            raise ConfigError(f"{source}: cadence.{tier}: expected 1 to 3650 days, got {number}")
+        cadence[key] = number
+    return cadence
+
+
+def _keymap(value: Any, source: str) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(keys, str) for keys in value.values()):
+        raise ConfigError(f'{source}: keymap: expected a table like [keymap] new-call = "ctrl+n"')
+    return {str(binding_id): keys for binding_id, keys in value.items()}
 
 
 def path_to_url(path: Path) -> str:

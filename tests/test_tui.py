@@ -505,7 +505,7 @@ async def test_today_shows_loading_then_caps_long_sections(engine: Any, db_url: 
     async with app.run_test(size=(100, 32)) as pilot:
         screen = app.screen
         assert isinstance(screen, TodayScreen)
-        first = app.backend.today_first()
+        first = app.workspace.today_first()
         assert not first.complete
         screen.show(first)  # what the first step shows (checked before the second step can arrive)
         option_list = screen.query_one("#today-list", OptionList)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from amtui.commands.common import echo_json, is_terminal, now, parse_day, reading, today, unit_of_work, zone
+from amtui.commands.common import echo_json, is_terminal, now, parse_day, today, workspace, zone
 
 if TYPE_CHECKING:
     from datetime import date, datetime
@@ -45,19 +45,8 @@ def _moment(day: date | None) -> datetime:
     return datetime.combine(day, time(8, 0), tzinfo=zone()).astimezone(UTC)
 
 
-def _birthday_days(days: int | None) -> int:
-    if days is not None:
-        return days
-    from amtui.config import load_settings
-
-    return load_settings().birthday_days
-
-
 def _compute(ctx: typer.Context, moment: datetime, **options: Any) -> list[Alert]:
-    from amtui.services.alerts import compute_alerts
-
-    with reading(ctx) as connection:
-        return compute_alerts(session=connection, now=moment, zone=zone(), **options)
+    return workspace(ctx).alerts(at=moment, **options)
 
 
 def _write_atomically(path: Path, content: str) -> None:
@@ -105,7 +94,7 @@ def digest_command(
         recipients = parse_recipients(mail_to)
         settings = load_settings().mail  # a config error stops us before any work
     moment = _moment(day)
-    alerts = _compute(ctx, moment, birthday_days=_birthday_days(days))
+    alerts = _compute(ctx, moment, birthday_days=days)
     digest = build_digest(alerts, day=moment.astimezone(zone()).date(), generated_at=moment, zone=zone())
     if quiet_if_empty and digest.is_empty:
         return
@@ -166,7 +155,7 @@ def alerts_command(
     from amtui.services.digest import alert_to_dict
 
     kinds = parse_kinds(kind)
-    alerts = _compute(ctx, now(), birthday_days=_birthday_days(days), include_marked=show_all, kinds=kinds)
+    alerts = _compute(ctx, now(), birthday_days=days, include_marked=show_all, kinds=kinds)
     if json_output:
         echo_json([alert_to_dict(alert) for alert in alerts])
         return
@@ -178,54 +167,37 @@ def alerts_command(
     typer.echo(f"\n{len(alerts)} alerts. Snooze: amtui snooze ID --until DATE; dismiss: amtui dismiss ID")
 
 
-# Kinds that are "late" in the today view; the rest of the backlog is summarised in one line per kind.
-_LATE_KINDS = ("missed", "unanswered", "overdue_task", "check_in", "no_report", "deal", "notice")
-_SUMMARISED_KINDS = ("receivable", "silence", "called_first", "contract")
-
-
 def today_command(
     ctx: typer.Context,
     json_output: Annotated[bool, typer.Option("--json", help="Print the sections as JSON for scripts.")] = False,
 ) -> None:
     """Today's agenda (calls, visits, tasks, birthdays) and what is late."""
-    from amtui.services.digest import GROUP_TITLES, alert_to_dict, build_digest
+    from amtui.services.digest import alert_to_dict
 
-    moment = now()
-    alerts = _compute(ctx, moment, birthday_days=_birthday_days(None))
-    current = moment.astimezone(zone()).date()
-    agenda = sorted(
-        (a for a in alerts if a.kind in ("agenda", "task_today") or (a.kind == "birthday" and a.days == 0)),
-        key=lambda a: (a.at is None, a.at or 0, a.id),  # type: ignore[operator]
-    )
-    coming = [a for a in alerts if a.kind == "birthday" and a.days > 0]
-    late = [a for a in alerts if a.kind in _LATE_KINDS and (a.kind != "notice" or a.days <= 7)]
-    backlog = build_digest(
-        [a for a in alerts if a.kind in _SUMMARISED_KINDS], day=current, generated_at=moment, zone=zone()
-    )
+    view = workspace(ctx).today_view()
     if json_output:
         echo_json(
             {
-                "date": current.isoformat(),
-                "today": [alert_to_dict(a) for a in agenda],
-                "late": [alert_to_dict(a) for a in late],
-                "coming": [alert_to_dict(a) for a in coming],
-                "backlog": [{"kind": g.kind, "count": g.count, "summary": g.summary()} for g in backlog.groups],
+                "date": view.today.isoformat(),
+                "today": [alert_to_dict(a) for a in view.agenda],
+                "late": [alert_to_dict(a) for a in view.late],
+                "coming": [alert_to_dict(a) for a in view.coming],
+                "backlog": [{"kind": b.kind, "count": b.count, "summary": b.summary} for b in view.backlog],
             }
         )
         return
-    typer.echo(f"Today, {current:%A %d.%m.%Y}")
-    typer.echo("\n".join(_line(a) for a in agenda) if agenda else "  nothing planned")
-    if late:
-        typer.echo(f"\nLate ({len(late)})")
-        typer.echo("\n".join(_line(a) for a in late))
-    if coming:
+    typer.echo(f"Today, {view.today:%A %d.%m.%Y}")
+    typer.echo("\n".join(_line(a) for a in view.agenda) if view.agenda else "  nothing planned")
+    if view.late:
+        typer.echo(f"\nLate ({len(view.late)})")
+        typer.echo("\n".join(_line(a) for a in view.late))
+    if view.coming:
         typer.echo("\nComing up")
-        typer.echo("\n".join(_line(a) for a in coming))
-    if backlog.groups:
+        typer.echo("\n".join(_line(a) for a in view.coming))
+    if view.backlog:
         typer.echo("\nAlso open")
-        for group in backlog.groups:
-            title = GROUP_TITLES[group.kind][0]  # type: ignore[index]
-            typer.echo(f"  {title}: {group.summary()}  (amtui alerts --kind {group.kind})")
+        for line in view.backlog:
+            typer.echo(f"  {line.title}: {line.summary}  (amtui alerts --kind {line.kind})")
 
 
 def snooze_command(
@@ -234,13 +206,8 @@ def snooze_command(
     until: Annotated[str, typer.Option("--until", help="The day it shows again: tomorrow, +3d, mon, 01.12...")],
 ) -> None:
     """Hide an alert until a day; it comes back earlier if its facts change."""
-    from amtui.services.alerts import snooze_alert
-
     day = parse_day(until, field="--until")
-    with unit_of_work(ctx) as session:
-        alert = snooze_alert(
-            session=session, alert_id=alert_id, until=day, now=now(), zone=zone(), birthday_days=_birthday_days(None)
-        )
+    alert = workspace(ctx).snooze_alert(alert_id, day)
     typer.echo(f"Snoozed until {day:%d.%m.%Y}: {alert.text}")
 
 
@@ -249,12 +216,7 @@ def dismiss_command(
     alert_id: Annotated[str, typer.Argument(metavar="ID", help="The alert's id, e.g. invoice:42 (see amtui alerts).")],
 ) -> None:
     """Hide an alert for good; it comes back only if its facts change (new date, payment...)."""
-    from amtui.services.alerts import dismiss_alert
-
-    with unit_of_work(ctx) as session:
-        alert = dismiss_alert(
-            session=session, alert_id=alert_id, now=now(), zone=zone(), birthday_days=_birthday_days(None)
-        )
+    alert = workspace(ctx).dismiss_alert(alert_id)
     typer.echo(f"Dismissed: {alert.text}")
 
 
@@ -263,12 +225,10 @@ def unmark_command(
     alert_id: Annotated[str, typer.Argument(metavar="ID", help="A snoozed or dismissed alert's id.")],
 ) -> None:
     """Bring back a snoozed or dismissed alert."""
-    from amtui.services.alerts import restore_alert
     from amtui.services.errors import NotFoundError
 
-    with unit_of_work(ctx) as session:
-        if not restore_alert(session=session, alert_id=alert_id):
-            raise NotFoundError(f"{alert_id.strip()!r} is neither snoozed nor dismissed")
+    if not workspace(ctx).restore_alert(alert_id):
+        raise NotFoundError(f"{alert_id.strip()!r} is neither snoozed nor dismissed")
     typer.echo(f"{alert_id.strip()} is back.")
 
 

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
     from sqlmodel import Session
 
+    from amtui.services.workspace import Workspace
+
 EXIT_ERROR = 1
 
 
@@ -48,6 +50,14 @@ def state(ctx: typer.Context) -> CliState:
     if not isinstance(root.obj, CliState):
         root.obj = CliState()
     return root.obj
+
+
+def workspace(ctx: typer.Context) -> Workspace:
+    """The use cases on the command's database, with the current clock and the user's settings."""
+    from amtui.config import load_settings
+    from amtui.services.workspace import Workspace
+
+    return Workspace(engine=state(ctx).engine(), now=now, zone=zone(), settings=load_settings())
 
 
 @contextmanager

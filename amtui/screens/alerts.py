@@ -17,7 +17,7 @@ from amtui.widgets.fast_table import Cell, Column, FastTable
 from amtui.widgets.footer import StableFooter
 
 if TYPE_CHECKING:
-    from amtui.ui_services import AlertLine
+    from amtui.services.alerts import Alert
 
 KIND_TITLES = {
     "missed": "Missed",
@@ -51,7 +51,7 @@ class AlertsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.alerts: list[AlertLine] = []
+        self.alerts: list[Alert] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -64,9 +64,9 @@ class AlertsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.sub_title = "Alerts"
 
     def reload(self) -> None:
-        self.load(lambda backend: backend.alerts(), self.show, group="alerts")
+        self.load(lambda ws: ws.alerts(), self.show, group="alerts")
 
-    def show(self, alerts: list[AlertLine]) -> None:
+    def show(self, alerts: list[Alert]) -> None:
         order = {kind: index for index, kind in enumerate(KIND_TITLES)}
         # Grouped by kind (engine order), the engine's urgency order kept inside each group.
         self.alerts = sorted(alerts, key=lambda a: order.get(a.kind, len(order)))
@@ -85,7 +85,7 @@ class AlertsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
 
-    def selected(self) -> AlertLine | None:
+    def selected(self) -> Alert | None:
         key = self.query_one("#alerts-table", FastTable).cursor_key
         return next((a for a in self.alerts if a.id == key), None) if key else None
 
@@ -98,9 +98,7 @@ class AlertsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
         def snooze(until: date | None) -> None:
             if until is not None:
-                self.db(
-                    lambda backend: backend.snooze_alert(alert.id, until), self._after(f"Snoozed until {until:%d.%m}")
-                )
+                self.db(lambda ws: ws.snooze_alert(alert.id, until), self._after(f"Snoozed until {until:%d.%m}"))
 
         self.app.push_screen(DateForm("Snooze until", label="Show again on", value="+7d"), snooze)
 
@@ -108,7 +106,7 @@ class AlertsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         # Not action_dismiss: Textual dismisses screens through that name.
         alert = self.selected()
         if alert is not None:
-            self.db(lambda backend: backend.dismiss_alert(alert.id), self._after("Dismissed"))
+            self.db(lambda ws: ws.dismiss_alert(alert.id), self._after("Dismissed"))
 
     def action_answered(self) -> None:
         """On an unanswered message: the user replied (logged now as an outbound touch of the same kind)."""
@@ -117,7 +115,7 @@ class AlertsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             self.notify("a marks an unanswered message as answered: choose one first", severity="warning")
             return
         interaction_id = alert.interaction_id
-        self.db(lambda backend: backend.answer_message(interaction_id), self._after("Reply logged; answered"))
+        self.db(lambda ws: ws.answer_message(interaction_id), self._after("Reply logged; answered"))
 
     def _after(self, message: str) -> Any:
         def after(_: object) -> None:
@@ -135,11 +133,11 @@ class AlertsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.action_open()
 
 
-def _alert_row(line: tuple[AlertLine, bool]) -> tuple[str, list[Cell]]:
+def _alert_row(line: tuple[Alert, bool]) -> tuple[str, list[Cell]]:
     alert, first_of_kind = line
     kind = KIND_TITLES.get(alert.kind, alert.kind) if first_of_kind else ""
     return alert.id, [
         Text(kind, style="bold"),
-        Text(alert.day.strftime("%d.%m") if alert.day else ""),
+        Text(alert.date.strftime("%d.%m")),
         Text(alert.text, style=SEVERITY_STYLE.get(alert.severity, "")),
     ]

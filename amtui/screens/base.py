@@ -13,9 +13,9 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from amtui.app import AmtuiApp
-    from amtui.ui_services import Backend
+    from amtui.services.workspace import Workspace
 
-Job = Callable[["Backend"], Any]
+Job = Callable[["Workspace"], Any]
 # A screen shown again after this long reloads even when nothing was written (time moves on).
 STALE_AFTER_S = 60.0
 OnDone = Callable[[Any], None]
@@ -48,15 +48,15 @@ def describe_error(exc: Exception) -> str:
 
 
 class DbMixin:
-    """Mixed into Screen/ModalScreen: ``self.db(job, on_done)`` runs ``job(backend)`` off the UI thread."""
+    """Mixed into Screen/ModalScreen: ``self.db(job, on_done)`` runs ``job(workspace)`` off the UI thread."""
 
     @property
     def amtui(self) -> AmtuiApp:
         return self.app  # type: ignore[attr-defined,no-any-return]
 
     @property
-    def backend(self) -> Backend:
-        return self.amtui.backend
+    def workspace(self) -> Workspace:
+        return self.amtui.workspace
 
     def db(
         self,
@@ -67,11 +67,11 @@ class DbMixin:
         group: str = "db",
         exclusive: bool = False,
     ) -> None:
-        backend = self.backend
+        workspace = self.workspace
 
         def work() -> None:
             try:
-                result, error = job(backend), None
+                result, error = job(workspace), None
             except Exception as exc:  # handed to the UI thread, never lost in the worker
                 result, error = None, exc
             self.post_message(DbDone(result, error, on_done, on_error))  # type: ignore[attr-defined]
@@ -83,14 +83,14 @@ class DbMixin:
     loaded_at: float = 0.0
 
     def is_stale(self) -> bool:
-        return self.loaded_version != self.backend.version or time.monotonic() - self.loaded_at > STALE_AFTER_S
+        return self.loaded_version != self.workspace.version or time.monotonic() - self.loaded_at > STALE_AFTER_S
 
     def mark_loaded(self, version: int) -> None:
         self.loaded_version, self.loaded_at = version, time.monotonic()
 
     def load(self, job: Job, on_done: OnDone, *, group: str) -> None:
         """A read for the screen; remembers which data version it showed."""
-        version = self.backend.version
+        version = self.workspace.version
 
         def done(result: Any) -> None:
             self.mark_loaded(version)

@@ -29,7 +29,7 @@ from amtui.widgets.settled_table import SettledTable
 
 if TYPE_CHECKING:
     from amtui.services.schemas import ContactRead, ContractRead, DealRead, InteractionRead, InvoiceRead
-    from amtui.ui_services import CardData
+    from amtui.services.workspace import CardView
 
 ROLE_LABELS = {"decision_maker": "★ decides", "influencer": "influences", "user": "uses", "gatekeeper": "gatekeeper"}
 REPORTED_KINDS = ("visit", "meeting")
@@ -58,7 +58,7 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     def __init__(self, client_id: int) -> None:
         super().__init__()
         self.client_id = client_id
-        self.data: CardData | None = None
+        self.data: CardView | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -92,13 +92,13 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
     def reload(self) -> None:
         client_id = self.client_id
-        self.load(lambda backend: backend.card(client_id), self.show, group="card")
+        self.load(lambda ws: ws.card(client_id), self.show, group="card")
 
     # Showing the card
 
-    def show(self, data: CardData) -> None:
+    def show(self, data: CardView) -> None:
         self.data = data
-        card, zone, today = data.card, self.backend.zone, data.today
+        card, zone, today = data.card, self.workspace.zone, data.today
         client = card.client
         self.sub_title = client.name
         self.query_one("#card-facts", Static).update(self.facts_text(data))
@@ -194,8 +194,8 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             notes.append(f"Competitors: {client.competitors}\n")
         self.query_one("#card-notes", Static).update(notes)
 
-    def facts_text(self, data: CardData) -> Text:
-        card, zone, today = data.card, self.backend.zone, data.today
+    def facts_text(self, data: CardView) -> Text:
+        card, zone, today = data.card, self.workspace.zone, data.today
         client = card.client
         facts = Text()
         facts.append(client.name, style="bold")
@@ -327,7 +327,7 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         else:
             from amtui.screens.form_details import InteractionDetails
 
-            self.app.push_screen(InteractionDetails(item, zone=self.backend.zone))
+            self.app.push_screen(InteractionDetails(item, zone=self.workspace.zone))
 
     # Quick actions
 
@@ -406,7 +406,7 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
         def answered(confirmed: bool | None) -> None:
             if confirmed:
-                self.db(lambda backend: backend.delete_record(kind, record_id), self.deleted, group="card-delete")
+                self.db(lambda ws: ws.delete_record(kind, record_id), self.deleted, group="card-delete")
 
         self.app.push_screen(ConfirmDelete(what, consequence), answered)
 

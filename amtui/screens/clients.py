@@ -86,7 +86,7 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.query_one("#clients-table", FastTable).focus()
 
     def reload(self) -> None:
-        self.load(lambda backend: (backend.client_list(), backend.today()), self.loaded, group="clients")
+        self.load(lambda ws: (ws.client_list(), ws.today()), self.loaded, group="clients")
 
     def loaded(self, result: tuple[list[ClientSummary], date]) -> None:
         from amtui.services.text import fold
@@ -157,7 +157,7 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             Text(client.tier),
             Text(client.status),
             Text(client.city or ""),
-            Text(local(client.last_touch_at, self.backend.zone, "%d.%m.%y") or "never"),
+            Text(local(client.last_touch_at, self.workspace.zone, "%d.%m.%y") or "never"),
             Text(f"{due:+d}" if due is not None else "", style="bold red" if late else ""),
             owed,
             Text(str(client.open_deals or "")),

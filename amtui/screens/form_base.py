@@ -109,8 +109,8 @@ class FormScreen(DbMixin, ModalScreen[Any]):
     def date_field(
         self, label: str, value: str = "", *, field_id: str, with_time: bool = False, **kw: Any
     ) -> DateField:
-        backend = self.backend
-        return DateField(label, value, now=backend.now, zone=backend.zone, with_time=with_time, id=field_id, **kw)
+        ws = self.workspace
+        return DateField(label, value, now=ws.now, zone=ws.zone, with_time=with_time, id=field_id, **kw)
 
 
 def labelled_select(

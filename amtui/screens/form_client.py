@@ -12,7 +12,7 @@ from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
     from amtui.services.schemas import ClientRead
-    from amtui.ui_services import Backend
+    from amtui.services.workspace import Workspace
 
 TIERS = [("Tier A", "A"), ("Tier B", "B"), ("Tier C", "C")]
 STATUSES = [(s.title(), s) for s in ("prospect", "active", "dormant", "lost")]
@@ -118,16 +118,16 @@ class ClientForm(FormScreen):
         changes["status"] = self.choice("f-status")
         if self.client is None:
 
-            def add(backend: Backend) -> str:
+            def add(ws: Workspace) -> str:
                 values = {key: value for key, value in changes.items() if value not in (None, "")}
-                client = backend.create_client(**values)
+                client = ws.create_client(**values)
                 return f"Added client {client.name}"
 
             return add
         client_id = self.client.id
 
-        def save(backend: Backend) -> str:
-            client = backend.update_client(client_id, **changes)
+        def save(ws: Workspace) -> str:
+            client = ws.update_client(client_id, **changes)
             return f"Saved {client.name}"
 
         return save

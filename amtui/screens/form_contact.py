@@ -12,7 +12,7 @@ from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
     from amtui.services.schemas import ContactRead
-    from amtui.ui_services import Backend
+    from amtui.services.workspace import Workspace
 
 ROLES = [
     ("Decision maker ★", "decision_maker"),
@@ -119,12 +119,8 @@ class ContactForm(FormScreen):
         contact_id = self.contact.id if self.contact else None
         client_id = self.client_id
 
-        def save(backend: Backend) -> str:
-            from amtui.services.ui_forms import save_contact
-
-            person = backend.run(
-                lambda session: save_contact(session=session, contact_id=contact_id, client_id=client_id, **values)
-            )
+        def save(ws: Workspace) -> str:
+            person = ws.save_contact(contact_id, client_id=client_id, **values)
             return f"{'Saved' if contact_id else 'Added'} {person.full_name}"
 
         return save

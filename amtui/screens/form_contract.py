@@ -20,7 +20,7 @@ from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
     from amtui.services.schemas import ContractRead
-    from amtui.ui_services import Backend
+    from amtui.services.workspace import Workspace
 
 STATUSES = [("Active", "active"), ("Draft", "draft"), ("Expired", "expired"), ("Terminated", "terminated")]
 
@@ -82,21 +82,15 @@ class ContractForm(FormScreen):
             contract_id = self.contract.id
             values["status"] = self.choice("f-status")
 
-            def save(backend: Backend) -> str:
-                from amtui.services.records import update_contract
-
-                saved = backend.run(lambda session: update_contract(session=session, contract_id=contract_id, **values))
+            def save(ws: Workspace) -> str:
+                saved = ws.update_contract(contract_id, **values)
                 ends = f"ends {saved.end_on:%d.%m.%Y}" if saved.end_on else "open-ended"
                 return f"Contract {saved.number} saved: {saved.status}, {ends}"
 
             return save
 
-        def add(backend: Backend) -> str:
-            from amtui.services.records import create_contract
-
-            contract = backend.run(
-                lambda session: create_contract(session=session, client_id=client_id, currency=currency, **values)
-            )
+        def add(ws: Workspace) -> str:
+            contract = ws.add_contract(client_id, currency=currency, **values)
             return f"Contract {contract.number} added"
 
         return add

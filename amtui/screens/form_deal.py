@@ -20,7 +20,7 @@ from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
     from amtui.services.schemas import DealRead
-    from amtui.ui_services import Backend
+    from amtui.services.workspace import Workspace
 
 KINDS = [("Upsell", "upsell"), ("Cross-sell", "cross_sell"), ("New business", "new"), ("Renewal", "renewal")]
 STAGES = [
@@ -87,23 +87,14 @@ class DealForm(FormScreen):
         if self.deal is not None:
             deal_id = self.deal.id
 
-            def save(backend: Backend) -> str:
-                from amtui.services.records import update_deal
-
-                today = backend.today()
-                saved = backend.run(
-                    lambda session: update_deal(session=session, deal_id=deal_id, today=today, **values)
-                )
+            def save(ws: Workspace) -> str:
+                saved = ws.update_deal(deal_id, **values)
                 return f"Deal saved: {saved.title} ({saved.stage})"
 
             return save
 
-        def add(backend: Backend) -> str:
-            from amtui.services.records import create_deal
-
-            deal = backend.run(
-                lambda session: create_deal(session=session, client_id=client_id, currency=currency, **values)
-            )
+        def add(ws: Workspace) -> str:
+            deal = ws.add_deal(client_id, currency=currency, **values)
             return f"Deal added: {deal.title}"
 
         return add

@@ -13,7 +13,7 @@ from amtui.screens.form_base import FormScreen, form_css, minutes
 from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
-    from amtui.ui_services import Backend
+    from amtui.services.workspace import Workspace
 
 KINDS = [("Call", "call"), ("Visit", "visit"), ("Meeting", "meeting"), ("E-mail", "email"), ("Message", "message")]
 
@@ -76,7 +76,7 @@ class InteractionForm(FormScreen):
 
     def on_mount(self) -> None:
         if self.client_id is None:
-            self.db(lambda backend: backend.client_names(), self.names_loaded)
+            self.db(lambda ws: ws.client_names(), self.names_loaded)
         else:
             self.field("f-when").input.focus()
 
@@ -96,19 +96,17 @@ class InteractionForm(FormScreen):
         if self.logging:
             outcome = self.field("f-outcome").parsed
 
-            def log(backend: Backend) -> str:
-                item = backend.log(client_id=client_id, kind=kind, at=at, subject=subject, outcome=outcome)
+            def log(ws: Workspace) -> str:
+                item = ws.log(client_id=client_id, kind=kind, at=at, subject=subject, outcome=outcome)
                 return f"Logged {item.kind} with {item.client_name}"
 
             return log
         duration = self.field("f-duration").parsed
         place = self.field("f-place").parsed
 
-        def plan(backend: Backend) -> str:
-            item = backend.plan(
-                client_id=client_id, kind=kind, at=at, duration_min=duration, subject=subject, place=place
-            )
-            when = item.planned_at.astimezone(backend.zone).strftime("%a %d.%m %H:%M") if item.planned_at else ""
+        def plan(ws: Workspace) -> str:
+            item = ws.plan(client_id=client_id, kind=kind, at=at, duration_min=duration, subject=subject, place=place)
+            when = item.planned_at.astimezone(ws.zone).strftime("%a %d.%m %H:%M") if item.planned_at else ""
             return f"Planned {item.kind} with {item.client_name}, {when}"
 
         return plan

@@ -11,7 +11,7 @@ from amtui.screens.form_base import FormScreen, amount, form_css
 from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
-    from amtui.ui_services import Backend
+    from amtui.services.workspace import Workspace
 
 
 class InvoiceForm(FormScreen):
@@ -54,11 +54,10 @@ class InvoiceForm(FormScreen):
             values["paid_on"] = values["issued_on"]
         client_id = self.client_id
 
-        def add(backend: Backend) -> str:
-            from amtui.services.records import create_invoice
+        def add(ws: Workspace) -> str:
             from amtui.services.text import format_money
 
-            invoice = backend.run(lambda session: create_invoice(session=session, client_id=client_id, **values))
+            invoice = ws.add_invoice(client_id, **values)
             return f"Invoice {invoice.number} added: {format_money(invoice.amount_minor, invoice.currency)}"
 
         return add

@@ -11,7 +11,7 @@ from amtui.screens.form_base import FormScreen, form_css
 from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
-    from amtui.ui_services import Backend
+    from amtui.services.workspace import Workspace
 
 
 class NoteForm(FormScreen):
@@ -40,8 +40,8 @@ class NoteForm(FormScreen):
         tag = self.choice("f-tag")
         client_id = self.client_id
 
-        def add(backend: Backend) -> str:
-            backend.add_note(client_id, text, tag)
+        def add(ws: Workspace) -> str:
+            ws.add_note(client_id, text, tag)
             return "Note added"
 
         return add

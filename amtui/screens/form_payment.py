@@ -11,7 +11,7 @@ from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
     from amtui.services.schemas import InvoiceRead
-    from amtui.ui_services import Backend
+    from amtui.services.workspace import Workspace
 
 
 class PaymentForm(FormScreen):
@@ -49,15 +49,10 @@ class PaymentForm(FormScreen):
         paid_on = self.field("f-paid_on").parsed
         invoice_id = self.invoice.id
 
-        def pay(backend: Backend) -> str:
-            from amtui.services.records import record_payment
+        def pay(ws: Workspace) -> str:
             from amtui.services.text import format_money
 
-            invoice = backend.run(
-                lambda session: record_payment(
-                    session=session, invoice_id=invoice_id, amount_minor=amount_minor, paid_on=paid_on
-                )
-            )
+            invoice = ws.record_payment(invoice_id, amount_minor=amount_minor, paid_on=paid_on)
             left = format_money(invoice.owed_minor, invoice.currency)
             return f"Payment recorded on {invoice.number}; " + (
                 f"still owed {left}" if invoice.owed_minor else "paid in full"

@@ -11,7 +11,7 @@ from amtui.screens.form_base import FormScreen, form_css
 from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
-    from amtui.ui_services import Backend
+    from amtui.services.workspace import Workspace
 
 
 class TaskForm(FormScreen):
@@ -42,8 +42,8 @@ class TaskForm(FormScreen):
             "client_id": self.client_id,
         }
 
-        def add(backend: Backend) -> str:
-            task = backend.add_task(**values)
+        def add(ws: Workspace) -> str:
+            task = ws.add_task(**values)
             who = f" for {task.assignee}" if task.assignee else ""
             return f"Task added{who}: {task.title}"
 

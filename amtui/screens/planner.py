@@ -60,17 +60,17 @@ class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
     def on_mount(self) -> None:
         self.sub_title = "Planner"
-        today = self.backend.today()
+        today = self.workspace.today()
         self.monday = today - timedelta(days=today.weekday())
 
     def reload(self) -> None:
         monday = self.monday
         assert monday is not None
-        self.load(lambda backend: backend.week(monday), self.show, group="planner")
+        self.load(lambda ws: ws.week(monday), self.show, group="planner")
 
     def show(self, items: list[InteractionRead]) -> None:
         self.items = items
-        zone = self.backend.zone
+        zone = self.workspace.zone
         assert self.monday is not None
         sunday = self.monday + timedelta(days=6)
         planned = sum(1 for i in items if i.status == "planned")
@@ -98,7 +98,7 @@ class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
     def _row(self, line: tuple[InteractionRead, str]) -> tuple[str, list[Cell]]:
         item, day_text = line
-        start = item.planned_at.astimezone(self.backend.zone) if item.planned_at else None
+        start = item.planned_at.astimezone(self.workspace.zone) if item.planned_at else None
         end = start + timedelta(minutes=item.duration_min) if start and item.duration_min else None
         times = f"{start:%H:%M}" + (f"–{end:%H:%M}" if end else "") if start else ""
         if self.by_city and start:
@@ -135,7 +135,7 @@ class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.reload()
 
     def action_this_week(self) -> None:
-        today = self.backend.today()
+        today = self.workspace.today()
         self.monday = today - timedelta(days=today.weekday())
         self.reload()
 
@@ -160,18 +160,18 @@ class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         item = self.selected()
         if item is None:
             return
-        current = local(item.planned_at, self.backend.zone, "%d.%m.%Y %H:%M")
+        current = local(item.planned_at, self.workspace.zone, "%d.%m.%Y %H:%M")
 
         def moved(when: datetime | None) -> None:
             if when is not None:
-                self.db(lambda backend: backend.reschedule(item.id, when), self._written("Moved"))
+                self.db(lambda ws: ws.move(item.id, when), self._written("Moved"))
 
         self.app.push_screen(DateForm(f"Move {item.kind}: {item.client_name}", value=current, with_time=True), moved)
 
     def action_cancel(self) -> None:
         item = self.selected()
         if item is not None:
-            self.db(lambda backend: backend.cancel(item.id), self._written("Cancelled"))
+            self.db(lambda ws: ws.cancel(item.id), self._written("Cancelled"))
 
     def action_done(self) -> None:
         """Mark done; a visit or meeting goes straight on to its report."""
@@ -184,7 +184,7 @@ class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             if result.kind in REPORTED:
                 self.amtui.open_report(result.id)
 
-        self.db(lambda backend: backend.mark_done(item.id), done)
+        self.db(lambda ws: ws.done(item.id), done)
 
     def _written(self, verb: str) -> Any:
         def after(result: InteractionRead) -> None:

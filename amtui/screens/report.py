@@ -18,7 +18,7 @@ from amtui.widgets.fields import DateField, Field
 
 if TYPE_CHECKING:
     from amtui.services.schemas import ContactRead, InteractionRead, ReportRead
-    from amtui.ui_services import Backend
+    from amtui.services.workspace import InteractionView, Workspace
 
 MIN_STEP_ROWS = 3
 
@@ -33,17 +33,17 @@ class StepRow(Horizontal):
     StepRow > .step--due { width: 1fr; }
     """
 
-    def __init__(self, index: int, text: str, owner: str, due: str, backend: Backend) -> None:
+    def __init__(self, index: int, text: str, owner: str, due: str, workspace: Workspace) -> None:
         super().__init__(id=f"step-{index}")
         self.index = index
         self.values = (text, owner, due)
-        self.backend = backend
+        self.workspace = workspace
 
     def compose(self) -> ComposeResult:
         text, owner, due = self.values
         yield Field(f"Next step {self.index + 1}", text, classes="step--text")
         yield Field("Owner", owner, placeholder="me", classes="step--owner")
-        yield DateField("Due", due, now=self.backend.now, zone=self.backend.zone, classes="step--due")
+        yield DateField("Due", due, now=self.workspace.now, zone=self.workspace.zone, classes="step--due")
 
     def read(self) -> tuple[str, str | None, date | None] | None:
         text_field, owner_field, due_field = self.query(Field)
@@ -92,12 +92,12 @@ class ReportScreen(DbMixin, Screen):
     def on_mount(self) -> None:
         self.sub_title = "Meeting report"
         interaction_id = self.interaction_id
-        self.db(lambda backend: backend.interaction(interaction_id), self.loaded)
+        self.db(lambda ws: ws.interaction(interaction_id), self.loaded)
 
-    def loaded(self, result: tuple[InteractionRead, list[ContactRead], ReportRead | None]) -> None:
-        item, people, report = result
+    def loaded(self, result: InteractionView) -> None:
+        item, people, report = result.interaction, list(result.people), result.report
         self.interaction, self.people, self.report = item, people, report
-        zone = self.backend.zone
+        zone = self.workspace.zone
         where = f", {item.place or item.city}" if (item.place or item.city) else ""
         self.query_one("#report-title", Static).update(
             f"[b]{item.kind.title()} report: {item.client_name}[/b], {local(item.when, zone, '%d.%m.%Y %H:%M')}{where}"
@@ -123,7 +123,7 @@ class ReportScreen(DbMixin, Screen):
         self.query_one("#report-agenda", TextArea).focus()
 
     def add_step_row(self, text: str = "", owner: str = "", due: str = "") -> StepRow:
-        row = StepRow(self.step_count, text, owner, due, self.backend)
+        row = StepRow(self.step_count, text, owner, due, self.workspace)
         self.step_count += 1
         self.query_one("#report-body").mount(row, before="#report-steps-anchor")
         return row
@@ -136,7 +136,7 @@ class ReportScreen(DbMixin, Screen):
         if self.report is None:
             state = "not saved yet"
         elif self.report.sent_at:
-            state = f"saved; sent {local(self.report.sent_at, self.backend.zone, '%d.%m.%Y %H:%M')}"
+            state = f"saved; sent {local(self.report.sent_at, self.workspace.zone, '%d.%m.%Y %H:%M')}"
         else:
             state = "saved; not sent"
         self.query_one("#report-status", Static).update(f"Report {state}. {extra}".strip())
@@ -184,12 +184,12 @@ class ReportScreen(DbMixin, Screen):
             self.set_status(f"Not saved: {describe_error(exc)}")
             self.notify(describe_error(exc), severity="error")
 
-        self.db(lambda backend: backend.save_report(interaction_id, **values), saved, failed)
+        self.db(lambda ws: ws.save_report(interaction_id, **values), saved, failed)
 
     def rendered(self, report: ReportRead, *, markdown: bool) -> str:
         from amtui.services.reports import render_report
 
-        return render_report(report, zone=self.backend.zone, markdown=markdown)
+        return render_report(report, zone=self.workspace.zone, markdown=markdown)
 
     def action_copy(self) -> None:
         def copy(report: ReportRead) -> None:
@@ -203,7 +203,7 @@ class ReportScreen(DbMixin, Screen):
             from amtui.config import user_data_dir
 
             folder = user_data_dir() / "reports"
-            held = report.held_at.astimezone(self.backend.zone) if report.held_at else None
+            held = report.held_at.astimezone(self.workspace.zone) if report.held_at else None
             stem = f"{held:%Y-%m-%d}-" if held else ""
             safe_client = "".join(ch if ch.isalnum() else "-" for ch in report.client_name).strip("-")
             path = folder / f"{stem}{safe_client}-{report.id}.md"
@@ -226,6 +226,6 @@ class ReportScreen(DbMixin, Screen):
 
         def mark(report: ReportRead) -> None:
             report_id = report.id
-            self.db(lambda backend: backend.mark_report_sent(report_id), sent)
+            self.db(lambda ws: ws.mark_report_sent(report_id), sent)
 
         self.action_save(mark)

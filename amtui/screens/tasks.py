@@ -60,7 +60,7 @@ class TasksScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.sub_title = "Tasks"
 
     def reload(self) -> None:
-        self.load(lambda backend: (backend.task_list(), backend.today()), self.show, group="tasks")
+        self.load(lambda ws: (ws.task_list(), ws.today()), self.show, group="tasks")
 
     def show(self, result: tuple[list[TaskRead], date]) -> None:
         tasks, self.today = result
@@ -83,7 +83,7 @@ class TasksScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             table.move_cursor(row=min(cursor, table.row_count - 1))
 
     def _row(self, task: TaskRead) -> tuple[str, list[Cell]]:
-        today, zone = self.today, self.backend.zone
+        today, zone = self.today, self.workspace.zone
         late = task.due_on is not None and task.due_on < today
         check = Text("")
         if task.delegated and task.check_in_at is not None:
@@ -115,14 +115,14 @@ class TasksScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             self.dropped.append(cancelled.id)
             after(cancelled)
 
-        self.db(lambda backend: backend.cancel_task(task.id), dropped)
+        self.db(lambda ws: ws.cancel_task(task.id), dropped)
 
     def action_undo_drop(self) -> None:
         if not self.dropped:
             self.notify("Nothing dropped here to bring back", severity="warning")
             return
         task_id = self.dropped.pop()
-        self.db(lambda backend: backend.reopen_task(task_id), self._after("Back"))
+        self.db(lambda ws: ws.reopen_task(task_id), self._after("Back"))
 
     def _after(self, verb: str) -> Any:
         def after(task: TaskRead) -> None:
@@ -134,7 +134,7 @@ class TasksScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     def action_complete(self) -> None:
         task = self.selected()
         if task is not None:
-            self.db(lambda backend: backend.complete_task(task.id), self._after("Done"))
+            self.db(lambda ws: ws.complete_task(task.id), self._after("Done"))
 
     def action_check_in(self) -> None:
         task = self.selected()
@@ -143,7 +143,7 @@ class TasksScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         if not task.delegated:
             self.notify("Check-ins are for delegated tasks", severity="warning")
             return
-        self.db(lambda backend: backend.confirm_check_in(task.id), self._after("Check-in confirmed"))
+        self.db(lambda ws: ws.confirm_check_in(task.id), self._after("Check-in confirmed"))
 
     def action_move(self) -> None:
         from amtui.screens.forms import DateForm
@@ -154,7 +154,7 @@ class TasksScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
         def moved(day: date | None) -> None:
             if day is not None:
-                self.db(lambda backend: backend.reschedule_task(task.id, day), self._after("Rescheduled"))
+                self.db(lambda ws: ws.reschedule_task(task.id, day), self._after("Rescheduled"))
 
         self.app.push_screen(
             DateForm(f"Reschedule: {task.title}", label="Due", value=short_date(task.due_on, "%d.%m.%Y")), moved

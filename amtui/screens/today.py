@@ -13,18 +13,23 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
-from amtui.screens.base import DbMixin, QuickResume, ReloadsWhenStale, local, money
+from amtui.screens.base import DbMixin, QuickResume, ReloadsWhenStale, money
 from amtui.widgets.bar import GoalBar
 from amtui.widgets.footer import StableFooter
 
 if TYPE_CHECKING:
-    from amtui.ui_services import TodayData
+    from amtui.services.alerts import Alert
+    from amtui.services.workspace import TodayView
 
 # Lines per section; a last line says how many more and opens the screen that lists them all.
 MAX_AGENDA = 40
 MAX_LATE = 25
 MAX_BIRTHDAYS = 15
 MAX_OVERDUE_CLIENTS = 15
+LOADING_SECTIONS = (("late", "Late"), ("overdue_clients", "Clients overdue for contact"), ("backlog", "Also open"))
+SEVERITY_STYLE = {"critical": "bold red", "high": "red", "normal": "", "info": "dim"}
+# The mark in front of a line, by alert kind.
+MARKERS = {"agenda": "•", "task_today": "☐", "birthday": "🎂", "silence": " "}
 
 
 class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
@@ -42,7 +47,8 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.data: TodayData | None = None
+        self.data: TodayView | None = None
+        self.targets: dict[str, Alert] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -59,13 +65,13 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
     def reload(self) -> None:
         # Two steps: the agenda and sales come in ~0.1 s, the alert engine and the portfolio after.
-        self.load(lambda backend: backend.today_first(), self.show_first, group="today-load")
+        self.load(lambda ws: ws.today_first(), self.show_first, group="today-load")
 
-    def show_first(self, first: TodayData) -> None:
+    def show_first(self, first: TodayView) -> None:
         self.show(first)
-        self.db(lambda backend: backend.today_rest(first), self.show, group="today-rest", exclusive=True)
+        self.db(lambda ws: ws.today_rest(first), self.show, group="today-rest", exclusive=True)
 
-    def show(self, data: TodayData) -> None:
+    def show(self, data: TodayView) -> None:
         self.data = data
         self.sub_title = f"Today, {data.today:%A %d.%m.%Y}"
         self.query_one("#today-receivables", Static).update(self._receivables(data))
@@ -79,7 +85,7 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         if highlighted is not None and highlighted < option_list.option_count:
             option_list.highlighted = highlighted
 
-    def _receivables(self, data: TodayData) -> Text:
+    def _receivables(self, data: TodayView) -> Text:
         if not data.complete:
             return Text("Receivables: loading…", style="dim")
         receivables = Text("Receivables", style="bold")
@@ -91,66 +97,56 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             receivables.append(" none")
         return receivables
 
-    def _options(self, data: TodayData) -> list[Option | None]:
-        """The sections, each cut to a screenful (the large demo has ~1,200 late items): the rest is a key away."""
-        zone = self.backend.zone
-        options: list[Option | None] = []
+    def _options(self, data: TodayView) -> list[Option | None]:
+        """The sections, each cut to a screenful (the large demo has ~1,200 late items): the rest is a key away.
 
-        def heading(title: str, count: int | None) -> None:
+        Every line about an alert has the alert's id as its option id: the same ids as ``amtui today --json``."""
+        options: list[Option | None] = []
+        self.targets = {}
+
+        def heading(key: str, title: str, count: int | None) -> None:
             if options:
                 options.append(None)
             counted = f"{title} ({count})" if count is not None else title
-            options.append(Option(Text(counted, style="bold"), disabled=True))
+            options.append(Option(Text(counted, style="bold"), id=f"heading:{key}", disabled=True))
 
         def more(count: int, shown: int, where: str, target: str) -> None:
             if count > shown:
                 options.append(Option(Text(f"  … and {count - shown} more (see {where})", style="dim"), id=target))
 
-        heading("Today's calls and visits", len(data.agenda))
-        for item in data.agenda[:MAX_AGENDA]:
-            mark = "✓" if item.status == "done" else "•"
-            where = f" — {item.city or item.place}" if (item.city or item.place) else ""
-            subject = f": {item.subject}" if item.subject else ""
-            line = f"{mark} {local(item.planned_at, zone, '%H:%M')} {item.kind:<7} {item.client_name}{where}{subject}"
-            options.append(Option(Text(line), id=f"interaction:{item.id}:{item.client_id}:a"))
+        def lines(alerts: tuple[Alert, ...], limit: int, mark: str | None = None) -> None:
+            for alert in alerts[:limit]:
+                self.targets[alert.id] = alert
+                style = SEVERITY_STYLE[alert.severity]
+                line = Text(f"{mark or MARKERS.get(alert.kind, '•')} {alert.text}", style=style)
+                options.append(Option(line, id=alert.id))
+
+        heading("today", "Today", len(data.agenda))
+        lines(data.agenda, MAX_AGENDA)
         more(len(data.agenda), MAX_AGENDA, "Planner", "mode:planner")
         if not data.agenda:
             options.append(Option(Text("  nothing planned: press v to plan a visit", style="dim"), disabled=True))
+        if data.coming:
+            heading("coming", "Birthdays coming", len(data.coming))
+            lines(data.coming, MAX_BIRTHDAYS)
+            more(len(data.coming), MAX_BIRTHDAYS, "Alerts", "mode:alerts:birthdays")
         if not data.complete:
-            for title in ("Late", "Birthdays this week", "Clients overdue for contact"):
-                heading(title, None)
+            for key, title in LOADING_SECTIONS:
+                heading(key, title, None)
                 options.append(Option(Text("  Loading…", style="dim"), disabled=True))
             return options
-        heading("Late", len(data.late))
-        for number, late in enumerate(data.late[:MAX_LATE]):
-            kind = {"no_report": "report", "overdue_task": "task", "check_in": "task"}.get(late.kind, "interaction")
-            # The line number keeps ids unique when two alerts are about the same record.
-            target = f"{kind}:{late.target_id}:{late.client_id or 0}:{number}"
-            options.append(Option(Text(f"! {late.text}", style="red"), id=target))
+        heading("late", "Late", len(data.late))
+        lines(data.late, MAX_LATE, "!")
         more(len(data.late), MAX_LATE, "Alerts", "mode:alerts:late")
-        heading("Birthdays this week", len(data.birthdays))
-        for person in data.birthdays[:MAX_BIRTHDAYS]:
-            client = f" ({person.client_name})" if person.client_name else ""
-            options.append(
-                Option(
-                    Text(f"🎂 {person.day:%a %d.%m} {person.full_name}{client}"),
-                    id=f"client:{person.client_id or 0}:{person.contact_id}",
-                )
-            )
-        more(len(data.birthdays), MAX_BIRTHDAYS, "Alerts", "mode:alerts:birthdays")
-        heading("Clients overdue for contact", len(data.overdue_clients))
-        for overdue in data.overdue_clients[:MAX_OVERDUE_CLIENTS]:
-            days = (data.today - overdue.next_contact_due).days if overdue.next_contact_due else 0
-            last = local(overdue.last_touch_at, zone, "%d.%m.%y") or "never"
-            options.append(
-                Option(
-                    Text(f"  {overdue.name} [{overdue.tier}] — {days} d late, last touch {last}"),
-                    id=f"client:{overdue.id}",
-                )
-            )
-        more(len(data.overdue_clients), MAX_OVERDUE_CLIENTS, "Alerts", "mode:alerts")
+        heading("overdue_clients", "Clients overdue for contact", len(data.overdue_clients))
+        lines(data.overdue_clients, MAX_OVERDUE_CLIENTS)
+        more(len(data.overdue_clients), MAX_OVERDUE_CLIENTS, "Alerts", "mode:alerts:silence")
+        if data.backlog:
+            heading("backlog", "Also open", None)
+            for line in data.backlog:
+                options.append(Option(Text(f"  {line.title}: {line.summary}"), id=f"mode:alerts:kind:{line.kind}"))
         if data.alerts:
-            heading("Alerts", len(data.alerts))
+            heading("alerts", "Alerts", len(data.alerts))
             options.append(Option(f"  {len(data.alerts)} open alerts: press a to review", id="mode:alerts:all"))
         return options
 
@@ -164,19 +160,21 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.open_target(event.option.id)
 
     def open_target(self, target: str | None) -> None:
-        """Each line opens what it is about: a report to write, the client, the alerts."""
+        """Each line opens what it is about: a report to write, the client, the list it belongs to."""
         if not target:
             return
         kind, _, rest = target.partition(":")
         if kind == "mode":
             self.amtui.switch_mode(rest.split(":")[0])
             return
-        parts = [int(part) if part.isdigit() else 0 for part in rest.split(":")]
-        if kind == "report" and parts[0]:
-            self.amtui.open_report(parts[0])
-        elif kind in ("interaction", "task", "report") and len(parts) > 1 and parts[1]:
-            self.amtui.open_client(parts[1])
-        elif kind == "task":
+        alert = self.targets.get(target)
+        if alert is None:
+            return
+        if alert.kind == "no_report" and alert.interaction_id:
+            self.amtui.open_report(alert.interaction_id)
+        elif alert.client_id:
+            self.amtui.open_client(alert.client_id)
+        elif alert.task_id:
             self.amtui.switch_mode("tasks")
-        elif kind == "client" and parts[0]:
-            self.amtui.open_client(parts[0])
+        else:
+            self.amtui.switch_mode("alerts")

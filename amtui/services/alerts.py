@@ -16,7 +16,7 @@ would cost more than the whole computation (see bench/RESULTS.md).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
@@ -914,11 +914,13 @@ def _birthdays(session: Reader, clock: _Clock, birthday_days: int) -> list[Alert
     return alerts
 
 
-def _silence(session: Reader, clock: _Clock) -> list[Alert]:
+def _silence(session: Reader, clock: _Clock, cadence_by_tier: Mapping[str, int] | None = None) -> list[Alert]:
     """Active clients whose last touch (any done interaction) is older than their cadence.
 
     Only active clients: prospects are pursued through deals and tasks, and
-    dormant or lost ones have no rhythm to keep."""
+    dormant or lost ones have no rhythm to keep. ``cadence_by_tier`` (the settings)
+    overrides the default cadence of a tier; a client's own cadence comes first."""
+    tier_cadence = {**DEFAULT_CADENCE_DAYS, **(cadence_by_tier or {})}
     c, i = _client.c, _interaction.c
     active = c.status == ClientStatus.ACTIVE
     custom = {row[0] for row in _rows(session, select(c.cadence_days).distinct().where(active, c.cadence_days > 0))}
@@ -926,10 +928,10 @@ def _silence(session: Reader, clock: _Clock) -> list[Alert]:
     # cadence in use, computed here (zone maths), compared in SQL so only silent clients come back.
     thresholds = {
         cadence: local_midnight(clock.today - timedelta(days=cadence), clock.zone)
-        for cadence in custom | set(DEFAULT_CADENCE_DAYS.values())
+        for cadence in custom | set(tier_cadence.values())
     }
-    default = DEFAULT_CADENCE_DAYS[Tier.B]  # for a tier outside A-C
-    tier_default = case(DEFAULT_CADENCE_DAYS, value=c.tier, else_=default)
+    default = tier_cadence[Tier.B]  # for a tier outside A-C
+    tier_default = case(tier_cadence, value=c.tier, else_=default)
     cadence_in_force = case((c.cadence_days > 0, c.cadence_days), else_=tier_default)
     threshold = case(
         {cadence: literal(moment, _UTC_DATETIME) for cadence, moment in thresholds.items()}, value=cadence_in_force
@@ -944,7 +946,7 @@ def _silence(session: Reader, clock: _Clock) -> list[Alert]:
     statement = select(c.id, c.name, c.tier, c.cadence_days, last_touch).where(active, ~touched_since)
     alerts = []
     for client_id, name, tier, cadence_days, stored_last in _rows(session, statement):
-        cadence = cadence_days if cadence_days and cadence_days > 0 else DEFAULT_CADENCE_DAYS.get(tier, default)
+        cadence = cadence_days if cadence_days and cadence_days > 0 else tier_cadence.get(tier, default)
         important = tier == Tier.A
         if stored_last is None:
             alerts.append(
@@ -1038,6 +1040,7 @@ def compute_alerts(
     now: datetime,
     zone: tzinfo,
     birthday_days: int = 7,
+    cadence_by_tier: Mapping[str, int] | None = None,
     called_first_days: int = CALLED_FIRST_DAYS,
     include_marked: bool = False,
     kinds: Collection[str] | None = None,
@@ -1066,7 +1069,7 @@ def compute_alerts(
         ((AlertKind.CONTRACT, AlertKind.NOTICE), lambda: _contracts(session, clock, wanted)),
         ((AlertKind.RECEIVABLE,), lambda: _receivables(session, clock, names)),
         ((AlertKind.BIRTHDAY,), lambda: _birthdays(session, clock, birthday_days)),
-        ((AlertKind.SILENCE,), lambda: _silence(session, clock)),
+        ((AlertKind.SILENCE,), lambda: _silence(session, clock, cadence_by_tier)),
         ((AlertKind.DEAL,), lambda: _deals(session, clock, names)),
     ]
     for step_kinds, step in steps:
@@ -1109,13 +1112,27 @@ def _kinds_for_id(alert_id: str) -> frozenset[AlertKind]:
     return frozenset(kind for kind, kind_prefix in ID_PREFIX.items() if kind_prefix == prefix)
 
 
-def find_alert(*, session: Reader, alert_id: str, now: datetime, zone: tzinfo, birthday_days: int = 7) -> Alert:
+def find_alert(
+    *,
+    session: Reader,
+    alert_id: str,
+    now: datetime,
+    zone: tzinfo,
+    birthday_days: int = 7,
+    cadence_by_tier: Mapping[str, int] | None = None,
+) -> Alert:
     """The current alert with this id (marked or not), or NotFoundError."""
     key = alert_id.strip()
     kinds = _kinds_for_id(key)
     if kinds:
         for alert in compute_alerts(
-            session=session, now=now, zone=zone, birthday_days=birthday_days, include_marked=True, kinds=kinds
+            session=session,
+            now=now,
+            zone=zone,
+            birthday_days=birthday_days,
+            cadence_by_tier=cadence_by_tier,
+            include_marked=True,
+            kinds=kinds,
         ):
             if alert.id == key:
                 return alert
@@ -1146,18 +1163,41 @@ def snooze_alert(
     now: datetime,
     zone: tzinfo,
     birthday_days: int = 7,
+    cadence_by_tier: Mapping[str, int] | None = None,
 ) -> Alert:
     """Hide the alert until ``until`` (it shows again on that day), unless its facts change first."""
     today = now.astimezone(zone).date()
     if until <= today:
         raise ValidationError(f"snooze until a later day than today ({_d(today)})", field="until")
-    alert = find_alert(session=session, alert_id=alert_id, now=now, zone=zone, birthday_days=birthday_days)
+    alert = find_alert(
+        session=session,
+        alert_id=alert_id,
+        now=now,
+        zone=zone,
+        birthday_days=birthday_days,
+        cadence_by_tier=cadence_by_tier,
+    )
     return _mark(session, alert, AlertState.SNOOZED, until, now)
 
 
-def dismiss_alert(*, session: Session, alert_id: str, now: datetime, zone: tzinfo, birthday_days: int = 7) -> Alert:
+def dismiss_alert(
+    *,
+    session: Session,
+    alert_id: str,
+    now: datetime,
+    zone: tzinfo,
+    birthday_days: int = 7,
+    cadence_by_tier: Mapping[str, int] | None = None,
+) -> Alert:
     """Hide the alert for good, unless its facts change (then it is a new situation and comes back)."""
-    alert = find_alert(session=session, alert_id=alert_id, now=now, zone=zone, birthday_days=birthday_days)
+    alert = find_alert(
+        session=session,
+        alert_id=alert_id,
+        now=now,
+        zone=zone,
+        birthday_days=birthday_days,
+        cadence_by_tier=cadence_by_tier,
+    )
     return _mark(session, alert, AlertState.DISMISSED, None, now)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlmodel import Session, col
 
 from amtui.models import Client, Contact, ContactMethod
@@ -185,6 +185,25 @@ def update_contact(
     session.add(contact)
     session.flush()
     return get_contact(session=session, contact_id=contact_id)
+
+
+def replace_contact(
+    *,
+    session: Session,
+    contact_id: int,
+    full_name: str,
+    phones: Sequence[str] = (),
+    emails: Sequence[str] = (),
+    **values: Any,
+) -> ContactRead:
+    """Overwrite a contact with a whole set of values (what an edit form holds): its phones and
+    e-mails become ``phones`` and ``emails`` in that order, so removed ones go and new ones come."""
+    get_contact(session=session, contact_id=contact_id)  # NotFoundError before any change
+    session.execute(delete(ContactMethod).where(col(ContactMethod.contact_id) == contact_id))
+    session.flush()
+    return update_contact(
+        session=session, contact_id=contact_id, full_name=full_name, add_phones=phones, add_emails=emails, **values
+    )
 
 
 def get_contact(*, session: Session, contact_id: int) -> ContactRead:

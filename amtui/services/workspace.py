@@ -1,0 +1,623 @@
+"""The workspace: every use case the front ends need, in one UI-free place.
+
+The CLI commands and the TUI screens both build a :class:`Workspace` (a database,
+a clock, the settings) and call one method per use case; each method is one unit
+of work (one session or one read-only connection) and returns plain read objects
+(frozen dataclasses, or the alert engine's immutable ``Alert`` tuples), never ORM
+objects. The day's rules (what "late" means, the birthday window, who is overdue
+for contact) live here and in the alert engine, nowhere else: both front ends show
+the same :class:`TodayView`.
+
+Importing this module imports neither SQLModel nor SQLAlchemy (the TUI's first
+frame and ``amtui --help`` rely on that): every method imports what it needs.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from time import monotonic
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+    from sqlmodel import Session
+
+    from amtui.config import Settings
+    from amtui.services.alerts import Alert
+    from amtui.services.schemas import (
+        ClientCard,
+        ClientRead,
+        ClientSummary,
+        ContactRead,
+        ContractRead,
+        DealRead,
+        InteractionRead,
+        InvoiceRead,
+        NoteRead,
+        ReportRead,
+        TaskRead,
+    )
+    from amtui.services.search import SearchHit
+
+T = TypeVar("T")
+
+# The alert kinds Today lists under "Late" (a contract notice only from a week before its deadline on);
+# the rest of the backlog is summed up in one line per kind.
+LATE_KINDS = ("missed", "unanswered", "overdue_task", "check_in", "no_report", "deal", "notice")
+NOTICE_LATE_WITHIN_DAYS = 7
+SUMMARISED_KINDS = ("receivable", "silence", "called_first", "contract")
+# Today's agenda: what is planned for today, tasks due today, and today's birthdays.
+AGENDA_KINDS = ("agenda", "task_today")
+# How long one read of the portfolio serves Today and the Clients screen (another program may write).
+PORTFOLIO_FRESH_S = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class BacklogLine:
+    """One line of Today's "Also open": a kind of alert summed up (``8 overdue invoices, 750 600,50 GBP``)."""
+
+    kind: str
+    title: str
+    count: int
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class TodayView:
+    """What the day holds, the same for ``amtui today`` and the TUI's Today screen."""
+
+    today: date
+    agenda: tuple[Alert, ...]  # planned today (also those whose time has passed), tasks due today, birthdays today
+    late: tuple[Alert, ...]  # LATE_KINDS, most urgent first
+    coming: tuple[Alert, ...]  # birthdays ahead, within the settings' window
+    overdue_clients: tuple[Alert, ...]  # the alerts of kind silence (never-contacted clients included)
+    backlog: tuple[BacklogLine, ...]
+    receivables: tuple[tuple[str, int, int], ...]  # (currency, owed, overdue): never summed across currencies
+    currency: str
+    sales_minor: int
+    target_minor: int | None
+    sales_by_month: tuple[int, ...]
+    alerts: tuple[Alert, ...] = field(default=())
+    # False while only the quick part (agenda, sales) is loaded: the other sections are still to come.
+    complete: bool = True
+
+    def section_ids(self) -> dict[str, list[str]]:
+        """The alert ids of each section (what parity tests compare)."""
+        return {
+            "today": [a.id for a in self.agenda],
+            "late": [a.id for a in self.late],
+            "coming": [a.id for a in self.coming],
+            "overdue_clients": [a.id for a in self.overdue_clients],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CardView:
+    card: ClientCard
+    reports: tuple[ReportRead, ...]
+    today: date
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionView:
+    """An interaction, its client's people and its report if written (what the report form needs)."""
+
+    interaction: InteractionRead
+    people: tuple[ContactRead, ...]
+    report: ReportRead | None
+
+
+def split_today(alerts: Sequence[Alert], *, today: date, now: datetime, zone: tzinfo) -> dict[str, Any]:
+    """Today's sections from the alert list: the one place that decides what goes where."""
+    from amtui.services.digest import GROUP_TITLES, build_digest
+
+    agenda = sorted(
+        (a for a in alerts if a.kind in AGENDA_KINDS or (a.kind == "birthday" and a.days == 0)),
+        key=lambda a: (a.at is None, a.at or now, a.id),
+    )
+    coming = [a for a in alerts if a.kind == "birthday" and a.days > 0]
+    late = [a for a in alerts if a.kind in LATE_KINDS and (a.kind != "notice" or a.days <= NOTICE_LATE_WITHIN_DAYS)]
+    silence = [a for a in alerts if a.kind == "silence"]
+    backlog = build_digest([a for a in alerts if a.kind in SUMMARISED_KINDS], day=today, generated_at=now, zone=zone)
+    lines = tuple(
+        BacklogLine(g.kind, GROUP_TITLES[g.kind][0], g.count, g.summary())  # type: ignore[index]
+        for g in backlog.groups
+    )
+    return {
+        "agenda": tuple(agenda),
+        "late": tuple(late),
+        "coming": tuple(coming),
+        "overdue_clients": tuple(silence),
+        "backlog": lines,
+    }
+
+
+class Workspace:
+    """The use cases on one database, a clock and the settings.
+
+    ``engine`` or ``db_url`` (the engine is then opened on first use, in whatever thread
+    needs it first); ``now`` returns the current aware moment; ``zone`` and ``settings``
+    default to the user's. Thread-safe for the TUI's workers: each call opens its own
+    session.
+    """
+
+    def __init__(
+        self,
+        db_url: str | None = None,
+        *,
+        engine: Engine | None = None,
+        now: Callable[[], datetime] | None = None,
+        zone: tzinfo | None = None,
+        settings: Settings | None = None,
+    ) -> None:
+        if db_url is None and engine is None:
+            raise ValueError("a Workspace needs a db_url or an engine")
+        self.db_url = db_url
+        self._engine = engine
+        self._owns_engine = engine is None
+        self._now = now or _system_now
+        self._zone = zone
+        self._settings = settings
+        self._lock = threading.Lock()
+        # Bumped by every successful write: screens reload on resume only when it moved.
+        self.version = 0
+        self._portfolio: tuple[tuple[int, date], float, tuple[ClientSummary, ...]] | None = None
+
+    # Clock, settings, engine
+
+    def now(self) -> datetime:
+        return self._now()
+
+    @property
+    def zone(self) -> tzinfo:
+        if self._zone is None:
+            from amtui.config import local_zone
+
+            self._zone = local_zone()
+        return self._zone
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            from amtui.config import load_settings
+
+            self._settings = load_settings()
+        return self._settings
+
+    def today(self) -> date:
+        return self.now().astimezone(self.zone).date()
+
+    @property
+    def engine(self) -> Engine:
+        with self._lock:
+            if self._engine is None:
+                from amtui.db import open_engine
+
+                assert self.db_url is not None
+                self._engine = open_engine(self.db_url)
+            return self._engine
+
+    def close(self) -> None:
+        with self._lock:
+            if self._engine is not None and self._owns_engine:
+                self._engine.dispose()
+                self._engine = None
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        from amtui.db import session_scope
+
+        with session_scope(self.engine) as session:
+            yield session
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        from amtui.db import read_scope
+
+        with read_scope(self.engine) as connection:
+            yield connection
+
+    def _write(self, job: Callable[[Session], T]) -> T:
+        """Run ``job(session)`` as one unit of work, committed on success."""
+        with self._session() as session:
+            result = job(session)
+        self.version += 1
+        return result
+
+    # Alerts and today
+
+    def alerts(
+        self,
+        *,
+        kinds: Sequence[str] | None = None,
+        include_marked: bool = False,
+        birthday_days: int | None = None,
+        at: datetime | None = None,
+    ) -> list[Alert]:
+        """Every open alert, most urgent first, honouring the settings (birthday window, cadence per tier)."""
+        from amtui.services.alerts import compute_alerts
+
+        settings = self.settings
+        with self._reading() as connection:
+            return compute_alerts(
+                session=connection,
+                now=at or self.now(),
+                zone=self.zone,
+                birthday_days=settings.birthday_days if birthday_days is None else birthday_days,
+                cadence_by_tier=settings.cadence_days,
+                include_marked=include_marked,
+                kinds=kinds,
+            )
+
+    def today_view(self, *, figures: bool = True) -> TodayView:
+        """The whole of Today in one call. ``figures=False`` leaves out sales and receivables
+        (``amtui today`` sums overdue invoices in its backlog and never needs the ORM)."""
+        return self.today_rest(self.today_first(figures=figures), figures=figures)
+
+    def today_first(self, *, figures: bool = True) -> TodayView:
+        """The quick part of Today: the agenda (planned today, tasks due today, birthdays) and sales."""
+        today, now = self.today(), self.now()
+        quick = self.alerts(kinds=(*AGENDA_KINDS, "birthday"), at=now)
+        currency, target_minor = self.settings.currency, None
+        sales: tuple[int, ...] = (0,)
+        if figures:
+            from amtui.services import records
+
+            month = records.month_start(today)
+            months = [_month_back(month, back) for back in range(5, -1, -1)]
+            with self._session() as session:
+                targets = {t.period: t for t in records.list_targets(session=session)}
+                sales = tuple(records.sales_in_month(session=session, period=m) for m in months)
+            target = targets.get(month)
+            if target is not None:
+                currency, target_minor = target.currency, target.amount_minor
+        sections = split_today(quick, today=today, now=now, zone=self.zone)
+        return TodayView(
+            today=today,
+            agenda=sections["agenda"],
+            late=(),
+            coming=sections["coming"],
+            overdue_clients=(),
+            backlog=(),
+            receivables=(),
+            currency=currency,
+            sales_minor=sales[-1],
+            target_minor=target_minor,
+            sales_by_month=sales,
+            complete=False,
+        )
+
+    def today_rest(self, first: TodayView, *, figures: bool = True) -> TodayView:
+        """The slow part of Today (every alert, the portfolio's receivables) added to the quick part."""
+        alerts = tuple(self.alerts())
+        sections = split_today(alerts, today=first.today, now=self.now(), zone=self.zone)
+        receivables = _by_currency(self.client_list()) if figures else ()
+        return replace(first, **sections, receivables=receivables, alerts=alerts, complete=True)
+
+    def snooze_alert(self, alert_id: str, until: date) -> Alert:
+        from amtui.services.alerts import snooze_alert
+
+        return self._write(
+            lambda session: snooze_alert(
+                session=session,
+                alert_id=alert_id,
+                until=until,
+                now=self.now(),
+                zone=self.zone,
+                birthday_days=self.settings.birthday_days,
+                cadence_by_tier=self.settings.cadence_days,
+            )
+        )
+
+    def dismiss_alert(self, alert_id: str) -> Alert:
+        from amtui.services.alerts import dismiss_alert
+
+        return self._write(
+            lambda session: dismiss_alert(
+                session=session,
+                alert_id=alert_id,
+                now=self.now(),
+                zone=self.zone,
+                birthday_days=self.settings.birthday_days,
+                cadence_by_tier=self.settings.cadence_days,
+            )
+        )
+
+    def restore_alert(self, alert_id: str) -> bool:
+        from amtui.services.alerts import restore_alert
+
+        return self._write(lambda session: restore_alert(session=session, alert_id=alert_id))
+
+    # Clients, cards, people
+
+    def client_list(self) -> list[ClientSummary]:
+        """The portfolio; Today and Clients share one read until something is written or the day changes."""
+        from amtui.services.clients import list_clients
+
+        key = (self.version, self.today())
+        cached = self._portfolio
+        if cached is not None and cached[0] == key and monotonic() - cached[1] < PORTFOLIO_FRESH_S:
+            return list(cached[2])
+        with self._session() as session:
+            portfolio = list_clients(session=session, today=key[1], zone=self.zone)
+        self._portfolio = (key, monotonic(), tuple(portfolio))
+        return portfolio
+
+    def client_names(self) -> list[tuple[int, str]]:
+        from sqlmodel import col, select
+
+        from amtui.models import Client
+
+        with self._session() as session:
+            rows = session.exec(select(col(Client.id), col(Client.name)).order_by(col(Client.name)))
+            return [(client_id, name) for client_id, name in rows if client_id is not None]
+
+    def card(self, client_id: int) -> CardView:
+        from amtui.services.cards import client_card
+        from amtui.services.reports import list_reports
+
+        today = self.today()
+        with self._session() as session:
+            card = client_card(session=session, client_id=client_id, today=today, zone=self.zone)
+            reports = tuple(list_reports(session=session, client_id=client_id, limit=10))
+        return CardView(card=card, reports=reports, today=today)
+
+    def create_client(self, **values: Any) -> ClientRead:
+        from amtui.services.clients import create_client
+
+        return self._write(lambda session: create_client(session=session, **values))
+
+    def update_client(self, client_id: int, **changes: Any) -> ClientRead:
+        from amtui.services.clients import update_client
+
+        return self._write(lambda session: update_client(session=session, client_id=client_id, **changes))
+
+    def save_contact(
+        self,
+        contact_id: int | None,
+        *,
+        client_id: int,
+        full_name: str,
+        phones: Sequence[str] = (),
+        emails: Sequence[str] = (),
+        **values: Any,
+    ) -> ContactRead:
+        """Create a person, or overwrite one with a form's values: the phone and e-mail lists
+        become the given lists in their order (removed ones go, new ones come)."""
+        from amtui.services import contacts
+
+        def job(session: Session) -> ContactRead:
+            if contact_id is None:
+                return contacts.create_contact(
+                    session=session, client_id=client_id, full_name=full_name, phones=phones, emails=emails, **values
+                )
+            return contacts.replace_contact(
+                session=session, contact_id=contact_id, full_name=full_name, phones=phones, emails=emails, **values
+            )
+
+        return self._write(job)
+
+    def search(self, text: str, *, limit: int = 50) -> list[SearchHit]:
+        from amtui.services.search import search
+
+        with self._session() as session:
+            return search(session=session, text=text, limit=limit)
+
+    # Interactions and meeting reports
+
+    def week(self, monday: date) -> list[InteractionRead]:
+        from amtui.services.interactions import list_in_range
+
+        start = datetime.combine(monday, time(0), tzinfo=self.zone).astimezone(UTC)
+        with self._session() as session:
+            return list_in_range(session=session, start=start, end=start + timedelta(days=7))
+
+    def interaction(self, interaction_id: int) -> InteractionView:
+        from amtui.services.contacts import list_contacts
+        from amtui.services.interactions import get_interaction
+        from amtui.services.reports import report_for_interaction
+
+        with self._session() as session:
+            item = get_interaction(session=session, interaction_id=interaction_id)
+            people = tuple(list_contacts(session=session, client_id=item.client_id))
+            report = report_for_interaction(session=session, interaction_id=interaction_id)
+        return InteractionView(item, people, report)
+
+    def plan(self, **values: Any) -> InteractionRead:
+        from amtui.services.interactions import plan_interaction
+
+        return self._write(lambda session: plan_interaction(session=session, **values))
+
+    def log(self, **values: Any) -> InteractionRead:
+        from amtui.services.interactions import log_interaction
+
+        return self._write(lambda session: log_interaction(session=session, **values))
+
+    def move(self, interaction_id: int, at: datetime) -> InteractionRead:
+        from amtui.services.interactions import reschedule
+
+        return self._write(lambda session: reschedule(session=session, interaction_id=interaction_id, at=at))
+
+    def cancel(self, interaction_id: int) -> InteractionRead:
+        from amtui.services.interactions import cancel
+
+        return self._write(lambda session: cancel(session=session, interaction_id=interaction_id))
+
+    def done(self, interaction_id: int) -> InteractionRead:
+        """Mark a planned interaction done: at its planned time unless that is still ahead."""
+        from amtui.services.interactions import get_interaction, mark_done
+
+        def job(session: Session) -> InteractionRead:
+            item = get_interaction(session=session, interaction_id=interaction_id)
+            now = self.now()
+            at = item.planned_at if item.planned_at and item.planned_at <= now else now
+            return mark_done(session=session, interaction_id=interaction_id, at=at)
+
+        return self._write(job)
+
+    def answer_message(self, interaction_id: int) -> InteractionRead:
+        """The user answered an inbound message: log the reply now and clear its "unanswered" alert."""
+        from amtui.services.interactions import answer_message
+
+        return self._write(
+            lambda session: answer_message(session=session, interaction_id=interaction_id, at=self.now())
+        )
+
+    def save_report(
+        self, interaction_id: int, *, steps: Sequence[tuple[str, str | None, date | None]], **values: Any
+    ) -> ReportRead:
+        from amtui.services.reports import NextStepInput, save_report
+
+        inputs = [NextStepInput(text=text, owner=owner, due_on=due) for text, owner, due in steps]
+        return self._write(
+            lambda session: save_report(
+                session=session,
+                interaction_id=interaction_id,
+                now=self.now(),
+                zone=self.zone,
+                next_steps=inputs,
+                **values,
+            )
+        )
+
+    def mark_report_sent(self, report_id: int) -> ReportRead:
+        from amtui.services.reports import mark_sent
+
+        return self._write(lambda session: mark_sent(session=session, report_id=report_id, now=self.now()))
+
+    # Tasks
+
+    def task_list(self) -> list[TaskRead]:
+        from amtui.services.tasks import list_tasks
+
+        with self._session() as session:
+            return list_tasks(session=session)
+
+    def add_task(self, **values: Any) -> TaskRead:
+        from amtui.services.tasks import create_task
+
+        return self._write(lambda session: create_task(session=session, now=self.now(), zone=self.zone, **values))
+
+    def complete_task(self, task_id: int) -> TaskRead:
+        from amtui.services.tasks import complete_task
+
+        return self._write(lambda session: complete_task(session=session, task_id=task_id, now=self.now()))
+
+    def reschedule_task(self, task_id: int, due_on: date) -> TaskRead:
+        from amtui.services.tasks import reschedule_task
+
+        return self._write(
+            lambda session: reschedule_task(
+                session=session, task_id=task_id, due_on=due_on, now=self.now(), zone=self.zone
+            )
+        )
+
+    def cancel_task(self, task_id: int) -> TaskRead:
+        from amtui.services.tasks import cancel_task
+
+        return self._write(lambda session: cancel_task(session=session, task_id=task_id, now=self.now()))
+
+    def reopen_task(self, task_id: int) -> TaskRead:
+        from amtui.services.tasks import reopen_task
+
+        return self._write(lambda session: reopen_task(session=session, task_id=task_id, now=self.now()))
+
+    def confirm_check_in(self, task_id: int) -> TaskRead:
+        from amtui.services.tasks import confirm_check_in
+
+        return self._write(lambda session: confirm_check_in(session=session, task_id=task_id, now=self.now()))
+
+    # Contracts, invoices, deals, notes
+
+    def add_contract(self, client_id: int, **values: Any) -> ContractRead:
+        from amtui.services.records import create_contract
+
+        return self._write(lambda session: create_contract(session=session, client_id=client_id, **values))
+
+    def update_contract(self, contract_id: int, **changes: Any) -> ContractRead:
+        from amtui.services.records import update_contract
+
+        return self._write(lambda session: update_contract(session=session, contract_id=contract_id, **changes))
+
+    def add_invoice(self, client_id: int, **values: Any) -> InvoiceRead:
+        from amtui.services.records import create_invoice
+
+        return self._write(lambda session: create_invoice(session=session, client_id=client_id, **values))
+
+    def record_payment(self, invoice_id: int, *, amount_minor: int, paid_on: date) -> InvoiceRead:
+        from amtui.services.records import record_payment
+
+        return self._write(
+            lambda session: record_payment(
+                session=session, invoice_id=invoice_id, amount_minor=amount_minor, paid_on=paid_on
+            )
+        )
+
+    def add_deal(self, client_id: int, **values: Any) -> DealRead:
+        from amtui.services.records import create_deal
+
+        return self._write(lambda session: create_deal(session=session, client_id=client_id, **values))
+
+    def update_deal(self, deal_id: int, **changes: Any) -> DealRead:
+        from amtui.services.records import update_deal
+
+        today = self.today()
+        return self._write(lambda session: update_deal(session=session, deal_id=deal_id, today=today, **changes))
+
+    def add_note(self, client_id: int, text: str, tag: str | None = None) -> NoteRead:
+        from amtui.services.records import add_note
+
+        return self._write(
+            lambda session: add_note(session=session, client_id=client_id, text=text, tag=tag, now=self.now())
+        )
+
+    # Deletes
+
+    def delete_contact(self, contact_id: int) -> ContactRead:
+        from amtui.services.contacts import delete_contact
+
+        return self._write(lambda session: delete_contact(session=session, contact_id=contact_id))
+
+    def delete_contract(self, contract_id: int) -> ContractRead:
+        from amtui.services.records import delete_contract
+
+        return self._write(lambda session: delete_contract(session=session, contract_id=contract_id))
+
+    def delete_deal(self, deal_id: int) -> DealRead:
+        from amtui.services.records import delete_deal
+
+        return self._write(lambda session: delete_deal(session=session, deal_id=deal_id))
+
+    def delete_record(self, kind: str, record_id: int) -> str:
+        """Delete a person ("contact"), a contract or a deal; returns what to tell the user."""
+        if kind == "contact":
+            return f"Deleted {self.delete_contact(record_id).full_name}"
+        if kind == "contract":
+            return f"Deleted contract {self.delete_contract(record_id).number}"
+        return f"Deleted deal {self.delete_deal(record_id).title}"
+
+
+def _system_now() -> datetime:
+    from amtui.config import current_time
+
+    return current_time()
+
+
+def _by_currency(portfolio: list[ClientSummary]) -> tuple[tuple[str, int, int], ...]:
+    totals: dict[str, list[int]] = {}
+    for client in portfolio:
+        if client.receivables_minor:
+            entry = totals.setdefault(client.currency, [0, 0])
+            entry[0] += client.receivables_minor
+            entry[1] += client.overdue_minor
+    # The largest first: in practice the home currency.
+    return tuple(sorted(((c, o, d) for c, (o, d) in totals.items()), key=lambda item: -item[1]))
+
+
+def _month_back(month: date, back: int) -> date:
+    index = month.year * 12 + month.month - 1 - back
+    return date(index // 12, index % 12 + 1, 1)
