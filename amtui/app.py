@@ -15,11 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
+from amtui.keys import APP_BINDINGS
+
 if TYPE_CHECKING:
+    from amtui.config import Settings
     from amtui.services.workspace import Workspace
 
 Clock = Callable[[], datetime]
@@ -129,20 +132,7 @@ class AmtuiApp(App[None]):
         "alerts": _alerts_screen,
     }
     COMMANDS = App.COMMANDS | {AmtuiCommands}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "switch_mode('today')", "Today", show=False),
-        Binding("f2", "switch_mode('clients')", "Clients", show=False),
-        Binding("f3", "switch_mode('planner')", "Planner", show=False),
-        Binding("f4", "switch_mode('tasks')", "Tasks", show=False),
-        Binding("f5", "switch_mode('alerts')", "Alerts", show=False),
-        Binding("1", "switch_mode('today')", "Today", show=False),
-        Binding("2", "switch_mode('clients')", "Clients", show=False),
-        Binding("3", "switch_mode('planner')", "Planner", show=False),
-        Binding("4", "switch_mode('tasks')", "Tasks", show=False),
-        Binding("5", "switch_mode('alerts')", "Alerts", show=False),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
 
     def __init__(
         self,
@@ -150,12 +140,16 @@ class AmtuiApp(App[None]):
         *,
         now: Clock | datetime | None = None,
         zone: tzinfo | None = None,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__()
         from amtui.services.workspace import Workspace
 
         clock: Clock = (lambda: now) if isinstance(now, datetime) else (now or _system_now)
-        self.workspace: Workspace = Workspace(db_url, now=clock, zone=zone)
+        # Without settings the workspace reads the user's on first use (in a worker).
+        self.workspace: Workspace = Workspace(db_url, now=clock, zone=zone, settings=settings)
+        if settings is not None and settings.keymap:
+            self.set_keymap(settings.keymap)
 
     def on_mount(self) -> None:
         self.switch_mode("today")
@@ -203,5 +197,5 @@ class AmtuiApp(App[None]):
             self.notify(str(result))
 
 
-def run_tui(db_url: str) -> None:
-    AmtuiApp(db_url=db_url).run()
+def run_tui(db_url: str, settings: Settings | None = None) -> None:
+    AmtuiApp(db_url=db_url, settings=settings).run()

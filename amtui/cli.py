@@ -44,9 +44,9 @@ def root(
     if ctx.invoked_subcommand is None:
         # Only the TUI pays for textual.
         from amtui.app import run_tui
-        from amtui.config import resolve_db_url
+        from amtui.config import load_settings, resolve_db_url
 
-        run_tui(resolve_db_url(db))
+        run_tui(resolve_db_url(db), settings=load_settings())
 
 
 MODULES: tuple[ModuleType, ...] = (clients, work, reports, records, database, alerts, transfer)

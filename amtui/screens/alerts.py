@@ -42,11 +42,11 @@ SEVERITY_STYLE = {"critical": "bold red", "high": "red", "normal": "", "info": "
 class AlertsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("z", "snooze", "Snooze"),
-        Binding("d", "dismiss_alert", "Dismiss"),
-        Binding("a", "answered", "Answered"),
-        Binding("enter", "open", "Open client"),
-        Binding("r", "reload", "Refresh"),
+        Binding("z", "snooze", "Snooze", id="alerts.snooze"),
+        Binding("d", "dismiss_alert", "Dismiss", id="alerts.dismiss-alert"),
+        Binding("a", "answered", "Answered", id="alerts.answered"),
+        Binding("enter", "open", "Open client", id="alerts.open"),
+        Binding("r", "reload", "Refresh", id="alerts.reload"),
     ]
 
     def __init__(self) -> None:

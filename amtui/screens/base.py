@@ -6,14 +6,28 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import date, datetime, tzinfo
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from textual import events
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from amtui.app import AmtuiApp
     from amtui.services.workspace import Workspace
+
+
+class Workplace(Protocol):
+    """What screens need from the app (the app satisfies it; screens never import ``amtui.app``)."""
+
+    workspace: Workspace
+
+    def switch_mode(self, mode: str) -> Any: ...
+    def open_client(self, client_id: int) -> None: ...
+    def open_report(self, interaction_id: int) -> None: ...
+    def action_new(self, kind: str, log: bool = False, client_id: int | None = None) -> None: ...
+    def action_new_client(self) -> None: ...
+    def action_new_task(self, client_id: int | None = None) -> None: ...
+    def after_write(self, result: object) -> None: ...
+
 
 Job = Callable[["Workspace"], Any]
 # A screen shown again after this long reloads even when nothing was written (time moves on).
@@ -51,7 +65,7 @@ class DbMixin:
     """Mixed into Screen/ModalScreen: ``self.db(job, on_done)`` runs ``job(workspace)`` off the UI thread."""
 
     @property
-    def amtui(self) -> AmtuiApp:
+    def amtui(self) -> Workplace:
         return self.app  # type: ignore[attr-defined,no-any-return]
 
     @property

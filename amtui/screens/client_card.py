@@ -39,20 +39,20 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     # Short descriptions: a dozen keys share the compact footer (all of them are on the ? screen).
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back", show=False),
-        Binding("c", "log_call", "Log call"),
-        Binding("p", "plan('call')", "Plan"),
-        Binding("v", "plan('visit')", "Visit"),
-        Binding("r", "report", "Report"),
-        Binding("t", "task", "Task"),
-        Binding("n", "note", "Note"),
-        Binding("a", "add_contact", "Person"),
-        Binding("i", "invoice", "Invoice"),
-        Binding("m", "payment", "Payment"),
-        Binding("k", "contract", "Contract"),
-        Binding("d", "deal", "Deal"),
-        Binding("e", "edit", "Edit"),
-        Binding("delete,x", "delete_selected", "Delete", key_display="Del/x"),
+        Binding("escape", "app.pop_screen", "Back", show=False, id="card.back"),
+        Binding("c", "log_call", "Log call", id="card.log-call"),
+        Binding("p", "plan('call')", "Plan", id="card.plan-call"),
+        Binding("v", "plan('visit')", "Visit", id="card.plan-visit"),
+        Binding("r", "report", "Report", id="card.report"),
+        Binding("t", "task", "Task", id="card.task"),
+        Binding("n", "note", "Note", id="card.note"),
+        Binding("a", "add_contact", "Person", id="card.add-contact"),
+        Binding("i", "invoice", "Invoice", id="card.invoice"),
+        Binding("m", "payment", "Payment", id="card.payment"),
+        Binding("k", "contract", "Contract", id="card.contract"),
+        Binding("d", "deal", "Deal", id="card.deal"),
+        Binding("e", "edit", "Edit", id="card.edit"),
+        Binding("delete,x", "delete_selected", "Delete", key_display="Del/x", id="card.delete-selected"),
     ]
 
     def __init__(self, client_id: int) -> None:

@@ -50,14 +50,14 @@ STATUSES = [(s.title(), s) for s in ("prospect", "active", "dormant", "lost")]
 class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", "Search", key_display="/"),
-        Binding("enter", "open", "Open card", show=False),
-        Binding("s", "sort", "Sort"),
-        Binding("S", "reverse", "Reverse", key_display="S"),
-        Binding("a", "add_client", "Add client"),
-        Binding("n", "new_call", "Call"),
-        Binding("v", "new_visit", "Visit"),
-        Binding("escape", "back", "Back/clear", show=False),
+        Binding("slash", "search", "Search", key_display="/", id="clients.search"),
+        Binding("enter", "open", "Open card", show=False, id="clients.open"),
+        Binding("s", "sort", "Sort", id="clients.sort"),
+        Binding("S", "reverse", "Reverse", key_display="S", id="clients.reverse"),
+        Binding("a", "add_client", "Add client", id="clients.add-client"),
+        Binding("n", "new_call", "Call", id="clients.new-call"),
+        Binding("v", "new_visit", "Visit", id="clients.new-visit"),
+        Binding("escape", "back", "Back/clear", show=False, id="clients.back"),
     ]
 
     def __init__(self) -> None:

@@ -33,8 +33,8 @@ class FormScreen(DbMixin, ModalScreen[Any]):
 
     CSS_PATH: ClassVar[list[str | PurePath]] = [BASE_CSS]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save", priority=True, id="form.save"),
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
     ]
     TITLE_TEXT = "Form"
 

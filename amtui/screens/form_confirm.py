@@ -17,8 +17,8 @@ class ConfirmDelete(ModalScreen[bool]):
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Delete"),
-        Binding("n,escape", "answer(False)", "Keep", key_display="n/Esc"),
+        Binding("y", "answer(True)", "Delete", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "Keep", key_display="n/Esc", id="confirm.no"),
     ]
 
     def __init__(self, what: str, consequence: str = "") -> None:

@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 class InteractionDetails(ModalScreen[None]):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close"),
-        Binding("enter", "close", "Close", show=False),
+        Binding("escape", "close", "Close", id="details.close"),
+        Binding("enter", "close", "Close", show=False, id="details.close"),
     ]
 
     def __init__(self, item: InteractionRead, *, zone: tzinfo) -> None:

@@ -12,9 +12,10 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from amtui.keys import APP_BINDINGS
+
 
 def _keys_table() -> Table:
-    from amtui.app import AmtuiApp
     from amtui.screens.alerts import AlertsScreen
     from amtui.screens.client_card import ClientCardScreen
     from amtui.screens.clients import ClientsScreen
@@ -28,7 +29,7 @@ def _keys_table() -> Table:
     table.add_column("Key", style="bold", no_wrap=True)
     table.add_column("Action")
     sections = [
-        ("Everywhere", AmtuiApp.BINDINGS),
+        ("Everywhere", APP_BINDINGS),
         ("Today", TodayScreen.BINDINGS),
         ("Clients", ClientsScreen.BINDINGS),
         ("Client card", ClientCardScreen.BINDINGS),
@@ -54,8 +55,8 @@ def _keys_table() -> Table:
 class HelpScreen(ModalScreen[None]):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Close"),
-        Binding("question_mark", "app.pop_screen", "Close", key_display="?"),
+        Binding("escape", "app.pop_screen", "Close", id="help.close"),
+        Binding("question_mark", "app.pop_screen", "Close", key_display="?", id="help.close"),
     ]
 
     def compose(self) -> ComposeResult:

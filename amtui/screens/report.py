@@ -58,12 +58,12 @@ class StepRow(Horizontal):
 class ReportScreen(DbMixin, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("ctrl+n", "add_step", "Add step", priority=True),
-        Binding("ctrl+y", "copy", "Copy text", priority=True),
-        Binding("ctrl+e", "export", "Save .md", priority=True),
-        Binding("ctrl+t", "mark_sent", "Mark sent", priority=True),
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("ctrl+s", "save", "Save", priority=True, id="report.save"),
+        Binding("ctrl+n", "add_step", "Add step", priority=True, id="report.add-step"),
+        Binding("ctrl+y", "copy", "Copy text", priority=True, id="report.copy"),
+        Binding("ctrl+e", "export", "Save .md", priority=True, id="report.export"),
+        Binding("ctrl+t", "mark_sent", "Mark sent", priority=True, id="report.mark-sent"),
+        Binding("escape", "app.pop_screen", "Back", id="report.back"),
     ]
 
     def __init__(self, interaction_id: int) -> None:

@@ -33,14 +33,14 @@ COLUMNS = (
 class TasksScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "complete", "Done", key_display="space"),
-        Binding("m", "move", "Reschedule"),
-        Binding("k", "check_in", "Check-in OK"),
-        Binding("x", "drop", "Drop"),
-        Binding("u", "undo_drop", "Undo drop", show=False),
-        Binding("a", "add", "Add"),
-        Binding("f", "view", "Mine/delegated"),
-        Binding("enter", "open", "Open client", show=False),
+        Binding("space", "complete", "Done", key_display="space", id="tasks.complete"),
+        Binding("m", "move", "Reschedule", id="tasks.move"),
+        Binding("k", "check_in", "Check-in OK", id="tasks.check-in"),
+        Binding("x", "drop", "Drop", id="tasks.drop"),
+        Binding("u", "undo_drop", "Undo drop", show=False, id="tasks.undo-drop"),
+        Binding("a", "add", "Add", id="tasks.add"),
+        Binding("f", "view", "Mine/delegated", id="tasks.view"),
+        Binding("enter", "open", "Open client", show=False, id="tasks.open"),
     ]
 
     def __init__(self) -> None:

@@ -35,14 +35,14 @@ MARKERS = {"agenda": "•", "task_today": "☐", "birthday": "🎂", "silence": 
 class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open", show=False),
-        Binding("c", "app.switch_mode('clients')", "Clients"),
-        Binding("p", "app.switch_mode('planner')", "Planner"),
-        Binding("t", "app.switch_mode('tasks')", "Tasks"),
-        Binding("a", "app.switch_mode('alerts')", "Alerts"),
-        Binding("n", "app.new('call')", "New call"),
-        Binding("v", "app.new('visit')", "New visit"),
-        Binding("r", "reload", "Refresh", show=False),
+        Binding("enter", "open", "Open", show=False, id="today.open"),
+        Binding("c", "app.switch_mode('clients')", "Clients", id="today.go-clients"),
+        Binding("p", "app.switch_mode('planner')", "Planner", id="today.go-planner"),
+        Binding("t", "app.switch_mode('tasks')", "Tasks", id="today.go-tasks"),
+        Binding("a", "app.switch_mode('alerts')", "Alerts", id="today.go-alerts"),
+        Binding("n", "app.new('call')", "New call", id="today.new-call"),
+        Binding("v", "app.new('visit')", "New visit", id="today.new-visit"),
+        Binding("r", "reload", "Refresh", show=False, id="today.reload"),
     ]
 
     def __init__(self) -> None:

@@ -73,13 +73,13 @@ class FastTable(ScrollView, can_focus=True):
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {"fast-table--header", "fast-table--cursor", "fast-table--even-row"}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Select", show=False),
-        Binding("up", "cursor_up", "Cursor up", show=False),
-        Binding("down", "cursor_down", "Cursor down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "first", "First row", show=False),
-        Binding("end", "last", "Last row", show=False),
+        Binding("enter", "select_cursor", "Select", show=False, id="table.select-cursor"),
+        Binding("up", "cursor_up", "Cursor up", show=False, id="table.cursor-up"),
+        Binding("down", "cursor_down", "Cursor down", show=False, id="table.cursor-down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="table.page-up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="table.page-down"),
+        Binding("home", "first", "First row", show=False, id="table.first"),
+        Binding("end", "last", "Last row", show=False, id="table.last"),
     ]
 
     cursor_row: reactive[int] = reactive(0, always_update=False, repaint=False, init=False)

@@ -1,0 +1,26 @@
+"""Keys every screen shares, and the user's keymap.
+
+Every ``Binding`` in amtui has an id (``screen.action``) and a description; the config
+file's ``[keymap]`` table maps binding ids to other keys (``app.go-alerts = "f9,5"``),
+applied through Textual's own ``App.set_keymap``. Here, not in ``app.py``, so that the
+help screen can list the app-wide keys without importing the app.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+APP_BINDINGS: tuple[Binding, ...] = (
+    Binding("f1", "switch_mode('today')", "Today", show=False, id="app.go-today"),
+    Binding("f2", "switch_mode('clients')", "Clients", show=False, id="app.go-clients"),
+    Binding("f3", "switch_mode('planner')", "Planner", show=False, id="app.go-planner"),
+    Binding("f4", "switch_mode('tasks')", "Tasks", show=False, id="app.go-tasks"),
+    Binding("f5", "switch_mode('alerts')", "Alerts", show=False, id="app.go-alerts"),
+    Binding("1", "switch_mode('today')", "Today", show=False, id="app.go-today"),
+    Binding("2", "switch_mode('clients')", "Clients", show=False, id="app.go-clients"),
+    Binding("3", "switch_mode('planner')", "Planner", show=False, id="app.go-planner"),
+    Binding("4", "switch_mode('tasks')", "Tasks", show=False, id="app.go-tasks"),
+    Binding("5", "switch_mode('alerts')", "Alerts", show=False, id="app.go-alerts"),
+    Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+    Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
+)
