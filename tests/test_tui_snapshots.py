@@ -111,6 +111,10 @@ def test_meeting_report_snapshot(snap_compare: Any, demo_url: str) -> None:
         await settle(pilot)
         pilot.app.open_report(visit_id)  # type: ignore[attr-defined]
         await settle(pilot)
+        # A blinking cursor is drawn or not depending on when the frame is taken: hold it still.
+        for widget in pilot.app.screen.query("Input, TextArea"):
+            widget.cursor_blink = False  # type: ignore[attr-defined]
+        await settle(pilot)
 
     assert snap_compare(app_for(demo_url), terminal_size=SIZE, run_before=run)
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from amtui.commands.common import echo_json, now, parse_day, parse_when, today, unit_of_work, zone
+from amtui.commands.common import echo_json, now, parse_day, parse_when, today, unit_of_work, workspace, zone
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]
 task_app = typer.Typer(help="Tasks: your own and those delegated to colleagues.", no_args_is_help=True)
@@ -351,15 +351,13 @@ def planned_done(
     ctx: typer.Context,
     interaction_id: Annotated[int, typer.Argument(help="The planned call/visit/meeting (its id).", metavar="ID")],
     note: Annotated[str | None, typer.Option(help="The outcome.")] = None,
-    at: Annotated[str | None, typer.Option(help="When it happened (default: its planned time).")] = None,
+    at: Annotated[
+        str | None, typer.Option(help="When it happened (default: its planned time, or now if still ahead).")
+    ] = None,
 ) -> None:
     """Mark a planned call, visit or meeting done (a touch; a visit/meeting then owes a report)."""
-    from amtui.services import interactions
-
-    with unit_of_work(ctx) as session:
-        current = interactions.get_interaction(session=session, interaction_id=interaction_id)
-        when = parse_when(at, field="--at") if at else (current.planned_at or now())
-        done = interactions.mark_done(session=session, interaction_id=interaction_id, at=when, outcome=note)
+    when = parse_when(at, field="--at") if at else None
+    done = workspace(ctx).done(interaction_id, at=when, outcome=note)
     typer.echo(f"Done: {done.kind} {done.id} with {done.client_name}")
     if done.kind in ("visit", "meeting"):
         typer.echo(f"Write the meeting report: amtui report write {done.id}")

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from amtui.screens.base import DbMixin, QuickResume, ReloadsWhenStale
+from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale
 from amtui.widgets.fast_table import Cell, Column, FastTable
 from amtui.widgets.footer import StableFooter
 
@@ -64,7 +65,15 @@ class AlertsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.sub_title = "Alerts"
 
     def reload(self) -> None:
-        self.load(lambda ws: ws.alerts(), self.show, group="alerts")
+        self.load("alerts", lambda ws: ws.alerts())
+
+    @on(DbDone)
+    def done(self, message: DbDone) -> None:
+        if message.request == "alerts":
+            self.show(message.result)
+        else:  # a snooze, a dismissal, an answer: the list changed
+            self.notify(message.note)
+            self.reload()
 
     def show(self, alerts: list[Alert]) -> None:
         order = {kind: index for index, kind in enumerate(KIND_TITLES)}
@@ -98,7 +107,7 @@ class AlertsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
         def snooze(until: date | None) -> None:
             if until is not None:
-                self.db(lambda ws: ws.snooze_alert(alert.id, until), self._after(f"Snoozed until {until:%d.%m}"))
+                self.db("snooze", lambda ws: ws.snooze_alert(alert.id, until), note=f"Snoozed until {until:%d.%m}")
 
         self.app.push_screen(DateForm("Snooze until", label="Show again on", value="+7d"), snooze)
 
@@ -106,7 +115,7 @@ class AlertsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         # Not action_dismiss: Textual dismisses screens through that name.
         alert = self.selected()
         if alert is not None:
-            self.db(lambda ws: ws.dismiss_alert(alert.id), self._after("Dismissed"))
+            self.db("dismiss", lambda ws: ws.dismiss_alert(alert.id), note="Dismissed")
 
     def action_answered(self) -> None:
         """On an unanswered message: the user replied (logged now as an outbound touch of the same kind)."""
@@ -115,14 +124,7 @@ class AlertsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             self.notify("a marks an unanswered message as answered: choose one first", severity="warning")
             return
         interaction_id = alert.interaction_id
-        self.db(lambda ws: ws.answer_message(interaction_id), self._after("Reply logged; answered"))
-
-    def _after(self, message: str) -> Any:
-        def after(_: object) -> None:
-            self.notify(message)
-            self.reload()
-
-        return after
+        self.db("answer", lambda ws: ws.answer_message(interaction_id), note="Reply logged; answered")
 
     def action_open(self) -> None:
         alert = self.selected()

@@ -8,8 +8,9 @@ from collections.abc import Callable
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any, Protocol
 
-from textual import events
+from textual import events, work
 from textual.message import Message
+from textual.worker import get_current_worker
 
 if TYPE_CHECKING:
     from amtui.services.workspace import Workspace
@@ -32,19 +33,27 @@ class Workplace(Protocol):
 Job = Callable[["Workspace"], Any]
 # A screen shown again after this long reloads even when nothing was written (time moves on).
 STALE_AFTER_S = 60.0
-OnDone = Callable[[Any], None]
-OnError = Callable[[Exception], None]
 
 
 class DbDone(Message):
-    """A unit of work finished in a thread worker; handled on the UI thread."""
+    """A unit of work finished in a thread worker. It carries data, never code: which request
+    it answers, what the workspace returned, what to tell the user, the data version a load read."""
 
-    def __init__(self, result: Any, error: Exception | None, on_done: OnDone | None, on_error: OnError | None) -> None:
+    def __init__(self, request: str, result: Any, *, note: str = "", version: int = -1) -> None:
         super().__init__()
+        self.request = request
         self.result = result
+        self.note = note
+        self.version = version
+
+
+class DbFailed(Message):
+    """A unit of work failed in a thread worker; nothing was written."""
+
+    def __init__(self, request: str, error: Exception) -> None:
+        super().__init__()
+        self.request = request
         self.error = error
-        self.on_done = on_done
-        self.on_error = on_error
 
 
 def describe_error(exc: Exception) -> str:
@@ -62,7 +71,8 @@ def describe_error(exc: Exception) -> str:
 
 
 class DbMixin:
-    """Mixed into Screen/ModalScreen: ``self.db(job, on_done)`` runs ``job(workspace)`` off the UI thread."""
+    """Mixed into Screen/ModalScreen: ``self.db(request, job)`` runs ``job(workspace)`` off the UI thread
+    and posts a ``DbDone`` (or ``DbFailed``) that the screen handles with ``@on(DbDone)``."""
 
     @property
     def amtui(self) -> Workplace:
@@ -72,25 +82,31 @@ class DbMixin:
     def workspace(self) -> Workspace:
         return self.amtui.workspace
 
-    def db(
-        self,
-        job: Job,
-        on_done: OnDone | None = None,
-        on_error: OnError | None = None,
-        *,
-        group: str = "db",
-        exclusive: bool = False,
-    ) -> None:
-        workspace = self.workspace
+    def db(self, request: str, job: Job, *, note: str = "") -> None:
+        """Run ``job(workspace)`` in a thread worker; the screen gets ``DbDone``/``DbFailed`` back."""
+        self._db_worker(request, job, note)
 
-        def work() -> None:
-            try:
-                result, error = job(workspace), None
-            except Exception as exc:  # handed to the UI thread, never lost in the worker
-                result, error = None, exc
-            self.post_message(DbDone(result, error, on_done, on_error))  # type: ignore[attr-defined]
+    def load(self, request: str, job: Job) -> None:
+        """A read of the screen's data: a newer load replaces one still running, and the
+        ``DbDone`` remembers which data version it read (see ``is_stale``)."""
+        self._load_worker(request, job, self.workspace.version)
 
-        self.run_worker(work, thread=True, group=group, exclusive=exclusive)  # type: ignore[attr-defined]
+    @work(thread=True, group="db")
+    def _db_worker(self, request: str, job: Job, note: str) -> None:
+        self._finish(request, job, note, -1)
+
+    @work(thread=True, group="load", exclusive=True)
+    def _load_worker(self, request: str, job: Job, version: int) -> None:
+        self._finish(request, job, "", version)
+
+    def _finish(self, request: str, job: Job, note: str, version: int) -> None:
+        try:
+            result = job(self.workspace)
+        except Exception as exc:  # handed to the UI thread, never lost in the worker
+            self.post_message(DbFailed(request, exc))  # type: ignore[attr-defined]
+            return
+        if not get_current_worker().is_cancelled:  # a newer load is on its way
+            self.post_message(DbDone(request, result, note=note, version=version))  # type: ignore[attr-defined]
 
     # Data is reloaded when the screen comes back only if something was written since, or it is old.
     loaded_version: int = -1
@@ -99,29 +115,16 @@ class DbMixin:
     def is_stale(self) -> bool:
         return self.loaded_version != self.workspace.version or time.monotonic() - self.loaded_at > STALE_AFTER_S
 
-    def mark_loaded(self, version: int) -> None:
-        self.loaded_version, self.loaded_at = version, time.monotonic()
-
-    def load(self, job: Job, on_done: OnDone, *, group: str) -> None:
-        """A read for the screen; remembers which data version it showed."""
-        version = self.workspace.version
-
-        def done(result: Any) -> None:
-            self.mark_loaded(version)
-            on_done(result)
-
-        self.db(job, done, group=group, exclusive=True)
-
     def on_db_done(self, message: DbDone) -> None:
+        """After the screen's own ``@on(DbDone)`` handler: remember which data version a load read."""
         message.stop()
-        if message.error is not None:
-            if message.on_error is not None:
-                message.on_error(message.error)
-            else:
-                self.notify(describe_error(message.error), severity="error", timeout=8)  # type: ignore[attr-defined]
-            return
-        if message.on_done is not None:
-            message.on_done(message.result)
+        if message.version >= 0:
+            self.loaded_version, self.loaded_at = message.version, time.monotonic()
+
+    def on_db_failed(self, message: DbFailed) -> None:
+        """Unless the screen handles it (and calls ``prevent_default``): one clear notice."""
+        message.stop()
+        self.notify(describe_error(message.error), severity="error", timeout=8)  # type: ignore[attr-defined]
 
 
 class ReloadsWhenStale:
@@ -143,20 +146,19 @@ class QuickResume:
     """Mixed into a mode screen: coming back to it does not restyle every widget when nothing changed.
 
     On each ScreenResume Textual re-applies the stylesheet to the whole screen, which makes
-    every DataTable drop its rendered-line caches and render all visible cells again. A theme
-    or CSS change bumps the app's CSS update counter (and switch_mode then refreshes the CSS of
-    the whole app), so the resume restyle is needed only when that counter or the theme moved
-    since this screen was last styled.
+    every DataTable drop its rendered-line caches and render all visible cells again. What
+    changes the styles between two visits is the theme (and its ANSI colours) or the app
+    gaining or losing focus: when none of these moved since this screen was last styled, the
+    resume skips the restyle (``ScreenResume.refresh_styles``, a public field of the event).
     """
 
-    _styled_as: tuple[int, str, bool] | None = None
+    _styled_as: tuple[str, int, bool, bool] | None = None
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         # Runs before Screen._on_screen_resume (Textual dispatches handlers down the MRO).
         app = self.app  # type: ignore[attr-defined]
-        counter = getattr(app, "_css_update_count", None)  # private to Textual: if it goes, always restyle
-        styled_as = None if counter is None else (counter, str(app.theme), bool(app.app_focus))
-        if styled_as is not None and styled_as == self._styled_as:
+        styled_as = (str(app.theme), id(app.ansi_theme), bool(app.ansi_color), bool(app.app_focus))
+        if styled_as == self._styled_as:
             event.refresh_styles = False
         self._styled_as = styled_as
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -23,7 +24,7 @@ from textual.widgets import DataTable, Header, Label, OptionList, Static
 from textual.widgets.data_table import RowDoesNotExist
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from amtui.screens.base import DbMixin, QuickResume, ReloadsWhenStale, local, money, short_date
+from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale, local, money, short_date
 from amtui.widgets.footer import StableFooter
 from amtui.widgets.settled_table import SettledTable
 
@@ -92,7 +93,15 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
     def reload(self) -> None:
         client_id = self.client_id
-        self.load(lambda ws: ws.card(client_id), self.show, group="card")
+        self.load("card", lambda ws: ws.card(client_id))
+
+    @on(DbDone)
+    def done(self, message: DbDone) -> None:
+        if message.request == "card":
+            self.show(message.result)
+        else:  # deleted: the workspace says what
+            self.notify(message.result)
+            self.reload()
 
     # Showing the card
 
@@ -406,13 +415,9 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
         def answered(confirmed: bool | None) -> None:
             if confirmed:
-                self.db(lambda ws: ws.delete_record(kind, record_id), self.deleted, group="card-delete")
+                self.db("delete", lambda ws: ws.delete_record(kind, record_id))
 
         self.app.push_screen(ConfirmDelete(what, consequence), answered)
-
-    def deleted(self, summary: str) -> None:
-        self.notify(summary)
-        self.reload()
 
     def selected_for_delete(self) -> tuple[str, int, str, str] | None:
         """(kind, id, what, what else happens) of the record under the focused list's cursor."""

@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Header, Input, Select, Static
 
-from amtui.screens.base import DbMixin, QuickResume, ReloadsWhenStale, local, money
+from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale, local, money
 from amtui.widgets.fast_table import Cell, Column, FastTable
 from amtui.widgets.footer import StableFooter
 
@@ -86,7 +87,11 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.query_one("#clients-table", FastTable).focus()
 
     def reload(self) -> None:
-        self.load(lambda ws: (ws.client_list(), ws.today()), self.loaded, group="clients")
+        self.load("clients", lambda ws: (ws.client_list(), ws.today()))
+
+    @on(DbDone)
+    def done(self, message: DbDone) -> None:
+        self.loaded(message.result)
 
     def loaded(self, result: tuple[list[ClientSummary], date]) -> None:
         from amtui.services.text import fold

@@ -11,13 +11,14 @@ from collections.abc import Sequence
 from pathlib import Path, PurePath
 from typing import Any, ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static
 
-from amtui.screens.base import DbMixin, describe_error
+from amtui.screens.base import DbDone, DbFailed, DbMixin, describe_error
 from amtui.widgets.fields import DateField, Field
 
 BASE_CSS = Path(__file__).with_suffix(".tcss")
@@ -37,6 +38,7 @@ class FormScreen(DbMixin, ModalScreen[Any]):
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
     ]
     TITLE_TEXT = "Form"
+    saving = False
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="form"):
@@ -87,16 +89,27 @@ class FormScreen(DbMixin, ModalScreen[Any]):
             self.show_error(describe_error(exc))
             return
         self.show_error("Saving…")
-        self.db(job, self.saved, self.failed, group="form-save", exclusive=True)
+        if self.saving:  # a second ctrl+s while the first save runs
+            return
+        self.saving = True
+        self.db("save", job)
 
     def job(self) -> Any:
         raise NotImplementedError
 
-    def saved(self, summary: Any) -> None:
-        self.dismiss(summary)
+    @on(DbDone)
+    def saved(self, message: DbDone) -> None:
+        if message.request == "save":
+            self.saving = False
+            self.dismiss(message.result)
 
-    def failed(self, exc: Exception) -> None:
+    @on(DbFailed)
+    def failed(self, event: DbFailed) -> None:
         """Show the reason next to its field when the service names one; keep every input."""
+        event.prevent_default()  # not the plain notice of DbMixin
+        event.stop()
+        self.saving = False
+        exc = event.error
         message = describe_error(exc)
         name = getattr(exc, "field", None)
         for field in self.query(Field):

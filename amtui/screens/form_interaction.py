@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from textual import on
 from textual.app import ComposeResult
 from textual.suggester import SuggestFromList
 from textual.widgets import Select, Static
 
+from amtui.screens.base import DbDone
 from amtui.screens.form_base import FormScreen, form_css, minutes
 from amtui.widgets.fields import Field
 
@@ -76,11 +78,15 @@ class InteractionForm(FormScreen):
 
     def on_mount(self) -> None:
         if self.client_id is None:
-            self.db(lambda ws: ws.client_names(), self.names_loaded)
+            self.db("names", lambda ws: ws.client_names())
         else:
             self.field("f-when").input.focus()
 
-    def names_loaded(self, names: list[tuple[int, str]]) -> None:
+    @on(DbDone)
+    def names_loaded(self, message: DbDone) -> None:
+        if message.request != "names":
+            return
+        names: list[tuple[int, str]] = message.result
         self.names = names
         holder = self.query_one("#f-client-holder")
         field = ClientField(names, id="f-client")

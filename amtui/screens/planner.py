@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from amtui.screens.base import DbMixin, QuickResume, ReloadsWhenStale, local
+from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale, local
 from amtui.widgets.fast_table import Cell, Column, FastTable
 from amtui.widgets.footer import StableFooter
 
@@ -66,7 +67,18 @@ class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     def reload(self) -> None:
         monday = self.monday
         assert monday is not None
-        self.load(lambda ws: ws.week(monday), self.show, group="planner")
+        self.load("week", lambda ws: ws.week(monday))
+
+    @on(DbDone)
+    def done(self, message: DbDone) -> None:
+        if message.request == "week":
+            self.show(message.result)
+            return
+        item: InteractionRead = message.result
+        self.notify(f"{message.note}: {item.kind} with {item.client_name}")
+        self.reload()
+        if message.request == "done" and item.kind in REPORTED:  # a visit or meeting goes on to its report
+            self.amtui.open_report(item.id)
 
     def show(self, items: list[InteractionRead]) -> None:
         self.items = items
@@ -164,31 +176,18 @@ class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
         def moved(when: datetime | None) -> None:
             if when is not None:
-                self.db(lambda ws: ws.move(item.id, when), self._written("Moved"))
+                self.db("move", lambda ws: ws.move(item.id, when), note="Moved")
 
         self.app.push_screen(DateForm(f"Move {item.kind}: {item.client_name}", value=current, with_time=True), moved)
 
     def action_cancel(self) -> None:
         item = self.selected()
         if item is not None:
-            self.db(lambda ws: ws.cancel(item.id), self._written("Cancelled"))
+            self.db("cancel", lambda ws: ws.cancel(item.id), note="Cancelled")
 
     def action_done(self) -> None:
         """Mark done; a visit or meeting goes straight on to its report."""
         item = self.selected()
         if item is None:
             return
-
-        def done(result: InteractionRead) -> None:
-            self._written("Done")(result)
-            if result.kind in REPORTED:
-                self.amtui.open_report(result.id)
-
-        self.db(lambda ws: ws.done(item.id), done)
-
-    def _written(self, verb: str) -> Any:
-        def after(result: InteractionRead) -> None:
-            self.notify(f"{verb}: {result.kind} with {result.client_name}")
-            self.reload()
-
-        return after
+        self.db("done", lambda ws: ws.done(item.id), note="Done")

@@ -7,13 +7,14 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, SelectionList, Static, TextArea
 
-from amtui.screens.base import DbMixin, describe_error, local
+from amtui.screens.base import DbDone, DbFailed, DbMixin, describe_error, local
 from amtui.widgets.fields import DateField, Field
 
 if TYPE_CHECKING:
@@ -73,6 +74,7 @@ class ReportScreen(DbMixin, Screen):
         self.people: list[ContactRead] = []
         self.report: ReportRead | None = None
         self.step_count = 0
+        self.after_save: Callable[[ReportRead], None] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -92,7 +94,24 @@ class ReportScreen(DbMixin, Screen):
     def on_mount(self) -> None:
         self.sub_title = "Meeting report"
         interaction_id = self.interaction_id
-        self.db(lambda ws: ws.interaction(interaction_id), self.loaded)
+        self.db("interaction", lambda ws: ws.interaction(interaction_id))
+
+    @on(DbDone)
+    def done(self, message: DbDone) -> None:
+        if message.request == "interaction":
+            self.loaded(message.result)
+        elif message.request == "save":
+            self.saved(message.result)
+        elif message.request == "sent":
+            self.report = message.result
+            self.set_status()
+            self.notify("Report marked as sent")
+
+    @on(DbFailed)
+    def failed(self, event: DbFailed) -> None:
+        if event.request == "save":  # the notice follows (DbMixin); the form keeps every input
+            self.after_save = None
+            self.set_status(f"Not saved: {describe_error(event.error)}")
 
     def loaded(self, result: InteractionView) -> None:
         item, people, report = result.interaction, list(result.people), result.report
@@ -170,21 +189,20 @@ class ReportScreen(DbMixin, Screen):
         interaction_id = self.interaction_id
         self.set_status("Saving…")
 
-        def saved(report: ReportRead) -> None:
-            before = {s.task_id for s in self.report.next_steps} if self.report else set()
-            self.report = report
-            new_tasks = sum(1 for s in report.next_steps if s.task_id and s.task_id not in before)
-            message = f"Report saved; {new_tasks} new task(s) from next steps"
-            self.set_status(message + ".")
-            self.notify(message)
-            if then is not None:
-                then(report)
+        # What to do once saved (copy, export, mark sent): kept on the screen, not sent with the work.
+        self.after_save = then
+        self.db("save", lambda ws: ws.save_report(interaction_id, **values))
 
-        def failed(exc: Exception) -> None:
-            self.set_status(f"Not saved: {describe_error(exc)}")
-            self.notify(describe_error(exc), severity="error")
-
-        self.db(lambda ws: ws.save_report(interaction_id, **values), saved, failed)
+    def saved(self, report: ReportRead) -> None:
+        before = {s.task_id for s in self.report.next_steps} if self.report else set()
+        self.report = report
+        new_tasks = sum(1 for s in report.next_steps if s.task_id and s.task_id not in before)
+        message = f"Report saved; {new_tasks} new task(s) from next steps"
+        self.set_status(message + ".")
+        self.notify(message)
+        then, self.after_save = self.after_save, None
+        if then is not None:
+            then(report)
 
     def rendered(self, report: ReportRead, *, markdown: bool) -> str:
         from amtui.services.reports import render_report
@@ -219,13 +237,8 @@ class ReportScreen(DbMixin, Screen):
         self.action_save(export)
 
     def action_mark_sent(self) -> None:
-        def sent(report: ReportRead) -> None:
-            self.report = report
-            self.set_status()
-            self.notify("Report marked as sent")
-
         def mark(report: ReportRead) -> None:
             report_id = report.id
-            self.db(lambda ws: ws.mark_report_sent(report_id), sent)
+            self.db("sent", lambda ws: ws.mark_report_sent(report_id))
 
         self.action_save(mark)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from amtui.screens.base import DbMixin, QuickResume, ReloadsWhenStale, local, short_date
+from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale, local, short_date
 from amtui.widgets.fast_table import Cell, Column, FastTable
 from amtui.widgets.footer import StableFooter
 
@@ -60,7 +61,18 @@ class TasksScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.sub_title = "Tasks"
 
     def reload(self) -> None:
-        self.load(lambda ws: (ws.task_list(), ws.today()), self.show, group="tasks")
+        self.load("tasks", lambda ws: (ws.task_list(), ws.today()))
+
+    @on(DbDone)
+    def done(self, message: DbDone) -> None:
+        if message.request == "tasks":
+            self.show(message.result)
+            return
+        task: TaskRead = message.result
+        if message.request == "drop":
+            self.dropped.append(task.id)
+        self.notify(f"{message.note}: {task.title}")
+        self.reload()
 
     def show(self, result: tuple[list[TaskRead], date]) -> None:
         tasks, self.today = result
@@ -109,32 +121,19 @@ class TasksScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         task = self.selected()
         if task is None:
             return
-        after = self._after("Dropped (u brings it back)")
-
-        def dropped(cancelled: TaskRead) -> None:
-            self.dropped.append(cancelled.id)
-            after(cancelled)
-
-        self.db(lambda ws: ws.cancel_task(task.id), dropped)
+        self.db("drop", lambda ws: ws.cancel_task(task.id), note="Dropped (u brings it back)")
 
     def action_undo_drop(self) -> None:
         if not self.dropped:
             self.notify("Nothing dropped here to bring back", severity="warning")
             return
         task_id = self.dropped.pop()
-        self.db(lambda ws: ws.reopen_task(task_id), self._after("Back"))
-
-    def _after(self, verb: str) -> Any:
-        def after(task: TaskRead) -> None:
-            self.notify(f"{verb}: {task.title}")
-            self.reload()
-
-        return after
+        self.db("reopen", lambda ws: ws.reopen_task(task_id), note="Back")
 
     def action_complete(self) -> None:
         task = self.selected()
         if task is not None:
-            self.db(lambda ws: ws.complete_task(task.id), self._after("Done"))
+            self.db("complete", lambda ws: ws.complete_task(task.id), note="Done")
 
     def action_check_in(self) -> None:
         task = self.selected()
@@ -143,7 +142,7 @@ class TasksScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         if not task.delegated:
             self.notify("Check-ins are for delegated tasks", severity="warning")
             return
-        self.db(lambda ws: ws.confirm_check_in(task.id), self._after("Check-in confirmed"))
+        self.db("check-in", lambda ws: ws.confirm_check_in(task.id), note="Check-in confirmed")
 
     def action_move(self) -> None:
         from amtui.screens.forms import DateForm
@@ -154,7 +153,7 @@ class TasksScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
         def moved(day: date | None) -> None:
             if day is not None:
-                self.db(lambda ws: ws.reschedule_task(task.id, day), self._after("Rescheduled"))
+                self.db("move", lambda ws: ws.reschedule_task(task.id, day), note="Rescheduled")
 
         self.app.push_screen(
             DateForm(f"Reschedule: {task.title}", label="Due", value=short_date(task.due_on, "%d.%m.%Y")), moved

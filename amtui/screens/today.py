@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -13,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
-from amtui.screens.base import DbMixin, QuickResume, ReloadsWhenStale, money
+from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale, money
 from amtui.widgets.bar import GoalBar
 from amtui.widgets.footer import StableFooter
 
@@ -65,11 +66,14 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
     def reload(self) -> None:
         # Two steps: the agenda and sales come in ~0.1 s, the alert engine and the portfolio after.
-        self.load(lambda ws: ws.today_first(), self.show_first, group="today-load")
+        self.load("today-first", lambda ws: ws.today_first())
 
-    def show_first(self, first: TodayView) -> None:
-        self.show(first)
-        self.db(lambda ws: ws.today_rest(first), self.show, group="today-rest", exclusive=True)
+    @on(DbDone)
+    def loaded(self, message: DbDone) -> None:
+        view: TodayView = message.result
+        self.show(view)
+        if message.request == "today-first":
+            self.load("today-rest", lambda ws: ws.today_rest(view))
 
     def show(self, data: TodayView) -> None:
         self.data = data

@@ -447,15 +447,16 @@ class Workspace:
 
         return self._write(lambda session: cancel(session=session, interaction_id=interaction_id))
 
-    def done(self, interaction_id: int) -> InteractionRead:
-        """Mark a planned interaction done: at its planned time unless that is still ahead."""
+    def done(self, interaction_id: int, *, at: datetime | None = None, outcome: str | None = None) -> InteractionRead:
+        """Mark a planned interaction done: at ``at``, else at its planned time unless that is
+        still ahead (then now: a touch is never recorded in the future)."""
         from amtui.services.interactions import get_interaction, mark_done
 
         def job(session: Session) -> InteractionRead:
             item = get_interaction(session=session, interaction_id=interaction_id)
             now = self.now()
-            at = item.planned_at if item.planned_at and item.planned_at <= now else now
-            return mark_done(session=session, interaction_id=interaction_id, at=at)
+            when = at or (item.planned_at if item.planned_at and item.planned_at <= now else now)
+            return mark_done(session=session, interaction_id=interaction_id, at=when, outcome=outcome)
 
         return self._write(job)
 
