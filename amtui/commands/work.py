@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from amtui.commands.common import echo_json, now, parse_day, parse_when, today, unit_of_work, workspace, zone
+from amtui.commands.common import echo_json, now, parse_day, parse_when, today, workspace, zone
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]
 task_app = typer.Typer(help="Tasks: your own and those delegated to colleagues.", no_args_is_help=True)
@@ -31,12 +31,6 @@ class PlanKind(str, Enum):
     meeting = "meeting"
 
 
-def _contact_ids(session: object, client_id: int, names: list[str] | None) -> list[int]:
-    from amtui.services import contacts
-
-    return [contacts.resolve_contact(session=session, client_id=client_id, ref=name).id for name in names or []]  # type: ignore[arg-type]
-
-
 def log_command(
     ctx: typer.Context,
     kind: Annotated[LogKind, typer.Argument(help="What happened.")],
@@ -56,32 +50,28 @@ def log_command(
     json_output: JsonOption = False,
 ) -> None:
     """Log a done call, visit, meeting, e-mail or message (restarts the contact cadence)."""
-    from amtui.services import clients, interactions
     from amtui.services.dates import parse_duration
 
     when = parse_when(at, field="--at") if at else now()
     minutes = parse_duration(duration, field="--duration") if duration else None
-    with unit_of_work(ctx) as session:
-        target = clients.resolve_client(session=session, ref=client)
-        created = interactions.log_interaction(
-            session=session,
-            client_id=target.id,
-            kind=kind.value,
-            at=when,
-            direction="inbound" if inbound else "outbound",
-            contact_ids=_contact_ids(session, target.id, contact),
-            subject=note,
-            duration_min=minutes,
-            needs_reply=needs_reply,
-        )
-        if replies_to is not None:
-            interactions.mark_replied(session=session, interaction_id=replies_to, at=when, client_id=target.id)
+    created = workspace(ctx).log(
+        client,
+        contacts=contact or (),
+        replies_to=replies_to,
+        kind=kind.value,
+        at=when,
+        direction="inbound" if inbound else "outbound",
+        subject=note,
+        duration_min=minutes,
+        needs_reply=needs_reply,
+    )
     if json_output:
         echo_json(created)
         return
     from amtui.services.dates import format_local
 
-    typer.echo(f"Logged {created.kind} {created.id} with {target.name} at {format_local(created.done_at, zone())}")
+    done_at = format_local(created.done_at, zone())
+    typer.echo(f"Logged {created.kind} {created.id} with {created.client_name} at {done_at}")
     if replies_to is not None:
         typer.echo(f"Message {replies_to} is answered.")
     if created.kind in ("visit", "meeting"):
@@ -100,28 +90,25 @@ def plan_command(
     json_output: JsonOption = False,
 ) -> None:
     """Plan a call, visit or meeting."""
-    from amtui.services import clients, interactions
     from amtui.services.dates import format_local, parse_duration
 
     when = parse_when(at, field="--at", default_time=time(10, 0))
     minutes = parse_duration(duration, field="--duration") if duration else (30 if kind == PlanKind.call else 60)
-    with unit_of_work(ctx) as session:
-        target = clients.resolve_client(session=session, ref=client)
-        created = interactions.plan_interaction(
-            session=session,
-            client_id=target.id,
-            kind=kind.value,
-            at=when,
-            duration_min=minutes,
-            contact_ids=_contact_ids(session, target.id, contact),
-            subject=subject,
-            place=place,
-        )
+    created = workspace(ctx).plan(
+        client,
+        contacts=contact or (),
+        kind=kind.value,
+        at=when,
+        duration_min=minutes,
+        subject=subject,
+        place=place,
+    )
     if json_output:
         echo_json(created)
     else:
         typer.echo(
-            f"Planned {created.kind} {created.id} with {target.name} on {format_local(created.planned_at, zone())}"
+            f"Planned {created.kind} {created.id} with {created.client_name} on "
+            f"{format_local(created.planned_at, zone())}"
             f" ({minutes} min)"
         )
 
@@ -140,24 +127,18 @@ def task_add(
     json_output: JsonOption = False,
 ) -> None:
     """Add a task; a delegated one gets a check-in at about a third of the time."""
-    from amtui.services import clients, tasks
     from amtui.services.dates import format_date, format_local
 
     due_on = parse_day(due, field="--due")
     check_in_at = parse_when(check_in, field="--check-in", default_time=time(10, 0)) if check_in else None
-    with unit_of_work(ctx) as session:
-        client_id = clients.resolve_client(session=session, ref=client).id if client else None
-        created = tasks.create_task(
-            session=session,
-            title=title,
-            now=now(),
-            zone=zone(),
-            due_on=due_on,
-            client_id=client_id,
-            assignee=assignee,
-            check_in_at=check_in_at,
-            priority=priority,
-        )
+    created = workspace(ctx).add_task(
+        client=client,
+        title=title,
+        due_on=due_on,
+        assignee=assignee,
+        check_in_at=check_in_at,
+        priority=priority,
+    )
     if json_output:
         echo_json(created)
         return
@@ -176,10 +157,7 @@ def task_done(
     json_output: JsonOption = False,
 ) -> None:
     """Mark a task done."""
-    from amtui.services import tasks
-
-    with unit_of_work(ctx) as session:
-        done = tasks.complete_task(session=session, task_id=task_id, now=now())
+    done = workspace(ctx).complete_task(task_id)
     if json_output:
         echo_json(done)
     else:
@@ -193,10 +171,7 @@ def task_cancel(
     json_output: JsonOption = False,
 ) -> None:
     """Drop a task no longer needed: it leaves the lists and the alerts (amtui task reopen ID brings it back)."""
-    from amtui.services import tasks
-
-    with unit_of_work(ctx) as session:
-        cancelled = tasks.cancel_task(session=session, task_id=task_id, now=now())
+    cancelled = workspace(ctx).cancel_task(task_id)
     if json_output:
         echo_json(cancelled)
     else:
@@ -210,10 +185,7 @@ def task_reopen(
     json_output: JsonOption = False,
 ) -> None:
     """Open a done or cancelled task again."""
-    from amtui.services import tasks
-
-    with unit_of_work(ctx) as session:
-        reopened = tasks.reopen_task(session=session, task_id=task_id, now=now())
+    reopened = workspace(ctx).reopen_task(task_id)
     if json_output:
         echo_json(reopened)
     else:
@@ -229,13 +201,8 @@ def task_check_in(
     json_output: JsonOption = False,
 ) -> None:
     """Record that a delegate reported progress on a task."""
-    from amtui.services import tasks
-
     following = parse_when(next_check_in, field="--next", default_time=time(10, 0)) if next_check_in else None
-    with unit_of_work(ctx) as session:
-        updated = tasks.confirm_check_in(
-            session=session, task_id=task_id, now=now(), next_check_in=following, note=note
-        )
+    updated = workspace(ctx).confirm_check_in(task_id, next_check_in=following, note=note)
     if json_output:
         echo_json(updated)
     else:
@@ -250,12 +217,10 @@ def task_move(
     json_output: JsonOption = False,
 ) -> None:
     """Move a task's due date (a delegated task gets a new check-in)."""
-    from amtui.services import tasks
     from amtui.services.dates import format_date
 
     due_on = parse_day(due, field="--due")
-    with unit_of_work(ctx) as session:
-        moved = tasks.reschedule_task(session=session, task_id=task_id, due_on=due_on, now=now(), zone=zone())
+    moved = workspace(ctx).reschedule_task(task_id, due_on)
     if json_output:
         echo_json(moved)
     else:
@@ -272,13 +237,8 @@ def task_list(
 ) -> None:
     """Open tasks, the most pressing first."""
     from amtui.commands.render import task_line
-    from amtui.services import clients, tasks
 
-    with unit_of_work(ctx) as session:
-        client_id = clients.resolve_client(session=session, ref=client).id if client else None
-        rows = tasks.list_tasks(
-            session=session, client_id=client_id, delegated=True if delegated else (False if mine else None)
-        )
+    rows = workspace(ctx).task_list(client=client, delegated=True if delegated else (False if mine else None))
     if json_output:
         echo_json(rows)
         return
@@ -293,17 +253,9 @@ def planned_list(
     json_output: JsonOption = False,
 ) -> None:
     """What is planned from today on, in time order."""
-    from datetime import UTC, datetime, timedelta
-
     from amtui.commands.render import interaction_line
-    from amtui.services import clients, interactions
 
-    start = datetime.combine(today(), time(0), tzinfo=zone()).astimezone(UTC)
-    with unit_of_work(ctx) as session:
-        client_id = clients.resolve_client(session=session, ref=client).id if client else None
-        rows = interactions.list_planned(
-            session=session, start=start, end=start + timedelta(days=days), client_id=client_id
-        )
+    rows = workspace(ctx).planned(days, client=client)
     if json_output:
         echo_json(rows)
         return
@@ -319,12 +271,10 @@ def planned_move(
     json_output: JsonOption = False,
 ) -> None:
     """Move a planned call, visit or meeting."""
-    from amtui.services import interactions
     from amtui.services.dates import format_local
 
     when = parse_when(at, field="--at", default_time=time(10, 0))
-    with unit_of_work(ctx) as session:
-        moved = interactions.reschedule(session=session, interaction_id=interaction_id, at=when)
+    moved = workspace(ctx).move(interaction_id, when)
     if json_output:
         echo_json(moved)
     else:
@@ -339,10 +289,7 @@ def planned_cancel(
     interaction_id: Annotated[int, typer.Argument(help="The planned call/visit/meeting (its id).", metavar="ID")],
 ) -> None:
     """Cancel a planned call, visit or meeting (it will not show as missed)."""
-    from amtui.services import interactions
-
-    with unit_of_work(ctx) as session:
-        cancelled = interactions.cancel(session=session, interaction_id=interaction_id)
+    cancelled = workspace(ctx).cancel(interaction_id)
     typer.echo(f"Cancelled {cancelled.kind} {cancelled.id} with {cancelled.client_name}")
 
 

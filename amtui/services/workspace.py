@@ -416,6 +416,15 @@ class Workspace:
         with self._session() as session:
             return list_in_range(session=session, start=start, end=start + timedelta(days=7))
 
+    def planned(self, days: int, *, client: int | str | None = None) -> list[InteractionRead]:
+        """What is planned from today on, for ``days`` days, in time order."""
+        from amtui.services.interactions import list_planned
+
+        start = datetime.combine(self.today(), time(0), tzinfo=self.zone).astimezone(UTC)
+        with self._session() as session:
+            client_id = _client_id(session, client) if client is not None else None
+            return list_planned(session=session, start=start, end=start + timedelta(days=days), client_id=client_id)
+
     def interaction(self, interaction_id: int) -> InteractionView:
         from amtui.services.contacts import list_contacts
         from amtui.services.interactions import get_interaction
@@ -427,15 +436,33 @@ class Workspace:
             report = report_for_interaction(session=session, interaction_id=interaction_id)
         return InteractionView(item, people, report)
 
-    def plan(self, **values: Any) -> InteractionRead:
+    def plan(self, client_id: int | str, *, contacts: Sequence[str] = (), **values: Any) -> InteractionRead:
+        """Plan a call, visit or meeting; ``client_id`` may be a reference (part of a name),
+        ``contacts`` the client's people by name, both resolved in the same unit of work."""
         from amtui.services.interactions import plan_interaction
 
-        return self._write(lambda session: plan_interaction(session=session, **values))
+        def job(session: Session) -> InteractionRead:
+            target = _client_id(session, client_id)
+            people = _contact_ids(session, target, contacts)
+            return plan_interaction(session=session, client_id=target, **_with_people(values, people))
 
-    def log(self, **values: Any) -> InteractionRead:
-        from amtui.services.interactions import log_interaction
+        return self._write(job)
 
-        return self._write(lambda session: log_interaction(session=session, **values))
+    def log(
+        self, client_id: int | str, *, contacts: Sequence[str] = (), replies_to: int | None = None, **values: Any
+    ) -> InteractionRead:
+        """Log a done interaction (a touch); ``replies_to`` marks the client's message it answers."""
+        from amtui.services.interactions import log_interaction, mark_replied
+
+        def job(session: Session) -> InteractionRead:
+            target = _client_id(session, client_id)
+            people = _contact_ids(session, target, contacts)
+            logged = log_interaction(session=session, client_id=target, **_with_people(values, people))
+            if replies_to is not None:
+                mark_replied(session=session, interaction_id=replies_to, at=values["at"], client_id=target)
+            return logged
+
+        return self._write(job)
 
     def move(self, interaction_id: int, at: datetime) -> InteractionRead:
         from amtui.services.interactions import reschedule
@@ -492,16 +519,24 @@ class Workspace:
 
     # Tasks
 
-    def task_list(self) -> list[TaskRead]:
+    def task_list(self, *, client: int | str | None = None, delegated: bool | None = None) -> list[TaskRead]:
+        """Open tasks, the most pressing first; only a client's, only delegated (True) or own (False)."""
         from amtui.services.tasks import list_tasks
 
         with self._session() as session:
-            return list_tasks(session=session)
+            client_id = _client_id(session, client) if client is not None else None
+            return list_tasks(session=session, client_id=client_id, delegated=delegated)
 
-    def add_task(self, **values: Any) -> TaskRead:
+    def add_task(self, *, client: int | str | None = None, **values: Any) -> TaskRead:
+        """Add a task; ``client`` (an id or a reference) or ``client_id`` ties it to a client."""
         from amtui.services.tasks import create_task
 
-        return self._write(lambda session: create_task(session=session, now=self.now(), zone=self.zone, **values))
+        def job(session: Session) -> TaskRead:
+            if client is not None:
+                values["client_id"] = _client_id(session, client)
+            return create_task(session=session, now=self.now(), zone=self.zone, **values)
+
+        return self._write(job)
 
     def complete_task(self, task_id: int) -> TaskRead:
         from amtui.services.tasks import complete_task
@@ -527,10 +562,16 @@ class Workspace:
 
         return self._write(lambda session: reopen_task(session=session, task_id=task_id, now=self.now()))
 
-    def confirm_check_in(self, task_id: int) -> TaskRead:
+    def confirm_check_in(
+        self, task_id: int, *, next_check_in: datetime | None = None, note: str | None = None
+    ) -> TaskRead:
         from amtui.services.tasks import confirm_check_in
 
-        return self._write(lambda session: confirm_check_in(session=session, task_id=task_id, now=self.now()))
+        return self._write(
+            lambda session: confirm_check_in(
+                session=session, task_id=task_id, now=self.now(), next_check_in=next_check_in, note=note
+            )
+        )
 
     # Contracts, invoices, deals, notes
 
@@ -600,6 +641,24 @@ class Workspace:
         if kind == "contract":
             return f"Deleted contract {self.delete_contract(record_id).number}"
         return f"Deleted deal {self.delete_deal(record_id).title}"
+
+
+def _client_id(session: Session, client: int | str) -> int:
+    if isinstance(client, int):
+        return client
+    from amtui.services.clients import resolve_client
+
+    return resolve_client(session=session, ref=client).id
+
+
+def _contact_ids(session: Session, client_id: int, names: Sequence[str]) -> list[int]:
+    from amtui.services.contacts import resolve_contact
+
+    return [resolve_contact(session=session, client_id=client_id, ref=name).id for name in names]
+
+
+def _with_people(values: dict[str, Any], people: list[int]) -> dict[str, Any]:
+    return {**values, "contact_ids": people} if people else values
 
 
 def _system_now() -> datetime:
