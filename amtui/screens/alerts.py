@@ -131,7 +131,8 @@ class AlertsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         if alert is not None and alert.client_id is not None:
             self.amtui.open_client(alert.client_id)
 
-    def on_fast_table_row_selected(self, event: FastTable.RowSelected) -> None:
+    @on(FastTable.RowSelected)
+    def row_selected(self, event: FastTable.RowSelected) -> None:
         self.action_open()
 
 

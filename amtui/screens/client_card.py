@@ -256,7 +256,8 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
     # Selections
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    @on(OptionList.OptionSelected)
+    def option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option_list.id == "card-people":
             person = self.person(event.option.id)
@@ -265,7 +266,8 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             else:
                 self.edit_contact(person)
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(DataTable.RowSelected)
+    def row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         key = event.row_key.value or ""
         table_id = event.data_table.id

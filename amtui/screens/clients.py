@@ -112,11 +112,9 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
     # Filtering and sorting happen in memory: a keystroke never waits for the database.
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "clients-search":
-            self.refilter()
-
-    def on_select_changed(self, event: Select.Changed) -> None:
+    @on(Input.Changed, "#clients-search")
+    @on(Select.Changed)
+    def filters_changed(self) -> None:
         self.refilter()
 
     def _filter_value(self, widget_id: str) -> str | None:
@@ -168,7 +166,8 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             Text(str(client.open_deals or "")),
         ]
 
-    def on_fast_table_header_selected(self, event: FastTable.HeaderSelected) -> None:
+    @on(FastTable.HeaderSelected)
+    def header_selected(self, event: FastTable.HeaderSelected) -> None:
         column = event.column_key
         if column == self.sort_column:
             self.sort_reverse = not self.sort_reverse
@@ -176,7 +175,8 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             self.sort_column, self.sort_reverse = column, False
         self.refilter()
 
-    def on_fast_table_row_selected(self, event: FastTable.RowSelected) -> None:
+    @on(FastTable.RowSelected)
+    def row_selected(self, event: FastTable.RowSelected) -> None:
         if event.row_key:
             self.amtui.open_client(int(event.row_key))
 
@@ -217,5 +217,6 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             search.value = ""
         self.query_one("#clients-table", FastTable).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    @on(Input.Submitted)
+    def search_submitted(self) -> None:
         self.query_one("#clients-table", FastTable).focus()

@@ -63,11 +63,13 @@ class FormScreen(DbMixin, ModalScreen[Any]):
         value = self.query_one(f"#{select_id}", Select).value
         return "" if value is Select.NULL else str(value)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "form-save":
-            self.action_save()
-        elif event.button.id == "form-cancel":
-            self.action_cancel()
+    @on(Button.Pressed, "#form-save")
+    def save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#form-cancel")
+    def cancel_pressed(self) -> None:
+        self.action_cancel()
 
     def on_input_submitted(self) -> None:
         self.action_save()

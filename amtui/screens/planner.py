@@ -163,7 +163,8 @@ class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         if item is not None:
             self.amtui.open_client(item.client_id)
 
-    def on_fast_table_row_selected(self, event: FastTable.RowSelected) -> None:
+    @on(FastTable.RowSelected)
+    def row_selected(self, event: FastTable.RowSelected) -> None:
         self.action_open()
 
     def action_move(self) -> None:

@@ -171,5 +171,6 @@ class TasksScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         if task is not None and task.client_id is not None:
             self.amtui.open_client(task.client_id)
 
-    def on_fast_table_row_selected(self, event: FastTable.RowSelected) -> None:
+    @on(FastTable.RowSelected)
+    def row_selected(self, event: FastTable.RowSelected) -> None:
         self.action_open()

@@ -159,7 +159,8 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         if option_list.highlighted is not None:
             self.open_target(option_list.get_option_at_index(option_list.highlighted).id)
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    @on(OptionList.OptionSelected, "#today-list")
+    def option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.open_target(event.option.id)
 
