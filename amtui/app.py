@@ -148,8 +148,10 @@ class AmtuiApp(App[None]):
         clock: Clock = (lambda: now) if isinstance(now, datetime) else (now or _system_now)
         # Without settings the workspace reads the user's on first use (in a worker).
         self.workspace: Workspace = Workspace(db_url, now=clock, zone=zone, settings=settings)
-        if settings is not None and settings.keymap:
-            self.set_keymap(settings.keymap)
+        # Binding id -> keys from the config file's [keymap] (the help screen shows them too).
+        self.keymap: dict[str, str] = dict(settings.keymap) if settings is not None else {}
+        if self.keymap:
+            self.set_keymap(self.keymap)
 
     def on_mount(self) -> None:
         self.switch_mode("today")

@@ -57,6 +57,7 @@ def test_keymap_in_the_config_file_remaps_a_key(db_url: str) -> None:
     from amtui.app import AmtuiApp
     from amtui.config import load_settings
     from amtui.screens.alerts import AlertsScreen
+    from amtui.screens.help import _keys_table
     from amtui.screens.tasks import TasksScreen
 
     Path(os.environ["AMTUI_CONFIG"]).write_text('[keymap]\n"app.go-alerts" = "f9"\n', encoding="utf-8")
@@ -76,6 +77,11 @@ def test_keymap_in_the_config_file_remaps_a_key(db_url: str) -> None:
             await pilot.press("f9")
             await pilot.pause()
             assert isinstance(app.screen, AlertsScreen)
+            # The help screen lists the key the user chose.
+            table = _keys_table(app.keymap)
+            rows = list(zip(table.columns[0].cells, table.columns[1].cells, strict=True))
+            alerts_keys = {str(key) for key, action in rows if str(action) == "Alerts"}
+            assert "f9" in alerts_keys and "5" not in alerts_keys
             await app.workers.wait_for_complete()
 
     asyncio.run(run())

@@ -15,7 +15,9 @@ from textual.widgets import Static
 from amtui.keys import APP_BINDINGS
 
 
-def _keys_table() -> Table:
+def _keys_table(keymap: dict[str, str] | None = None) -> Table:
+    """Every binding's keys (as remapped by the user's keymap) and what it does."""
+    keymap = keymap or {}
     from amtui.screens.alerts import AlertsScreen
     from amtui.screens.client_card import ClientCardScreen
     from amtui.screens.clients import ClientsScreen
@@ -46,7 +48,8 @@ def _keys_table() -> Table:
             table.add_row("esc", "Back / close")
         for binding in bindings:
             if isinstance(binding, Binding):
-                key = binding.key_display or binding.key
+                remapped = keymap.get(binding.id or "")
+                key = remapped.replace(",", "/") if remapped else binding.key_display or binding.key
                 table.add_row(key, binding.description)
         table.add_row("", "")
     return table
@@ -62,4 +65,4 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
             yield Static("[b]amtui keys[/b]  (1/F1 Today · 2/F2 Clients · 3/F3 Planner · 4/F4 Tasks · 5/F5 Alerts)")
-            yield Static(_keys_table())
+            yield Static(_keys_table(getattr(self.app, "keymap", None)))
