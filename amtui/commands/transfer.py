@@ -173,8 +173,9 @@ def _print_summary(summary: Any) -> None:
     elif summary.written:
         typer.echo(f"Imported {summary.kind} from {source}: {counts}")
     else:
+        notes = f" ({'; '.join(summary.notes)})" if summary.notes else ""
         typer.echo(
-            f"Nothing written: fix the rows above or use --skip-bad. {summary.kind} would be: {counts}", err=True
+            f"Nothing written: fix the rows above or use --skip-bad. {summary.kind} would be: {counts}{notes}", err=True
         )
     if summary.rejects_path:
         typer.echo(f"Bad rows written to {summary.rejects_path}")

@@ -18,6 +18,10 @@ from typing import Any
 from amtui.formats.readers import FileFormatError, detect_encoding
 
 ALL_DAY_TIME = time(9, 0)
+# Repeating events are expanded within the window and no further than these (see _expand).
+MAX_OCCURRENCES_PER_EVENT = 1000
+MAX_OCCURRENCES = 10_000
+MAX_SKIPPED = 200_000
 # Event length when an interaction has no duration (the planner export writes these).
 DEFAULT_MINUTES = {"call": 30, "visit": 90, "meeting": 60}
 _OWN_UID = re.compile(r"^amtui-interaction-\d+@amtui$")
@@ -55,11 +59,149 @@ def _emails(event: Any) -> list[str]:
     return found
 
 
+def _expand(
+    path: Path, calendar: Any, start: date, end: date, uid_lines: dict[str, int], notes: list[str]
+) -> tuple[list[Any], list[tuple[int, str, str]]]:
+    """The events of the window ``start``..``end`` (inclusive), repeating events expanded, bounded:
+
+    * a repeating event gives at most ``MAX_OCCURRENCES_PER_EVENT`` occurrences, and all of them
+      together at most ``MAX_OCCURRENCES`` (a note says where a cap cut);
+    * before anything is expanded, each rule is walked lazily to find where the cap falls, and an
+      event that repeats more than ``MAX_SKIPPED`` times before the window is refused (a rule
+      every second since 1970 would take hours to walk to today);
+    so neither time nor memory grows with what a rule claims, only with what is imported.
+    """
+    import icalendar
+
+    span_start = datetime.combine(start, time(0))
+    span_end = datetime.combine(end + timedelta(days=1), time(0))
+    timezones = list(calendar.walk("VTIMEZONE"))
+    single = icalendar.Calendar()
+    series: dict[str, list[Any]] = {}
+    for index, event in enumerate(calendar.walk("VEVENT")):
+        if event.get("RRULE") or event.get("RDATE") or event.get("RECURRENCE-ID"):
+            series.setdefault(str(event.get("UID") or f"\x00{index}"), []).append(event)
+        else:
+            single.add_component(event)
+    for zone_component in timezones:
+        single.add_component(zone_component)
+    found: list[Any] = _occurrences(path, single, start, end + timedelta(days=1))
+    refused: list[tuple[int, str, str]] = []
+    expanded = 0
+    capped: list[str] = []
+    for number, (uid, components) in enumerate(series.items()):
+        if expanded >= MAX_OCCURRENCES:
+            left = len(series) - number
+            notes.append(
+                f"at most {MAX_OCCURRENCES:,} occurrences of repeating events are imported at once: "
+                f"{left} repeating event{'s' if left != 1 else ''} from line {uid_lines.get(uid, 1)} on "
+                "not imported; import a shorter window (--from/--to)"
+            )
+            break
+        stop = span_end
+        for component in components:
+            if component.get("RRULE") is None or component.get("RECURRENCE-ID") is not None:
+                continue
+            try:
+                cut = _rule_cut(component, span_start, span_end)
+            except _TooFrequent as exc:
+                refused.append((uid_lines.get(uid, 1), uid, str(exc)))
+                stop = span_start
+                break
+            if cut is not None:
+                stop = min(stop, cut)
+        if stop <= span_start:
+            continue
+        calendar_of_one = icalendar.Calendar()
+        for component in (*components, *timezones):
+            calendar_of_one.add_component(component)
+        if stop < span_end:
+            occurrences = _occurrences(path, calendar_of_one, span_start, stop)
+        else:
+            occurrences = _occurrences(path, calendar_of_one, start, end + timedelta(days=1))
+        allowed = min(MAX_OCCURRENCES_PER_EVENT, MAX_OCCURRENCES - expanded)
+        if stop < span_end or len(occurrences) > allowed:
+            occurrences.sort(key=lambda item: _sort_key(item.get("DTSTART")))
+            capped.append(f"line {uid_lines.get(uid, 1)}")
+            occurrences = occurrences[:allowed]
+        expanded += len(occurrences)
+        found.extend(occurrences)
+    if capped:
+        shown = ", ".join(capped[:5]) + (" ..." if len(capped) > 5 else "")
+        notes.append(
+            f"repeating events cut at {MAX_OCCURRENCES_PER_EVENT:,} occurrences each ({shown}); "
+            "import a shorter window (--from/--to) for the rest"
+        )
+    return found, refused
+
+
+class _TooFrequent(Exception):
+    pass
+
+
+_UTC_UNTIL = re.compile(r"(UNTIL=\d{8}(?:T\d{6})?)Z", re.IGNORECASE)
+
+
+def _rule_cut(component: Any, span_start: datetime, span_end: datetime) -> datetime | None:
+    """Where the occurrence after the ``MAX_OCCURRENCES_PER_EVENT``-th one of the event's rule in the
+    window falls, or None when the rule stays under the cap or cannot be read here (the expansion then
+    reports it). Times are naive, in the event's own zone: how recurring_ical_events reads a naive span."""
+    from dateutil.rrule import rrulestr
+
+    begins = component.get("DTSTART")
+    if begins is None:
+        return None
+    first = begins.dt
+    if not isinstance(first, datetime):
+        first = datetime.combine(first, time(0))
+    first = first.replace(tzinfo=None)
+    rules = component.get("RRULE")
+    cut: datetime | None = None
+    for rule_value in rules if isinstance(rules, list) else [rules]:
+        text = _UTC_UNTIL.sub(r"\1", rule_value.to_ical().decode("ascii", "replace"))
+        try:
+            rule = rrulestr(text, dtstart=first, cache=False)
+            skipped = inside = 0
+            for moment in rule:
+                if moment < span_start:
+                    skipped += 1
+                    if skipped > MAX_SKIPPED:
+                        raise _TooFrequent(
+                            f"the event repeats more than {MAX_SKIPPED:,} times between its start "
+                            f"{first:%d.%m.%Y} and the window; not expanded (RRULE {text[:80]})"
+                        )
+                    continue
+                if moment >= span_end:
+                    break
+                inside += 1
+                if inside > MAX_OCCURRENCES_PER_EVENT:
+                    cut = moment if cut is None else max(cut, moment)
+                    break
+        except (ValueError, TypeError, OverflowError):
+            return None
+    return cut
+
+
+def _sort_key(begins: Any) -> datetime:
+    value = begins.dt if begins is not None else datetime.min
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time(0))
+    return value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(UTC).replace(tzinfo=None)
+
+
+def _occurrences(path: Path, calendar: Any, start: date | datetime, stop: date | datetime) -> list[Any]:
+    import recurring_ical_events
+
+    try:
+        return list(recurring_ical_events.of(calendar).between(start, stop))
+    except Exception as exc:
+        raise FileFormatError(f"{path}: cannot expand the events: {str(exc).splitlines()[0][:200]}") from None
+
+
 def read_events(
     path: Path, *, start: date, end: date, zone: tzinfo, notes: list[str]
 ) -> Iterator[tuple[int, dict[str, Any], dict[str, Any]]]:
     import icalendar
-    import recurring_ical_events
     import x_wr_timezone
 
     encoding = detect_encoding(path)
@@ -84,10 +226,9 @@ def read_events(
     for number, text_line in enumerate(unfolded.splitlines(), start=1):
         if text_line.upper().startswith("UID"):
             uid_lines.setdefault(text_line.partition(":")[2].strip(), number)
-    try:
-        occurrences = recurring_ical_events.of(calendar).between(start, end + timedelta(days=1))
-    except Exception as exc:
-        raise FileFormatError(f"{path}: cannot expand the events: {str(exc).splitlines()[0][:200]}") from None
+    occurrences, refused = _expand(path, calendar, start, end, uid_lines, notes)
+    for line, uid, reason in refused:
+        yield line, {"_broken": reason}, {"uid": uid}
     cancelled = 0
     for event in sorted(occurrences, key=lambda item: _as_utc(item.get("DTSTART").dt, zone)):
         uid = str(event.get("UID") or "")

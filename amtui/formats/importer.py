@@ -68,7 +68,7 @@ from amtui.services.errors import ValidationError
 from amtui.services.phones import clean_phone, default_region, phone_key
 from amtui.services.text import _EMAIL_RE as _EMAIL
 from amtui.services.text import _LEGAL_FORMS as LEGAL_FORMS
-from amtui.services.text import _PUNCT_MAP, check_email, check_tax_id, fold, name_key, normalise_email
+from amtui.services.text import _PUNCT_MAP, MAX_EMAIL_CHARS, check_email, check_tax_id, fold, name_key, normalise_email
 
 BATCH_ROWS = 5000
 METHOD_COLUMNS = ("id", "contact_id", "kind", "value", "value_norm", "label", "position")
@@ -210,7 +210,7 @@ _REGION = ["RU"]
 def _email(value: Any, name: str) -> str:
     if value.__class__ is str:  # the common case without cell_text's detours
         text = value.strip()
-        if text[:1] != "'" and _EMAIL.match(text):
+        if text[:1] != "'" and len(text) <= MAX_EMAIL_CHARS and _EMAIL.match(text):
             return text
     return check_email(cell_text(value), field=name)
 
@@ -1252,7 +1252,10 @@ def _table_records(
     if table.encoding:
         summary.notes.append(f"encoding {table.encoding}, delimiter {table.delimiter!r}")
     summary.notes.extend(table.notes)
+    noted = len(table.notes)
     summary.mapping = column_map.describe()
+    if column_map.ignored:
+        summary.notes.append(_ignored_note("columns", column_map.ignored))
     if not column_map.single and not column_map.multi:
         raise FileFormatError(
             f"{path}: no column is recognised for {importer.kind} (headers: {', '.join(table.headers[:12])}); "
@@ -1265,11 +1268,12 @@ def _table_records(
         if progress is None:
             for line, cells in table.rows:
                 yield line, values_of(cells), cells
-            return
-        for count, (line, cells) in enumerate(table.rows):
-            if count % 2000 == 0:
-                progress(table.progress())
-            yield line, values_of(cells), cells
+        else:
+            for count, (line, cells) in enumerate(table.rows):
+                if count % 2000 == 0:
+                    progress(table.progress())
+                yield line, values_of(cells), cells
+        summary.notes.extend(table.notes[noted:])  # what reading found on the way (repeated headers)
 
     return records(), table.headers, table.progress
 
@@ -1298,6 +1302,31 @@ def _json_cell(value: Any) -> Any:
     return value
 
 
+# Fields that take a number as it is; any other field is text, where a JSON number with a fraction
+# or an exponent is refused rather than stored as Python prints it ("7707083893.0").
+NUMBER_FIELDS = frozenset(
+    {"cadence_days", "credit_limit", "payment_terms_days", "discount", "annual_potential", "duration"}
+    | {"notice_days", "value", "amount", "paid", "probability"}
+)
+
+
+def _json_number_problems(kind: str, values: dict[str, Any]) -> list[tuple[str, str]]:
+    problems = []
+    for name, value in values.items():
+        items = value if isinstance(value, list) else [value]
+        if name not in NUMBER_FIELDS and any(isinstance(item, float) for item in items):
+            shown = next(item for item in items if isinstance(item, float))
+            problems.append((name, f"the number {shown!r} where text is expected; write it in quotes"))
+    return problems
+
+
+def _json_shown(value: Any) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False)[:200]
+    except (RecursionError, ValueError):
+        return "(nested too deeply to show)"
+
+
 def _json_records(importer: Importer, path: Path, options: ImportOptions) -> Iterator[Record]:
     """JSON: a list of objects, one per record, keyed by field names (or any header amtui recognises)."""
     from amtui.formats.mapping import MULTI_FIELDS
@@ -1305,11 +1334,11 @@ def _json_records(importer: Importer, path: Path, options: ImportOptions) -> Ite
 
     maps: dict[tuple[str, ...], Any] = {}
     multi = MULTI_FIELDS.get(importer.kind, ())
-    ignored: set[str] = set()
+    ignored: dict[str, None] = {}
     for number, _line, record in read_json_records(path, encoding=options.encoding):
         where = f"record {number}"
         if not isinstance(record, dict):
-            shown = json.dumps(record, ensure_ascii=False)[:200]
+            shown = _json_shown(record)
             reason = f"expected an object of field: value, found {_json_kind(record)}"
             yield where, {"_broken": reason}, {"record": shown}
             continue
@@ -1325,7 +1354,7 @@ def _json_records(importer: Importer, path: Path, options: ImportOptions) -> Ite
                     )
             elif not importer.summary.mapping:
                 importer.summary.mapping = column_map.describe()
-            ignored.update(column_map.ignored)
+            ignored.update(dict.fromkeys(column_map.ignored))
         cells = [_json_cell(value) for value in record.values()]
         values = column_map.values(cells)
         problems = [
@@ -1335,14 +1364,19 @@ def _json_records(importer: Importer, path: Path, options: ImportOptions) -> Ite
                 isinstance(item, (dict, list)) for item in value
             )))
         ]  # fmt: skip
+        problems += _json_number_problems(importer.kind, values)
         if problems:
             values = {"_broken": problems}
-        shown_record = {key: value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        shown_record = {key: value if isinstance(value, str) else _json_shown(value)
                         for key, value in zip(keys, record.values(), strict=True)}  # fmt: skip
         yield where, values, shown_record
     if ignored:
-        shown = ", ".join(sorted(ignored)[:10]) + (" ..." if len(ignored) > 10 else "")
-        importer.summary.notes.append(f"keys not imported: {shown}")
+        importer.summary.notes.append(_ignored_note("keys", ignored))
+
+
+def _ignored_note(what: str, names: Any) -> str:
+    """Every column (or JSON key) the import does not read, named: nothing is dropped silently."""
+    return f"ignored {what}: " + ", ".join(dict.fromkeys(names))
 
 
 def import_file(*, session: Session, kind: str, path: Path, options: ImportOptions) -> ImportSummary:
@@ -1358,9 +1392,36 @@ def import_file(*, session: Session, kind: str, path: Path, options: ImportOptio
             gc.enable()
 
 
+# Calendar windows stay inside the years that dates, time zones and recurrence rules can reach.
+FIRST_WINDOW_DAY = date(1900, 1, 1)
+LAST_WINDOW_DAY = date(9998, 12, 31)
+DEFAULT_WINDOW = timedelta(weeks=8)
+
+
+def _window(options: ImportOptions) -> tuple[date, date]:
+    """The calendar window ``--from``..``--to`` (today and 8 weeks on by default); a clear error when
+    the end is before the start or a day is beyond what can be planned."""
+    for name, day in (("--from", options.window_from), ("--to", options.window_to)):
+        if day is not None and not FIRST_WINDOW_DAY <= day <= LAST_WINDOW_DAY:
+            raise ValidationError(
+                f"{day.isoformat()}: a calendar window lies between {FIRST_WINDOW_DAY:%d.%m.%Y} "
+                f"and {LAST_WINDOW_DAY:%d.%m.%Y}",
+                field=name,
+            )
+    start = options.window_from or options.now.astimezone(options.zone).date()
+    if options.window_to is not None and options.window_to < start:
+        told = "--from" if options.window_from else "--from (today)"
+        raise ValidationError(
+            f"{options.window_to:%d.%m.%Y} is before {told} {start:%d.%m.%Y}; the window would be empty", field="--to"
+        )
+    end = options.window_to or min(start + DEFAULT_WINDOW, LAST_WINDOW_DAY)
+    return start, end
+
+
 def _import_file(*, session: Session, kind: str, path: Path, options: ImportOptions) -> ImportSummary:
     if kind not in SPECS:
         raise ValidationError(f"{kind!r}: import one of {', '.join(SPECS)}", field="kind")
+    window = _window(options)
     file_format = sniff_format(path)
     summary = ImportSummary(kind=kind, path=path, format=file_format, dry_run=options.dry_run)
     _REGION[0] = (options.region or default_region()).upper()
@@ -1378,8 +1439,7 @@ def _import_file(*, session: Session, kind: str, path: Path, options: ImportOpti
             raise FileFormatError(f"{path}: an iCalendar file holds events; run: amtui import interactions {path}")
         from amtui.formats.ical import read_events
 
-        start = options.window_from or options.now.astimezone(options.zone).date()
-        end = options.window_to or start + timedelta(weeks=8)
+        start, end = window
         summary.notes.append(f"events from {start:%d.%m.%Y} to {end:%d.%m.%Y}")
         records = read_events(path, start=start, end=end, zone=options.zone, notes=summary.notes)
     elif file_format == "json":

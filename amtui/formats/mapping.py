@@ -116,6 +116,8 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
             "primaryphone",
             "companymainphone",
             "carphone",
+            "workphone",  # Thunderbird
+            "mobilenumber",
             "телефон",
             "телефоны",
             "мобильный",
@@ -130,6 +132,8 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
             "emailaddress",
             "email2address",
             "email3address",
+            "primaryemail",  # Thunderbird
+            "secondaryemail",
             "mail",
             "электроннаяпочта",
             "почта",
@@ -290,6 +294,8 @@ def build_map(kind: str, headers: list[str], overrides: dict[str, str] | None = 
     for index, header in enumerate(headers):
         key = header_key(header)
         if not key:
+            if header.strip():  # "№", "---": named, not dropped silently
+                column_map.ignored.append(header)
             continue
         if key in folded_overrides:
             target = folded_overrides[key]

@@ -11,6 +11,7 @@ import codecs
 import csv
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,14 +20,18 @@ from pathlib import Path
 from typing import IO, Any
 
 from amtui.services.errors import AmtuiError
+from amtui.services.limits import MAX_TEXT_CHARS
 
 SNIFF_BYTES = 64 * 1024
 CHUNK_BYTES = 1024 * 1024
 # A field this long is not a name or a phone: the row is rejected, the file still read.
-MAX_FIELD_CHARS = 10_000
+MAX_FIELD_CHARS = MAX_TEXT_CHARS
 # Zip bombs: refuse a spreadsheet that would inflate beyond this, or by this ratio.
 MAX_XLSX_UNCOMPRESSED = 512 * 1024 * 1024
 MAX_XLSX_RATIO = 200
+# Excel's own sheet size is 1,048,576 rows; a table of more than 1,000 columns is not a client list.
+MAX_XLSX_ROWS = 1_048_576
+MAX_XLSX_COLUMNS = 1_000
 
 csv.field_size_limit(16 * 1024 * 1024)
 
@@ -140,23 +145,46 @@ def detect_encoding(path: Path) -> str:
             return encoding
         if b"\x00" in head:
             raise FileFormatError(f"{path}: a binary file, not text (CSV, XLSX, JSON, vCard or iCalendar)")
-        decoder = codecs.getincrementaldecoder("utf-8")()
+        decoder: Any = codecs.getincrementaldecoder("utf-8")()
         chunk = head
         sample = b""
+        lines = 1
         while chunk:
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError:
-                sample = chunk
-                break
+            _refuse_nul(path, chunk, lines)
+            if decoder is not None:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    sample = chunk
+                    decoder = None  # not UTF-8; read on for NUL bytes only
+            lines += chunk.count(b"\n")
             chunk = handle.read(CHUNK_BYTES)
-        else:
+        if decoder is not None:
             try:
                 decoder.decode(b"", final=True)
                 return "utf-8"
             except UnicodeDecodeError:
                 sample = head
     return "cp1251" if _looks_cyrillic(sample) else "cp1252"
+
+
+def _refuse_nul(path: Path, chunk: bytes, first_line: int) -> None:
+    """A NUL byte anywhere in a single-byte or UTF-8 text file is binary data, not a name: refuse the file."""
+    at = chunk.find(b"\x00")
+    if at >= 0:
+        line = first_line + chunk.count(b"\n", 0, at)
+        raise FileFormatError(f"{path}:{line}: a NUL byte (binary data) in a text file; nothing imported")
+
+
+def check_no_nul(path: Path, encoding: str) -> None:
+    """The NUL check of ``detect_encoding`` for a file whose encoding the user named."""
+    if encoding.replace("_", "-").lower().startswith(("utf-16", "utf16", "utf-32", "utf32")):
+        return
+    with path.open("rb") as handle:
+        lines = 1
+        while chunk := handle.read(CHUNK_BYTES):
+            _refuse_nul(path, chunk, lines)
+            lines += chunk.count(b"\n")
 
 
 def _looks_cyrillic(sample: bytes) -> bool:
@@ -206,13 +234,15 @@ class _CountingReader(io.RawIOBase):
 
 
 def read_csv(path: Path, *, encoding: str | None = None, delimiter: str | None = None) -> Table:
+    if encoding:
+        check_no_nul(path, encoding)
     encoding = encoding or detect_encoding(path)
     with path.open("r", encoding=encoding, errors="replace", newline="") as handle:
         head_text = handle.read(SNIFF_BYTES)
     delimiter = delimiter or detect_delimiter(head_text.lstrip("\ufeff"))
     counting = _CountingReader(path.open("rb"))
     text = io.TextIOWrapper(io.BufferedReader(counting, CHUNK_BYTES), encoding=encoding, newline="")
-    reader = csv.reader(text, delimiter=delimiter)
+    reader = csv.reader(_without_bom(text), delimiter=delimiter)
     try:
         headers = next(reader)
     except StopIteration:
@@ -221,36 +251,57 @@ def read_csv(path: Path, *, encoding: str | None = None, delimiter: str | None =
     except (csv.Error, UnicodeDecodeError) as exc:
         text.close()
         raise FileFormatError(f"{path}: line 1: cannot read the header: {exc}") from None
-    if headers and headers[0].startswith("\ufeff"):
-        headers[0] = headers[0][1:]
     headers = [header.strip() for header in headers]
     if not any(headers):
         text.close()
         raise FileFormatError(f"{path}: the first line is empty; it should name the columns")
     table = Table(path=path, format="csv", headers=headers, rows=iter(()), encoding=encoding, delimiter=delimiter)
-    table.rows = _csv_rows(path, reader, text)
+    table.rows = _csv_rows(path, reader, text, headers, table.notes)
     table._position = lambda: counting.position
     table._size = path.stat().st_size
     return table
 
 
-def _csv_rows(path: Path, reader: Any, handle: IO[str]) -> Iterator[tuple[int, list[Any]]]:
+def _without_bom(lines: Iterator[str]) -> Iterator[str]:
+    """Lines without U+FEFF: a byte order mark inside a file (files joined with ``cat``) is not text."""
+    for line in lines:
+        yield line.replace("\ufeff", "") if "\ufeff" in line else line
+
+
+def _csv_rows(
+    path: Path, reader: Any, handle: IO[str], headers: list[str], notes: list[str]
+) -> Iterator[tuple[int, list[Any]]]:
+    """The rows after the header; byte order marks inside the file (files joined with ``cat``) are
+    dropped, and a line repeating the header is skipped with a note, not imported as a record."""
     line = reader.line_num + 1
+    header_key = [header.casefold() for header in headers]
+    first_header = header_key[0] if header_key else ""
+    repeated: list[int] = []
     try:
         while True:
             try:
                 cells = next(reader)
             except StopIteration:
-                return
+                break
             except csv.Error as exc:
                 raise FileFormatError(f"{path}:{line}: cannot read the row: {exc}") from None
             except UnicodeDecodeError as exc:
                 raise FileFormatError(f"{path}:{line}: not readable as {exc.encoding}") from None
             if cells and any(cells):
-                yield line, cells
+                if (
+                    cells[0].strip().casefold() == first_header
+                    and len(cells) == len(headers)
+                    and [cell.strip().casefold() for cell in cells] == header_key
+                ):
+                    repeated.append(line)
+                else:
+                    yield line, cells
             line = reader.line_num + 1
     finally:
         handle.close()
+    if repeated:
+        shown = ", ".join(str(number) for number in repeated[:10]) + (" ..." if len(repeated) > 10 else "")
+        notes.append(f"the header line repeated at line {shown}: skipped")
 
 
 def check_zip(path: Path) -> None:
@@ -295,7 +346,9 @@ def read_xlsx(path: Path, *, sheet: str | None = None) -> Table:
     else:
         candidates = [workbook[name] for name in workbook.sheetnames]
     for worksheet in candidates:
-        rows = worksheet.iter_rows(values_only=True)
+        # The <dimension> a file declares can claim A1:XFD1048576: read the rows and cells present.
+        worksheet.reset_dimensions()
+        rows = _bounded_rows(path, worksheet.title, worksheet.iter_rows(values_only=True))
         for number, values in enumerate(rows, start=1):
             if values and any(value not in (None, "") for value in values):
                 headers = [_cell_text(value).strip() for value in values]
@@ -307,6 +360,22 @@ def read_xlsx(path: Path, *, sheet: str | None = None) -> Table:
                 return table
     workbook.close()
     raise FileFormatError(f"{path}: the workbook has no data" + (f" on sheet {sheet!r}" if sheet else ""))
+
+
+def _bounded_rows(path: Path, title: str, rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """The sheet's rows, a clear error past Excel's own limits (a hand-made file can claim more)."""
+    for number, values in enumerate(rows, start=1):
+        if number > MAX_XLSX_ROWS:
+            raise FileFormatError(f"{path}: sheet {title!r} goes on past row {MAX_XLSX_ROWS:,}, more than Excel holds")
+        if len(values) > MAX_XLSX_COLUMNS:
+            last = max((index for index, value in enumerate(values) if value not in (None, "")), default=-1) + 1
+            if last > MAX_XLSX_COLUMNS:
+                raise FileFormatError(
+                    f"{path}: sheet {title!r} row {number}: a cell in column {last:,}; "
+                    f"at most {MAX_XLSX_COLUMNS:,} columns are read"
+                )
+            values = values[:MAX_XLSX_COLUMNS]
+        yield values
 
 
 def _xlsx_rows(workbook: Any, rows: Iterator[tuple[Any, ...]], header_row: int) -> Iterator[tuple[int, list[Any]]]:
@@ -339,6 +408,12 @@ def _cell_text(value: Any) -> str:
 
 
 JSON_WHITESPACE = " \t\r\n"
+_LONG_NUMBER = re.compile(r"\d{1000}")
+
+
+def _long_number_at(buffer: str, position: int) -> int:
+    found = _LONG_NUMBER.search(buffer, position)
+    return found.start() if found else position
 
 
 def read_json_records(path: Path, *, encoding: str | None = None) -> Iterator[tuple[int, int, Any]]:
@@ -418,6 +493,8 @@ def read_json_records(path: Path, *, encoding: str | None = None) -> Iterator[tu
             while True:
                 try:
                     record, end = decoder.raw_decode(buffer, position)
+                except RecursionError:
+                    raise fail(f"record {number + 1} is nested too deeply (lists or objects in each other)") from None
                 except json.JSONDecodeError as exc:
                     # Maybe the record goes on in the next chunk; only at the end of the file is it an error.
                     if more():
@@ -425,6 +502,10 @@ def read_json_records(path: Path, *, encoding: str | None = None) -> Iterator[tu
                     if not buffer[exc.pos :].strip(JSON_WHITESPACE):
                         raise fail(f"the file ends inside record {number + 1} (truncated?)") from None
                     raise fail(exc.msg, line + buffer.count("\n", position, exc.pos)) from None
+                except ValueError:
+                    # int() refuses numbers of more than sys.get_int_max_str_digits() digits.
+                    at = line + buffer.count("\n", position, _long_number_at(buffer, position))
+                    raise fail(f"record {number + 1} holds a number of thousands of digits", at) from None
                 if end >= len(buffer) and more():
                     continue  # a number or word cut at the chunk's end: decode it whole
                 break

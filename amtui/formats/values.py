@@ -6,9 +6,10 @@ date, datetime) and raises ValidationError with a reason the user can act on.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from amtui.services.errors import ValidationError
@@ -21,8 +22,10 @@ def parse_money_cell(value: Any, *, field: str) -> int:
     if isinstance(value, bool):
         raise ValidationError(f"{value!r} is not an amount", field=field)
     if isinstance(value, int):
-        return value * 100
+        return parse_money(value, field=field)
     if isinstance(value, float):
+        if not math.isfinite(value) or abs(value) >= 1e15:
+            return parse_money(Decimal(repr(value)) if math.isfinite(value) else repr(value), field=field)
         return parse_money(Decimal(repr(value)).quantize(Decimal("0.01")), field=field)
     text = str(value).strip()
     if _SCIENTIFIC.match(text):  # Salesforce writes big amounts as 8.48E10
@@ -31,16 +34,24 @@ def parse_money_cell(value: Any, *, field: str) -> int:
 
 
 def parse_int_cell(value: Any, *, field: str, low: int | None = None, high: int | None = None) -> int:
+    """A whole number; ``30.7`` is refused, not cut to 30, and ``1e999999`` is out of range, not computed."""
     if isinstance(value, int) and not isinstance(value, bool):
-        number = value
+        number: int | Decimal = value
     else:
         text = re.sub(r"[\s\u00a0%]", "", str(value))
         try:
-            number = int(Decimal(text.replace(",", ".")))
-        except (InvalidOperation, ValueError):
+            number = Decimal(text.replace(",", "."))
+        except (ArithmeticError, ValueError):
             raise ValidationError(f"{value!r} is not a whole number", field=field) from None
+        if not number.is_finite():
+            raise ValidationError(f"{value!r} is not a whole number", field=field)
     if (low is not None and number < low) or (high is not None and number > high):
-        raise ValidationError(f"{number} is out of range ({low}..{high})", field=field)
+        shown = number if isinstance(number, int) or abs(number.adjusted()) < 30 else str(value).strip()[:40]
+        raise ValidationError(f"{shown} is out of range ({low}..{high})", field=field)
+    if isinstance(number, Decimal):
+        if number != number.to_integral_value():
+            raise ValidationError(f"{value!r} is not a whole number", field=field)
+        number = int(number)
     return number
 
 
@@ -49,7 +60,7 @@ def parse_percent_bp(value: Any, *, field: str) -> int:
     text = re.sub(r"[\s\u00a0%]", "", str(value)).replace(",", ".")
     try:
         bp = Decimal(text) * 100
-    except InvalidOperation:
+    except ArithmeticError:  # InvalidOperation, or Overflow for 1e999999
         raise ValidationError(f"{value!r} is not a percentage", field=field) from None
     if bp != bp.to_integral_value() or not 0 <= bp <= 10000:
         raise ValidationError(f"{value!r}: a percentage 0..100 with at most two decimals", field=field)

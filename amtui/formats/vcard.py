@@ -70,10 +70,13 @@ def _clean_lines(text: str) -> str:
 
 
 def _cards(text: str) -> Iterator[tuple[int, str]]:
+    """``(line, card text)``; lines are counted from the previous card on, so reading is linear."""
     starts = [match.start() for match in _BEGIN.finditer(text)]
+    line, counted = 1, 0
     for index, start in enumerate(starts):
         end = starts[index + 1] if index + 1 < len(starts) else len(text)
-        line = text.count("\n", 0, start) + 1
+        line += text.count("\n", counted, start)
+        counted = start
         yield line, text[start:end]
 
 

@@ -17,6 +17,7 @@ from amtui.models.base import (
     Tier,
 )
 from amtui.services.errors import AmbiguousError, NotFoundError, ValidationError
+from amtui.services.limits import check_lengths
 from amtui.services.phones import clean_phone, display_phone
 from amtui.services.schemas import ClientRead, ClientSummary
 from amtui.services.text import check_tax_id, fold, name_key
@@ -103,6 +104,7 @@ def create_client(*, session: Session, name: str, **values: Any) -> ClientRead:
     data.setdefault("status", ClientStatus.ACTIVE.value)
     data = {key: value for key, value in data.items() if value is not None}
     client = Client(**data, name_folded=fold(data["name"]))
+    check_lengths(client)
     session.add(client)
     session.flush()
     return to_read(client)
@@ -117,6 +119,7 @@ def update_client(*, session: Session, client_id: int, **changes: Any) -> Client
         setattr(client, key, value)
     client.name_folded = fold(client.name)
     client.updated_at = datetime.now(UTC)
+    check_lengths(client)
     session.add(client)
     session.flush()
     return to_read(client)

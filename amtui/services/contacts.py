@@ -13,6 +13,7 @@ from sqlmodel import Session, col
 from amtui.models import Client, Contact, ContactMethod
 from amtui.models.base import Channel, ContactRole, MethodKind
 from amtui.services.errors import AmbiguousError, NotFoundError, ValidationError
+from amtui.services.limits import check_lengths
 from amtui.services.phones import clean_phone, default_region, display_phone, phone_key
 from amtui.services.schemas import ContactMethodRead, ContactRead
 from amtui.services.text import check_email, fold, normalise_email
@@ -150,6 +151,7 @@ def create_contact(
         full_name_folded=fold(name),
         **{k: v for k, v in data.items() if v is not None},
     )
+    check_lengths(contact)
     session.add(contact)
     session.flush()
     assert contact.id is not None
@@ -182,6 +184,7 @@ def update_contact(
     new_emails = [e for e in map(check_email, add_emails) if (MethodKind.EMAIL.value, normalise_email(e)) not in known]
     _add_methods(session, contact_id, MethodKind.PHONE, new_phones, len(existing))
     _add_methods(session, contact_id, MethodKind.EMAIL, new_emails, len(existing) + len(new_phones))
+    check_lengths(contact)
     session.add(contact)
     session.flush()
     return get_contact(session=session, contact_id=contact_id)

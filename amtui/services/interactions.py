@@ -13,6 +13,7 @@ from sqlmodel import Session, col
 from amtui.models import Client, Contact, Interaction, InteractionContact, MeetingReport
 from amtui.models.base import Direction, InteractionKind, InteractionStatus
 from amtui.services.errors import NotFoundError, ValidationError
+from amtui.services.limits import check_lengths
 from amtui.services.schemas import InteractionRead
 
 
@@ -46,6 +47,7 @@ def _create(session: Session, *, client_id: int, contact_ids: Sequence[int], **v
         raise NotFoundError(f"no client with id {client_id}")
     _check_contacts(session, client_id, contact_ids)
     interaction = Interaction(client_id=client_id, **values)
+    check_lengths(interaction)
     session.add(interaction)
     session.flush()
     assert interaction.id is not None
@@ -133,6 +135,7 @@ def _get(session: Session, interaction_id: int) -> Interaction:
 
 def _touch(session: Session, interaction: Interaction) -> InteractionRead:
     interaction.updated_at = datetime.now(UTC)
+    check_lengths(interaction)
     session.add(interaction)
     session.flush()
     assert interaction.id is not None

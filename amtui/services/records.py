@@ -11,6 +11,7 @@ from sqlmodel import Session, col
 from amtui.models import Client, Contract, Deal, Invoice, Note, SalesTarget
 from amtui.models.base import ContractStatus, DealKind, DealStage, NoteTag
 from amtui.services.errors import NotFoundError, ValidationError
+from amtui.services.limits import check_lengths
 from amtui.services.schemas import ContractRead, DealRead, InvoiceRead, NoteRead, TargetRead
 
 Record = TypeVar("Record")
@@ -93,6 +94,7 @@ def create_contract(
         status=_choice(status, ContractStatus, "status") or ContractStatus.ACTIVE.value,
         external_id=external_id,
     )
+    check_lengths(contract)
     session.add(contract)
     session.flush()
     return contract_read(contract, name)
@@ -124,6 +126,7 @@ def update_contract(*, session: Session, contract_id: int, **changes: Any) -> Co
     for key, value in cleaned.items():
         setattr(contract, key, value)
     contract.updated_at = datetime.now(UTC)
+    check_lengths(contract)
     session.add(contract)
     session.flush()
     return contract_read(contract, _client_name(session, contract.client_id))
@@ -208,6 +211,7 @@ def create_invoice(
         paid_on=paid_on,
         external_id=external_id,
     )
+    check_lengths(invoice)
     session.add(invoice)
     session.flush()
     return invoice_read(invoice, name)
@@ -223,6 +227,7 @@ def record_payment(*, session: Session, invoice_id: int, amount_minor: int, paid
     invoice.paid_minor += amount_minor
     invoice.paid_on = paid_on
     invoice.updated_at = datetime.now(UTC)
+    check_lengths(invoice)
     session.add(invoice)
     session.flush()
     return invoice_read(invoice, _client_name(session, invoice.client_id))
@@ -286,6 +291,7 @@ def create_deal(
         expected_close=expected_close,
         external_id=external_id,
     )
+    check_lengths(deal)
     session.add(deal)
     session.flush()
     return deal_read(deal, name)
@@ -317,6 +323,7 @@ def update_deal(*, session: Session, deal_id: int, today: date, **changes: Any) 
     for key, value in cleaned.items():
         setattr(deal, key, value)
     deal.updated_at = datetime.now(UTC)
+    check_lengths(deal)
     session.add(deal)
     session.flush()
     return deal_read(deal, _client_name(session, deal.client_id))
@@ -359,6 +366,7 @@ def add_note(*, session: Session, client_id: int, text: str, tag: str | None = N
         tag=_choice(tag, NoteTag, "tag") or "general",
         created_at=now,
     )
+    check_lengths(note)
     session.add(note)
     session.flush()
     assert note.id is not None
@@ -386,6 +394,7 @@ def set_target(*, session: Session, period: date, amount_minor: int, currency: s
         target = SalesTarget(period=start, amount_minor=amount_minor, currency=currency.upper())
     else:
         target.amount_minor = amount_minor
+    check_lengths(target)
     session.add(target)
     session.flush()
     return TargetRead(period=start, amount_minor=amount_minor, currency=target.currency)

@@ -12,6 +12,7 @@ from sqlmodel import Session, col
 from amtui.models import Client, Contact, Interaction, MeetingReport, NextStep, ReportAttendee, Task
 from amtui.models.base import REPORTED_KINDS, InteractionStatus, TaskStatus
 from amtui.services.errors import NotFoundError, ValidationError
+from amtui.services.limits import check_lengths
 from amtui.services.schemas import NextStepRead, ReportRead
 from amtui.services.tasks import create_task
 
@@ -49,6 +50,7 @@ def save_report(
         # Writing the report is how the user says the meeting took place.
         interaction.status = InteractionStatus.DONE
         interaction.done_at = interaction.planned_at or now
+        check_lengths(interaction)
         session.add(interaction)
     for position, step in enumerate(next_steps):
         if not step.text.strip():
@@ -67,6 +69,7 @@ def save_report(
     report.agenda = (agenda or "").strip() or None
     report.agreements = (agreements or "").strip() or None
     report.updated_at = now
+    check_lengths(report)
     session.add(report)
     session.flush()
     assert report.id is not None
@@ -91,6 +94,7 @@ def save_report(
             if task is not None:
                 task.due_on = step.due_on
                 task.assignee = step.owner
+                check_lengths(task)
                 session.add(task)
                 kept_tasks.add(task_id)
         elif step.due_on is not None:
@@ -120,6 +124,7 @@ def save_report(
         task = session.get(Task, orphan)
         if task is not None and task.status == TaskStatus.OPEN:
             task.status = TaskStatus.CANCELLED
+            check_lengths(task)
             session.add(task)
     session.flush()
     return get_report(session=session, report_id=report.id)
@@ -130,6 +135,7 @@ def mark_sent(*, session: Session, report_id: int, now: datetime) -> ReportRead:
     if report is None:
         raise NotFoundError(f"no meeting report with id {report_id}")
     report.sent_at = now
+    check_lengths(report)
     session.add(report)
     session.flush()
     return get_report(session=session, report_id=report_id)

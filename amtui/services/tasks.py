@@ -11,6 +11,7 @@ from sqlmodel import Session, col
 from amtui.models import Client, Task
 from amtui.models.base import Priority, TaskStatus
 from amtui.services.errors import NotFoundError, ValidationError
+from amtui.services.limits import check_lengths
 from amtui.services.schemas import TaskRead
 
 # Check on a delegated task at this share of the time between setting it and its due date:
@@ -108,6 +109,7 @@ def create_task(
         created_at=now,
         updated_at=now,
     )
+    check_lengths(task)
     session.add(task)
     session.flush()
     return to_read(task, client_name)
@@ -127,6 +129,7 @@ def _read(session: Session, task: Task) -> TaskRead:
 
 def _saved(session: Session, task: Task, now: datetime) -> TaskRead:
     task.updated_at = now
+    check_lengths(task)
     session.add(task)
     session.flush()
     return _read(session, task)
@@ -222,6 +225,7 @@ def update_task(*, session: Session, task_id: int, **changes: Any) -> TaskRead:
         else:
             raise ValidationError(f"{key!r} cannot be changed here", field=key)
     task.updated_at = datetime.now(UTC)
+    check_lengths(task)
     session.add(task)
     session.flush()
     return _read(session, task)

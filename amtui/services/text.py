@@ -63,12 +63,15 @@ def normalise_email(value: str) -> str:
     return value.strip().casefold()
 
 
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# A local part, @, and a domain that neither starts nor ends with a dot: ``contact1@invalid``
+# (a dotless local domain, as Thunderbird exports them) is an address form RFC 5321 allows.
+MAX_EMAIL_CHARS = 254  # RFC 5321's longest path
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s.](?:[^@\s]*[^@\s.])?$")
 
 
 def check_email(value: str, *, field: str = "email") -> str:
     value = value.strip()
-    if not _EMAIL_RE.match(value):
+    if len(value) > MAX_EMAIL_CHARS or not _EMAIL_RE.match(value):
         raise ValidationError(f"{value!r} is not an e-mail address", field=field)
     return value
 
@@ -180,9 +183,16 @@ _CURRENCY_SIGNS = {"₽": "RUB", "руб": "RUB", "р": "RUB", "$": "USD", "€"
 _MONEY_RE = re.compile(r"^[+-]?\d+(?:[.,]\d{1,2})?$")
 
 
+# The largest amount anywhere (contract, invoice, credit limit): far beyond any real deal, far below
+# what a 64-bit column, or a sum of many such amounts, can hold.
+MAX_MONEY = Decimal("9999999999999.99")
+
+
 def parse_money(text: str | int | Decimal, *, field: str = "amount") -> int:
     """Minor units from ``412 500,50``, ``412500.5``, ``1,234.56``, ``412 500 ₽``. Exact, no float."""
     if isinstance(text, int):
+        if abs(text) > MAX_MONEY:
+            raise ValidationError(_too_large(text), field=field)
         return text * 100
     if isinstance(text, Decimal):
         return _decimal_to_minor(text, field)
@@ -208,8 +218,18 @@ def parse_money(text: str | int | Decimal, *, field: str = "amount") -> int:
     return _decimal_to_minor(Decimal(cleaned.replace(",", ".")), field)
 
 
+def _too_large(value: object) -> str:
+    shown = str(value)
+    shown = shown if len(shown) <= 40 else shown[:20] + "..."
+    return f"{shown} is too large for an amount (at most {MAX_MONEY:,})".replace(",", " ")
+
+
 def _decimal_to_minor(value: Decimal, field: str) -> int:
     try:
+        if not value.is_finite():
+            raise ValidationError(f"{value} is not an amount", field=field)
+        if value.copy_abs() > MAX_MONEY:
+            raise ValidationError(_too_large(value), field=field)
         minor = value * 100
         if minor != minor.to_integral_value():
             raise ValidationError(f"{value} has more than two decimals", field=field)
