@@ -162,6 +162,7 @@ def test_xlsx_claiming_the_whole_sheet_reads_the_rows_present(cli, db_path: Path
         f'<row r="1">{_cell("A1", "name")}{_cell("B1", "city")}</row>'
         f'<row r="2">{_cell("A2", "Acme")}{_cell("B2", "Tver")}</row>'
         f'<row r="3">{_cell("A3", "Globex")}</row>'
+        f'<row r="1048576">{_cell("A1048576", "Initech")}</row>'  # a million empty rows, each 16,384 wide
     )
     path = _xlsx_with_dimension(tmp_path / "claims.xlsx", rows_xml)
     assert path.stat().st_size < 2048
@@ -169,7 +170,11 @@ def test_xlsx_claiming_the_whole_sheet_reads_the_rows_present(cli, db_path: Path
     result = cli("import", "clients", str(path))
     assert time.monotonic() - started < 10
     assert result.exit_code == 0, result.output
-    assert rows(db_path, "SELECT name, city FROM client ORDER BY id") == [("Acme", "Tver"), ("Globex", None)]
+    assert rows(db_path, "SELECT name, city FROM client ORDER BY id") == [
+        ("Acme", "Tver"),
+        ("Globex", None),
+        ("Initech", None),
+    ]
 
 
 def test_xlsx_cell_in_the_last_column_or_row_past_excel_is_a_clear_error(cli, db_path: Path, tmp_path: Path) -> None:
