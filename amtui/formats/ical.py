@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
+from time import monotonic
 from typing import Any
 
 from amtui.formats.readers import FileFormatError, detect_encoding
@@ -21,7 +22,9 @@ ALL_DAY_TIME = time(9, 0)
 # Repeating events are expanded within the window and no further than these (see _expand).
 MAX_OCCURRENCES_PER_EVENT = 1000
 MAX_OCCURRENCES = 10_000
-MAX_SKIPPED = 200_000
+MAX_SKIPPED = 100_000
+RULE_SECONDS = 2  # to work out where one rule stops (see _walk_rules)
+WALK_SECONDS = 10  # ... and every rule of a file
 # Event length when an interaction has no duration (the planner export writes these).
 DEFAULT_MINUTES = {"call": 30, "visit": 90, "meeting": 60}
 _OWN_UID = re.compile(r"^amtui-interaction-\d+@amtui$")
@@ -89,6 +92,7 @@ def _expand(
     refused: list[tuple[int, str, str]] = []
     expanded = 0
     capped: list[str] = []
+    walked = _walk_rules(series, span_start, span_end)
     for number, (uid, components) in enumerate(series.items()):
         if expanded >= MAX_OCCURRENCES:
             left = len(series) - number
@@ -98,19 +102,16 @@ def _expand(
                 "not imported; import a shorter window (--from/--to)"
             )
             break
-        stop = span_end
-        for component in components:
-            if component.get("RRULE") is None or component.get("RECURRENCE-ID") is not None:
-                continue
-            try:
-                cut = _rule_cut(component, span_start, span_end)
-            except _TooFrequent as exc:
-                refused.append((uid_lines.get(uid, 1), uid, str(exc)))
-                stop = span_start
-                break
-            if cut is not None:
-                stop = min(stop, cut)
-        if stop <= span_start:
+        outcome = walked.get(uid)
+        if outcome is None:
+            reason = f"not expanded: the rules of the file took more than {WALK_SECONDS} s to work out"
+            refused.append((uid_lines.get(uid, 1), uid, reason))
+            continue
+        if isinstance(outcome, str):
+            refused.append((uid_lines.get(uid, 1), uid, outcome))
+            continue
+        stop, empty = outcome
+        if empty:
             continue
         calendar_of_one = icalendar.Calendar()
         for component in (*components, *timezones):
@@ -139,24 +140,119 @@ class _TooFrequent(Exception):
     pass
 
 
+class _Stopped(BaseException):
+    """Raised inside the walking thread when the time of one rule, or of all, is up."""
+
+
+def _walk_rules(
+    series: dict[str, list[Any]], span_start: datetime, span_end: datetime
+) -> dict[str, tuple[datetime, bool] | str]:
+    """Per series: ``(where to stop expanding, whether it surely has nothing here)``, or why it is refused.
+
+    The rules are walked in a worker thread, each for at most ``RULE_SECONDS`` and all of them for at
+    most ``WALK_SECONDS``: a rule whose filters never match (``FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30``)
+    makes dateutil search day by day up to the year 9999 without yielding once, which no check
+    between yields can stop. When time is up an exception is raised in the thread; the rule is
+    refused and the walk goes on with the next one (or, at the end of the budget, stops: the series
+    not walked are missing from the answer).
+    """
+    import ctypes
+    import threading
+    import time as clock
+
+    results: dict[str, tuple[datetime, bool] | str] = {}
+    lock = threading.Lock()
+    current: list[Any] = [None, 0.0]  # the series being walked, and when its walk last moved on
+    abandoned: list[bool] = []
+    too_slow = f"its rule was not worked out within {RULE_SECONDS} s (a rule that finds no date?); not expanded"
+
+    def walk() -> None:
+        try:
+            for uid, components in series.items():
+                with lock:
+                    if abandoned:
+                        break
+                    current[:] = [uid, clock.monotonic()]
+                try:
+                    results[uid] = _series_stop(components, span_start, span_end, current)
+                except _Stopped:
+                    results[uid] = too_slow
+            with lock:
+                current[0] = None
+        except _Stopped:  # arrived between two rules
+            pass
+
+    def stop(worker: threading.Thread) -> None:
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(worker.ident or 0), ctypes.py_object(_Stopped))
+
+    worker = threading.Thread(target=walk, name="amtui-rrule-walk", daemon=True)
+    started = clock.monotonic()
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.05)
+        now = clock.monotonic()
+        with lock:
+            stuck = current[0] is not None and now - current[1] > RULE_SECONDS  # no step for that long
+            if stuck:
+                current[1] = now  # once per rule
+                stop(worker)
+        if now - started > WALK_SECONDS and worker.is_alive():
+            with lock:
+                abandoned.append(True)
+                if current[0] is not None:
+                    stop(worker)
+            worker.join(1.0)
+            break
+    return dict(results)
+
+
+def _series_stop(
+    components: list[Any], span_start: datetime, span_end: datetime, beat: list[Any]
+) -> tuple[datetime, bool] | str:
+    stop = span_end
+    # Only rules (no RDATE, no moved occurrences) that surely give nothing here need no expansion.
+    empty = all(component.get("RRULE") is not None and component.get("RDATE") is None for component in components)
+    for component in components:
+        if component.get("RRULE") is None or component.get("RECURRENCE-ID") is not None:
+            continue
+        try:
+            cut, nothing = _rule_cut(component, span_start, span_end, beat)
+        except _TooFrequent as exc:
+            return str(exc)
+        empty = empty and nothing
+        if cut is not None:
+            stop = min(stop, cut)
+    return stop, empty or stop <= span_start
+
+
 _UTC_UNTIL = re.compile(r"(UNTIL=\d{8}(?:T\d{6})?)Z", re.IGNORECASE)
 
 
-def _rule_cut(component: Any, span_start: datetime, span_end: datetime) -> datetime | None:
-    """Where the occurrence after the ``MAX_OCCURRENCES_PER_EVENT``-th one of the event's rule in the
-    window falls, or None when the rule stays under the cap or cannot be read here (the expansion then
-    reports it). Times are naive, in the event's own zone: how recurring_ical_events reads a naive span."""
+def _rule_cut(
+    component: Any, span_start: datetime, span_end: datetime, beat: list[Any]
+) -> tuple[datetime | None, bool]:
+    """``(cut, nothing)``: where the occurrence after the ``MAX_OCCURRENCES_PER_EVENT``-th one of the
+    event's rules in the window falls (None when the rules stay under the cap or cannot be read here:
+    the expansion then reports them), and whether the rules surely have no occurrence near the window
+    (then the expansion, which would walk them all over again, is skipped). Times are naive, in the
+    event's own zone: how recurring_ical_events reads a naive span."""
     from dateutil.rrule import rrulestr
 
     begins = component.get("DTSTART")
     if begins is None:
-        return None
+        return None, False
     first = begins.dt
     if not isinstance(first, datetime):
         first = datetime.combine(first, time(0))
     first = first.replace(tzinfo=None)
+    ends = component.get("DTEND")
+    length = timedelta(days=1)
+    if ends is not None and isinstance(ends.dt, datetime) and isinstance(begins.dt, datetime):
+        length = max(length, ends.dt.replace(tzinfo=None) - first)
+    near = span_start - length  # an occurrence that began before the window may still overlap it
     rules = component.get("RRULE")
     cut: datetime | None = None
+    seen = False
     for rule_value in rules if isinstance(rules, list) else [rules]:
         text = _UTC_UNTIL.sub(r"\1", rule_value.to_ical().decode("ascii", "replace"))
         try:
@@ -164,7 +260,10 @@ def _rule_cut(component: Any, span_start: datetime, span_end: datetime) -> datet
             skipped = inside = 0
             for moment in rule:
                 if moment < span_start:
+                    seen = seen or moment >= near
                     skipped += 1
+                    if not skipped % 1024:
+                        beat[1] = monotonic()  # still moving: the watchdog waits
                     if skipped > MAX_SKIPPED:
                         raise _TooFrequent(
                             f"the event repeats more than {MAX_SKIPPED:,} times between its start "
@@ -173,13 +272,14 @@ def _rule_cut(component: Any, span_start: datetime, span_end: datetime) -> datet
                     continue
                 if moment >= span_end:
                     break
+                seen = True
                 inside += 1
                 if inside > MAX_OCCURRENCES_PER_EVENT:
                     cut = moment if cut is None else max(cut, moment)
                     break
         except (ValueError, TypeError, OverflowError):
-            return None
-    return cut
+            return None, False
+    return cut, not seen
 
 
 def _sort_key(begins: Any) -> datetime:

@@ -872,6 +872,9 @@ class Importer:
             except ValidationError as exc:
                 problems.append((name, exc.reason))
                 continue
+            except ArithmeticError:  # a last guard (OverflowError too): a number or date no parser expected
+                problems.append((name, f"{cell_text(value)[:40]!r} is out of range"))
+                continue
             if converted is not None and converted != "":
                 row[column] = converted
         if self.date_fields:
@@ -883,6 +886,8 @@ class Importer:
                         )
                     except ValidationError as exc:
                         problems.append((name, exc.reason))
+                    except OverflowError:
+                        problems.append((name, f"{cell_text(values[name])!r} is out of the range of dates in UTC"))
         try:
             self.finish(self, values, row, problems)
         except ValidationError as exc:
@@ -999,6 +1004,8 @@ class Importer:
                     row[name] = parse_datetime_cell(values[name], field=name, zone=zone, date_order=order)
                 except ValidationError as exc:
                     problems.append((name, exc.reason))
+                except OverflowError:  # 31.12.9999 23:45 west of UTC is past the last datetime
+                    problems.append((name, f"{cell_text(values[name])!r} is out of the range of dates in UTC"))
         when = row.pop("when", None)
         if when is not None:
             status = row.get("status") or ("done" if when < self.now else "planned")

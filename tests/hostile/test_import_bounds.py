@@ -91,11 +91,24 @@ def test_rule_repeating_every_second_since_1970_is_refused_not_walked(cli, db_pa
     started = time.monotonic()
     result = cli("import", "interactions", str(path), "--client", "Acme", "--from", "01.12.2026")
     assert time.monotonic() - started < 30
-    one_clear_error(result, f"{path}:5: record: the event repeats more than 200,000 times")
+    one_clear_error(result, f"{path}:5: record: the event repeats more than 100,000 times")
     assert count(db_path, "interaction") == 0
     result = cli("import", "interactions", str(path), "--client", "Acme", "--from", "01.12.2026", "--skip-bad")
     assert result.exit_code == 0, result.output
     assert rows(db_path, "SELECT external_id FROM interaction") == [("fine",)]
+
+
+def test_rule_that_never_matches_is_stopped_in_seconds(cli, db_path: Path, tmp_path: Path) -> None:
+    cli("client", "add", "Acme")
+    never = event("never", "20261101T100000Z", "FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30")  # dateutil: to 9999
+    path = tmp_path / "never.ics"
+    path.write_text(ICS_HEAD + never + event("weekly", "20261201T100000Z", "FREQ=WEEKLY") + ICS_TAIL, encoding="utf-8")
+    started = time.monotonic()
+    result = cli("import", "interactions", str(path), "--client", "Acme", "--from", "01.12.2026", "--skip-bad")
+    assert time.monotonic() - started < 20
+    assert result.exit_code == 0, result.output
+    assert f"{path}:5: record: its rule was not worked out within 2 s" in result.output
+    assert count(db_path, "interaction") == 9  # the weekly event, 01.12.2026 to 26.01.2027
 
 
 def test_daily_rule_under_the_cap_is_whole(cli, db_path: Path, tmp_path: Path) -> None:
@@ -335,6 +348,21 @@ def test_dotless_email_domain_is_kept(cli, db_path: Path, tmp_path: Path) -> Non
         ("phone", "+7 495 123-45-67"),
         ("email", "contact1@invalid"),
     ]
+
+
+def test_datetime_past_the_last_utc_moment_is_a_row_error(cli, db_path: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("AMTUI_TZ", "America/New_York")
+    from amtui import config
+
+    config._config_timezone.cache_clear()
+    cli("client", "add", "Acme")
+    path = tmp_path / "late.csv"
+    path.write_text("client,kind,when\nAcme,call,31.12.9999 23:45\nAcme,call,01.12.2026 10:00\n", encoding="utf-8")
+    for args in (("--dry-run",), ()):
+        one_clear_error(
+            cli("import", "interactions", str(path), *args), f"{path}:2: when: '31.12.9999 23:45' is out of the range"
+        )
+    assert count(db_path, "interaction") == 0
 
 
 # --- money and number overflow ---------------------------------------------------------------------
