@@ -1317,6 +1317,9 @@ NUMBER_FIELDS = frozenset(
 )
 
 
+BOOL_FIELDS = frozenset({"needs_reply", "auto_renew"})
+
+
 def _json_number_problems(kind: str, values: dict[str, Any]) -> list[tuple[str, str]]:
     problems = []
     for name, value in values.items():
@@ -1324,6 +1327,8 @@ def _json_number_problems(kind: str, values: dict[str, Any]) -> list[tuple[str, 
         if name not in NUMBER_FIELDS and any(isinstance(item, float) for item in items):
             shown = next(item for item in items if isinstance(item, float))
             problems.append((name, f"the number {shown!r} where text is expected; write it in quotes"))
+        elif name not in BOOL_FIELDS and any(isinstance(item, bool) for item in items):
+            problems.append((name, "true/false where text or a number is expected"))
     return problems
 
 

@@ -104,16 +104,16 @@ def _add_methods(session: Session, contact_id: int, kind: str, values: Sequence[
     for offset, value in enumerate(values):
         label = None
         norm = phone_key(value) if kind == MethodKind.PHONE else normalise_email(value)
-        session.add(
-            ContactMethod(
-                contact_id=contact_id,
-                kind=kind,
-                value=value,
-                value_norm=norm,
-                label=label,
-                position=start + offset,
-            )
+        method = ContactMethod(
+            contact_id=contact_id,
+            kind=kind,
+            value=value,
+            value_norm=norm,
+            label=label,
+            position=start + offset,
         )
+        check_lengths(method)
+        session.add(method)
 
 
 def _phones(values: Sequence[str]) -> list[str]:

@@ -239,6 +239,7 @@ def test_json_fractions_and_numbers_for_text_are_refused(cli, db_path: Path, tmp
         {"name": "Acme", "cadence_days": 30.7},
         {"name": "Globex", "tax_id": 7.707083893e9},
         {"name": "Initech", "cadence_days": 30.0, "tax_id": "7707083893"},
+        {"name": True},
     ]
     path.write_text(json.dumps(records), encoding="utf-8")
     for args in ((), ("--dry-run",)):
@@ -247,6 +248,7 @@ def test_json_fractions_and_numbers_for_text_are_refused(cli, db_path: Path, tmp
             result,
             f"{path}:record 1: cadence_days: 30.7 is not a whole number",
             f"{path}:record 2: tax_id: the number 7707083893.0 where text is expected",
+            f"{path}:record 4: name: true/false where text or a number is expected",
         )
     assert count(db_path, "client") == 0
     result = cli("import", "clients", str(path), "--skip-bad")
