@@ -33,6 +33,7 @@ def _read_text(path: Path) -> str:
 
 _QP_PARAM = re.compile(r";(?:ENCODING=)?QUOTED-PRINTABLE", re.IGNORECASE)
 _CHARSET_PARAM = re.compile(r";CHARSET=([\w-]+)", re.IGNORECASE)
+_NEEDS_CLEANING = re.compile(r"QUOTED-PRINTABLE|PHOTO|LOGO|SOUND|KEY", re.IGNORECASE)
 _BINARY = re.compile(r"^(?:[\w-]+\.)?(?:PHOTO|LOGO|SOUND|KEY)[;:]", re.IGNORECASE)
 
 
@@ -41,6 +42,8 @@ def _clean_lines(text: str) -> str:
     and drop photos and other binary blobs we do not keep."""
     import quopri
 
+    if not _NEEDS_CLEANING.search(text):
+        return text  # most cards: no quoted-printable, no photo
     lines = [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
     kept: list[str] = []
     index = 0
@@ -151,11 +154,21 @@ def _parse_card(text: str) -> _Card:
         line = raw[:-1] if raw.endswith("\r") else raw
         if not line.strip():
             continue
-        match = _PROPERTY.match(line)
-        if match is None:
-            raise CardError(f"cannot read the line {line[:80]!r}")
-        name = match.group(1).lower()
-        value = match.group(3)
+        colon = line.find(":")
+        cut = line.find(";", 0, colon) if colon > 0 else -1
+        name = line[: cut if cut >= 0 else colon].rpartition(".")[2].lower()
+        if colon > 0 and name not in _KEPT and name not in ("begin", "end") and name.replace("-", "").isalnum():
+            continue  # a property we do not keep: no need to take it apart
+        if colon > 0 and '"' not in line[:colon]:
+            value = line[colon + 1 :]
+            if not name.replace("-", "").replace("_", "").isalnum():
+                raise CardError(f"cannot read the line {line[:80]!r}")
+        else:
+            match = _PROPERTY.match(line)
+            if match is None:
+                raise CardError(f"cannot read the line {line[:80]!r}")
+            name = match.group(1).lower()
+            value = match.group(3)
         if name in ("begin", "end"):
             depth += 1 if name == "begin" else -1
             if depth == 0:
@@ -194,7 +207,11 @@ def read_vcards(path: Path) -> Iterator[tuple[int, dict[str, Any], dict[str, Any
             yield line, {"_broken": f"cannot read the card: {exc}"}, {"card": block[:200]}
             continue
         values = card_values(card)
-        yield line, values, {key: _text(value) for key, value in values.items()}
+        yield (
+            line,
+            values,
+            {key: ";".join(value) if isinstance(value, list) else value for key, value in values.items()},
+        )
     if not found:
         raise FileFormatError(f"{path}: no BEGIN:VCARD found; not a vCard file")
 
