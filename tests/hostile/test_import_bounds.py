@@ -347,7 +347,7 @@ def test_dotless_email_domain_is_kept(cli, db_path: Path, tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     assert "warning" not in result.output
     assert rows(db_path, "SELECT kind, value FROM contact_method ORDER BY id") == [
-        ("phone", "+7 495 123-45-67"),
+        ("phone", "+74951234567"),  # stored as E.164
         ("email", "contact1@invalid"),
     ]
 
