@@ -46,7 +46,8 @@ def parse_int_cell(value: Any, *, field: str, low: int | None = None, high: int 
         if not number.is_finite():
             raise ValidationError(f"{value!r} is not a whole number", field=field)
     if (low is not None and number < low) or (high is not None and number > high):
-        shown = number if isinstance(number, int) or abs(number.adjusted()) < 30 else str(value).strip()[:40]
+        short = abs(number) < 10**30 if isinstance(number, int) else abs(number.adjusted()) < 30
+        shown = number if short else str(value).strip()[:20] + "..."
         raise ValidationError(f"{shown} is out of range ({low}..{high})", field=field)
     if isinstance(number, Decimal):
         if number != number.to_integral_value():

@@ -263,7 +263,7 @@ def test_csv_fraction_for_a_whole_number_is_refused(cli, db_path: Path, tmp_path
     one_clear_error(
         cli("import", "clients", str(path)),
         f"{path}:2: cadence_days: '30,7' is not a whole number",
-        f"{path}:2: payment_terms_days: 1e999999999 is out of range (0..3650)",
+        f"{path}:2: payment_terms_days: 1e999999999... is out of range (0..3650)",
     )
     assert time.monotonic() - started < 10
     assert count(db_path, "client") == 0
