@@ -94,124 +94,21 @@ def _text(value: Any) -> str:
     return str(value or "").strip()
 
 
-class CardError(ValueError):
-    pass
-
-
-class _Property:
-    __slots__ = ("value",)
-
-    def __init__(self, value: Any) -> None:
-        self.value = value
-
-
-class _Name:
-    """N: family;given;additional;prefix;suffix (each may hold several values, comma separated)."""
-
-    __slots__ = ("additional", "family", "given")
-
-    def __init__(self, parts: list[Any]) -> None:
-        parts = parts + [""] * (3 - len(parts))
-        self.family, self.given, self.additional = parts[0], parts[1], parts[2]
-
-
-class _Card:
-    """The properties of one card by lower-case name, as vobject's component offers them."""
-
-    def __init__(self) -> None:
-        self.contents: dict[str, list[_Property]] = {}
-
-    def __getattr__(self, name: str) -> _Property | None:
-        found = self.__dict__["contents"].get(name)
-        return found[0] if found else None
-
-
-# NAME or group.NAME, parameters (quoted values may hold ':' and ';'), ':', the value.
-_PROPERTY = re.compile(r'^(?:[\w-]+\.)?([\w-]+)((?:;(?:[^:;"]|"[^"]*")*)*):(.*)$', re.DOTALL)
-_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
-_ESCAPED = {"n": "\n", "N": "\n"}
-_UNESCAPED_SEMICOLON = re.compile(r"(?<!\\);")
-_UNESCAPED_COMMA = re.compile(r"(?<!\\),")
-_KEPT = frozenset({"fn", "n", "org", "title", "role", "tel", "email", "bday", "note", "uid"})
-
-
-def _unescape(value: str) -> str:
-    if "\\" not in value:
-        return value
-    return _ESCAPE.sub(lambda match: _ESCAPED.get(match.group(1), match.group(1)), value)
-
-
-def _parse_card(text: str) -> _Card:
-    """One card's properties, in linear time (vobject's parser costs about a millisecond a card).
-
-    Lines are split on LF (CRLF) only: U+2028, NEL or a lone CR inside a value do not start a
-    property. A line without ``:`` or a card without END:VCARD is a broken card (CardError).
-    """
-    card = _Card()
-    depth = 0
-    ended = False
-    for raw in text.split("\n"):
-        line = raw[:-1] if raw.endswith("\r") else raw
-        if not line.strip():
-            continue
-        colon = line.find(":")
-        cut = line.find(";", 0, colon) if colon > 0 else -1
-        name = line[: cut if cut >= 0 else colon].rpartition(".")[2].lower()
-        if colon > 0 and name not in _KEPT and name not in ("begin", "end") and name.replace("-", "").isalnum():
-            continue  # a property we do not keep: no need to take it apart
-        if colon > 0 and '"' not in line[:colon]:
-            value = line[colon + 1 :]
-            if not name.replace("-", "").replace("_", "").isalnum():
-                raise CardError(f"cannot read the line {line[:80]!r}")
-        else:
-            match = _PROPERTY.match(line)
-            if match is None:
-                raise CardError(f"cannot read the line {line[:80]!r}")
-            name = match.group(1).lower()
-            value = match.group(3)
-        if name in ("begin", "end"):
-            depth += 1 if name == "begin" else -1
-            if depth == 0:
-                ended = True
-                break
-            continue
-        if depth != 1 or name not in _KEPT:
-            continue  # an embedded card (AGENT) or a property we do not keep
-        parsed: Any
-        if name == "n":
-            parsed = _Name(
-                [
-                    [_unescape(item) for item in items] if len(items) > 1 else _unescape(items[0])
-                    for items in (_UNESCAPED_COMMA.split(part) for part in _UNESCAPED_SEMICOLON.split(value))
-                ]
-            )
-        elif name == "org":
-            parsed = [_unescape(part) for part in _UNESCAPED_SEMICOLON.split(value)]
-        else:
-            parsed = _unescape(value)
-        card.contents.setdefault(name, []).append(_Property(parsed))
-    if not ended:
-        raise CardError("the card has no END:VCARD (cut short?)")
-    return card
-
-
 def read_vcards(path: Path) -> Iterator[tuple[int, dict[str, Any], dict[str, Any]]]:
     """``(line, contact fields, the same for a rejects file)`` per card."""
+    import vobject
+
     text = _read_text(path)
     found = False
     for line, block in _cards(text):
         found = True
         try:
-            card = _parse_card(_clean_lines(block))
-        except CardError as exc:
-            yield line, {"_broken": f"cannot read the card: {exc}"}, {"card": block[:200]}
+            card = vobject.readOne(_clean_lines(block))
+        except Exception as exc:  # vobject raises ParseError and assorted others on broken cards
+            yield line, {"_broken": f"cannot read the card: {str(exc).splitlines()[0][:200]}"}, {"card": block[:200]}
             continue
         values = card_values(card)
-        yield (
-            line,
-            values,
-            {key: ";".join(value) if isinstance(value, list) else value for key, value in values.items()},
-        )
+        yield line, values, {key: _text(value) for key, value in values.items()}
     if not found:
         raise FileFormatError(f"{path}: no BEGIN:VCARD found; not a vCard file")
 
