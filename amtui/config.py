@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from amtui.services.workweek import WorkWeek
 
 APP_NAME = "amtui"
 
@@ -34,6 +37,16 @@ class MailSettings:
 
 
 @dataclass(frozen=True)
+class WorkSettings:
+    """``[work]`` in config.toml: ``days = "mon-fri"``, ``hours = "09:00-18:00"``,
+    ``holidays = "RU"`` (a country code for public holidays; ``""`` for none)."""
+
+    days: str = "mon-fri"
+    hours: str = "09:00-18:00"
+    holidays: str = "RU"
+
+
+@dataclass(frozen=True)
 class Settings:
     db_url: str | None = None
     timezone: str | None = None
@@ -47,6 +60,7 @@ class Settings:
     # ``[keymap]`` in the config file: binding id -> keys ("ctrl+n,f6"), applied by the TUI.
     keymap: dict[str, str] = field(default_factory=dict)
     config_path: Path | None = None
+    work: WorkSettings = field(default_factory=WorkSettings)
 
 
 def user_data_dir() -> Path:
@@ -132,6 +146,17 @@ def load_settings() -> Settings:
         cadence_days=_cadence(data.get("cadence"), str(path)),
         keymap=_keymap(data.get("keymap"), str(path)),
         config_path=path,
+        work=_work_settings(data, env),
+    )
+
+
+def _work_settings(data: dict[str, Any], env: os._Environ[str] | dict[str, str]) -> WorkSettings:
+    work = data.get("work", {}) if isinstance(data.get("work"), dict) else {}
+    days = work.get("days", "mon-fri")
+    return WorkSettings(
+        days=",".join(str(day) for day in days) if isinstance(days, list) else str(days),
+        hours=str(work.get("hours", "09:00-18:00")),
+        holidays=str(env.get("AMTUI_HOLIDAYS", work.get("holidays", "RU"))).strip().upper(),
     )
 
 
@@ -218,6 +243,23 @@ def current_time() -> datetime:
         value = datetime.fromisoformat(frozen)
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     return datetime.now(UTC)
+
+
+@lru_cache(maxsize=1)
+def work_week() -> WorkWeek:
+    """The working week from ``[work]`` in the config file (and ``AMTUI_HOLIDAYS``)."""
+    from amtui.services.workweek import WorkWeek, known_country, parse_days, parse_hours
+
+    path = config_file_path()
+    work = _work_settings(_read_toml(path), os.environ)
+    try:
+        start, end = parse_hours(work.hours)
+        days = parse_days(work.days)
+    except ValueError as exc:
+        raise ConfigError(f"{path}: [work]: {exc}") from None
+    if work.holidays and not known_country(work.holidays):
+        raise ConfigError(f"{path}: [work] holidays: no public holidays known for {work.holidays!r} (e.g. RU, IT, DE)")
+    return WorkWeek(days=days, start=start, end=end, country=work.holidays or None)
 
 
 def local_zone() -> tzinfo:

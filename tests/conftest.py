@@ -28,12 +28,14 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("AMTUI_CONFIG", str(home / "config.toml"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.setenv("NO_COLOR", "1")
-    for name in ("AMTUI_DB", "AMTUI_DATABASE_URL", "AMTUI_NOW", "AMTUI_REGION"):
+    for name in ("AMTUI_DB", "AMTUI_DATABASE_URL", "AMTUI_NOW", "AMTUI_REGION", "AMTUI_HOLIDAYS"):
         monkeypatch.delenv(name, raising=False)
     from amtui import config
 
     config._config_timezone.cache_clear()
+    config.work_week.cache_clear()
 
 
 @pytest.fixture

@@ -9,10 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import DateTime, text
 
+from amtui.models import Task
 from amtui.services import clients, contacts, interactions, records, reports, tasks
 from amtui.services.alerts import (
     Alert,
     AlertKind,
+    Severity,
     aging_bucket,
     birthday_keys,
     compute_alerts,
@@ -21,6 +23,7 @@ from amtui.services.alerts import (
     restore_alert,
     snooze_alert,
 )
+from amtui.services.digest import build_digest, render_text
 from amtui.services.errors import NotFoundError, ValidationError
 
 TODAY = date(2026, 11, 25)
@@ -148,7 +151,7 @@ def test_check_in_due_for_delegated_tasks_until_confirmed(session, client_id, no
     )  # fmt: skip
     not_yet = tasks.create_task(
         session=session, title="Later", now=now, zone=zone, due_on=TODAY + timedelta(days=9),
-        assignee="Анна", check_in_at=now + timedelta(hours=1),
+        assignee="Анна", check_in_at=now + timedelta(hours=23),  # tomorrow 08:00
     )  # fmt: skip
     own = tasks.create_task(session=session, title="Own", now=now, zone=zone, due_on=TODAY + timedelta(days=5))
     tasks.update_task(session=session, task_id=own.id, check_in_at=now - timedelta(days=1))
@@ -161,6 +164,36 @@ def test_check_in_due_for_delegated_tasks_until_confirmed(session, client_id, no
     later = now + timedelta(days=2)
     tasks.confirm_check_in(session=session, task_id=delegated.id, now=now, next_check_in=now + timedelta(days=1))
     assert [a.task_id for a in of_kind(run(session, later, zone), AlertKind.CHECK_IN)] == [not_yet.id, delegated.id]
+
+
+def test_check_ins_later_today_are_listed_and_an_early_check_in_counts(session, client_id, now, zone) -> None:  # type: ignore[no-untyped-def]
+    """The 07:00 digest lists the day's check-ins; progress heard before the check-in clears it."""
+    morning = now - timedelta(hours=2)  # 07:00 Moscow
+    at_ten = tasks.create_task(
+        session=session, title="Счёт для Ромашки", now=morning - timedelta(days=3), zone=zone,
+        due_on=TODAY + timedelta(days=5), assignee="Петров", check_in_at=now + timedelta(hours=1),
+    )  # fmt: skip
+    tomorrow = tasks.create_task(
+        session=session, title="КП", now=morning, zone=zone, due_on=TODAY + timedelta(days=5),
+        assignee="Анна", check_in_at=now + timedelta(days=1),
+    )  # fmt: skip
+    [alert] = of_kind(run(session, morning, zone), AlertKind.CHECK_IN)
+    assert alert.task_id == at_ten.id and alert.severity == Severity.NORMAL
+    assert "today at 10:00" in alert.text and "Петров" in alert.text
+    digest = build_digest(run(session, morning, zone), day=TODAY, generated_at=morning, zone=zone)
+    assert "Check in with Петров today at 10:00" in render_text(digest)
+    # Past 10:00 with nothing heard it is late.
+    [late] = of_kind(run(session, now + timedelta(hours=2), zone), AlertKind.CHECK_IN)
+    assert late.severity == Severity.HIGH and "was due" in late.text
+    # Петров reports at 08:00, before the 10:00 check-in: it counts, nothing is left to chase.
+    early = tasks.confirm_check_in(session=session, task_id=at_ten.id, now=morning + timedelta(hours=1))
+    assert early.checked_in_at == morning + timedelta(hours=1) == early.check_in_at
+    assert not of_kind(run(session, now + timedelta(hours=2), zone), AlertKind.CHECK_IN)
+    stored = session.get(Task, at_ten.id)
+    assert stored.checked_in_at is not None and stored.checked_in_at >= stored.check_in_at
+    assert [a.task_id for a in of_kind(run(session, now + timedelta(days=1, hours=1), zone), AlertKind.CHECK_IN)] == [
+        tomorrow.id
+    ]
 
 
 # --- contracts -------------------------------------------------------------------------------------------------

@@ -181,7 +181,10 @@ def test_date_cells(value: object, order: str, expected: date) -> None:
 
 def test_date_order_applies_to_typed_dates_too() -> None:
     assert parse_date("03/04/2026", today=TODAY, date_order="mdy") == date(2026, 3, 4)
-    assert parse_date("03/04", today=TODAY) == date(2026, 4, 3)  # a typed date may leave out the year
+    # A typed date may leave out the year: the next 3 April to come (issue 10 point 7), or the last one.
+    assert parse_date("03/04", today=TODAY) == date(2027, 4, 3)
+    assert parse_date("03/04", today=TODAY, prefer="past") == date(2026, 4, 3)
+    assert parse_date("03/04", today=TODAY, date_order="mdy", prefer="past") == date(2026, 3, 4)
 
 
 @pytest.mark.parametrize(

@@ -93,16 +93,25 @@ def today() -> date:
     return now().astimezone(zone()).date()
 
 
-def parse_when(text: str, *, field: str, default_time: time | None = None) -> datetime:
+def parse_when(text: str, *, field: str, default_time: time | None = None, past: bool = False) -> datetime:
+    """What the user typed as a moment; ``past``: a weekday or day-month means the latest gone by."""
     from amtui.services.dates import parse_datetime
 
-    return parse_datetime(text, now=now(), zone=zone(), default_time=default_time, field=field)
+    return parse_datetime(
+        text, now=now(), zone=zone(), default_time=default_time, field=field, prefer="past" if past else "future"
+    )
 
 
-def parse_day(text: str, *, field: str) -> date:
+def parse_day(text: str, *, field: str, past: bool = False) -> date:
+    """What the user typed as a day; ``past``: a weekday or day-month means the latest gone by."""
     from amtui.services.dates import parse_date
 
-    return parse_date(text, today=today(), field=field)
+    return parse_date(text, today=today(), field=field, prefer="past" if past else "future")
+
+
+def warn(message: str) -> None:
+    """A warning on stderr: the command still does its work."""
+    typer.echo(f"amtui: warning: {message}", err=True)
 
 
 def fail(message: str, *, details: list[str] | None = None) -> NoReturn:

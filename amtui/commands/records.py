@@ -182,7 +182,7 @@ def invoice_add(
     from amtui.services import clients, records
     from amtui.services.text import format_money, parse_money
 
-    issued_on = parse_day(issued, field="--issued") if issued else today()
+    issued_on = parse_day(issued, field="--issued", past=True) if issued else today()
     due_on = parse_day(due, field="--due") if due else None
     amount_minor = parse_money(amount, field="amount")
     with unit_of_work(ctx) as session:
@@ -212,7 +212,7 @@ def invoice_pay(
     from amtui.services import records
     from amtui.services.text import format_money, parse_money
 
-    paid_on = parse_day(on, field="--on") if on else today()
+    paid_on = parse_day(on, field="--on", past=True) if on else today()
     with unit_of_work(ctx) as session:
         current = next((i for i in records.list_invoices(session=session) if i.id == invoice_id), None)
         if current is None:

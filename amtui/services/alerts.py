@@ -456,6 +456,14 @@ def _check_in_text(
     )
 
 
+def _check_in_today_text(
+    assignee: str, task_id: int, title: str, client: str | None, local: datetime, due: date | None
+) -> str:
+    for_client = f" for {client}" if client else ""
+    due_text = f"; it is due {_d(due)}" if due else ""
+    return f"Check in with {assignee} today at {_hhmm(local)} on task #{task_id} {_quote(title)}{for_client}{due_text}"
+
+
 def _contract_name(number: str, title: str | None) -> str:
     return f"contract {number}" + (f" {_quote(title)}" if title else "")
 
@@ -712,7 +720,8 @@ def _tasks(session: Reader, clock: _Clock, kinds: Collection[str]) -> list[Alert
 
 
 def _check_ins(session: Reader, clock: _Clock) -> list[Alert]:
-    """Delegated tasks whose check-in time has passed with no progress confirmed since."""
+    """Delegated tasks whose check-in time has passed with no progress confirmed since, and
+    those whose check-in comes later today (so the morning digest lists the day's check-ins)."""
     t, c = _task.c, _client.c
     statement = (
         select(t.id, t.title, t.client_id, c.name, t.assignee, t.due_on, t.check_in_at)
@@ -720,7 +729,7 @@ def _check_ins(session: Reader, clock: _Clock) -> list[Alert]:
         .where(
             t.status == TaskStatus.OPEN,
             t.assignee.is_not(None),
-            t.check_in_at <= clock.now,
+            t.check_in_at < clock.day_end,
             or_(t.checked_in_at.is_(None), t.checked_in_at < t.check_in_at),
         )
     )
@@ -729,15 +738,19 @@ def _check_ins(session: Reader, clock: _Clock) -> list[Alert]:
         check_in_at = _utc(stored_at)
         local = check_in_at.astimezone(clock.zone)
         day = local.date()
+        passed = check_in_at <= clock.now
         alerts.append(
             Alert(
                 id=f"checkin:{task_id}",
                 kind=AlertKind.CHECK_IN,
-                severity=Severity.HIGH,
+                severity=Severity.HIGH if passed else Severity.NORMAL,
                 date=day,
                 days=clock.days(day),
                 at=check_in_at,
-                sentence=(_check_in_text, (assignee, task_id, title, client_name, local, due)),
+                sentence=(
+                    _check_in_text if passed else _check_in_today_text,
+                    (assignee, task_id, title, client_name, local, due),
+                ),
                 facts=(check_in_at, due),
                 client_id=client_id,
                 client_name=client_name,

@@ -5,9 +5,15 @@ The CLI, the forms and the imports all read dates here.
 Typed (CLI options, form fields; relative forms need ``today``): ISO (``2026-11-27``,
 ``2026-11-27T10:00``, with a zone), ``27.11.2026``, ``27.11.26``, ``27.11``, ``27/11/2026``,
 ``27.11.2026 10:00``, ``today``/``сегодня``, ``tomorrow``/``завтра``, ``yesterday``/``вчера``,
-``+3d``, ``+2w``, ``+1m``, ``-2d``, weekday names (``fri``, ``friday``, ``пт``, ``пятница``), each
-with an optional time (``tomorrow 10:00``, ``пт 9.30``). A weekday means the next one, today
-included. Times without a zone are the user's local time.
+``+3d``, ``+2w``, ``+1m``, ``-2d``, weekday names (``fri``, ``friday``, ``пт``, ``пятница``,
+``в пятницу``, ``venerdì``), ``next tue``/``след вт``/``в следующий вторник``/``martedì prossimo``
+(that weekday in the next calendar week), each with an optional time (``tomorrow 10:00``,
+``пт 9.30``). Times without a zone are the user's local time.
+
+A weekday or a day-month without a year is the next one to come, today included (``31.01``
+typed on 01.12 is next January; ``вт 11:00`` typed on a Tuesday evening is next Tuesday);
+where the past is meant (logging what happened, a payment) callers pass ``prefer="past"``
+and get the latest one gone by, today included.
 
 Cells (imports): the same absolute forms, ``dd/mm/yyyy`` or ``mm/dd/yyyy`` by ``--date-order``,
 ISO datetimes with seconds and zones, a spreadsheet's typed date/datetime cells, and Excel
@@ -18,12 +24,14 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any
+from typing import Any, Literal
 
 from amtui.services.errors import ValidationError
 
+Prefer = Literal["future", "past"]
+
 ACCEPTED_FORMS = (
-    "2026-11-27, 27.11.2026, 27.11, today, tomorrow, +3d, +2w, fri, пт, "
+    "2026-11-27, 27.11.2026, 27.11, today, tomorrow, +3d, +2w, fri, пт, next tue, след вт, "
     "optionally with a time: 'tomorrow 10:00', '27.11.2026 14:30'"
 )
 DATE_FORMS = "dd.mm.yyyy, yyyy-mm-dd, dd/mm/yyyy (mm/dd/yyyy with --date-order mdy)"
@@ -31,13 +39,13 @@ DATE_FORMS = "dd.mm.yyyy, yyyy-mm-dd, dd/mm/yyyy (mm/dd/yyyy with --date-order m
 _WEEKDAYS: dict[str, int] = {}
 for _index, _names in enumerate(
     (
-        ("mon", "monday", "пн", "пон", "понедельник"),
-        ("tue", "tues", "tuesday", "вт", "вто", "вторник"),
-        ("wed", "wednesday", "ср", "сре", "среда", "среду"),
-        ("thu", "thur", "thurs", "thursday", "чт", "чет", "четверг"),
-        ("fri", "friday", "пт", "пят", "пятница", "пятницу"),
-        ("sat", "saturday", "сб", "суб", "суббота", "субботу"),
-        ("sun", "sunday", "вс", "вос", "воскресенье"),
+        ("mon", "monday", "пн", "пон", "понедельник", "lun", "lunedì", "lunedi"),
+        ("tue", "tues", "tuesday", "вт", "вто", "вторник", "mar", "martedì", "martedi"),
+        ("wed", "wednesday", "ср", "сре", "среда", "среду", "mer", "mercoledì", "mercoledi"),
+        ("thu", "thur", "thurs", "thursday", "чт", "чет", "четверг", "gio", "giovedì", "giovedi"),
+        ("fri", "friday", "пт", "пят", "пятница", "пятницу", "ven", "venerdì", "venerdi"),
+        ("sat", "saturday", "сб", "суб", "суббота", "субботу", "sab", "sabato"),
+        ("sun", "sunday", "вс", "вос", "воскресенье", "dom", "domenica"),
     )
 ):
     for _name in _names:
@@ -48,7 +56,15 @@ _RELATIVE_DAYS = {
     "tomorrow": 1, "завтра": 1, "tmr": 1,
     "yesterday": -1, "вчера": -1,
     "послезавтра": 2,
+    "oggi": 0, "domani": 1, "ieri": -1, "dopodomani": 2,
 }  # fmt: skip
+
+# "next tue", "след. вт", "в следующий вторник", "martedì prossimo", "mar prossimo".
+_NEXT_WORDS = frozenset(
+    ("next", "след", "следующий", "следующая", "следующую", "следующее", "следующем", "prossimo", "prossima")
+)
+# "в пятницу", "во вторник", "on fri", "this fri": the plain weekday.
+_FILLER_WORDS = frozenset(("в", "во", "on", "this", "этот", "эту", "это", "этом"))
 
 _OFFSET_RE = re.compile(r"^([+-])\s*(\d{1,4})\s*([dwmyдннмг]|days?|weeks?|months?|дн|нед|мес)?$")
 _DOTTED_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{2}|\d{4}))?$")
@@ -95,12 +111,44 @@ def _add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
-def _year(text: str | None, today: date | None) -> int:
+def _year(text: str | None, today: date | None, day: int = 1, month: int = 1, prefer: Prefer = "future") -> int:
     if text is None:
         if today is None:
             raise _Unreadable("a date needs its year here")
-        return today.year
+        return _year_for(day, month, today, prefer)
     return int(text) + 2000 if len(text) == 2 else int(text)
+
+
+def _year_for(day: int, month: int, today: date, prefer: Prefer) -> int:
+    """The year of a day-month typed without one: the next to come (or the latest gone by)."""
+    step = 1 if prefer == "future" else -1
+    for candidate in range(today.year, today.year + 9 * step, step):  # 29.02: up to 8 years away
+        try:
+            moment = date(candidate, month, day)
+        except ValueError:
+            continue  # 29.02 outside a leap year: try the next one
+        if (moment >= today) if prefer == "future" else (moment <= today):
+            return candidate
+    return today.year
+
+
+def _weekday(key: str, today: date, prefer: Prefer) -> date | None:
+    """A weekday phrase: ``fri``/``в пятницу`` (the next one, today included, or the
+    last one with ``prefer="past"``); ``next fri``/``след пт``/``venerdì prossimo``
+    (the Friday of next week). None if ``key`` names no weekday."""
+    words = [word.rstrip(".") for word in key.replace(".", ". ").split()]
+    words = [word for word in words if word and word not in _FILLER_WORDS]
+    following = any(word in _NEXT_WORDS for word in words)
+    names = [word for word in words if word not in _NEXT_WORDS]
+    if len(names) != 1 or names[0] not in _WEEKDAYS or len(words) > 2:
+        return None
+    weekday = _WEEKDAYS[names[0]]
+    if following:
+        next_monday = today + timedelta(days=7 - today.weekday())
+        return next_monday + timedelta(days=weekday)
+    if prefer == "past":
+        return today - timedelta(days=(today.weekday() - weekday) % 7)
+    return today + timedelta(days=(weekday - today.weekday()) % 7)
 
 
 def _real(year: int, month: int, day: int) -> date:
@@ -110,14 +158,16 @@ def _real(year: int, month: int, day: int) -> date:
         raise _NotReal(str(exc)) from None
 
 
-def _parse_day(text: str, today: date | None, date_order: str = "dmy") -> date:
-    """The day ``text`` names. Relative forms and a missing year need ``today``; slashes follow ``date_order``."""
+def _parse_day(text: str, today: date | None, date_order: str = "dmy", prefer: Prefer = "future") -> date:
+    """The day ``text`` names. Relative forms and a missing year need ``today``; slashes follow
+    ``date_order``; a weekday or a day-month is the next to come (``prefer="past"``: the latest)."""
     key = text.casefold().strip().rstrip(".")
     if today is not None:
         if key in _RELATIVE_DAYS:
             return today + timedelta(days=_RELATIVE_DAYS[key])
-        if key in _WEEKDAYS:
-            return today + timedelta(days=(_WEEKDAYS[key] - today.weekday()) % 7)
+        weekday = _weekday(key, today, prefer)
+        if weekday is not None:
+            return weekday
         offset = _OFFSET_RE.match(key)
         if offset:
             sign = -1 if offset.group(1) == "-" else 1
@@ -132,11 +182,13 @@ def _parse_day(text: str, today: date | None, date_order: str = "dmy") -> date:
             return _add_months(today, 12 * amount)
     dotted = _DOTTED_RE.match(key)
     if dotted:
-        return _real(_year(dotted.group(3), today), int(dotted.group(2)), int(dotted.group(1)))
+        day, month = int(dotted.group(1)), int(dotted.group(2))
+        return _real(_year(dotted.group(3), today, day, month, prefer), month, day)
     slashed = _SLASHED_RE.match(key)
     if slashed:
-        first, second, year = int(slashed.group(1)), int(slashed.group(2)), _year(slashed.group(3), today)
-        return _real(year, first, second) if date_order == "mdy" else _real(year, second, first)
+        first, second = int(slashed.group(1)), int(slashed.group(2))
+        day, month = (second, first) if date_order == "mdy" else (first, second)
+        return _real(_year(slashed.group(3), today, day, month, prefer), month, day)
     iso = _ISO_DATE_RE.match(key)
     if iso:
         return _real(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
@@ -165,8 +217,11 @@ def _excel_serial(value: float, field: str) -> datetime:
 # --- typed: CLI options and form fields --------------------------------------------------------
 
 
-def parse_date(text: str, *, today: date, field: str | None = "date", date_order: str = "dmy") -> date:
-    """A calendar date from what the user typed (a time, if given, is not allowed)."""
+def parse_date(
+    text: str, *, today: date, field: str | None = "date", date_order: str = "dmy", prefer: Prefer = "future"
+) -> date:
+    """A calendar date from what the user typed (a time, if given, is not allowed).
+    A weekday or a day-month without a year is the next to come (``prefer="past"``: the latest)."""
     cleaned = " ".join(text.split())
     if not cleaned:
         raise _bad(text, field, "empty")
@@ -177,7 +232,7 @@ def parse_date(text: str, *, today: date, field: str | None = "date", date_order
     if at is not None:
         raise _bad(text, field, "a date without a time is expected here")
     try:
-        return _parse_day(day_part, today, date_order)
+        return _parse_day(day_part, today, date_order, prefer)
     except _NotReal as exc:
         raise _bad(text, field, str(exc)) from None
     except _Unreadable:
@@ -191,9 +246,11 @@ def parse_datetime(
     zone: tzinfo,
     default_time: time | None = None,
     field: str | None = "when",
+    prefer: Prefer = "future",
 ) -> datetime:
     """An aware datetime in UTC. ``now`` is aware; a day without a time takes
-    ``default_time`` (or the current local time for ``today``/``now``/offsets)."""
+    ``default_time`` (or the current local time for ``today``/``now``/offsets).
+    A weekday or a day-month without a year is the next to come (``prefer="past"``: the latest)."""
     cleaned = " ".join(text.split())
     if not cleaned:
         raise _bad(text, field, "empty")
@@ -209,14 +266,36 @@ def parse_datetime(
         # A bare time: today at that time.
         day_part, at = "today", _split_time("today " + day_part)[1]
     try:
-        day = _parse_day(day_part, local_now.date())
+        day = _parse_day(day_part, local_now.date(), prefer=prefer)
     except _NotReal as exc:
         raise _bad(text, field, str(exc)) from None
     except _Unreadable:
         raise _bad(text, field) from None
     if at is None:
         at = default_time or local_now.time().replace(second=0, microsecond=0)
-    return datetime.combine(day, at).replace(tzinfo=zone).astimezone(UTC)
+    local = datetime.combine(day, at)
+    local += timedelta(days=_weekday_shift(local, day_part, local_now.replace(tzinfo=None), prefer))
+    return local.replace(tzinfo=zone).astimezone(UTC)
+
+
+def _weekday_shift(local: datetime, day_part: str, local_now: datetime, prefer: Prefer) -> int:
+    """``вт 11:00`` typed on a Tuesday evening is next Tuesday (the next one to come):
+    +7 days; with ``prefer="past"``, ``пт 15:00`` typed on a Friday morning is last Friday."""
+    key = day_part.casefold().strip().rstrip(".")
+    if key in _RELATIVE_DAYS or _weekday(key, local_now.date(), prefer) is None:
+        return 0
+    if _NEXT_WORDS.intersection(word.rstrip(".") for word in key.split()):
+        return 0  # "next tue" is next week's already
+    if prefer == "future" and local < local_now.replace(second=0, microsecond=0):
+        return 7
+    if prefer == "past" and local > local_now:
+        return -7
+    return 0
+
+
+def is_past(moment: datetime, now: datetime) -> bool:
+    """Whether ``moment`` has gone by (to the minute: "now" typed as a time is not past)."""
+    return moment < now.replace(second=0, microsecond=0)
 
 
 # --- cells: imported files ---------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import case, select
@@ -13,21 +13,14 @@ from amtui.models.base import Priority, TaskStatus
 from amtui.services.errors import NotFoundError, ValidationError
 from amtui.services.limits import check_lengths
 from amtui.services.schemas import TaskRead
-
-# Check on a delegated task at this share of the time between setting it and its due date:
-# late enough for progress to show, early enough to reassign or move the deadline.
-CHECK_IN_FRACTION = 0.35
-CHECK_IN_TIME = time(10, 0)
+from amtui.services.workweek import DEFAULT_WEEK, WorkWeek, check_in_moment
 
 
-def default_check_in(created_at: datetime, due_on: date, zone: tzinfo) -> datetime:
-    """The day 35 % of the way from ``created_at`` to the due day, at 10:00 local time
-    (a check-in is a call to a colleague: it belongs in working hours)."""
-    due_start = datetime.combine(due_on, CHECK_IN_TIME, tzinfo=zone).astimezone(UTC)
-    if due_start <= created_at:
-        return due_start
-    point = created_at + (due_start - created_at) * CHECK_IN_FRACTION
-    return datetime.combine(point.astimezone(zone).date(), CHECK_IN_TIME, tzinfo=zone).astimezone(UTC)
+def default_check_in(created_at: datetime, due_on: date, zone: tzinfo, week: WorkWeek | None = None) -> datetime:
+    """The working day 35 % of the way from ``created_at`` to the due day, at 10:00 local time
+    (a check-in is a call to a colleague: it belongs in working hours, never on a weekend or
+    a public holiday; see :func:`amtui.services.workweek.check_in_moment`)."""
+    return check_in_moment(created_at, due_on, zone, week or DEFAULT_WEEK)
 
 
 def to_read(task: Task, client_name: str | None) -> TaskRead:
@@ -82,6 +75,7 @@ def create_task(
     priority: str | None = None,
     notes: str | None = None,
     report_id: int | None = None,
+    week: WorkWeek | None = None,
 ) -> TaskRead:
     title = title.strip()
     if not title:
@@ -96,7 +90,7 @@ def create_task(
     if check_in_at is not None and check_in_at.utcoffset() is None:
         raise ValidationError("a time zone is required", field="check_in")
     if check_in_at is None and who is not None and due_on is not None:
-        check_in_at = default_check_in(now, due_on, zone)
+        check_in_at = default_check_in(now, due_on, zone, week)
     task = Task(
         title=title,
         client_id=client_id,
@@ -175,6 +169,7 @@ def reschedule_task(
     now: datetime,
     zone: tzinfo,
     check_in_at: datetime | None = None,
+    week: WorkWeek | None = None,
 ) -> TaskRead:
     """A new due date; a delegated task gets a new check-in unless one is given."""
     task = _get(session, task_id)
@@ -182,7 +177,7 @@ def reschedule_task(
     if check_in_at is not None:
         task.check_in_at = check_in_at
     elif task.assignee is not None:
-        task.check_in_at = default_check_in(now, due_on, zone)
+        task.check_in_at = default_check_in(now, due_on, zone, week)
         task.checked_in_at = None
     return _saved(session, task, now)
 
@@ -195,10 +190,14 @@ def confirm_check_in(
     next_check_in: datetime | None = None,
     note: str | None = None,
 ) -> TaskRead:
-    """The delegate reported progress: the check-in is answered (optionally set the next one)."""
+    """The delegate reported progress: the check-in is answered (optionally set the next one).
+    Progress heard before the scheduled check-in counts for it: the check-in is then recorded
+    as held now, so it no longer comes up when its old time passes."""
     task = _get(session, task_id)
     if task.assignee is None:
         raise ValidationError("check-ins are for delegated tasks", field="assignee")
+    if task.check_in_at is not None and _aware(task.check_in_at) > now:
+        task.check_in_at = now
     task.checked_in_at = now
     if next_check_in is not None:
         task.check_in_at = next_check_in
@@ -207,6 +206,10 @@ def confirm_check_in(
         stamp = now.strftime("%Y-%m-%d")
         task.notes = f"{task.notes}\n{stamp}: {note}" if task.notes else f"{stamp}: {note}"
     return _saved(session, task, now)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def update_task(*, session: Session, task_id: int, **changes: Any) -> TaskRead:
