@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,6 +17,7 @@ from amtui.db import open_engine
 from amtui.services import demo
 from amtui.services.demo import COLUMNS, LARGE_COUNTS, DemoRefusedError, DemoSummary, build_demo
 from amtui.services.text import check_inn, fold, normalise_email, normalise_phone
+from amtui.services.workweek import DEFAULT_WEEK, check_in_moment
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 # Wednesday 25 November 2026, 09:00 in Moscow (as in conftest).
@@ -207,13 +208,15 @@ def test_tasks_overdue_today_and_delegated_check_ins(small: sqlite3.Connection) 
     assert waiting >= 2
     assignees = {row[0] for row in small.execute("SELECT DISTINCT assignee FROM task WHERE assignee IS NOT NULL")}
     assert {"Петров (логистика)", "Анна Смирнова"} <= assignees
-    # check_in_at = created_at + 35 % of (start of the due day - created_at), exactly.
+    # check_in_at is what `amtui task add` sets: the working day 35 % of the way from created_at
+    # to the due day, at 10:00 Moscow time (never a weekend, a holiday or the night).
     delegated = small.execute("SELECT created_at, due_on, check_in_at FROM task WHERE assignee IS NOT NULL").fetchall()
     assert len(delegated) >= 5
     for created_at, due_on, check_in_at in delegated:
         created = parse(created_at)
-        due_start = local_midnight(date.fromisoformat(due_on))
-        assert parse(check_in_at) == created + (due_start - created) * 0.35
+        assert parse(check_in_at) == check_in_moment(created, date.fromisoformat(due_on), MOSCOW)
+        local = parse(check_in_at).astimezone(MOSCOW)
+        assert DEFAULT_WEEK.is_working_day(local.date()) and 9 <= local.hour < 18, local
     assert (
         small.execute("SELECT count(*) FROM task WHERE assignee IS NULL AND check_in_at IS NOT NULL").fetchone()[0] == 0
     )
@@ -530,8 +533,11 @@ def test_guarantees_hold_for_any_now_and_zone(zone_name: str, now: datetime) -> 
         strict=True,
     ):
         if assignee is not None:
-            due_start = datetime.combine(due, datetime.min.time(), tzinfo=zone)
-            assert check_in == created + (due_start - created) * 0.35
+            assert check_in == check_in_moment(created, due, zone)
+            # On a working day in working hours, unless the task was set too late for one before it is due.
+            assert DEFAULT_WEEK.is_working_time(check_in, zone) or check_in == datetime.combine(
+                due, time(10), tzinfo=zone
+            )
     late = [
         (today - due).days
         for due, amount, paid in zip(

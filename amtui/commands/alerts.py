@@ -80,7 +80,19 @@ def digest_command(
     """The morning summary: what is late, what is due today, what is coming, grouped by urgency.
 
     Exit codes: 0 done (also when nothing is due), 1 error (bad option, database), 2 usage,
-    3 mail failed (the --output file is still written). See docs/digest.md for the crontab line.
+    3 mail failed (the --output file is still written).
+
+    Piped, under cron, with NO_COLOR or TERM=dumb the text has no colour codes. A crontab
+    line for 07:00 on working days (use the venv's amtui by its full path; the SMTP
+    password only from the environment):
+
+    \b
+      AMTUI_SMTP_PASSWORD=secret
+      0 7 * * 1-5  /home/me/amtui/.venv/bin/amtui digest --quiet-if-empty --mail-to me@example.com
+
+    SMTP: config file [mail] host, port, security (none, starttls, ssl), user, from;
+    or AMTUI_SMTP_HOST, AMTUI_SMTP_PORT, AMTUI_SMTP_SECURITY, AMTUI_SMTP_USER,
+    AMTUI_SMTP_PASSWORD, AMTUI_MAIL_FROM.
     """
     from amtui.services.digest import build_digest, render, render_html, render_rich, render_text
 

@@ -96,13 +96,22 @@ def interaction_line(item: InteractionRead, zone: tzinfo) -> str:
     return f"{when}  {arrow} {item.kind}{who}{status}{report}" + (f": {text}" if text else "")
 
 
-def task_line(task: TaskRead, today: date) -> str:
+def task_line(task: TaskRead, today: date, *, zone: tzinfo | None = None) -> str:
     due = ""
     if task.due_on:
         late = (today - task.due_on).days
         due = f" due {format_date(task.due_on)}" + (f" ({late}d late)" if late > 0 else "")
     who = f" → {task.assignee}" if task.assignee else ""
-    return f"#{task.id} {task.title}{who}{due}"
+    return f"#{task.id} {task.title}{who}{due}{_check_in_part(task, zone)}"
+
+
+def _check_in_part(task: TaskRead, zone: tzinfo | None) -> str:
+    """``, check-in 04.12.2026 10:00`` (``done`` once answered) for a delegated task."""
+    if zone is None or task.assignee is None or task.check_in_at is None:
+        return ""
+    answered = task.checked_in_at is not None and task.checked_in_at >= task.check_in_at
+    when = format_local(task.checked_in_at if answered else task.check_in_at, zone)
+    return f", checked in {when}" if answered else f", check-in {when}"
 
 
 def client_card_text(card: ClientCard, *, today: date, zone: tzinfo) -> str:
@@ -140,7 +149,7 @@ def client_card_text(card: ClientCard, *, today: date, zone: tzinfo) -> str:
     out += ["  " + interaction_line(item, zone) for item in card.interactions[:10]] or ["  none yet"]
     if card.open_tasks:
         out += ["", "Open tasks"]
-        out += ["  " + task_line(task, today) for task in card.open_tasks]
+        out += ["  " + task_line(task, today, zone=zone) for task in card.open_tasks]
     if card.contracts:
         out += ["", "Contracts"]
         for contract in card.contracts:

@@ -13,13 +13,44 @@ report_app = typer.Typer(help="Meeting reports: write one after every visit or m
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]
 
 
+STEP_FORMAT = "'what; owner; due', e.g. 'Отправить КП; Петров; пт' or 'Отправить КП; ; пт'"
+
+
+def _step_error(text: str, why: str) -> Exception:
+    from amtui.services.errors import ValidationError
+
+    return ValidationError(f"{text!r}: {why} (format: {STEP_FORMAT})", field="--step")
+
+
+def _reads_as_day(text: str) -> bool:
+    from amtui.services.errors import ValidationError
+
+    try:
+        parse_day(text, field="--step due")
+    except ValidationError:
+        return False
+    return True
+
+
 def _parse_step(text: str) -> tuple[str, str | None, str | None]:
-    """``"Send the offer; Петров; fri"`` -> text, owner, due (owner and due optional)."""
+    """``"Send the offer; Петров; fri"`` -> text, owner, due (owner and due optional).
+
+    ``"Send the offer; fri"`` has a due date and no owner. Written with commas
+    (``"Отправить КП, пт"``), a last part that reads as a date is the due date when the
+    rest is one piece; with more commas it is refused rather than guessed at."""
+    if ";" not in text and "," in text:
+        head, _, last = text.rpartition(",")
+        if _reads_as_day(last.strip()):
+            if "," in head:
+                raise _step_error(text, "cannot tell the owner from the text with commas: separate them with ';'")
+            text = f"{head};;{last}"
     parts = [part.strip() for part in text.split(";")]
     if not parts[0]:
-        from amtui.services.errors import ValidationError
-
-        raise ValidationError(f"{text!r}: a step needs text (format: 'what; owner; due')", field="--step")
+        raise _step_error(text, "a step needs text")
+    if len(parts) > 3:
+        raise _step_error(text, "too many ';'")
+    if len(parts) == 2 and _reads_as_day(parts[1]):
+        parts = [parts[0], "", parts[1]]
     owner = parts[1] if len(parts) > 1 and parts[1] else None
     due = parts[2] if len(parts) > 2 and parts[2] else None
     return parts[0], owner, due
@@ -69,6 +100,8 @@ def report_write(
         return
     made = [s for s in saved.next_steps if s.task_id]
     typer.echo(f"Saved report {saved.id} for {saved.client_name}; {len(made)} next step(s) are tasks.")
+    for undated in (s for s in saved.next_steps if not s.task_id and not s.due_on):
+        typer.echo(f"Step {undated.text!r} has no due date, so it is not a task (format: {STEP_FORMAT}).")
     typer.echo(f"Send it: amtui report show {interaction_id} --markdown, then amtui report sent {interaction_id}")
 
 

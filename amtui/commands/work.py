@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import time
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from amtui.commands.common import echo_json, now, parse_day, parse_when, today, workspace, zone
+from amtui.commands.common import echo_json, fail, now, parse_day, parse_when, today, warn, workspace, zone
+
+if TYPE_CHECKING:
+    from amtui.services.workweek import WorkWeek
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]
 task_app = typer.Typer(help="Tasks: your own and those delegated to colleagues.", no_args_is_help=True)
@@ -29,6 +33,68 @@ class PlanKind(str, Enum):
     call = "call"
     visit = "visit"
     meeting = "meeting"
+
+
+def _work_week() -> WorkWeek:
+    from amtui.config import work_week
+
+    return work_week()
+
+
+def _warn_if_outside_work(when: object, what: str) -> None:
+    """A planned call or a check-in on a weekend, a public holiday or at night: say so, do it anyway."""
+    from datetime import datetime
+
+    from amtui.services.dates import format_local
+
+    assert isinstance(when, datetime)
+    week = _work_week()
+    if not week.is_working_time(when, zone()):
+        warn(f"{what} {format_local(when, zone())} is outside working time ({week.describe()})")
+
+
+def _refuse_past(when: object, *, field: str, hint: str) -> None:
+    from datetime import datetime
+
+    from amtui.services.dates import format_local, is_past
+
+    assert isinstance(when, datetime)
+    if is_past(when, now()):
+        fail(f"{field}: {format_local(when, zone())} is in the past; {hint}")
+
+
+def _complete_assignee(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion for --assignee: the colleagues tasks were delegated to."""
+    import sqlite3
+
+    from amtui.commands.common import state
+    from amtui.services.colleagues import colleague_key, complete_colleague
+
+    root = ctx.find_root()
+    url = state(ctx).db_url() if not root.params.get("db") else str(root.params["db"])
+    path = url.removeprefix("sqlite:///") if "://" in url else url
+    if "://" in path:
+        return []  # completion reads SQLite files only
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+            rows = connection.execute(
+                "SELECT assignee, count(*) FROM task WHERE assignee IS NOT NULL GROUP BY assignee ORDER BY 2 DESC"
+            ).fetchall()
+    except sqlite3.Error:
+        return []
+    names: dict[str, str] = {}
+    for name, _count in rows:
+        names.setdefault(colleague_key(name), name)
+    return complete_colleague(list(names.values()), incomplete)
+
+
+AssigneeOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Colleague it is delegated to (default: you); 'Петров' finds 'Петров (логистика)'.",
+        autocompletion=_complete_assignee,
+    ),
+]
 
 
 def log_command(
@@ -52,7 +118,7 @@ def log_command(
     """Log a done call, visit, meeting, e-mail or message (restarts the contact cadence)."""
     from amtui.services.dates import parse_duration
 
-    when = parse_when(at, field="--at") if at else now()
+    when = parse_when(at, field="--at", past=True) if at else now()
     minutes = parse_duration(duration, field="--duration") if duration else None
     created = workspace(ctx).log(
         client,
@@ -87,12 +153,22 @@ def plan_command(
     contact: Annotated[list[str] | None, typer.Option(help="Who (repeat for several).")] = None,
     subject: Annotated[str | None, typer.Option(help="What about.")] = None,
     place: Annotated[str | None, typer.Option(help="Where (address, room, link).")] = None,
+    past: Annotated[bool, typer.Option("--past", help="Plan it even though --at is in the past.")] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Plan a call, visit or meeting."""
+    """Plan a call, visit or meeting. A weekday or a date without a year is the next one to come
+    ('вт 11:00' on a Tuesday evening is next Tuesday); a time in the past is refused without --past."""
     from amtui.services.dates import format_local, parse_duration
 
     when = parse_when(at, field="--at", default_time=time(10, 0))
+    if not past:
+        _refuse_past(
+            when,
+            field="--at",
+            hint=f"to record what happened use 'amtui log {kind.value} {client} --at ...'; "
+            "to plan it anyway add --past",
+        )
+    _warn_if_outside_work(when, f"the {kind.value} on")
     minutes = parse_duration(duration, field="--duration") if duration else (30 if kind == PlanKind.call else 60)
     created = workspace(ctx).plan(
         client,
@@ -119,18 +195,23 @@ def task_add(
     title: Annotated[str, typer.Argument(help="What is to be done.")],
     due: Annotated[str, typer.Option(help="Due date: 'fri', '+3d', '01.12.2026'.")],
     client: Annotated[str | None, typer.Option(help="Client id or part of its name.")] = None,
-    assignee: Annotated[str | None, typer.Option(help="Colleague it is delegated to (default: you).")] = None,
+    assignee: AssigneeOption = None,
     check_in: Annotated[
-        str | None, typer.Option("--check-in", help="When to ask the delegate (default: 35% of the way).")
+        str | None,
+        typer.Option("--check-in", help="When to ask the delegate (default: the working day 35% of the way)."),
     ] = None,
     priority: Annotated[str | None, typer.Option(help="high, normal or low.")] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Add a task; a delegated one gets a check-in at about a third of the time."""
-    from amtui.services.dates import format_date, format_local
+    """Add a task; a delegated one gets a check-in at about a third of the time, on a working day."""
+    from amtui.services.dates import format_date, format_local, is_past
 
     due_on = parse_day(due, field="--due")
+    if due_on < today():
+        warn(f"--due {format_date(due_on)} is in the past: the task is overdue from the start")
     check_in_at = parse_when(check_in, field="--check-in", default_time=time(10, 0)) if check_in else None
+    if check_in_at is not None and is_past(check_in_at, now()):
+        warn(f"--check-in {format_local(check_in_at, zone())} is in the past: it is due at once")
     created = workspace(ctx).add_task(
         client=client,
         title=title,
@@ -202,6 +283,12 @@ def task_check_in(
 ) -> None:
     """Record that a delegate reported progress on a task."""
     following = parse_when(next_check_in, field="--next", default_time=time(10, 0)) if next_check_in else None
+    if following is not None:
+        from amtui.services.dates import format_local, is_past
+
+        if is_past(following, now()):
+            warn(f"--next {format_local(following, zone())} is in the past: it is due at once")
+        _warn_if_outside_work(following, "the next check-in on")
     updated = workspace(ctx).confirm_check_in(task_id, next_check_in=following, note=note)
     if json_output:
         echo_json(updated)
@@ -242,7 +329,7 @@ def task_list(
     if json_output:
         echo_json(rows)
         return
-    typer.echo("\n".join(task_line(task, today()) for task in rows) or "No open tasks.")
+    typer.echo("\n".join(task_line(task, today(), zone=zone()) for task in rows) or "No open tasks.")
 
 
 @planned_app.command("list")
@@ -268,12 +355,18 @@ def planned_move(
     ctx: typer.Context,
     interaction_id: Annotated[int, typer.Argument(help="The planned call/visit/meeting (its id).", metavar="ID")],
     at: Annotated[str, typer.Option(help="New time: 'tomorrow 10:00', 'пт 15:00'.")],
+    past: Annotated[bool, typer.Option("--past", help="Move it even though --at is in the past.")] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Move a planned call, visit or meeting."""
+    """Move a planned call, visit or meeting (a time in the past is refused without --past)."""
     from amtui.services.dates import format_local
 
     when = parse_when(at, field="--at", default_time=time(10, 0))
+    if not past:
+        _refuse_past(
+            when, field="--at", hint=f"if it happened, 'amtui planned done {interaction_id} --at ...'; else add --past"
+        )
+    _warn_if_outside_work(when, "the new time")
     moved = workspace(ctx).move(interaction_id, when)
     if json_output:
         echo_json(moved)
@@ -303,11 +396,25 @@ def planned_done(
     ] = None,
 ) -> None:
     """Mark a planned call, visit or meeting done (a touch; a visit/meeting then owes a report)."""
-    when = parse_when(at, field="--at") if at else None
+    when = parse_when(at, field="--at", past=True) if at else None
     done = workspace(ctx).done(interaction_id, at=when, outcome=note)
     typer.echo(f"Done: {done.kind} {done.id} with {done.client_name}")
     if done.kind in ("visit", "meeting"):
         typer.echo(f"Write the meeting report: amtui report write {done.id}")
+
+
+@task_app.command("colleagues")
+def task_colleagues(ctx: typer.Context, json_output: JsonOption = False) -> None:
+    """The colleagues tasks are delegated to, with their open tasks ('Петров' and 'Петров (логистика)' are one)."""
+    people = workspace(ctx).colleagues()
+    if json_output:
+        echo_json(people)
+        return
+    lines = []
+    for person in people:
+        also = f"  (also written {', '.join(person.other_names)})" if person.other_names else ""
+        lines.append(f"{person.name}: {person.open_tasks} open of {person.tasks} tasks{also}")
+    typer.echo("\n".join(lines) or "No task is delegated yet: amtui task add ... --assignee NAME")
 
 
 def register(app: typer.Typer) -> None:

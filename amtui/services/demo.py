@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 from amtui.config import local_zone
 from amtui.services.errors import AmtuiError
 from amtui.services.text import fold, normalise_email, normalise_phone
+from amtui.services.workweek import check_in_moment
 
 if TYPE_CHECKING:
     from sqlalchemy import Table
@@ -384,6 +385,13 @@ class _Clock:
         self.ts: Callable[[int | None], Stamp] = _Memo(self._stamp).__getitem__
         self.day: Callable[[int | None], Day] = _Memo(self._date).__getitem__
         self.md: Callable[[int], str] = _Memo(self._md).__getitem__
+
+    def at(self, m: int) -> datetime:
+        """Minute ``m`` as an aware datetime (UTC)."""
+        return self.base + timedelta(minutes=m)
+
+    def minutes(self, moment: datetime) -> int:
+        return int((moment - self.base).total_seconds() // 60)
 
     def _date(self, d: int | None) -> Day:
         if d is None:
@@ -1063,8 +1071,9 @@ class _Generator:
         checked_in: bool = False,
         notes: str | None = None,
     ) -> int:
-        """A task; a delegated one gets ``check_in_at`` 35 % of the way from creation to the
-        start of its due day (creation is aligned to 20 minutes so that this is exact)."""
+        """A task; a delegated one gets ``check_in_at`` as ``amtui task add`` sets it: the
+        working day 35 % of the way from creation to its due day, at 10:00 local
+        (:func:`amtui.services.workweek.check_in_moment`)."""
         clock = self.clock
         task_id = self.next_id("task")
         due_start = clock.day_start(due)
@@ -1073,7 +1082,7 @@ class _Generator:
             created -= 20
         check_in = checked = completed = None
         if assignee is not None:
-            check_in = created + (due_start - created) * 7 // 20
+            check_in = clock.minutes(check_in_moment(clock.at(created), clock.today + timedelta(days=due), clock.zone))
             if checked_in and check_in < clock.now_m:
                 checked = max(check_in, self.past(check_in + 60 * self.rng.randrange(1, 30)))
         if status == "done":

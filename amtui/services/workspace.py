@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from amtui.config import Settings
     from amtui.services.alerts import Alert
+    from amtui.services.colleagues import ColleagueRead
     from amtui.services.schemas import (
         ClientCard,
         ClientRead,
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
         TaskRead,
     )
     from amtui.services.search import SearchHit
+    from amtui.services.workweek import WorkWeek
 
 T = TypeVar("T")
 
@@ -162,6 +164,7 @@ class Workspace:
         self._now = now or _system_now
         self._zone = zone
         self._settings = settings
+        self._week: WorkWeek | None = None
         self._lock = threading.Lock()
         # Bumped by every successful write: screens reload on resume only when it moved.
         self.version = 0
@@ -187,6 +190,15 @@ class Workspace:
 
             self._settings = load_settings()
         return self._settings
+
+    @property
+    def work_week(self) -> WorkWeek:
+        """The working week check-ins and default times fall in (``[work]`` in the config)."""
+        if self._week is None:
+            from amtui.config import work_week
+
+            self._week = work_week()
+        return self._week
 
     def today(self) -> date:
         return self.now().astimezone(self.zone).date()
@@ -529,12 +541,18 @@ class Workspace:
 
     def add_task(self, *, client: int | str | None = None, **values: Any) -> TaskRead:
         """Add a task; ``client`` (an id or a reference) or ``client_id`` ties it to a client."""
+        from amtui.services.colleagues import resolve_colleague
         from amtui.services.tasks import create_task
+
+        week = self.work_week
 
         def job(session: Session) -> TaskRead:
             if client is not None:
                 values["client_id"] = _client_id(session, client)
-            return create_task(session=session, now=self.now(), zone=self.zone, **values)
+            if values.get("assignee"):
+                # "петров" is the "Петров (логистика)" already given tasks: one colleague, one name.
+                values["assignee"] = resolve_colleague(session=session, name=values["assignee"])
+            return create_task(session=session, now=self.now(), zone=self.zone, week=week, **values)
 
         return self._write(job)
 
@@ -548,9 +566,16 @@ class Workspace:
 
         return self._write(
             lambda session: reschedule_task(
-                session=session, task_id=task_id, due_on=due_on, now=self.now(), zone=self.zone
+                session=session, task_id=task_id, due_on=due_on, now=self.now(), zone=self.zone, week=self.work_week
             )
         )
+
+    def colleagues(self) -> list[ColleagueRead]:
+        """The colleagues tasks are delegated to, one per person ("Петров" is "Петров (логистика)")."""
+        from amtui.services.colleagues import list_colleagues
+
+        with self._session() as session:
+            return list_colleagues(session=session)
 
     def cancel_task(self, task_id: int) -> TaskRead:
         from amtui.services.tasks import cancel_task

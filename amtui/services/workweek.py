@@ -126,7 +126,8 @@ DEFAULT_WEEK = WorkWeek()
 def check_in_moment(created_at: datetime, due_on: date, zone: tzinfo, week: WorkWeek = DEFAULT_WEEK) -> datetime:
     """When to ask a delegate how a task goes: the working day 35 % of the way from
     ``created_at`` to the due day (the next working day from there, or the last one
-    before the due day if that comes first), at 10:00 local moved into working hours."""
+    before the due day if that comes first), at 10:00 local moved into working hours.
+    With no working time left before the due day, the due day at that hour."""
     at = week.clamp_time(CHECK_IN_TIME)
     due_start = datetime.combine(due_on, at, tzinfo=zone).astimezone(UTC)
     if due_start <= created_at:
@@ -137,7 +138,7 @@ def check_in_moment(created_at: datetime, due_on: date, zone: tzinfo, week: Work
     if day >= due_on:
         day = week.working_day_from(due_on - timedelta(days=1), step=-1)
         if day < created_day:
-            day = point.astimezone(zone).date()  # no working day in between: keep the plain point
+            return due_start  # no working day in between: on the due day itself
     moment = datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
     if moment <= created_at:  # set today after 10:00 for tomorrow: the next working time after now
         moment = week.next_working_moment(created_at + timedelta(hours=1), zone)
