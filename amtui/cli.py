@@ -97,6 +97,12 @@ def _subcommand(argv: list[str]) -> str | None:
 def main() -> None:
     # Typer turns every registered command's signature into a click command on each run
     # (~80 ms for all of them); a run of one command only needs its own module's.
+    if "_AMTUI_COMPLETE" in os.environ:
+        # Shell completion (`eval "$(_AMTUI_COMPLETE=source_bash amtui)"` in ~/.bashrc; zsh, fish
+        # likewise): the app is built without the --install-completion options, so register the shells.
+        from typer._completion_classes import completion_init
+
+        completion_init()
     module = _owners().get(_subcommand(sys.argv[1:]) or "")
     cli = build_app((module,)) if module is not None else app
     try:

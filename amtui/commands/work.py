@@ -209,6 +209,8 @@ def task_add(
     due_on = parse_day(due, field="--due")
     if due_on < today():
         warn(f"--due {format_date(due_on)} is in the past: the task is overdue from the start")
+    elif not _work_week().is_working_day(due_on):
+        warn(f"--due {format_date(due_on)} is not a working day ({_work_week().describe()})")
     check_in_at = parse_when(check_in, field="--check-in", default_time=time(10, 0)) if check_in else None
     if check_in_at is not None and is_past(check_in_at, now()):
         warn(f"--check-in {format_local(check_in_at, zone())} is in the past: it is due at once")
