@@ -248,7 +248,7 @@ def current_time() -> datetime:
 @lru_cache(maxsize=1)
 def work_week() -> WorkWeek:
     """The working week from ``[work]`` in the config file (and ``AMTUI_HOLIDAYS``)."""
-    from amtui.services.workweek import WorkWeek, known_country, parse_days, parse_hours
+    from amtui.services.workweek import WorkWeek, parse_days, parse_hours
 
     path = config_file_path()
     work = _work_settings(_read_toml(path), os.environ)
@@ -257,8 +257,6 @@ def work_week() -> WorkWeek:
         days = parse_days(work.days)
     except ValueError as exc:
         raise ConfigError(f"{path}: [work]: {exc}") from None
-    if work.holidays and not known_country(work.holidays):
-        raise ConfigError(f"{path}: [work] holidays: no public holidays known for {work.holidays!r} (e.g. RU, IT, DE)")
     return WorkWeek(days=days, start=start, end=end, country=work.holidays or None)
 
 

@@ -126,15 +126,16 @@ def test_due_dates_and_logged_times_read_the_right_way(cli, db_path: Path) -> No
 def test_a_step_written_with_a_comma_becomes_a_task(cli, db_path: Path) -> None:  # type: ignore[no-untyped-def]
     cli("client", "add", "Ромашка")
     cli("log", "visit", "ромашка")
+    cli("task", "add", "Старая", "--due", "+1d", "--assignee", "Петров")
     saved = cli(
         "report", "write", "1", "--agenda", "Поставки",
-        "--step", "Отправить КП, пт", "--step", "Счёт; пн", "--step", "Прайс; Петров; 01.12",
+        "--step", "Отправить КП, пт", "--step", "Счёт; пн", "--step", "Прайс; петров; 01.12",
         "--step", "Подумать о скидке, да",
     )  # fmt: skip
     assert saved.exit_code == 0, saved.output
     assert "3 next step(s) are tasks" in saved.output
     assert "'Подумать о скидке, да' has no due date, so it is not a task" in saved.output
-    assert _rows(db_path, "SELECT title, assignee, due_on FROM task ORDER BY id") == [
+    assert _rows(db_path, "SELECT title, assignee, due_on FROM task WHERE report_id IS NOT NULL ORDER BY id") == [
         ("Отправить КП", None, "2026-11-27"),
         ("Счёт", None, "2026-11-30"),
         ("Прайс", "Петров", "2026-12-01"),
@@ -142,7 +143,7 @@ def test_a_step_written_with_a_comma_becomes_a_task(cli, db_path: Path) -> None:
     ambiguous = cli("report", "write", "1", "--step", "Отправить КП, Петров, пт")
     assert ambiguous.exit_code == 1
     assert "separate them with ';'" in ambiguous.stderr and "Traceback" not in ambiguous.output
-    assert _rows(db_path, "SELECT count(*) FROM task") == [(3,)]
+    assert _rows(db_path, "SELECT count(*) FROM task WHERE report_id IS NOT NULL") == [(3,)]
 
 
 def test_digest_help_is_complete_in_itself(cli) -> None:  # type: ignore[no-untyped-def]

@@ -71,6 +71,7 @@ def report_write(
     json_output: JsonOption = False,
 ) -> None:
     """Write (or rewrite) the report of a visit or meeting; next steps with a date become tasks."""
+    from amtui.config import work_week
     from amtui.services import contacts, interactions, reports
     from amtui.services.reports import NextStepInput
 
@@ -94,6 +95,7 @@ def report_write(
             agenda=agenda,
             agreements=agreements,
             next_steps=steps,
+            week=work_week(),
         )
     if json_output:
         echo_json(saved)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
@@ -11,10 +12,12 @@ from sqlmodel import Session, col
 
 from amtui.models import Client, Contact, Interaction, MeetingReport, NextStep, ReportAttendee, Task
 from amtui.models.base import REPORTED_KINDS, InteractionStatus, TaskStatus
+from amtui.services.colleagues import resolve_colleague
 from amtui.services.errors import NotFoundError, ValidationError
 from amtui.services.limits import check_lengths
 from amtui.services.schemas import NextStepRead, ReportRead
 from amtui.services.tasks import create_task
+from amtui.services.workweek import WorkWeek
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +38,14 @@ def save_report(
     agenda: str | None = None,
     agreements: str | None = None,
     next_steps: Sequence[NextStepInput] = (),
+    week: WorkWeek | None = None,
 ) -> ReportRead:
     """Create or replace the report of a visit/meeting.
 
     Each next step with a due date becomes a task (delegated when it has an
-    owner other than the user); a step that already has a task keeps it, updated.
+    owner other than the user, checked in on in ``week``'s working time); a step
+    that already has a task keeps it, updated. An owner is a colleague by name:
+    "петров" is the "Петров (логистика)" already given tasks.
     """
     interaction = session.get(Interaction, interaction_id)
     if interaction is None:
@@ -86,7 +92,8 @@ def save_report(
     for old_step in old_steps:
         session.delete(old_step)
     session.flush()
-    for position, step in enumerate(next_steps):
+    for position, given_step in enumerate(next_steps):
+        step = _with_known_owner(session, given_step)
         text = step.text.strip()
         task_id = tasks_by_text.get(text)
         if task_id is not None:
@@ -107,6 +114,7 @@ def save_report(
                 client_id=interaction.client_id,
                 assignee=step.owner,
                 report_id=report.id,
+                week=week,
             ).id
             kept_tasks.add(task_id)
         session.add(
@@ -247,3 +255,9 @@ def interactions_without_report(*, session: Session, client_id: int | None = Non
     if client_id is not None:
         statement = statement.where(Interaction.client_id == client_id)
     return [int(i) for i in session.scalars(statement)]
+
+
+def _with_known_owner(session: Session, step: NextStepInput) -> NextStepInput:
+    if not step.owner or not step.owner.strip():
+        return step
+    return dataclasses.replace(step, owner=resolve_colleague(session=session, name=step.owner))

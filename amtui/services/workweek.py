@@ -7,11 +7,14 @@ New Year holidays 1-8 January, 23 February, 8 March, ...). Nothing here touches 
 
 from __future__ import annotations
 
-import importlib.metadata
+import importlib.util
+import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from pathlib import Path
+
+from amtui.services.errors import ValidationError
 
 # Check on a delegated task at this share of the time between setting it and its due date:
 # late enough for progress to show, early enough to reassign or move the deadline.
@@ -34,7 +37,11 @@ def _holidays(country: str, year: int) -> frozenset[date]:
     try:
         days = frozenset(holidays.country_holidays(country, years=year).keys())
     except NotImplementedError:
-        return frozenset()
+        raise ValidationError(
+            f"no public holidays known for {country!r} (set [work] holidays to a country code such as RU, IT, DE, "
+            'or to "" for none)',
+            field="holidays",
+        ) from None
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         partial = cache.with_suffix(".partial")
@@ -50,18 +57,11 @@ def _cache_file(country: str, year: int) -> Path:
 
     from amtui.config import APP_NAME
 
-    version = importlib.metadata.version("holidays")
-    return Path(user_cache_dir(APP_NAME, appauthor=False)) / "holidays" / f"{country}-{year}-{version}.txt"
-
-
-def known_country(country: str) -> bool:
-    import holidays
-
-    try:
-        holidays.country_holidays(country, years=2026)
-    except NotImplementedError:
-        return False
-    return True
+    # Keyed by the installed library (its file's mtime: cheaper to read than its metadata),
+    # so an upgrade with newly decreed days off is asked again.
+    spec = importlib.util.find_spec("holidays")
+    stamp = os.stat(spec.origin).st_mtime_ns if spec is not None and spec.origin else 0
+    return Path(user_cache_dir(APP_NAME, appauthor=False)) / "holidays" / f"{country}-{year}-{stamp}.txt"
 
 
 @dataclass(frozen=True)
