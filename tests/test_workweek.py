@@ -201,6 +201,10 @@ def test_delegated_task_gets_a_working_day_check_in_from_the_config(cli, db_path
     config.work_week.cache_clear()
     other = json.loads(cli("task", "add", "КП", "--due", "04.12", "--assignee", "Анна", "--json").stdout)
     assert other["check_in_at"] == "2026-11-30T08:00:00+00:00"  # Monday 11:00, the start of the day
+    # A day without a time is 10:00 moved into the working hours: 11:00 here.
+    cli("client", "add", "Ромашка")
+    planned = json.loads(cli("plan", "call", "ромашка", "--at", "пн", "--json").stdout)
+    assert planned["planned_at"] == "2026-11-30T08:00:00+00:00"
     assert _rows(db_path, "SELECT check_in_at FROM task ORDER BY id") == [
         ("2026-11-30 07:00:00.000000",),
         ("2026-11-30 08:00:00.000000",),

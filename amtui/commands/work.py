@@ -41,6 +41,11 @@ def _work_week() -> WorkWeek:
     return work_week()
 
 
+def _default_time() -> time:
+    """A day given without a time: 10:00, moved into the configured working hours."""
+    return _work_week().clamp_time(time(10, 0))
+
+
 def _warn_if_outside_work(when: object, what: str) -> None:
     """A planned call or a check-in on a weekend, a public holiday or at night: say so, do it anyway."""
     from datetime import datetime
@@ -160,7 +165,7 @@ def plan_command(
     ('вт 11:00' on a Tuesday evening is next Tuesday); a time in the past is refused without --past."""
     from amtui.services.dates import format_local, parse_duration
 
-    when = parse_when(at, field="--at", default_time=time(10, 0))
+    when = parse_when(at, field="--at", default_time=_default_time())
     if not past:
         _refuse_past(
             when,
@@ -211,7 +216,7 @@ def task_add(
         warn(f"--due {format_date(due_on)} is in the past: the task is overdue from the start")
     elif not _work_week().is_working_day(due_on):
         warn(f"--due {format_date(due_on)} is not a working day ({_work_week().describe()})")
-    check_in_at = parse_when(check_in, field="--check-in", default_time=time(10, 0)) if check_in else None
+    check_in_at = parse_when(check_in, field="--check-in", default_time=_default_time()) if check_in else None
     if check_in_at is not None and is_past(check_in_at, now()):
         warn(f"--check-in {format_local(check_in_at, zone())} is in the past: it is due at once")
     created = workspace(ctx).add_task(
@@ -284,7 +289,7 @@ def task_check_in(
     json_output: JsonOption = False,
 ) -> None:
     """Record that a delegate reported progress on a task."""
-    following = parse_when(next_check_in, field="--next", default_time=time(10, 0)) if next_check_in else None
+    following = parse_when(next_check_in, field="--next", default_time=_default_time()) if next_check_in else None
     if following is not None:
         from amtui.services.dates import format_local, is_past
 
@@ -363,7 +368,7 @@ def planned_move(
     """Move a planned call, visit or meeting (a time in the past is refused without --past)."""
     from amtui.services.dates import format_local
 
-    when = parse_when(at, field="--at", default_time=time(10, 0))
+    when = parse_when(at, field="--at", default_time=_default_time())
     if not past:
         _refuse_past(
             when, field="--at", hint=f"if it happened, 'amtui planned done {interaction_id} --at ...'; else add --past"

@@ -116,6 +116,7 @@ class DateField(Field):
         with_time: bool = False,
         default_time: time | None = None,
         required: bool = False,
+        past: bool = False,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
@@ -123,6 +124,8 @@ class DateField(Field):
         self._zone = zone
         self.with_time = with_time
         self._default_time = default_time
+        # What is being entered happened (a logged call): "пт" is last Friday, "31.01" last January.
+        self.past = past
         hint = "27.11 10:00, tomorrow 9:30, пт 15:00" if with_time else "27.11.2026, tomorrow, +3d, пт"
         super().__init__(label, value, placeholder=hint, check=self._parse, required=required, id=id, classes=classes)
 
@@ -130,11 +133,19 @@ class DateField(Field):
         from amtui.services import dates
 
         now = self._now()
+        prefer: dates.Prefer = "past" if self.past else "future"
         if self.with_time:
             return dates.parse_datetime(
-                text, now=now, zone=self._zone, default_time=self._default_time, field=self.label
+                text, now=now, zone=self._zone, default_time=self._default_time, field=self.label, prefer=prefer
             )
-        return dates.parse_date(text, today=now.astimezone(self._zone).date(), field=self.label)
+        return dates.parse_date(text, today=now.astimezone(self._zone).date(), field=self.label, prefer=prefer)
+
+    @property
+    def in_the_past(self) -> bool:
+        """A time is read and it has gone by (a form planning something asks before saving it)."""
+        from amtui.services.dates import is_past
+
+        return isinstance(self.parsed, datetime) and is_past(self.parsed, self._now())
 
     def show_error(self, message: str | None) -> None:
         super().show_error(message)
@@ -142,6 +153,7 @@ class DateField(Field):
             # Echo how the text was read, so "пт" or "+3d" is never a surprise.
             shown = self.parsed.astimezone(self._zone) if isinstance(self.parsed, datetime) else self.parsed
             fmt = "%a %d.%m.%Y %H:%M" if isinstance(shown, datetime) else "%a %d.%m.%Y"
-            self.query_one(".field--label", Label).update(f"{self.label}  → {shown.strftime(fmt)}")
+            gone = "  (in the past)" if self.in_the_past and not self.past else ""
+            self.query_one(".field--label", Label).update(f"{self.label}  → {shown.strftime(fmt)}{gone}")
         else:
             self.query_one(".field--label", Label).update(self.label)
