@@ -288,6 +288,12 @@ def test_the_morning_digest_lists_the_days_check_ins(cli, monkeypatch: pytest.Mo
     monkeypatch.setenv("AMTUI_NOW", datetime(2026, 11, 30, 4, 0, tzinfo=UTC).isoformat())  # Monday 07:00
     digest = cli("digest")
     assert "Check in with Петров today at 10:00 on task #1 «Счёт»; it is due 04.12.2026" in digest.output
+    # `amtui today` puts it on the day's agenda, not among what is late (until 10:00 has passed).
+    day = json.loads(cli("today", "--json").stdout)
+    assert [a["id"] for a in day["today"]] == ["checkin:1"] and day["late"] == []
+    monkeypatch.setenv("AMTUI_NOW", datetime(2026, 11, 30, 8, 0, tzinfo=UTC).isoformat())  # 11:00
+    day = json.loads(cli("today", "--json").stdout)
+    assert day["today"] == [] and [a["id"] for a in day["late"]] == ["checkin:1"]
 
 
 def _rows(db_path: Path, sql: str) -> list[tuple[object, ...]]:

@@ -277,6 +277,10 @@ class Alert(NamedTuple):
     mark: str | None = None
     snoozed_until: Day | None = None
 
+    def is_later_today(self, now: datetime) -> bool:
+        """A check-in still to come today: on the day's agenda, not late yet."""
+        return self.kind == AlertKind.CHECK_IN and self.at is not None and self.at > now
+
     @property
     def text(self) -> str:
         """The alert in one sentence."""

@@ -117,12 +117,23 @@ def split_today(alerts: Sequence[Alert], *, today: date, now: datetime, zone: tz
     """Today's sections from the alert list: the one place that decides what goes where."""
     from amtui.services.digest import GROUP_TITLES, build_digest
 
+    # A check-in later today is on the day's agenda; once its time has passed it is late.
     agenda = sorted(
-        (a for a in alerts if a.kind in AGENDA_KINDS or (a.kind == "birthday" and a.days == 0)),
+        (
+            a
+            for a in alerts
+            if a.kind in AGENDA_KINDS or (a.kind == "birthday" and a.days == 0) or a.is_later_today(now)
+        ),
         key=lambda a: (a.at is None, a.at or now, a.id),
     )
     coming = [a for a in alerts if a.kind == "birthday" and a.days > 0]
-    late = [a for a in alerts if a.kind in LATE_KINDS and (a.kind != "notice" or a.days <= NOTICE_LATE_WITHIN_DAYS)]
+    late = [
+        a
+        for a in alerts
+        if a.kind in LATE_KINDS
+        and (a.kind != "notice" or a.days <= NOTICE_LATE_WITHIN_DAYS)
+        and not a.is_later_today(now)
+    ]
     silence = [a for a in alerts if a.kind == "silence"]
     backlog = build_digest([a for a in alerts if a.kind in SUMMARISED_KINDS], day=today, generated_at=now, zone=zone)
     lines = tuple(
