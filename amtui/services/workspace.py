@@ -531,6 +531,7 @@ class Workspace:
                 now=self.now(),
                 zone=self.zone,
                 next_steps=inputs,
+                week=self.work_week,
                 **values,
             )
         )
