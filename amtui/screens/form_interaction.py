@@ -12,7 +12,7 @@ from textual.widgets import Select, Static
 
 from amtui.screens.base import DbDone
 from amtui.screens.form_base import FormScreen, form_css, minutes
-from amtui.widgets.fields import Field
+from amtui.widgets.fields import DateField, Field
 
 if TYPE_CHECKING:
     from amtui.services.workspace import Workspace
@@ -58,6 +58,7 @@ class InteractionForm(FormScreen):
         self.logging = log
         self.client_id = client_id
         self.names: list[tuple[int, str]] = []
+        self.past_accepted: datetime | None = None  # a past time the user chose to plan anyway
 
     def form_title(self) -> str:
         return ("Log " if self.logging else "Plan ") + {"call": "a call", "visit": "a visit"}.get(self.kind, self.kind)
@@ -67,7 +68,8 @@ class InteractionForm(FormScreen):
             yield Static("Loading clients…", id="f-client-holder")
         yield Select(KINDS, value=self.kind, allow_blank=False, id="f-kind")
         default_when = "now" if self.logging else "tomorrow 10:00"
-        yield self.date_field("When", default_when, field_id="f-when", with_time=True, required=True)
+        # A logged call happened: "пт 15:00" is last Friday. A planned one is to come: "пт" is next Friday.
+        yield self.date_field("When", default_when, field_id="f-when", with_time=True, required=True, past=self.logging)
         if not self.logging:
             yield Field("Duration (minutes)", "60" if self.kind != "call" else "15", check=minutes, id="f-duration")
         yield Field("Subject", id="f-subject")
@@ -107,6 +109,14 @@ class InteractionForm(FormScreen):
                 return f"Logged {item.kind} with {item.client_name}"
 
             return log
+        if (
+            self.query_one("#f-when", DateField).in_the_past and self.past_accepted != at
+        ):  # ask once: the next ctrl+s plans it
+            self.past_accepted = at
+            shown = at.astimezone(self.workspace.zone).strftime("%a %d.%m.%Y %H:%M")
+            raise ValueError(
+                f"{shown} is in the past. Ctrl+S again to plan it anyway; to record what happened, Esc and log it."
+            )
         duration = self.field("f-duration").parsed
         place = self.field("f-place").parsed
 

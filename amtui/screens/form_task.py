@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from textual import on
 from textual.app import ComposeResult
+from textual.suggester import SuggestFromList
 from textual.widgets import Select
 
+from amtui.screens.base import DbDone
 from amtui.screens.form_base import FormScreen, form_css
 from amtui.widgets.fields import Field
 
@@ -32,6 +35,13 @@ class TaskForm(FormScreen):
 
     def on_mount(self) -> None:
         self.field("f-title").input.focus()
+        self.load("colleagues", lambda ws: [person.name for person in ws.colleagues()])
+
+    @on(DbDone)
+    def colleagues_loaded(self, message: DbDone) -> None:
+        """The assignee completes colleagues' names (any case): "пет" offers "Петров (логистика)"."""
+        if message.request == "colleagues":
+            self.field("f-assignee").input.suggester = SuggestFromList(message.result, case_sensitive=False)
 
     def job(self) -> Any:
         values = {
