@@ -1191,7 +1191,7 @@ class Importer:
 
     # errors ------------------------------------------------------------------------------
 
-    def reject(self, line: int, problems: list[tuple[str, str]], raw: Any, headers: list[str] | None) -> None:
+    def reject(self, line: int | str, problems: list[tuple[str, str]], raw: Any, headers: list[str] | None) -> None:
         self.summary.rejected += 1
         for name, reason in problems:
             if len(self.summary.errors) < MAX_REPORTED_ERRORS:
@@ -1200,7 +1200,9 @@ class Importer:
         if self.options.skip_bad and not self.options.dry_run:
             self._write_reject(line, problems, raw, headers)
 
-    def _write_reject(self, line: int, problems: list[tuple[str, str]], raw: Any, headers: list[str] | None) -> None:
+    def _write_reject(
+        self, line: int | str, problems: list[tuple[str, str]], raw: Any, headers: list[str] | None
+    ) -> None:
         if self.rejects_writer is None:
             path = self.options.rejects_path or self.summary.path.with_name(self.summary.path.name + ".rejects.csv")
             self.summary.rejects_path = path

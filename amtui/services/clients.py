@@ -154,7 +154,7 @@ def resolve_client(*, session: Session, ref: str | int) -> ClientRead:
     statement = select(Client)
     for word in words:
         statement = statement.where(col(Client.name_folded).contains(word, autoescape=True))
-    matches = list(session.scalars(statement.order_by(Client.name_folded).limit(50)))
+    matches = list(session.scalars(statement.order_by(col(Client.name_folded)).limit(50)))
     exact = [client for client in matches if client.name_folded == key]
     if len(exact) == 1:
         return to_read(exact[0])
@@ -168,8 +168,8 @@ def resolve_client(*, session: Session, ref: str | int) -> ClientRead:
 
 def _last_touch_subquery() -> Any:
     return (
-        select(func.max(Interaction.done_at))
-        .where(Interaction.client_id == Client.id, Interaction.status == InteractionStatus.DONE)
+        select(func.max(col(Interaction.done_at)))
+        .where(col(Interaction.client_id) == col(Client.id), col(Interaction.status) == InteractionStatus.DONE)
         .correlate(Client)
         .scalar_subquery()
     )
@@ -177,8 +177,8 @@ def _last_touch_subquery() -> Any:
 
 def last_touch(*, session: Session, client_id: int) -> datetime | None:
     value = session.scalar(
-        select(func.max(Interaction.done_at)).where(
-            Interaction.client_id == client_id, Interaction.status == InteractionStatus.DONE
+        select(func.max(col(Interaction.done_at))).where(
+            col(Interaction.client_id) == client_id, col(Interaction.status) == InteractionStatus.DONE
         )
     )
     return _as_utc(value)
@@ -211,49 +211,49 @@ def list_clients(
     query: str | None = None,
 ) -> list[ClientSummary]:
     """The portfolio with what the table shows, one query with correlated sub-selects."""
-    owed = Invoice.amount_minor - Invoice.paid_minor
+    owed = col(Invoice.amount_minor) - col(Invoice.paid_minor)
     receivables = (
         select(func.coalesce(func.sum(owed), 0))
-        .where(Invoice.client_id == Client.id, Invoice.paid_minor < Invoice.amount_minor)
+        .where(col(Invoice.client_id) == col(Client.id), col(Invoice.paid_minor) < col(Invoice.amount_minor))
         .correlate(Client)
         .scalar_subquery()
     )
     overdue = (
         select(func.coalesce(func.sum(owed), 0))
         .where(
-            Invoice.client_id == Client.id,
-            Invoice.paid_minor < Invoice.amount_minor,
-            Invoice.due_on < today,
+            col(Invoice.client_id) == col(Client.id),
+            col(Invoice.paid_minor) < col(Invoice.amount_minor),
+            col(Invoice.due_on) < today,
         )
         .correlate(Client)
         .scalar_subquery()
     )
     open_deals = (
-        select(func.count(Deal.id))
-        .where(Deal.client_id == Client.id, col(Deal.stage).in_(OPEN_DEAL_STAGES))
+        select(func.count(col(Deal.id)))
+        .where(col(Deal.client_id) == col(Client.id), col(Deal.stage).in_(OPEN_DEAL_STAGES))
         .correlate(Client)
         .scalar_subquery()
     )
     statement = select(
-        Client.id,
-        Client.name,
-        Client.tier,
-        Client.status,
-        Client.segment,
-        Client.city,
-        Client.cadence_days,
-        Client.currency,
+        col(Client.id),
+        col(Client.name),
+        col(Client.tier),
+        col(Client.status),
+        col(Client.segment),
+        col(Client.city),
+        col(Client.cadence_days),
+        col(Client.currency),
         _last_touch_subquery().label("last_touch"),
         receivables.label("receivables"),
         overdue.label("overdue"),
         open_deals.label("open_deals"),
-    ).order_by(Client.name_folded)
+    ).order_by(col(Client.name_folded))
     if tier:
-        statement = statement.where(Client.tier == tier.upper())
+        statement = statement.where(col(Client.tier) == tier.upper())
     if status:
-        statement = statement.where(Client.status == status.lower())
+        statement = statement.where(col(Client.status) == status.lower())
     if segment:
-        statement = statement.where(Client.segment == segment)
+        statement = statement.where(col(Client.segment) == segment)
     for word in fold(query).split():
         statement = statement.where(col(Client.name_folded).contains(word, autoescape=True))
     rows = session.execute(statement).all()

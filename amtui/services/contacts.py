@@ -178,7 +178,7 @@ def update_contact(
         setattr(contact, key, value)
     contact.full_name_folded = fold(contact.full_name)
     contact.updated_at = datetime.now(UTC)
-    existing = list(session.scalars(select(ContactMethod).where(ContactMethod.contact_id == contact_id)))
+    existing = list(session.scalars(select(ContactMethod).where(col(ContactMethod.contact_id) == contact_id)))
     known = {(m.kind, m.value_norm) for m in existing}
     new_phones = [p for p in _phones(add_phones) if (MethodKind.PHONE.value, phone_key(p)) not in known]
     new_emails = [e for e in map(check_email, add_emails) if (MethodKind.EMAIL.value, normalise_email(e)) not in known]
@@ -220,8 +220,8 @@ def contacts_by_ids(*, session: Session, contact_ids: Sequence[int]) -> list[Con
     if not contact_ids:
         return []
     rows = session.execute(
-        select(Contact, Client.name)
-        .join(Client, col(Contact.client_id) == Client.id, isouter=True)
+        select(Contact, col(Client.name))
+        .join(Client, col(Contact.client_id) == col(Client.id), isouter=True)
         .where(col(Contact.id).in_(contact_ids))
     ).all()
     return _with_methods(session, rows)
@@ -239,12 +239,12 @@ def _with_methods(session: Session, rows: Sequence[Any]) -> list[ContactRead]:
 def list_contacts(*, session: Session, client_id: int) -> list[ContactRead]:
     """The client's people, decision makers first."""
     rows = session.execute(
-        select(Contact, Client.name)
-        .join(Client, col(Contact.client_id) == Client.id)
-        .where(Contact.client_id == client_id)
+        select(Contact, col(Client.name))
+        .join(Client, col(Contact.client_id) == col(Client.id))
+        .where(col(Contact.client_id) == client_id)
         .order_by(
             (col(Contact.role) == ContactRole.DECISION_MAKER).desc(),
-            Contact.full_name_folded,
+            col(Contact.full_name_folded),
         )
     ).all()
     return _with_methods(session, rows)

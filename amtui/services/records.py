@@ -146,9 +146,11 @@ def delete_contract(*, session: Session, contract_id: int) -> ContractRead:
 
 
 def list_contracts(*, session: Session, client_id: int | None = None) -> list[ContractRead]:
-    statement = select(Contract, Client.name).join(Client).order_by(col(Contract.end_on).is_(None), Contract.end_on)
+    statement = (
+        select(Contract, col(Client.name)).join(Client).order_by(col(Contract.end_on).is_(None), col(Contract.end_on))
+    )
     if client_id is not None:
-        statement = statement.where(Contract.client_id == client_id)
+        statement = statement.where(col(Contract.client_id) == client_id)
     return [contract_read(contract, name) for contract, name in session.execute(statement).all()]
 
 
@@ -234,11 +236,11 @@ def record_payment(*, session: Session, invoice_id: int, amount_minor: int, paid
 
 
 def list_invoices(*, session: Session, client_id: int | None = None, unpaid_only: bool = False) -> list[InvoiceRead]:
-    statement = select(Invoice, Client.name).join(Client).order_by(Invoice.due_on, Invoice.id)
+    statement = select(Invoice, col(Client.name)).join(Client).order_by(col(Invoice.due_on), col(Invoice.id))
     if client_id is not None:
-        statement = statement.where(Invoice.client_id == client_id)
+        statement = statement.where(col(Invoice.client_id) == client_id)
     if unpaid_only:
-        statement = statement.where(Invoice.paid_minor < Invoice.amount_minor)
+        statement = statement.where(col(Invoice.paid_minor) < col(Invoice.amount_minor))
     return [invoice_read(invoice, name) for invoice, name in session.execute(statement).all()]
 
 
@@ -345,9 +347,13 @@ def delete_deal(*, session: Session, deal_id: int) -> DealRead:
 def list_deals(*, session: Session, client_id: int | None = None, open_only: bool = False) -> list[DealRead]:
     from amtui.models.base import OPEN_DEAL_STAGES
 
-    statement = select(Deal, Client.name).join(Client).order_by(col(Deal.expected_close).is_(None), Deal.expected_close)
+    statement = (
+        select(Deal, col(Client.name))
+        .join(Client)
+        .order_by(col(Deal.expected_close).is_(None), col(Deal.expected_close))
+    )
     if client_id is not None:
-        statement = statement.where(Deal.client_id == client_id)
+        statement = statement.where(col(Deal.client_id) == client_id)
     if open_only:
         statement = statement.where(col(Deal.stage).in_(OPEN_DEAL_STAGES))
     return [deal_read(deal, name) for deal, name in session.execute(statement).all()]
@@ -374,7 +380,7 @@ def add_note(*, session: Session, client_id: int, text: str, tag: str | None = N
 
 
 def list_notes(*, session: Session, client_id: int) -> list[NoteRead]:
-    notes = session.scalars(select(Note).where(Note.client_id == client_id).order_by(col(Note.created_at).desc()))
+    notes = session.scalars(select(Note).where(col(Note.client_id) == client_id).order_by(col(Note.created_at).desc()))
     return [
         NoteRead(id=n.id or 0, client_id=n.client_id, text=n.text, tag=n.tag, created_at=n.created_at) for n in notes
     ]
@@ -389,7 +395,7 @@ def month_start(day: date) -> date:
 
 def set_target(*, session: Session, period: date, amount_minor: int, currency: str = "RUB") -> TargetRead:
     start = month_start(period)
-    target = session.scalar(select(SalesTarget).where(SalesTarget.period == start))
+    target = session.scalar(select(SalesTarget).where(col(SalesTarget.period) == start))
     if target is None:
         target = SalesTarget(period=start, amount_minor=amount_minor, currency=currency.upper())
     else:
@@ -403,7 +409,7 @@ def set_target(*, session: Session, period: date, amount_minor: int, currency: s
 def list_targets(*, session: Session) -> list[TargetRead]:
     return [
         TargetRead(period=t.period, amount_minor=t.amount_minor, currency=t.currency)
-        for t in session.scalars(select(SalesTarget).order_by(SalesTarget.period))
+        for t in session.scalars(select(SalesTarget).order_by(col(SalesTarget.period)))
     ]
 
 
@@ -412,8 +418,8 @@ def sales_in_month(*, session: Session, period: date) -> int:
     start = month_start(period)
     end = date(start.year + start.month // 12, start.month % 12 + 1, 1)
     total = session.scalar(
-        select(func.coalesce(func.sum(Invoice.amount_minor), 0)).where(
-            Invoice.issued_on >= start, Invoice.issued_on < end
+        select(func.coalesce(func.sum(col(Invoice.amount_minor)), 0)).where(
+            col(Invoice.issued_on) >= start, col(Invoice.issued_on) < end
         )
     )
     return int(total or 0)

@@ -240,16 +240,16 @@ def list_tasks(
     limit: int | None = None,
 ) -> list[TaskRead]:
     """Tasks with the most pressing first: by due date (none last), high priority first."""
-    priority_rank = case({"high": 0, "normal": 1, "low": 2}, value=Task.priority, else_=1)
+    priority_rank = case({"high": 0, "normal": 1, "low": 2}, value=col(Task.priority), else_=1)
     statement = (
-        select(Task, Client.name)
-        .join(Client, col(Task.client_id) == Client.id, isouter=True)
-        .order_by(col(Task.due_on).is_(None), Task.due_on, priority_rank, Task.id)
+        select(Task, col(Client.name))
+        .join(Client, col(Task.client_id) == col(Client.id), isouter=True)
+        .order_by(col(Task.due_on).is_(None), col(Task.due_on), priority_rank, col(Task.id))
     )
     if status:
-        statement = statement.where(Task.status == status)
+        statement = statement.where(col(Task.status) == status)
     if client_id is not None:
-        statement = statement.where(Task.client_id == client_id)
+        statement = statement.where(col(Task.client_id) == client_id)
     if delegated is True:
         statement = statement.where(col(Task.assignee).is_not(None))
     elif delegated is False:
