@@ -9,20 +9,13 @@ from typing import Annotated
 import typer
 
 from amtui.commands.common import echo_json, now, parse_day, parse_when, today, workspace, zone
+from amtui.vocabulary import REPORTED_KINDS, InteractionKind, Priority, one_of
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]
 task_app = typer.Typer(help="Tasks: your own and those delegated to colleagues.", no_args_is_help=True)
 planned_app = typer.Typer(
     help="Planned calls, visits and meetings: list, move, cancel, mark done.", no_args_is_help=True
 )
-
-
-class LogKind(str, Enum):
-    call = "call"
-    visit = "visit"
-    meeting = "meeting"
-    email = "email"
-    message = "message"
 
 
 class PlanKind(str, Enum):
@@ -33,7 +26,7 @@ class PlanKind(str, Enum):
 
 def log_command(
     ctx: typer.Context,
-    kind: Annotated[LogKind, typer.Argument(help="What happened.")],
+    kind: Annotated[InteractionKind, typer.Argument(help="What happened.")],
     client: Annotated[str, typer.Argument(help="Client id or part of its name.")],
     contact: Annotated[list[str] | None, typer.Option(help="Who took part (repeat for several).")] = None,
     inbound: Annotated[bool, typer.Option("--inbound", help="The client reached out (called us first).")] = False,
@@ -74,7 +67,7 @@ def log_command(
     typer.echo(f"Logged {created.kind} {created.id} with {created.client_name} at {done_at}")
     if replies_to is not None:
         typer.echo(f"Message {replies_to} is answered.")
-    if created.kind in ("visit", "meeting"):
+    if created.kind in REPORTED_KINDS:
         typer.echo(f"Write the meeting report: amtui report write {created.id}")
 
 
@@ -123,7 +116,7 @@ def task_add(
     check_in: Annotated[
         str | None, typer.Option("--check-in", help="When to ask the delegate (default: 35% of the way).")
     ] = None,
-    priority: Annotated[str | None, typer.Option(help="high, normal or low.")] = None,
+    priority: Annotated[str | None, typer.Option(help=f"{one_of(Priority)}.")] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Add a task; a delegated one gets a check-in at about a third of the time."""
@@ -306,7 +299,7 @@ def planned_done(
     when = parse_when(at, field="--at") if at else None
     done = workspace(ctx).done(interaction_id, at=when, outcome=note)
     typer.echo(f"Done: {done.kind} {done.id} with {done.client_name}")
-    if done.kind in ("visit", "meeting"):
+    if done.kind in REPORTED_KINDS:
         typer.echo(f"Write the meeting report: amtui report write {done.id}")
 
 

@@ -31,7 +31,7 @@ from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -245,8 +245,8 @@ def _bool(value: Any, name: str) -> bool:
     return parse_bool_cell(value, field=name)
 
 
-def _values(enum: type[Enum]) -> tuple[str, ...]:
-    return tuple(str(member.value) for member in enum)  # type: ignore[attr-defined]
+def _values(enum: type[StrEnum]) -> tuple[str, ...]:
+    return tuple(member.value for member in enum)
 
 
 CLIENT_STATUS_ALIASES = {

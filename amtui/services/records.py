@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select
@@ -28,11 +29,11 @@ def _client_name(session: Session, client_id: int) -> str:
     return _load(session, Client, client_id, "client").name
 
 
-def _choice(value: str | None, allowed: type, field: str) -> str | None:
+def _choice(value: str | None, allowed: type[StrEnum], field: str) -> str | None:
     if value is None:
         return None
     key = value.strip().lower().replace("-", "_")
-    values = {member.value for member in allowed}  # type: ignore[attr-defined]
+    values = {member.value for member in allowed}
     if key not in values:
         raise ValidationError(f"{value!r}: {field} is one of {', '.join(sorted(values))}", field=field)
     return key
