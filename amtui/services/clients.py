@@ -19,7 +19,7 @@ from amtui.models.base import (
 from amtui.services.errors import AmbiguousError, NotFoundError, ValidationError
 from amtui.services.limits import check_lengths
 from amtui.services.phones import clean_phone, display_phone
-from amtui.services.schemas import ClientRead, ClientSummary
+from amtui.services.schemas import ClientRead, ClientSummary, read_of
 from amtui.services.text import check_tax_id, fold, name_key
 
 # Fields a caller may set; everything else is derived or managed here.
@@ -36,32 +36,12 @@ def effective_cadence(tier: str, cadence_days: int | None) -> int:
 
 
 def to_read(client: Client) -> ClientRead:
-    assert client.id is not None
-    return ClientRead(
-        id=client.id,
-        name=client.name,
-        legal_name=client.legal_name,
-        tax_id=client.tax_id,
-        segment=client.segment,
-        tier=client.tier,
-        status=client.status,
+    return read_of(
+        ClientRead,
+        client,
         cadence_days=effective_cadence(client.tier, client.cadence_days),
         cadence_is_default=client.cadence_days is None,
-        city=client.city,
-        address=client.address,
-        website=client.website,
         phone=display_phone(client.phone) or None,
-        email=client.email,
-        currency=client.currency,
-        credit_limit_minor=client.credit_limit_minor,
-        payment_terms_days=client.payment_terms_days,
-        discount_bp=client.discount_bp,
-        annual_potential_minor=client.annual_potential_minor,
-        needs=client.needs,
-        competitors=client.competitors,
-        external_id=client.external_id,
-        created_at=client.created_at,
-        updated_at=client.updated_at,
     )
 
 

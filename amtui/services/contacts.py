@@ -15,7 +15,7 @@ from amtui.models.base import Channel, ContactRole, MethodKind
 from amtui.services.errors import AmbiguousError, NotFoundError, ValidationError
 from amtui.services.limits import check_lengths
 from amtui.services.phones import clean_phone, default_region, display_phone, phone_key
-from amtui.services.schemas import ContactMethodRead, ContactRead
+from amtui.services.schemas import ContactMethodRead, ContactRead, read_of
 from amtui.services.text import check_email, fold, normalise_email
 
 CONTACT_FIELDS = (
@@ -53,34 +53,15 @@ def _method_reads(
 ) -> tuple[tuple[ContactMethodRead, ...], tuple[ContactMethodRead, ...]]:
     ordered = sorted(methods, key=lambda method: method.position)
     phones = tuple(
-        ContactMethodRead(m.kind, display_phone(m.value), m.label) for m in ordered if m.kind == MethodKind.PHONE
+        read_of(ContactMethodRead, m, value=display_phone(m.value)) for m in ordered if m.kind == MethodKind.PHONE
     )
-    emails = tuple(ContactMethodRead(m.kind, m.value, m.label) for m in ordered if m.kind == MethodKind.EMAIL)
+    emails = tuple(read_of(ContactMethodRead, m) for m in ordered if m.kind == MethodKind.EMAIL)
     return phones, emails
 
 
 def to_read(contact: Contact, methods: Iterable[ContactMethod] = (), client_name: str | None = None) -> ContactRead:
-    assert contact.id is not None
     phones, emails = _method_reads(methods)
-    return ContactRead(
-        id=contact.id,
-        client_id=contact.client_id,
-        client_name=client_name,
-        full_name=contact.full_name,
-        given_name=contact.given_name,
-        middle_name=contact.middle_name,
-        family_name=contact.family_name,
-        title=contact.title,
-        department=contact.department,
-        role=contact.role,
-        preferred_channel=contact.preferred_channel,
-        birthday_md=contact.birthday_md,
-        birthday_year=contact.birthday_year,
-        personal_notes=contact.personal_notes,
-        phones=phones,
-        emails=emails,
-        external_id=contact.external_id,
-    )
+    return read_of(ContactRead, contact, client_name=client_name, phones=phones, emails=emails)
 
 
 def _clean(values: dict[str, Any]) -> dict[str, Any]:

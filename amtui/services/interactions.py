@@ -14,7 +14,7 @@ from amtui.models import Client, Contact, Interaction, InteractionContact, Meeti
 from amtui.models.base import Direction, InteractionKind, InteractionStatus
 from amtui.services.errors import NotFoundError, ValidationError
 from amtui.services.limits import check_lengths
-from amtui.services.schemas import InteractionRead
+from amtui.services.schemas import InteractionRead, read_of
 
 
 def _check_kind(kind: str) -> str:
@@ -233,21 +233,10 @@ def _reads(session: Session, statement: Any) -> list[InteractionRead]:
             session.scalars(select(col(MeetingReport.interaction_id)).where(col(MeetingReport.interaction_id).in_(ids)))
         )
     return [
-        InteractionRead(
-            id=item.id,
-            client_id=item.client_id,
+        read_of(
+            InteractionRead,
+            item,
             client_name=client_name,
-            kind=item.kind,
-            direction=item.direction,
-            status=item.status,
-            planned_at=item.planned_at,
-            duration_min=item.duration_min,
-            done_at=item.done_at,
-            place=item.place,
-            city=item.city,
-            subject=item.subject,
-            outcome=item.outcome,
-            needs_reply=item.needs_reply,
             contact_ids=tuple(cid for cid, _ in people[item.id]),
             contact_names=tuple(name for _, name in people[item.id]),
             has_report=item.id in reported,

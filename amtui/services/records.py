@@ -13,7 +13,7 @@ from amtui.models import Client, Contract, Deal, Invoice, Note, SalesTarget
 from amtui.models.base import ContractStatus, DealKind, DealStage, NoteTag
 from amtui.services.errors import NotFoundError, ValidationError
 from amtui.services.limits import check_lengths
-from amtui.services.schemas import ContractRead, DealRead, InvoiceRead, NoteRead, TargetRead
+from amtui.services.schemas import ContractRead, DealRead, InvoiceRead, NoteRead, TargetRead, read_of
 
 Record = TypeVar("Record")
 
@@ -43,21 +43,7 @@ def _choice(value: str | None, allowed: type[StrEnum], field: str) -> str | None
 
 
 def contract_read(contract: Contract, client_name: str) -> ContractRead:
-    assert contract.id is not None
-    return ContractRead(
-        id=contract.id,
-        client_id=contract.client_id,
-        client_name=client_name,
-        number=contract.number,
-        title=contract.title,
-        start_on=contract.start_on,
-        end_on=contract.end_on,
-        auto_renew=contract.auto_renew,
-        notice_days=contract.notice_days,
-        value_minor=contract.value_minor,
-        currency=contract.currency,
-        status=contract.status,
-    )
+    return read_of(ContractRead, contract, client_name=client_name)
 
 
 def create_contract(
@@ -159,20 +145,7 @@ def list_contracts(*, session: Session, client_id: int | None = None) -> list[Co
 
 
 def invoice_read(invoice: Invoice, client_name: str) -> InvoiceRead:
-    assert invoice.id is not None
-    return InvoiceRead(
-        id=invoice.id,
-        client_id=invoice.client_id,
-        client_name=client_name,
-        contract_id=invoice.contract_id,
-        number=invoice.number,
-        issued_on=invoice.issued_on,
-        due_on=invoice.due_on,
-        amount_minor=invoice.amount_minor,
-        paid_minor=invoice.paid_minor,
-        currency=invoice.currency,
-        paid_on=invoice.paid_on,
-    )
+    return read_of(InvoiceRead, invoice, client_name=client_name)
 
 
 def create_invoice(
@@ -249,20 +222,7 @@ def list_invoices(*, session: Session, client_id: int | None = None, unpaid_only
 
 
 def deal_read(deal: Deal, client_name: str) -> DealRead:
-    assert deal.id is not None
-    return DealRead(
-        id=deal.id,
-        client_id=deal.client_id,
-        client_name=client_name,
-        title=deal.title,
-        kind=deal.kind,
-        stage=deal.stage,
-        amount_minor=deal.amount_minor,
-        currency=deal.currency,
-        probability=deal.probability,
-        expected_close=deal.expected_close,
-        closed_on=deal.closed_on,
-    )
+    return read_of(DealRead, deal, client_name=client_name)
 
 
 def create_deal(
@@ -377,14 +337,12 @@ def add_note(*, session: Session, client_id: int, text: str, tag: str | None = N
     session.add(note)
     session.flush()
     assert note.id is not None
-    return NoteRead(id=note.id, client_id=client_id, text=note.text, tag=note.tag, created_at=note.created_at)
+    return read_of(NoteRead, note)
 
 
 def list_notes(*, session: Session, client_id: int) -> list[NoteRead]:
     notes = session.scalars(select(Note).where(col(Note.client_id) == client_id).order_by(col(Note.created_at).desc()))
-    return [
-        NoteRead(id=n.id or 0, client_id=n.client_id, text=n.text, tag=n.tag, created_at=n.created_at) for n in notes
-    ]
+    return [read_of(NoteRead, note) for note in notes]
 
 
 # Sales targets and actuals
@@ -404,13 +362,12 @@ def set_target(*, session: Session, period: date, amount_minor: int, currency: s
     check_lengths(target)
     session.add(target)
     session.flush()
-    return TargetRead(period=start, amount_minor=amount_minor, currency=target.currency)
+    return read_of(TargetRead, target)
 
 
 def list_targets(*, session: Session) -> list[TargetRead]:
     return [
-        TargetRead(period=t.period, amount_minor=t.amount_minor, currency=t.currency)
-        for t in session.scalars(select(SalesTarget).order_by(col(SalesTarget.period)))
+        read_of(TargetRead, target) for target in session.scalars(select(SalesTarget).order_by(col(SalesTarget.period)))
     ]
 
 

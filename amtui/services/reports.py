@@ -13,7 +13,7 @@ from amtui.models import Client, Contact, Interaction, MeetingReport, NextStep, 
 from amtui.models.base import REPORTED_KINDS, InteractionStatus, TaskStatus
 from amtui.services.errors import NotFoundError, ValidationError
 from amtui.services.limits import check_lengths
-from amtui.services.schemas import NextStepRead, ReportRead
+from amtui.services.schemas import NextStepRead, ReportRead, read_of
 from amtui.services.tasks import create_task
 
 
@@ -170,9 +170,7 @@ def get_report(*, session: Session, report_id: int) -> ReportRead:
         other_attendees=report.other_attendees,
         agenda=report.agenda,
         agreements=report.agreements,
-        next_steps=tuple(
-            NextStepRead(id=s.id or 0, text=s.text, owner=s.owner, due_on=s.due_on, task_id=s.task_id) for s in steps
-        ),
+        next_steps=tuple(read_of(NextStepRead, step) for step in steps),
         sent_at=report.sent_at,
         created_at=report.created_at,
     )

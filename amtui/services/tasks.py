@@ -12,7 +12,7 @@ from amtui.models import Client, Task
 from amtui.models.base import Priority, TaskStatus
 from amtui.services.errors import NotFoundError, ValidationError
 from amtui.services.limits import check_lengths
-from amtui.services.schemas import TaskRead
+from amtui.services.schemas import TaskRead, read_of
 
 # Check on a delegated task at this share of the time between setting it and its due date:
 # late enough for progress to show, early enough to reassign or move the deadline.
@@ -31,23 +31,7 @@ def default_check_in(created_at: datetime, due_on: date, zone: tzinfo) -> dateti
 
 
 def to_read(task: Task, client_name: str | None) -> TaskRead:
-    assert task.id is not None
-    return TaskRead(
-        id=task.id,
-        title=task.title,
-        client_id=task.client_id,
-        client_name=client_name,
-        assignee=task.assignee,
-        status=task.status,
-        priority=task.priority,
-        due_on=task.due_on,
-        check_in_at=task.check_in_at,
-        checked_in_at=task.checked_in_at,
-        notes=task.notes,
-        report_id=task.report_id,
-        created_at=task.created_at,
-        completed_at=task.completed_at,
-    )
+    return read_of(TaskRead, task, client_name=client_name)
 
 
 def _priority(value: str | None) -> str:
