@@ -31,14 +31,14 @@ from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
-from enum import Enum, StrEnum
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table, func, select
 from sqlmodel import Session
 
-from amtui.formats.mapping import build_map
+from amtui.formats.mapping import ENTITY_FIELDS, ENTITY_TABLES, FileField, Value, build_map
 from amtui.formats.readers import MAX_FIELD_CHARS, FileFormatError, open_table, sniff_format
 from amtui.formats.values import (
     cell_text,
@@ -50,17 +50,7 @@ from amtui.formats.values import (
 )
 from amtui.models import Client, Contact, ContactMethod, Contract, Deal, Interaction, InteractionContact, Invoice, Task
 from amtui.models.base import (
-    Channel,
-    ClientStatus,
-    ContactRole,
-    ContractStatus,
-    DealKind,
-    DealStage,
-    Direction,
-    InteractionKind,
     InteractionStatus,
-    Priority,
-    TaskStatus,
     table_of,
 )
 from amtui.services.dates import parse_birthday, parse_date_cell, parse_datetime_cell, parse_duration
@@ -155,6 +145,8 @@ class RowProblems(Exception):
 
 # --- parsing single cells -------------------------------------------------------------
 
+Parser = Callable[[Any, str], Any]
+
 
 class _Text:
     """A text field of at most ``limit`` characters; the importer inlines the common string case."""
@@ -245,147 +237,53 @@ def _bool(value: Any, name: str) -> bool:
     return parse_bool_cell(value, field=name)
 
 
-def _values(enum: type[StrEnum]) -> tuple[str, ...]:
-    return tuple(member.value for member in enum)
+def parser_for(value: Value) -> Parser | None:
+    """The cell parser of a declared value; None for values the kind's own code reads."""
+    kind = value.kind
+    if kind in ("text", "phone"):  # a client's phone is read as a number in _finish_clients
+        return _text(value.limit)
+    if kind == "choice":
+        allowed, aliases = value.choices, dict(value.aliases) if value.aliases else None
+        if value.upper:
+            return _memo(lambda v, n: parse_choice(v, field=n, allowed=allowed, aliases=aliases).upper())
+        return _choice(allowed, aliases)
+    if kind == "int":
+        return _int(value.low, value.high)
+    return _PARSERS.get(kind)
 
 
-CLIENT_STATUS_ALIASES = {
-    "активный": "active", "действующий": "active", "потенциальный": "prospect", "лид": "prospect",
-    "спящий": "dormant", "неактивный": "dormant", "потерян": "lost", "потерянный": "lost", "ушел": "lost",
-}  # fmt: skip
-INTERACTION_KIND_ALIASES = {
-    "звонок": "call", "phone": "call", "phone call": "call", "визит": "visit", "встреча": "meeting",
-    "письмо": "email", "e-mail": "email", "сообщение": "message", "chat": "message", "мессенджер": "message",
-}  # fmt: skip
-INTERACTION_STATUS_ALIASES = {
-    "запланирован": "planned", "запланировано": "planned", "scheduled": "planned", "выполнен": "done",
-    "выполнено": "done", "completed": "done", "отменен": "cancelled", "отменено": "cancelled",
-    "canceled": "cancelled", "пропущен": "missed", "пропущено": "missed",
-}  # fmt: skip
-TASK_STATUS_ALIASES = {
-    "открыта": "open", "в работе": "open", "not started": "open", "in progress": "open", "выполнена": "done",
-    "completed": "done", "отменена": "cancelled", "canceled": "cancelled",
-}  # fmt: skip
-PRIORITY_ALIASES = {"высокий": "high", "обычный": "normal", "средний": "normal", "низкий": "low", "medium": "normal"}
-CONTRACT_STATUS_ALIASES = {
-    "черновик": "draft", "действует": "active", "действующий": "active", "истек": "expired",
-    "расторгнут": "terminated", "canceled": "terminated",
-}  # fmt: skip
-DEAL_STAGE_ALIASES = {
-    "prospecting": "lead", "qualification": "qualified", "needs analysis": "qualified",
-    "proposal/price quote": "proposal", "negotiation/review": "negotiation", "closed won": "won",
-    "closed lost": "lost", "лид": "lead", "квалификация": "qualified", "предложение": "proposal",
-    "переговоры": "negotiation", "выиграна": "won", "проиграна": "lost",
-}  # fmt: skip
-DEAL_KIND_ALIASES = {
-    "new business": "new", "новая": "new", "existing business": "upsell", "допродажа": "upsell",
-    "кросс-продажа": "cross_sell", "продление": "renewal",
-}  # fmt: skip
-ROLE_ALIASES = {
-    "dm": "decision_maker", "лпр": "decision_maker", "лвр": "influencer", "секретарь": "gatekeeper",
-    "пользователь": "user",
-}  # fmt: skip
-
-Parser = Callable[[Any, str], Any]
-
-# field -> (column, parser). Fields not listed are handled by each kind's own code.
-SPECS: dict[str, dict[str, tuple[str, Parser]]] = {
-    "clients": {
-        "external_id": ("external_id", _text(200)),
-        "name": ("name", _text(300)),
-        "legal_name": ("legal_name", _text()),
-        "tax_id": ("tax_id", _tax_id),
-        "segment": ("segment", _text()),
-        "tier": ("tier", _memo(lambda v, n: parse_choice(v, field=n, allowed=("a", "b", "c")).upper())),
-        "status": ("status", _choice(_values(ClientStatus), CLIENT_STATUS_ALIASES)),
-        "cadence_days": ("cadence_days", _int(1, 3650)),
-        "city": ("city", _text()),
-        "address": ("address", _text()),
-        "website": ("website", _text()),
-        "phone": ("phone", _text(100)),  # read as a phone number in _finish_clients
-        "email": ("email", _email),
-        "currency": ("currency", _memo(_currency)),
-        "credit_limit": ("credit_limit_minor", _money),
-        "payment_terms_days": ("payment_terms_days", _int(0, 3650)),
-        "discount": ("discount_bp", lambda v, n: parse_percent_bp(v, field=n)),
-        "annual_potential": ("annual_potential_minor", _money),
-        "needs": ("needs", _text()),
-        "competitors": ("competitors", _text()),
-    },
-    "contacts": {
-        "external_id": ("external_id", _text(200)),
-        "full_name": ("full_name", _text(300)),
-        "given_name": ("given_name", _text(300)),
-        "middle_name": ("middle_name", _text(300)),
-        "family_name": ("family_name", _text(300)),
-        "title": ("title", _text(300)),
-        "department": ("department", _text(300)),
-        "role": ("role", _choice(_values(ContactRole), ROLE_ALIASES)),
-        "preferred_channel": ("preferred_channel", _choice(_values(Channel))),
-        "personal_notes": ("personal_notes", _text()),
-    },
-    "interactions": {
-        "external_id": ("external_id", _text(300)),
-        "kind": ("kind", _choice(_values(InteractionKind), INTERACTION_KIND_ALIASES)),
-        "direction": ("direction", _choice(_values(Direction), {"исходящий": "outbound", "входящий": "inbound"})),
-        "status": ("status", _choice(_values(InteractionStatus), INTERACTION_STATUS_ALIASES)),
-        "duration": ("duration_min", lambda v, n: v if isinstance(v, int) else parse_duration(cell_text(v), field=n)),
-        "place": ("place", _text()),
-        "city": ("city", _text()),
-        "subject": ("subject", _text()),
-        "outcome": ("outcome", _text()),
-        "needs_reply": ("needs_reply", _memo(_bool)),
-    },
-    "tasks": {
-        "external_id": ("external_id", _text(200)),
-        "title": ("title", _text()),
-        "assignee": ("assignee", _text(300)),
-        "status": ("status", _choice(_values(TaskStatus), TASK_STATUS_ALIASES)),
-        "priority": ("priority", _choice(_values(Priority), PRIORITY_ALIASES)),
-        "notes": ("notes", _text()),
-    },
-    "contracts": {
-        "external_id": ("external_id", _text(200)),
-        "number": ("number", _text(100)),
-        "title": ("title", _text()),
-        "auto_renew": ("auto_renew", _memo(_bool)),
-        "notice_days": ("notice_days", _int(0, 3650)),
-        "value": ("value_minor", _money),
-        "currency": ("currency", _memo(_currency)),
-        "status": ("status", _choice(_values(ContractStatus), CONTRACT_STATUS_ALIASES)),
-    },
-    "invoices": {
-        "external_id": ("external_id", _text(200)),
-        "number": ("number", _text(100)),
-        "amount": ("amount_minor", _money),
-        "paid": ("paid_minor", _money),
-        "currency": ("currency", _memo(_currency)),
-    },
-    "deals": {
-        "external_id": ("external_id", _text(200)),
-        "title": ("title", _text()),
-        "kind": ("kind", _choice(_values(DealKind), DEAL_KIND_ALIASES)),
-        "stage": ("stage", _choice(_values(DealStage), DEAL_STAGE_ALIASES)),
-        "amount": ("amount_minor", _money),
-        "currency": ("currency", _memo(_currency)),
-        "probability": ("probability", _int(0, 100)),
-    },
+_PARSERS: dict[str, Parser] = {
+    "email": _email,
+    "currency": _memo(_currency),
+    "tax_id": _tax_id,
+    "money": _money,
+    "percent": lambda v, n: parse_percent_bp(v, field=n),
+    "bool": _memo(_bool),
+    "duration": lambda v, n: v if isinstance(v, int) else parse_duration(cell_text(v), field=n),
 }
-DATE_FIELDS = {
-    "tasks": {"due_on": "due_on"},
-    "contracts": {"start_on": "start_on", "end_on": "end_on"},
-    "invoices": {"issued_on": "issued_on", "due_on": "due_on", "paid_on": "paid_on"},
-    "deals": {"expected_close": "expected_close", "closed_on": "closed_on"},
+
+
+def _specs(fields: tuple[FileField, ...]) -> dict[str, tuple[str, Parser]]:
+    specs: dict[str, tuple[str, Parser]] = {}
+    for entry in fields:
+        parser = parser_for(entry.value)
+        if parser is not None and entry.column is not None:
+            specs[entry.name] = (entry.column, parser)
+    return specs
+
+
+# field -> (column, parser), derived from the declaration (formats/mapping.py). Fields not listed
+# (client references, times, birthdays, phones) are handled by each kind's own code.
+SPECS: dict[str, dict[str, tuple[str, Parser]]] = {kind: _specs(fields) for kind, fields in ENTITY_FIELDS.items()}
+DATE_FIELDS: dict[str, dict[str, str]] = {
+    kind: {entry.name: entry.column for entry in fields if entry.value.kind == "date" and entry.column}
+    for kind, fields in ENTITY_FIELDS.items()
 }
 MODELS: dict[str, Any] = {
-    "clients": Client,
-    "contacts": Contact,
-    "interactions": Interaction,
-    "tasks": Task,
-    "contracts": Contract,
-    "invoices": Invoice,
-    "deals": Deal,
-}
+    kind: next(model for model in (Client, Contact, Interaction, Task, Contract, Invoice, Deal)
+               if table_of(model).name == table)
+    for kind, table in ENTITY_TABLES.items()
+}  # fmt: skip
 # Columns an import manages (compared for "unchanged", written on update).
 _NOT_MANAGED = {"id", "created_at", "updated_at", "completed_at", "checked_in_at", "check_in_at", "report_id"}
 
