@@ -126,6 +126,12 @@ class AlertState(StrEnum):
     DISMISSED = "dismissed"
 
 
+# The kinds of records a file holds (``amtui import KIND``, ``amtui export KIND``); formats/mapping.py
+# declares each one's fields. The export also writes the planner: planned calls, visits and meetings.
+RECORD_KINDS = ("clients", "contacts", "interactions", "tasks", "contracts", "invoices", "deals")
+PLANNER = "planner"
+
+
 # --- alerts -----------------------------------------------------------------------------------------------------
 
 
