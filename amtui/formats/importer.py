@@ -36,9 +36,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table, func, select
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
-from amtui.formats.mapping import ENTITY_FIELDS, ENTITY_TABLES, FileField, Value, build_map
+from amtui.formats.mapping import ENTITIES, ENTITY_FIELDS, ENTITY_TABLES, FileField, Value, build_map
 from amtui.formats.readers import MAX_FIELD_CHARS, FileFormatError, open_table, sniff_format
 from amtui.formats.values import (
     cell_text,
@@ -48,7 +48,7 @@ from amtui.formats.values import (
     parse_money_cell,
     parse_percent_bp,
 )
-from amtui.models import Client, Contact, ContactMethod, Contract, Deal, Interaction, InteractionContact, Invoice, Task
+from amtui.models import Client, Contact, ContactMethod, Contract, InteractionContact
 from amtui.models.base import (
     InteractionStatus,
     table_of,
@@ -279,17 +279,19 @@ DATE_FIELDS: dict[str, dict[str, str]] = {
     kind: {entry.name: entry.column for entry in fields if entry.value.kind == "date" and entry.column}
     for kind, fields in ENTITY_FIELDS.items()
 }
-MODELS: dict[str, Any] = {
-    kind: next(model for model in (Client, Contact, Interaction, Task, Contract, Invoice, Deal)
-               if table_of(model).name == table)
-    for kind, table in ENTITY_TABLES.items()
-}  # fmt: skip
+
+
+def table_for(kind: str) -> Table:
+    """The table a kind of record is stored in (every model is registered by importing amtui.models)."""
+    return SQLModel.metadata.tables[ENTITY_TABLES[kind]]
+
+
 # Columns an import manages (compared for "unchanged", written on update).
 _NOT_MANAGED = {"id", "created_at", "updated_at", "completed_at", "checked_in_at", "check_in_at", "report_id"}
 
 
 def managed_columns(kind: str) -> tuple[str, ...]:
-    table: Table = table_of(MODELS[kind])
+    table = table_for(kind)
     return tuple(column.name for column in table.columns if column.name not in _NOT_MANAGED)
 
 
@@ -674,11 +676,10 @@ def _natural_keys(kind: str, values: dict[str, Any]) -> list[Hashable]:
         when = values.get("planned_at") or values.get("done_at")
         if when is not None and values.get("kind"):
             keys.append(("w", client_id, values["kind"], when.astimezone(UTC).replace(tzinfo=None)))
-    elif kind in ("tasks", "deals"):
-        if values.get("title"):
-            keys.append(("t", client_id, fold(values["title"])))
-    elif kind in ("contracts", "invoices") and values.get("number"):
-        keys.append(("#", client_id, fold(values["number"])))
+    else:
+        match_on = ENTITIES[kind].match_on
+        if match_on is not None and values.get(match_on):
+            keys.append((match_on, client_id, fold(values[match_on])))
     return keys
 
 
@@ -697,17 +698,18 @@ class Importer:
             for name, (column, parser) in SPECS[kind].items()
         }
         self.date_fields = tuple(DATE_FIELDS.get(kind, {}).items())
+        self.required_columns = {entry.name: entry.column or entry.name for entry in ENTITY_FIELDS[kind]}
         # The unbound function: a bound method stored on self would make a reference cycle, and
         # then the import's rows would wait for the cyclic GC instead of being freed at the end.
         self.finish: Callable[[Importer, dict[str, Any], dict[str, Any], list[tuple[str, str]]], None] = getattr(
-            Importer, f"_finish_{kind}"
+            Importer, f"_finish_{kind}", Importer._finish_declared
         )
         self.clients = TableState(session, table_of(Client), managed_columns("clients"), self.now)
         self.clients.load(_client_keys)
         self.ambiguous_client_names = {key[1] for key in self.clients.shared_keys if key[0] == "n"}
         self.state: TableState | None = None
         if kind != "clients":
-            self.state = TableState(session, table_of(MODELS[kind]), managed_columns(kind), self.now)
+            self.state = TableState(session, table_for(kind), managed_columns(kind), self.now)
             self.state.load(lambda values: _natural_keys(kind, values))
         self.methods: dict[int, set[tuple[str, str]]] = {}
         self.method_positions: dict[int, int] = {}
@@ -979,10 +981,6 @@ class Importer:
             insert_rows(self.session, table, ("interaction_id", "contact_id"), new)
             self.links_inserted += len(new)
 
-    def _finish_tasks(self, values: dict[str, Any], row: dict[str, Any], problems: list[tuple[str, str]]) -> None:
-        self._require(row, "title", "title", problems)
-        self._set_client(values, row, problems, required=False)
-
     def _finish_contracts(self, values: dict[str, Any], row: dict[str, Any], problems: list[tuple[str, str]]) -> None:
         self._require(row, "number", "number", problems)
         self._set_client(values, row, problems, required=True)
@@ -1007,9 +1005,14 @@ class Importer:
                 problems.append(("contract", f"no contract {number!r} of this client"))
             row["contract_id"] = contract_id
 
-    def _finish_deals(self, values: dict[str, Any], row: dict[str, Any], problems: list[tuple[str, str]]) -> None:
-        self._require(row, "title", "title", problems)
-        self._set_client(values, row, problems, required=True)
+    def _finish_declared(self, values: dict[str, Any], row: dict[str, Any], problems: list[tuple[str, str]]) -> None:
+        """A kind read by its declaration alone (formats/mapping.py): required fields, then its client."""
+        entity = ENTITIES[self.kind]
+        columns = self.required_columns
+        for name in entity.required:
+            self._require(row, columns[name], name, problems)
+        if entity.client != "none":
+            self._set_client(values, row, problems, required=entity.client == "required")
 
     # writing -----------------------------------------------------------------------------
 

@@ -217,273 +217,336 @@ CLIENT_REF = (
     ),
 )
 
-ENTITY_FIELDS: dict[str, tuple[FileField, ...]] = {
-    "clients": (
-        FileField("external_id", text(200), ("externalid", "id", "accountid", "код", "внешнийкод", "guid")),
-        FileField(
-            "name",
-            text(300),
-            (
+
+@dataclass(frozen=True, slots=True)
+class FileEntity:
+    """A kind of record in files: its table, its fields and how a row finds the record it updates.
+
+    A kind without its own code in the importer (``Importer._finish_<kind>``) is read by the
+    declaration alone: the ``required`` fields must be there, the client is resolved from the
+    row's client reference, and a record is matched by external id, then client + ``match_on``."""
+
+    table: str
+    fields: tuple[FileField, ...]
+    client: Literal["required", "optional", "none"] = "required"
+    match_on: str | None = None  # with the client, the column that names a record (compared folded)
+    required: tuple[str, ...] = ()
+
+
+ENTITIES: dict[str, FileEntity] = {
+    "clients": FileEntity(
+        "client",
+        fields=(
+            FileField("external_id", text(200), ("externalid", "id", "accountid", "код", "внешнийкод", "guid")),
+            FileField(
                 "name",
-                "accountname",
-                "company",
-                "companyname",
-                "client",
-                "clientname",
-                "organization",
-                "organizationname",
-                "наименование",
-                "название",
-                "клиент",
-                "компания",
-                "организация",
-                "контрагент",
-                "краткоенаименование",
-                "наименованиекраткое",
+                text(300),
+                (
+                    "name",
+                    "accountname",
+                    "company",
+                    "companyname",
+                    "client",
+                    "clientname",
+                    "organization",
+                    "organizationname",
+                    "наименование",
+                    "название",
+                    "клиент",
+                    "компания",
+                    "организация",
+                    "контрагент",
+                    "краткоенаименование",
+                    "наименованиекраткое",
+                ),
             ),
-        ),
-        FileField(
-            "legal_name",
-            text(),
-            ("legalname", "fullname", "полноенаименование", "юридическоеназвание", "наименованиеполное"),
-        ),
-        FileField("tax_id", tax_id(), ("taxid", "inn", "инн", "vat", "vatnumber", "vatid", "taxnumber")),
-        FileField("segment", text(), ("segment", "industry", "отрасль", "сегмент", "сфера", "сферадеятельности")),
-        FileField("tier", choice(Tier, upper=True), ("tier", "category", "abc", "категория", "класс", "уровень")),
-        FileField("status", choice(ClientStatus, CLIENT_STATUS_ALIASES), ("status", "статус")),
-        FileField("cadence_days", integer(1, 3650), ("cadencedays", "cadence", "периодичность", "частотаконтакта")),
-        FileField(
-            "city", text(), ("city", "billingcity", "town", "город", "населенныйпункт", "shippingcity", "mailingcity")
-        ),
-        FileField(
-            "address", text(), ("address", "billingstreet", "street", "адрес", "юридическийадрес", "фактическийадрес")
-        ),
-        FileField("website", text(), ("website", "web", "url", "site", "сайт", "вебсайт")),
-        FileField(
-            "phone",
-            phone(),
-            ("phone", "telephone", "businessphone", "tel", "телефон", "тел", "phone1value", "mobilephone"),
-        ),
-        FileField(
-            "email", email(), ("email", "emailaddress", "mail", "электроннаяпочта", "почта", "емейл", "email1value")
-        ),
-        FileField("currency", currency(), ("currency", "currencyisocode", "валюта")),
-        FileField(
-            "credit_limit", money("credit_limit_minor"), ("creditlimit", "creditlimitminor", "кредитныйлимит", "лимит")
-        ),
-        FileField(
-            "payment_terms_days",
-            integer(0, 3650),
-            ("paymenttermsdays", "paymentterms", "отсрочка", "отсрочкаплатежа", "отсрочкадней"),
-        ),
-        FileField("discount", percent("discount_bp"), ("discount", "discountpercent", "скидка")),
-        FileField(
-            "annual_potential",
-            money("annual_potential_minor"),
-            ("annualpotential", "annualrevenue", "потенциал", "годовойпотенциал"),
-        ),
-        FileField("needs", text(), ("needs", "description", "потребности", "описание")),
-        FileField("competitors", text(), ("competitors", "конкуренты")),
-    ),
-    "contacts": (
-        FileField("external_id", text(200), ("externalid", "id", "contactid", "uid", "код", "guid")),
-        *CLIENT_REF,
-        FileField(
-            "full_name",
-            text(300),
-            (
-                "fullname",
-                "name",
-                "displayname",
-                "контактноелицо",
-                "фио",
-                "контакт",
-                "полноеимя",
-                "имяфамилия",
-                "contact",
-                "contactname",
+            FileField(
+                "legal_name",
+                text(),
+                ("legalname", "fullname", "полноенаименование", "юридическоеназвание", "наименованиеполное"),
             ),
-        ),
-        FileField("given_name", text(300), ("givenname", "firstname", "first", "имя")),
-        FileField("middle_name", text(300), ("middlename", "additionalname", "отчество")),
-        FileField("family_name", text(300), ("familyname", "lastname", "surname", "last", "фамилия")),
-        FileField(
-            "title",
-            text(300),
-            ("jobtitle", "organization1title", "organizationtitle", "position", "должность", "title"),
-        ),
-        FileField(
-            "department",
-            text(300),
-            ("department", "organization1department", "organizationdepartment", "отдел", "подразделение"),
-        ),
-        FileField("role", choice(ContactRole, ROLE_ALIASES), ("role", "роль")),
-        FileField(
-            "preferred_channel", choice(Channel), ("preferredchannel", "channel", "каналсвязи", "предпочтительныйканал")
-        ),
-        FileField(
-            "birthday", own(), ("birthday", "birthdate", "dateofbirth", "bday", "датарождения", "деньрождения", "др")
-        ),
-        FileField(
-            "personal_notes",
-            text(),
-            ("personalnotes", "notes", "note", "заметки", "примечание", "комментарий", "примечания"),
-        ),
-        FileField(
-            "phone",
-            own(),
-            (
+            FileField("tax_id", tax_id(), ("taxid", "inn", "инн", "vat", "vatnumber", "vatid", "taxnumber")),
+            FileField("segment", text(), ("segment", "industry", "отрасль", "сегмент", "сфера", "сферадеятельности")),
+            FileField("tier", choice(Tier, upper=True), ("tier", "category", "abc", "категория", "класс", "уровень")),
+            FileField("status", choice(ClientStatus, CLIENT_STATUS_ALIASES), ("status", "статус")),
+            FileField("cadence_days", integer(1, 3650), ("cadencedays", "cadence", "периодичность", "частотаконтакта")),
+            FileField(
+                "city",
+                text(),
+                ("city", "billingcity", "town", "город", "населенныйпункт", "shippingcity", "mailingcity"),
+            ),
+            FileField(
+                "address",
+                text(),
+                ("address", "billingstreet", "street", "адрес", "юридическийадрес", "фактическийадрес"),
+            ),
+            FileField("website", text(), ("website", "web", "url", "site", "сайт", "вебсайт")),
+            FileField(
                 "phone",
-                "phones",
-                "telephone",
-                "mobilephone",
-                "mobile",
-                "businessphone",
-                "businessphone2",
-                "homephone",
-                "homephone2",
-                "otherphone",
-                "primaryphone",
-                "companymainphone",
-                "carphone",
-                "workphone",  # Thunderbird
-                "mobilenumber",
-                "телефон",
-                "телефоны",
-                "мобильный",
-                "мобильныйтелефон",
-                "рабочийтелефон",
-                "тел",
-                "сотовый",
+                phone(),
+                ("phone", "telephone", "businessphone", "tel", "телефон", "тел", "phone1value", "mobilephone"),
             ),
+            FileField(
+                "email", email(), ("email", "emailaddress", "mail", "электроннаяпочта", "почта", "емейл", "email1value")
+            ),
+            FileField("currency", currency(), ("currency", "currencyisocode", "валюта")),
+            FileField(
+                "credit_limit",
+                money("credit_limit_minor"),
+                ("creditlimit", "creditlimitminor", "кредитныйлимит", "лимит"),
+            ),
+            FileField(
+                "payment_terms_days",
+                integer(0, 3650),
+                ("paymenttermsdays", "paymentterms", "отсрочка", "отсрочкаплатежа", "отсрочкадней"),
+            ),
+            FileField("discount", percent("discount_bp"), ("discount", "discountpercent", "скидка")),
+            FileField(
+                "annual_potential",
+                money("annual_potential_minor"),
+                ("annualpotential", "annualrevenue", "потенциал", "годовойпотенциал"),
+            ),
+            FileField("needs", text(), ("needs", "description", "потребности", "описание")),
+            FileField("competitors", text(), ("competitors", "конкуренты")),
         ),
-        FileField(
-            "email",
-            own(),
-            (
+        client="none",
+    ),
+    "contacts": FileEntity(
+        "contact",
+        fields=(
+            FileField("external_id", text(200), ("externalid", "id", "contactid", "uid", "код", "guid")),
+            *CLIENT_REF,
+            FileField(
+                "full_name",
+                text(300),
+                (
+                    "fullname",
+                    "name",
+                    "displayname",
+                    "контактноелицо",
+                    "фио",
+                    "контакт",
+                    "полноеимя",
+                    "имяфамилия",
+                    "contact",
+                    "contactname",
+                ),
+            ),
+            FileField("given_name", text(300), ("givenname", "firstname", "first", "имя")),
+            FileField("middle_name", text(300), ("middlename", "additionalname", "отчество")),
+            FileField("family_name", text(300), ("familyname", "lastname", "surname", "last", "фамилия")),
+            FileField(
+                "title",
+                text(300),
+                ("jobtitle", "organization1title", "organizationtitle", "position", "должность", "title"),
+            ),
+            FileField(
+                "department",
+                text(300),
+                ("department", "organization1department", "organizationdepartment", "отдел", "подразделение"),
+            ),
+            FileField("role", choice(ContactRole, ROLE_ALIASES), ("role", "роль")),
+            FileField(
+                "preferred_channel",
+                choice(Channel),
+                ("preferredchannel", "channel", "каналсвязи", "предпочтительныйканал"),
+            ),
+            FileField(
+                "birthday",
+                own(),
+                ("birthday", "birthdate", "dateofbirth", "bday", "датарождения", "деньрождения", "др"),
+            ),
+            FileField(
+                "personal_notes",
+                text(),
+                ("personalnotes", "notes", "note", "заметки", "примечание", "комментарий", "примечания"),
+            ),
+            FileField(
+                "phone",
+                own(),
+                (
+                    "phone",
+                    "phones",
+                    "telephone",
+                    "mobilephone",
+                    "mobile",
+                    "businessphone",
+                    "businessphone2",
+                    "homephone",
+                    "homephone2",
+                    "otherphone",
+                    "primaryphone",
+                    "companymainphone",
+                    "carphone",
+                    "workphone",  # Thunderbird
+                    "mobilenumber",
+                    "телефон",
+                    "телефоны",
+                    "мобильный",
+                    "мобильныйтелефон",
+                    "рабочийтелефон",
+                    "тел",
+                    "сотовый",
+                ),
+            ),
+            FileField(
                 "email",
-                "emails",
-                "emailaddress",
-                "email2address",
-                "email3address",
-                "primaryemail",  # Thunderbird
-                "secondaryemail",
-                "mail",
-                "электроннаяпочта",
-                "почта",
-                "емейл",
+                own(),
+                (
+                    "email",
+                    "emails",
+                    "emailaddress",
+                    "email2address",
+                    "email3address",
+                    "primaryemail",  # Thunderbird
+                    "secondaryemail",
+                    "mail",
+                    "электроннаяпочта",
+                    "почта",
+                    "емейл",
+                ),
             ),
         ),
+        client="optional",
     ),
-    "interactions": (
-        FileField("external_id", text(300), ("externalid", "id", "uid", "код")),
-        *CLIENT_REF,
-        FileField(
-            "kind", choice(InteractionKind, INTERACTION_KIND_ALIASES), ("kind", "type", "activitytype", "вид", "тип")
-        ),
-        FileField("direction", choice(Direction, DIRECTION_ALIASES), ("direction", "направление")),
-        FileField("status", choice(InteractionStatus, INTERACTION_STATUS_ALIASES), ("status", "статус")),
-        FileField(
-            "planned_at",
-            moment(),
-            ("plannedat", "planned", "start", "startdate", "начало", "запланировано", "датаначала"),
-        ),
-        FileField("done_at", moment(), ("doneat", "done", "completed", "completedat", "выполнено", "датавыполнения")),
-        FileField(
-            "when",
-            moment(export=False),
-            ("when", "date", "datetime", "activitydate", "дата", "датаивремя", "время", "когда"),
-        ),
-        FileField(
-            "duration",
-            duration("duration_min"),
-            ("duration", "durationmin", "durationminutes", "длительность", "продолжительность"),
-        ),
-        FileField("place", text(), ("place", "location", "место")),
-        FileField("city", text(), ("city", "город")),
-        FileField("subject", text(), ("subject", "summary", "title", "тема", "предмет")),
-        FileField(
-            "outcome", text(), ("outcome", "result", "description", "comments", "итог", "результат", "комментарий")
-        ),
-        FileField("needs_reply", boolean(), ("needsreply", "ждетответа", "нуженответ")),
-    ),
-    "tasks": (
-        FileField("external_id", text(200), ("externalid", "id", "код")),
-        *CLIENT_REF,
-        FileField("title", text(), ("title", "subject", "task", "задача", "тема", "название")),
-        FileField("assignee", text(300), ("assignee", "owner", "assignedto", "исполнитель", "ответственный")),
-        FileField("status", choice(TaskStatus, TASK_STATUS_ALIASES), ("status", "статус")),
-        FileField("priority", choice(Priority, PRIORITY_ALIASES), ("priority", "приоритет", "важность")),
-        FileField(
-            "due_on", day(), ("dueon", "due", "duedate", "activitydate", "deadline", "срок", "датаисполнения", "дата")
-        ),
-        FileField(
-            "notes", text(), ("notes", "description", "comments", "заметки", "описание", "комментарий", "примечание")
+    "interactions": FileEntity(
+        "interaction",
+        fields=(
+            FileField("external_id", text(300), ("externalid", "id", "uid", "код")),
+            *CLIENT_REF,
+            FileField(
+                "kind",
+                choice(InteractionKind, INTERACTION_KIND_ALIASES),
+                ("kind", "type", "activitytype", "вид", "тип"),
+            ),
+            FileField("direction", choice(Direction, DIRECTION_ALIASES), ("direction", "направление")),
+            FileField("status", choice(InteractionStatus, INTERACTION_STATUS_ALIASES), ("status", "статус")),
+            FileField(
+                "planned_at",
+                moment(),
+                ("plannedat", "planned", "start", "startdate", "начало", "запланировано", "датаначала"),
+            ),
+            FileField(
+                "done_at", moment(), ("doneat", "done", "completed", "completedat", "выполнено", "датавыполнения")
+            ),
+            FileField(
+                "when",
+                moment(export=False),
+                ("when", "date", "datetime", "activitydate", "дата", "датаивремя", "время", "когда"),
+            ),
+            FileField(
+                "duration",
+                duration("duration_min"),
+                ("duration", "durationmin", "durationminutes", "длительность", "продолжительность"),
+            ),
+            FileField("place", text(), ("place", "location", "место")),
+            FileField("city", text(), ("city", "город")),
+            FileField("subject", text(), ("subject", "summary", "title", "тема", "предмет")),
+            FileField(
+                "outcome", text(), ("outcome", "result", "description", "comments", "итог", "результат", "комментарий")
+            ),
+            FileField("needs_reply", boolean(), ("needsreply", "ждетответа", "нуженответ")),
         ),
     ),
-    "contracts": (
-        FileField("external_id", text(200), ("externalid", "id", "код")),
-        *CLIENT_REF,
-        FileField("number", text(100), ("number", "contractnumber", "номер", "номердоговора", "договор", "no")),
-        FileField("title", text(), ("title", "subject", "name", "предмет", "название", "предметдоговора")),
-        FileField(
-            "start_on", day(), ("starton", "start", "startdate", "начало", "датаначала", "датазаключения", "дата")
+    "tasks": FileEntity(
+        "task",
+        fields=(
+            FileField("external_id", text(200), ("externalid", "id", "код")),
+            *CLIENT_REF,
+            FileField("title", text(), ("title", "subject", "task", "задача", "тема", "название")),
+            FileField("assignee", text(300), ("assignee", "owner", "assignedto", "исполнитель", "ответственный")),
+            FileField("status", choice(TaskStatus, TASK_STATUS_ALIASES), ("status", "статус")),
+            FileField("priority", choice(Priority, PRIORITY_ALIASES), ("priority", "приоритет", "важность")),
+            FileField(
+                "due_on",
+                day(),
+                ("dueon", "due", "duedate", "activitydate", "deadline", "срок", "датаисполнения", "дата"),
+            ),
+            FileField(
+                "notes",
+                text(),
+                ("notes", "description", "comments", "заметки", "описание", "комментарий", "примечание"),
+            ),
         ),
-        FileField(
-            "end_on", day(), ("endon", "end", "enddate", "окончание", "датаокончания", "срокдействия", "действуетдо")
-        ),
-        FileField("auto_renew", boolean(), ("autorenew", "autorenewal", "автопролонгация", "пролонгация")),
-        FileField("notice_days", integer(0, 3650), ("noticedays", "notice", "уведомление", "срокуведомления")),
-        FileField(
-            "value", money("value_minor"), ("value", "valueminor", "amount", "сумма", "суммадоговора", "стоимость")
-        ),
-        FileField("currency", currency(), ("currency", "валюта")),
-        FileField("status", choice(ContractStatus, CONTRACT_STATUS_ALIASES), ("status", "статус")),
+        client="optional",
+        match_on="title",
+        required=("title",),
     ),
-    "invoices": (
-        FileField("external_id", text(200), ("externalid", "id", "код")),
-        *CLIENT_REF,
-        FileField("contract", own(), ("contract", "contractnumber", "договор", "номердоговора")),
-        FileField("number", text(100), ("number", "invoicenumber", "invoice", "номер", "номерсчета", "счет")),
-        FileField(
-            "issued_on", day(), ("issuedon", "issued", "invoicedate", "date", "датасчета", "дата", "датавыставления")
+    "contracts": FileEntity(
+        "contract",
+        fields=(
+            FileField("external_id", text(200), ("externalid", "id", "код")),
+            *CLIENT_REF,
+            FileField("number", text(100), ("number", "contractnumber", "номер", "номердоговора", "договор", "no")),
+            FileField("title", text(), ("title", "subject", "name", "предмет", "название", "предметдоговора")),
+            FileField(
+                "start_on", day(), ("starton", "start", "startdate", "начало", "датаначала", "датазаключения", "дата")
+            ),
+            FileField(
+                "end_on",
+                day(),
+                ("endon", "end", "enddate", "окончание", "датаокончания", "срокдействия", "действуетдо"),
+            ),
+            FileField("auto_renew", boolean(), ("autorenew", "autorenewal", "автопролонгация", "пролонгация")),
+            FileField("notice_days", integer(0, 3650), ("noticedays", "notice", "уведомление", "срокуведомления")),
+            FileField(
+                "value", money("value_minor"), ("value", "valueminor", "amount", "сумма", "суммадоговора", "стоимость")
+            ),
+            FileField("currency", currency(), ("currency", "валюта")),
+            FileField("status", choice(ContractStatus, CONTRACT_STATUS_ALIASES), ("status", "статус")),
         ),
-        FileField("due_on", day(), ("dueon", "due", "duedate", "срокоплаты", "оплатитьдо", "датаоплаты")),
-        FileField(
-            "amount",
-            money("amount_minor"),
-            ("amount", "amountminor", "total", "sum", "сумма", "суммасчета", "итого", "ксумма"),
-        ),
-        FileField("paid", money("paid_minor"), ("paid", "paidminor", "paidamount", "оплачено", "суммаоплаты")),
-        FileField("currency", currency(), ("currency", "валюта")),
-        FileField("paid_on", day(), ("paidon", "paymentdate", "датаплатежа", "оплачен")),
+        match_on="number",
+        required=("number",),
     ),
-    "deals": (
-        FileField("external_id", text(200), ("externalid", "id", "opportunityid", "код")),
-        *CLIENT_REF,
-        FileField("title", text(), ("title", "name", "opportunityname", "subject", "сделка", "название", "тема")),
-        FileField("kind", choice(DealKind, DEAL_KIND_ALIASES), ("kind", "type", "тип", "вид")),
-        FileField("stage", choice(DealStage, DEAL_STAGE_ALIASES), ("stage", "stagename", "этап", "стадия")),
-        FileField("amount", money("amount_minor"), ("amount", "amountminor", "сумма", "value", "бюджет")),
-        FileField("currency", currency(), ("currency", "currencyisocode", "валюта")),
-        FileField("probability", integer(0, 100), ("probability", "вероятность")),
-        FileField(
-            "expected_close", day(), ("expectedclose", "closedate", "датазакрытия", "ожидаемаядатазакрытия", "срок")
+    "invoices": FileEntity(
+        "invoice",
+        fields=(
+            FileField("external_id", text(200), ("externalid", "id", "код")),
+            *CLIENT_REF,
+            FileField("contract", own(), ("contract", "contractnumber", "договор", "номердоговора")),
+            FileField("number", text(100), ("number", "invoicenumber", "invoice", "номер", "номерсчета", "счет")),
+            FileField(
+                "issued_on",
+                day(),
+                ("issuedon", "issued", "invoicedate", "date", "датасчета", "дата", "датавыставления"),
+            ),
+            FileField("due_on", day(), ("dueon", "due", "duedate", "срокоплаты", "оплатитьдо", "датаоплаты")),
+            FileField(
+                "amount",
+                money("amount_minor"),
+                ("amount", "amountminor", "total", "sum", "сумма", "суммасчета", "итого", "ксумма"),
+            ),
+            FileField("paid", money("paid_minor"), ("paid", "paidminor", "paidamount", "оплачено", "суммаоплаты")),
+            FileField("currency", currency(), ("currency", "валюта")),
+            FileField("paid_on", day(), ("paidon", "paymentdate", "датаплатежа", "оплачен")),
         ),
-        FileField("closed_on", day(), ("closedon", "closed", "закрыта", "датафактическогозакрытия")),
+        match_on="number",
+        required=("number", "issued_on", "amount"),
+    ),
+    "deals": FileEntity(
+        "deal",
+        fields=(
+            FileField("external_id", text(200), ("externalid", "id", "opportunityid", "код")),
+            *CLIENT_REF,
+            FileField("title", text(), ("title", "name", "opportunityname", "subject", "сделка", "название", "тема")),
+            FileField("kind", choice(DealKind, DEAL_KIND_ALIASES), ("kind", "type", "тип", "вид")),
+            FileField("stage", choice(DealStage, DEAL_STAGE_ALIASES), ("stage", "stagename", "этап", "стадия")),
+            FileField("amount", money("amount_minor"), ("amount", "amountminor", "сумма", "value", "бюджет")),
+            FileField("currency", currency(), ("currency", "currencyisocode", "валюта")),
+            FileField("probability", integer(0, 100), ("probability", "вероятность")),
+            FileField(
+                "expected_close", day(), ("expectedclose", "closedate", "датазакрытия", "ожидаемаядатазакрытия", "срок")
+            ),
+            FileField("closed_on", day(), ("closedon", "closed", "закрыта", "датафактическогозакрытия")),
+        ),
+        match_on="title",
+        required=("title",),
     ),
 }
 
-# The table behind each kind (names, so that this module needs no SQLModel classes).
-ENTITY_TABLES: dict[str, str] = {
-    "clients": "client",
-    "contacts": "contact",
-    "interactions": "interaction",
-    "tasks": "task",
-    "contracts": "contract",
-    "invoices": "invoice",
-    "deals": "deal",
-}
+# Derived: the fields and the table of each kind.
+ENTITY_FIELDS: dict[str, tuple[FileField, ...]] = {kind: entity.fields for kind, entity in ENTITIES.items()}
+ENTITY_TABLES: dict[str, str] = {kind: entity.table for kind, entity in ENTITIES.items()}
 
 # field -> header keys, best first, per kind (derived).
 FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
