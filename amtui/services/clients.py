@@ -15,6 +15,7 @@ from amtui.models.base import (
     ClientStatus,
     InteractionStatus,
     Tier,
+    settable_fields,
 )
 from amtui.services.errors import AmbiguousError, NotFoundError, ValidationError
 from amtui.services.limits import check_lengths
@@ -22,13 +23,8 @@ from amtui.services.phones import clean_phone, display_phone
 from amtui.services.schemas import ClientRead, ClientSummary, read_of
 from amtui.services.text import check_tax_id, fold, name_key
 
-# Fields a caller may set; everything else is derived or managed here.
-CLIENT_FIELDS = (
-    "name", "legal_name", "tax_id", "segment", "tier", "status", "cadence_days", "city",
-    "address", "website", "phone", "email", "currency", "credit_limit_minor",
-    "payment_terms_days", "discount_bp", "annual_potential_minor", "needs", "competitors",
-    "external_id",
-)  # fmt: skip
+# Fields a caller may set: the model's columns but those derived or managed here.
+CLIENT_FIELDS = frozenset(settable_fields(Client) - {"name_folded"})
 
 
 def effective_cadence(tier: str, cadence_days: int | None) -> int:

@@ -11,17 +11,15 @@ from sqlalchemy import delete, select
 from sqlmodel import Session, col
 
 from amtui.models import Client, Contact, ContactMethod
-from amtui.models.base import Channel, ContactRole, MethodKind
+from amtui.models.base import Channel, ContactRole, MethodKind, settable_fields
 from amtui.services.errors import AmbiguousError, NotFoundError, ValidationError
 from amtui.services.limits import check_lengths
 from amtui.services.phones import clean_phone, default_region, display_phone, phone_key
 from amtui.services.schemas import ContactMethodRead, ContactRead, read_of
 from amtui.services.text import check_email, fold, normalise_email
 
-CONTACT_FIELDS = (
-    "full_name", "given_name", "middle_name", "family_name", "title", "department", "role",
-    "preferred_channel", "birthday_md", "birthday_year", "personal_notes", "external_id", "client_id",
-)  # fmt: skip
+# Fields a caller may set: the model's columns but those derived or managed here.
+CONTACT_FIELDS = frozenset(settable_fields(Contact) - {"full_name_folded"})
 
 ROLE_ALIASES = {
     "dm": ContactRole.DECISION_MAKER, "decision": ContactRole.DECISION_MAKER,
