@@ -117,12 +117,12 @@ def day() -> Value:
     return Value("date")
 
 
-def moment(*, export: bool = True) -> Value:
-    return Value("datetime", export=export)
+def moment() -> Value:
+    return Value("datetime")
 
 
-def own() -> Value:
-    return Value("own")
+def own(*, export: bool = True) -> Value:
+    return Value("own", export=export)
 
 
 @dataclass(frozen=True, slots=True)
@@ -431,7 +431,7 @@ ENTITIES: dict[str, FileEntity] = {
             ),
             FileField(
                 "when",
-                moment(export=False),
+                own(export=False),
                 ("when", "date", "datetime", "activitydate", "дата", "датаивремя", "время", "когда"),
             ),
             FileField(
