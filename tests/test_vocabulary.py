@@ -86,8 +86,11 @@ def test_log_takes_the_interaction_kinds(cli) -> None:  # type: ignore[no-untype
 
 
 def test_no_module_retypes_the_vocabulary() -> None:
-    """The meeting-report kinds and the alert kind list are spelt only in amtui/vocabulary.py."""
-    retyped = re.compile(r"""\(\s*["']visit["'],\s*["']meeting["']\s*\)|["']overdue_task["'],\s*["']check_in["']""")
+    """The meeting-report kinds, the alert kinds and the record kinds are spelt only in amtui/vocabulary.py."""
+    retyped = re.compile(
+        r"""\(\s*["']visit["'],\s*["']meeting["']\s*\)|["']overdue_task["'],\s*["']check_in["']"""
+        r"""|["']tasks["'],\s*["']contracts["']"""
+    )
     offenders = [
         str(path.relative_to(PACKAGE))
         for path in PACKAGE.rglob("*.py")
