@@ -10,7 +10,7 @@ digest) can use it without building the SQLModel table classes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
@@ -219,6 +219,19 @@ LATE_KINDS = tuple(kind for kind, info in ALERT_KINDS.items() if info.today == "
 BACKLOG_KINDS = tuple(kind for kind, info in ALERT_KINDS.items() if info.today == "backlog")
 AGENDA_KINDS = tuple(kind for kind, info in ALERT_KINDS.items() if info.today == "agenda")
 NOTICE_LATE_DAYS = 7
+
+
+# --- reading user input ---
+
+
+def member(enum: type[StrEnum], value: str, aliases: Mapping[str, str] | None = None) -> str | None:
+    """The value of ``enum`` that ``value`` names (any case, ``-`` for ``_``, or an alias); None if none."""
+    key = value.strip().lower().replace("-", "_")
+    key = aliases.get(key, key) if aliases else key
+    for item in enum:
+        if item.value.lower() == key:
+            return item.value
+    return None
 
 
 # --- help text --------------------------------------------------------------------------------------------------

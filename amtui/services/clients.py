@@ -17,7 +17,7 @@ from amtui.models.base import (
     Tier,
     settable_fields,
 )
-from amtui.services.errors import AmbiguousError, NotFoundError, ValidationError
+from amtui.services.errors import AmbiguousError, NotFoundError, ValidationError, check_choice
 from amtui.services.limits import check_lengths
 from amtui.services.phones import clean_phone, display_phone
 from amtui.services.schemas import ClientRead, ClientSummary, read_of
@@ -52,16 +52,9 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     if "name" in cleaned and not cleaned["name"]:
         raise ValidationError("a client needs a name", field="name")
     if cleaned.get("tier") is not None:
-        tier = str(cleaned["tier"]).upper()
-        if tier not in Tier.__members__:
-            raise ValidationError(f"{cleaned['tier']!r}: tier is A, B or C", field="tier")
-        cleaned["tier"] = tier
+        cleaned["tier"] = check_choice(str(cleaned["tier"]), Tier, "tier")
     if cleaned.get("status") is not None:
-        status = str(cleaned["status"]).lower()
-        if status not in {s.value for s in ClientStatus}:
-            allowed = ", ".join(s.value for s in ClientStatus)
-            raise ValidationError(f"{cleaned['status']!r}: status is one of {allowed}", field="status")
-        cleaned["status"] = status
+        cleaned["status"] = check_choice(str(cleaned["status"]), ClientStatus, "status")
     if cleaned.get("tax_id"):
         cleaned["tax_id"] = check_tax_id(cleaned["tax_id"], field="tax_id")
     if cleaned.get("phone"):

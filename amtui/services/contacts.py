@@ -12,11 +12,12 @@ from sqlmodel import Session, col
 
 from amtui.models import Client, Contact, ContactMethod
 from amtui.models.base import Channel, ContactRole, MethodKind, settable_fields
-from amtui.services.errors import AmbiguousError, NotFoundError, ValidationError
+from amtui.services.errors import AmbiguousError, NotFoundError, ValidationError, check_choice
 from amtui.services.limits import check_lengths
 from amtui.services.phones import clean_phone, default_region, display_phone, phone_key
 from amtui.services.schemas import ContactMethodRead, ContactRead, read_of
 from amtui.services.text import check_email, fold, normalise_email
+from amtui.vocabulary import one_of
 
 # Fields a caller may set: the model's columns but those derived or managed here.
 CONTACT_FIELDS = frozenset(settable_fields(Contact) - {"full_name_folded"})
@@ -37,8 +38,7 @@ def normalise_role(value: str | None) -> str | None:
         return key
     alias = ROLE_ALIASES.get(key.replace("_", "-")) or ROLE_ALIASES.get(key)
     if alias is None:
-        allowed = ", ".join(role.value for role in ContactRole)
-        raise ValidationError(f"{value!r}: role is one of {allowed}", field="role")
+        raise ValidationError(f"{value!r}: role is {one_of(ContactRole)}", field="role")
     return alias.value
 
 
@@ -72,10 +72,8 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
         cleaned[key] = value
     if "role" in cleaned:
         cleaned["role"] = normalise_role(cleaned["role"])
-    channel = cleaned.get("preferred_channel")
-    if channel is not None and channel not in {c.value for c in Channel}:
-        allowed = ", ".join(c.value for c in Channel)
-        raise ValidationError(f"{channel!r}: channel is one of {allowed}", field="preferred_channel")
+    if cleaned.get("preferred_channel") is not None:
+        cleaned["preferred_channel"] = check_choice(cleaned["preferred_channel"], Channel, "preferred_channel")
     return cleaned
 
 

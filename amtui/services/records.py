@@ -11,7 +11,7 @@ from sqlmodel import Session, col
 
 from amtui.models import Client, Contract, Deal, Invoice, Note, SalesTarget
 from amtui.models.base import ContractStatus, DealKind, DealStage, NoteTag
-from amtui.services.errors import NotFoundError, ValidationError
+from amtui.services.errors import NotFoundError, ValidationError, check_choice
 from amtui.services.limits import check_lengths
 from amtui.services.schemas import ContractRead, DealRead, InvoiceRead, NoteRead, TargetRead, read_of
 
@@ -30,13 +30,7 @@ def _client_name(session: Session, client_id: int) -> str:
 
 
 def _choice(value: str | None, allowed: type[StrEnum], field: str) -> str | None:
-    if value is None:
-        return None
-    key = value.strip().lower().replace("-", "_")
-    values = {member.value for member in allowed}
-    if key not in values:
-        raise ValidationError(f"{value!r}: {field} is one of {', '.join(sorted(values))}", field=field)
-    return key
+    return check_choice(value, allowed, field)
 
 
 # Contracts

@@ -10,7 +10,7 @@ from sqlmodel import Session, col
 
 from amtui.models import Client, Task
 from amtui.models.base import Priority, TaskStatus
-from amtui.services.errors import NotFoundError, ValidationError
+from amtui.services.errors import NotFoundError, ValidationError, check_choice
 from amtui.services.limits import check_lengths
 from amtui.services.schemas import TaskRead, read_of
 
@@ -37,12 +37,7 @@ def to_read(task: Task, client_name: str | None) -> TaskRead:
 def _priority(value: str | None) -> str:
     if value is None:
         return Priority.NORMAL.value
-    key = value.strip().lower()
-    aliases = {"h": "high", "m": "normal", "l": "low", "medium": "normal"}
-    key = aliases.get(key, key)
-    if key not in {p.value for p in Priority}:
-        raise ValidationError(f"{value!r}: priority is high, normal or low", field="priority")
-    return key
+    return check_choice(value, Priority, "priority", {"h": "high", "m": "normal", "l": "low", "medium": "normal"})
 
 
 def _assignee(value: str | None) -> str | None:
