@@ -23,7 +23,7 @@ from sqlalchemy import RowMapping, select
 from sqlmodel import Session, SQLModel
 
 from amtui.formats.ical import DEFAULT_MINUTES
-from amtui.formats.mapping import ENTITY_FIELDS, ENTITY_TABLES, FileField
+from amtui.formats.mapping import ENTITIES, ENTITY_FIELDS, ENTITY_TABLES, FileField
 from amtui.models import Client, Contact, ContactMethod, Contract
 from amtui.models.base import table_of
 from amtui.services.errors import ValidationError
@@ -107,20 +107,9 @@ def entity_rows(
         yield {name: extra[name] if write is None else write(row) for name, write in plan}
 
 
-# How each kind's rows are ordered in a file (columns of its table); others by id.
-ORDER: dict[str, tuple[str, ...]] = {
-    "clients": ("name_folded", "id"),
-    "interactions": ("planned_at", "done_at", "id"),
-    "tasks": ("due_on", "id"),
-    "contracts": ("end_on", "id"),
-    "invoices": ("issued_on", "id"),
-    "deals": ("expected_close", "id"),
-}
-
-
 def _table_rows(session: Session, kind: str, where: Any = None) -> Iterable[RowMapping]:
     table = SQLModel.metadata.tables[ENTITY_TABLES[kind]]
-    statement = select(table).order_by(*(table.c[name] for name in ORDER.get(kind, ("id",))))
+    statement = select(table).order_by(*(table.c[name] for name in ENTITIES[kind].order_by))
     if where is not None:
         statement = statement.where(where(table))
     return session.execute(statement).mappings()
@@ -147,7 +136,8 @@ def contact_data(session: Session) -> Iterator[tuple[dict[str, Any], list[tuple[
     for contact_id, kind, value, label in session.execute(statement):
         methods.setdefault(contact_id, []).append((kind, value, label))
     contacts = table_of(Contact)
-    for row in session.execute(select(contacts).order_by(contacts.c.full_name_folded, contacts.c.id)).mappings():
+    order = (contacts.c[name] for name in ENTITIES["contacts"].order_by)
+    for row in session.execute(select(contacts).order_by(*order)).mappings():
         yield {**row, **_client_ref(clients, row["client_id"])}, methods.get(row["id"], [])
 
 

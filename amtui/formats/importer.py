@@ -299,8 +299,8 @@ def managed_columns(kind: str) -> tuple[str, ...]:
 
 # The columns match keys are made of (see _client_keys and _natural_keys).
 KEY_COLUMNS = frozenset(
-    {"external_id", "tax_id", "name", "name_folded", "client_id", "full_name_folded", "planned_at", "done_at"}
-    | {"kind", "title", "number"}
+    {"external_id", "tax_id", "name", "name_folded", "client_id", "full_name_folded", "planned_at", "done_at", "kind"}
+    | {entity.match_on for entity in ENTITIES.values() if entity.match_on}
 )
 
 # Rebuilding a table's indexes once is cheaper than updating them row by row when an import

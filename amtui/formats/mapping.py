@@ -231,6 +231,7 @@ class FileEntity:
     client: Literal["required", "optional", "none"] = "required"
     match_on: str | None = None  # with the client, the column that names a record (compared folded)
     required: tuple[str, ...] = ()
+    order_by: tuple[str, ...] = ("id",)  # the order of records in an export (columns)
 
 
 ENTITIES: dict[str, FileEntity] = {
@@ -310,6 +311,7 @@ ENTITIES: dict[str, FileEntity] = {
             FileField("competitors", text(), ("competitors", "конкуренты")),
         ),
         client="none",
+        order_by=("name_folded", "id"),
     ),
     "contacts": FileEntity(
         "contact",
@@ -408,6 +410,7 @@ ENTITIES: dict[str, FileEntity] = {
             ),
         ),
         client="optional",
+        order_by=("full_name_folded", "id"),
     ),
     "interactions": FileEntity(
         "interaction",
@@ -447,6 +450,7 @@ ENTITIES: dict[str, FileEntity] = {
             ),
             FileField("needs_reply", boolean(), ("needsreply", "ждетответа", "нуженответ")),
         ),
+        order_by=("planned_at", "done_at", "id"),
     ),
     "tasks": FileEntity(
         "task",
@@ -471,6 +475,7 @@ ENTITIES: dict[str, FileEntity] = {
         client="optional",
         match_on="title",
         required=("title",),
+        order_by=("due_on", "id"),
     ),
     "contracts": FileEntity(
         "contract",
@@ -497,6 +502,7 @@ ENTITIES: dict[str, FileEntity] = {
         ),
         match_on="number",
         required=("number",),
+        order_by=("end_on", "id"),
     ),
     "invoices": FileEntity(
         "invoice",
@@ -522,6 +528,7 @@ ENTITIES: dict[str, FileEntity] = {
         ),
         match_on="number",
         required=("number", "issued_on", "amount"),
+        order_by=("issued_on", "id"),
     ),
     "deals": FileEntity(
         "deal",
@@ -541,6 +548,7 @@ ENTITIES: dict[str, FileEntity] = {
         ),
         match_on="title",
         required=("title",),
+        order_by=("expected_close", "id"),
     ),
 }
 
