@@ -60,6 +60,9 @@ class InteractionKind(StrEnum):
     MESSAGE = "message"
 
 
+# Kinds one plans at a time (``amtui plan``, the planner, calendars), with the length assumed when none is given.
+PLANNED_MINUTES: dict[str, int] = {InteractionKind.CALL: 30, InteractionKind.VISIT: 60, InteractionKind.MEETING: 60}
+
 # Kinds after which a meeting report is owed.
 REPORTED_KINDS = (InteractionKind.VISIT, InteractionKind.MEETING)
 

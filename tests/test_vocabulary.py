@@ -98,3 +98,17 @@ def test_no_module_retypes_the_vocabulary() -> None:
     ]
     # ui_services.py is the TUI's old copy of the rules (issue 9 removes it).
     assert [name for name in offenders if name != "ui_services.py"] == []
+
+
+def test_one_default_length_per_planned_kind(cli) -> None:  # type: ignore[no-untyped-def]
+    """`amtui plan` and the calendar export assume the same length when none is given (was 60 vs 90 for a visit)."""
+    import json
+
+    from amtui.formats.ical import DEFAULT_MINUTES
+
+    assert DEFAULT_MINUTES is vocabulary.PLANNED_MINUTES
+    assert cli("client", "add", "ООО «Ромашка»").exit_code == 0
+    for kind, minutes in vocabulary.PLANNED_MINUTES.items():
+        planned = cli("plan", kind, "ромашка", "--at", "tomorrow 11:00", "--json")
+        assert planned.exit_code == 0, planned.output
+        assert json.loads(planned.output)["duration_min"] == minutes

@@ -12,23 +12,11 @@ from typing import Annotated, Any
 
 import typer
 
-from amtui.commands.common import EXIT_ERROR, echo_json, fail, now, parse_day, unit_of_work, zone
+from amtui.commands.common import EXIT_ERROR, choice_parser, echo_json, fail, now, parse_day, unit_of_work, zone
 from amtui.vocabulary import PLANNER, RECORD_KINDS, one_of
 
 MAX_PRINTED_ERRORS = 50
 PROGRESS_MIN_BYTES = 1024 * 1024
-
-
-def _kind(allowed: tuple[str, ...]) -> Callable[[str], str]:
-    """A Typer parser: one of ``allowed`` (amtui.vocabulary), any case."""
-
-    def parse(value: str) -> str:
-        kind = value.strip().lower()
-        if kind not in allowed:
-            raise typer.BadParameter(f"{value!r} is not one of {one_of(allowed)}.")
-        return kind
-
-    return parse
 
 
 class DateOrder(str, Enum):
@@ -74,7 +62,7 @@ def import_command(
     kind: Annotated[
         str,
         typer.Argument(
-            metavar="KIND", parser=_kind(RECORD_KINDS), help=f"What the file holds: {one_of(RECORD_KINDS)}."
+            metavar="KIND", parser=choice_parser(RECORD_KINDS), help=f"What the file holds: {one_of(RECORD_KINDS)}."
         ),
     ],
     file: Annotated[
@@ -184,7 +172,7 @@ def export_command(
         str,
         typer.Argument(
             metavar="KIND",
-            parser=_kind((*RECORD_KINDS, PLANNER)),
+            parser=choice_parser((*RECORD_KINDS, PLANNER)),
             help=f"What to export: {one_of((*RECORD_KINDS, PLANNER))} (planned calls/visits/meetings).",
         ),
     ],

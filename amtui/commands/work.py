@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import time
-from enum import Enum
 from typing import Annotated
 
 import typer
 
-from amtui.commands.common import echo_json, now, parse_day, parse_when, today, workspace, zone
-from amtui.vocabulary import REPORTED_KINDS, InteractionKind, Priority, one_of
+from amtui.commands.common import choice_parser, echo_json, now, parse_day, parse_when, today, workspace, zone
+from amtui.vocabulary import PLANNED_MINUTES, REPORTED_KINDS, InteractionKind, Priority, one_of
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]
 task_app = typer.Typer(help="Tasks: your own and those delegated to colleagues.", no_args_is_help=True)
@@ -17,11 +16,7 @@ planned_app = typer.Typer(
     help="Planned calls, visits and meetings: list, move, cancel, mark done.", no_args_is_help=True
 )
 
-
-class PlanKind(str, Enum):
-    call = "call"
-    visit = "visit"
-    meeting = "meeting"
+_LENGTHS = ", ".join(f"{kind} {minutes}" for kind, minutes in PLANNED_MINUTES.items())
 
 
 def log_command(
@@ -73,10 +68,13 @@ def log_command(
 
 def plan_command(
     ctx: typer.Context,
-    kind: Annotated[PlanKind, typer.Argument(help="What to plan.")],
+    kind: Annotated[
+        str,
+        typer.Argument(metavar="KIND", parser=choice_parser(PLANNED_MINUTES), help=f"{one_of(PLANNED_MINUTES)}."),
+    ],
     client: Annotated[str, typer.Argument(help="Client id or part of its name.")],
     at: Annotated[str, typer.Option(help="When: 'tomorrow 10:00', 'пт 15:00', '27.11.2026 14:30'.")],
-    duration: Annotated[str | None, typer.Option(help="How long: 45m, 1h30m (default 30m call, 1h visit).")] = None,
+    duration: Annotated[str | None, typer.Option(help=f"How long: 45m, 1h30m (default, minutes: {_LENGTHS}).")] = None,
     contact: Annotated[list[str] | None, typer.Option(help="Who (repeat for several).")] = None,
     subject: Annotated[str | None, typer.Option(help="What about.")] = None,
     place: Annotated[str | None, typer.Option(help="Where (address, room, link).")] = None,
@@ -86,11 +84,11 @@ def plan_command(
     from amtui.services.dates import format_local, parse_duration
 
     when = parse_when(at, field="--at", default_time=time(10, 0))
-    minutes = parse_duration(duration, field="--duration") if duration else (30 if kind == PlanKind.call else 60)
+    minutes = parse_duration(duration, field="--duration") if duration else PLANNED_MINUTES[kind]
     created = workspace(ctx).plan(
         client,
         contacts=contact or (),
-        kind=kind.value,
+        kind=kind,
         at=when,
         duration_min=minutes,
         subject=subject,
