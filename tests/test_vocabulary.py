@@ -96,8 +96,7 @@ def test_no_module_retypes_the_vocabulary() -> None:
         for path in PACKAGE.rglob("*.py")
         if path.name != "vocabulary.py" and retyped.search(path.read_text(encoding="utf-8"))
     ]
-    # ui_services.py is the TUI's old copy of the rules (issue 9 removes it).
-    assert [name for name in offenders if name != "ui_services.py"] == []
+    assert offenders == []
 
 
 def test_one_default_length_per_planned_kind(cli) -> None:  # type: ignore[no-untyped-def]
