@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from amtui.commands.common import echo_json, is_terminal, now, parse_day, today, workspace, zone
+from amtui.vocabulary import AlertKind, one_of
 
 if TYPE_CHECKING:
     from datetime import date, datetime
@@ -154,8 +155,7 @@ def alerts_command(
         typer.Option(
             "--kind",
             "-k",
-            help="Only these kinds (repeat or comma-separate): missed, unanswered, overdue_task, check_in, "
-            "no_report, receivable, notice, contract, silence, called_first, deal, agenda, task_today, birthday.",
+            help=f"Only these kinds (repeat or comma-separate): {one_of(AlertKind)}.",
         ),
     ] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Include snoozed and dismissed alerts.")] = False,

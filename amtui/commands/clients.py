@@ -7,9 +7,12 @@ from typing import Annotated
 import typer
 
 from amtui.commands.common import echo_json, fail, given, today, unit_of_work, zone
+from amtui.vocabulary import DEFAULT_CADENCE_DAYS, Channel, ClientStatus, ContactRole, Tier, one_of
 
 client_app = typer.Typer(help="Client companies: add, show the card, list, edit.", no_args_is_help=True)
 contact_app = typer.Typer(help="People at clients.", no_args_is_help=True)
+
+_CADENCES = ", ".join(f"{tier} {days}" for tier, days in DEFAULT_CADENCE_DAYS.items())
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]
 
@@ -18,17 +21,15 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JS
 def client_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Company name, e.g. 'ООО «Ромашка»'.")],
-    tier: Annotated[str, typer.Option(help="Importance: A, B or C.")] = "B",
-    status: Annotated[str, typer.Option(help="prospect, active, dormant or lost.")] = "active",
+    tier: Annotated[str, typer.Option(help=f"Importance: {one_of(Tier)}.")] = "B",
+    status: Annotated[str, typer.Option(help=f"{one_of(ClientStatus)}.")] = "active",
     city: Annotated[str | None, typer.Option(help="City.")] = None,
     inn: Annotated[str | None, typer.Option("--inn", help="Russian tax id (ИНН), 10 or 12 digits.")] = None,
     tax_id: Annotated[
         str | None, typer.Option("--tax-id", help="Another tax id: OGRN, EU VAT with its prefix (DE136695976), ...")
     ] = None,
     segment: Annotated[str | None, typer.Option(help="Industry or segment.")] = None,
-    cadence: Annotated[
-        int | None, typer.Option(help="Days between touches (default by tier: A 14, B 30, C 90).")
-    ] = None,
+    cadence: Annotated[int | None, typer.Option(help=f"Days between touches (default by tier: {_CADENCES}).")] = None,
     legal_name: Annotated[str | None, typer.Option("--legal-name", help="Full legal name.")] = None,
     phone: Annotated[str | None, typer.Option(help="Company phone.")] = None,
     email: Annotated[str | None, typer.Option(help="Company e-mail.")] = None,
@@ -69,8 +70,8 @@ def client_edit(
     ctx: typer.Context,
     client: Annotated[str, typer.Argument(help="Client id or part of its name.")],
     name: Annotated[str | None, typer.Option(help="New name.")] = None,
-    tier: Annotated[str | None, typer.Option(help="A, B or C.")] = None,
-    status: Annotated[str | None, typer.Option(help="prospect, active, dormant or lost.")] = None,
+    tier: Annotated[str | None, typer.Option(help=f"{one_of(Tier)}.")] = None,
+    status: Annotated[str | None, typer.Option(help=f"{one_of(ClientStatus)}.")] = None,
     city: Annotated[str | None, typer.Option(help="City.")] = None,
     address: Annotated[str | None, typer.Option(help="Address.")] = None,
     inn: Annotated[str | None, typer.Option("--inn", help="Russian tax id (ИНН).")] = None,
@@ -172,9 +173,9 @@ def contact_add(
     phone: Annotated[list[str] | None, typer.Option(help="Phone (repeat for several).")] = None,
     email: Annotated[list[str] | None, typer.Option(help="E-mail (repeat for several).")] = None,
     birthday: Annotated[str | None, typer.Option(help="12.03, 12.03.1980 or 12 March.")] = None,
-    role: Annotated[str | None, typer.Option(help="decision_maker, influencer, user or gatekeeper.")] = None,
+    role: Annotated[str | None, typer.Option(help=f"{one_of(ContactRole)}.")] = None,
     decision_maker: Annotated[bool, typer.Option("--decision-maker", help="This person decides.")] = False,
-    channel: Annotated[str | None, typer.Option(help="Preferred channel: phone, email, messenger, visit.")] = None,
+    channel: Annotated[str | None, typer.Option(help=f"Preferred channel: {one_of(Channel)}.")] = None,
     notes: Annotated[str | None, typer.Option(help="Personal notes: family, hobbies.")] = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -214,9 +215,9 @@ def contact_edit(
     phone: Annotated[list[str] | None, typer.Option(help="Add a phone (repeat for several).")] = None,
     email: Annotated[list[str] | None, typer.Option(help="Add an e-mail (repeat for several).")] = None,
     birthday: Annotated[str | None, typer.Option(help="12.03, 12.03.1980 or 12 March.")] = None,
-    role: Annotated[str | None, typer.Option(help="decision_maker, influencer, user or gatekeeper.")] = None,
+    role: Annotated[str | None, typer.Option(help=f"{one_of(ContactRole)}.")] = None,
     decision_maker: Annotated[bool, typer.Option("--decision-maker", help="This person decides.")] = False,
-    channel: Annotated[str | None, typer.Option(help="Preferred channel: phone, email, messenger, visit.")] = None,
+    channel: Annotated[str | None, typer.Option(help=f"Preferred channel: {one_of(Channel)}.")] = None,
     notes: Annotated[str | None, typer.Option(help="Personal notes: family, hobbies.")] = None,
     json_output: JsonOption = False,
 ) -> None:

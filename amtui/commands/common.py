@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
@@ -14,6 +14,8 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
+
+from amtui.vocabulary import one_of
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -163,3 +165,16 @@ def confirm_delete(what: str, *, yes: bool) -> None:
     if not typer.confirm(f"Delete {what}?", default=False):
         typer.echo("Nothing deleted.")
         raise typer.Exit(EXIT_ERROR)
+
+
+def choice_parser(allowed: Iterable[str]) -> Callable[[str], str]:
+    """A Typer ``parser``: one of ``allowed`` (from amtui.vocabulary), any case; the error lists them."""
+    values = tuple(str(value) for value in allowed)
+
+    def parse(value: str) -> str:
+        key = value.strip().lower()
+        if key not in values:
+            raise typer.BadParameter(f"{value!r} is not one of {one_of(values)}.")
+        return key
+
+    return parse

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from amtui.commands.common import confirm_delete, echo_json, fail, given, now, parse_day, today, unit_of_work
+from amtui.vocabulary import ContractStatus, DealKind, DealStage, NoteTag, one_of
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]
 ClientArg = Annotated[str, typer.Argument(help="Client id or part of its name.")]
@@ -25,7 +26,7 @@ def note_add(
     ctx: typer.Context,
     client: ClientArg,
     text: Annotated[str, typer.Argument(help="The note.")],
-    tag: Annotated[str, typer.Option(help="general, competitor, need or personal.")] = "general",
+    tag: Annotated[str, typer.Option(help=f"{one_of(NoteTag)}.")] = "general",
     json_output: JsonOption = False,
 ) -> None:
     """Add a note to a client's card."""
@@ -115,7 +116,7 @@ def contract_edit(
     end: Annotated[str | None, typer.Option(help="New last day: renews the contract.")] = None,
     start: Annotated[str | None, typer.Option(help="New first day.")] = None,
     status: Annotated[
-        str | None, typer.Option(help="active, draft, expired or terminated (expired/terminated closes it).")
+        str | None, typer.Option(help=f"{one_of(ContractStatus)} (expired/terminated closes it).")
     ] = None,
     number: Annotated[str | None, typer.Option(help="Contract number.")] = None,
     title: Annotated[str | None, typer.Option(help="What it covers.")] = None,
@@ -268,8 +269,8 @@ def deal_add(
     ctx: typer.Context,
     client: ClientArg,
     title: Annotated[str, typer.Argument(help="What is being sold.")],
-    kind: Annotated[str, typer.Option(help="new, upsell, cross_sell or renewal.")] = "new",
-    stage: Annotated[str, typer.Option(help="lead, qualified, proposal, negotiation, won or lost.")] = "lead",
+    kind: Annotated[str, typer.Option(help=f"{one_of(DealKind)}.")] = "new",
+    stage: Annotated[str, typer.Option(help=f"{one_of(DealStage)}.")] = "lead",
     amount: Annotated[str | None, typer.Option(help="Expected amount.")] = None,
     probability: Annotated[int | None, typer.Option(help="Chance to win, 0-100.")] = None,
     close: Annotated[str | None, typer.Option(help="Expected close date.")] = None,
@@ -297,7 +298,7 @@ def deal_add(
 def deal_stage(
     ctx: typer.Context,
     deal_id: Annotated[int, typer.Argument(help="Deal id.", metavar="ID")],
-    stage: Annotated[str, typer.Argument(help="lead, qualified, proposal, negotiation, won or lost.")],
+    stage: Annotated[str, typer.Argument(help=f"{one_of(DealStage)}.")],
     json_output: JsonOption = False,
 ) -> None:
     """Move a deal to another stage (won/lost closes it today)."""
@@ -350,11 +351,11 @@ def deal_edit(
     ctx: typer.Context,
     deal_id: Annotated[int, typer.Argument(help="Deal id (amtui deal list).", metavar="ID")],
     close: Annotated[str | None, typer.Option(help="New expected close date.")] = None,
-    stage: Annotated[str | None, typer.Option(help="lead, qualified, proposal, negotiation, won or lost.")] = None,
+    stage: Annotated[str | None, typer.Option(help=f"{one_of(DealStage)}.")] = None,
     amount: Annotated[str | None, typer.Option(help="Expected amount.")] = None,
     probability: Annotated[int | None, typer.Option(help="Chance to win, 0-100.")] = None,
     title: Annotated[str | None, typer.Option(help="What is being sold.")] = None,
-    kind: Annotated[str | None, typer.Option(help="new, upsell, cross_sell or renewal.")] = None,
+    kind: Annotated[str | None, typer.Option(help=f"{one_of(DealKind)}.")] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Move a deal's close date (--close), its stage, amount or chance; only the options given change."""

@@ -8,6 +8,7 @@ from datetime import date, tzinfo
 from amtui.services.dates import format_birthday, format_date, format_local
 from amtui.services.schemas import ClientCard, ClientSummary, ContactRead, InteractionRead, TaskRead
 from amtui.services.text import format_money
+from amtui.vocabulary import REPORTED_KINDS
 
 ROLE_LABELS = {
     "decision_maker": "decides",
@@ -90,9 +91,7 @@ def interaction_line(item: InteractionRead, zone: tzinfo) -> str:
     who = f" with {', '.join(item.contact_names)}" if item.contact_names else ""
     text = item.subject or item.outcome or ""
     status = "" if item.status in ("done", "planned") else f" [{item.status}]"
-    report = (
-        " (no report)" if item.kind in ("visit", "meeting") and item.status == "done" and not item.has_report else ""
-    )
+    report = " (no report)" if item.kind in REPORTED_KINDS and item.status == "done" and not item.has_report else ""
     return f"{when}  {arrow} {item.kind}{who}{status}{report}" + (f": {text}" if text else "")
 
 

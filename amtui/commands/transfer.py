@@ -12,31 +12,11 @@ from typing import Annotated, Any
 
 import typer
 
-from amtui.commands.common import EXIT_ERROR, echo_json, fail, now, parse_day, unit_of_work, zone
+from amtui.commands.common import EXIT_ERROR, choice_parser, echo_json, fail, now, parse_day, unit_of_work, zone
+from amtui.vocabulary import PLANNER, RECORD_KINDS, one_of
 
 MAX_PRINTED_ERRORS = 50
 PROGRESS_MIN_BYTES = 1024 * 1024
-
-
-class Kind(str, Enum):
-    clients = "clients"
-    contacts = "contacts"
-    interactions = "interactions"
-    tasks = "tasks"
-    contracts = "contracts"
-    invoices = "invoices"
-    deals = "deals"
-
-
-class ExportKind(str, Enum):
-    clients = "clients"
-    contacts = "contacts"
-    interactions = "interactions"
-    planner = "planner"
-    tasks = "tasks"
-    contracts = "contracts"
-    invoices = "invoices"
-    deals = "deals"
 
 
 class DateOrder(str, Enum):
@@ -79,7 +59,12 @@ def _progress(path: Path) -> Iterator[Callable[[float], None] | None]:
 
 def import_command(
     ctx: typer.Context,
-    kind: Annotated[Kind, typer.Argument(help="What the file holds.", case_sensitive=False)],
+    kind: Annotated[
+        str,
+        typer.Argument(
+            metavar="KIND", parser=choice_parser(RECORD_KINDS), help=f"What the file holds: {one_of(RECORD_KINDS)}."
+        ),
+    ],
     file: Annotated[
         Path, typer.Argument(help="CSV, XLSX, JSON, vCard (.vcf, contacts) or iCalendar (.ics, interactions).")
     ],
@@ -112,7 +97,7 @@ def import_command(
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    """Import clients, contacts, interactions, tasks, contracts, invoices or deals from a file.
+    """Import records of a KIND from a file.
 
     Records are matched (external id, then INN/e-mail, then name) and updated, so importing
     the same file twice changes nothing. Any bad row: nothing is written (unless --skip-bad).
@@ -144,7 +129,7 @@ def import_command(
             client=client,
             progress=progress,
         )
-        summary = import_file(session=session, kind=kind.value, path=file, options=options)
+        summary = import_file(session=session, kind=kind, path=file, options=options)
     if json_output:
         echo_json(summary.as_dict())
     else:
@@ -183,7 +168,14 @@ def _print_summary(summary: Any) -> None:
 
 def export_command(
     ctx: typer.Context,
-    kind: Annotated[ExportKind, typer.Argument(help="What to export (planner: planned calls/visits/meetings).")],
+    kind: Annotated[
+        str,
+        typer.Argument(
+            metavar="KIND",
+            parser=choice_parser((*RECORD_KINDS, PLANNER)),
+            help=f"What to export: {one_of((*RECORD_KINDS, PLANNER))} (planned calls/visits/meetings).",
+        ),
+    ],
     file_format: Annotated[
         ExportFormat | None,
         typer.Option("--format", "-f", help="csv, xlsx, vcf (contacts), ics (planner), json. Default: from -o."),
@@ -197,14 +189,14 @@ def export_command(
     from amtui.formats import exporters
 
     chosen = file_format.value if file_format else _format_from_name(output)
-    if kind is ExportKind.planner and file_format is None and output is None:
+    if kind == PLANNER and file_format is None and output is None:
         chosen = "ics"
     if vcard_version not in (3, 4):
         fail("--vcard-version is 3 or 4")
     with unit_of_work(ctx) as session:
         written = exporters.export(
             session=session,
-            kind=kind.value,
+            kind=kind,
             file_format=chosen,
             output=output,
             excel=excel,
@@ -214,7 +206,7 @@ def export_command(
             zone=zone(),
         )
     if output is not None:
-        typer.echo(f"Exported {written} {kind.value} to {output}", err=True)
+        typer.echo(f"Exported {written} {kind} to {output}", err=True)
 
 
 def _format_from_name(output: Path | None) -> str:

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import contextlib
 from datetime import time
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from amtui.commands.common import echo_json, fail, now, parse_day, parse_when, today, warn, workspace, zone
+from amtui.commands.common import (
+    choice_parser,
+    echo_json,
+    fail,
+    now,
+    parse_day,
+    parse_when,
+    today,
+    warn,
+    workspace,
+    zone,
+)
+from amtui.vocabulary import PLANNED_MINUTES, REPORTED_KINDS, InteractionKind, Priority, one_of
 
 if TYPE_CHECKING:
     from amtui.services.workweek import WorkWeek
@@ -20,19 +31,7 @@ planned_app = typer.Typer(
     help="Planned calls, visits and meetings: list, move, cancel, mark done.", no_args_is_help=True
 )
 
-
-class LogKind(str, Enum):
-    call = "call"
-    visit = "visit"
-    meeting = "meeting"
-    email = "email"
-    message = "message"
-
-
-class PlanKind(str, Enum):
-    call = "call"
-    visit = "visit"
-    meeting = "meeting"
+_LENGTHS = ", ".join(f"{kind} {minutes}" for kind, minutes in PLANNED_MINUTES.items())
 
 
 def _work_week() -> WorkWeek:
@@ -104,7 +103,7 @@ AssigneeOption = Annotated[
 
 def log_command(
     ctx: typer.Context,
-    kind: Annotated[LogKind, typer.Argument(help="What happened.")],
+    kind: Annotated[InteractionKind, typer.Argument(help="What happened.")],
     client: Annotated[str, typer.Argument(help="Client id or part of its name.")],
     contact: Annotated[list[str] | None, typer.Option(help="Who took part (repeat for several).")] = None,
     inbound: Annotated[bool, typer.Option("--inbound", help="The client reached out (called us first).")] = False,
@@ -145,16 +144,19 @@ def log_command(
     typer.echo(f"Logged {created.kind} {created.id} with {created.client_name} at {done_at}")
     if replies_to is not None:
         typer.echo(f"Message {replies_to} is answered.")
-    if created.kind in ("visit", "meeting"):
+    if created.kind in REPORTED_KINDS:
         typer.echo(f"Write the meeting report: amtui report write {created.id}")
 
 
 def plan_command(
     ctx: typer.Context,
-    kind: Annotated[PlanKind, typer.Argument(help="What to plan.")],
+    kind: Annotated[
+        str,
+        typer.Argument(metavar="KIND", parser=choice_parser(PLANNED_MINUTES), help=f"{one_of(PLANNED_MINUTES)}."),
+    ],
     client: Annotated[str, typer.Argument(help="Client id or part of its name.")],
     at: Annotated[str, typer.Option(help="When: 'tomorrow 10:00', 'пт 15:00', '27.11.2026 14:30'.")],
-    duration: Annotated[str | None, typer.Option(help="How long: 45m, 1h30m (default 30m call, 1h visit).")] = None,
+    duration: Annotated[str | None, typer.Option(help=f"How long: 45m, 1h30m (default, minutes: {_LENGTHS}).")] = None,
     contact: Annotated[list[str] | None, typer.Option(help="Who (repeat for several).")] = None,
     subject: Annotated[str | None, typer.Option(help="What about.")] = None,
     place: Annotated[str | None, typer.Option(help="Where (address, room, link).")] = None,
@@ -170,15 +172,14 @@ def plan_command(
         _refuse_past(
             when,
             field="--at",
-            hint=f"to record what happened use 'amtui log {kind.value} {client} --at ...'; "
-            "to plan it anyway add --past",
+            hint=f"to record what happened use 'amtui log {kind} {client} --at ...'; to plan it anyway add --past",
         )
-    _warn_if_outside_work(when, f"the {kind.value} on")
-    minutes = parse_duration(duration, field="--duration") if duration else (30 if kind == PlanKind.call else 60)
+    _warn_if_outside_work(when, f"the {kind} on")
+    minutes = parse_duration(duration, field="--duration") if duration else PLANNED_MINUTES[kind]
     created = workspace(ctx).plan(
         client,
         contacts=contact or (),
-        kind=kind.value,
+        kind=kind,
         at=when,
         duration_min=minutes,
         subject=subject,
@@ -205,7 +206,7 @@ def task_add(
         str | None,
         typer.Option("--check-in", help="When to ask the delegate (default: the working day 35% of the way)."),
     ] = None,
-    priority: Annotated[str | None, typer.Option(help="high, normal or low.")] = None,
+    priority: Annotated[str | None, typer.Option(help=f"{one_of(Priority)}.")] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Add a task; a delegated one gets a check-in at about a third of the time, on a working day."""
@@ -406,7 +407,7 @@ def planned_done(
     when = parse_when(at, field="--at", past=True) if at else None
     done = workspace(ctx).done(interaction_id, at=when, outcome=note)
     typer.echo(f"Done: {done.kind} {done.id} with {done.client_name}")
-    if done.kind in ("visit", "meeting"):
+    if done.kind in REPORTED_KINDS:
         typer.echo(f"Write the meeting report: amtui report write {done.id}")
 
 

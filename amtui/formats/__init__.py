@@ -6,4 +6,4 @@ are imported inside the functions that need them.
 
 from __future__ import annotations
 
-KINDS = ("clients", "contacts", "interactions", "tasks", "contracts", "invoices", "deals")
+from amtui.vocabulary import RECORD_KINDS as KINDS  # noqa: F401  (the kinds of records files hold)

@@ -11,18 +11,20 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlalchemy import RowMapping, select
+from sqlmodel import Session, SQLModel
 
 from amtui.formats.ical import DEFAULT_MINUTES
-from amtui.models import Client, Contact, ContactMethod, Contract, Deal, Interaction, Invoice, Task
+from amtui.formats.mapping import ENTITIES, ENTITY_FIELDS, ENTITY_TABLES, FileField
+from amtui.models import Client, Contact, ContactMethod, Contract
 from amtui.models.base import table_of
 from amtui.services.errors import ValidationError
 from amtui.services.phones import display_phone
@@ -67,31 +69,60 @@ def _client_ref(clients: dict[int, tuple[str, str | None, str | None]], client_i
     return {"client": name, "client_tax_id": tax_id, "client_external_id": external_id}
 
 
+def _writer(entry: FileField, zone: tzinfo) -> Callable[[Any], Any]:
+    """How one declared field is written from a row of its table."""
+    column, kind = entry.column, entry.value.kind
+    assert column is not None
+    if kind == "money":
+        return lambda row: _money(row[column])
+    if kind == "percent":
+        return lambda row: None if row[column] is None else Decimal(row[column]) / 100
+    if kind == "datetime":
+        return lambda row: _local(row[column], zone)
+    if kind == "phone":
+        return lambda row: display_phone(row[column]) or None
+    return itemgetter(column)
+
+
+def entity_rows(
+    kind: str,
+    rows: Iterable[Mapping[Any, Any]],
+    zone: tzinfo,
+    own: Callable[[Any], dict[str, Any]],
+    *,
+    first: tuple[str, ...] = (),
+) -> Iterator[dict[str, Any]]:
+    """Export rows of ``kind``: one column per declared field (formats/mapping.py), in its order.
+
+    ``own`` gives the values of the fields the kind's own code writes (client references, birthdays...);
+    ``first``: columns of the table copied as they are before them."""
+    plan: list[tuple[str, Callable[[Any], Any] | None]] = [(name, itemgetter(name)) for name in first]
+    plan += [
+        (entry.name, None if entry.value.kind == "own" else _writer(entry, zone))
+        for entry in ENTITY_FIELDS[kind]
+        if entry.value.export
+    ]
+    for row in rows:
+        extra = own(row)
+        yield {name: extra[name] if write is None else write(row) for name, write in plan}
+
+
+def _table_rows(session: Session, kind: str, where: Any = None) -> Iterable[RowMapping]:
+    table = SQLModel.metadata.tables[ENTITY_TABLES[kind]]
+    statement = select(table).order_by(*(table.c[name] for name in ENTITIES[kind].order_by))
+    if where is not None:
+        statement = statement.where(where(table))
+    return session.execute(statement).mappings()
+
+
+def rows_of(session: Session, kind: str, zone: tzinfo) -> Iterator[dict[str, Any]]:
+    """Any kind whose rows name their client by ``client_id``: the declared columns and the client."""
+    clients = _client_columns(session)
+    return entity_rows(kind, _table_rows(session, kind), zone, lambda row: _client_ref(clients, row["client_id"]))
+
+
 def client_rows(session: Session, zone: tzinfo) -> Iterator[dict[str, Any]]:
-    table = table_of(Client)
-    for row in session.execute(select(table).order_by(table.c.name_folded, table.c.id)).mappings():
-        yield {
-            "external_id": row["external_id"],
-            "name": row["name"],
-            "legal_name": row["legal_name"],
-            "tax_id": row["tax_id"],
-            "segment": row["segment"],
-            "tier": row["tier"],
-            "status": row["status"],
-            "cadence_days": row["cadence_days"],
-            "city": row["city"],
-            "address": row["address"],
-            "website": row["website"],
-            "phone": display_phone(row["phone"]) or None,
-            "email": row["email"],
-            "currency": row["currency"],
-            "credit_limit": _money(row["credit_limit_minor"]),
-            "payment_terms_days": row["payment_terms_days"],
-            "discount": None if row["discount_bp"] is None else Decimal(row["discount_bp"]) / 100,
-            "annual_potential": _money(row["annual_potential_minor"]),
-            "needs": row["needs"],
-            "competitors": row["competitors"],
-        }
+    return entity_rows("clients", _table_rows(session, "clients"), zone, lambda row: {})
 
 
 def contact_data(session: Session) -> Iterator[tuple[dict[str, Any], list[tuple[str, str, str | None]]]]:
@@ -105,32 +136,26 @@ def contact_data(session: Session) -> Iterator[tuple[dict[str, Any], list[tuple[
     for contact_id, kind, value, label in session.execute(statement):
         methods.setdefault(contact_id, []).append((kind, value, label))
     contacts = table_of(Contact)
-    for row in session.execute(select(contacts).order_by(contacts.c.full_name_folded, contacts.c.id)).mappings():
+    order = (contacts.c[name] for name in ENTITIES["contacts"].order_by)
+    for row in session.execute(select(contacts).order_by(*order)).mappings():
         yield {**row, **_client_ref(clients, row["client_id"])}, methods.get(row["id"], [])
 
 
 def contact_rows(session: Session, zone: tzinfo) -> Iterator[dict[str, Any]]:
-    for row, methods in contact_data(session):
-        yield {
-            "external_id": row["external_id"],
+    def own(row: Mapping[str, Any]) -> dict[str, Any]:
+        methods = row["_methods"]
+        return {
             "client": row["client"],
             "client_tax_id": row["client_tax_id"],
             "client_external_id": row["client_external_id"],
-            "full_name": row["full_name"],
-            "given_name": row["given_name"],
-            "middle_name": row["middle_name"],
-            "family_name": row["family_name"],
-            "title": row["title"],
-            "department": row["department"],
-            "role": row["role"],
-            "preferred_channel": row["preferred_channel"],
             "birthday": _birthday(row["birthday_md"], row["birthday_year"]),
-            "personal_notes": row["personal_notes"],
             # Several values in one cell, joined the way Google Contacts does (the import splits them).
             "phone": MULTI_SEPARATOR.join(display_phone(value) for kind, value, _ in methods if kind == "phone")
             or None,
             "email": MULTI_SEPARATOR.join(value for kind, value, _ in methods if kind == "email") or None,
         }
+
+    return entity_rows("contacts", ({**row, "_methods": methods} for row, methods in contact_data(session)), zone, own)
 
 
 def _local(value: datetime | None, zone: tzinfo) -> datetime | None:
@@ -139,111 +164,40 @@ def _local(value: datetime | None, zone: tzinfo) -> datetime | None:
 
 def interaction_rows(session: Session, zone: tzinfo, *, planned_only: bool = False) -> Iterator[dict[str, Any]]:
     clients = _client_columns(session)
-    table = table_of(Interaction)
-    statement = select(table).order_by(table.c.planned_at, table.c.done_at, table.c.id)
-    if planned_only:
-        statement = statement.where(table.c.status == "planned")
-    for row in session.execute(statement).mappings():
-        # The planner (ics) needs our id for a stable UID; tables do not carry it (it is not portable).
-        own_id = {"id": row["id"]} if planned_only else {}
-        yield {
-            **own_id,
-            "external_id": row["external_id"],
-            **_client_ref(clients, row["client_id"]),
-            "kind": row["kind"],
-            "direction": row["direction"],
-            "status": row["status"],
-            "planned_at": _local(row["planned_at"], zone),
-            "done_at": _local(row["done_at"], zone),
-            "duration": row["duration_min"],
-            "place": row["place"],
-            "city": row["city"],
-            "subject": row["subject"],
-            "outcome": row["outcome"],
-            "needs_reply": row["needs_reply"],
-        }
-
-
-def task_rows(session: Session, zone: tzinfo) -> Iterator[dict[str, Any]]:
-    clients = _client_columns(session)
-    table = table_of(Task)
-    for row in session.execute(select(table).order_by(table.c.due_on, table.c.id)).mappings():
-        yield {
-            "external_id": row["external_id"],
-            **_client_ref(clients, row["client_id"]),
-            "title": row["title"],
-            "assignee": row["assignee"],
-            "status": row["status"],
-            "priority": row["priority"],
-            "due_on": row["due_on"],
-            "notes": row["notes"],
-        }
-
-
-def contract_rows(session: Session, zone: tzinfo) -> Iterator[dict[str, Any]]:
-    clients = _client_columns(session)
-    table = table_of(Contract)
-    for row in session.execute(select(table).order_by(table.c.end_on, table.c.id)).mappings():
-        yield {
-            "external_id": row["external_id"],
-            **_client_ref(clients, row["client_id"]),
-            "number": row["number"],
-            "title": row["title"],
-            "start_on": row["start_on"],
-            "end_on": row["end_on"],
-            "auto_renew": row["auto_renew"],
-            "notice_days": row["notice_days"],
-            "value": _money(row["value_minor"]),
-            "currency": row["currency"],
-            "status": row["status"],
-        }
+    where = (lambda table: table.c.status == "planned") if planned_only else None
+    rows = _table_rows(session, "interactions", where)
+    # The planner (ics) needs our id for a stable UID; tables do not carry it (it is not portable).
+    first = ("id",) if planned_only else ()
+    return entity_rows("interactions", rows, zone, lambda row: _client_ref(clients, row["client_id"]), first=first)
 
 
 def invoice_rows(session: Session, zone: tzinfo) -> Iterator[dict[str, Any]]:
     clients = _client_columns(session)
     contracts = {i: n for i, n in session.execute(select(table_of(Contract).c.id, table_of(Contract).c.number))}
-    table = table_of(Invoice)
-    for row in session.execute(select(table).order_by(table.c.issued_on, table.c.id)).mappings():
-        yield {
-            "external_id": row["external_id"],
-            **_client_ref(clients, row["client_id"]),
-            "contract": contracts.get(row["contract_id"]) if row["contract_id"] else None,
-            "number": row["number"],
-            "issued_on": row["issued_on"],
-            "due_on": row["due_on"],
-            "amount": _money(row["amount_minor"]),
-            "paid": _money(row["paid_minor"]),
-            "currency": row["currency"],
-            "paid_on": row["paid_on"],
-        }
+
+    def own(row: Mapping[str, Any]) -> dict[str, Any]:
+        contract = contracts.get(row["contract_id"]) if row["contract_id"] else None
+        return {**_client_ref(clients, row["client_id"]), "contract": contract}
+
+    return entity_rows("invoices", _table_rows(session, "invoices"), zone, own)
 
 
-def deal_rows(session: Session, zone: tzinfo) -> Iterator[dict[str, Any]]:
-    clients = _client_columns(session)
-    table = table_of(Deal)
-    for row in session.execute(select(table).order_by(table.c.expected_close, table.c.id)).mappings():
-        yield {
-            "external_id": row["external_id"],
-            **_client_ref(clients, row["client_id"]),
-            "title": row["title"],
-            "kind": row["kind"],
-            "stage": row["stage"],
-            "amount": _money(row["amount_minor"]),
-            "currency": row["currency"],
-            "probability": row["probability"],
-            "expected_close": row["expected_close"],
-            "closed_on": row["closed_on"],
-        }
+def _rows_by_client(kind: str) -> Callable[[Session, tzinfo], Iterator[dict[str, Any]]]:
+    def rows(session: Session, zone: tzinfo) -> Iterator[dict[str, Any]]:
+        return rows_of(session, kind, zone)
+
+    return rows
 
 
-ROWS: dict[str, Callable[[Session, tzinfo], Iterator[dict[str, Any]]]] = {
+# Kinds with their own rows; any other declared kind is written by rows_of.
+_OWN_ROWS: dict[str, Callable[[Session, tzinfo], Iterator[dict[str, Any]]]] = {
     "clients": client_rows,
     "contacts": contact_rows,
     "interactions": interaction_rows,
-    "tasks": task_rows,
-    "contracts": contract_rows,
     "invoices": invoice_rows,
-    "deals": deal_rows,
+}
+ROWS: dict[str, Callable[[Session, tzinfo], Iterator[dict[str, Any]]]] = {
+    kind: _OWN_ROWS.get(kind) or _rows_by_client(kind) for kind in ENTITY_FIELDS
 }
 
 

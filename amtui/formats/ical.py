@@ -17,6 +17,7 @@ from time import monotonic
 from typing import Any
 
 from amtui.formats.readers import FileFormatError, detect_encoding
+from amtui.vocabulary import PLANNED_MINUTES
 
 ALL_DAY_TIME = time(9, 0)
 # Repeating events are expanded within the window and no further than these (see _expand).
@@ -26,7 +27,7 @@ MAX_SKIPPED = 100_000
 RULE_SECONDS = 2  # to work out where one rule stops (see _walk_rules)
 WALK_SECONDS = 10  # ... and every rule of a file
 # Event length when an interaction has no duration (the planner export writes these).
-DEFAULT_MINUTES = {"call": 30, "visit": 90, "meeting": 60}
+DEFAULT_MINUTES = PLANNED_MINUTES
 _OWN_UID = re.compile(r"^amtui-interaction-\d+@amtui$")
 _KIND_WORDS = (
     ("call", ("call", "phone", "звонок", "созвон", "позвонить", "телефон")),

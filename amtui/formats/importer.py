@@ -36,9 +36,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table, func, select
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
-from amtui.formats.mapping import build_map
+from amtui.formats.mapping import ENTITIES, ENTITY_FIELDS, ENTITY_TABLES, FileField, Value, build_map
 from amtui.formats.readers import MAX_FIELD_CHARS, FileFormatError, open_table, sniff_format
 from amtui.formats.values import (
     cell_text,
@@ -48,19 +48,9 @@ from amtui.formats.values import (
     parse_money_cell,
     parse_percent_bp,
 )
-from amtui.models import Client, Contact, ContactMethod, Contract, Deal, Interaction, InteractionContact, Invoice, Task
+from amtui.models import Client, Contact, ContactMethod, Contract, InteractionContact
 from amtui.models.base import (
-    Channel,
-    ClientStatus,
-    ContactRole,
-    ContractStatus,
-    DealKind,
-    DealStage,
-    Direction,
-    InteractionKind,
     InteractionStatus,
-    Priority,
-    TaskStatus,
     table_of,
 )
 from amtui.services.dates import parse_birthday, parse_date_cell, parse_datetime_cell, parse_duration
@@ -155,6 +145,8 @@ class RowProblems(Exception):
 
 # --- parsing single cells -------------------------------------------------------------
 
+Parser = Callable[[Any, str], Any]
+
 
 class _Text:
     """A text field of at most ``limit`` characters; the importer inlines the common string case."""
@@ -245,153 +237,61 @@ def _bool(value: Any, name: str) -> bool:
     return parse_bool_cell(value, field=name)
 
 
-def _values(enum: type[Enum]) -> tuple[str, ...]:
-    return tuple(str(member.value) for member in enum)  # type: ignore[attr-defined]
+def parser_for(value: Value) -> Parser | None:
+    """The cell parser of a declared value; None for values the kind's own code reads."""
+    kind = value.kind
+    if kind in ("text", "phone"):  # a client's phone is read as a number in _finish_clients
+        return _text(value.limit)
+    if kind == "choice":
+        allowed, aliases = value.choices, dict(value.aliases) if value.aliases else None
+        if value.upper:
+            return _memo(lambda v, n: parse_choice(v, field=n, allowed=allowed, aliases=aliases).upper())
+        return _choice(allowed, aliases)
+    if kind == "int":
+        return _int(value.low, value.high)
+    return _PARSERS.get(kind)
 
 
-CLIENT_STATUS_ALIASES = {
-    "активный": "active", "действующий": "active", "потенциальный": "prospect", "лид": "prospect",
-    "спящий": "dormant", "неактивный": "dormant", "потерян": "lost", "потерянный": "lost", "ушел": "lost",
-}  # fmt: skip
-INTERACTION_KIND_ALIASES = {
-    "звонок": "call", "phone": "call", "phone call": "call", "визит": "visit", "встреча": "meeting",
-    "письмо": "email", "e-mail": "email", "сообщение": "message", "chat": "message", "мессенджер": "message",
-}  # fmt: skip
-INTERACTION_STATUS_ALIASES = {
-    "запланирован": "planned", "запланировано": "planned", "scheduled": "planned", "выполнен": "done",
-    "выполнено": "done", "completed": "done", "отменен": "cancelled", "отменено": "cancelled",
-    "canceled": "cancelled", "пропущен": "missed", "пропущено": "missed",
-}  # fmt: skip
-TASK_STATUS_ALIASES = {
-    "открыта": "open", "в работе": "open", "not started": "open", "in progress": "open", "выполнена": "done",
-    "completed": "done", "отменена": "cancelled", "canceled": "cancelled",
-}  # fmt: skip
-PRIORITY_ALIASES = {"высокий": "high", "обычный": "normal", "средний": "normal", "низкий": "low", "medium": "normal"}
-CONTRACT_STATUS_ALIASES = {
-    "черновик": "draft", "действует": "active", "действующий": "active", "истек": "expired",
-    "расторгнут": "terminated", "canceled": "terminated",
-}  # fmt: skip
-DEAL_STAGE_ALIASES = {
-    "prospecting": "lead", "qualification": "qualified", "needs analysis": "qualified",
-    "proposal/price quote": "proposal", "negotiation/review": "negotiation", "closed won": "won",
-    "closed lost": "lost", "лид": "lead", "квалификация": "qualified", "предложение": "proposal",
-    "переговоры": "negotiation", "выиграна": "won", "проиграна": "lost",
-}  # fmt: skip
-DEAL_KIND_ALIASES = {
-    "new business": "new", "новая": "new", "existing business": "upsell", "допродажа": "upsell",
-    "кросс-продажа": "cross_sell", "продление": "renewal",
-}  # fmt: skip
-ROLE_ALIASES = {
-    "dm": "decision_maker", "лпр": "decision_maker", "лвр": "influencer", "секретарь": "gatekeeper",
-    "пользователь": "user",
-}  # fmt: skip
-
-Parser = Callable[[Any, str], Any]
-
-# field -> (column, parser). Fields not listed are handled by each kind's own code.
-SPECS: dict[str, dict[str, tuple[str, Parser]]] = {
-    "clients": {
-        "external_id": ("external_id", _text(200)),
-        "name": ("name", _text(300)),
-        "legal_name": ("legal_name", _text()),
-        "tax_id": ("tax_id", _tax_id),
-        "segment": ("segment", _text()),
-        "tier": ("tier", _memo(lambda v, n: parse_choice(v, field=n, allowed=("a", "b", "c")).upper())),
-        "status": ("status", _choice(_values(ClientStatus), CLIENT_STATUS_ALIASES)),
-        "cadence_days": ("cadence_days", _int(1, 3650)),
-        "city": ("city", _text()),
-        "address": ("address", _text()),
-        "website": ("website", _text()),
-        "phone": ("phone", _text(100)),  # read as a phone number in _finish_clients
-        "email": ("email", _email),
-        "currency": ("currency", _memo(_currency)),
-        "credit_limit": ("credit_limit_minor", _money),
-        "payment_terms_days": ("payment_terms_days", _int(0, 3650)),
-        "discount": ("discount_bp", lambda v, n: parse_percent_bp(v, field=n)),
-        "annual_potential": ("annual_potential_minor", _money),
-        "needs": ("needs", _text()),
-        "competitors": ("competitors", _text()),
-    },
-    "contacts": {
-        "external_id": ("external_id", _text(200)),
-        "full_name": ("full_name", _text(300)),
-        "given_name": ("given_name", _text(300)),
-        "middle_name": ("middle_name", _text(300)),
-        "family_name": ("family_name", _text(300)),
-        "title": ("title", _text(300)),
-        "department": ("department", _text(300)),
-        "role": ("role", _choice(_values(ContactRole), ROLE_ALIASES)),
-        "preferred_channel": ("preferred_channel", _choice(_values(Channel))),
-        "personal_notes": ("personal_notes", _text()),
-    },
-    "interactions": {
-        "external_id": ("external_id", _text(300)),
-        "kind": ("kind", _choice(_values(InteractionKind), INTERACTION_KIND_ALIASES)),
-        "direction": ("direction", _choice(_values(Direction), {"исходящий": "outbound", "входящий": "inbound"})),
-        "status": ("status", _choice(_values(InteractionStatus), INTERACTION_STATUS_ALIASES)),
-        "duration": ("duration_min", lambda v, n: v if isinstance(v, int) else parse_duration(cell_text(v), field=n)),
-        "place": ("place", _text()),
-        "city": ("city", _text()),
-        "subject": ("subject", _text()),
-        "outcome": ("outcome", _text()),
-        "needs_reply": ("needs_reply", _memo(_bool)),
-    },
-    "tasks": {
-        "external_id": ("external_id", _text(200)),
-        "title": ("title", _text()),
-        "assignee": ("assignee", _text(300)),
-        "status": ("status", _choice(_values(TaskStatus), TASK_STATUS_ALIASES)),
-        "priority": ("priority", _choice(_values(Priority), PRIORITY_ALIASES)),
-        "notes": ("notes", _text()),
-    },
-    "contracts": {
-        "external_id": ("external_id", _text(200)),
-        "number": ("number", _text(100)),
-        "title": ("title", _text()),
-        "auto_renew": ("auto_renew", _memo(_bool)),
-        "notice_days": ("notice_days", _int(0, 3650)),
-        "value": ("value_minor", _money),
-        "currency": ("currency", _memo(_currency)),
-        "status": ("status", _choice(_values(ContractStatus), CONTRACT_STATUS_ALIASES)),
-    },
-    "invoices": {
-        "external_id": ("external_id", _text(200)),
-        "number": ("number", _text(100)),
-        "amount": ("amount_minor", _money),
-        "paid": ("paid_minor", _money),
-        "currency": ("currency", _memo(_currency)),
-    },
-    "deals": {
-        "external_id": ("external_id", _text(200)),
-        "title": ("title", _text()),
-        "kind": ("kind", _choice(_values(DealKind), DEAL_KIND_ALIASES)),
-        "stage": ("stage", _choice(_values(DealStage), DEAL_STAGE_ALIASES)),
-        "amount": ("amount_minor", _money),
-        "currency": ("currency", _memo(_currency)),
-        "probability": ("probability", _int(0, 100)),
-    },
+_PARSERS: dict[str, Parser] = {
+    "email": _email,
+    "currency": _memo(_currency),
+    "tax_id": _tax_id,
+    "money": _money,
+    "percent": lambda v, n: parse_percent_bp(v, field=n),
+    "bool": _memo(_bool),
+    "duration": lambda v, n: v if isinstance(v, int) else parse_duration(cell_text(v), field=n),
 }
-DATE_FIELDS = {
-    "tasks": {"due_on": "due_on"},
-    "contracts": {"start_on": "start_on", "end_on": "end_on"},
-    "invoices": {"issued_on": "issued_on", "due_on": "due_on", "paid_on": "paid_on"},
-    "deals": {"expected_close": "expected_close", "closed_on": "closed_on"},
+
+
+def _specs(fields: tuple[FileField, ...]) -> dict[str, tuple[str, Parser]]:
+    specs: dict[str, tuple[str, Parser]] = {}
+    for entry in fields:
+        parser = parser_for(entry.value)
+        if parser is not None and entry.column is not None:
+            specs[entry.name] = (entry.column, parser)
+    return specs
+
+
+# field -> (column, parser), derived from the declaration (formats/mapping.py). Fields not listed
+# (client references, times, birthdays, phones) are handled by each kind's own code.
+SPECS: dict[str, dict[str, tuple[str, Parser]]] = {kind: _specs(fields) for kind, fields in ENTITY_FIELDS.items()}
+DATE_FIELDS: dict[str, dict[str, str]] = {
+    kind: {entry.name: entry.column for entry in fields if entry.value.kind == "date" and entry.column}
+    for kind, fields in ENTITY_FIELDS.items()
 }
-MODELS: dict[str, Any] = {
-    "clients": Client,
-    "contacts": Contact,
-    "interactions": Interaction,
-    "tasks": Task,
-    "contracts": Contract,
-    "invoices": Invoice,
-    "deals": Deal,
-}
+
+
+def table_for(kind: str) -> Table:
+    """The table a kind of record is stored in (every model is registered by importing amtui.models)."""
+    return SQLModel.metadata.tables[ENTITY_TABLES[kind]]
+
+
 # Columns an import manages (compared for "unchanged", written on update).
 _NOT_MANAGED = {"id", "created_at", "updated_at", "completed_at", "checked_in_at", "check_in_at", "report_id"}
 
 
 def managed_columns(kind: str) -> tuple[str, ...]:
-    table: Table = table_of(MODELS[kind])
+    table = table_for(kind)
     return tuple(column.name for column in table.columns if column.name not in _NOT_MANAGED)
 
 
@@ -399,8 +299,8 @@ def managed_columns(kind: str) -> tuple[str, ...]:
 
 # The columns match keys are made of (see _client_keys and _natural_keys).
 KEY_COLUMNS = frozenset(
-    {"external_id", "tax_id", "name", "name_folded", "client_id", "full_name_folded", "planned_at", "done_at"}
-    | {"kind", "title", "number"}
+    {"external_id", "tax_id", "name", "name_folded", "client_id", "full_name_folded", "planned_at", "done_at", "kind"}
+    | {entity.match_on for entity in ENTITIES.values() if entity.match_on}
 )
 
 # Rebuilding a table's indexes once is cheaper than updating them row by row when an import
@@ -776,11 +676,10 @@ def _natural_keys(kind: str, values: dict[str, Any]) -> list[Hashable]:
         when = values.get("planned_at") or values.get("done_at")
         if when is not None and values.get("kind"):
             keys.append(("w", client_id, values["kind"], when.astimezone(UTC).replace(tzinfo=None)))
-    elif kind in ("tasks", "deals"):
-        if values.get("title"):
-            keys.append(("t", client_id, fold(values["title"])))
-    elif kind in ("contracts", "invoices") and values.get("number"):
-        keys.append(("#", client_id, fold(values["number"])))
+    else:
+        match_on = ENTITIES[kind].match_on
+        if match_on is not None and values.get(match_on):
+            keys.append((match_on, client_id, fold(values[match_on])))
     return keys
 
 
@@ -799,17 +698,18 @@ class Importer:
             for name, (column, parser) in SPECS[kind].items()
         }
         self.date_fields = tuple(DATE_FIELDS.get(kind, {}).items())
+        self.required_columns = {entry.name: entry.column or entry.name for entry in ENTITY_FIELDS[kind]}
         # The unbound function: a bound method stored on self would make a reference cycle, and
         # then the import's rows would wait for the cyclic GC instead of being freed at the end.
         self.finish: Callable[[Importer, dict[str, Any], dict[str, Any], list[tuple[str, str]]], None] = getattr(
-            Importer, f"_finish_{kind}"
+            Importer, f"_finish_{kind}", Importer._finish_declared
         )
         self.clients = TableState(session, table_of(Client), managed_columns("clients"), self.now)
         self.clients.load(_client_keys)
         self.ambiguous_client_names = {key[1] for key in self.clients.shared_keys if key[0] == "n"}
         self.state: TableState | None = None
         if kind != "clients":
-            self.state = TableState(session, table_of(MODELS[kind]), managed_columns(kind), self.now)
+            self.state = TableState(session, table_for(kind), managed_columns(kind), self.now)
             self.state.load(lambda values: _natural_keys(kind, values))
         self.methods: dict[int, set[tuple[str, str]]] = {}
         self.method_positions: dict[int, int] = {}
@@ -1081,10 +981,6 @@ class Importer:
             insert_rows(self.session, table, ("interaction_id", "contact_id"), new)
             self.links_inserted += len(new)
 
-    def _finish_tasks(self, values: dict[str, Any], row: dict[str, Any], problems: list[tuple[str, str]]) -> None:
-        self._require(row, "title", "title", problems)
-        self._set_client(values, row, problems, required=False)
-
     def _finish_contracts(self, values: dict[str, Any], row: dict[str, Any], problems: list[tuple[str, str]]) -> None:
         self._require(row, "number", "number", problems)
         self._set_client(values, row, problems, required=True)
@@ -1109,9 +1005,14 @@ class Importer:
                 problems.append(("contract", f"no contract {number!r} of this client"))
             row["contract_id"] = contract_id
 
-    def _finish_deals(self, values: dict[str, Any], row: dict[str, Any], problems: list[tuple[str, str]]) -> None:
-        self._require(row, "title", "title", problems)
-        self._set_client(values, row, problems, required=True)
+    def _finish_declared(self, values: dict[str, Any], row: dict[str, Any], problems: list[tuple[str, str]]) -> None:
+        """A kind read by its declaration alone (formats/mapping.py): required fields, then its client."""
+        entity = ENTITIES[self.kind]
+        columns = self.required_columns
+        for name in entity.required:
+            self._require(row, columns[name], name, problems)
+        if entity.client != "none":
+            self._set_client(values, row, problems, required=entity.client == "required")
 
     # writing -----------------------------------------------------------------------------
 
@@ -1191,7 +1092,7 @@ class Importer:
 
     # errors ------------------------------------------------------------------------------
 
-    def reject(self, line: int, problems: list[tuple[str, str]], raw: Any, headers: list[str] | None) -> None:
+    def reject(self, line: int | str, problems: list[tuple[str, str]], raw: Any, headers: list[str] | None) -> None:
         self.summary.rejected += 1
         for name, reason in problems:
             if len(self.summary.errors) < MAX_REPORTED_ERRORS:
@@ -1200,7 +1101,9 @@ class Importer:
         if self.options.skip_bad and not self.options.dry_run:
             self._write_reject(line, problems, raw, headers)
 
-    def _write_reject(self, line: int, problems: list[tuple[str, str]], raw: Any, headers: list[str] | None) -> None:
+    def _write_reject(
+        self, line: int | str, problems: list[tuple[str, str]], raw: Any, headers: list[str] | None
+    ) -> None:
         if self.rejects_writer is None:
             path = self.options.rejects_path or self.summary.path.with_name(self.summary.path.name + ".rejects.csv")
             self.summary.rejects_path = path

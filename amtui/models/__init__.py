@@ -1,4 +1,12 @@
-"""SQLModel tables of amtui. Importing this package registers every table."""
+"""SQLModel tables of amtui. Importing this package registers every table.
+
+Every module of this package is imported here (a new entity's module needs no line in this file to
+be created by migrations' checks, found by the importer and the exporter); the names below are the
+ones the rest of the code imports from the package.
+"""
+
+from importlib import import_module
+from pkgutil import iter_modules
 
 from amtui.models.alert_state import AlertMark
 from amtui.models.client import Client
@@ -11,6 +19,9 @@ from amtui.models.note import Note
 from amtui.models.report import MeetingReport, NextStep, ReportAttendee
 from amtui.models.target import SalesTarget
 from amtui.models.task import Task
+
+for _module in iter_modules(__path__):
+    import_module(f"{__name__}.{_module.name}")
 
 __all__ = [
     "AlertMark",

@@ -40,3 +40,12 @@ def table_of(model: Any) -> Table:
     (SQLModel does not declare ``__table__`` to type checkers.)"""
     table: Table = model.__table__
     return table
+
+
+# Columns every table keeps itself: never set by a caller or an import.
+BOOKKEEPING_COLUMNS = frozenset({"id", "created_at", "updated_at"})
+
+
+def settable_fields(model: Any) -> frozenset[str]:
+    """The columns of a model that callers set (create/update): all but the bookkeeping ones."""
+    return frozenset(column.name for column in table_of(model).columns) - BOOKKEEPING_COLUMNS

@@ -14,28 +14,14 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale
+from amtui.vocabulary import ALERT_KINDS
 from amtui.widgets.fast_table import Cell, Column, FastTable
 from amtui.widgets.footer import StableFooter
 
 if TYPE_CHECKING:
     from amtui.services.alerts import Alert
 
-KIND_TITLES = {
-    "missed": "Missed",
-    "unanswered": "Unanswered",
-    "overdue_task": "Overdue tasks",
-    "check_in": "Check-ins due",
-    "no_report": "Reports missing",
-    "receivable": "Receivables",
-    "notice": "Contract notice",
-    "contract": "Contracts ending",
-    "silence": "Silent clients",
-    "called_first": "Client called first",
-    "deal": "Deals past close",
-    "agenda": "Today",
-    "task_today": "Tasks due today",
-    "birthday": "Birthdays",
-}
+KIND_TITLES = {kind.value: info.label for kind, info in ALERT_KINDS.items()}
 COLUMNS = (Column("kind", "Kind", 16), Column("date", "Date", 8), Column("text", "Alert", 100))
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "normal": "", "info": "dim"}
 

@@ -25,6 +25,7 @@ from textual.widgets.data_table import RowDoesNotExist
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale, local, money, short_date
+from amtui.vocabulary import REPORTED_KINDS
 from amtui.widgets.footer import StableFooter
 from amtui.widgets.settled_table import SettledTable
 
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
     from amtui.services.workspace import CardView
 
 ROLE_LABELS = {"decision_maker": "★ decides", "influencer": "influences", "user": "uses", "gatekeeper": "gatekeeper"}
-REPORTED_KINDS = ("visit", "meeting")
 
 
 class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale, local
+from amtui.vocabulary import REPORTED_KINDS
 from amtui.widgets.fast_table import Cell, Column, FastTable
 from amtui.widgets.footer import StableFooter
 
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
     from amtui.services.schemas import InteractionRead
 
 STATUS_STYLE = {"done": "green", "cancelled": "dim strike", "missed": "red", "planned": ""}
-REPORTED = ("visit", "meeting")
 COLUMNS = (
     Column("day", "Day", 9),
     Column("time", "Time", 11),
@@ -77,7 +77,7 @@ class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         item: InteractionRead = message.result
         self.notify(f"{message.note}: {item.kind} with {item.client_name}")
         self.reload()
-        if message.request == "done" and item.kind in REPORTED:  # a visit or meeting goes on to its report
+        if message.request == "done" and item.kind in REPORTED_KINDS:  # a visit or meeting goes on to its report
             self.amtui.open_report(item.id)
 
     def show(self, items: list[InteractionRead]) -> None:
@@ -116,7 +116,7 @@ class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         if self.by_city and start:
             times = f"{start:%a} {start:%H:%M}"
         report = Text("")
-        if item.kind in REPORTED and item.status == "done":
+        if item.kind in REPORTED_KINDS and item.status == "done":
             report = Text("✓") if item.has_report else Text("missing", style="red")
         return str(item.id), [
             Text(day_text, style="bold"),
@@ -129,12 +129,12 @@ class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         ]
 
     def _group(self, item: InteractionRead) -> str:
-        if item.kind not in REPORTED:
+        if item.kind not in REPORTED_KINDS:
             return "(calls)"
         return item.city or item.place or "(no city)"
 
     def _city_key(self, item: InteractionRead) -> tuple[int, str, datetime]:
-        calls_last = 1 if item.kind not in REPORTED else 0
+        calls_last = 1 if item.kind not in REPORTED_KINDS else 0
         return (calls_last, self._group(item).casefold(), item.planned_at or datetime.min)
 
     def selected(self) -> InteractionRead | None:

@@ -19,7 +19,6 @@ import hashlib
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import (
@@ -45,9 +44,12 @@ from sqlalchemy.engine import Connection
 from amtui.services.errors import NotFoundError, ValidationError
 from amtui.services.text import format_money
 from amtui.vocabulary import (
+    ALERT_KINDS,
     DEFAULT_CADENCE_DAYS,
     OPEN_DEAL_STAGES,
     REPORTED_KINDS,
+    SEVERITY_RANK,
+    AlertKind,
     AlertState,
     ClientStatus,
     ContractStatus,
@@ -55,6 +57,7 @@ from amtui.vocabulary import (
     InteractionKind,
     InteractionStatus,
     Priority,
+    Severity,
     TaskStatus,
     Tier,
 )
@@ -170,59 +173,9 @@ COLUMNS_READ = (
 )
 
 
-class Severity(StrEnum):
-    CRITICAL = "critical"
-    HIGH = "high"
-    NORMAL = "normal"
-    INFO = "info"
-
-    @property
-    def rank(self) -> int:
-        """0 for the most urgent: sort ascending."""
-        return _SEVERITY_RANK[self]
-
-
-_SEVERITY_RANK = {Severity.CRITICAL: 0, Severity.HIGH: 1, Severity.NORMAL: 2, Severity.INFO: 3}
-
-
-class AlertKind(StrEnum):
-    """What an alert is about. The order here is the tie-break order in lists and the digest."""
-
-    MISSED = "missed"  # planned in the past, neither done nor cancelled
-    UNANSWERED = "unanswered"  # inbound, needs a reply, the day it came has ended
-    OVERDUE_TASK = "overdue_task"
-    CHECK_IN = "check_in"  # a delegated task's check-in time has passed unconfirmed
-    NO_REPORT = "no_report"  # visit/meeting done > 24 h ago without a meeting report
-    RECEIVABLE = "receivable"  # overdue invoice
-    NOTICE = "notice"  # a contract's notice deadline approaching or passed
-    CONTRACT = "contract"  # a contract ending within 90 days
-    SILENCE = "silence"  # no touch for longer than the client's cadence
-    CALLED_FIRST = "called_first"  # the client had to call us
-    DEAL = "deal"  # open deal past its expected close date
-    AGENDA = "agenda"  # planned for today
-    TASK_TODAY = "task_today"
-    BIRTHDAY = "birthday"
-
-
+_SEVERITY_RANK = SEVERITY_RANK
 KIND_ORDER = {kind: index for index, kind in enumerate(AlertKind)}
-
-# The prefix of each kind's id: the id names the record, so it stays stable while the facts change.
-ID_PREFIX: dict[AlertKind, str] = {
-    AlertKind.MISSED: "missed",
-    AlertKind.UNANSWERED: "reply",
-    AlertKind.OVERDUE_TASK: "task",
-    AlertKind.CHECK_IN: "checkin",
-    AlertKind.NO_REPORT: "report",
-    AlertKind.RECEIVABLE: "invoice",
-    AlertKind.NOTICE: "notice",
-    AlertKind.CONTRACT: "contract",
-    AlertKind.SILENCE: "silence",
-    AlertKind.CALLED_FIRST: "called",
-    AlertKind.DEAL: "deal",
-    AlertKind.AGENDA: "agenda",
-    AlertKind.TASK_TODAY: "task",
-    AlertKind.BIRTHDAY: "birthday",
-}
+ID_PREFIX: dict[AlertKind, str] = {kind: info.id_prefix for kind, info in ALERT_KINDS.items()}
 
 # Windows, in days.
 CONTRACT_BANDS = (30, 60, 90)
@@ -1046,7 +999,7 @@ def parse_kinds(values: Iterable[str] | None) -> frozenset[AlertKind] | None:
             try:
                 chosen.add(AlertKind(key))
             except ValueError:
-                allowed = ", ".join(kind.value for kind in AlertKind)
+                allowed = ", ".join(AlertKind)
                 raise ValidationError(f"{part.strip()!r} is not an alert kind ({allowed})", field="kind") from None
     return frozenset(chosen) or None
 

@@ -15,20 +15,16 @@ from amtui.models.base import (
     ClientStatus,
     InteractionStatus,
     Tier,
+    settable_fields,
 )
-from amtui.services.errors import AmbiguousError, NotFoundError, ValidationError
+from amtui.services.errors import AmbiguousError, NotFoundError, ValidationError, check_choice
 from amtui.services.limits import check_lengths
 from amtui.services.phones import clean_phone, display_phone
-from amtui.services.schemas import ClientRead, ClientSummary
+from amtui.services.schemas import ClientRead, ClientSummary, read_of
 from amtui.services.text import check_tax_id, fold, name_key
 
-# Fields a caller may set; everything else is derived or managed here.
-CLIENT_FIELDS = (
-    "name", "legal_name", "tax_id", "segment", "tier", "status", "cadence_days", "city",
-    "address", "website", "phone", "email", "currency", "credit_limit_minor",
-    "payment_terms_days", "discount_bp", "annual_potential_minor", "needs", "competitors",
-    "external_id",
-)  # fmt: skip
+# Fields a caller may set: the model's columns but those derived or managed here.
+CLIENT_FIELDS = frozenset(settable_fields(Client) - {"name_folded"})
 
 
 def effective_cadence(tier: str, cadence_days: int | None) -> int:
@@ -36,32 +32,12 @@ def effective_cadence(tier: str, cadence_days: int | None) -> int:
 
 
 def to_read(client: Client) -> ClientRead:
-    assert client.id is not None
-    return ClientRead(
-        id=client.id,
-        name=client.name,
-        legal_name=client.legal_name,
-        tax_id=client.tax_id,
-        segment=client.segment,
-        tier=client.tier,
-        status=client.status,
+    return read_of(
+        ClientRead,
+        client,
         cadence_days=effective_cadence(client.tier, client.cadence_days),
         cadence_is_default=client.cadence_days is None,
-        city=client.city,
-        address=client.address,
-        website=client.website,
         phone=display_phone(client.phone) or None,
-        email=client.email,
-        currency=client.currency,
-        credit_limit_minor=client.credit_limit_minor,
-        payment_terms_days=client.payment_terms_days,
-        discount_bp=client.discount_bp,
-        annual_potential_minor=client.annual_potential_minor,
-        needs=client.needs,
-        competitors=client.competitors,
-        external_id=client.external_id,
-        created_at=client.created_at,
-        updated_at=client.updated_at,
     )
 
 
@@ -76,16 +52,9 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     if "name" in cleaned and not cleaned["name"]:
         raise ValidationError("a client needs a name", field="name")
     if cleaned.get("tier") is not None:
-        tier = str(cleaned["tier"]).upper()
-        if tier not in Tier.__members__:
-            raise ValidationError(f"{cleaned['tier']!r}: tier is A, B or C", field="tier")
-        cleaned["tier"] = tier
+        cleaned["tier"] = check_choice(str(cleaned["tier"]), Tier, "tier")
     if cleaned.get("status") is not None:
-        status = str(cleaned["status"]).lower()
-        if status not in {s.value for s in ClientStatus}:
-            allowed = ", ".join(s.value for s in ClientStatus)
-            raise ValidationError(f"{cleaned['status']!r}: status is one of {allowed}", field="status")
-        cleaned["status"] = status
+        cleaned["status"] = check_choice(str(cleaned["status"]), ClientStatus, "status")
     if cleaned.get("tax_id"):
         cleaned["tax_id"] = check_tax_id(cleaned["tax_id"], field="tax_id")
     if cleaned.get("phone"):
@@ -154,7 +123,7 @@ def resolve_client(*, session: Session, ref: str | int) -> ClientRead:
     statement = select(Client)
     for word in words:
         statement = statement.where(col(Client.name_folded).contains(word, autoescape=True))
-    matches = list(session.scalars(statement.order_by(Client.name_folded).limit(50)))
+    matches = list(session.scalars(statement.order_by(col(Client.name_folded)).limit(50)))
     exact = [client for client in matches if client.name_folded == key]
     if len(exact) == 1:
         return to_read(exact[0])
@@ -168,8 +137,8 @@ def resolve_client(*, session: Session, ref: str | int) -> ClientRead:
 
 def _last_touch_subquery() -> Any:
     return (
-        select(func.max(Interaction.done_at))
-        .where(Interaction.client_id == Client.id, Interaction.status == InteractionStatus.DONE)
+        select(func.max(col(Interaction.done_at)))
+        .where(col(Interaction.client_id) == col(Client.id), col(Interaction.status) == InteractionStatus.DONE)
         .correlate(Client)
         .scalar_subquery()
     )
@@ -177,8 +146,8 @@ def _last_touch_subquery() -> Any:
 
 def last_touch(*, session: Session, client_id: int) -> datetime | None:
     value = session.scalar(
-        select(func.max(Interaction.done_at)).where(
-            Interaction.client_id == client_id, Interaction.status == InteractionStatus.DONE
+        select(func.max(col(Interaction.done_at))).where(
+            col(Interaction.client_id) == client_id, col(Interaction.status) == InteractionStatus.DONE
         )
     )
     return _as_utc(value)
@@ -211,49 +180,49 @@ def list_clients(
     query: str | None = None,
 ) -> list[ClientSummary]:
     """The portfolio with what the table shows, one query with correlated sub-selects."""
-    owed = Invoice.amount_minor - Invoice.paid_minor
+    owed = col(Invoice.amount_minor) - col(Invoice.paid_minor)
     receivables = (
         select(func.coalesce(func.sum(owed), 0))
-        .where(Invoice.client_id == Client.id, Invoice.paid_minor < Invoice.amount_minor)
+        .where(col(Invoice.client_id) == col(Client.id), col(Invoice.paid_minor) < col(Invoice.amount_minor))
         .correlate(Client)
         .scalar_subquery()
     )
     overdue = (
         select(func.coalesce(func.sum(owed), 0))
         .where(
-            Invoice.client_id == Client.id,
-            Invoice.paid_minor < Invoice.amount_minor,
-            Invoice.due_on < today,
+            col(Invoice.client_id) == col(Client.id),
+            col(Invoice.paid_minor) < col(Invoice.amount_minor),
+            col(Invoice.due_on) < today,
         )
         .correlate(Client)
         .scalar_subquery()
     )
     open_deals = (
-        select(func.count(Deal.id))
-        .where(Deal.client_id == Client.id, col(Deal.stage).in_(OPEN_DEAL_STAGES))
+        select(func.count(col(Deal.id)))
+        .where(col(Deal.client_id) == col(Client.id), col(Deal.stage).in_(OPEN_DEAL_STAGES))
         .correlate(Client)
         .scalar_subquery()
     )
     statement = select(
-        Client.id,
-        Client.name,
-        Client.tier,
-        Client.status,
-        Client.segment,
-        Client.city,
-        Client.cadence_days,
-        Client.currency,
+        col(Client.id),
+        col(Client.name),
+        col(Client.tier),
+        col(Client.status),
+        col(Client.segment),
+        col(Client.city),
+        col(Client.cadence_days),
+        col(Client.currency),
         _last_touch_subquery().label("last_touch"),
         receivables.label("receivables"),
         overdue.label("overdue"),
         open_deals.label("open_deals"),
-    ).order_by(Client.name_folded)
+    ).order_by(col(Client.name_folded))
     if tier:
-        statement = statement.where(Client.tier == tier.upper())
+        statement = statement.where(col(Client.tier) == tier.upper())
     if status:
-        statement = statement.where(Client.status == status.lower())
+        statement = statement.where(col(Client.status) == status.lower())
     if segment:
-        statement = statement.where(Client.segment == segment)
+        statement = statement.where(col(Client.segment) == segment)
     for word in fold(query).split():
         statement = statement.where(col(Client.name_folded).contains(word, autoescape=True))
     rows = session.execute(statement).all()

@@ -37,12 +37,12 @@ def list_colleagues(*, session: Session) -> list[ColleagueRead]:
     """Everyone a task was ever delegated to, one entry per person, by name."""
     statement = (
         select(
-            Task.assignee,
+            col(Task.assignee),
             func.count(),
             func.sum(case((col(Task.status) == TaskStatus.OPEN, 1), else_=0)),
         )
         .where(col(Task.assignee).is_not(None))
-        .group_by(Task.assignee)
+        .group_by(col(Task.assignee))
     )
     people: dict[str, list[tuple[str, int, int]]] = {}
     for name, total, still_open in session.execute(statement).all():

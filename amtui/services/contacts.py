@@ -11,17 +11,16 @@ from sqlalchemy import delete, select
 from sqlmodel import Session, col
 
 from amtui.models import Client, Contact, ContactMethod
-from amtui.models.base import Channel, ContactRole, MethodKind
-from amtui.services.errors import AmbiguousError, NotFoundError, ValidationError
+from amtui.models.base import Channel, ContactRole, MethodKind, settable_fields
+from amtui.services.errors import AmbiguousError, NotFoundError, ValidationError, check_choice
 from amtui.services.limits import check_lengths
 from amtui.services.phones import clean_phone, default_region, display_phone, phone_key
-from amtui.services.schemas import ContactMethodRead, ContactRead
+from amtui.services.schemas import ContactMethodRead, ContactRead, read_of
 from amtui.services.text import check_email, fold, normalise_email
+from amtui.vocabulary import one_of
 
-CONTACT_FIELDS = (
-    "full_name", "given_name", "middle_name", "family_name", "title", "department", "role",
-    "preferred_channel", "birthday_md", "birthday_year", "personal_notes", "external_id", "client_id",
-)  # fmt: skip
+# Fields a caller may set: the model's columns but those derived or managed here.
+CONTACT_FIELDS = frozenset(settable_fields(Contact) - {"full_name_folded"})
 
 ROLE_ALIASES = {
     "dm": ContactRole.DECISION_MAKER, "decision": ContactRole.DECISION_MAKER,
@@ -39,8 +38,7 @@ def normalise_role(value: str | None) -> str | None:
         return key
     alias = ROLE_ALIASES.get(key.replace("_", "-")) or ROLE_ALIASES.get(key)
     if alias is None:
-        allowed = ", ".join(role.value for role in ContactRole)
-        raise ValidationError(f"{value!r}: role is one of {allowed}", field="role")
+        raise ValidationError(f"{value!r}: role is {one_of(ContactRole)}", field="role")
     return alias.value
 
 
@@ -53,34 +51,15 @@ def _method_reads(
 ) -> tuple[tuple[ContactMethodRead, ...], tuple[ContactMethodRead, ...]]:
     ordered = sorted(methods, key=lambda method: method.position)
     phones = tuple(
-        ContactMethodRead(m.kind, display_phone(m.value), m.label) for m in ordered if m.kind == MethodKind.PHONE
+        read_of(ContactMethodRead, m, value=display_phone(m.value)) for m in ordered if m.kind == MethodKind.PHONE
     )
-    emails = tuple(ContactMethodRead(m.kind, m.value, m.label) for m in ordered if m.kind == MethodKind.EMAIL)
+    emails = tuple(read_of(ContactMethodRead, m) for m in ordered if m.kind == MethodKind.EMAIL)
     return phones, emails
 
 
 def to_read(contact: Contact, methods: Iterable[ContactMethod] = (), client_name: str | None = None) -> ContactRead:
-    assert contact.id is not None
     phones, emails = _method_reads(methods)
-    return ContactRead(
-        id=contact.id,
-        client_id=contact.client_id,
-        client_name=client_name,
-        full_name=contact.full_name,
-        given_name=contact.given_name,
-        middle_name=contact.middle_name,
-        family_name=contact.family_name,
-        title=contact.title,
-        department=contact.department,
-        role=contact.role,
-        preferred_channel=contact.preferred_channel,
-        birthday_md=contact.birthday_md,
-        birthday_year=contact.birthday_year,
-        personal_notes=contact.personal_notes,
-        phones=phones,
-        emails=emails,
-        external_id=contact.external_id,
-    )
+    return read_of(ContactRead, contact, client_name=client_name, phones=phones, emails=emails)
 
 
 def _clean(values: dict[str, Any]) -> dict[str, Any]:
@@ -93,10 +72,8 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
         cleaned[key] = value
     if "role" in cleaned:
         cleaned["role"] = normalise_role(cleaned["role"])
-    channel = cleaned.get("preferred_channel")
-    if channel is not None and channel not in {c.value for c in Channel}:
-        allowed = ", ".join(c.value for c in Channel)
-        raise ValidationError(f"{channel!r}: channel is one of {allowed}", field="preferred_channel")
+    if cleaned.get("preferred_channel") is not None:
+        cleaned["preferred_channel"] = check_choice(cleaned["preferred_channel"], Channel, "preferred_channel")
     return cleaned
 
 
@@ -178,7 +155,7 @@ def update_contact(
         setattr(contact, key, value)
     contact.full_name_folded = fold(contact.full_name)
     contact.updated_at = datetime.now(UTC)
-    existing = list(session.scalars(select(ContactMethod).where(ContactMethod.contact_id == contact_id)))
+    existing = list(session.scalars(select(ContactMethod).where(col(ContactMethod.contact_id) == contact_id)))
     known = {(m.kind, m.value_norm) for m in existing}
     new_phones = [p for p in _phones(add_phones) if (MethodKind.PHONE.value, phone_key(p)) not in known]
     new_emails = [e for e in map(check_email, add_emails) if (MethodKind.EMAIL.value, normalise_email(e)) not in known]
@@ -220,8 +197,8 @@ def contacts_by_ids(*, session: Session, contact_ids: Sequence[int]) -> list[Con
     if not contact_ids:
         return []
     rows = session.execute(
-        select(Contact, Client.name)
-        .join(Client, col(Contact.client_id) == Client.id, isouter=True)
+        select(Contact, col(Client.name))
+        .join(Client, col(Contact.client_id) == col(Client.id), isouter=True)
         .where(col(Contact.id).in_(contact_ids))
     ).all()
     return _with_methods(session, rows)
@@ -239,12 +216,12 @@ def _with_methods(session: Session, rows: Sequence[Any]) -> list[ContactRead]:
 def list_contacts(*, session: Session, client_id: int) -> list[ContactRead]:
     """The client's people, decision makers first."""
     rows = session.execute(
-        select(Contact, Client.name)
-        .join(Client, col(Contact.client_id) == Client.id)
-        .where(Contact.client_id == client_id)
+        select(Contact, col(Client.name))
+        .join(Client, col(Contact.client_id) == col(Client.id))
+        .where(col(Contact.client_id) == client_id)
         .order_by(
             (col(Contact.role) == ContactRole.DECISION_MAKER).desc(),
-            Contact.full_name_folded,
+            col(Contact.full_name_folded),
         )
     ).all()
     return _with_methods(session, rows)

@@ -36,6 +36,7 @@ from amtui.config import local_zone
 from amtui.services.errors import AmtuiError
 from amtui.services.text import fold, normalise_email, normalise_phone
 from amtui.services.workweek import check_in_moment
+from amtui.vocabulary import REPORTED_KINDS
 
 if TYPE_CHECKING:
     from sqlalchemy import Table
@@ -961,7 +962,7 @@ class _Generator:
             place = client.address
         elif kind == "meeting" and place is None:
             place = rng.choice(("Переговорная, наш офис", "Яндекс Телемост", "Офис клиента"))
-        planned = at if status != "done" or kind in ("visit", "meeting") else None
+        planned = at if status != "done" or kind in REPORTED_KINDS else None
         created = at - 1440 * rng.randrange(1, 8) if planned is not None else at
         created = min(created, clock.now_m - 1)
         updated = at if status == "done" else created
@@ -988,7 +989,7 @@ class _Generator:
             )
         )
         if contacts is None:
-            count = 2 if kind in ("visit", "meeting") and len(client.contacts) > 1 else 1
+            count = 2 if kind in REPORTED_KINDS and len(client.contacts) > 1 else 1
             contacts = rng.sample(client.contacts, count) if client.contacts else []
         for contact_id in contacts:
             self.rows["interaction_contact"].append(
@@ -1559,7 +1560,7 @@ def _small_history(gen: _Generator, key: str) -> None:
             needs_reply=needs_reply,
             replied=replied,
         )
-        if kind in ("visit", "meeting"):
+        if kind in REPORTED_KINDS:
             _report_for_last(gen, client, interaction_id, at)
         d = day - rng.randrange(max(1, cadence * 45 // 100), cadence + 1)
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from amtui.services.alerts import KIND_ORDER, Alert, AlertKind, Severity
 from amtui.services.text import format_money
+from amtui.vocabulary import ALERT_KINDS
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -23,22 +24,9 @@ if TYPE_CHECKING:
 JSON_SCHEMA = "amtui.digest/1"
 DEFAULT_LIMIT = 25
 
-# Title of each group and the noun of its count line ("3 overdue invoices, 412 500 RUB").
+# Title of each group and the noun of its count line ("3 overdue invoices, 412 500 RUB"), from the vocabulary.
 GROUP_TITLES: dict[AlertKind, tuple[str, str, str]] = {
-    AlertKind.MISSED: ("Missed calls and visits", "missed contact", "missed contacts"),
-    AlertKind.UNANSWERED: ("Unanswered messages", "unanswered message", "unanswered messages"),
-    AlertKind.OVERDUE_TASK: ("Overdue tasks", "overdue task", "overdue tasks"),
-    AlertKind.CHECK_IN: ("Check-ins due on delegated tasks", "check-in due", "check-ins due"),
-    AlertKind.NO_REPORT: ("Meetings without a report", "meeting without a report", "meetings without a report"),
-    AlertKind.RECEIVABLE: ("Overdue invoices", "overdue invoice", "overdue invoices"),
-    AlertKind.NOTICE: ("Contract notice deadlines", "notice deadline", "notice deadlines"),
-    AlertKind.CONTRACT: ("Contracts ending", "contract ending", "contracts ending"),
-    AlertKind.SILENCE: ("Clients waiting for a touch", "client waiting", "clients waiting"),
-    AlertKind.CALLED_FIRST: ("Clients who had to call first", "client called first", "clients called first"),
-    AlertKind.DEAL: ("Deals past their close date", "late deal", "late deals"),
-    AlertKind.AGENDA: ("Today's agenda", "planned today", "planned today"),
-    AlertKind.TASK_TODAY: ("Tasks due today", "task due today", "tasks due today"),
-    AlertKind.BIRTHDAY: ("Birthdays", "birthday", "birthdays"),
+    kind: (info.title, info.one, info.many) for kind, info in ALERT_KINDS.items()
 }
 
 MARKERS = {Severity.CRITICAL: "!!", Severity.HIGH: "! ", Severity.NORMAL: "- ", Severity.INFO: "  "}

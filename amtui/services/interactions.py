@@ -14,7 +14,7 @@ from amtui.models import Client, Contact, Interaction, InteractionContact, Meeti
 from amtui.models.base import Direction, InteractionKind, InteractionStatus
 from amtui.services.errors import NotFoundError, ValidationError
 from amtui.services.limits import check_lengths
-from amtui.services.schemas import InteractionRead
+from amtui.services.schemas import InteractionRead, read_of
 
 
 def _check_kind(kind: str) -> str:
@@ -35,7 +35,7 @@ def _check_contacts(session: Session, client_id: int, contact_ids: Sequence[int]
     if not contact_ids:
         return
     owners: dict[int | None, int | None] = dict(
-        session.execute(select(Contact.id, Contact.client_id).where(col(Contact.id).in_(contact_ids))).all()
+        session.execute(select(col(Contact.id), col(Contact.client_id)).where(col(Contact.id).in_(contact_ids))).all()
     )
     for contact_id in contact_ids:
         if owners.get(contact_id) != client_id:
@@ -210,7 +210,7 @@ def update_interaction(*, session: Session, interaction_id: int, **changes: Any)
 def get_interaction(*, session: Session, interaction_id: int) -> InteractionRead:
     reads = _reads(
         session,
-        select(Interaction, Client.name).join(Client).where(Interaction.id == interaction_id),
+        select(Interaction, col(Client.name)).join(Client).where(col(Interaction.id) == interaction_id),
     )
     if not reads:
         raise NotFoundError(f"no interaction with id {interaction_id}")
@@ -224,30 +224,19 @@ def _reads(session: Session, statement: Any) -> list[InteractionRead]:
     reported: set[int] = set()
     if ids:
         for interaction_id, contact_id, name in session.execute(
-            select(InteractionContact.interaction_id, Contact.id, Contact.full_name)
-            .join(Contact, col(Contact.id) == InteractionContact.contact_id)
+            select(col(InteractionContact.interaction_id), col(Contact.id), col(Contact.full_name))
+            .join(Contact, col(Contact.id) == col(InteractionContact.contact_id))
             .where(col(InteractionContact.interaction_id).in_(ids))
         ):
             people[interaction_id].append((contact_id, name))
         reported = set(
-            session.scalars(select(MeetingReport.interaction_id).where(col(MeetingReport.interaction_id).in_(ids)))
+            session.scalars(select(col(MeetingReport.interaction_id)).where(col(MeetingReport.interaction_id).in_(ids)))
         )
     return [
-        InteractionRead(
-            id=item.id,
-            client_id=item.client_id,
+        read_of(
+            InteractionRead,
+            item,
             client_name=client_name,
-            kind=item.kind,
-            direction=item.direction,
-            status=item.status,
-            planned_at=item.planned_at,
-            duration_min=item.duration_min,
-            done_at=item.done_at,
-            place=item.place,
-            city=item.city,
-            subject=item.subject,
-            outcome=item.outcome,
-            needs_reply=item.needs_reply,
             contact_ids=tuple(cid for cid, _ in people[item.id]),
             contact_names=tuple(name for _, name in people[item.id]),
             has_report=item.id in reported,
@@ -258,11 +247,11 @@ def _reads(session: Session, statement: Any) -> list[InteractionRead]:
 
 def list_for_client(*, session: Session, client_id: int, limit: int = 50) -> list[InteractionRead]:
     """The client's timeline, newest first: done, cancelled and missed ones."""
-    when = Interaction.done_at
+    when = col(Interaction.done_at)
     statement = (
-        select(Interaction, Client.name)
+        select(Interaction, col(Client.name))
         .join(Client)
-        .where(Interaction.client_id == client_id, Interaction.status != InteractionStatus.PLANNED)
+        .where(col(Interaction.client_id) == client_id, col(Interaction.status) != InteractionStatus.PLANNED)
         .order_by(col(when).desc().nulls_last(), col(Interaction.planned_at).desc())
         .limit(limit)
     )
@@ -279,17 +268,17 @@ def list_planned(
 ) -> list[InteractionRead]:
     """Planned interactions starting in [start, end), in time order."""
     statement = (
-        select(Interaction, Client.name)
+        select(Interaction, col(Client.name))
         .join(Client)
         .where(
-            Interaction.status == InteractionStatus.PLANNED,
+            col(Interaction.status) == InteractionStatus.PLANNED,
             col(Interaction.planned_at) >= start,
             col(Interaction.planned_at) < end,
         )
-        .order_by(Interaction.planned_at)
+        .order_by(col(Interaction.planned_at))
     )
     if client_id is not None:
-        statement = statement.where(Interaction.client_id == client_id)
+        statement = statement.where(col(Interaction.client_id) == client_id)
     if kinds:
         statement = statement.where(col(Interaction.kind).in_(kinds))
     return _reads(session, statement)
@@ -298,9 +287,9 @@ def list_planned(
 def list_in_range(*, session: Session, start: datetime, end: datetime) -> list[InteractionRead]:
     """Everything planned in [start, end) whatever its status: the planner's week."""
     statement = (
-        select(Interaction, Client.name)
+        select(Interaction, col(Client.name))
         .join(Client)
         .where(col(Interaction.planned_at) >= start, col(Interaction.planned_at) < end)
-        .order_by(Interaction.planned_at)
+        .order_by(col(Interaction.planned_at))
     )
     return _reads(session, statement)

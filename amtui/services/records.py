@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select
@@ -10,9 +11,9 @@ from sqlmodel import Session, col
 
 from amtui.models import Client, Contract, Deal, Invoice, Note, SalesTarget
 from amtui.models.base import ContractStatus, DealKind, DealStage, NoteTag
-from amtui.services.errors import NotFoundError, ValidationError
+from amtui.services.errors import NotFoundError, ValidationError, check_choice
 from amtui.services.limits import check_lengths
-from amtui.services.schemas import ContractRead, DealRead, InvoiceRead, NoteRead, TargetRead
+from amtui.services.schemas import ContractRead, DealRead, InvoiceRead, NoteRead, TargetRead, read_of
 
 Record = TypeVar("Record")
 
@@ -28,35 +29,15 @@ def _client_name(session: Session, client_id: int) -> str:
     return _load(session, Client, client_id, "client").name
 
 
-def _choice(value: str | None, allowed: type, field: str) -> str | None:
-    if value is None:
-        return None
-    key = value.strip().lower().replace("-", "_")
-    values = {member.value for member in allowed}  # type: ignore[attr-defined]
-    if key not in values:
-        raise ValidationError(f"{value!r}: {field} is one of {', '.join(sorted(values))}", field=field)
-    return key
+def _choice(value: str | None, allowed: type[StrEnum], field: str) -> str | None:
+    return check_choice(value, allowed, field)
 
 
 # Contracts
 
 
 def contract_read(contract: Contract, client_name: str) -> ContractRead:
-    assert contract.id is not None
-    return ContractRead(
-        id=contract.id,
-        client_id=contract.client_id,
-        client_name=client_name,
-        number=contract.number,
-        title=contract.title,
-        start_on=contract.start_on,
-        end_on=contract.end_on,
-        auto_renew=contract.auto_renew,
-        notice_days=contract.notice_days,
-        value_minor=contract.value_minor,
-        currency=contract.currency,
-        status=contract.status,
-    )
+    return read_of(ContractRead, contract, client_name=client_name)
 
 
 def create_contract(
@@ -146,9 +127,11 @@ def delete_contract(*, session: Session, contract_id: int) -> ContractRead:
 
 
 def list_contracts(*, session: Session, client_id: int | None = None) -> list[ContractRead]:
-    statement = select(Contract, Client.name).join(Client).order_by(col(Contract.end_on).is_(None), Contract.end_on)
+    statement = (
+        select(Contract, col(Client.name)).join(Client).order_by(col(Contract.end_on).is_(None), col(Contract.end_on))
+    )
     if client_id is not None:
-        statement = statement.where(Contract.client_id == client_id)
+        statement = statement.where(col(Contract.client_id) == client_id)
     return [contract_read(contract, name) for contract, name in session.execute(statement).all()]
 
 
@@ -156,20 +139,7 @@ def list_contracts(*, session: Session, client_id: int | None = None) -> list[Co
 
 
 def invoice_read(invoice: Invoice, client_name: str) -> InvoiceRead:
-    assert invoice.id is not None
-    return InvoiceRead(
-        id=invoice.id,
-        client_id=invoice.client_id,
-        client_name=client_name,
-        contract_id=invoice.contract_id,
-        number=invoice.number,
-        issued_on=invoice.issued_on,
-        due_on=invoice.due_on,
-        amount_minor=invoice.amount_minor,
-        paid_minor=invoice.paid_minor,
-        currency=invoice.currency,
-        paid_on=invoice.paid_on,
-    )
+    return read_of(InvoiceRead, invoice, client_name=client_name)
 
 
 def create_invoice(
@@ -234,11 +204,11 @@ def record_payment(*, session: Session, invoice_id: int, amount_minor: int, paid
 
 
 def list_invoices(*, session: Session, client_id: int | None = None, unpaid_only: bool = False) -> list[InvoiceRead]:
-    statement = select(Invoice, Client.name).join(Client).order_by(Invoice.due_on, Invoice.id)
+    statement = select(Invoice, col(Client.name)).join(Client).order_by(col(Invoice.due_on), col(Invoice.id))
     if client_id is not None:
-        statement = statement.where(Invoice.client_id == client_id)
+        statement = statement.where(col(Invoice.client_id) == client_id)
     if unpaid_only:
-        statement = statement.where(Invoice.paid_minor < Invoice.amount_minor)
+        statement = statement.where(col(Invoice.paid_minor) < col(Invoice.amount_minor))
     return [invoice_read(invoice, name) for invoice, name in session.execute(statement).all()]
 
 
@@ -246,20 +216,7 @@ def list_invoices(*, session: Session, client_id: int | None = None, unpaid_only
 
 
 def deal_read(deal: Deal, client_name: str) -> DealRead:
-    assert deal.id is not None
-    return DealRead(
-        id=deal.id,
-        client_id=deal.client_id,
-        client_name=client_name,
-        title=deal.title,
-        kind=deal.kind,
-        stage=deal.stage,
-        amount_minor=deal.amount_minor,
-        currency=deal.currency,
-        probability=deal.probability,
-        expected_close=deal.expected_close,
-        closed_on=deal.closed_on,
-    )
+    return read_of(DealRead, deal, client_name=client_name)
 
 
 def create_deal(
@@ -345,9 +302,13 @@ def delete_deal(*, session: Session, deal_id: int) -> DealRead:
 def list_deals(*, session: Session, client_id: int | None = None, open_only: bool = False) -> list[DealRead]:
     from amtui.models.base import OPEN_DEAL_STAGES
 
-    statement = select(Deal, Client.name).join(Client).order_by(col(Deal.expected_close).is_(None), Deal.expected_close)
+    statement = (
+        select(Deal, col(Client.name))
+        .join(Client)
+        .order_by(col(Deal.expected_close).is_(None), col(Deal.expected_close))
+    )
     if client_id is not None:
-        statement = statement.where(Deal.client_id == client_id)
+        statement = statement.where(col(Deal.client_id) == client_id)
     if open_only:
         statement = statement.where(col(Deal.stage).in_(OPEN_DEAL_STAGES))
     return [deal_read(deal, name) for deal, name in session.execute(statement).all()]
@@ -370,14 +331,12 @@ def add_note(*, session: Session, client_id: int, text: str, tag: str | None = N
     session.add(note)
     session.flush()
     assert note.id is not None
-    return NoteRead(id=note.id, client_id=client_id, text=note.text, tag=note.tag, created_at=note.created_at)
+    return read_of(NoteRead, note)
 
 
 def list_notes(*, session: Session, client_id: int) -> list[NoteRead]:
-    notes = session.scalars(select(Note).where(Note.client_id == client_id).order_by(col(Note.created_at).desc()))
-    return [
-        NoteRead(id=n.id or 0, client_id=n.client_id, text=n.text, tag=n.tag, created_at=n.created_at) for n in notes
-    ]
+    notes = session.scalars(select(Note).where(col(Note.client_id) == client_id).order_by(col(Note.created_at).desc()))
+    return [read_of(NoteRead, note) for note in notes]
 
 
 # Sales targets and actuals
@@ -389,7 +348,7 @@ def month_start(day: date) -> date:
 
 def set_target(*, session: Session, period: date, amount_minor: int, currency: str = "RUB") -> TargetRead:
     start = month_start(period)
-    target = session.scalar(select(SalesTarget).where(SalesTarget.period == start))
+    target = session.scalar(select(SalesTarget).where(col(SalesTarget.period) == start))
     if target is None:
         target = SalesTarget(period=start, amount_minor=amount_minor, currency=currency.upper())
     else:
@@ -397,13 +356,12 @@ def set_target(*, session: Session, period: date, amount_minor: int, currency: s
     check_lengths(target)
     session.add(target)
     session.flush()
-    return TargetRead(period=start, amount_minor=amount_minor, currency=target.currency)
+    return read_of(TargetRead, target)
 
 
 def list_targets(*, session: Session) -> list[TargetRead]:
     return [
-        TargetRead(period=t.period, amount_minor=t.amount_minor, currency=t.currency)
-        for t in session.scalars(select(SalesTarget).order_by(SalesTarget.period))
+        read_of(TargetRead, target) for target in session.scalars(select(SalesTarget).order_by(col(SalesTarget.period)))
     ]
 
 
@@ -412,8 +370,8 @@ def sales_in_month(*, session: Session, period: date) -> int:
     start = month_start(period)
     end = date(start.year + start.month // 12, start.month % 12 + 1, 1)
     total = session.scalar(
-        select(func.coalesce(func.sum(Invoice.amount_minor), 0)).where(
-            Invoice.issued_on >= start, Invoice.issued_on < end
+        select(func.coalesce(func.sum(col(Invoice.amount_minor)), 0)).where(
+            col(Invoice.issued_on) >= start, col(Invoice.issued_on) < end
         )
     )
     return int(total or 0)

@@ -15,7 +15,7 @@ from amtui.models.base import REPORTED_KINDS, InteractionStatus, TaskStatus
 from amtui.services.colleagues import resolve_colleague
 from amtui.services.errors import NotFoundError, ValidationError
 from amtui.services.limits import check_lengths
-from amtui.services.schemas import NextStepRead, ReportRead
+from amtui.services.schemas import NextStepRead, ReportRead, read_of
 from amtui.services.tasks import create_task
 from amtui.services.workweek import WorkWeek
 
@@ -62,13 +62,13 @@ def save_report(
         if not step.text.strip():
             raise ValidationError(f"next step {position + 1} has no text", field="next_steps")
     owners: dict[int | None, int | None] = dict(
-        session.execute(select(Contact.id, Contact.client_id).where(col(Contact.id).in_(attendee_ids))).all()
+        session.execute(select(col(Contact.id), col(Contact.client_id)).where(col(Contact.id).in_(attendee_ids))).all()
     )
     for contact_id in attendee_ids:
         if owners.get(contact_id) != interaction.client_id:
             raise ValidationError(f"contact {contact_id} is not a contact of this client", field="attendees")
 
-    report = session.scalar(select(MeetingReport).where(MeetingReport.interaction_id == interaction_id))
+    report = session.scalar(select(MeetingReport).where(col(MeetingReport.interaction_id) == interaction_id))
     if report is None:
         report = MeetingReport(interaction_id=interaction_id, client_id=interaction.client_id, created_at=now)
     report.other_attendees = (other_attendees or "").strip() or None
@@ -85,7 +85,7 @@ def save_report(
         session.add(ReportAttendee(report_id=report.id, contact_id=contact_id))
 
     old_steps = list(
-        session.scalars(select(NextStep).where(NextStep.report_id == report.id).order_by(NextStep.position))
+        session.scalars(select(NextStep).where(col(NextStep.report_id) == report.id).order_by(col(NextStep.position)))
     )
     tasks_by_text = {step.text: step.task_id for step in old_steps if step.task_id}
     kept_tasks: set[int] = set()
@@ -157,12 +157,14 @@ def get_report(*, session: Session, report_id: int) -> ReportRead:
     client = session.get(Client, report.client_id)
     assert interaction is not None and client is not None and report.id is not None
     attendees = session.execute(
-        select(Contact.id, Contact.full_name)
-        .join(ReportAttendee, col(ReportAttendee.contact_id) == Contact.id)
-        .where(ReportAttendee.report_id == report.id)
-        .order_by(Contact.full_name)
+        select(col(Contact.id), col(Contact.full_name))
+        .join(ReportAttendee, col(ReportAttendee.contact_id) == col(Contact.id))
+        .where(col(ReportAttendee.report_id) == report.id)
+        .order_by(col(Contact.full_name))
     ).all()
-    steps = session.scalars(select(NextStep).where(NextStep.report_id == report.id).order_by(NextStep.position))
+    steps = session.scalars(
+        select(NextStep).where(col(NextStep.report_id) == report.id).order_by(col(NextStep.position))
+    )
     return ReportRead(
         id=report.id,
         interaction_id=report.interaction_id,
@@ -176,27 +178,25 @@ def get_report(*, session: Session, report_id: int) -> ReportRead:
         other_attendees=report.other_attendees,
         agenda=report.agenda,
         agreements=report.agreements,
-        next_steps=tuple(
-            NextStepRead(id=s.id or 0, text=s.text, owner=s.owner, due_on=s.due_on, task_id=s.task_id) for s in steps
-        ),
+        next_steps=tuple(read_of(NextStepRead, step) for step in steps),
         sent_at=report.sent_at,
         created_at=report.created_at,
     )
 
 
 def report_for_interaction(*, session: Session, interaction_id: int) -> ReportRead | None:
-    report_id = session.scalar(select(MeetingReport.id).where(MeetingReport.interaction_id == interaction_id))
+    report_id = session.scalar(select(col(MeetingReport.id)).where(col(MeetingReport.interaction_id) == interaction_id))
     return None if report_id is None else get_report(session=session, report_id=report_id)
 
 
 def list_reports(*, session: Session, client_id: int, limit: int = 20) -> list[ReportRead]:
     ids = session.scalars(
-        select(MeetingReport.id)
-        .where(MeetingReport.client_id == client_id)
+        select(col(MeetingReport.id))
+        .where(col(MeetingReport.client_id) == client_id)
         .order_by(col(MeetingReport.created_at).desc())
         .limit(limit)
     )
-    return [get_report(session=session, report_id=report_id) for report_id in ids]
+    return [get_report(session=session, report_id=report_id) for report_id in ids if report_id is not None]
 
 
 def render_report(report: ReportRead, *, zone: tzinfo, markdown: bool = False) -> str:
@@ -243,18 +243,18 @@ def _step_line(step: NextStepRead) -> str:
 def interactions_without_report(*, session: Session, client_id: int | None = None) -> list[int]:
     """Done visits/meetings with no report yet (ids), oldest first."""
     statement = (
-        select(Interaction.id)
-        .outerjoin(MeetingReport, col(MeetingReport.interaction_id) == Interaction.id)
+        select(col(Interaction.id))
+        .outerjoin(MeetingReport, col(MeetingReport.interaction_id) == col(Interaction.id))
         .where(
-            Interaction.status == InteractionStatus.DONE,
+            col(Interaction.status) == InteractionStatus.DONE,
             col(Interaction.kind).in_(REPORTED_KINDS),
             col(MeetingReport.id).is_(None),
         )
-        .order_by(Interaction.done_at)
+        .order_by(col(Interaction.done_at))
     )
     if client_id is not None:
-        statement = statement.where(Interaction.client_id == client_id)
-    return [int(i) for i in session.scalars(statement)]
+        statement = statement.where(col(Interaction.client_id) == client_id)
+    return [i for i in session.scalars(statement) if i is not None]
 
 
 def _with_known_owner(session: Session, step: NextStepInput) -> NextStepInput:

@@ -1,9 +1,32 @@
-"""Read objects the services return: plain frozen dataclasses, no session attached."""
+"""Read objects the services return: plain frozen dataclasses, no session attached.
+
+A read object is the public shape of a table row (like the FastAPI template's ``*Public``
+classes): its fields are the model's columns of the same name, plus what the service adds
+(the client's name, a contact's phones...). :func:`read_of` copies them, so no service spells
+an entity's fields out again; tests/test_entities.py checks every read field against its model.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+R = TypeVar("R", bound="DataclassInstance")
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def read_of(read_class: type[R], record: Any, **extra: Any) -> R:
+    """``read_class`` filled from ``record``'s attributes of the same names; ``extra`` adds or overrides."""
+    names = _FIELD_NAMES.get(read_class)
+    if names is None:
+        names = _FIELD_NAMES[read_class] = tuple(f.name for f in fields(read_class))
+    values = {name: getattr(record, name) for name in names if name not in extra}
+    values.update(extra)
+    return read_class(**values)
 
 
 @dataclass(frozen=True, slots=True)

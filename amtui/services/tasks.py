@@ -10,9 +10,9 @@ from sqlmodel import Session, col
 
 from amtui.models import Client, Task
 from amtui.models.base import Priority, TaskStatus
-from amtui.services.errors import NotFoundError, ValidationError
+from amtui.services.errors import NotFoundError, ValidationError, check_choice
 from amtui.services.limits import check_lengths
-from amtui.services.schemas import TaskRead
+from amtui.services.schemas import TaskRead, read_of
 from amtui.services.workweek import DEFAULT_WEEK, WorkWeek, check_in_moment
 
 
@@ -24,34 +24,13 @@ def default_check_in(created_at: datetime, due_on: date, zone: tzinfo, week: Wor
 
 
 def to_read(task: Task, client_name: str | None) -> TaskRead:
-    assert task.id is not None
-    return TaskRead(
-        id=task.id,
-        title=task.title,
-        client_id=task.client_id,
-        client_name=client_name,
-        assignee=task.assignee,
-        status=task.status,
-        priority=task.priority,
-        due_on=task.due_on,
-        check_in_at=task.check_in_at,
-        checked_in_at=task.checked_in_at,
-        notes=task.notes,
-        report_id=task.report_id,
-        created_at=task.created_at,
-        completed_at=task.completed_at,
-    )
+    return read_of(TaskRead, task, client_name=client_name)
 
 
 def _priority(value: str | None) -> str:
     if value is None:
         return Priority.NORMAL.value
-    key = value.strip().lower()
-    aliases = {"h": "high", "m": "normal", "l": "low", "medium": "normal"}
-    key = aliases.get(key, key)
-    if key not in {p.value for p in Priority}:
-        raise ValidationError(f"{value!r}: priority is high, normal or low", field="priority")
-    return key
+    return check_choice(value, Priority, "priority", {"h": "high", "m": "normal", "l": "low", "medium": "normal"})
 
 
 def _assignee(value: str | None) -> str | None:
@@ -243,16 +222,16 @@ def list_tasks(
     limit: int | None = None,
 ) -> list[TaskRead]:
     """Tasks with the most pressing first: by due date (none last), high priority first."""
-    priority_rank = case({"high": 0, "normal": 1, "low": 2}, value=Task.priority, else_=1)
+    priority_rank = case({"high": 0, "normal": 1, "low": 2}, value=col(Task.priority), else_=1)
     statement = (
-        select(Task, Client.name)
-        .join(Client, col(Task.client_id) == Client.id, isouter=True)
-        .order_by(col(Task.due_on).is_(None), Task.due_on, priority_rank, Task.id)
+        select(Task, col(Client.name))
+        .join(Client, col(Task.client_id) == col(Client.id), isouter=True)
+        .order_by(col(Task.due_on).is_(None), col(Task.due_on), priority_rank, col(Task.id))
     )
     if status:
-        statement = statement.where(Task.status == status)
+        statement = statement.where(col(Task.status) == status)
     if client_id is not None:
-        statement = statement.where(Task.client_id == client_id)
+        statement = statement.where(col(Task.client_id) == client_id)
     if delegated is True:
         statement = statement.where(col(Task.assignee).is_not(None))
     elif delegated is False:

@@ -22,6 +22,9 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from time import monotonic
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from amtui import vocabulary
+from amtui.vocabulary import AlertKind
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
     from sqlmodel import Session
@@ -47,13 +50,13 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-# The alert kinds Today lists under "Late" (a contract notice only from a week before its deadline on);
-# the rest of the backlog is summed up in one line per kind.
-LATE_KINDS = ("missed", "unanswered", "overdue_task", "check_in", "no_report", "deal", "notice")
-NOTICE_LATE_WITHIN_DAYS = 7
-SUMMARISED_KINDS = ("receivable", "silence", "called_first", "contract")
-# Today's agenda: what is planned for today, tasks due today, and today's birthdays.
-AGENDA_KINDS = ("agenda", "task_today")
+# Today's sections come from each alert kind's row in amtui.vocabulary.ALERT_KINDS: "Late" (a contract
+# notice only from a week before its deadline on), the backlog summed up in one line per kind, and the
+# agenda (planned today, tasks due today, today's birthdays; later birthdays are "coming").
+LATE_KINDS = vocabulary.LATE_KINDS
+NOTICE_LATE_WITHIN_DAYS = vocabulary.NOTICE_LATE_DAYS
+SUMMARISED_KINDS = vocabulary.BACKLOG_KINDS
+AGENDA_KINDS = vocabulary.AGENDA_KINDS
 # How long one read of the portfolio serves Today and the Clients screen (another program may write).
 PORTFOLIO_FRESH_S = 30.0
 
@@ -122,19 +125,19 @@ def split_today(alerts: Sequence[Alert], *, today: date, now: datetime, zone: tz
         (
             a
             for a in alerts
-            if a.kind in AGENDA_KINDS or (a.kind == "birthday" and a.days == 0) or a.is_later_today(now)
+            if (a.kind in AGENDA_KINDS and (a.kind != AlertKind.BIRTHDAY or a.days == 0)) or a.is_later_today(now)
         ),
         key=lambda a: (a.at is None, a.at or now, a.id),
     )
-    coming = [a for a in alerts if a.kind == "birthday" and a.days > 0]
+    coming = [a for a in alerts if a.kind == AlertKind.BIRTHDAY and a.days > 0]
     late = [
         a
         for a in alerts
         if a.kind in LATE_KINDS
-        and (a.kind != "notice" or a.days <= NOTICE_LATE_WITHIN_DAYS)
+        and (a.kind != AlertKind.NOTICE or a.days <= NOTICE_LATE_WITHIN_DAYS)
         and not a.is_later_today(now)
     ]
-    silence = [a for a in alerts if a.kind == "silence"]
+    silence = [a for a in alerts if a.kind == AlertKind.SILENCE]
     backlog = build_digest([a for a in alerts if a.kind in SUMMARISED_KINDS], day=today, generated_at=now, zone=zone)
     lines = tuple(
         BacklogLine(g.kind, GROUP_TITLES[g.kind][0], g.count, g.summary())  # type: ignore[index]
@@ -284,7 +287,7 @@ class Workspace:
     def today_first(self, *, figures: bool = True) -> TodayView:
         """The quick part of Today: the agenda (planned today, tasks due today, birthdays) and sales."""
         today, now = self.today(), self.now()
-        quick = self.alerts(kinds=(*AGENDA_KINDS, "birthday"), at=now)
+        quick = self.alerts(kinds=AGENDA_KINDS, at=now)
         currency, target_minor = self.settings.currency, None
         sales: tuple[int, ...] = (0,)
         if figures:
