@@ -111,9 +111,20 @@ def test_meeting_report_snapshot(snap_compare: Any, demo_url: str) -> None:
         await settle(pilot)
         pilot.app.open_report(visit_id)  # type: ignore[attr-defined]
         await settle(pilot)
+        # The agenda takes the focus once the report has loaded (a message after the worker): under load
+        # that can come after the settling above, and the cursor is drawn only in a focused widget.
+        for _ in range(100):
+            focused = pilot.app.focused
+            if focused is not None and focused.id == "report-agenda":
+                break
+            await pilot.pause(0.02)
         # A blinking cursor is drawn or not depending on when the frame is taken: hold it still.
         for widget in pilot.app.screen.query("Input, TextArea"):
             widget.cursor_blink = False  # type: ignore[attr-defined]
+            # TextArea caches a line drawn in the blink's hidden phase under the same key as a line
+            # whose cursor is drawn steadily (Textual 8.2.8): drop the cache so the line is drawn again.
+            widget.notify_style_update()
+            widget.refresh()
         await settle(pilot)
 
     assert snap_compare(app_for(demo_url), terminal_size=SIZE, run_before=run)
