@@ -14,6 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import work
 from textual.app import App
 from textual.binding import BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from amtui.services.workspace import Workspace
 
 Clock = Callable[[], datetime]
+# How often the TUI asks the database whether another program wrote to it (PRAGMA data_version).
+WATCH_INTERVAL_S = 1.0
 
 
 def _system_now() -> datetime:
@@ -105,6 +108,8 @@ class AmtuiCommands(Provider):
             yield DiscoveryHit(text, command, help=help_text)
 
     async def search(self, query: str) -> Hits:
+        from rich.text import Text
+
         matcher = self.matcher(query)
         app = self.app
         assert isinstance(app, AmtuiApp)
@@ -112,11 +117,47 @@ class AmtuiCommands(Provider):
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, matcher.highlight(text), command, help=help_text)
+        opened: set[int] = set()
+        if len(query.strip()) >= 3:
+            # People, phones in any formatting, e-mails, tax ids: the workspace's search, off the UI thread.
+            try:
+                hits = await asyncio.to_thread(app.workspace.search, query, limit=12)
+            except Exception:
+                hits = []
+            for hit in hits:
+                if hit.client_id is None:
+                    continue
+                if hit.kind == "client":
+                    opened.add(hit.client_id)
+                # A person or a number found by the database is the best answer ("who is calling?").
+                score = 1.0 if hit.matched != "name" else 0.95
+                label = ("Client: " if hit.kind == "client" else "Person: ") + hit.sentence
+                yield Hit(
+                    score,
+                    Text(label),
+                    partial(app.open_client, hit.client_id),
+                    text=label,
+                    help=f"Open the card · matched {hit.matched}",
+                )
+        by_database = bool(opened)
         for client_id, name in self._clients:
+            if client_id in opened:
+                continue
             label = f"Client: {name}"
             score = matcher.match(label)
             if score > 0:
-                yield Hit(score, matcher.highlight(label), lambda cid=client_id: app.open_client(cid), help="Open card")
+                opened.add(client_id)
+                yield Hit(score, matcher.highlight(label), partial(app.open_client, client_id), help="Open card")
+        if not by_database and len(query.strip()) >= 3:
+            from amtui.services.fuzzy import nearest
+
+            for client_id, name in nearest(query, self._clients):
+                if client_id in opened:
+                    continue
+                label = f"Did you mean: {name}?"
+                yield Hit(
+                    0.5, Text(label), partial(app.open_client, client_id), text=label, help="Nearest name: open card"
+                )
 
 
 class AmtuiApp(App[None]):
@@ -154,7 +195,27 @@ class AmtuiApp(App[None]):
             self.set_keymap(self.keymap)
 
     def on_mount(self) -> None:
+        self.watch_database()  # the first mark, before the first screen reads its data
         self.switch_mode("today")
+        self.set_interval(WATCH_INTERVAL_S, self.watch_database, name="watch-database")
+
+    # Living data: another program's writes show up on the screen in view within about 2 s.
+
+    @work(thread=True, group="watch", exclusive=True, exit_on_error=False)
+    def watch_database(self) -> None:
+        try:
+            changed = self.workspace.data_changed()
+        except Exception:  # a busy or vanished database: the next poll tries again
+            return
+        if changed:
+            self.call_from_thread(self.database_changed)
+
+    def database_changed(self) -> None:
+        """Reload the screen in view (a form on top keeps its input; what is under it reloads on resume)."""
+        from amtui.screens.base import ReloadsWhenStale
+
+        if isinstance(self.screen, ReloadsWhenStale):
+            self.screen.reload()
 
     def on_unmount(self) -> None:
         self.workspace.close()

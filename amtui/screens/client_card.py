@@ -20,6 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Header, Label, OptionList, Static
 from textual.widgets.data_table import RowDoesNotExist
 from textual.widgets.option_list import Option, OptionDoesNotExist
@@ -54,7 +55,14 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         Binding("d", "deal", "Deal", id="card.deal"),
         Binding("e", "edit", "Edit", id="card.edit"),
         Binding("delete,x", "delete_selected", "Delete", key_display="Del/x", id="card.delete-selected"),
+        Binding("right_square_bracket", "section(1)", "Next section", key_display="]", id="card.next-section"),
+        Binding("left_square_bracket", "section(-1)", "Previous section", key_display="[", id="card.previous-section"),
+        # Priority: the focused list would otherwise take the page keys and the card would not move.
+        Binding("pagedown", "page(1)", "Scroll down a page", show=False, priority=True, id="card.page-down"),
+        Binding("pageup", "page(-1)", "Scroll up a page", show=False, priority=True, id="card.page-up"),
     ]
+    # The sections [ and ] (and Tab) move between, in order.
+    SECTIONS = ("#card-people", "#card-planned", "#card-timeline", "#card-money", "#card-deals")
 
     def __init__(self, client_id: int) -> None:
         super().__init__()
@@ -66,18 +74,21 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         with VerticalScroll(id="card-body"):
             yield Static("Loading…", id="card-facts")
             yield Static("", id="card-warnings")
-            yield Label("People  (Enter edits, a adds, Del deletes)", classes="card--heading")
+            yield Label("People  (Enter edits, a adds, Del deletes)", classes="card--heading", id="card-people-heading")
             yield OptionList(id="card-people")
             yield Label("Planned", classes="card--heading", id="card-planned-heading")
             yield SettledTable(id="card-planned", cursor_type="row", zebra_stripes=False)
-            yield Label("Timeline  (Enter opens the report or the details)", classes="card--heading")
+            yield Label(
+                "Timeline  (Enter opens the report or the details)", classes="card--heading", id="card-timeline-heading"
+            )
             yield SettledTable(id="card-timeline", cursor_type="row")
             yield Label(
                 "Contracts and invoices  (Enter edits or renews a contract; on an invoice it records a payment)",
                 classes="card--heading",
+                id="card-money-heading",
             )
             yield SettledTable(id="card-money", cursor_type="row")
-            yield Label("Deals and tasks  (Enter edits a deal)", classes="card--heading")
+            yield Label("Deals and tasks  (Enter edits a deal)", classes="card--heading", id="card-deals-heading")
             yield SettledTable(id="card-deals", cursor_type="row")
             yield Static("", id="card-notes", classes="card-section")
         yield StableFooter(compact=True)
@@ -90,6 +101,40 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.query_one("#card-timeline", DataTable).add_columns("When", "Kind", "Status", "Report", "Subject / outcome")
         self.query_one("#card-money", DataTable).add_columns("Document", "Owed / days left", "Amount", "Dates")
         self.query_one("#card-deals", DataTable).add_columns("What", "Stage / due", "Amount", "Who")
+
+    # Moving around the card: [ and ] jump between sections, PageDown/PageUp scroll it.
+
+    def _sections(self) -> list[Widget]:
+        return [widget for widget in (self.query_one(section) for section in self.SECTIONS) if widget.display]
+
+    def action_section(self, step: int) -> None:
+        sections = self._sections()
+        focused = self.focused
+        index = sections.index(focused) if focused in sections else (-1 if step > 0 else len(sections))
+        target = sections[max(0, min(index + step, len(sections) - 1))]
+        target.focus(scroll_visible=False)
+        heading = self.query_one(f"#{target.id}-heading")
+        self.query_one("#card-body", VerticalScroll).scroll_to_widget(heading, top=True, animate=False)
+
+    def action_page(self, step: int) -> None:
+        body = self.query_one("#card-body", VerticalScroll)
+        if step > 0:
+            body.scroll_page_down(animate=False)
+        else:
+            body.scroll_page_up(animate=False)
+        self.call_after_refresh(self._focus_in_view)
+
+    def _focus_in_view(self) -> None:
+        """The keys act on what is shown: focus the first section whose top is in view."""
+        body = self.query_one("#card-body", VerticalScroll)
+        top, bottom = body.scroll_y, body.scroll_y + body.scrollable_content_region.height
+        for section in self._sections():
+            if section is self.focused and top <= section.virtual_region.y < bottom:
+                return
+        for section in self._sections():
+            if top <= section.virtual_region.y < bottom:
+                section.focus(scroll_visible=False)
+                return
 
     def reload(self) -> None:
         client_id = self.client_id

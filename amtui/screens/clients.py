@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Header, Input, Select, Static
 
-from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale, local, money
+from amtui.screens.base import DbDone, DbFailed, DbMixin, QuickResume, ReloadsWhenStale, local, money
 from amtui.widgets.fast_table import Cell, Column, FastTable
 from amtui.widgets.footer import StableFooter
 
@@ -24,10 +24,10 @@ if TYPE_CHECKING:
 
 # Fixed widths: the table never measures cells; amounts are right-aligned.
 COLUMNS: tuple[Column, ...] = (
-    Column("name", "Name", 26),
+    Column("name", "Name", 26, narrow=18),
     Column("tier", "Tier", 4),
-    Column("status", "Status", 8),
-    Column("city", "City", 12),
+    Column("status", "Status", 8, drop=2),
+    Column("city", "City", 12, narrow=8, drop=1),
     Column("last", "Last", 8),
     Column("due", "Due in", 6, justify="right"),
     Column("receivables", "Receivables", 14, justify="right"),
@@ -70,11 +70,14 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.sort_reverse = False
         self.today = date.today()
         self.has_loaded = False
+        # Clients found through their people, phones, e-mails or tax id: id -> what matched.
+        self.found_query = ""
+        self.found: dict[int, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="clients-filters"):
-            yield Input(placeholder="Search name, city…", id="clients-search")
+            yield Input(placeholder="Search name, city, person, phone, e-mail, INN…", id="clients-search")
             yield Select(TIERS, prompt="Tier", id="clients-tier")
             yield Select(STATUSES, prompt="Status", id="clients-status")
             yield Select([], prompt="Segment", id="clients-segment")
@@ -91,7 +94,28 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
     @on(DbDone)
     def done(self, message: DbDone) -> None:
+        if message.request == "search":
+            query, hits = message.result
+            if query != self.query_one("#clients-search", Input).value:
+                return  # a newer search is on its way
+            self.found_query = query
+            self.found = {}
+            for hit in hits:
+                if hit.client_id is not None and (hit.kind == "contact" or hit.matched != "name"):
+                    self.found.setdefault(hit.client_id, hit.sentence)
+            self.refilter()
+            return
         self.loaded(message.result)
+
+    @on(DbFailed)
+    def failed(self, message: DbFailed) -> None:
+        if message.request == "search":  # the in-memory filter still stands
+            message.prevent_default()
+
+    @work(thread=True, group="search", exclusive=True)
+    def search_database(self, query: str) -> None:
+        """People, phones in any formatting, e-mails and tax ids: the workspace's search, off the UI thread."""
+        self._finish("search", lambda ws: (query, ws.search(query, limit=200)), "", -1)
 
     def loaded(self, result: tuple[list[ClientSummary], date]) -> None:
         from amtui.services.text import fold
@@ -113,6 +137,11 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     # Filtering and sorting happen in memory: a keystroke never waits for the database.
 
     @on(Input.Changed, "#clients-search")
+    def search_changed(self, event: Input.Changed) -> None:
+        self.refilter()
+        if len(event.value.strip()) >= 3:
+            self.search_database(event.value)
+
     @on(Select.Changed)
     def filters_changed(self) -> None:
         self.refilter()
@@ -124,14 +153,16 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     def refilter(self) -> None:
         from amtui.services.text import fold
 
-        words = fold(self.query_one("#clients-search", Input).value).split()
+        query = self.query_one("#clients-search", Input).value
+        words = fold(query).split()
+        found = self.found if query == self.found_query and words else {}
         tier = self._filter_value("#clients-tier")
         status = self._filter_value("#clients-status")
         segment = self._filter_value("#clients-segment")
         matches = [
             client
             for client, key in zip(self.clients, self.folded, strict=True)
-            if all(word in key for word in words)
+            if (all(word in key for word in words) or client.id in found)
             and (tier is None or client.tier == tier)
             and (status is None or client.status == status)
             and (segment is None or client.segment == segment)
@@ -146,9 +177,14 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         arrow = "↓" if self.sort_reverse else "↑"
         # One line of fixed height: no layout pass needed for new text.
         line = f"{len(self.shown)} of {len(self.clients)} clients · sorted by {self.sort_column} {arrow}"
+        matched = [self.found[c.id] for c in self.shown if c.id in self.found and self.found_query]
+        if matched and self.query_one("#clients-search", Input).value == self.found_query:
+            line = f"{len(self.shown)} of {len(self.clients)} · found {matched[0]}" + (
+                f" (+{len(matched) - 1} more)" if len(matched) > 1 else ""
+            )
         if not self.clients:
             line = "No clients yet: press a to add one (or import a file: amtui import clients FILE)"
-        self.query_one("#clients-status-line", Static).update(line, layout=False)
+        self.query_one("#clients-status-line", Static).update(Text(line), layout=False)
 
     def make_row(self, client: ClientSummary) -> tuple[str, list[Cell]]:
         due = (client.next_contact_due - self.today).days if client.next_contact_due else None

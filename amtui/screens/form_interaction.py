@@ -38,7 +38,9 @@ class ClientField(Field):
         if len(partial) == 1:
             return partial[0][0]
         if not partial:
-            raise ValueError(f"no client matches {text!r}")
+            from amtui.services.fuzzy import did_you_mean
+
+            raise ValueError(f"no client matches {text!r}" + did_you_mean(text, [name for _, name in self.names]))
         shown = ", ".join(name for _, name in partial[:4])
         raise ValueError(f"{len(partial)} clients match: {shown}…")
 

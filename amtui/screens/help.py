@@ -44,7 +44,11 @@ def _keys_table(keymap: dict[str, str] | None = None) -> Table:
     for title, bindings in sections:
         table.add_row(f"[u]{title}[/u]", "")
         if title == "Everywhere":
-            table.add_row("ctrl+p", "Command palette: open a client by name, new call/visit/task, go to a screen")
+            table.add_row(
+                "ctrl+p",
+                "Command palette: find a client, person, phone, e-mail or INN (paste a number: who is calling?),"
+                " new call/visit/task, go to a screen",
+            )
             table.add_row("esc", "Back / close")
         for binding in bindings:
             if isinstance(binding, Binding):

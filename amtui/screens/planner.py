@@ -26,8 +26,8 @@ COLUMNS = (
     Column("day", "Day", 9),
     Column("time", "Time", 11),
     Column("kind", "Kind", 7),
-    Column("client", "Client", 24),
-    Column("place", "Place", 14),
+    Column("client", "Client", 24, narrow=16),
+    Column("place", "Place", 14, narrow=8, drop=1),
     Column("status", "Status", 9),
     Column("report", "Report", 7),
 )

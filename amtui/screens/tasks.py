@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 VIEWS = ("all", "mine", "delegated")
 COLUMNS = (
     Column("due", "Due", 8),
-    Column("title", "Task", 30),
-    Column("client", "Client", 18),
+    Column("title", "Task", 30, narrow=18),
+    Column("client", "Client", 18, narrow=12),
     Column("who", "Who", 10),
     Column("check", "Check-in", 11),
     Column("priority", "Pri", 6),

@@ -50,6 +50,8 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         super().__init__()
         self.data: TodayView | None = None
         self.targets: dict[str, Alert] = {}
+        # The line the cursor is on, kept across reloads by its id.
+        self.cursor_id: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -65,6 +67,10 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.sub_title = "Today"
 
     def reload(self) -> None:
+        if self.data is not None and self.data.complete:
+            # Shown already: the whole view in one step, so the lines on screen never go back to "Loading…".
+            self.load("today", lambda ws: ws.today_view())
+            return
         # Two steps: the agenda and sales come in ~0.1 s, the alert engine and the portfolio after.
         self.load("today-first", lambda ws: ws.today_first())
 
@@ -76,6 +82,8 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             self.load("today-rest", lambda ws: ws.today_rest(view))
 
     def show(self, data: TodayView) -> None:
+        # Only a complete list tells where the cursor is (a half-loaded one moved it for want of lines).
+        was_complete = self.data is not None and self.data.complete
         self.data = data
         self.sub_title = f"Today, {data.today:%A %d.%m.%Y}"
         self.query_one("#today-receivables", Static).update(self._receivables(data))
@@ -85,9 +93,24 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.query_one("#today-trend", Sparkline).data = list(data.sales_by_month)
         option_list = self.query_one("#today-list", OptionList)
         highlighted = option_list.highlighted
+        if was_complete and highlighted is not None and highlighted < option_list.option_count:
+            # The same line keeps the cursor even when lines were added above it (another program's write).
+            self.cursor_id = option_list.get_option_at_index(highlighted).id or self.cursor_id
         option_list.set_options(self._options(data))
-        if highlighted is not None and highlighted < option_list.option_count:
+        kept = self._index_of(option_list, self.cursor_id)
+        if kept is not None:
+            option_list.highlighted = kept
+        elif highlighted is not None and highlighted < option_list.option_count:
             option_list.highlighted = highlighted
+
+    @staticmethod
+    def _index_of(option_list: OptionList, option_id: str | None) -> int | None:
+        if option_id is None:
+            return None
+        try:
+            return option_list.get_option_index(option_id)
+        except Exception:  # OptionDoesNotExist: the line is gone
+            return None
 
     def _receivables(self, data: TodayView) -> Text:
         if not data.complete:

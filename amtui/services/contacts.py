@@ -243,7 +243,11 @@ def resolve_contact(*, session: Session, client_id: int, ref: str) -> ContactRea
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise NotFoundError(f"no contact of this client matches {text!r}")
+        from amtui.services.fuzzy import did_you_mean
+
+        raise NotFoundError(
+            f"no contact of this client matches {text!r}" + did_you_mean(text, [p.full_name for p in people])
+        )
     raise AmbiguousError(f"{text!r} matches {len(matches)} contacts", [f"{p.id}: {p.full_name}" for p in matches])
 
 

@@ -276,3 +276,16 @@ class SearchHit:
     label: str
     client_id: int | None
     detail: str
+    # What the query matched: "name", "INN 7714170755", "phone +7 495 957-47-21", "e-mail a.gromov@...".
+    matched: str = "name"
+    client_name: str = ""
+
+    @property
+    def sentence(self) -> str:
+        """``Громов Андрей Николаевич, ООО «Ромашка», +7 495 957-47-21``: who, where, what matched."""
+        parts = [self.label]
+        if self.kind == "contact" and self.client_name:
+            parts.append(self.client_name)
+        if self.matched != "name":
+            parts.append(self.matched)
+        return ", ".join(parts)

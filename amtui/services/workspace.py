@@ -182,6 +182,10 @@ class Workspace:
         self._lock = threading.Lock()
         # Bumped by every successful write: screens reload on resume only when it moved.
         self.version = 0
+        # Watching for other programs' writes (``data_changed``): one connection kept for it.
+        self._watch_lock = threading.Lock()
+        self._watch: Any = None
+        self._seen_stamp: Any = None
         self._portfolio: tuple[tuple[int, date], float, tuple[ClientSummary, ...]] | None = None
 
     # Clock, settings, engine
@@ -228,6 +232,10 @@ class Workspace:
             return self._engine
 
     def close(self) -> None:
+        with self._watch_lock:
+            if self._watch is not None:
+                self._watch.close()
+                self._watch = None
         with self._lock:
             if self._engine is not None and self._owns_engine:
                 self._engine.dispose()
@@ -252,7 +260,50 @@ class Workspace:
         with self._session() as session:
             result = job(session)
         self.version += 1
+        if self._watch is not None:  # our own write is not news: move the watch's mark past it
+            with self._watch_lock:
+                self._seen_stamp = self._data_stamp()
         return result
+
+    # Other programs' writes
+
+    def _data_stamp(self) -> Any:
+        """Where the database stands, cheaply (call with ``_watch_lock`` held).
+
+        SQLite: ``PRAGMA data_version`` on one connection kept for it, which moves when any other
+        connection commits. PostgreSQL: the next transaction id of the cluster
+        (``pg_snapshot_xmax(pg_current_snapshot())``), which moves when anyone writes (a write
+        elsewhere in the cluster gives a harmless extra refresh)."""
+        if self._watch is None:
+            self._watch = self.engine.raw_connection()
+        cursor = self._watch.cursor()
+        try:
+            if self.engine.dialect.name == "sqlite":
+                cursor.execute("PRAGMA data_version")
+            else:
+                cursor.execute("SELECT pg_snapshot_xmax(pg_current_snapshot())::text")
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+        self._watch.commit()  # no transaction left open between two polls
+        return row[0] if row else None
+
+    @property
+    def watching(self) -> bool:
+        """Whether ``data_changed`` has taken its first mark (writes from then on are noticed)."""
+        return self._seen_stamp is not None
+
+    def data_changed(self) -> bool:
+        """Whether another program (the CLI, a cron import) wrote to the database since the
+        last call; the first call only takes the mark. A change bumps ``version`` so that every
+        screen reloads when shown."""
+        with self._watch_lock:
+            stamp = self._data_stamp()
+            previous, self._seen_stamp = self._seen_stamp, stamp
+        if previous is None or stamp == previous:
+            return False
+        self.version += 1
+        return True
 
     # Alerts and today
 

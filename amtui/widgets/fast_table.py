@@ -41,6 +41,10 @@ class Column:
     label: str
     width: int
     justify: str = "left"  # "right" for amounts
+    # On a narrow terminal a column first shrinks to ``narrow`` (0: never), then the columns with
+    # the highest ``drop`` go (0: never dropped), so that what matters is never cut off the edge.
+    narrow: int = 0
+    drop: int = 0
 
 
 class FastTable(ScrollView, can_focus=True):
@@ -115,7 +119,10 @@ class FastTable(ScrollView, can_focus=True):
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
-        self.columns = tuple(columns)
+        self.all_columns = tuple(columns)
+        # What the current width shows: the columns and, for each, its index among all the cells.
+        self.columns = self.all_columns
+        self._shown: tuple[int, ...] = tuple(range(len(columns)))
         self.set_reactive(FastTable.zebra_stripes, zebra_stripes)
         self._items: Sequence[Any] = ()
         self._make_row: RowMaker = _as_row
@@ -125,6 +132,46 @@ class FastTable(ScrollView, can_focus=True):
         self._column_meta = [Style.from_meta({"column": index}) for index in range(len(self.columns))]
         self._total_width = sum(column.width + 2 * CELL_PADDING for column in self.columns)
         self.virtual_size = Size(self._total_width, 1)
+
+    # Narrow terminals
+
+    def fit(self, width: int) -> None:
+        """Show the columns that fit ``width`` cells: narrow columns shrink first, then low-priority ones go."""
+        columns = list(self.all_columns)
+        shown = list(range(len(columns)))
+
+        def total() -> int:
+            return sum(columns[index].width + 2 * CELL_PADDING for index in shown)
+
+        for index, column in enumerate(columns):  # shrink just enough, first columns first
+            excess = total() - width
+            if excess <= 0:
+                break
+            if column.narrow and column.narrow < column.width:
+                narrower = max(column.narrow, column.width - excess)
+                columns[index] = Column(column.key, column.label, narrower, column.justify, 0, column.drop)
+        for index in sorted((i for i, c in enumerate(columns) if c.drop), key=lambda i: -columns[i].drop):
+            if total() <= width:
+                break
+            shown.remove(index)
+        fitted = tuple(columns[index] for index in shown)
+        if fitted == self.columns:
+            return
+        self.columns, self._shown = fitted, tuple(shown)
+        self._total_width = total()
+        self.virtual_size = Size(self._total_width, len(self._items) + 1)
+        self._lines.clear()
+        self._header = None
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # A vertical scrollbar may take its width from the content: leave room for it.
+        self.fit(event.size.width - self.styles.scrollbar_size_vertical)
+
+    @property
+    def hidden_columns(self) -> list[str]:
+        """Labels of the columns the width leaves out (the screen may say so)."""
+        return [column.label for column in self.all_columns if column.key not in {c.key for c in self.columns}]
 
     # Data
 
@@ -275,6 +322,8 @@ class FastTable(ScrollView, can_focus=True):
     def _strip(self, cells: Sequence[Cell], style: Style, over: Style | None = None) -> Strip:
         """One line: each cell cut or padded to its column; ``over`` (the cursor) wins over cell colours."""
         segments: list[Segment] = []
+        if len(self._shown) < len(self.all_columns):
+            cells = [cells[index] for index in self._shown if index < len(cells)]
         for column, cell, meta in zip(self.columns, cells, self._column_meta, strict=False):
             # The column in each cell's style (as DataTable does) keeps cells apart when the screen is
             # exported as SVG, so each is placed at its own column.

@@ -1,0 +1,289 @@
+"""Finding people (issue 10, point 3) and living data (point 5): the palette and the Clients search find
+people, phones in any formatting, e-mails and tax ids and say what matched; typos get the nearest names;
+another program's writes reach the screen in view without a key press."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from textual.widgets import Input, OptionList, Static
+
+from amtui.db import session_scope
+from amtui.models import Interaction
+from amtui.services.errors import NotFoundError
+from tests.conftest import FROZEN_NOW
+from tests.test_tui import make_app, settle, sync, type_into
+
+pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
+
+
+@pytest.fixture
+def people(engine: Any) -> dict[str, int]:
+    from amtui.services import clients, contacts, interactions
+
+    with session_scope(engine) as session:
+        romashka = clients.create_client(session=session, name="ООО «Ромашка»", tier="A", tax_id="7714170755")
+        other = clients.create_client(session=session, name="АО «Северсталь»", tier="A")
+        gromov = contacts.create_contact(
+            session=session,
+            client_id=romashka.id,
+            full_name="Громов Андрей Николаевич",
+            phones=["+7 (495) 957-47-21"],
+            emails=["a.gromov@romashka.ru"],
+        )
+        contacts.create_contact(session=session, client_id=other.id, full_name="Петрова Анна")
+        # Ромашка was called two days ago; Северсталь is overdue for contact (a line on Today).
+        for client_id, days in ((romashka.id, 2), (other.id, 60)):
+            interactions.log_interaction(
+                session=session, client_id=client_id, kind="call", at=FROZEN_NOW - timedelta(days=days)
+            )
+        return {"romashka": romashka.id, "other": other.id, "gromov": gromov.id}
+
+
+# The service: what matched
+
+
+@pytest.mark.parametrize(
+    ("query", "sentence"),
+    [
+        ("громов", "Громов Андрей Николаевич, ООО «Ромашка»"),
+        ("957 472", "Громов Андрей Николаевич, ООО «Ромашка», +7 495 957-47-21"),
+        ("8 (495) 957-47-21", "Громов Андрей Николаевич, ООО «Ромашка», +7 495 957-47-21"),
+        ("a.gromov", "Громов Андрей Николаевич, ООО «Ромашка», a.gromov@romashka.ru"),
+        ("7714170755", "ООО «Ромашка», INN 7714170755"),
+        ("77141707", "ООО «Ромашка», INN 7714170755"),
+    ],
+)
+def test_search_says_what_matched(engine: Any, people: dict[str, int], query: str, sentence: str) -> None:
+    from amtui.services.search import search
+
+    with session_scope(engine) as session:
+        hits = search(session=session, text=query)
+    assert [hit.sentence for hit in hits] == [sentence]
+    assert hits[0].client_id == people["romashka"]
+
+
+@pytest.mark.parametrize("typo", ["рамашка", "ромашкa", "РАМАШКА"])
+def test_a_mistyped_client_gets_the_nearest_name(engine: Any, people: dict[str, int], typo: str) -> None:
+    from amtui.services.clients import resolve_client
+
+    with session_scope(engine) as session, pytest.raises(NotFoundError) as raised:
+        resolve_client(session=session, ref=typo)
+    assert "did you mean: ООО «Ромашка»" in str(raised.value)
+    assert "Северсталь" not in str(raised.value)
+
+
+def test_nothing_near_suggests_nothing(engine: Any, people: dict[str, int]) -> None:
+    from amtui.services.clients import resolve_client
+
+    with session_scope(engine) as session, pytest.raises(NotFoundError) as raised:
+        resolve_client(session=session, ref="zzzzqqq")
+    assert "did you mean" not in str(raised.value)
+
+
+def test_cli_typos_answer_with_the_nearest_names(engine: Any, people: dict[str, int], cli: Any) -> None:
+    result = cli("log", "call", "рамашка")
+    assert result.exit_code == 1
+    assert "did you mean: ООО «Ромашка»?" in result.output
+    assert "Traceback" not in result.output
+
+    result = cli("log", "call", "ромашкa")  # a Latin "a" at the end
+    assert result.exit_code == 1
+    assert "did you mean: ООО «Ромашка»?" in result.output
+
+    result = cli("log", "call", "ромашка", "--contact", "гормов")
+    assert result.exit_code == 1
+    assert "did you mean: Громов Андрей Николаевич?" in result.output
+    with session_scope(engine) as session:  # nothing written by the refused commands
+        assert len(session.scalars(select(Interaction)).all()) == 2
+
+
+# The TUI: the palette and the Clients search
+
+
+@sync
+async def test_a_phone_number_pasted_into_the_palette_opens_the_callers_card(
+    db_url: str, people: dict[str, int]
+) -> None:
+    from textual.command import CommandPalette
+
+    from amtui.screens.client_card import ClientCardScreen
+
+    app = make_app(db_url)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        palette.query_one(Input).insert_text_at_cursor("+7 495 957-47-21")  # a paste
+        for _ in range(20):
+            await settle(pilot)
+            options = palette.query_one(OptionList)
+            if options.option_count:
+                break
+        first = str(options.get_option_at_index(0).prompt)
+        assert "Громов Андрей Николаевич, ООО «Ромашка», +7 495 957-47-21" in first
+        await pilot.press("enter")  # the first hit is highlighted as the answer arrives
+        await settle(pilot)
+        if not isinstance(app.screen, ClientCardScreen):
+            await pilot.press("down", "enter")
+            await settle(pilot)
+        assert isinstance(app.screen, ClientCardScreen)
+        with session_scope(app.workspace.engine) as session:
+            from amtui.models import Contact
+
+            assert session.get(Contact, people["gromov"]).client_id == app.screen.client_id  # type: ignore[union-attr]
+
+
+@sync
+async def test_the_palette_offers_the_nearest_name_for_a_typo(db_url: str, people: dict[str, int]) -> None:
+    from textual.command import CommandPalette
+
+    app = make_app(db_url)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        await pilot.press(*"рамашка")
+        prompts: list[str] = []
+        for _ in range(20):
+            await settle(pilot)
+            options = palette.query_one(OptionList)
+            prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+            if prompts:
+                break
+        assert any(prompt.startswith("Did you mean: ООО «Ромашка»?") for prompt in prompts), prompts
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("громов", "found Громов Андрей Николаевич, ООО «Ромашка»"),
+        ("957 472", "found Громов Андрей Николаевич, ООО «Ромашка», +7 495 957-47-21"),
+        ("a.gromov", "found Громов Андрей Николаевич, ООО «Ромашка», a.gromov@romashka.ru"),
+        ("7714170755", "found ООО «Ромашка», INN 7714170755"),
+    ],
+)
+@sync
+async def test_clients_search_finds_people_phones_emails_and_tax_ids(
+    db_url: str, people: dict[str, int], query: str, found: str
+) -> None:
+    from amtui.screens.clients import ClientsScreen
+    from amtui.widgets.fast_table import FastTable
+
+    app = make_app(db_url)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ClientsScreen)
+        await pilot.press("slash")
+        await type_into(pilot, screen.query_one("#clients-search", Input), query)
+        await settle(pilot)
+        assert [client.id for client in screen.shown] == [people["romashka"]]
+        assert screen.query_one(FastTable).cursor_key == str(people["romashka"])
+        line = str(screen.query_one("#clients-status-line", Static).render())
+        assert found in line
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert getattr(app.screen, "client_id", None) == people["romashka"]
+
+
+# Living data
+
+
+@sync
+async def test_another_programs_write_shows_up_on_today_without_a_key(
+    engine: Any, db_url: str, people: dict[str, int]
+) -> None:
+    from amtui.screens.today import TodayScreen
+    from amtui.services.workspace import Workspace
+
+    app = make_app(db_url)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TodayScreen)
+        options = screen.query_one("#today-list", OptionList)
+        options.focus()
+        await pilot.press("down")
+        assert options.highlighted is not None
+        highlighted = options.get_option_at_index(options.highlighted).id
+        assert highlighted is not None and "silence" in highlighted, highlighted
+        assert app.workspace.watching
+        # A second program (its own engine and connection) plans a call for today.
+        other = Workspace(db_url, now=lambda: FROZEN_NOW, zone=app.workspace.zone)
+        try:
+            other.plan(people["other"], kind="call", at=FROZEN_NOW + timedelta(hours=3), subject="Звонок из CLI")
+        finally:
+            other.close()
+        started = time.monotonic()
+        texts: list[str] = []
+        while time.monotonic() - started < 5:
+            await asyncio.sleep(0.2)
+            await pilot.pause()
+            texts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+            if any("Звонок из CLI" in text for text in texts):
+                break
+        elapsed = time.monotonic() - started
+        assert any("Звонок из CLI" in text for text in texts), texts
+        assert elapsed < 3.0
+        await settle(pilot)
+        # The cursor stayed on the same line.
+        assert options.highlighted is not None
+        assert options.get_option_at_index(options.highlighted).id == highlighted
+    with session_scope(engine) as session:
+        subjects = [row.subject for row in session.scalars(select(Interaction))]
+    assert "Звонок из CLI" in subjects
+
+
+@sync
+async def test_a_form_keeps_its_input_while_another_program_writes(
+    engine: Any, db_url: str, people: dict[str, int]
+) -> None:
+    from amtui.screens.form_base import FormScreen
+    from amtui.screens.today import TodayScreen
+    from amtui.services.workspace import Workspace
+
+    app = make_app(db_url)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        today = app.screen
+        assert isinstance(today, TodayScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        subject = form.query_one("#f-subject").query_one(Input)
+        await type_into(pilot, subject, "Обсудить КП")
+        other = Workspace(db_url, now=lambda: FROZEN_NOW, zone=app.workspace.zone)
+        try:
+            other.plan(people["other"], kind="visit", at=FROZEN_NOW + timedelta(hours=4), subject="Визит из CLI")
+        finally:
+            other.close()
+        await asyncio.sleep(2.5)
+        await settle(pilot)
+        assert app.screen is form
+        assert subject.value == "Обсудить КП"
+        await pilot.press("escape")
+        await settle(pilot)
+        for _ in range(10):
+            if not form.is_attached:
+                break
+            await pilot.press("escape")  # a "discard?" question, if the form asks one
+            await settle(pilot)
+        assert app.screen is today
+        options = today.query_one("#today-list", OptionList)
+        texts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any("Визит из CLI" in text for text in texts), texts
+    with session_scope(engine) as session:
+        assert "Визит из CLI" in [row.subject for row in session.scalars(select(Interaction))]
