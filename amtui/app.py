@@ -201,12 +201,22 @@ class AmtuiApp(App[None]):
 
     # Living data: another program's writes show up on the screen in view within about 2 s.
 
-    @work(thread=True, group="watch", exclusive=True, exit_on_error=False)
+    _watching = False
+
     def watch_database(self) -> None:
+        # One poll at a time, never cancelled (a slow disk just skips a beat).
+        if not self._watching:
+            self._watching = True
+            self._poll_database()
+
+    @work(thread=True, group="watch", exit_on_error=False)
+    def _poll_database(self) -> None:
         try:
             changed = self.workspace.data_changed()
         except Exception:  # a busy or vanished database: the next poll tries again
-            return
+            changed = False
+        finally:
+            self._watching = False
         if changed:
             self.call_from_thread(self.database_changed)
 

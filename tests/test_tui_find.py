@@ -287,3 +287,97 @@ async def test_a_form_keeps_its_input_while_another_program_writes(
         assert any("Визит из CLI" in text for text in texts), texts
     with session_scope(engine) as session:
         assert "Визит из CLI" in [row.subject for row in session.scalars(select(Interaction))]
+
+
+# Small terminals and the card (point 6)
+
+
+@sync
+async def test_tables_drop_low_priority_columns_at_80_columns(db_url: str, people: dict[str, int]) -> None:
+    from amtui.screens.clients import ClientsScreen
+    from amtui.screens.tasks import TasksScreen
+    from amtui.widgets.fast_table import FastTable
+
+    app = make_app(db_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientsScreen)
+        table = app.screen.query_one(FastTable)
+        shown = [column.key for column in table.columns]
+        assert "receivables" in shown and "deals" in shown and "due" in shown
+        assert "status" not in shown
+        assert sum(column.width + 2 for column in table.columns) <= 78
+        header = "".join(segment.text for segment in table.render_line(0))
+        assert "Receivables" in header and "Deals" in header and "Status" not in header
+        await pilot.press("3")
+        await settle(pilot)
+        planner = app.screen.query_one(FastTable)
+        header = "".join(segment.text for segment in planner.render_line(0))
+        assert "Status" in header and "Report" in header and "Place" not in header
+        await pilot.press("4")
+        await settle(pilot)
+        assert isinstance(app.screen, TasksScreen)
+        shown = [column.key for column in app.screen.query_one(FastTable).columns]
+        assert "check" in shown and "priority" in shown
+    async with make_app(db_url).run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        table = pilot.app.screen.query_one(FastTable)
+        assert table.columns == table.all_columns  # wide enough: every column at its full width
+
+
+@sync
+async def test_card_keys_jump_between_sections_and_page_down_scrolls(
+    engine: Any, db_url: str, people: dict[str, int]
+) -> None:
+    from textual.containers import VerticalScroll
+
+    from amtui.screens.client_card import ClientCardScreen
+    from amtui.services import interactions
+
+    with session_scope(engine) as session:
+        for day in range(30):  # a long timeline
+            interactions.log_interaction(
+                session=session,
+                client_id=people["romashka"],
+                kind="call",
+                at=FROZEN_NOW - timedelta(days=3 + day),
+                subject=f"Звонок {day}",
+            )
+    app = make_app(db_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_client(people["romashka"])
+        await settle(pilot)
+        card = app.screen
+        assert isinstance(card, ClientCardScreen)
+        body = card.query_one("#card-body", VerticalScroll)
+        assert app.focused is card.query_one("#card-people")
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert app.focused is card.query_one("#card-timeline")
+        assert body.scroll_y > 0
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert app.focused is card.query_one("#card-money")
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        await settle(pilot)
+        assert app.focused is card.query_one("#card-people")
+        body.scroll_home(animate=False)
+        await settle(pilot)
+        await pilot.press("pagedown")
+        await settle(pilot)
+        first = body.scroll_y
+        assert first > 0
+        await pilot.press("pagedown")
+        await settle(pilot)
+        assert body.scroll_y > first or body.scroll_y == body.max_scroll_y > 0
+        await pilot.press("pageup", "pageup")
+        await settle(pilot)
+        assert body.scroll_y == 0
+        # The footer names the section key; ? lists the page keys.
+        shown = {binding.description for _, binding, _, _ in card.active_bindings.values() if binding.show}
+        assert {"Section", "Edit", "Deal", "Delete"} <= shown

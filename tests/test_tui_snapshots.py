@@ -139,3 +139,35 @@ def test_plan_form_snapshot(snap_compare: Any, demo_url: str) -> None:
         await settle(pilot)
 
     assert snap_compare(app_for(demo_url), terminal_size=SIZE, run_before=run)
+
+
+SMALL = (80, 24)
+
+
+@pytest.mark.parametrize(
+    ("name", "pressed"),
+    [
+        ("today", ()),
+        ("clients", ("2",)),
+        ("planner", ("3",)),
+        ("tasks", ("4",)),
+        ("alerts", ("5",)),
+    ],
+)
+def test_screen_snapshot_at_80x24(snap_compare: Any, demo_url: str, name: str, pressed: tuple[str, ...]) -> None:
+    """At 80x24 the tables drop low-priority columns instead of cutting the last ones, and each footer
+    shows its keys up to "? Help"."""
+    assert snap_compare(app_for(demo_url), terminal_size=SMALL, run_before=keys(*pressed))
+
+
+def test_client_card_snapshot_at_80x24(snap_compare: Any, demo_url: str) -> None:
+    client_id = demo_ids(demo_url)["romashka"]
+
+    async def run(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        pilot.app.open_client(client_id)  # type: ignore[attr-defined]
+        await settle(pilot)
+        await pilot.press("right_square_bracket", "right_square_bracket")  # to the timeline
+        await settle(pilot)
+
+    assert snap_compare(app_for(demo_url), terminal_size=SMALL, run_before=run)

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from amtui.services.alerts import Alert
 
 KIND_TITLES = {kind.value: info.label for kind, info in ALERT_KINDS.items()}
-COLUMNS = (Column("kind", "Kind", 16), Column("date", "Date", 8), Column("text", "Alert", 100))
+# The sentence column takes the width left (cut with "…"); the line under the table shows it whole.
+COLUMNS = (Column("kind", "Kind", 16), Column("date", "Date", 8), Column("text", "Alert", 100, narrow=20))
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "normal": "", "info": "dim"}
 
 
@@ -45,6 +46,7 @@ class AlertsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         yield Static("Loading…", id="alerts-title")
         # Thousands of alerts on a big portfolio: the table draws only the visible ones.
         yield FastTable(COLUMNS, zebra_stripes=False, id="alerts-table")
+        yield Static("", id="alerts-detail")
         yield StableFooter()
 
     def on_mount(self) -> None:
@@ -120,6 +122,14 @@ class AlertsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     @on(FastTable.RowSelected)
     def row_selected(self, event: FastTable.RowSelected) -> None:
         self.action_open()
+
+    @on(FastTable.RowHighlighted)
+    def row_highlighted(self, event: FastTable.RowHighlighted) -> None:
+        """The whole sentence of the alert under the cursor, wrapped: a narrow table cuts it."""
+        if isinstance(event, FastTable.RowSelected):
+            return
+        alert = self.selected()
+        self.query_one("#alerts-detail", Static).update(Text(alert.text) if alert else "")
 
 
 def _alert_row(line: tuple[Alert, bool]) -> tuple[str, list[Cell]]:

@@ -45,18 +45,26 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         Binding("c", "log_call", "Log call", id="card.log-call"),
         Binding("p", "plan('call')", "Plan", id="card.plan-call"),
         Binding("v", "plan('visit')", "Visit", id="card.plan-visit"),
-        Binding("r", "report", "Report", id="card.report"),
+        Binding("r", "report", "Report", show=False, id="card.report"),
         Binding("t", "task", "Task", id="card.task"),
-        Binding("n", "note", "Note", id="card.note"),
-        Binding("a", "add_contact", "Person", id="card.add-contact"),
-        Binding("i", "invoice", "Invoice", id="card.invoice"),
-        Binding("m", "payment", "Payment", id="card.payment"),
-        Binding("k", "contract", "Contract", id="card.contract"),
+        # Not in the footer at 80 columns (the section headings name them, ? lists them all).
+        Binding("n", "note", "Note", show=False, id="card.note"),
+        Binding("a", "add_contact", "Person", show=False, id="card.add-contact"),
+        Binding("i", "invoice", "Invoice", show=False, id="card.invoice"),
+        Binding("m", "payment", "Payment", show=False, id="card.payment"),
+        Binding("k", "contract", "Contract", show=False, id="card.contract"),
         Binding("d", "deal", "Deal", id="card.deal"),
         Binding("e", "edit", "Edit", id="card.edit"),
-        Binding("delete,x", "delete_selected", "Delete", key_display="Del/x", id="card.delete-selected"),
-        Binding("right_square_bracket", "section(1)", "Next section", key_display="]", id="card.next-section"),
-        Binding("left_square_bracket", "section(-1)", "Previous section", key_display="[", id="card.previous-section"),
+        Binding("delete,x", "delete_selected", "Delete", key_display="Del", id="card.delete-selected"),
+        Binding("right_square_bracket", "section(1)", "Section", key_display="]", id="card.next-section"),
+        Binding(
+            "left_square_bracket",
+            "section(-1)",
+            "Previous section",
+            key_display="[",
+            show=False,
+            id="card.previous-section",
+        ),
         # Priority: the focused list would otherwise take the page keys and the card would not move.
         Binding("pagedown", "page(1)", "Scroll down a page", show=False, priority=True, id="card.page-down"),
         Binding("pageup", "page(-1)", "Scroll up a page", show=False, priority=True, id="card.page-up"),
@@ -74,7 +82,11 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         with VerticalScroll(id="card-body"):
             yield Static("Loading…", id="card-facts")
             yield Static("", id="card-warnings")
-            yield Label("People  (Enter edits, a adds, Del deletes)", classes="card--heading", id="card-people-heading")
+            yield Label(
+                "People  (Enter edits, a adds, Del deletes; [ ] jump between sections, PgDn/PgUp scroll)",
+                classes="card--heading",
+                id="card-people-heading",
+            )
             yield OptionList(id="card-people")
             yield Label("Planned", classes="card--heading", id="card-planned-heading")
             yield SettledTable(id="card-planned", cursor_type="row", zebra_stripes=False)
@@ -83,7 +95,8 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             )
             yield SettledTable(id="card-timeline", cursor_type="row")
             yield Label(
-                "Contracts and invoices  (Enter edits or renews a contract; on an invoice it records a payment)",
+                "Contracts and invoices  (k adds a contract, i an invoice; Enter edits or renews a contract,"
+                " on an invoice it records a payment)",
                 classes="card--heading",
                 id="card-money-heading",
             )
@@ -91,7 +104,10 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             yield Label("Deals and tasks  (Enter edits a deal)", classes="card--heading", id="card-deals-heading")
             yield SettledTable(id="card-deals", cursor_type="row")
             yield Static("", id="card-notes", classes="card-section")
-        yield StableFooter(compact=True)
+        # The palette hint makes room for the card's keys at 80 columns (ctrl+p still works, ? says so).
+        footer = StableFooter(compact=True)
+        footer.show_command_palette = False
+        yield footer
 
     def on_mount(self) -> None:
         # The body scrolls to follow the focused list; focus itself starts on the people.

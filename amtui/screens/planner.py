@@ -36,14 +36,14 @@ COLUMNS = (
 class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left_square_bracket", "week(-1)", "Prev week", key_display="[", id="planner.previous-week"),
-        Binding("right_square_bracket", "week(1)", "Next week", key_display="]", id="planner.next-week"),
+        Binding("left_square_bracket", "week(-1)", "Prev", key_display="[", id="planner.previous-week"),
+        Binding("right_square_bracket", "week(1)", "Next", key_display="]", id="planner.next-week"),
         Binding("w", "this_week", "This week", show=False, id="planner.this-week"),
         Binding("a", "add", "Add", id="planner.add"),
         Binding("m", "move", "Move", id="planner.move"),
         Binding("x", "cancel", "Cancel", id="planner.cancel"),
         Binding("d", "done", "Done", id="planner.done"),
-        Binding("g", "group", "By city", id="planner.group"),
+        Binding("g", "group", "City", id="planner.group"),
         Binding("enter", "open", "Open client", show=False, id="planner.open"),
     ]
 

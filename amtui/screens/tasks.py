@@ -35,12 +35,12 @@ class TasksScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "complete", "Done", key_display="space", id="tasks.complete"),
-        Binding("m", "move", "Reschedule", id="tasks.move"),
-        Binding("k", "check_in", "Check-in OK", id="tasks.check-in"),
+        Binding("m", "move", "Move", id="tasks.move"),
+        Binding("k", "check_in", "Check-in", id="tasks.check-in"),
         Binding("x", "drop", "Drop", id="tasks.drop"),
         Binding("u", "undo_drop", "Undo drop", show=False, id="tasks.undo-drop"),
         Binding("a", "add", "Add", id="tasks.add"),
-        Binding("f", "view", "Mine/delegated", id="tasks.view"),
+        Binding("f", "view", "Whose", id="tasks.view"),
         Binding("enter", "open", "Open client", show=False, id="tasks.open"),
     ]
 

@@ -41,8 +41,8 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         Binding("p", "app.switch_mode('planner')", "Planner", id="today.go-planner"),
         Binding("t", "app.switch_mode('tasks')", "Tasks", id="today.go-tasks"),
         Binding("a", "app.switch_mode('alerts')", "Alerts", id="today.go-alerts"),
-        Binding("n", "app.new('call')", "New call", id="today.new-call"),
-        Binding("v", "app.new('visit')", "New visit", id="today.new-visit"),
+        Binding("n", "app.new('call')", "Call", id="today.new-call"),
+        Binding("v", "app.new('visit')", "Visit", id="today.new-visit"),
         Binding("r", "reload", "Refresh", show=False, id="today.reload"),
     ]
 

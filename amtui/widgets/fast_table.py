@@ -300,7 +300,7 @@ class FastTable(ScrollView, can_focus=True):
         if y == 0:
             if self._header is None:
                 style = self.get_component_rich_style("fast-table--header")
-                labels: list[Cell] = [Text(column.label) for column in self.columns]
+                labels: list[Cell] = [Text(column.label) for column in self.all_columns]
                 self._header = self._strip(labels, style)
             return self._header.crop_extend(scroll_x, scroll_x + width, self.rich_style)
         index = y - 1 + round(self.scroll_y)
