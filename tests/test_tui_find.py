@@ -381,3 +381,60 @@ async def test_card_keys_jump_between_sections_and_page_down_scrolls(
         # The footer names the section key; ? lists the page keys.
         shown = {binding.description for _, binding, _, _ in card.active_bindings.values() if binding.show}
         assert {"Section", "Edit", "Deal", "Delete"} <= shown
+
+
+def test_the_workspace_notices_only_other_programs_writes(db_url: str, people: dict[str, int]) -> None:
+    from amtui.services.workspace import Workspace
+
+    mine = Workspace(db_url, now=lambda: FROZEN_NOW)
+    other = Workspace(db_url, now=lambda: FROZEN_NOW)
+    try:
+        assert mine.data_changed() is False  # the first call takes the mark
+        assert mine.data_changed() is False
+        version = mine.version
+        mine.add_note(people["romashka"], "своя запись")
+        assert mine.data_changed() is False  # its own write is not news
+        other.add_note(people["romashka"], "чужая запись")
+        assert mine.data_changed() is True
+        assert mine.version == version + 2  # its write, then the other program's
+        assert mine.data_changed() is False
+    finally:
+        mine.close()
+        other.close()
+
+
+@sync
+async def test_clients_keep_the_cursor_when_another_program_adds_a_client(
+    engine: Any, db_url: str, people: dict[str, int]
+) -> None:
+    from amtui.screens.clients import ClientsScreen
+    from amtui.services.workspace import Workspace
+    from amtui.widgets.fast_table import FastTable
+
+    app = make_app(db_url)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ClientsScreen)
+        table = screen.query_one(FastTable)
+        await pilot.press("down")
+        before = table.cursor_key
+        assert before is not None
+        other = Workspace(db_url, now=lambda: FROZEN_NOW)
+        try:
+            created = other.create_client(name="АА «Первый в списке»", tier="B")
+        finally:
+            other.close()
+        for _ in range(25):
+            await asyncio.sleep(0.2)
+            await pilot.pause()
+            if any(client.id == created.id for client in screen.shown):
+                break
+        assert screen.shown[0].name == "АА «Первый в списке»"
+        assert table.cursor_key == before
+    with session_scope(engine) as session:
+        from amtui.models import Client
+
+        assert session.get(Client, created.id) is not None

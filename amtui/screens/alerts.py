@@ -73,14 +73,13 @@ class AlertsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         summary = ", ".join(f"{KIND_TITLES.get(k, k)} {n}" for k, n in counts.items())
         self.query_one("#alerts-title", Static).update(Text(f"{len(self.alerts)} open: {summary}", style="bold"))
         table = self.query_one("#alerts-table", FastTable)
-        cursor = table.cursor_row
+        cursor, cursor_key = table.cursor_row, table.cursor_key
         # The kind is written on the first line of its group only.
         lines = [
             (alert, index == 0 or alert.kind != self.alerts[index - 1].kind) for index, alert in enumerate(self.alerts)
         ]
         table.set_rows(lines, _alert_row)
-        if table.row_count:
-            table.move_cursor(row=min(cursor, table.row_count - 1))
+        table.restore_cursor(cursor_key, cursor)
 
     def selected(self) -> Alert | None:
         key = self.query_one("#alerts-table", FastTable).cursor_key

@@ -73,6 +73,7 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         # Clients found through their people, phones, e-mails or tax id: id -> what matched.
         self.found_query = ""
         self.found: dict[int, str] = {}
+        self.applied: tuple[str | None, ...] = (None, None, None)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -132,7 +133,11 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         select.set_options([(s, s) for s in segments])
         if current in segments:
             select.value = current
+        table = self.query_one("#clients-table", FastTable)
+        cursor, cursor_key = table.cursor_row, table.cursor_key
         self.refilter()
+        # New data (another program wrote): the same client stays under the cursor.
+        table.restore_cursor(cursor_key, cursor)
 
     # Filtering and sorting happen in memory: a keystroke never waits for the database.
 
@@ -144,7 +149,15 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
     @on(Select.Changed)
     def filters_changed(self) -> None:
-        self.refilter()
+        if self._filters() != self.applied:  # set_options on new data re-posts the same choice
+            self.refilter()
+
+    def _filters(self) -> tuple[str | None, ...]:
+        return (
+            self._filter_value("#clients-tier"),
+            self._filter_value("#clients-status"),
+            self._filter_value("#clients-segment"),
+        )
 
     def _filter_value(self, widget_id: str) -> str | None:
         value = self.query_one(widget_id, Select).value
@@ -156,9 +169,8 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         query = self.query_one("#clients-search", Input).value
         words = fold(query).split()
         found = self.found if query == self.found_query and words else {}
-        tier = self._filter_value("#clients-tier")
-        status = self._filter_value("#clients-status")
-        segment = self._filter_value("#clients-segment")
+        self.applied = self._filters()
+        tier, status, segment = self.applied
         matches = [
             client
             for client, key in zip(self.clients, self.folded, strict=True)

@@ -94,7 +94,7 @@ class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             )
         )
         table = self.query_one("#planner-table", FastTable)
-        cursor = table.cursor_row
+        cursor, cursor_key = table.cursor_row, table.cursor_key
         ordered = sorted(items, key=self._city_key) if self.by_city else items
         # The day (or city) is written on the first line of its group only.
         lines: list[tuple[InteractionRead, str]] = []
@@ -105,8 +105,7 @@ class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             lines.append((item, group if group != previous_group else ""))
             previous_group = group
         table.set_rows(lines, self._row)
-        if table.row_count:
-            table.move_cursor(row=min(cursor, table.row_count - 1))
+        table.restore_cursor(cursor_key, cursor)  # the same line, even when lines came or went above it
 
     def _row(self, line: tuple[InteractionRead, str]) -> tuple[str, list[Cell]]:
         item, day_text = line

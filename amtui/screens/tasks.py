@@ -89,10 +89,9 @@ class TasksScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             Text(f"{len(tasks)} open tasks ({self.view}), {overdue} overdue", style="bold")
         )
         table = self.query_one("#tasks-table", FastTable)
-        cursor = table.cursor_row
+        cursor, cursor_key = table.cursor_row, table.cursor_key
         table.set_rows(tasks, self._row)
-        if table.row_count:
-            table.move_cursor(row=min(cursor, table.row_count - 1))
+        table.restore_cursor(cursor_key, cursor)  # the same line, even when lines came or went above it
 
     def _row(self, task: TaskRead) -> tuple[str, list[Cell]]:
         today, zone = self.today, self.workspace.zone

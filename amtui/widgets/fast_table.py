@@ -13,6 +13,7 @@ cursor, a click on a header asks to sort by that column).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -188,6 +189,16 @@ class FastTable(ScrollView, can_focus=True):
         self.refresh()
         if items:
             self.post_message(self.RowHighlighted(self, 0, self.row_key(0)))
+
+    def restore_cursor(self, key: str | None, row: int = 0) -> None:
+        """Put the cursor back on the row ``key`` (after new rows came), else on ``row``."""
+        if not self._items:
+            return
+        if key is not None:
+            with suppress(KeyError):
+                self.move_cursor(row=self.get_row_index(key))
+                return
+        self.move_cursor(row=min(row, len(self._items) - 1))
 
     @property
     def items(self) -> Sequence[Any]:
