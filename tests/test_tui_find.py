@@ -438,3 +438,45 @@ async def test_clients_keep_the_cursor_when_another_program_adds_a_client(
         from amtui.models import Client
 
         assert session.get(Client, created.id) is not None
+
+
+def test_the_tui_client_field_suggests_the_nearest_name() -> None:
+    from amtui.screens.form_interaction import ClientField
+
+    field = ClientField([(1, "ООО «Ромашка»"), (2, "АО «Северсталь»")])
+    for typo in ("рамашка", "ромашкa"):
+        with pytest.raises(ValueError, match="did you mean: ООО «Ромашка»\\?"):
+            field._resolve(typo)
+    assert field._resolve("ромашка") == 1
+
+
+def test_postgresql_notices_other_programs_writes(pg_url: str) -> None:
+    from amtui.db import open_engine
+    from amtui.services.workspace import Workspace
+
+    engine = open_engine(pg_url)
+    engine.dispose()
+    mine = Workspace(pg_url, now=lambda: FROZEN_NOW)
+    other = Workspace(pg_url, now=lambda: FROZEN_NOW)
+    try:
+        created = other.create_client(name="ООО «Ромашка»")
+        assert mine.data_changed() is False  # the first mark
+        assert mine.data_changed() is False  # reading is not writing
+        other.add_note(created.id, "чужая запись")
+        assert mine.data_changed() is True
+        mine.add_note(created.id, "своя запись")
+        assert mine.data_changed() is False
+    finally:
+        mine.close()
+        other.close()
+
+
+def test_cli_search_says_what_matched(people: dict[str, int], cli: Any) -> None:
+    import json
+
+    result = cli("search", "957 472")
+    assert result.exit_code == 0
+    assert "Громов Андрей Николаевич" in result.output
+    assert "matched +7 495 957-47-21" in result.output
+    hits = json.loads(cli("search", "a.gromov", "--json").output)
+    assert [(hit["label"], hit["matched"]) for hit in hits] == [("Громов Андрей Николаевич", "a.gromov@romashka.ru")]

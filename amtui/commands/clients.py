@@ -302,7 +302,8 @@ def search_command(
         typer.echo(f"Nothing matches {text!r}.")
         return
     for hit in hits:
-        typer.echo(f"{hit.kind:<8}{hit.id:>6}  {hit.label}" + (f"  ({hit.detail})" if hit.detail else ""))
+        matched = f"  matched {hit.matched}" if hit.matched != "name" else ""
+        typer.echo(f"{hit.kind:<8}{hit.id:>6}  {hit.label}" + (f"  ({hit.detail})" if hit.detail else "") + matched)
 
 
 def register(app: typer.Typer) -> None:
