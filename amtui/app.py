@@ -86,6 +86,7 @@ class AmtuiCommands(Provider):
             self._clients = await asyncio.to_thread(app.workspace.client_names)
         except Exception:  # the palette still offers the actions
             self._clients = []
+        self._people: list[tuple[int, str, str]] | None = None  # read on the first typo
 
     def _actions(self) -> list[tuple[str, Callable[[], Any], str]]:
         app = self.app
@@ -151,9 +152,17 @@ class AmtuiCommands(Provider):
         if not by_database and len(query.strip()) >= 3:
             from amtui.services.fuzzy import nearest
 
-            for client_id, name in nearest(query, self._clients):
+            if self._people is None:
+                try:
+                    self._people = await asyncio.to_thread(app.workspace.people_names)
+                except Exception:
+                    self._people = []
+            names = [(client_id, name) for client_id, name in self._clients]
+            names += [(client_id, f"{person}, {client}") for client_id, person, client in self._people]
+            for client_id, name in nearest(query, names):
                 if client_id in opened:
                     continue
+                opened.add(client_id)
                 label = f"Did you mean: {name}?"
                 yield Hit(
                     0.5, Text(label), partial(app.open_client, client_id), text=label, help="Nearest name: open card"

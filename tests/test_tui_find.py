@@ -141,8 +141,14 @@ async def test_a_phone_number_pasted_into_the_palette_opens_the_callers_card(
             assert session.get(Contact, people["gromov"]).client_id == app.screen.client_id  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize(
+    ("typo", "suggestion"),
+    [("рамашка", "Did you mean: ООО «Ромашка»?"), ("гормов", "Did you mean: Громов Андрей Николаевич, ООО «Ромашка»?")],
+)
 @sync
-async def test_the_palette_offers_the_nearest_name_for_a_typo(db_url: str, people: dict[str, int]) -> None:
+async def test_the_palette_offers_the_nearest_name_for_a_typo(
+    db_url: str, people: dict[str, int], typo: str, suggestion: str
+) -> None:
     from textual.command import CommandPalette
 
     app = make_app(db_url)
@@ -152,7 +158,7 @@ async def test_the_palette_offers_the_nearest_name_for_a_typo(db_url: str, peopl
         await settle(pilot)
         palette = app.screen
         assert isinstance(palette, CommandPalette)
-        await pilot.press(*"рамашка")
+        await pilot.press(*typo)
         prompts: list[str] = []
         for _ in range(20):
             await settle(pilot)
@@ -160,7 +166,12 @@ async def test_the_palette_offers_the_nearest_name_for_a_typo(db_url: str, peopl
             prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
             if prompts:
                 break
-        assert any(prompt.startswith("Did you mean: ООО «Ромашка»?") for prompt in prompts), prompts
+        assert any(prompt.startswith(suggestion) for prompt in prompts), prompts
+        first = next(i for i, prompt in enumerate(prompts) if prompt.startswith(suggestion))
+        palette.query_one(OptionList).highlighted = first
+        await pilot.press("enter")
+        await settle(pilot)
+        assert getattr(app.screen, "client_id", None) == people["romashka"]
 
 
 @pytest.mark.parametrize(

@@ -78,7 +78,7 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="clients-filters"):
-            yield Input(placeholder="Search name, city, person, phone, e-mail, INN…", id="clients-search")
+            yield Input(placeholder="Name, person, phone, e-mail, INN…", id="clients-search")
             yield Select(TIERS, prompt="Tier", id="clients-tier")
             yield Select(STATUSES, prompt="Status", id="clients-status")
             yield Select([], prompt="Segment", id="clients-segment")

@@ -433,6 +433,20 @@ class Workspace:
             rows = session.exec(select(col(Client.id), col(Client.name)).order_by(col(Client.name)))
             return [(client_id, name) for client_id, name in rows if client_id is not None]
 
+    def people_names(self) -> list[tuple[int, str, str]]:
+        """(client id, person, client) for every person at a client: the palette's typo suggestions."""
+        from sqlmodel import col, select
+
+        from amtui.models import Client, Contact
+
+        with self._session() as session:
+            rows = session.exec(
+                select(col(Contact.client_id), col(Contact.full_name), col(Client.name)).join(
+                    Client, col(Contact.client_id) == col(Client.id)
+                )
+            )
+            return [(client_id, person, client) for client_id, person, client in rows if client_id is not None]
+
     def card(self, client_id: int) -> CardView:
         from amtui.services.cards import client_card
         from amtui.services.reports import list_reports
