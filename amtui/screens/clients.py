@@ -74,6 +74,7 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.found_query = ""
         self.found: dict[int, str] = {}
         self.applied: tuple[str | None, ...] = (None, None, None)
+        self.searching = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -97,8 +98,10 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     def done(self, message: DbDone) -> None:
         if message.request == "search":
             query, hits = message.result
+            self.searching = False
             if query != self.query_one("#clients-search", Input).value:
-                return  # a newer search is on its way
+                self.start_search()  # typed on meanwhile: search what is there now
+                return
             self.found_query = query
             self.found = {}
             for hit in hits:
@@ -111,9 +114,17 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     @on(DbFailed)
     def failed(self, message: DbFailed) -> None:
         if message.request == "search":  # the in-memory filter still stands
+            self.searching = False
             message.prevent_default()
 
-    @work(thread=True, group="search", exclusive=True)
+    def start_search(self) -> None:
+        """One database search at a time (never cancelled): the next one starts when it answers."""
+        query = self.query_one("#clients-search", Input).value
+        if not self.searching and len(query.strip()) >= 3:
+            self.searching = True
+            self.search_database(query)
+
+    @work(thread=True, group="search")
     def search_database(self, query: str) -> None:
         """People, phones in any formatting, e-mails and tax ids: the workspace's search, off the UI thread."""
         self._finish("search", lambda ws: (query, ws.search(query, limit=200)), "", -1)
@@ -144,8 +155,7 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     @on(Input.Changed, "#clients-search")
     def search_changed(self, event: Input.Changed) -> None:
         self.refilter()
-        if len(event.value.strip()) >= 3:
-            self.search_database(event.value)
+        self.start_search()
 
     @on(Select.Changed)
     def filters_changed(self) -> None:
