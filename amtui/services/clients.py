@@ -132,7 +132,7 @@ def resolve_client(*, session: Session, ref: str | int) -> ClientRead:
     if not matches:
         from amtui.services.fuzzy import did_you_mean
 
-        names = session.scalars(select(Client.name)).all()
+        names = session.scalars(select(col(Client.name))).all()
         raise NotFoundError(f"no client matches {text!r}" + did_you_mean(text, names))
     candidates = [f"{client.id}: {client.name}" + (f" ({client.city})" if client.city else "") for client in matches]
     raise AmbiguousError(f"{text!r} matches {len(matches)} clients; name one by id or a longer name", candidates)
