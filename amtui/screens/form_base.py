@@ -103,7 +103,11 @@ class FormScreen(DbMixin, ModalScreen[Any]):
     def saved(self, message: DbDone) -> None:
         if message.request == "save":
             self.saving = False
-            self.dismiss(message.result)
+            self.finished(message.result)
+
+    def finished(self, result: Any) -> None:
+        """The save went through: close with what to tell the user."""
+        self.dismiss(result)
 
     @on(DbFailed)
     def failed(self, event: DbFailed) -> None:
