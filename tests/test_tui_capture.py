@@ -185,3 +185,110 @@ def test_cli_planned_reopen_undoes_done_and_cancel(cli) -> None:  # type: ignore
     assert cli("planned", "reopen", "1").exit_code == 0
     again = cli("planned", "reopen", "1")
     assert again.exit_code == 1 and "already planned" in again.output and "Traceback" not in again.output
+
+
+# Point 4: no lost input.
+
+
+@sync
+async def test_esc_on_a_typed_form_asks_save_discard_or_stay(engine: Any, db_url: str, seeded: dict[str, int]) -> None:
+    from amtui.screens.client_card import ClientCardScreen
+    from amtui.screens.form_after_call import AfterCallForm
+    from amtui.screens.form_leave import LeaveUnsaved
+
+    before = count(engine, Interaction)
+    app = make_app(db_url)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        app.open_client(seeded["other"])
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, AfterCallForm)
+        await pilot.press("escape")  # nothing typed: closes at once
+        await settle(pilot)
+        assert isinstance(app.screen, ClientCardScreen)
+        await pilot.press("c")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, AfterCallForm)
+        await type_into(pilot, form.query_one("#f-outcome").query_one(Input), "Перезвонить в понедельник")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, LeaveUnsaved)
+        await pilot.press("escape")  # stay: the input is still there
+        await settle(pilot)
+        assert app.screen is form
+        assert form.query_one("#f-outcome").query_one(Input).value == "Перезвонить в понедельник"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("d")  # discard
+        await settle(pilot)
+        assert isinstance(app.screen, ClientCardScreen)
+        assert count(engine, Interaction) == before
+        await pilot.press("c")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, AfterCallForm)
+        await type_into(pilot, form.query_one("#f-outcome").query_one(Input), "Договорились")
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("s")  # save
+        await settle(pilot)
+        assert isinstance(app.screen, ClientCardScreen)
+    outcomes = stored(engine, select(Interaction.outcome).where(Interaction.client_id == seeded["other"]))
+    assert [row[0] for row in outcomes] == ["Договорились"]
+
+
+@sync
+async def test_a_report_draft_survives_a_crash_and_esc_asks(engine: Any, db_url: str, seeded: dict[str, int]) -> None:
+    from textual.widgets import TextArea
+
+    from amtui.models import MeetingReport
+    from amtui.screens.form_leave import LeaveUnsaved, RestoreDraft
+    from amtui.screens.report import ReportScreen
+    from amtui.services import interactions
+    from amtui.services.workspace import Workspace
+
+    with session_scope(engine) as session:
+        visit = interactions.log_interaction(
+            session=session, client_id=seeded["romashka"], kind="visit", at=FROZEN_NOW - timedelta(hours=2)
+        )
+    ws = Workspace(db_url, now=lambda: FROZEN_NOW, zone=ZONE)
+    app = make_app(db_url)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        app.open_report(visit.id)
+        await settle(pilot)
+        report = app.screen
+        assert isinstance(report, ReportScreen)
+        report.query_one("#report-agenda", TextArea).text = "Цены на 2027 год, «скидки»"
+        report.autosave()  # what the 2-second timer does
+        await settle(pilot)
+        draft = ws.draft("report", visit.id)
+        assert draft is not None and draft["agenda"] == "Цены на 2027 год, «скидки»"
+    # The terminal was closed without saving: nothing stored, the draft kept.
+    assert count(engine, MeetingReport) == 0
+
+    app = make_app(db_url)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        app.open_report(visit.id)
+        await settle(pilot)
+        assert isinstance(app.screen, RestoreDraft)
+        await pilot.press("r")
+        await settle(pilot)
+        report = app.screen
+        assert isinstance(report, ReportScreen)
+        assert report.query_one("#report-agenda", TextArea).text == "Цены на 2027 год, «скидки»"
+        await pilot.press("escape")  # unsaved: asks
+        await settle(pilot)
+        assert isinstance(app.screen, LeaveUnsaved)
+        await pilot.press("s")
+        await settle(pilot)
+        assert not isinstance(app.screen, (ReportScreen, LeaveUnsaved))
+    agendas = stored(engine, select(MeetingReport.agenda).where(MeetingReport.interaction_id == visit.id))
+    assert [row[0] for row in agendas] == ["Цены на 2027 год, «скидки»"]
+    assert ws.draft("report", visit.id) is None  # saved: the draft is gone
+    ws.close()

@@ -143,7 +143,7 @@ class AfterCallForm(FormScreen):
             when = self.field("f-when")
             planned_at = chosen.planned_at
             if planned_at is not None and planned_at <= self.workspace.now() and when.value.strip() == "now":
-                when.value = planned_at.astimezone(zone).strftime("%d.%m.%Y %H:%M")  # it took place as planned
+                when.value = when.initial = planned_at.astimezone(zone).strftime("%d.%m.%Y %H:%M")  # as planned
             if chosen.contact_ids and chosen.contact_ids[0] in {p.id for p in people}:
                 contact.value = chosen.contact_ids[0]
 

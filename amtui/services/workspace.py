@@ -688,6 +688,29 @@ class Workspace:
             )
         )
 
+    # Drafts (a meeting report being written survives a crash)
+
+    def _draft_path(self, kind: str, item_id: int) -> Any:
+        from amtui.config import user_data_dir
+        from amtui.services.drafts import draft_path
+
+        return draft_path(user_data_dir() / "drafts", self.db_url or str(self.engine.url), kind, item_id)
+
+    def save_draft(self, kind: str, item_id: int, data: dict[str, Any]) -> None:
+        from amtui.services.drafts import save_draft
+
+        save_draft(self._draft_path(kind, item_id), {**data, "saved_at": self.now().isoformat()})
+
+    def draft(self, kind: str, item_id: int) -> dict[str, Any] | None:
+        from amtui.services.drafts import load_draft
+
+        return load_draft(self._draft_path(kind, item_id))
+
+    def drop_draft(self, kind: str, item_id: int) -> None:
+        from amtui.services.drafts import drop_draft
+
+        drop_draft(self._draft_path(kind, item_id))
+
     def mark_report_sent(self, report_id: int) -> ReportRead:
         from amtui.services.reports import mark_sent
 
