@@ -292,3 +292,61 @@ async def test_a_report_draft_survives_a_crash_and_esc_asks(engine: Any, db_url:
     assert [row[0] for row in agendas] == ["Цены на 2027 год, «скидки»"]
     assert ws.draft("report", visit.id) is None  # saved: the draft is gone
     ws.close()
+
+
+@sync
+async def test_a_snooze_is_undone_with_ctrl_z(engine: Any, db_url: str, seeded: dict[str, int]) -> None:
+    from amtui.models import AlertMark
+    from amtui.screens.alerts import AlertsScreen
+    from amtui.screens.forms import DateForm
+    from amtui.widgets.fast_table import FastTable
+
+    app = make_app(db_url)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AlertsScreen)
+        target = next(a for a in screen.alerts if a.kind == "silence")
+        table = screen.query_one("#alerts-table", FastTable)
+        table.focus()
+        table.move_cursor(row=table.get_row_index(target.id))
+        await pilot.press("z")
+        await settle(pilot)
+        assert isinstance(app.screen, DateForm)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert [row[0].state for row in stored(engine, select(AlertMark).where(AlertMark.alert_id == target.id))] == [
+            "snoozed"
+        ]
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert stored(engine, select(AlertMark).where(AlertMark.alert_id == target.id)) == []
+        assert target.id in {a.id for a in app.screen.alerts}  # shown again
+
+
+@sync
+async def test_planner_l_opens_the_after_call_form_for_the_selected_client(
+    engine: Any, db_url: str, seeded: dict[str, int]
+) -> None:
+    from amtui.screens.form_after_call import AfterCallForm
+    from amtui.screens.planner import PlannerScreen
+    from amtui.widgets.fast_table import FastTable
+
+    app = make_app(db_url)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        planner = app.screen
+        assert isinstance(planner, PlannerScreen)
+        planner.query_one("#planner-table", FastTable).focus()
+        await pilot.press("l")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, AfterCallForm) and form.client_id == seeded["romashka"]
+        assert form.query_one("#f-close", Select).value == str(seeded["call"])
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert stored(engine, select(Interaction.status).where(Interaction.id == seeded["call"]))[0][0] == "done"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -120,7 +121,7 @@ class AfterCallForm(FormScreen):
     def context_loaded(self, people: tuple[ContactRead, ...], planned: tuple[InteractionRead, ...]) -> None:
         self.people, self.planned = people, planned
         contact = self.query_one("#f-contact", Select)
-        contact.set_options([(person.full_name, person.id) for person in people])
+        contact.set_options([(Text(person.full_name), person.id) for person in people])  # user text: no markup
         zone = self.workspace.zone
         options = [("Log as a new one", NEW)] + [
             (f"Close the {item.kind} planned {item.planned_at.astimezone(zone):%H:%M}", str(item.id))

@@ -43,6 +43,7 @@ class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         Binding("m", "move", "Move", id="planner.move"),
         Binding("x", "cancel", "Cancel", id="planner.cancel"),
         Binding("d", "done", "Done…", id="planner.done"),
+        Binding("l", "log", "Log call", id="planner.log-call"),
         Binding("g", "group", "By city", id="planner.group"),
         Binding("enter", "open", "Open client", show=False, id="planner.open"),
     ]
@@ -186,6 +187,11 @@ class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         if item is not None:
             self.db("cancel", lambda ws: ws.cancel(item.id), note="Cancelled")
             self.amtui.remember_undo(f"cancel of {item.kind} with {item.client_name}", lambda ws: ws.reopen(item.id))
+
+    def action_log(self) -> None:
+        """The after-call form for the selected row's client (it offers to close what is planned today)."""
+        item = self.selected()
+        self.amtui.log_after_call("call", item.client_id if item is not None else None)
 
     def action_done(self) -> None:
         """Done asks for the outcome (the after-call form closes the planned item); a visit or
