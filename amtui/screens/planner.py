@@ -43,7 +43,7 @@ class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         Binding("m", "move", "Move", id="planner.move"),
         Binding("x", "cancel", "Cancel", id="planner.cancel"),
         Binding("d", "done", "Done…", id="planner.done"),
-        Binding("l", "log", "Log call", id="planner.log-call"),
+        Binding("l", "log", "Log call", show=False, id="planner.log-call"),
         Binding("g", "group", "By city", id="planner.group"),
         Binding("enter", "open", "Open client", show=False, id="planner.open"),
     ]
