@@ -194,7 +194,7 @@ def close_planned(
     _check_contacts(session, interaction.client_id, contact_ids)
     linked = set(
         session.execute(
-            select(InteractionContact.contact_id).where(InteractionContact.interaction_id == interaction_id)
+            select(col(InteractionContact.contact_id)).where(col(InteractionContact.interaction_id) == interaction_id)
         ).scalars()
     )
     for contact_id in dict.fromkeys(contact_ids):
