@@ -200,6 +200,7 @@ class AmtuiApp(App[None]):
         self.workspace: Workspace = Workspace(db_url, now=clock, zone=zone, settings=settings)
         # Binding id -> keys from the config file's [keymap] (the help screen shows them too).
         self.keymap: dict[str, str] = dict(settings.keymap) if settings is not None else {}
+        self.last_undo: tuple[str, Callable[[Workspace], Any]] | None = None
         if self.keymap:
             self.set_keymap(self.keymap)
 
@@ -258,9 +259,47 @@ class AmtuiApp(App[None]):
         self.push_screen(ReportScreen(interaction_id))
 
     def action_new(self, kind: str, log: bool = False, client_id: int | None = None) -> None:
+        if log:
+            self.log_after_call(kind, client_id)
+            return
         from amtui.screens.forms import InteractionForm
 
         self.push_screen(InteractionForm(kind=kind, log=log, client_id=client_id), self.after_write)
+
+    def log_after_call(self, kind: str = "call", client_id: int | None = None, close_id: int | None = None) -> None:
+        """The after-call form: log what took place (or close what was planned) and the next step."""
+        from amtui.screens.form_after_call import AfterCallForm
+
+        self.push_screen(AfterCallForm(kind=kind, client_id=client_id, close_id=close_id), self.after_write)
+
+    def remember_undo(self, what: str, job: Callable[[Workspace], Any]) -> None:
+        """The last change the user can take back with ctrl+z (done, cancel, snooze)."""
+        self.last_undo = (what, job)
+
+    def action_undo(self) -> None:
+        if self.last_undo is None:
+            self.notify("Nothing to undo")
+            return
+        what, job = self.last_undo
+        self.last_undo = None
+        self.undo_worker(what, job)
+
+    @work(thread=True, exclusive=True, group="undo")
+    def undo_worker(self, what: str, job: Callable[[Workspace], Any]) -> None:
+        try:
+            job(self.workspace)
+        except Exception as exc:  # shown, never a traceback
+            from amtui.screens.base import describe_error
+
+            self.call_from_thread(self.notify, f"Could not undo {what}: {describe_error(exc)}", severity="error")
+            return
+        self.call_from_thread(self.undone, what)
+
+    def undone(self, what: str) -> None:
+        self.notify(f"Undone: {what}")
+        reload = getattr(self.screen, "reload", None)
+        if callable(reload):
+            reload()
 
     def action_new_client(self) -> None:
         from amtui.screens.forms import ClientForm

@@ -22,5 +22,6 @@ APP_BINDINGS: tuple[Binding, ...] = (
     Binding("4", "switch_mode('tasks')", "Tasks", show=False, id="app.go-tasks"),
     Binding("5", "switch_mode('alerts')", "Alerts", show=False, id="app.go-alerts"),
     Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+    Binding("ctrl+z", "undo", "Undo", show=False, id="app.undo"),
     Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
 )

@@ -145,7 +145,12 @@ async def test_mark_visit_done_and_write_report_whose_steps_become_tasks(
         assert isinstance(planner, PlannerScreen)
         planner.query_one("#planner-table", FastTable).focus()
         assert planner.selected() is not None and planner.selected().id == visit.id  # type: ignore[union-attr]
-        await pilot.press("d")
+        await pilot.press("d")  # done asks for the outcome: the after-call form, closing this visit
+        await settle(pilot)
+        from amtui.screens.form_after_call import AfterCallForm
+
+        assert isinstance(app.screen, AfterCallForm)
+        await pilot.press("ctrl+s")
         await settle(pilot)
         report = app.screen
         assert isinstance(report, ReportScreen)
@@ -178,7 +183,7 @@ async def test_logging_a_call_from_the_card_clears_the_silence_alert(
     engine: Any, db_url: str, seeded: dict[str, int]
 ) -> None:
     from amtui.screens.client_card import ClientCardScreen
-    from amtui.screens.forms import InteractionForm
+    from amtui.screens.form_after_call import AfterCallForm
     from amtui.services.alerts import compute_alerts
 
     def silence_ids() -> set[str]:
@@ -196,7 +201,7 @@ async def test_logging_a_call_from_the_card_clears_the_silence_alert(
         await pilot.press("c")
         await settle(pilot)
         form = app.screen
-        assert isinstance(form, InteractionForm)
+        assert isinstance(form, AfterCallForm)
         await type_into(pilot, form.query_one("#f-subject").query_one(Input), "Как дела с поставкой?")
         await pilot.press("ctrl+s")
         await settle(pilot)

@@ -425,6 +425,18 @@ def task_colleagues(ctx: typer.Context, json_output: JsonOption = False) -> None
     typer.echo("\n".join(lines) or "No task is delegated yet: amtui task add ... --assignee NAME")
 
 
+@planned_app.command("reopen")
+def planned_reopen(
+    ctx: typer.Context,
+    interaction_id: Annotated[
+        int, typer.Argument(help="The done or cancelled call/visit/meeting (its id).", metavar="ID")
+    ],
+) -> None:
+    """Undo done or cancelled: the call, visit or meeting is planned again (its touch is taken back)."""
+    item = workspace(ctx).reopen(interaction_id)
+    typer.echo(f"Reopened {item.kind} {item.id} with {item.client_name}: planned again")
+
+
 def register(app: typer.Typer) -> None:
     app.command("log")(log_command)
     app.command("plan")(plan_command)

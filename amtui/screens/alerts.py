@@ -95,6 +95,7 @@ class AlertsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         def snooze(until: date | None) -> None:
             if until is not None:
                 self.db("snooze", lambda ws: ws.snooze_alert(alert.id, until), note=f"Snoozed until {until:%d.%m}")
+                self.amtui.remember_undo("snooze", lambda ws: ws.restore_alert(alert.id))
 
         self.app.push_screen(DateForm("Snooze until", label="Show again on", value="+7d"), snooze)
 
@@ -103,6 +104,7 @@ class AlertsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         alert = self.selected()
         if alert is not None:
             self.db("dismiss", lambda ws: ws.dismiss_alert(alert.id), note="Dismissed")
+            self.amtui.remember_undo("dismiss", lambda ws: ws.restore_alert(alert.id))
 
     def action_answered(self) -> None:
         """On an unanswered message: the user replied (logged now as an outbound touch of the same kind)."""

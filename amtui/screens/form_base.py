@@ -75,7 +75,23 @@ class FormScreen(DbMixin, ModalScreen[Any]):
         self.action_save()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Esc: close at once when nothing was typed, else ask (save / discard / stay)."""
+        if not self.changed():
+            self.dismiss(None)
+            return
+        from amtui.screens.form_leave import DISCARD, SAVE, LeaveUnsaved
+
+        def answered(answer: str | None) -> None:
+            if answer == SAVE:
+                self.action_save()
+            elif answer == DISCARD:
+                self.dismiss(None)
+
+        self.app.push_screen(LeaveUnsaved(self.form_title()), answered)
+
+    def changed(self) -> bool:
+        """Has the user typed anything the form did not start with?"""
+        return any(field.value != field.initial for field in self.query(Field))
 
     def show_error(self, message: str | None) -> None:
         self.query_one(".form--error", Static).update(message or "")
@@ -103,7 +119,11 @@ class FormScreen(DbMixin, ModalScreen[Any]):
     def saved(self, message: DbDone) -> None:
         if message.request == "save":
             self.saving = False
-            self.dismiss(message.result)
+            self.finished(message.result)
+
+    def finished(self, result: Any) -> None:
+        """The save went through: close with what to tell the user."""
+        self.dismiss(result)
 
     @on(DbFailed)
     def failed(self, event: DbFailed) -> None:

@@ -42,7 +42,8 @@ class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         Binding("a", "add", "Add", id="planner.add"),
         Binding("m", "move", "Move", id="planner.move"),
         Binding("x", "cancel", "Cancel", id="planner.cancel"),
-        Binding("d", "done", "Done", id="planner.done"),
+        Binding("d", "done", "Done…", id="planner.done"),
+        Binding("l", "log", "Log call", show=False, id="planner.log-call"),
         Binding("g", "group", "City", id="planner.group"),
         Binding("enter", "open", "Open client", show=False, id="planner.open"),
     ]
@@ -184,10 +185,20 @@ class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         item = self.selected()
         if item is not None:
             self.db("cancel", lambda ws: ws.cancel(item.id), note="Cancelled")
+            self.amtui.remember_undo(f"cancel of {item.kind} with {item.client_name}", lambda ws: ws.reopen(item.id))
+
+    def action_log(self) -> None:
+        """The after-call form for the selected row's client (it offers to close what is planned today)."""
+        item = self.selected()
+        self.amtui.log_after_call("call", item.client_id if item is not None else None)
 
     def action_done(self) -> None:
-        """Mark done; a visit or meeting goes straight on to its report."""
+        """Done asks for the outcome (the after-call form closes the planned item); a visit or
+        meeting then goes on to its report."""
         item = self.selected()
         if item is None:
             return
-        self.db("done", lambda ws: ws.done(item.id), note="Done")
+        if item.status not in ("planned", "missed"):
+            self.notify(f"This {item.kind} is {item.status} already (ctrl+z undoes the last change)")
+            return
+        self.amtui.log_after_call(item.kind, item.client_id, close_id=item.id)

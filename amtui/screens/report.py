@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from amtui.services.workspace import InteractionView, Workspace
 
 MIN_STEP_ROWS = 3
+DRAFT_EVERY_S = 2.0  # how often what is typed is written to the draft file
 
 
 class StepRow(Horizontal):
@@ -64,7 +65,7 @@ class ReportScreen(DbMixin, Screen):
         Binding("ctrl+y", "copy", "Copy text", priority=True, id="report.copy"),
         Binding("ctrl+e", "export", "Save .md", priority=True, id="report.export"),
         Binding("ctrl+t", "mark_sent", "Mark sent", priority=True, id="report.mark-sent"),
-        Binding("escape", "app.pop_screen", "Back", id="report.back"),
+        Binding("escape", "leave", "Back", id="report.back"),
     ]
 
     def __init__(self, interaction_id: int) -> None:
@@ -75,6 +76,9 @@ class ReportScreen(DbMixin, Screen):
         self.report: ReportRead | None = None
         self.step_count = 0
         self.after_save: Callable[[ReportRead], None] | None = None
+        # What the report held when loaded or last saved, and what the draft file last got.
+        self.pristine: dict[str, Any] | None = None
+        self.drafted: dict[str, Any] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -94,12 +98,15 @@ class ReportScreen(DbMixin, Screen):
     def on_mount(self) -> None:
         self.sub_title = "Meeting report"
         interaction_id = self.interaction_id
-        self.db("interaction", lambda ws: ws.interaction(interaction_id))
+        self.db("interaction", lambda ws: (ws.interaction(interaction_id), ws.draft("report", interaction_id)))
+        self.set_interval(DRAFT_EVERY_S, self.autosave)
 
     @on(DbDone)
     def done(self, message: DbDone) -> None:
         if message.request == "interaction":
-            self.loaded(message.result)
+            view, draft = message.result
+            self.loaded(view)
+            self.offer_draft(draft)
         elif message.request == "save":
             self.saved(message.result)
         elif message.request == "sent":
@@ -140,6 +147,7 @@ class ReportScreen(DbMixin, Screen):
             self.add_step_row()
         self.set_status()
         self.query_one("#report-agenda", TextArea).focus()
+        self.pristine = self.drafted = self.snapshot()
 
     def add_step_row(self, text: str = "", owner: str = "", due: str = "") -> StepRow:
         row = StepRow(self.step_count, text, owner, due, self.workspace)
@@ -194,6 +202,8 @@ class ReportScreen(DbMixin, Screen):
         self.db("save", lambda ws: ws.save_report(interaction_id, **values))
 
     def saved(self, report: ReportRead) -> None:
+        self.pristine = self.drafted = self.snapshot()
+        self.workspace.drop_draft("report", self.interaction_id)  # one small file
         before = {s.task_id for s in self.report.next_steps} if self.report else set()
         self.report = report
         new_tasks = sum(1 for s in report.next_steps if s.task_id and s.task_id not in before)
@@ -242,3 +252,101 @@ class ReportScreen(DbMixin, Screen):
             self.db("sent", lambda ws: ws.mark_report_sent(report_id))
 
         self.action_save(mark)
+
+    # Unsaved changes: a draft on disk, and a question before leaving
+
+    def snapshot(self) -> dict[str, Any]:
+        """What is typed, as plain text (no validation): what a draft keeps."""
+        steps = []
+        for row in self.query(StepRow):
+            values = [field.value for field in row.query(Field)]
+            if any(value.strip() for value in values):
+                steps.append(values)
+        return {
+            "attendee_ids": sorted(self.query_one("#report-attendees", SelectionList).selected),
+            "other_attendees": self.query_one("#report-others", Field).value,
+            "agenda": self.query_one("#report-agenda", TextArea).text,
+            "agreements": self.query_one("#report-agreements", TextArea).text,
+            "steps": steps,
+        }
+
+    def changed(self) -> bool:
+        return self.pristine is not None and self.snapshot() != self.pristine
+
+    def autosave(self) -> None:
+        """Keep the draft file up to date with what is typed (dropped once the report is saved)."""
+        if self.pristine is None:
+            return
+        current = self.snapshot()
+        if current == self.drafted:
+            return
+        self.drafted = current
+        interaction_id = self.interaction_id
+        if current == self.pristine:
+            self.db("draft", lambda ws: ws.drop_draft("report", interaction_id))
+        else:
+            self.db("draft", lambda ws: ws.save_draft("report", interaction_id, current))
+
+    def offer_draft(self, draft: dict[str, Any] | None) -> None:
+        if not draft:
+            return
+        kept = {key: draft.get(key) for key in ("attendee_ids", "other_attendees", "agenda", "agreements", "steps")}
+        if kept == self.pristine:
+            return
+        from amtui.screens.form_leave import RestoreDraft
+
+        when = str(draft.get("saved_at", ""))[:16].replace("T", " ")
+        interaction_id = self.interaction_id
+
+        def answered(restore: bool | None) -> None:
+            if restore:
+                self.restore(kept)
+            else:
+                self.db("draft", lambda ws: ws.drop_draft("report", interaction_id))
+
+        self.app.push_screen(RestoreDraft(when), answered)
+
+    def restore(self, draft: dict[str, Any]) -> None:
+        attendees = self.query_one("#report-attendees", SelectionList)
+        attendees.deselect_all()
+        for contact_id in draft.get("attendee_ids") or []:
+            if isinstance(contact_id, int):
+                attendees.select(contact_id)
+        self.query_one("#report-others", Field).value = str(draft.get("other_attendees") or "")
+        self.query_one("#report-agenda", TextArea).text = str(draft.get("agenda") or "")
+        self.query_one("#report-agreements", TextArea).text = str(draft.get("agreements") or "")
+        steps = [step for step in draft.get("steps") or [] if isinstance(step, list) and len(step) == 3]
+        rows = list(self.query(StepRow))
+        for row in rows:
+            for field in row.query(Field):
+                field.value = ""
+        for index, step in enumerate(steps):
+            if index < len(rows):
+                for field, value in zip(rows[index].query(Field), step, strict=True):
+                    field.value = str(value)
+            else:
+                self.add_step_row(*(str(value) for value in step))
+        self.set_status("Draft restored: not saved yet.")
+
+    def action_leave(self) -> None:
+        """Esc: back at once when nothing changed, else save / discard / stay."""
+        if not self.changed():
+            self.app.pop_screen()
+            return
+        from amtui.screens.form_leave import DISCARD, SAVE, LeaveUnsaved
+
+        interaction_id = self.interaction_id
+
+        def answered(answer: str | None) -> None:
+            if answer == SAVE:
+
+                def back(_report: ReportRead) -> None:
+                    self.app.pop_screen()
+
+                self.action_save(back)
+            elif answer == DISCARD:
+                self.workspace.drop_draft("report", interaction_id)  # one small file
+                self.pristine = None
+                self.app.pop_screen()
+
+        self.app.push_screen(LeaveUnsaved("the report"), answered)

@@ -42,6 +42,7 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         Binding("t", "app.switch_mode('tasks')", "Tasks", id="today.go-tasks"),
         Binding("a", "app.switch_mode('alerts')", "Alerts", id="today.go-alerts"),
         Binding("n", "app.new('call')", "Call", id="today.new-call"),
+        Binding("l", "app.new('call', True)", "Log", id="today.log-call"),
         Binding("v", "app.new('visit')", "Visit", id="today.new-visit"),
         Binding("r", "reload", "Refresh", show=False, id="today.reload"),
     ]

@@ -172,6 +172,58 @@ def mark_done(*, session: Session, interaction_id: int, at: datetime, outcome: s
     return _touch(session, interaction)
 
 
+def close_planned(
+    *,
+    session: Session,
+    interaction_id: int,
+    at: datetime,
+    direction: str | None = None,
+    contact_ids: Sequence[int] = (),
+    subject: str | None = None,
+    outcome: str | None = None,
+    needs_reply: bool = False,
+) -> InteractionRead:
+    """A planned call/visit/meeting took place: it becomes the done one (no second row, no "missed")."""
+    interaction = _get(session, interaction_id)
+    if interaction.status == InteractionStatus.DONE:
+        raise ValidationError(f"interaction {interaction_id} is already done", field="close")
+    if direction is not None:
+        if direction not in {d.value for d in Direction}:
+            raise ValidationError(f"{direction!r}: direction is inbound or outbound", field="direction")
+        interaction.direction = direction
+    _check_contacts(session, interaction.client_id, contact_ids)
+    linked = set(
+        session.execute(
+            select(col(InteractionContact.contact_id)).where(col(InteractionContact.interaction_id) == interaction_id)
+        ).scalars()
+    )
+    for contact_id in dict.fromkeys(contact_ids):
+        if contact_id not in linked:
+            session.add(InteractionContact(interaction_id=interaction_id, contact_id=contact_id))
+    interaction.status = InteractionStatus.DONE
+    interaction.done_at = _check_aware(at, "at")
+    if subject:
+        interaction.subject = subject
+    if outcome:
+        interaction.outcome = outcome
+    interaction.needs_reply = needs_reply and interaction.direction == Direction.INBOUND
+    return _touch(session, interaction)
+
+
+def reopen(*, session: Session, interaction_id: int) -> InteractionRead:
+    """Undo "done" or "cancelled" on a planned interaction: it is planned again, its touch gone."""
+    interaction = _get(session, interaction_id)
+    if interaction.planned_at is None:
+        raise ValidationError(
+            f"interaction {interaction_id} was logged, not planned: nothing to reopen", field="status"
+        )
+    if interaction.status == InteractionStatus.PLANNED:
+        raise ValidationError(f"interaction {interaction_id} is already planned", field="status")
+    interaction.status = InteractionStatus.PLANNED
+    interaction.done_at = None
+    return _touch(session, interaction)
+
+
 def mark_replied(
     *, session: Session, interaction_id: int, at: datetime, client_id: int | None = None
 ) -> InteractionRead:

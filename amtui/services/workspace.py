@@ -116,6 +116,26 @@ class InteractionView:
     report: ReportRead | None
 
 
+@dataclass(frozen=True)
+class AfterCall:
+    """What one after-call form stored: the touch, whether it closed a planned one, the next step."""
+
+    interaction: InteractionRead
+    closed: bool
+    task: TaskRead | None = None
+    follow_up: InteractionRead | None = None
+
+    @property
+    def text(self) -> str:
+        item = self.interaction
+        said = f"{'Closed planned' if self.closed else 'Logged'} {item.kind} with {item.client_name}"
+        if self.task is not None:
+            said += f"; task: {self.task.title}"
+        if self.follow_up is not None and self.follow_up.planned_at is not None:
+            said += f"; next {self.follow_up.kind} planned"
+        return said
+
+
 def split_today(alerts: Sequence[Alert], *, today: date, now: datetime, zone: tzinfo) -> dict[str, Any]:
     """Today's sections from the alert list: the one place that decides what goes where."""
     from amtui.services.digest import GROUP_TITLES, build_digest
@@ -555,6 +575,131 @@ class Workspace:
 
         return self._write(job)
 
+    def after_call_context(
+        self, client_id: int, *, also: int | None = None
+    ) -> tuple[tuple[ContactRead, ...], tuple[InteractionRead, ...]]:
+        """What the after-call form offers for a client: its people, and what is planned today
+        (with ``also``, the planned item the form was opened to close, whatever its day)."""
+        from amtui.services.contacts import list_contacts
+        from amtui.services.interactions import get_interaction
+
+        planned = self.planned_today(client_id)
+        with self._session() as session:
+            people = tuple(list_contacts(session=session, client_id=client_id))
+            if also is not None and all(item.id != also for item in planned):
+                extra = get_interaction(session=session, interaction_id=also)
+                if extra.client_id == client_id and extra.status != "done":
+                    planned.insert(0, extra)
+        return people, tuple(planned)
+
+    def planned_today(self, client_id: int) -> list[InteractionRead]:
+        """The client's calls, visits and meetings planned today and not yet done (those an after-call
+        form offers to close)."""
+        from amtui.services.interactions import list_planned
+
+        start = datetime.combine(self.today(), time(0), tzinfo=self.zone).astimezone(UTC)
+        with self._session() as session:
+            return list_planned(
+                session=session,
+                start=start,
+                end=start + timedelta(days=1),
+                client_id=client_id,
+                kinds=("call", "visit", "meeting"),
+            )
+
+    def after_call(
+        self,
+        client_id: int | str,
+        *,
+        kind: str,
+        at: datetime,
+        direction: str = "outbound",
+        contact_ids: Sequence[int] = (),
+        subject: str | None = None,
+        outcome: str | None = None,
+        needs_reply: bool = False,
+        close_id: int | None = None,
+        next_kind: str | None = None,
+        next_text: str | None = None,
+        next_at: date | datetime | None = None,
+    ) -> AfterCall:
+        """The after-call form in one unit of work: the touch (a new one, or ``close_id``, a planned
+        one closed), then the next step: ``next_kind`` "task" (``next_text`` due ``next_at``) or a
+        call/visit/meeting planned at ``next_at``. A touch is never recorded in the future."""
+        from amtui.services import interactions, tasks
+        from amtui.services.errors import ValidationError
+
+        now = self.now()
+        if at > now + timedelta(minutes=1):
+            raise ValidationError("a touch is recorded when it happened, not in the future", field="when")
+        if next_kind and next_at is None:
+            raise ValidationError("the next step needs a date", field="next-date")
+        if next_kind == "task" and not (next_text or "").strip():
+            raise ValidationError("the next task needs a text", field="next-task")
+
+        def job(session: Session) -> AfterCall:
+            target = _client_id(session, client_id)
+            if close_id is not None:
+                planned = interactions.get_interaction(session=session, interaction_id=close_id)
+                if planned.client_id != target:
+                    raise ValidationError(f"interaction {close_id} is another client's", field="close")
+                item = interactions.close_planned(
+                    session=session,
+                    interaction_id=close_id,
+                    at=at,
+                    direction=direction,
+                    contact_ids=contact_ids,
+                    subject=subject,
+                    outcome=outcome,
+                    needs_reply=needs_reply,
+                )
+            else:
+                item = interactions.log_interaction(
+                    session=session,
+                    client_id=target,
+                    kind=kind,
+                    at=at,
+                    direction=direction,
+                    contact_ids=contact_ids,
+                    subject=subject,
+                    outcome=outcome,
+                    needs_reply=needs_reply,
+                )
+            task, follow_up = None, None
+            if next_kind == "task" and next_at is not None:
+                due = next_at.astimezone(self.zone).date() if isinstance(next_at, datetime) else next_at
+                task = tasks.create_task(
+                    session=session,
+                    title=next_text or "",
+                    now=now,
+                    zone=self.zone,
+                    due_on=due,
+                    client_id=target,
+                )
+            elif next_kind and next_at is not None:
+                when = (
+                    next_at
+                    if isinstance(next_at, datetime)
+                    else datetime.combine(next_at, time(10, 0), tzinfo=self.zone)
+                )
+                follow_up = interactions.plan_interaction(
+                    session=session,
+                    client_id=target,
+                    kind=next_kind,
+                    at=when,
+                    contact_ids=contact_ids,
+                    subject=next_text,
+                )
+            return AfterCall(item, close_id is not None, task, follow_up)
+
+        return self._write(job)
+
+    def reopen(self, interaction_id: int) -> InteractionRead:
+        """Undo done/cancelled on a planned call, visit or meeting."""
+        from amtui.services.interactions import reopen
+
+        return self._write(lambda session: reopen(session=session, interaction_id=interaction_id))
+
     def move(self, interaction_id: int, at: datetime) -> InteractionRead:
         from amtui.services.interactions import reschedule
 
@@ -573,6 +718,10 @@ class Workspace:
         def job(session: Session) -> InteractionRead:
             item = get_interaction(session=session, interaction_id=interaction_id)
             now = self.now()
+            if at is not None and at > now + timedelta(minutes=1):
+                from amtui.services.errors import ValidationError
+
+                raise ValidationError("a touch is recorded when it happened, not in the future", field="at")
             when = at or (item.planned_at if item.planned_at and item.planned_at <= now else now)
             return mark_done(session=session, interaction_id=interaction_id, at=when, outcome=outcome)
 
@@ -603,6 +752,29 @@ class Workspace:
                 **values,
             )
         )
+
+    # Drafts (a meeting report being written survives a crash)
+
+    def _draft_path(self, kind: str, item_id: int) -> Any:
+        from amtui.config import user_data_dir
+        from amtui.services.drafts import draft_path
+
+        return draft_path(user_data_dir() / "drafts", self.db_url or str(self.engine.url), kind, item_id)
+
+    def save_draft(self, kind: str, item_id: int, data: dict[str, Any]) -> None:
+        from amtui.services.drafts import save_draft
+
+        save_draft(self._draft_path(kind, item_id), {**data, "saved_at": self.now().isoformat()})
+
+    def draft(self, kind: str, item_id: int) -> dict[str, Any] | None:
+        from amtui.services.drafts import load_draft
+
+        return load_draft(self._draft_path(kind, item_id))
+
+    def drop_draft(self, kind: str, item_id: int) -> None:
+        from amtui.services.drafts import drop_draft
+
+        drop_draft(self._draft_path(kind, item_id))
 
     def mark_report_sent(self, report_id: int) -> ReportRead:
         from amtui.services.reports import mark_sent

@@ -56,6 +56,15 @@ class Field(Vertical):
         yield Static("", classes="field--error")
 
     @property
+    def initial(self) -> str:
+        """The text the field started with (what "unsaved changes" compare against)."""
+        return self._initial
+
+    @initial.setter
+    def initial(self, text: str) -> None:
+        self._initial = text
+
+    @property
     def input(self) -> Input:
         return self.query_one(Input)
 
