@@ -49,18 +49,18 @@ def template_path(name: str, language: str | None) -> Path:
     raise ValidationError(f"no template {name!r} shipped for {lang}", field="template")
 
 
-def render_template(name: str, language: str | None, **fields: str) -> str:
-    """The message ``name`` in ``language`` with ``fields`` filled in (every known field defaults to empty)."""
-    path = template_path(name, language)
+def render_template(template: str, language: str | None, /, **fields: str) -> str:
+    """The message ``template`` in ``language`` with ``fields`` filled in (every known field defaults to empty)."""
+    path = template_path(template, language)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ValidationError(f"{path}: cannot read the template: {exc}", field="template") from None
-    values = dict.fromkeys(TEMPLATES[name], "") | {key: value or "" for key, value in fields.items()}
+    values = dict.fromkeys(TEMPLATES[template], "") | {key: value or "" for key, value in fields.items()}
     try:
         filled = Template(text).substitute(values)
     except KeyError as exc:
-        known = ", ".join(f"${field}" for field in TEMPLATES[name])
+        known = ", ".join(f"${field}" for field in TEMPLATES[template])
         raise ValidationError(
             f"{path}: unknown field ${exc.args[0]} (this template knows {known})", field="template"
         ) from None
