@@ -159,3 +159,8 @@ def N_(message: str) -> str:
 def days(n: int, language: str | None = None) -> str:
     """``1 день``, ``2 дня``, ``5 дней``, ``21 день``; ``1 giorno``, ``2 giorni``; ``1 day``, ``2 days``."""
     return translator(language).ngettext("{n} day", "{n} days", n).format(n=n)
+
+
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular/plural pair for extraction; show it with ``ngettext(singular, plural, n)``."""
+    return singular, plural

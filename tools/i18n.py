@@ -13,6 +13,7 @@ then add it to ``amtui.i18n.LANGUAGES``.
 
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -22,6 +23,7 @@ LOCALE = ROOT / "amtui" / "locale"
 POT = LOCALE / "amtui.pot"
 DOMAIN = "amtui"
 LANGUAGES = ("ru", "it")
+_FIELD = re.compile(r"\{(\w*)\}")  # str.format fields: a translation keeps the original's
 
 
 def pybabel(*args: str) -> None:
@@ -34,7 +36,7 @@ def extract(output: Path = POT) -> None:
     pybabel(
         "extract", "-F", str(ROOT / "babel.cfg"), "-o", str(output), "--no-location", "--sort-output",
         "--project", "amtui", "--copyright-holder", "amtui", "--msgid-bugs-address", "-",
-        "-c", "TRANSLATORS:", str(ROOT / "amtui"),
+        "-c", "TRANSLATORS:", "-k", "Nn_:1,2", str(ROOT / "amtui"),
     )  # fmt: skip
 
 
@@ -80,6 +82,12 @@ def problems() -> list[str]:
             strings = message.string if isinstance(message.string, tuple) else (message.string,)
             if not all(strings) or message.fuzzy:
                 found.append(f"{po}: {key!r} is not translated{' (fuzzy)' if message.fuzzy else ''}")
+                continue
+            ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            wanted = set().union(*(_FIELD.findall(text) for text in ids))
+            for string in strings:
+                if set(_FIELD.findall(string)) != wanted:
+                    found.append(f"{po}: {string!r} must use the fields {sorted(wanted)} of {key!r}")
         if not mo.exists():
             found.append(f"{mo}: missing (run tools/i18n.py compile)")
             continue
