@@ -149,3 +149,28 @@ def test_migration_adds_the_language_columns_and_keeps_data(db_path: Path) -> No
         assert connection.execute(text("SELECT name, language FROM client")).one() == ("Ромашка", None)
         assert connection.execute(text("SELECT count(language) FROM contact")).scalar() == 0
     engine.dispose()
+
+
+def test_greetings_go_out_in_the_contact_or_client_language(session) -> None:  # type: ignore[no-untyped-def]
+    from amtui.services.templates import birthday_greeting, contact_language, tell_client_note
+
+    italian = clients.create_client(session=session, name="Bianchi Alimentari S.p.A.", language="it")
+    giulia = contacts.create_contact(session=session, client_id=italian.id, full_name="Giulia Bianchi")
+    russian = clients.create_client(session=session, name="Ромашка")
+    irina = contacts.create_contact(
+        session=session, client_id=russian.id, full_name="Лебедева Ирина Викторовна", given_name="Ирина",
+        middle_name="Викторовна", family_name="Лебедева",
+    )  # fmt: skip
+    i18n.set_language("ru")
+    assert contact_language(session=session, contact_id=giulia.id) == "it"
+    assert contact_language(session=session, contact_id=irina.id) is None  # the interface's
+    assert birthday_greeting(session=session, contact_id=giulia.id, sender="Anna").startswith(
+        "Gentile Giulia Bianchi,\n\ntanti auguri"
+    )
+    greeting = birthday_greeting(session=session, contact_id=irina.id, sender="Анна")
+    assert greeting.startswith("Ирина Викторовна, добрый день!") and greeting.endswith("С уважением,\nАнна\n")
+    # A contact's own language wins over the client's.
+    contacts.update_contact(session=session, contact_id=giulia.id, language="en")
+    assert tell_client_note(session=session, contact_id=giulia.id, message="Shipped today.", sender="A") == (
+        "Dear Giulia Bianchi,\n\nShipped today.\n\nBest regards,\nA\n"
+    )

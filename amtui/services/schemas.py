@@ -104,6 +104,8 @@ class ContactRead:
     phones: tuple[ContactMethodRead, ...] = ()
     emails: tuple[ContactMethodRead, ...] = ()
     external_id: str | None = None
+    # The language to write to this person in; None: the client's.
+    language: str | None = None
 
     @property
     def is_decision_maker(self) -> bool:
