@@ -174,3 +174,10 @@ def test_greetings_go_out_in_the_contact_or_client_language(session) -> None:  #
     assert tell_client_note(session=session, contact_id=giulia.id, message="Shipped today.", sender="A") == (
         "Dear Giulia Bianchi,\n\nShipped today.\n\nBest regards,\nA\n"
     )
+
+
+def test_the_client_card_names_the_language_of_documents(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("client", "add", "Ferramenta Rossi", "--language", "it")
+    assert "Documents in:  Italiano" in cli("client", "show", "1").output
+    cli("client", "add", "Ромашка")
+    assert "Documents in" not in cli("client", "show", "2").output
