@@ -334,7 +334,7 @@ def _ago(days: int) -> str:
 
 # Interaction kinds and deal stages as the sentences name them (translated when shown).
 _KIND_WORDS = {
-    "call": N_("call"), "visit": N_("visit"), "meeting": N_("meeting"), "email": N_("e-mail"),
+    "call": N_("call"), "visit": N_("visit"), "meeting": N_("meeting"), "email": N_("email"),
     "message": N_("message"),
 }  # fmt: skip
 _STAGE_WORDS = {
