@@ -194,3 +194,15 @@ def test_italian_weekday_with_a_time(now, zone) -> None:  # type: ignore[no-unty
     assert moment.astimezone(zone).replace(tzinfo=None) == datetime.combine(date(2026, 11, 27), time(11, 0))
     moment = dates.parse_datetime("domani 9.30", now=now, zone=zone)
     assert moment.astimezone(zone).replace(tzinfo=None) == datetime(2026, 11, 26, 9, 30)
+
+
+def test_the_config_file_language_is_a_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from amtui.config import ConfigError, load_settings
+
+    config = tmp_path / "config.toml"
+    monkeypatch.setenv("AMTUI_CONFIG", str(config))
+    config.write_text('language = "it"\n', encoding="utf-8")
+    assert load_settings().language == "it"
+    config.write_text('language = "klingon"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="language: expected ru, it or en, got 'klingon'"):
+        load_settings()
