@@ -55,6 +55,8 @@ class Settings:
     birthday_days: int = 7
     # The country a phone number without a "+" belongs to (ISO 3166 code, e.g. RU, IT, DE).
     region: str = "RU"
+    # The interface language (ru, it, en) as the config file sets it; amtui.i18n also weighs AMTUI_LANG and the locale.
+    language: str | None = None
     # ``[cadence]`` in the config file: days between touches per client tier (A, B, C), over the defaults.
     cadence_days: dict[str, int] = field(default_factory=dict)
     # ``[keymap]`` in the config file: binding id -> keys ("ctrl+n,f6"), applied by the TUI.
@@ -112,6 +114,17 @@ def _region_setting(value: Any, source: str) -> str:
     return region
 
 
+def _language_setting(value: Any, source: str) -> str | None:
+    if value is None or value == "":
+        return None
+    from amtui.i18n import normalize_language
+
+    language = normalize_language(str(value))
+    if language is None:
+        raise ConfigError(f"{source}: language: expected ru, it or en, got {value!r}")
+    return language
+
+
 def load_settings() -> Settings:
     path = config_file_path()
     data = _read_toml(path)
@@ -143,6 +156,7 @@ def load_settings() -> Settings:
         mail=mail,
         birthday_days=_int_setting(data.get("birthday_days", 7), "birthday_days", str(path)),
         region=_region_setting(env.get("AMTUI_REGION") or data.get("region") or "RU", str(path)),
+        language=_language_setting(data.get("language"), str(path)),
         cadence_days=_cadence(data.get("cadence"), str(path)),
         keymap=_keymap(data.get("keymap"), str(path)),
         config_path=path,

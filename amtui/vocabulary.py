@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
+from amtui.i18n import N_, Nn_
+
 
 class Tier(StrEnum):
     A = "A"
@@ -188,33 +190,69 @@ class AlertKindInfo:
 
 
 ALERT_KINDS: dict[AlertKind, AlertKindInfo] = {
-    AlertKind.MISSED: AlertKindInfo("missed", "Missed calls and visits", "missed contact", "missed contacts",
-                                    "Missed", "late"),
-    AlertKind.UNANSWERED: AlertKindInfo("reply", "Unanswered messages", "unanswered message", "unanswered messages",
-                                        "Unanswered", "late"),
-    AlertKind.OVERDUE_TASK: AlertKindInfo("task", "Overdue tasks", "overdue task", "overdue tasks",
-                                          "Overdue tasks", "late"),
-    AlertKind.CHECK_IN: AlertKindInfo("checkin", "Check-ins due on delegated tasks", "check-in due", "check-ins due",
-                                      "Check-ins due", "late"),
-    AlertKind.NO_REPORT: AlertKindInfo("report", "Meetings without a report", "meeting without a report",
-                                       "meetings without a report", "Reports missing", "late"),
-    AlertKind.RECEIVABLE: AlertKindInfo("invoice", "Overdue invoices", "overdue invoice", "overdue invoices",
-                                        "Receivables", "backlog"),
-    AlertKind.NOTICE: AlertKindInfo("notice", "Contract notice deadlines", "notice deadline", "notice deadlines",
-                                    "Contract notice", "late"),
-    AlertKind.CONTRACT: AlertKindInfo("contract", "Contracts ending", "contract ending", "contracts ending",
-                                      "Contracts ending", "backlog"),
-    AlertKind.SILENCE: AlertKindInfo("silence", "Clients waiting for a touch", "client waiting", "clients waiting",
-                                     "Silent clients", "backlog"),
-    AlertKind.CALLED_FIRST: AlertKindInfo("called", "Clients who had to call first", "client called first",
-                                          "clients called first", "Client called first", "backlog"),
-    AlertKind.DEAL: AlertKindInfo("deal", "Deals past their close date", "late deal", "late deals",
-                                  "Deals past close", "late"),
-    AlertKind.AGENDA: AlertKindInfo("agenda", "Today's agenda", "planned today", "planned today", "Today", "agenda"),
-    AlertKind.TASK_TODAY: AlertKindInfo("task", "Tasks due today", "task due today", "tasks due today",
-                                        "Tasks due today", "agenda"),
-    AlertKind.BIRTHDAY: AlertKindInfo("birthday", "Birthdays", "birthday", "birthdays", "Birthdays", "agenda"),
-}  # fmt: skip
+    AlertKind.MISSED: AlertKindInfo(
+        "missed", N_("Missed calls and visits"), *Nn_("missed contact", "missed contacts"), "Missed", "late"
+    ),
+    AlertKind.UNANSWERED: AlertKindInfo(
+        "reply", N_("Unanswered messages"), *Nn_("unanswered message", "unanswered messages"), "Unanswered", "late"
+    ),
+    AlertKind.OVERDUE_TASK: AlertKindInfo(
+        "task", N_("Overdue tasks"), *Nn_("overdue task", "overdue tasks"), "Overdue tasks", "late"
+    ),
+    AlertKind.CHECK_IN: AlertKindInfo(
+        "checkin",
+        N_("Check-ins due on delegated tasks"),
+        *Nn_("check-in due", "check-ins due"),
+        "Check-ins due",
+        "late",
+    ),
+    AlertKind.NO_REPORT: AlertKindInfo(
+        "report",
+        N_("Meetings without a report"),
+        *Nn_("meeting without a report", "meetings without a report"),
+        "Reports missing",
+        "late",
+    ),
+    AlertKind.RECEIVABLE: AlertKindInfo(
+        "invoice", N_("Overdue invoices"), *Nn_("overdue invoice", "overdue invoices"), "Receivables", "backlog"
+    ),
+    AlertKind.NOTICE: AlertKindInfo(
+        "notice",
+        N_("Contract notice deadlines"),
+        *Nn_("notice deadline", "notice deadlines"),
+        "Contract notice",
+        "late",
+    ),
+    AlertKind.CONTRACT: AlertKindInfo(
+        "contract", N_("Contracts ending"), *Nn_("contract ending", "contracts ending"), "Contracts ending", "backlog"
+    ),
+    AlertKind.SILENCE: AlertKindInfo(
+        "silence",
+        N_("Clients waiting for a touch"),
+        *Nn_("client waiting", "clients waiting"),
+        "Silent clients",
+        "backlog",
+    ),
+    AlertKind.CALLED_FIRST: AlertKindInfo(
+        "called",
+        N_("Clients who had to call first"),
+        *Nn_("client called first", "clients called first"),
+        "Client called first",
+        "backlog",
+    ),
+    AlertKind.DEAL: AlertKindInfo(
+        "deal", N_("Deals past their close date"), *Nn_("late deal", "late deals"), "Deals past close", "late"
+    ),
+    AlertKind.AGENDA: AlertKindInfo(
+        "agenda", N_("Today's agenda"), *Nn_("planned today", "planned today"), "Today", "agenda"
+    ),
+    AlertKind.TASK_TODAY: AlertKindInfo(
+        "task", N_("Tasks due today"), *Nn_("task due today", "tasks due today"), "Tasks due today", "agenda"
+    ),
+    AlertKind.BIRTHDAY: AlertKindInfo(
+        "birthday", N_("Birthdays"), *Nn_("birthday", "birthdays"), "Birthdays", "agenda"
+    ),
+}
 
 # The today view: kinds listed as late (a notice only within NOTICE_LATE_DAYS of its deadline), and kinds
 # summarised in one line each. Birthdays are on the agenda on the day itself and "coming" before it.

@@ -30,12 +30,15 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.setenv("NO_COLOR", "1")
+    # English whatever the developer's locale; tests of other languages set it themselves.
+    monkeypatch.setenv("AMTUI_LANG", "en")
     for name in ("AMTUI_DB", "AMTUI_DATABASE_URL", "AMTUI_NOW", "AMTUI_REGION", "AMTUI_HOLIDAYS"):
         monkeypatch.delenv(name, raising=False)
-    from amtui import config
+    from amtui import config, i18n
 
     config._config_timezone.cache_clear()
     config.work_week.cache_clear()
+    i18n.set_language(None)
 
 
 @pytest.fixture

@@ -418,12 +418,12 @@ def test_force_replaces_everything(engine: Engine, db_path: Path) -> None:
     with pytest.raises(DemoRefusedError):
         build_demo(engine, now=NOW)
     second = build_demo(engine, now=NOW + timedelta(days=3), force=True)
-    assert second.counts["client"] == first.counts["client"] == 40
+    assert second.counts["client"] == first.counts["client"] == 43  # 40 + 3 Italian clients
     conn = sqlite3.connect(db_path)
     for table, count in second.counts.items():
         assert conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] == count, table
     assert conn.execute("SELECT count(*) FROM alert_mark").fetchone()[0] == 0
-    assert conn.execute("SELECT count(DISTINCT name) FROM client").fetchone()[0] == 40
+    assert conn.execute("SELECT count(DISTINCT name) FROM client").fetchone()[0] == 43
 
 
 def test_connection_settings_and_indexes_survive(engine: Engine, db_path: Path) -> None:
@@ -463,7 +463,7 @@ def test_a_failed_build_leaves_the_database_as_it_was(
     with engine.connect() as pooled:
         assert pooled.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     monkeypatch.setattr(demo, "_insert", original)
-    assert build_demo(engine, now=NOW).counts["client"] == 40
+    assert build_demo(engine, now=NOW).counts["client"] == 43
 
 
 def test_default_now_is_the_current_time(engine: Engine, db_path: Path) -> None:
@@ -546,3 +546,23 @@ def test_guarantees_hold_for_any_now_and_zone(zone_name: str, now: datetime) -> 
         if paid < amount and due < today
     ]
     assert min(late) <= 30 and any(31 <= d <= 60 for d in late) and any(61 <= d <= 90 for d in late) and max(late) > 90
+
+
+def test_italian_clients_with_italian_people_and_addresses(small: sqlite3.Connection) -> None:
+    rows = small.execute("SELECT id, name, city, address, currency FROM client WHERE language = 'it'").fetchall()
+    assert {row[1] for row in rows} == {
+        "Ferramenta Rossi S.r.l.", "Bianchi Alimentari S.p.A.", "Logistica Esposito & Figli S.r.l.",
+    }  # fmt: skip
+    assert {row[2] for row in rows} == {"Milano", "Bologna", "Napoli"}
+    assert all(row[3].startswith(("Via ", "Corso ")) and row[4] == "EUR" for row in rows)
+    people = small.execute(
+        "SELECT full_name, title FROM contact WHERE client_id IN (SELECT id FROM client WHERE language = 'it')"
+    ).fetchall()
+    assert len(people) == 9 and ("Amministratore delegato" in {title for _name, title in people})
+    assert all(name.split()[0] in {"Giulia", "Marco", "Francesca", "Luca", "Chiara", "Niccolò"} for name, _t in people)
+    touched = small.execute(
+        "SELECT count(*) FROM interaction WHERE client_id IN (SELECT id FROM client WHERE language = 'it')"
+    ).fetchone()[0]
+    assert touched >= 6
+    # Russian clients write in the interface language; the other foreign ones get English documents.
+    assert small.execute("SELECT count(*) FROM client WHERE language IS NULL").fetchone()[0] == 37

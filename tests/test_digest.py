@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -211,3 +211,108 @@ def test_log_a_reply_answers_the_message(cli, filled) -> None:  # type: ignore[n
         i for i in json.loads(cli("client", "show", "ромашка", "--json").output)["interactions"] if i["kind"] == "email"
     ]
     assert [(e["direction"], e["subject"]) for e in emails] == [("outbound", "КП отправлено"), ("inbound", "Запрос КП")]
+
+
+def _digest_in(language: str, cli, monkeypatch: pytest.MonkeyPatch, *args: str) -> str:  # type: ignore[no-untyped-def]
+    from amtui import i18n
+
+    monkeypatch.setenv("AMTUI_LANG", language)
+    i18n.set_language(None)
+    result = cli("digest", *args)
+    assert result.exit_code == 0, result.output
+    return str(result.output)
+
+
+def test_digest_in_russian(cli, filled, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    assert _digest_in("ru", cli, monkeypatch) == (
+        "Сводка amtui: среда, 25.11.2026 (Europe/Moscow)\n"
+        "===============================================\n"
+        "5 уведомлений (важно: 2, обычно: 3)\n"
+        "\n"
+        "Просроченные задачи: 1 просроченная задача\n"
+        "!  Задача №1 «Отправить КП» просрочена на 2 дня (срок 23.11.2026)  [task:1]\n"
+        "\n"
+        "Просроченная дебиторская задолженность: 2 просроченных счёта, 412 500 RUB\n"
+        "   ООО «Ромашка»: 412 500 RUB по 2 счетам\n"
+        "!  Счёт СЧ-1 (ООО «Ромашка»): не оплачено 300 000 RUB, просрочен на 40 дней (срок 16.10.2026, 31-60)"
+        "  [invoice:1]\n"
+        "-  Счёт СЧ-2 (ООО «Ромашка»): не оплачено 112 500 RUB из 150 000 RUB, просрочен на 3 дня"
+        " (срок 22.11.2026, 1-30)  [invoice:2]\n"
+        "\n"
+        "Повестка на сегодня: 1 запланированный контакт\n"
+        "-  12:00 визит — ООО «Ромашка»: Дегустация  [agenda:2]\n"
+        "\n"
+        "Дни рождения: 1 день рождения\n"
+        "-  День рождения: Лебедева Ирина (ООО «Ромашка»), 27.11 (через 2 дня)  [birthday:1]\n"
+    )
+    markdown = _digest_in("ru", cli, monkeypatch, "--format", "markdown")
+    assert "- **важно**: Задача №1 «Отправить КП» просрочена на 2 дня (срок 23.11.2026) `task:1`" in markdown
+    assert "- **ООО «Ромашка»**: 412 500 RUB, счетов: 2" in markdown
+    html = _digest_in("ru", cli, monkeypatch, "--format", "html")
+    assert '<html lang="ru">' in html and "<h2" in html and "Дни рождения</h2>" in html
+
+
+def test_digest_in_italian(cli, filled, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    assert _digest_in("it", cli, monkeypatch) == (
+        "Riepilogo amtui: mercoledì 25.11.2026 (Europe/Moscow)\n"
+        "=====================================================\n"
+        "5 avvisi (alto: 2, normale: 3)\n"
+        "\n"
+        "Attività scadute: 1 attività scaduta\n"
+        "!  Attività n. 1 «Отправить КП»: in ritardo di 2 giorni (scadenza 23.11.2026)  [task:1]\n"
+        "\n"
+        "Crediti scaduti: 2 fatture scadute, 412 500 RUB\n"
+        "   ООО «Ромашка»: 412 500 RUB in 2 fatture\n"
+        "!  Fattura СЧ-1 di ООО «Ромашка»: 300 000 RUB ancora da incassare, scaduta da 40 giorni"
+        " (scadenza 16.10.2026, 31-60)  [invoice:1]\n"
+        "-  Fattura СЧ-2 di ООО «Ромашка»: 112 500 RUB su 150 000 RUB ancora da incassare, scaduta da 3 giorni"
+        " (scadenza 22.11.2026, 1-30)  [invoice:2]\n"
+        "\n"
+        "Agenda di oggi: 1 contatto in programma\n"
+        "-  12:00 visita con ООО «Ромашка»: Дегустация  [agenda:2]\n"
+        "\n"
+        "Compleanni: 1 compleanno\n"
+        "-  Compleanno di Лебедева Ирина (ООО «Ромашка») il 27.11 (tra 2 giorni)  [birthday:1]\n"
+    )
+
+
+def test_digest_in_english_is_unchanged_and_the_mail_subject_is_translated(cli, filled, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from amtui import i18n
+    from amtui.services.digest import Digest
+
+    english = _digest_in("en", cli, monkeypatch)
+    assert english.startswith("amtui digest for Wednesday 25.11.2026 (Europe/Moscow)\n")
+    assert "5 alerts: 2 high, 3 normal\n" in english
+    assert "!  Task #1 «Отправить КП» is 2 days overdue (due 23.11.2026)  [task:1]" in english
+    digest = Digest(day=TODAY, generated_at=datetime(2026, 11, 25, 6, tzinfo=UTC), timezone="Europe/Moscow", groups=())
+    subjects = {}
+    for language in ("en", "ru", "it"):
+        i18n.set_language(language)
+        subjects[language] = (digest.subject(), digest.headline())
+    assert subjects == {
+        "en": ("amtui digest 25.11.2026: 0 alerts", "Nothing is due. All clear."),
+        "ru": ("Сводка amtui 25.11.2026: 0 уведомлений", "Ничего срочного. Всё в порядке."),
+        "it": ("Riepilogo amtui 25.11.2026: 0 avvisi", "Nessuna scadenza. Tutto in ordine."),
+    }
+
+
+def test_alert_sentences_plurals_in_russian_and_italian() -> None:
+    from amtui import i18n
+    from amtui.services import alerts
+
+    sentences = {}
+    for language in ("ru", "it"):
+        i18n.set_language(language)
+        sentences[language] = [
+            alerts._receivable_text("С-7", "Ромашка", 100_00, 100_00, None, "RUB", late, TODAY, "1-30")
+            for late in (1, 2, 5, 21)
+        ] + [alerts._ago(-22), alerts._ago(11), alerts._silence_text("Ромашка", 1, 30, "A", TODAY)]
+    assert [line.split(", ", 1)[1].split(" (")[0] for line in sentences["ru"][:4]] == [
+        "просрочен на 1 день", "просрочен на 2 дня", "просрочен на 5 дней", "просрочен на 21 день",
+    ]  # fmt: skip
+    assert sentences["ru"][4:6] == ["22 дня назад", "через 11 дней"]
+    assert "просрочено на 1 день, последний контакт 25.11.2026" in sentences["ru"][6]
+    assert [line.split("scaduta da ")[1].split(" (")[0] for line in sentences["it"][:4]] == [
+        "1 giorno", "2 giorni", "5 giorni", "21 giorni",
+    ]  # fmt: skip
+    assert sentences["it"][4:6] == ["22 giorni fa", "tra 11 giorni"]

@@ -28,10 +28,20 @@ def test_wheel_ships_styles_and_migrations(tmp_path: Path) -> None:
     package = ROOT / "amtui"
     needed = [
         path.relative_to(ROOT).as_posix()
-        for pattern in ("**/*.tcss", "migrations/**/*.py", "migrations/*.mako")
+        for pattern in (
+            "**/*.tcss",
+            "migrations/**/*.py",
+            "migrations/*.mako",
+            "locale/**/*.po",
+            "locale/**/*.mo",
+            "templates/*/*",
+        )
         for path in package.glob(pattern)
     ]
     assert len([name for name in needed if name.endswith(".tcss")]) >= 10
     assert "amtui/migrations/versions/0001_initial_schema.py" in needed
+    for language in ("ru", "it"):
+        assert f"amtui/locale/{language}/LC_MESSAGES/amtui.mo" in needed
+        assert f"amtui/templates/{language}/report.md" in needed
     missing = sorted(set(needed) - names)
     assert not missing, f"not in the wheel: {missing}"

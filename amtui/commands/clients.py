@@ -35,6 +35,9 @@ def client_add(
     email: Annotated[str | None, typer.Option(help="Company e-mail.")] = None,
     website: Annotated[str | None, typer.Option(help="Website.")] = None,
     external_id: Annotated[str | None, typer.Option("--external-id", help="Id in another system.")] = None,
+    language: Annotated[
+        str | None, typer.Option("--language", help="Language of documents for the client: ru, it or en.")
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Add a client company."""
@@ -56,6 +59,7 @@ def client_add(
             email=email,
             website=website,
             external_id=external_id,
+            language=language,
         )
     if json_output:
         echo_json(created)
@@ -85,6 +89,9 @@ def client_edit(
     competitors: Annotated[str | None, typer.Option(help="Competitors active at the client.")] = None,
     payment_terms: Annotated[int | None, typer.Option("--payment-terms", help="Payment terms in days.")] = None,
     credit_limit: Annotated[str | None, typer.Option("--credit-limit", help="Credit limit, e.g. 500 000.")] = None,
+    language: Annotated[
+        str | None, typer.Option("--language", help="Language of documents for the client: ru, it or en.")
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Change a client's facts (only the options given change)."""
@@ -105,6 +112,7 @@ def client_edit(
         needs=needs,
         competitors=competitors,
         payment_terms_days=payment_terms,
+        language=language,
     )
     if inn is not None:
         changes["tax_id"] = check_inn(inn, field="--inn")

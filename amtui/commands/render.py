@@ -17,6 +17,9 @@ ROLE_LABELS = {
     "gatekeeper": "gatekeeper",
 }
 
+# The language of a client's documents, as the card names it (amtui.i18n.LANGUAGE_NAMES, without importing it).
+_LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "it": "Italiano"}
+
 
 def _cut(text: str | None, width: int) -> str:
     value = text or ""
@@ -131,6 +134,7 @@ def client_card_text(card: ClientCard, *, today: date, zone: tzinfo) -> str:
         ("Credit limit", format_money(client.credit_limit_minor, client.currency) or None),
         ("Needs", client.needs),
         ("Competitors", client.competitors),
+        ("Documents in", _LANGUAGE_NAMES.get(client.language or "", client.language)),
     ]
     out += [f"{label + ':':<15}{value}" for label, value in facts if value]
     last = format_local(card.last_touch_at, zone) if card.last_touch_at else "never"

@@ -29,6 +29,8 @@ class Client(SQLModel, table=True):
     phone: str | None = None
     email: str | None = None
     currency: str = Field(default="RUB", max_length=3)
+    # The language of documents for this client (ru, it, en); None: the interface language.
+    language: str | None = Field(default=None, max_length=5)
     credit_limit_minor: int | None = None
     payment_terms_days: int | None = None
     # Discount in basis points (500 = 5.00 %), exact like money.

@@ -29,6 +29,8 @@ class Contact(SQLModel, table=True):
     birthday_md: str | None = Field(default=None, index=True, max_length=5)
     birthday_year: int | None = None
     personal_notes: str | None = None
+    # The language to write to this person in (ru, it, en); None: the client's.
+    language: str | None = Field(default=None, max_length=5)
     external_id: str | None = Field(default=None, index=True, max_length=200)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

@@ -41,6 +41,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
+from amtui.i18n import N_, _, ngettext
 from amtui.services.errors import NotFoundError, ValidationError
 from amtui.services.text import format_money
 from amtui.vocabulary import (
@@ -319,18 +320,32 @@ def _d(day: date) -> str:
 
 
 def _ago(days: int) -> str:
-    """``days`` is date - today: "today", "in 3 days", "2 days ago"."""
+    """``days`` is date - today: "today", "in 3 days", "2 days ago" (in the interface language)."""
     if days == 0:
-        return "today"
+        return _("today")
     if days == 1:
-        return "tomorrow"
+        return _("tomorrow")
     if days == -1:
-        return "yesterday"
-    return f"in {days} days" if days > 0 else f"{-days} days ago"
+        return _("yesterday")
+    if days > 0:
+        return ngettext("in {n} day", "in {n} days", days).format(n=days)
+    return ngettext("{n} day ago", "{n} days ago", -days).format(n=-days)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+# Interaction kinds and deal stages as the sentences name them (translated when shown).
+_KIND_WORDS = {
+    "call": N_("call"), "visit": N_("visit"), "meeting": N_("meeting"), "email": N_("email"),
+    "message": N_("message"),
+}  # fmt: skip
+_STAGE_WORDS = {
+    "lead": N_("lead"), "qualified": N_("qualified"), "proposal": N_("proposal"),
+    "negotiation": N_("negotiation"), "won": N_("won"), "lost": N_("lost"),
+}  # fmt: skip
+
+
+def _kind(kind: str) -> str:
+    word = _KIND_WORDS.get(kind)
+    return _(word) if word else kind
 
 
 def _quote(text: str | None) -> str:
@@ -367,50 +382,67 @@ def _agenda_text(
     subject: str | None,
     late: bool,
 ) -> str:
-    at = f" at {place}" if place else ""
-    passed = " (time has passed, not logged yet)" if late else ""
-    return f"{_hhmm(local)} {kind} with {client}{_with(people)}{at}{_about(subject)}{passed}"
+    at = _(" at {place}").format(place=place) if place else ""
+    passed = _(" (time has passed, not logged yet)") if late else ""
+    line = _("{time} {kind} with {client}").format(time=_hhmm(local), kind=_kind(kind), client=client)
+    return f"{line}{_with(people)}{at}{_about(subject)}{passed}"
 
 
 def _missed_text(
     local: datetime, kind: str, client: str, people: list[str] | None, subject: str | None, days: int
 ) -> str:
-    return (
-        f"Missed {kind} with {client}{_with(people)} planned for {_d(local.date())} {_hhmm(local)} "
-        f"({_ago(days)}){_about(subject)}: log it, move it or cancel it"
-    )
+    return _(
+        "Missed {kind} with {client}{people} planned for {date} {time} ({ago}){subject}: "
+        "log it, move it or cancel it"
+    ).format(
+        kind=_kind(kind), client=client, people=_with(people), date=_d(local.date()), time=_hhmm(local),
+        ago=_ago(days), subject=_about(subject),
+    )  # fmt: skip
 
 
 def _no_report_text(kind: str, client: str, local: datetime, days: int, subject: str | None) -> str:
-    return f"No meeting report for the {kind} with {client} on {_d(local.date())} ({_ago(days)}){_about(subject)}"
+    return _("No meeting report for the {kind} with {client} on {date} ({ago}){subject}").format(
+        kind=_kind(kind), client=client, date=_d(local.date()), ago=_ago(days), subject=_about(subject)
+    )
 
 
 def _unanswered_text(kind: str, client: str, local: datetime, days: int, subject: str | None) -> str:
-    return f"Unanswered {kind} from {client} since {_d(local.date())} {_hhmm(local)} ({_ago(days)}){_about(subject)}"
+    return _("Unanswered {kind} from {client} since {date} {time} ({ago}){subject}").format(
+        kind=_kind(kind), client=client, date=_d(local.date()), time=_hhmm(local), ago=_ago(days),
+        subject=_about(subject),
+    )  # fmt: skip
 
 
 def _called_first_text(kind: str, client: str, local: datetime, days: int, subject: str | None) -> str:
-    return f"{client} had to call first on {_d(local.date())} ({_ago(days)}){_about(subject)}"
+    return _("{client} had to call first on {date} ({ago}){subject}").format(
+        client=client, date=_d(local.date()), ago=_ago(days), subject=_about(subject)
+    )
 
 
 def _task_text(task_id: int, title: str, client: str | None, assignee: str | None, days: int, due: date) -> str:
-    what = f"Task #{task_id} {_quote(title)}" + (f" for {client}" if client else "")
+    what = _("Task #{id} {title}").format(id=task_id, title=_quote(title))
+    if client:
+        what += _(" for {client}").format(client=client)
     if assignee:
-        what += f" (delegated to {assignee})"
+        what += _(" (delegated to {assignee})").format(assignee=assignee)
     if days == 0:
-        return f"{what} is due today"
-    return f"{what} is {_plural(-days, 'day')} overdue (due {_d(due)})"
+        return _("{task} is due today").format(task=what)
+    return ngettext("{task} is {n} day overdue (due {date})", "{task} is {n} days overdue (due {date})", -days).format(
+        task=what, n=-days, date=_d(due)
+    )
 
 
 def _check_in_text(
     assignee: str, task_id: int, title: str, client: str | None, local: datetime, due: date | None
 ) -> str:
-    for_client = f" for {client}" if client else ""
-    due_text = f"; it is due {_d(due)}" if due else ""
-    return (
-        f"Check in with {assignee} on task #{task_id} {_quote(title)}{for_client}: "
-        f"the check-in was due {_d(local.date())} {_hhmm(local)}{due_text}"
-    )
+    for_client = _(" for {client}").format(client=client) if client else ""
+    due_text = _("; it is due {date}").format(date=_d(due)) if due else ""
+    return _(
+        "Check in with {assignee} on task #{id} {title}{for_client}: the check-in was due {date} {time}{due}"
+    ).format(
+        assignee=assignee, id=task_id, title=_quote(title), for_client=for_client, date=_d(local.date()),
+        time=_hhmm(local), due=due_text,
+    )  # fmt: skip
 
 
 def _check_in_today_text(
@@ -422,15 +454,19 @@ def _check_in_today_text(
 
 
 def _contract_name(number: str, title: str | None) -> str:
-    return f"contract {number}" + (f" {_quote(title)}" if title else "")
+    return number + (f" {_quote(title)}" if title else "")
 
 
 def _contract_text(number: str, title: str | None, client: str, end: date, days: int, auto_renew: bool) -> str:
     name = _contract_name(number, title)
     if days < 0:
-        return f"C{name[1:]} with {client} ended on {_d(end)} ({_ago(days)}) but is still active: renew or close it"
-    renew = "it renews automatically" if auto_renew else "it does not renew automatically"
-    return f"C{name[1:]} with {client} ends on {_d(end)} ({_ago(days)}); {renew}"
+        return _(
+            "Contract {contract} with {client} ended on {date} ({ago}) but is still active: renew or close it"
+        ).format(contract=name, client=client, date=_d(end), ago=_ago(days))
+    renew = _("it renews automatically") if auto_renew else _("it does not renew automatically")
+    return _("Contract {contract} with {client} ends on {date} ({ago}); {renew}").format(
+        contract=name, client=client, date=_d(end), ago=_ago(days), renew=renew
+    )
 
 
 def _notice_text(
@@ -438,48 +474,71 @@ def _notice_text(
 ) -> str:
     name = _contract_name(number, title)
     if until >= 0:
-        consequence = "renews automatically unless notice is given" if renews else "then ends"
-        return (
-            f"Notice deadline for {name} with {client} is {_d(deadline)} ({_ago(until)}): "
-            f"{_plural(notice_days, 'day')}' notice before it ends on {_d(end)}; it {consequence}"
-        )
-    outcome = "it renews automatically" if renews else f"it ends on {_d(end)} unless a renewal is agreed"
-    return f"Notice deadline for {name} with {client} passed on {_d(deadline)} ({_ago(until)}); {outcome}"
+        consequence = _("it renews automatically unless notice is given") if renews else _("it then ends")
+        return ngettext(
+            "Notice deadline for contract {contract} with {client} is {deadline} ({ago}): "
+            "{n} day's notice before it ends on {end}; {consequence}",
+            "Notice deadline for contract {contract} with {client} is {deadline} ({ago}): "
+            "{n} days' notice before it ends on {end}; {consequence}",
+            notice_days,
+        ).format(
+            contract=name, client=client, deadline=_d(deadline), ago=_ago(until), n=notice_days, end=_d(end),
+            consequence=consequence,
+        )  # fmt: skip
+    outcome = (
+        _("it renews automatically")
+        if renews
+        else _("it ends on {date} unless a renewal is agreed").format(date=_d(end))
+    )
+    return _("Notice deadline for contract {contract} with {client} passed on {deadline} ({ago}); {outcome}").format(
+        contract=name, client=client, deadline=_d(deadline), ago=_ago(until), outcome=outcome
+    )
 
 
 def _receivable_text(
     number: str, client: str, owed: int, amount: int, paid: int | None, currency: str, late: int, due: date, bucket: str
 ) -> str:
-    partial = f" of {format_money(amount, currency)}" if paid else ""
-    return (
-        f"Invoice {number} of {client}: {format_money(owed, currency)}{partial} still owed, "
-        f"{_plural(late, 'day')} overdue (due {_d(due)}, {bucket})"
-    )
+    partial = _(" of {amount}").format(amount=format_money(amount, currency)) if paid else ""
+    return ngettext(
+        "Invoice {number} of {client}: {owed}{partial} still owed, {n} day overdue (due {date}, {bucket})",
+        "Invoice {number} of {client}: {owed}{partial} still owed, {n} days overdue (due {date}, {bucket})",
+        late,
+    ).format(
+        number=number, client=client, owed=format_money(owed, currency), partial=partial, n=late, date=_d(due),
+        bucket=bucket,
+    )  # fmt: skip
 
 
 def _birthday_text(full_name: str, client: str | None, day: date, days: int, age: int | None) -> str:
     at = f" ({client})" if client else ""
-    turns = f", turns {age}" if age else ""
-    return f"Birthday of {full_name}{at} on {day.day:02d}.{day.month:02d} ({_ago(days)}){turns}"
+    turns = _(", turns {age}").format(age=age) if age else ""
+    return _("Birthday of {name}{client} on {date} ({ago}){turns}").format(
+        name=full_name, client=at, date=f"{day.day:02d}.{day.month:02d}", ago=_ago(days), turns=turns
+    )
 
 
 def _never_contacted_text(client: str, tier: str) -> str:
-    return f"{client} (tier {tier}) has never been contacted"
+    return _("{client} (tier {tier}) has never been contacted").format(client=client, tier=tier)
 
 
 def _silence_text(client: str, overdue: int, cadence: int, tier: str, last_day: date) -> str:
-    return (
-        f"No touch with {client} for {overdue + cadence} days (tier {tier}, every {cadence} days): "
-        f"{_plural(overdue, 'day')} overdue, last on {_d(last_day)}"
-    )
+    return ngettext(
+        "No touch with {client} for {days} days (tier {tier}, every {cadence} days): {n} day overdue, last on {date}",
+        "No touch with {client} for {days} days (tier {tier}, every {cadence} days): {n} days overdue, last on {date}",
+        overdue,
+    ).format(client=client, days=overdue + cadence, tier=tier, cadence=cadence, n=overdue, date=_d(last_day))
 
 
 def _deal_text(title: str, client: str, stage: str, amount: int | None, currency: str, close: date, days: int) -> str:
     money = f", {format_money(amount, currency)}" if amount else ""
-    return (
-        f"Deal {_quote(title)} with {client} ({stage}{money}) was expected to close "
-        f"on {_d(close)} ({_ago(days)}): move the date or close it"
-    )
+    word = _STAGE_WORDS.get(stage)
+    return _(
+        "Deal {title} with {client} ({stage}{money}) was expected to close on {date} ({ago}): "
+        "move the date or close it"
+    ).format(
+        title=_quote(title), client=client, stage=_(word) if word else stage, money=money, date=_d(close),
+        ago=_ago(days),
+    )  # fmt: skip
 
 
 # --- the kinds -------------------------------------------------------------------------------------------------

@@ -64,6 +64,10 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
         raise ValidationError(f"{cadence!r}: cadence is a number of days, 1 to 3650", field="cadence_days")
     if cleaned.get("currency"):
         cleaned["currency"] = str(cleaned["currency"]).upper()
+    if cleaned.get("language"):
+        from amtui.i18n import parse_language
+
+        cleaned["language"] = parse_language(str(cleaned["language"]))
     return cleaned
 
 

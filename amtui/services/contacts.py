@@ -74,6 +74,10 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
         cleaned["role"] = normalise_role(cleaned["role"])
     if cleaned.get("preferred_channel") is not None:
         cleaned["preferred_channel"] = check_choice(cleaned["preferred_channel"], Channel, "preferred_channel")
+    if cleaned.get("language"):
+        from amtui.i18n import parse_language
+
+        cleaned["language"] = parse_language(str(cleaned["language"]))
     return cleaned
 
 

@@ -52,11 +52,10 @@ for _index, _names in enumerate(
         _WEEKDAYS[_name] = _index
 
 _RELATIVE_DAYS = {
-    "today": 0, "сегодня": 0, "now": 0, "сейчас": 0,
-    "tomorrow": 1, "завтра": 1, "tmr": 1,
-    "yesterday": -1, "вчера": -1,
-    "послезавтра": 2,
-    "oggi": 0, "domani": 1, "ieri": -1, "dopodomani": 2,
+    "today": 0, "сегодня": 0, "now": 0, "сейчас": 0, "oggi": 0, "adesso": 0, "ora": 0,
+    "tomorrow": 1, "завтра": 1, "tmr": 1, "domani": 1,
+    "yesterday": -1, "вчера": -1, "ieri": -1,
+    "послезавтра": 2, "dopodomani": 2, "позавчера": -2, "avantieri": -2, "l'altro ieri": -2,
 }  # fmt: skip
 
 # "next tue", "след. вт", "в следующий вторник", "martedì prossimo", "mar prossimo".

@@ -112,11 +112,12 @@ def _client_row(
     competitors: str | None,
     created_at: Stamp,
     updated_at: Stamp,
+    language: str | None = None,
 ) -> Row:
     return (
         id, name, name_folded, legal_name, tax_id, segment, tier, status, cadence_days, city,
         address, website, phone, email, currency, credit_limit_minor, payment_terms_days,
-        discount_bp, annual_potential_minor, needs, competitors, created_at, updated_at,
+        discount_bp, annual_potential_minor, needs, competitors, created_at, updated_at, language,
     )  # fmt: skip
 
 
@@ -503,6 +504,10 @@ _FOREIGN_PEOPLE = {
         ("John", "Carter", "m"), ("Emily", "Clarke", "f"), ("Oliver", "Hughes", "m"),
         ("Sophie", "Turner", "f"), ("Daniel", "O'Brien", "m"),
     ),
+    "it": (
+        ("Giulia", "Bianchi", "f"), ("Marco", "Rossi", "m"), ("Francesca", "Esposito", "f"),
+        ("Luca", "Ferrari", "m"), ("Chiara", "Colombo", "f"), ("Niccolò", "Galli", "m"),
+    ),
 }  # fmt: skip
 _FOREIGN_TITLES = {
     "de": (
@@ -515,6 +520,11 @@ _FOREIGN_TITLES = {
         ("Managing Director", "Management", "decision_maker"),
         ("Procurement Manager", "Procurement", "influencer"),
         ("Accounts Payable", "Finance", "user"),
+    ),
+    "it": (
+        ("Amministratore delegato", "Direzione", "decision_maker"),
+        ("Responsabile acquisti", "Acquisti", "influencer"),
+        ("Contabilità fornitori", "Amministrazione", "user"),
     ),
 }
 _DECISION_MAKER_TITLES = (
@@ -1235,7 +1245,11 @@ class _Generator:
             )
 
 
-_CITY_PHONE_FOREIGN = {"Berlin": "+49 30", "London": "+44 20", "München": "+49 89"}
+_CITY_PHONE_FOREIGN = {
+    "Berlin": "+49 30", "London": "+44 20", "München": "+49 89", "Milano": "+39 02", "Bologna": "+39 051",
+    "Napoli": "+39 081",
+}  # fmt: skip
+_ITALIAN_CITIES = ("Milano", "Bologna", "Napoli")
 
 
 # ---------------------------------------------------------------------------
@@ -1297,6 +1311,13 @@ mueller | Müller Straße GmbH | B | active | Berlin | Машиностроен�
 northwind | Northwind Traders Ltd | C | active | London | Дистрибуция | northwind.co.uk | GBP
 schaefer | Schäfer & Söhne AG | B | active | München | Автокомпоненты | schaefer-soehne.de | EUR
 """
+# Italian clients (documents in Italian): built last, from their own random stream, so the rest
+# of the portfolio stays as it was.
+_ITALIAN_FIRMS_TABLE = """
+rossi | Ferramenta Rossi S.r.l. | B | active | Milano | Строительная розница | ferramentarossi.it | EUR
+bianchi | Bianchi Alimentari S.p.A. | A | active | Bologna | Пищевое производство | bianchialimentari.it | EUR
+esposito | Logistica Esposito & Figli S.r.l. | C | active | Napoli | Логистика | logisticaesposito.it | EUR
+"""
 
 
 def _parse_firms(text: str) -> tuple[_Firm, ...]:
@@ -1308,6 +1329,7 @@ def _parse_firms(text: str) -> tuple[_Firm, ...]:
 
 
 _FIRMS = _parse_firms(_FIRMS_TABLE)
+_ITALIAN_FIRMS = _parse_firms(_ITALIAN_FIRMS_TABLE)
 
 # The sole traders themselves, as their only (or first) contact.
 _SOLE_TRADERS = {
@@ -1319,6 +1341,9 @@ _FOREIGN_ADDRESSES = {
     "Berlin": "Straße des 17. Juni 112, 10623 Berlin",
     "London": "12 Wharf Road, London N1 7GS",
     "München": "Leopoldstraße 45, 80802 München",
+    "Milano": "Via Giuseppe Verdi 8, 20121 Milano MI",
+    "Bologna": "Via dell'Indipendenza 24, 40121 Bologna BO",
+    "Napoli": "Corso Umberto I 154, 80138 Napoli NA",
 }
 # Days since the last touch, for clients left silent longer than their cadence.
 _SILENT = {"neftemash": 23, "alfasnab": 47, "sibdom": 130, "metallurg": 38, "schaefer": 61}
@@ -1352,6 +1377,18 @@ def _build_small(gen: _Generator) -> None:
     _small_money(gen)
     _small_tasks(gen)
     _small_deals_and_notes(gen)
+    _italian_clients(gen)
+
+
+def _italian_clients(gen: _Generator) -> None:
+    """A few Italian clients with Italian people and addresses, their documents in Italian."""
+    shared_rng, gen.rng = gen.rng, random.Random("amtui italian clients")
+    try:
+        for firm in _ITALIAN_FIRMS:
+            _small_client(gen, firm)
+            _small_history(gen, firm.key)
+    finally:
+        gen.rng = shared_rng
 
 
 def _set_birthday(gen: _Generator, contact_id: int, md: str, year: int | None) -> None:
@@ -1418,6 +1455,7 @@ def _small_client(gen: _Generator, firm: _Firm) -> None:
             competitors=competitors,
             created_at=clock.ts(created),
             updated_at=clock.ts(gen.past(clock.local(-rng.randrange(1, 30), 12))),
+            language="it" if firm.city in _ITALIAN_CITIES else ("en" if foreign else None),
         )
     )
     info = _ClientInfo(
@@ -1436,7 +1474,7 @@ def _small_client(gen: _Generator, firm: _Firm) -> None:
     gen.clients[firm.key] = info
     contact_d = min(created_d + 3, -1)
     if foreign:
-        language = "de" if firm.city in ("Berlin", "München") else "en"
+        language = "de" if firm.city in ("Berlin", "München") else "it" if firm.city in _ITALIAN_CITIES else "en"
         people = rng.sample(_FOREIGN_PEOPLE[language], 3)
         for (given, family, _sex), (title, department, role) in zip(people, _FOREIGN_TITLES[language], strict=False):
             md, year = gen.random_birthday()

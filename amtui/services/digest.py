@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from amtui.i18n import N_, _, current_language, ngettext
 from amtui.services.alerts import KIND_ORDER, Alert, AlertKind, Severity
 from amtui.services.text import format_money
 from amtui.vocabulary import ALERT_KINDS
@@ -24,10 +25,33 @@ if TYPE_CHECKING:
 JSON_SCHEMA = "amtui.digest/1"
 DEFAULT_LIMIT = 25
 
-# Title of each group and the noun of its count line ("3 overdue invoices, 412 500 RUB"), from the vocabulary.
+# Title of each group and the noun of its count line ("3 overdue invoices, 412 500 RUB"), from the vocabulary
+# (marked there for translation; shown translated by group_title and Group.summary).
 GROUP_TITLES: dict[AlertKind, tuple[str, str, str]] = {
     kind: (info.title, info.one, info.many) for kind, info in ALERT_KINDS.items()
 }
+SEVERITY_WORDS = {
+    Severity.CRITICAL: N_("critical"), Severity.HIGH: N_("high"), Severity.NORMAL: N_("normal"),
+    Severity.INFO: N_("info"),
+}  # fmt: skip
+_WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"))
+
+
+def group_title(kind: str) -> str:
+    """The title of a group of alerts in the interface language ("Overdue invoices")."""
+    return _(GROUP_TITLES[AlertKind(kind)][0])
+
+
+def severity_word(severity: str) -> str:
+    word = SEVERITY_WORDS.get(Severity(severity))
+    return _(word) if word else str(severity)
+
+
+def _count_words(kind: str, count: int) -> str:
+    _title, singular, plural = GROUP_TITLES[AlertKind(kind)]
+    words = ngettext(singular, plural, count)
+    return words.format(n=count) if "{n}" in words else f"{count} {words}"
+
 
 MARKERS = {Severity.CRITICAL: "!!", Severity.HIGH: "! ", Severity.NORMAL: "- ", Severity.INFO: "  "}
 _RICH_STYLES = {Severity.CRITICAL: "bold red", Severity.HIGH: "red", Severity.NORMAL: "default", Severity.INFO: "dim"}
@@ -63,8 +87,7 @@ class Group:
 
     def summary(self) -> str:
         """``3 overdue invoices, 412 500 RUB``."""
-        _, singular, plural = GROUP_TITLES[AlertKind(self.kind)]
-        words = f"{self.count} {singular if self.count == 1 else plural}"
+        words = _count_words(self.kind, self.count)
         money = ", ".join(format_money(minor, currency) for currency, minor in self.totals)
         return f"{words}, {money}" if money else words
 
@@ -94,16 +117,22 @@ class Digest:
     def headline(self) -> str:
         counts = self.counts()
         if not counts["total"]:
-            return "Nothing is due. All clear."
-        parts = [f"{counts[s.value]} {s.value}" for s in Severity if counts[s.value]]
-        noun = "alert" if counts["total"] == 1 else "alerts"
-        return f"{counts['total']} {noun}: " + ", ".join(parts)
+            return _("Nothing is due. All clear.")
+        parts = [
+            _("{n} {severity}").format(n=counts[s.value], severity=severity_word(s.value))
+            for s in Severity
+            if counts[s.value]
+        ]
+        return ngettext("{n} alert: {parts}", "{n} alerts: {parts}", counts["total"]).format(
+            n=counts["total"], parts=", ".join(parts)
+        )
 
     def subject(self) -> str:
         counts = self.counts()
-        urgent = f" ({counts['critical']} critical)" if counts["critical"] else ""
-        noun = "alert" if counts["total"] == 1 else "alerts"
-        return f"amtui digest {self.day:%d.%m.%Y}: {counts['total']} {noun}{urgent}"
+        urgent = _(" ({n} critical)").format(n=counts["critical"]) if counts["critical"] else ""
+        return ngettext(
+            "amtui digest {date}: {n} alert{urgent}", "amtui digest {date}: {n} alerts{urgent}", counts["total"]
+        ).format(date=f"{self.day:%d.%m.%Y}", n=counts["total"], urgent=urgent)
 
 
 def _money_totals(alerts: Iterable[Alert]) -> tuple[tuple[str, int], ...]:
@@ -139,7 +168,7 @@ def build_digest(alerts: Sequence[Alert], *, day: date, generated_at: datetime, 
         groups.append(
             Group(
                 kind=str(kind),
-                title=GROUP_TITLES[AlertKind(kind)][0],
+                title=group_title(kind),
                 severity=str(worst),
                 alerts=tuple(items),
                 totals=_money_totals(items) if money else (),
@@ -225,7 +254,9 @@ def render_json(digest: Digest) -> str:
 
 
 def _title_line(digest: Digest) -> str:
-    return f"amtui digest for {digest.day:%A %d.%m.%Y} ({digest.timezone})"
+    return _("amtui digest for {weekday} {date} ({zone})").format(
+        weekday=_(_WEEKDAYS[digest.day.weekday()]), date=f"{digest.day:%d.%m.%Y}", zone=digest.timezone
+    )
 
 
 def _shown(group: Group, limit: int) -> tuple[tuple[Alert, ...], int]:
@@ -235,7 +266,20 @@ def _shown(group: Group, limit: int) -> tuple[tuple[Alert, ...], int]:
 
 
 def _more(group: Group, hidden: int) -> str:
-    return f"... and {hidden} more: amtui alerts --kind {group.kind}"
+    return ngettext(
+        "... and {n} more: amtui alerts --kind {kind}", "... and {n} more: amtui alerts --kind {kind}", hidden
+    ).format(n=hidden, kind=group.kind)
+
+
+def _client_line(row: ClientTotal) -> str:
+    return ngettext("{client}: {amount} in {n} invoice", "{client}: {amount} in {n} invoices", row.count).format(
+        client=row.client_name, amount=format_money(row.amount_minor, row.currency), n=row.count
+    )
+
+
+def _in_count(row: ClientTotal) -> str:
+    """``412 500 RUB in 3`` (Markdown and HTML put the client's name in bold before it)."""
+    return _("{amount} in {n}").format(amount=format_money(row.amount_minor, row.currency), n=row.count)
 
 
 def render_text(digest: Digest, *, limit: int = DEFAULT_LIMIT) -> str:
@@ -245,8 +289,7 @@ def render_text(digest: Digest, *, limit: int = DEFAULT_LIMIT) -> str:
     for group in digest.groups:
         lines += ["", f"{group.title}: {group.summary()}"]
         for row in group.clients:
-            noun = "invoice" if row.count == 1 else "invoices"
-            lines.append(f"   {row.client_name}: {format_money(row.amount_minor, row.currency)} in {row.count} {noun}")
+            lines.append(f"   {_client_line(row)}")
         shown, hidden = _shown(group, limit)
         lines += [f"{MARKERS[Severity(alert.severity)]} {alert.text}  [{alert.id}]" for alert in shown]
         if hidden:
@@ -263,15 +306,12 @@ def render_markdown(digest: Digest, *, limit: int = DEFAULT_LIMIT) -> str:
     for group in digest.groups:
         lines += ["", f"## {group.title}", "", f"_{_md_escape(group.summary())}_", ""]
         if group.clients:
-            lines += [
-                f"- **{_md_escape(row.client_name or '')}**: {format_money(row.amount_minor, row.currency)}"
-                f" in {row.count}"
-                for row in group.clients
-            ]
+            lines += [f"- **{_md_escape(row.client_name or '')}**: {_in_count(row)}" for row in group.clients]
             lines.append("")
         shown, hidden = _shown(group, limit)
         for alert in shown:
-            badge = f"**{alert.severity}**" if alert.severity in (Severity.CRITICAL, Severity.HIGH) else alert.severity
+            word = severity_word(alert.severity)
+            badge = f"**{word}**" if alert.severity in (Severity.CRITICAL, Severity.HIGH) else word
             lines.append(f"- {badge}: {_md_escape(alert.text)} `{alert.id}`")
         if hidden:
             lines.append(f"- {_md_escape(_more(group, hidden))}")
@@ -286,7 +326,7 @@ def render_html(digest: Digest, *, limit: int = DEFAULT_LIMIT) -> str:
     esc = html.escape
     out = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{current_language()}"><head><meta charset="utf-8">',
         f"<title>{esc(_title_line(digest))}</title></head>",
         '<body style="font-family: sans-serif; font-size: 14px; color: #222;">',
         f'<h1 style="font-size: 18px;">{esc(_title_line(digest))}</h1>',
@@ -299,8 +339,7 @@ def render_html(digest: Digest, *, limit: int = DEFAULT_LIMIT) -> str:
         if group.clients:
             out.append("<ul>")
             out += [
-                f"<li><strong>{esc(row.client_name or '')}</strong>: "
-                f"{esc(format_money(row.amount_minor, row.currency))} in {row.count}</li>"
+                f"<li><strong>{esc(row.client_name or '')}</strong>: {esc(_in_count(row))}</li>"
                 for row in group.clients
             ]
             out.append("</ul>")
@@ -309,7 +348,7 @@ def render_html(digest: Digest, *, limit: int = DEFAULT_LIMIT) -> str:
         for alert in shown:
             colour = _HTML_COLOURS[Severity(alert.severity)]
             out.append(
-                f'<tr><td style="padding: 2px 8px; color: {colour};">{esc(alert.severity)}</td>'
+                f'<tr><td style="padding: 2px 8px; color: {colour};">{esc(severity_word(alert.severity))}</td>'
                 f'<td style="padding: 2px 8px;">{esc(alert.text)}</td>'
                 f'<td style="padding: 2px 8px; color: #777;"><code>{esc(alert.id)}</code></td></tr>'
             )
@@ -335,10 +374,7 @@ def render_rich(digest: Digest, console: Console, *, limit: int = DEFAULT_LIMIT)
         header.append(f"  {group.summary()}", style="dim")
         console.print(header)
         for row in group.clients:
-            noun = "invoice" if row.count == 1 else "invoices"
-            console.print(
-                Text(f"   {row.client_name}: {format_money(row.amount_minor, row.currency)} in {row.count} {noun}")
-            )
+            console.print(Text(f"   {_client_line(row)}"))
         shown, hidden = _shown(group, limit)
         for alert in shown:
             line = Text(f"{MARKERS[Severity(alert.severity)]} ", style=_RICH_STYLES[Severity(alert.severity)])

@@ -181,6 +181,7 @@ def get_report(*, session: Session, report_id: int) -> ReportRead:
         next_steps=tuple(read_of(NextStepRead, step) for step in steps),
         sent_at=report.sent_at,
         created_at=report.created_at,
+        client_language=client.language,
     )
 
 
@@ -199,44 +200,65 @@ def list_reports(*, session: Session, client_id: int, limit: int = 20) -> list[R
     return [get_report(session=session, report_id=report_id) for report_id in ids if report_id is not None]
 
 
-def render_report(report: ReportRead, *, zone: tzinfo, markdown: bool = False) -> str:
-    """The report as text to paste into an e-mail to the client (plain or Markdown)."""
-    held = report.held_at.astimezone(zone).strftime("%d.%m.%Y %H:%M") if report.held_at else ""
-    kind = {"visit": "Visit", "meeting": "Meeting"}.get(report.interaction_kind, report.interaction_kind)
-    people = [*report.attendee_names, *([report.other_attendees] if report.other_attendees else [])]
-    heading = f"{kind} report: {report.client_name}, {held}".rstrip(", ")
-    lines: list[str] = []
+def render_report(report: ReportRead, *, zone: tzinfo, markdown: bool = False, language: str | None = None) -> str:
+    """The report as text to paste into an e-mail to the client (plain or Markdown).
+
+    It comes out in ``language``, else the client's language, else the interface's: the headings
+    from the catalogs, dates by that language, the layout from the user's editable template
+    (``report.md``/``report.txt``, see :mod:`amtui.services.templates`), around the user's own words.
+    """
+    from amtui.i18n import translator
+    from amtui.services.locale_format import format_date
+    from amtui.services.templates import render_template
+
+    t = translator(language or report.client_language)
+    lang = t.language
+    held = ""
+    if report.held_at:
+        local = report.held_at.astimezone(zone)
+        held = f"{format_date(local.date(), language=lang, weekday=False)} {local:%H:%M}"
+    titles = {"visit": t._("Visit report"), "meeting": t._("Meeting report")}
+    title = titles.get(report.interaction_kind, report.interaction_kind)
+    people = ", ".join([*report.attendee_names, *([report.other_attendees] if report.other_attendees else [])])
+    heading = f"{title}: {report.client_name}, {held}".rstrip(", ")
+    place_label, people_label = t._("Place"), t._("Attendees")
+    agenda_label, agreements_label, steps_label = t._("Agenda"), t._("Agreements"), t._("Next steps")
+    steps = [_step_line(step, lang) for step in report.next_steps]
     if markdown:
-        lines += [f"# {heading}", ""]
-        if report.place:
-            lines += [f"**Place:** {report.place}", ""]
-        if people:
-            lines += [f"**Attendees:** {', '.join(people)}", ""]
-        if report.agenda:
-            lines += ["## Agenda", "", report.agenda, ""]
-        if report.agreements:
-            lines += ["## Agreements", "", report.agreements, ""]
-        if report.next_steps:
-            lines += ["## Next steps", ""]
-            lines += [f"- {_step_line(step)}" for step in report.next_steps]
+        blocks = {
+            "heading": f"# {heading}",
+            "place": f"**{place_label}:** {report.place}" if report.place else "",
+            "attendees": f"**{people_label}:** {people}" if people else "",
+            "agenda": f"## {agenda_label}\n\n{report.agenda}" if report.agenda else "",
+            "agreements": f"## {agreements_label}\n\n{report.agreements}" if report.agreements else "",
+            "next_steps": f"## {steps_label}\n\n" + "\n".join(f"- {line}" for line in steps) if steps else "",
+        }
     else:
-        lines += [heading, "=" * len(heading)]
-        if report.place:
-            lines.append(f"Place: {report.place}")
-        if people:
-            lines.append(f"Attendees: {', '.join(people)}")
-        if report.agenda:
-            lines += ["", "Agenda:", report.agenda]
-        if report.agreements:
-            lines += ["", "Agreements:", report.agreements]
-        if report.next_steps:
-            lines += ["", "Next steps:"]
-            lines += [f"  {n}. {_step_line(step)}" for n, step in enumerate(report.next_steps, 1)]
-    return "\n".join(lines).rstrip() + "\n"
+        blocks = {
+            "heading": f"{heading}\n{'=' * len(heading)}",
+            "place": f"{place_label}: {report.place}" if report.place else "",
+            "attendees": f"{people_label}: {people}" if people else "",
+            "agenda": f"{agenda_label}:\n{report.agenda}" if report.agenda else "",
+            "agreements": f"{agreements_label}:\n{report.agreements}" if report.agreements else "",
+            "next_steps": f"{steps_label}:\n" + "\n".join(f"  {n}. {line}" for n, line in enumerate(steps, 1))
+            if steps
+            else "",
+        }
+    return render_template(
+        "report.md" if markdown else "report.txt",
+        lang,
+        client=report.client_name,
+        date=held,
+        kind=title,
+        **blocks,
+    )
 
 
-def _step_line(step: NextStepRead) -> str:
-    extras = [part for part in (step.owner, step.due_on.strftime("%d.%m.%Y") if step.due_on else None) if part]
+def _step_line(step: NextStepRead, language: str) -> str:
+    from amtui.services.locale_format import format_date
+
+    due = format_date(step.due_on, language=language, weekday=False) if step.due_on else None
+    extras = [part for part in (step.owner, due) if part]
     return f"{step.text} ({', '.join(extras)})" if extras else step.text
 
 

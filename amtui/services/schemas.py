@@ -55,6 +55,8 @@ class ClientRead:
     external_id: str | None
     created_at: datetime
     updated_at: datetime
+    # The language of documents for the client; None: the interface language.
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +104,8 @@ class ContactRead:
     phones: tuple[ContactMethodRead, ...] = ()
     emails: tuple[ContactMethodRead, ...] = ()
     external_id: str | None = None
+    # The language to write to this person in; None: the client's.
+    language: str | None = None
 
     @property
     def is_decision_maker(self) -> bool:
@@ -159,6 +163,8 @@ class ReportRead:
     next_steps: tuple[NextStepRead, ...]
     sent_at: datetime | None
     created_at: datetime
+    # The language the report goes out in (the client's); None: the interface language.
+    client_language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,91 @@
+"""Numbers, money and dates as a reader of each language expects them (through Babel).
+
+``1 250 000,50 ₽`` (ru), ``1.250.000,50 €`` (it), ``€1,250,000.50`` (en); ``вт 08.12.2026``,
+``mar 08/12/2026``, ``Tue 08.12.2026``. Day-month-year order in all three, as the user types dates.
+
+Money comes in integer minor units and stays exact (Decimal, never float). Babel puts no-break
+spaces where a number must not wrap (``1\\xa0250\\xa0000,50\\xa0₽``); ``plain_spaces`` turns them into
+ordinary spaces for a reader that wants them.
+
+Babel is imported here only, never at start-up: the interface's gettext calls do not need it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, tzinfo
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from amtui.i18n import DEFAULT_LANGUAGE, current_language, normalize_language
+
+# Day first in every language; Italians write slashes, Russians and (here) English readers dots.
+_DATE_PATTERNS = {"ru": "dd.MM.yyyy", "it": "dd/MM/yyyy", "en": "dd.MM.yyyy"}
+_BABEL_LOCALES = {"ru": "ru_RU", "it": "it_IT", "en": "en_US"}
+
+
+def _language(language: str | None) -> str:
+    return normalize_language(language) or (current_language() if language is None else DEFAULT_LANGUAGE)
+
+
+@lru_cache(maxsize=8)
+def _locale(language: str) -> Any:
+    from babel import Locale
+
+    return Locale.parse(_BABEL_LOCALES[language])
+
+
+def plain_spaces(text: str) -> str:
+    """``text`` with Babel's no-break and narrow no-break spaces as ordinary spaces."""
+    return text.replace("\xa0", " ").replace("\u202f", " ")
+
+
+@lru_cache(maxsize=64)
+def currency_digits(currency: str) -> int:
+    """How many minor-unit digits ``currency`` has (2 for RUB and EUR, 0 for JPY)."""
+    from babel.numbers import get_currency_precision
+
+    return int(get_currency_precision(currency.upper()))
+
+
+def money_amount(minor: int, currency: str) -> Decimal:
+    """The exact amount of ``minor`` units (kopecks, cents) of ``currency``."""
+    return Decimal(int(minor)).scaleb(-currency_digits(currency))
+
+
+def format_money(minor: int, currency: str, *, language: str | None = None) -> str:
+    """``1 250 000,50 ₽`` from ``125000050`` kopecks in Russian; cents always shown."""
+    from babel.numbers import format_currency
+
+    lang = _language(language)
+    return str(format_currency(money_amount(minor, currency), currency.upper(), locale=_locale(lang)))
+
+
+def format_number(value: int | Decimal, *, language: str | None = None, decimals: int | None = None) -> str:
+    """``1 250 000`` / ``1.250.000`` / ``1,250,000``; ``decimals`` fixes the digits after the separator."""
+    from babel.numbers import format_decimal
+
+    lang = _language(language)
+    if decimals is None:
+        return str(format_decimal(value, locale=_locale(lang)))
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return str(format_decimal(Decimal(value), format=pattern, locale=_locale(lang), decimal_quantization=True))
+
+
+def format_date(value: date | None, *, language: str | None = None, weekday: bool = True) -> str:
+    """``вт 08.12.2026`` / ``mar 08/12/2026`` / ``Tue 08.12.2026`` (without ``weekday``: just the date)."""
+    if value is None:
+        return ""
+    from babel.dates import format_date as babel_format_date
+
+    lang = _language(language)
+    pattern = ("EEE " if weekday else "") + _DATE_PATTERNS[lang]
+    return str(babel_format_date(value, format=pattern, locale=_locale(lang)))
+
+
+def format_datetime(value: datetime | None, zone: tzinfo, *, language: str | None = None, weekday: bool = True) -> str:
+    """The local date as :func:`format_date` gives it, then ``HH:MM`` (24 hours in all three languages)."""
+    if value is None:
+        return ""
+    local = value.astimezone(zone)
+    return f"{format_date(local.date(), language=language, weekday=weekday)} {local:%H:%M}"
