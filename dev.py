@@ -53,8 +53,8 @@ def demo(extra: list[str]) -> None:
 
 def test(extra: list[str]) -> None:
     ensure_env()
-    run(BIN / "ruff", "check", "amtui", "tests", "bench", "dev.py")
-    run(BIN / "ruff", "format", "--check", "amtui", "tests", "bench", "dev.py")
+    run(BIN / "ruff", "check", "amtui", "tests", "bench", "tools", "dev.py")
+    run(BIN / "ruff", "format", "--check", "amtui", "tests", "bench", "tools", "dev.py")
     run(BIN / "mypy", "amtui")
     run(BIN / "pytest", *extra)
 
