@@ -18,6 +18,7 @@ from amtui import __version__
 from amtui.commands import alerts, clients, database, records, reports, transfer, work
 from amtui.commands.common import CliState
 from amtui.commands.errors import AmtuiGroup
+from amtui.commands.output import guarded_output
 
 
 def _version(value: bool) -> None:
@@ -41,6 +42,9 @@ def root(
     ] = False,
 ) -> None:
     ctx.obj = CliState(db=db)
+    if ctx.invoked_subcommand is not None:
+        # No control character from the data reaches the terminal (see commands.output).
+        ctx.with_resource(guarded_output())
     if ctx.invoked_subcommand is None:
         # Only the TUI pays for textual.
         from amtui.app import run_tui
@@ -106,7 +110,11 @@ def main() -> None:
     module = _owners().get(_subcommand(sys.argv[1:]) or "")
     cli = build_app((module,)) if module is not None else app
     try:
-        cli(prog_name="amtui")
+        if _subcommand(sys.argv[1:]) is None:  # help, or the TUI: the terminal is Textual's
+            cli(prog_name="amtui")
+        else:
+            with guarded_output():  # usage errors quote the command line
+                cli(prog_name="amtui")
     except KeyboardInterrupt:
         sys.stderr.write("amtui: interrupted\n")
         sys.exit(130)

@@ -8,6 +8,7 @@ NO_COLOR is set.
 from __future__ import annotations
 
 import os
+import sys
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -121,7 +122,10 @@ def digest_command(
         if fmt is DigestFormat.text and _use_colour():
             from rich.console import Console
 
-            render_rich(digest, Console(highlight=False), limit=limit)
+            from amtui.commands.output import raw_stream
+
+            # rich writes colour codes itself; render_rich hands it only text made safe.
+            render_rich(digest, Console(file=raw_stream(sys.stdout), highlight=False), limit=limit)
         else:
             typer.echo(render(digest, fmt.value, limit=limit), nl=False)
     if recipients and settings is not None:

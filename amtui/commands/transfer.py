@@ -43,14 +43,18 @@ def _progress(path: Path) -> Iterator[Callable[[float], None] | None]:
         yield None
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
+    from amtui.commands.output import raw_stream
+    from amtui.services.sanitize import safe_display
+
     with Progress(
-        TextColumn(f"Reading {path.name}"),
+        TextColumn(f"Reading {escape(safe_display(path.name, multiline=False))}"),
         BarColumn(),
         TextColumn("{task.percentage:>3.0f}%"),
         TimeRemainingColumn(),
-        console=Console(stderr=True),
+        console=Console(file=raw_stream(sys.stderr)),
         transient=True,
     ) as bar:
         task = bar.add_task("import", total=1.0)

@@ -56,6 +56,7 @@ from amtui.models.base import (
 from amtui.services.dates import parse_birthday, parse_date_cell, parse_datetime_cell, parse_duration
 from amtui.services.errors import ValidationError
 from amtui.services.phones import clean_phone, default_region, phone_key
+from amtui.services.sanitize import UNSAFE_LINE, clean_notice, clean_text, is_multiline
 from amtui.services.text import _EMAIL_RE as _EMAIL
 from amtui.services.text import _LEGAL_FORMS as LEGAL_FORMS
 from amtui.services.text import _PUNCT_MAP, MAX_EMAIL_CHARS, check_email, check_tax_id, fold, name_key, normalise_email
@@ -751,6 +752,8 @@ class Importer:
         problems: list[tuple[str, str]] = []
         row: dict[str, Any] = {}
         fields = self.fields
+        if UNSAFE_LINE.search("".join([value for value in values.values() if value.__class__ is str])):
+            values = self._clean_cells(values)
         for name, value in values.items():
             entry = fields.get(name)
             if entry is None:
@@ -795,6 +798,27 @@ class Importer:
         if problems:
             raise RowProblems(problems)
         return row
+
+    def _clean_cells(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The record with control characters, bidi overrides and stray line breaks taken out
+        (a warning names each changed field): the same rule the services apply to typed text."""
+        cleaned: dict[str, Any] = {}
+        for name, value in values.items():
+            removed: list[str] = []
+            if isinstance(value, str):
+                value, removed = clean_text(value, multiline=is_multiline(name))
+            elif isinstance(value, list):
+                items = []
+                for item in value:
+                    if isinstance(item, str):
+                        item, lost = clean_text(item)
+                        removed += [label for label in lost if label not in removed]
+                    items.append(item)
+                value = items
+            if removed:
+                self.row_warnings.append((name, clean_notice(removed)))
+            cleaned[name] = value
+        return cleaned
 
     def _require(self, row: dict[str, Any], column: str, field_name: str, problems: list[tuple[str, str]]) -> None:
         if row.get(column) in (None, "") and not any(name == field_name for name, _ in problems):

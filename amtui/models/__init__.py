@@ -40,3 +40,8 @@ __all__ = [
     "SalesTarget",
     "Task",
 ]
+
+# Text columns refuse control characters whichever service writes them.
+from amtui.models import text_guard as _text_guard
+
+_text_guard.install()

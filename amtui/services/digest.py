@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from amtui.i18n import N_, _, current_language, ngettext
 from amtui.services.alerts import KIND_ORDER, Alert, AlertKind, Severity
+from amtui.services.sanitize import json_safe, safe_display
 from amtui.services.text import format_money
 from amtui.vocabulary import ALERT_KINDS
 
@@ -247,7 +248,7 @@ def digest_to_dict(digest: Digest) -> dict[str, Any]:
 
 
 def render_json(digest: Digest) -> str:
-    return json.dumps(digest_to_dict(digest), ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(digest_to_dict(digest), ensure_ascii=False, indent=2)) + "\n"
 
 
 # --- text and Markdown -------------------------------------------------------------------------------------------
@@ -294,7 +295,8 @@ def render_text(digest: Digest, *, limit: int = DEFAULT_LIMIT) -> str:
         lines += [f"{MARKERS[Severity(alert.severity)]} {alert.text}  [{alert.id}]" for alert in shown]
         if hidden:
             lines.append(f"   {_more(group, hidden)}")
-    return "\n".join(lines) + "\n"
+    # Names from the data may hold control characters (an older database): never raw in a mail or a pipe.
+    return safe_display("\n".join(lines)) + "\n"
 
 
 def _md_escape(text: str) -> str:
@@ -315,7 +317,7 @@ def render_markdown(digest: Digest, *, limit: int = DEFAULT_LIMIT) -> str:
             lines.append(f"- {badge}: {_md_escape(alert.text)} `{alert.id}`")
         if hidden:
             lines.append(f"- {_md_escape(_more(group, hidden))}")
-    return "\n".join(lines) + "\n"
+    return safe_display("\n".join(lines)) + "\n"
 
 
 # --- HTML --------------------------------------------------------------------------------------------------------
@@ -356,7 +358,7 @@ def render_html(digest: Digest, *, limit: int = DEFAULT_LIMIT) -> str:
         if hidden:
             out.append(f"<p>{esc(_more(group, hidden))}</p>")
     out += ["</body></html>", ""]
-    return "\n".join(out)
+    return safe_display("\n".join(out))
 
 
 # --- terminal ------------------------------------------------------------------------------------------------------
@@ -366,23 +368,27 @@ def render_rich(digest: Digest, console: Console, *, limit: int = DEFAULT_LIMIT)
     """Colour for a terminal; rich is imported only here (cron never pays for it)."""
     from rich.text import Text
 
-    console.print(Text(_title_line(digest), style="bold"))
-    console.print(Text(digest.headline(), style="bold red" if digest.counts()["critical"] else "bold"))
+    def line(text: str, style: str = "") -> Text:
+        """A rich Text of ``text`` as it is (rich Text parses no markup), control characters shown as U+FFFD."""
+        return Text(safe_display(text, multiline=False), style=style)
+
+    console.print(line(_title_line(digest), style="bold"))
+    console.print(line(digest.headline(), style="bold red" if digest.counts()["critical"] else "bold"))
     for group in digest.groups:
         console.print()
-        header = Text(group.title, style=f"bold {_RICH_STYLES[Severity(group.severity)]}".replace(" default", ""))
-        header.append(f"  {group.summary()}", style="dim")
+        header = line(group.title, style=f"bold {_RICH_STYLES[Severity(group.severity)]}".replace(" default", ""))
+        header.append(safe_display(f"  {group.summary()}", multiline=False), style="dim")
         console.print(header)
         for row in group.clients:
-            console.print(Text(f"   {_client_line(row)}"))
+            console.print(line(f"   {_client_line(row)}"))
         shown, hidden = _shown(group, limit)
         for alert in shown:
-            line = Text(f"{MARKERS[Severity(alert.severity)]} ", style=_RICH_STYLES[Severity(alert.severity)])
-            line.append(alert.text, style=_RICH_STYLES[Severity(alert.severity)])
-            line.append(f"  [{alert.id}]", style="dim")
-            console.print(line)
+            marked = line(f"{MARKERS[Severity(alert.severity)]} ", style=_RICH_STYLES[Severity(alert.severity)])
+            marked.append(safe_display(alert.text, multiline=False), style=_RICH_STYLES[Severity(alert.severity)])
+            marked.append(f"  [{alert.id}]", style="dim")
+            console.print(marked)
         if hidden:
-            console.print(Text(f"   {_more(group, hidden)}", style="dim"))
+            console.print(line(f"   {_more(group, hidden)}", style="dim"))
 
 
 RENDERERS = {"text": render_text, "markdown": render_markdown, "html": render_html}
