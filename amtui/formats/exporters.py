@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from amtui.models import Client, Contact, ContactMethod, Contract
 from amtui.models.base import table_of
 from amtui.services.errors import ValidationError
 from amtui.services.phones import display_phone
+from amtui.services.sanitize import export_text
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MULTI_SEPARATOR = " ::: "  # several values in one cell, as Google Contacts writes them
@@ -328,26 +330,35 @@ def _xlsx_cell(worksheet: Any, value: Any) -> Any:
 
 
 def vcard(row: dict[str, Any], methods: list[tuple[str, str, str | None]], *, version: int = 4) -> Any:
-    """One contact as a ``vobject`` vCard: the library builds, escapes and serialises it (write_vcards folds)."""
+    """One contact as a ``vobject`` vCard: the library builds, escapes and serialises it (write_vcards folds).
+
+    Every text goes through ``export_text`` first: vobject escapes CR and LF but would write NEL,
+    U+2028, U+2029, VT and FF raw (readers that break lines there gain properties) and control
+    characters an older database may hold (RFC 6350 allows none).
+    """
     import vobject
+
+    text = export_text
 
     card = vobject.vCard()
     card.add("version").value = f"{version}.0"
-    card.add("fn").value = row["full_name"]
+    card.add("fn").value = text(row["full_name"])
     # Only the parts we know: "Иванов Иван Иванович" and "John Smith" put the family name at opposite ends.
     card.add("n").value = vobject.vcard.Name(
-        family=row["family_name"] or "", given=row["given_name"] or "", additional=row["middle_name"] or ""
+        family=text(row["family_name"] or ""),
+        given=text(row["given_name"] or ""),
+        additional=text(row["middle_name"] or ""),
     )
-    org = [part for part in (row["client"], row["department"]) if part]
+    org = [text(part) for part in (row["client"], row["department"]) if part]
     if org:
         card.add("org").value = org
     if row["title"]:
-        card.add("title").value = row["title"]
+        card.add("title").value = text(row["title"])
     for kind, value, label in methods:
         line = card.add("tel" if kind == "phone" else "email")
-        line.value = display_phone(value) if kind == "phone" else value
+        line.value = text(display_phone(value) if kind == "phone" else value)
         if label:
-            line.type_param = label.lower()
+            line.type_param = re.sub(r"[^\w-]", "", label.lower())
     if row["birthday_md"]:
         month, day = row["birthday_md"].split("-")
         bday = card.add("bday")
@@ -359,9 +370,9 @@ def vcard(row: dict[str, Any], methods: list[tuple[str, str, str | None]], *, ve
             bday.value = f"1604-{month}-{day}"
             bday.x_apple_omit_year_param = "1604"
     if row["personal_notes"]:
-        card.add("note").value = row["personal_notes"]
+        card.add("note").value = text(row["personal_notes"])
     if row["external_id"]:
-        card.add("uid").value = row["external_id"]
+        card.add("uid").value = text(row["external_id"])
     return card
 
 
@@ -402,6 +413,17 @@ def write_planner_ics(
 ) -> int:
     """Planned calls, visits and meetings as events in the user's zone, with a reminder."""
     from icalendar import Alarm, Calendar, Event
+    from icalendar.prop import vText
+
+    def text(value: str) -> str:
+        # icalendar escapes a TEXT value's CR, LF, comma, semicolon and backslash; the other line
+        # breaks (NEL, U+2028...) and control characters it would write raw.
+        return export_text(value)
+
+    def own(name: str, value: str) -> None:
+        # An X- property is UNKNOWN to icalendar (written verbatim): say it is TEXT, so that it is
+        # escaped like SUMMARY and read back unescaped.
+        event.add(name, vText(text(value)), parameters={"VALUE": "TEXT"})
 
     contacts_by_client: dict[int, list[str]] = {}
     for row, methods in contact_data(session):
@@ -427,16 +449,16 @@ def write_planner_ics(
         client_id = name_to_id.get(row["client"])
         event = Event()
         uid = row["external_id"] or f"amtui-interaction-{row['id']}@amtui"
-        event.add("uid", uid)
+        event.add("uid", text(uid))
         event.add("dtstamp", now.astimezone(UTC))
         start = row["planned_at"]
         event.add("dtstart", start)
         event.add("dtend", start + timedelta(minutes=row["duration"] or DEFAULT_MINUTES[row["kind"]]))
         title = row["subject"] or row["kind"].capitalize()
-        event.add("summary", f"{row['client']}: {title}" if row["client"] else title)
+        event.add("summary", text(f"{row['client']}: {title}" if row["client"] else title))
         location = ", ".join(part for part in (row["place"], row["city"]) if part)
         if location:
-            event.add("location", location)
+            event.add("location", text(location))
         description = [f"Client: {row['client']}"] if row["client"] else []
         if client_id is not None and client_ids.get(client_id):
             description.append(f"Phone: {display_phone(client_ids[client_id])}")
@@ -445,13 +467,13 @@ def write_planner_ics(
         if row["subject"]:
             description.append(row["subject"])
         if description:
-            event.add("description", "\n".join(description))
+            event.add("description", text("\n".join(description)))
         event.add("categories", [row["kind"]])
         event.add("x-amtui-kind", row["kind"])
         if row["client"]:
-            event.add("x-amtui-client", row["client"])
+            own("x-amtui-client", row["client"])
         if row["subject"]:
-            event.add("x-amtui-subject", row["subject"])
+            own("x-amtui-subject", row["subject"])
         if alarm_minutes > 0:
             alarm = Alarm()
             alarm.add("action", "DISPLAY")

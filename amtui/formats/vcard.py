@@ -66,7 +66,7 @@ def _clean_lines(text: str) -> str:
             except LookupError:
                 decoded = quopri.decodestring(value.encode("latin-1", errors="replace")).decode("utf-8", "replace")
             head = _CHARSET_PARAM.sub("", _QP_PARAM.sub("", head))
-            value = decoded.replace("\r\n", "\\n").replace("\n", "\\n")
+            value = decoded.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
             line = f"{head}:{value}"
         kept.append(line)
     return "\n".join(kept) + "\n"

@@ -143,3 +143,20 @@ def json_safe(encoded: str) -> str:
     if _DISPLAY_UNSAFE.search(encoded) is None:
         return encoded
     return _DISPLAY_UNSAFE.sub(lambda found: f"\\u{ord(found.group()):04x}", encoded)
+
+
+_EXPORT_UNSAFE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def export_text(text: str) -> str:
+    """A text value for a vCard or an iCalendar file, before the format's own escaping.
+
+    Every way of breaking a line (CRLF, CR, VT, FF, NEL, U+2028, U+2029) becomes one line feed,
+    which RFC 6350 and RFC 5545 write as ``\\n``: no value can start a new property line in any
+    reader. Both RFCs forbid the other control characters in text: they are shown as U+FFFD.
+    """
+    if LINE_BREAKS.search(text) is not None:
+        text = LINE_BREAKS.sub("\n", text)
+    if _EXPORT_UNSAFE.search(text) is not None:
+        text = _EXPORT_UNSAFE.sub(REPLACEMENT, text)
+    return text
