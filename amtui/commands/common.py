@@ -140,7 +140,10 @@ def _default(value: Any) -> Any:
 
 
 def as_json(value: Any) -> str:
-    return json.dumps(value, default=_default, ensure_ascii=False, indent=2)
+    from amtui.services.sanitize import json_safe
+
+    # Control characters a name may hold (an older database) as \u escapes: same data, nothing raw.
+    return json_safe(json.dumps(value, default=_default, ensure_ascii=False, indent=2))
 
 
 def echo_json(value: Any) -> None:

@@ -31,7 +31,9 @@ def _check_object(obj: Any, *, new: bool) -> None:
             added = state.attrs[key].history.added
             value = added[0] if added else None
         if isinstance(value, str):
-            checked = check_text(value, field=key)
+            # A contact method's value is a phone or an e-mail: name it so.
+            field = obj.kind if key == "value" and isinstance(getattr(obj, "kind", None), str) else key
+            checked = check_text(value, field=field)
             if checked is not value:  # a CRLF in a multi-line field, stored as LF
                 setattr(obj, key, checked)
 
