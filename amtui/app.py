@@ -18,11 +18,15 @@ from textual import work
 from textual.app import App
 from textual.binding import BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
 from textual.screen import Screen
 
 from amtui.keys import APP_BINDINGS
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from amtui.config import Settings
     from amtui.services.workspace import Workspace
 
@@ -74,6 +78,17 @@ SCREEN_TITLES = {
     "tasks": "Tasks",
     "alerts": "Alerts",
 }
+
+
+def _highlight(matcher: Matcher, text: str) -> Content:
+    """What ``matcher.highlight`` shows, without reading ``text`` as markup (a client "Bad [/] Co")."""
+    content = Content(text)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    if score:
+        for offset in offsets:
+            if not text[offset].isspace():
+                content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 class AmtuiCommands(Provider):
@@ -148,7 +163,7 @@ class AmtuiCommands(Provider):
             score = matcher.match(label)
             if score > 0:
                 opened.add(client_id)
-                yield Hit(score, matcher.highlight(label), partial(app.open_client, client_id), help="Open card")
+                yield Hit(score, _highlight(matcher, label), partial(app.open_client, client_id), help="Open card")
         if not by_database and len(query.strip()) >= 3:
             from amtui.services.fuzzy import nearest
 
@@ -194,6 +209,11 @@ class AmtuiApp(App[None]):
     ) -> None:
         super().__init__()
         from amtui.services.workspace import Workspace
+        from amtui.widgets.safe_text import neutralise_control_codes
+
+        neutralise_control_codes()
+        self.crash_log: Path | None = None
+        self.crash_summary = ""
 
         clock: Clock = (lambda: now) if isinstance(now, datetime) else (now or _system_now)
         # Without settings the workspace reads the user's on first use (in a worker).
@@ -236,6 +256,30 @@ class AmtuiApp(App[None]):
 
         if isinstance(self.screen, ReloadsWhenStale):
             self.screen.reload()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast as plain text: the messages quote names, subjects and titles, which are not markup."""
+        del markup  # amtui writes no markup in a toast
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error: keep the traceback in a log file and exit with 1 (see :func:`finish`),
+        instead of Textual's full-screen traceback with local variables (which hold the user's data)."""
+        self.crash_summary = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}".strip()
+        try:
+            self.crash_log = write_crash_log(error)
+        except OSError:
+            self.crash_log = None
+        super()._handle_exception(error)
+        self._exit_renderables.clear()
 
     def on_unmount(self) -> None:
         self.workspace.close()
@@ -318,5 +362,44 @@ class AmtuiApp(App[None]):
             self.notify(str(result))
 
 
+def write_crash_log(error: BaseException) -> Path:
+    """The traceback in ``<user state dir>/amtui/crash-<time>.log``, readable by the user only."""
+    import os
+    import traceback
+    from datetime import UTC
+
+    from platformdirs import user_state_dir
+
+    folder = Path(user_state_dir("amtui"))
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    path = folder / f"crash-{stamp}.log"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        from amtui import __version__
+
+        handle.write(f"amtui {__version__} crashed at {stamp}\n\n")
+        handle.write("".join(traceback.format_exception(error)))
+    return path
+
+
+def finish(app: AmtuiApp) -> None:
+    """After the TUI: an unexpected error is one short line on stderr and exit code 1."""
+    import sys
+
+    code = app.return_code or 0
+    if code == 0:
+        return
+    if app.crash_summary:
+        where = f"details in {app.crash_log}" if app.crash_log else "no log could be written"
+        from amtui.services.sanitize import safe_display
+
+        summary = safe_display(app.crash_summary, multiline=False)
+        sys.stderr.write(f"amtui: the TUI stopped on an unexpected error ({summary}); {where}\n")
+    raise SystemExit(code)
+
+
 def run_tui(db_url: str, settings: Settings | None = None) -> None:
-    AmtuiApp(db_url=db_url, settings=settings).run()
+    app = AmtuiApp(db_url=db_url, settings=settings)
+    app.run()
+    finish(app)

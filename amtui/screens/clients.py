@@ -141,7 +141,7 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         segments = sorted({c.segment for c in clients if c.segment})
         select: Select[str] = self.query_one("#clients-segment", Select)
         current = select.value
-        select.set_options([(s, s) for s in segments])
+        select.set_options([(Text(s), s) for s in segments])  # a segment is not markup
         if current in segments:
             select.value = current
         table = self.query_one("#clients-table", FastTable)

@@ -42,9 +42,9 @@ class FormScreen(DbMixin, ModalScreen[Any]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="form"):
-            yield Label(self.form_title(), classes="form--title")
+            yield Label(self.form_title(), classes="form--title", markup=False)
             yield from self.fields()
-            yield Static("", classes="form--error")
+            yield Static("", classes="form--error", markup=False)
             with Horizontal(classes="form--buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="form-save")
                 yield Button("Cancel (esc)", id="form-cancel")

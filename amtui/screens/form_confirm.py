@@ -29,9 +29,9 @@ class ConfirmDelete(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="confirm"):
-            yield Label(f"Delete {self.what}?", classes="confirm--question")
+            yield Label(f"Delete {self.what}?", classes="confirm--question", markup=False)
             if self.consequence:
-                yield Label(self.consequence, classes="confirm--consequence")
+                yield Label(self.consequence, classes="confirm--consequence", markup=False)
             with Horizontal(classes="confirm--buttons"):
                 yield Button("Delete (y)", variant="error", id="confirm-yes")
                 yield Button("Keep (n)", id="confirm-no")

@@ -35,7 +35,7 @@ class InteractionDetails(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         item = self.item
         with VerticalScroll(classes="details"):
-            yield Label(f"{item.kind.title()} with {item.client_name}", classes="details--title")
+            yield Label(f"{item.kind.title()} with {item.client_name}", classes="details--title", markup=False)
             rows = [
                 ("Status", item.status),
                 ("Direction", item.direction),

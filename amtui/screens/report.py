@@ -7,10 +7,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, SelectionList, Static, TextArea
 
@@ -92,7 +94,7 @@ class ReportScreen(DbMixin, Screen):
             yield Label("Agreements", classes="report--label")
             yield TextArea(id="report-agreements")
             yield Static("", id="report-steps-anchor")
-            yield Static("", id="report-status")
+            yield Static("", id="report-status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -126,13 +128,14 @@ class ReportScreen(DbMixin, Screen):
         zone = self.workspace.zone
         where = f", {item.place or item.city}" if (item.place or item.city) else ""
         self.query_one("#report-title", Static).update(
-            f"[b]{item.kind.title()} report: {item.client_name}[/b], {local(item.when, zone, '%d.%m.%Y %H:%M')}{where}"
+            f"[b]{item.kind.title()} report: {escape(item.client_name)}[/b], "
+            f"{local(item.when, zone, '%d.%m.%Y %H:%M')}{escape(where)}"
         )
         chosen = set(report.attendee_ids if report else item.contact_ids)
         attendees = self.query_one("#report-attendees", SelectionList)
         for person in people:
             role = " ★" if person.is_decision_maker else ""
-            attendees.add_option((f"{person.full_name}{role}", person.id, person.id in chosen))
+            attendees.add_option((Text(f"{person.full_name}{role}"), person.id, person.id in chosen))
         steps: list[tuple[str, str, str]] = []
         if report is not None:
             self.query_one("#report-others", Field).value = report.other_attendees or ""

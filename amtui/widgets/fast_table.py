@@ -29,6 +29,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from amtui.services.sanitize import safe_display
+
 Cell = str | Text
 # An item of the caller's list becomes a row (its key and its cells) only when it is drawn.
 RowMaker = Callable[[Any], tuple[str, Sequence[Cell]]]
@@ -350,7 +352,8 @@ class FastTable(ScrollView, can_focus=True):
             cell_style = None if isinstance(cell, str) else cell.style
             if isinstance(cell_style, str):
                 cell_style = Style.parse(cell_style) if cell_style else None
-            plain = plain.replace("\n", " ")
+            # A cell is one line of text as it is: no line break, no control character (U+FFFD).
+            plain = safe_display(plain.replace("\n", " "), multiline=False)
             length = cell_len(plain)
             if length > width:
                 plain, length = set_cell_size(plain, width - 1) + "…", width

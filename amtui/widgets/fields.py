@@ -51,9 +51,9 @@ class Field(Vertical):
         self.parsed: Any = None
 
     def compose(self) -> ComposeResult:
-        yield Label(self.label, classes="field--label")
+        yield Label(self.label, classes="field--label", markup=False)
         yield Input(self._initial, placeholder=self._placeholder)
-        yield Static("", classes="field--error")
+        yield Static("", classes="field--error", markup=False)
 
     @property
     def initial(self) -> str:
