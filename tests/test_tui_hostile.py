@@ -171,3 +171,38 @@ def test_a_clean_exit_stays_zero(db_url: str) -> None:
 
     app = make_app(db_url)
     app_module.finish(app)  # never ran, no error: nothing to say, no exit
+
+
+@sync
+async def test_a_pasted_control_character_is_refused_by_the_form(engine: Any, db_url: str) -> None:
+    from sqlalchemy import select
+    from textual.widgets import Input
+
+    from amtui.models import Client
+    from amtui.screens.clients import ClientsScreen
+    from amtui.screens.forms import ClientForm
+
+    app = make_app(db_url)
+    async with app.run_test(size=(110, 36), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ClientForm)
+        name = form.query_one("#f-name").query_one(Input)
+        name.value = "Evil\x1b]0;PWNED\x07 [/] Co"  # what a paste can bring
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form  # refused, the input kept
+        shown = str(form.query_one(".form--error").render()) + " ".join(str(n.message) for n in app._notifications)
+        assert "U+001B" in shown and "name" in shown
+        name.value = "[urgent] Co"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientsScreen)
+    with session_scope(engine) as session:
+        assert list(session.scalars(select(Client.name)).all()) == ["[urgent] Co"]
