@@ -399,3 +399,14 @@ def test_planner_with_hostile_subjects_round_trips(cli, db_path: Path, tmp_path:
     # The multi-line subject comes back on one line (a subject is one line), with a warning.
     assert rows(empty, "SELECT subject FROM interaction WHERE subject LIKE 'two%'") == [("two lines, and; \\ more",)]
     assert "subject: removed U+000A LF" in imported.output
+
+
+def test_an_export_to_standard_output_keeps_its_crlf_rows_but_no_escape(hostile_db: Path) -> None:
+    result = _run(hostile_db, "export", "clients")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count(b"\r\n") == 2  # the header and the client: CSV rows end in CRLF
+    _assert_clean(result.stdout.replace(b"\r\n", b"\n"), "csv on stdout")
+    cards = _run(hostile_db, "export", "contacts", "--format", "vcf")
+    assert cards.returncode == 0, cards.stderr
+    assert cards.stdout.startswith(b"BEGIN:VCARD\r\nVERSION:4.0\r\n")
+    _assert_clean(cards.stdout.replace(b"\r\n", b"\n"), "vcf on stdout")

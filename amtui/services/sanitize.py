@@ -123,6 +123,8 @@ def clean_notice(removed: list[str]) -> str:
 
 REPLACEMENT = "\ufffd"
 _DISPLAY_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# A CRLF line end (a CSV or vCard written to standard output) is harmless; a lone CR overwrites the line.
+_DISPLAY_UNSAFE_CRLF = re.compile("\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _DISPLAY_UNSAFE_LINE = UNSAFE_LINE
 
 
@@ -130,9 +132,10 @@ def safe_display(text: str, *, multiline: bool = True) -> str:
     """Text to print on a terminal, in a mail or a TUI: every unsafe character shown as U+FFFD.
 
     Defence in depth: entry refuses these characters, but an older database may hold them. With
-    ``multiline`` a line feed and a tab stay (a note's lines); without, they become U+FFFD too.
+    ``multiline`` a line feed, a CRLF and a tab stay (a note's lines, a CSV's rows); without, they
+    become U+FFFD too.
     """
-    pattern = _DISPLAY_UNSAFE if multiline else _DISPLAY_UNSAFE_LINE
+    pattern = _DISPLAY_UNSAFE_CRLF if multiline else _DISPLAY_UNSAFE_LINE
     if pattern.search(text) is None:
         return text
     return pattern.sub(REPLACEMENT, text)
