@@ -410,3 +410,26 @@ def test_an_export_to_standard_output_keeps_its_crlf_rows_but_no_escape(hostile_
     assert cards.returncode == 0, cards.stderr
     assert cards.stdout.startswith(b"BEGIN:VCARD\r\nVERSION:4.0\r\n")
     _assert_clean(cards.stdout.replace(b"\r\n", b"\n"), "vcf on stdout")
+
+
+def test_the_one_rule_for_entry_import_and_output() -> None:
+    from amtui.services.errors import ValidationError
+    from amtui.services.sanitize import check_text, clean_text, export_text, json_safe, safe_display
+
+    # Imports clean (and say what they took), typed text is refused by the same rule.
+    assert clean_text("Evil\x1b]0;x\x07 Co") == ("Evil]0;x Co", ["U+001B ESC", "U+0007 BEL"])
+    assert clean_text("a\u2028b\tc\x85d") == ("a b c d", ["U+2028 LINE SEPARATOR", "U+0009 TAB", "U+0085 NEL"])
+    assert clean_text("one\r\ntwo\u2029three\x1b", multiline=True) == (
+        "one\ntwo\nthree",
+        ["U+2029 PARAGRAPH SEPARATOR", "U+001B ESC"],
+    )
+    assert clean_text("[/] «Ромашка» שלום") == ("[/] «Ромашка» שלום", [])
+    assert check_text("one\r\ntwo", field="notes") == "one\ntwo"
+    with pytest.raises(ValidationError, match="name: contains a control character \\(U\\+202E RLO\\) at position 4"):
+        check_text("abc\u202edef", field="name")
+    # Output: shown, not acted on; a CSV's CRLF and a note's lines stay.
+    assert safe_display("a\x1b[2Jb\r\nc\rd\n\te") == "a\ufffd[2Jb\r\nc\ufffdd\n\te"
+    assert safe_display("a\nb", multiline=False) == "a\ufffdb"
+    # Documents: every line break one LF (the format escapes it), other controls U+FFFD.
+    assert export_text("a\r\nb\rc\x0bd\x0ce\x85f\u2028g\u2029h\x1bi\u202ej") == "a\nb\nc\nd\ne\nf\ng\nh\ufffdi\ufffdj"
+    assert json_safe('"a\x85b\u202e"') == '"a\\u0085b\\u202e"'

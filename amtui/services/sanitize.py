@@ -17,7 +17,8 @@ import re
 from amtui.services.errors import ValidationError
 
 # Everything unsafe in a one-line field (names, titles, subjects, numbers...).
-_UNSAFE_CLASS = "\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_BIDI_AND_SEPARATORS = "\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_UNSAFE_CLASS = "\x00-\x1f\x7f-\x9f" + _BIDI_AND_SEPARATORS
 UNSAFE_LINE = re.compile(f"[{_UNSAFE_CLASS}]")
 # In a multi-line field a tab and a line feed are fine.
 UNSAFE_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -74,17 +75,20 @@ def find_unsafe(text: str, *, multiline: bool = False) -> re.Match[str] | None:
 def check_text(value: str, *, field: str, multiline: bool | None = None) -> str:
     """``value`` as typed, or a ValidationError naming the field, the character and where it is.
 
-    A CRLF or a lone CR in a multi-line field is read as a line feed (what a pasted Windows text
-    holds); anything else unsafe is refused, not silently dropped.
+    The same rule as an import's (:func:`clean_text`), but typed text is refused, not changed: a
+    CRLF or a lone CR in a multi-line field is read as a line feed (what a pasted Windows text
+    holds); anything else unsafe is an error.
     """
     if multiline is None:
         multiline = is_multiline(field)
-    if multiline and "\r" in value:
+    cleaned, removed = clean_text(value, multiline=multiline)
+    if not removed:
+        return cleaned
+    if multiline:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
     found = find_unsafe(value, multiline=multiline)
-    if found is None:
-        return value
-    what = "a line break" if LINE_BREAKS.fullmatch(found.group()) or found.group() == "\n" else "a control character"
+    assert found is not None
+    what = "a line break" if LINE_BREAKS.fullmatch(found.group()) else "a control character"
     raise ValidationError(
         f"contains {what} ({describe(found.group())}) at position {found.start() + 1}; "
         "control characters, bidi overrides and line breaks are not allowed here",
@@ -124,7 +128,7 @@ def clean_notice(removed: list[str]) -> str:
 REPLACEMENT = "\ufffd"
 _DISPLAY_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 # A CRLF line end (a CSV or vCard written to standard output) is harmless; a lone CR overwrites the line.
-_DISPLAY_UNSAFE_CRLF = re.compile("\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_DISPLAY_UNSAFE_CRLF = re.compile("\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + _BIDI_AND_SEPARATORS + "]")
 _DISPLAY_UNSAFE_LINE = UNSAFE_LINE
 
 
