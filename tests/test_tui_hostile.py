@@ -206,3 +206,33 @@ async def test_a_pasted_control_character_is_refused_by_the_form(engine: Any, db
         assert isinstance(app.screen, ClientsScreen)
     with session_scope(engine) as session:
         assert list(session.scalars(select(Client.name)).all()) == ["[urgent] Co"]
+
+
+@sync
+async def test_the_meeting_report_of_a_markup_named_client_opens(
+    db_url: str, engine: Any, marked: dict[str, int]
+) -> None:
+    from amtui.screens.report import ReportScreen
+    from amtui.services import contacts, interactions
+
+    with session_scope(engine) as session:
+        person = contacts.create_contact(session=session, client_id=marked["client"], full_name="[red]Anna[/] [/]")
+        visit = interactions.log_interaction(
+            session=session,
+            client_id=marked["client"],
+            kind="visit",
+            at=FROZEN_NOW - timedelta(hours=2),
+            place="Room [/]",
+            contact_ids=[person.id],
+        )
+    app = make_app(db_url)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        app.open_report(visit.id)
+        await settle(pilot)
+        assert isinstance(app.screen, ReportScreen)
+        title = str(app.screen.query_one("#report-title").render())
+        assert "Visit report: Bad [/] Name Co" in title and "Room [/]" in title
+        svg = app.export_screenshot().replace("&#160;", " ")
+        assert "[red]Anna[/] [/]" in svg
+    assert app.return_code in (None, 0)
