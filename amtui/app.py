@@ -385,21 +385,34 @@ def write_crash_log(error: BaseException) -> Path:
 
 def finish(app: AmtuiApp) -> None:
     """After the TUI: an unexpected error is one short line on stderr and exit code 1."""
-    import sys
-
     code = app.return_code or 0
     if code == 0:
         return
     if app.crash_summary:
-        where = f"details in {app.crash_log}" if app.crash_log else "no log could be written"
-        from amtui.services.sanitize import safe_display
-
-        summary = safe_display(app.crash_summary, multiline=False)
-        sys.stderr.write(f"amtui: the TUI stopped on an unexpected error ({summary}); {where}\n")
+        _say_crashed(app.crash_summary, app.crash_log)
     raise SystemExit(code)
+
+
+def _say_crashed(summary: str, log: Path | None) -> None:
+    import sys
+
+    from amtui.services.sanitize import safe_display
+
+    where = f"details in {log}" if log else "no log could be written"
+    sys.stderr.write(
+        f"amtui: the TUI stopped on an unexpected error ({safe_display(summary, multiline=False)}); {where}\n"
+    )
 
 
 def run_tui(db_url: str, settings: Settings | None = None) -> None:
     app = AmtuiApp(db_url=db_url, settings=settings)
-    app.run()
+    try:
+        app.run()
+    except Exception as error:  # outside Textual's message loop (start-up, shut-down): the same rule
+        try:
+            log: Path | None = write_crash_log(error)
+        except OSError:
+            log = None
+        _say_crashed(f"{type(error).__name__}: {error}".splitlines()[0], log)
+        raise SystemExit(1) from None
     finish(app)
