@@ -433,3 +433,32 @@ def test_the_one_rule_for_entry_import_and_output() -> None:
     # Documents: every line break one LF (the format escapes it), other controls U+FFFD.
     assert export_text("a\r\nb\rc\x0bd\x0ce\x85f\u2028g\u2029h\x1bi\u202ej") == "a\nb\nc\nd\ne\nf\ng\nh\ufffdi\ufffdj"
     assert json_safe('"a\x85b\u202e"') == '"a\\u0085b\\u202e"'
+
+
+def test_a_meeting_report_text_shows_old_control_characters_safely() -> None:
+    from datetime import datetime
+
+    from amtui.services.reports import render_report
+    from amtui.services.schemas import NextStepRead, ReportRead
+
+    report = ReportRead(
+        id=1,
+        interaction_id=1,
+        client_id=1,
+        client_name="Evil\x1b]0;PWNED\x07 Co",
+        interaction_kind="visit",
+        held_at=FROZEN_NOW,
+        place="Room\u202e",
+        attendee_ids=(),
+        attendee_names=("Iv\x1b[2Jan",),
+        other_attendees=None,
+        agenda="line one\nline two\x9b",
+        agreements=None,
+        next_steps=(NextStepRead(id=1, text="Send\x07 offer", owner=None, due_on=None, task_id=None),),
+        sent_at=None,
+        created_at=datetime(2026, 11, 25, tzinfo=ZONE),
+    )
+    for markdown in (False, True):
+        text = render_report(report, zone=ZONE, markdown=markdown)
+        assert RAW_CONTROL.search(text) is None
+        assert "Evil\ufffd]0;PWNED\ufffd Co" in text and "line one\nline two\ufffd" in text

@@ -15,6 +15,7 @@ from amtui.models.base import REPORTED_KINDS, InteractionStatus, TaskStatus
 from amtui.services.colleagues import resolve_colleague
 from amtui.services.errors import NotFoundError, ValidationError
 from amtui.services.limits import check_lengths
+from amtui.services.sanitize import safe_display
 from amtui.services.schemas import NextStepRead, ReportRead, read_of
 from amtui.services.tasks import create_task
 from amtui.services.workweek import WorkWeek
@@ -244,7 +245,7 @@ def render_report(report: ReportRead, *, zone: tzinfo, markdown: bool = False, l
             if steps
             else "",
         }
-    return render_template(
+    text = render_template(
         "report.md" if markdown else "report.txt",
         lang,
         client=report.client_name,
@@ -252,6 +253,8 @@ def render_report(report: ReportRead, *, zone: tzinfo, markdown: bool = False, l
         kind=title,
         **blocks,
     )
+    # Pasted into a mail or copied through the terminal: names an older database holds raw are shown, not run.
+    return safe_display(text)
 
 
 def _step_line(step: NextStepRead, language: str) -> str:
