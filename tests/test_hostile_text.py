@@ -124,6 +124,17 @@ def test_an_old_bad_name_does_not_block_other_edits(cli, db_path: Path) -> None:
     renamed = cli("client", "edit", "1", "--name", "Still\x1b[2J bad")
     assert renamed.exit_code == 1
     assert rows(db_path, "SELECT name, city FROM client") == [(ESCAPES, "Kazan")]
+    # A form sends every field back: the old name unchanged is not a new entry.
+    from amtui.db import open_engine, session_scope
+    from amtui.services.clients import update_client
+
+    engine = open_engine(f"sqlite:///{db_path}")
+    try:
+        with session_scope(engine) as session:
+            update_client(session=session, client_id=1, name=ESCAPES, city="Omsk")
+    finally:
+        engine.dispose()
+    assert rows(db_path, "SELECT name, city FROM client") == [(ESCAPES, "Omsk")]
 
 
 def test_cli_argument_refused_with_one_line_and_nothing_written(cli, db_path: Path) -> None:
