@@ -8,6 +8,7 @@ ones the rest of the code imports from the package.
 from importlib import import_module
 from pkgutil import iter_modules
 
+from amtui.models import text_guard
 from amtui.models.alert_state import AlertMark
 from amtui.models.client import Client
 from amtui.models.contact import Contact, ContactMethod
@@ -42,6 +43,4 @@ __all__ = [
 ]
 
 # Text columns refuse control characters whichever service writes them.
-from amtui.models import text_guard as _text_guard
-
-_text_guard.install()
+text_guard.install()
