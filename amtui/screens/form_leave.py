@@ -31,7 +31,7 @@ class LeaveUnsaved(ModalScreen[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="confirm"):
-            yield Label(f"Leave {self.what}? There are unsaved changes.", classes="confirm--question")
+            yield Label(f"Leave {self.what}? There are unsaved changes.", classes="confirm--question", markup=False)
             with Horizontal(classes="confirm--buttons"):
                 yield Button("Save (s)", variant="primary", id="leave-save")
                 yield Button("Discard (d)", variant="error", id="leave-discard")
@@ -63,7 +63,9 @@ class RestoreDraft(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="confirm"):
-            yield Label(f"An unsaved draft of this report was kept ({self.when}).", classes="confirm--question")
+            yield Label(
+                f"An unsaved draft of this report was kept ({self.when}).", classes="confirm--question", markup=False
+            )
             with Horizontal(classes="confirm--buttons"):
                 yield Button("Restore (r)", variant="primary", id="draft-restore")
                 yield Button("Discard (d)", variant="error", id="draft-discard")
