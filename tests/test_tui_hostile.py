@@ -54,6 +54,7 @@ async def test_markup_in_names_does_not_crash_the_card_tasks_or_planner(
     db_url: str, marked: dict[str, int], engine: Any
 ) -> None:
     from amtui.screens.client_card import ClientCardScreen
+    from amtui.screens.form_after_call import AfterCallForm
     from amtui.screens.planner import PlannerScreen
     from amtui.screens.tasks import TasksScreen
 
@@ -92,6 +93,10 @@ async def test_markup_in_names_does_not_crash_the_card_tasks_or_planner(
         planned.move_cursor(row=planned.get_row_index(str(marked["call"])))
         await pilot.press("d")
         await settle(pilot)
+        assert isinstance(app.screen, AfterCallForm)  # done asks for the outcome first
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is planner
         assert any(BAD_CLIENT in toast for toast in _toasts(app)), _toasts(app)
         # The command palette lists the client by its literal name.
         await pilot.press("ctrl+p")
