@@ -205,10 +205,19 @@ def path_to_url(path: Path) -> str:
 
 def resolve_db_url(cli_db: str | None = None) -> str:
     """The database to use: ``--db`` (a path or a URL), then settings, then the default."""
+    return resolve_db(cli_db)[0]
+
+
+def resolve_db(cli_db: str | None = None) -> tuple[str, bool]:
+    """``(url, is_default)``: only the default database (no ``--db``, no setting) is created when
+    missing; a path the user named must exist (``amtui init PATH`` creates one), so a typo is an
+    error instead of a new empty database."""
     if cli_db:
-        return cli_db if "://" in cli_db else path_to_url(Path(cli_db))
+        return (cli_db if "://" in cli_db else path_to_url(Path(cli_db))), False
     settings = load_settings()
-    return settings.db_url or path_to_url(default_db_path())
+    if settings.db_url:
+        return settings.db_url, False
+    return path_to_url(default_db_path()), True
 
 
 @lru_cache(maxsize=8)

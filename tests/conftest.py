@@ -96,6 +96,10 @@ def cli(db_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-unty
     runner = CliRunner()
 
     def invoke(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+        if not db_path.exists():
+            # A named database must exist (a mistyped --db is an error): create it as a user would.
+            created = runner.invoke(app, ["init", str(db_path)])
+            assert created.exit_code == 0, created.output
         return runner.invoke(app, ["--db", str(db_path), *args], input=input)
 
     return invoke

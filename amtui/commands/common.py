@@ -33,12 +33,15 @@ class CliState:
     db: str | None = None
     _engine: Engine | None = field(default=None, repr=False)
 
-    def engine(self) -> Engine:
+    def engine(self, *, create: bool = False) -> Engine:
+        """The database's engine; a missing file is created only for the default database or with
+        ``create`` (``amtui init``, ``amtui demo``)."""
         if self._engine is None:
-            from amtui.config import resolve_db_url
+            from amtui.config import resolve_db
             from amtui.db import open_engine
 
-            self._engine = open_engine(resolve_db_url(self.db))
+            url, is_default = resolve_db(self.db)
+            self._engine = open_engine(url, create=create or is_default)
         return self._engine
 
     def db_url(self) -> str:

@@ -33,28 +33,41 @@ class ExportFormat(str, Enum):
 
 
 @contextmanager
-def _progress(path: Path) -> Iterator[Callable[[float], None] | None]:
-    """A progress bar on a terminal for files big enough to take a moment; nothing when piped."""
+def _progress(path: Path) -> Iterator[tuple[Callable[[float], None] | None, Callable[[], None]]]:
+    """A progress bar on a terminal for files big enough to take a moment; nothing when piped.
+    The second callable says that the import waits for another writer (on a terminal)."""
     try:
         size = path.stat().st_size
     except OSError:
         size = 0
+
+    def waiting() -> None:
+        if sys.stderr.isatty():
+            typer.echo("Waiting for another writer to finish...", err=True)
+
     if not sys.stderr.isatty() or size < PROGRESS_MIN_BYTES:
-        yield None
+        yield None, waiting
         return
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     with Progress(
-        TextColumn(f"Reading {path.name}"),
+        TextColumn("{task.description}"),
         BarColumn(),
         TextColumn("{task.percentage:>3.0f}%"),
         TimeRemainingColumn(),
         console=Console(stderr=True),
         transient=True,
     ) as bar:
-        task = bar.add_task("import", total=1.0)
-        yield lambda fraction: bar.update(task, completed=fraction)
+        task = bar.add_task(f"Reading {path.name}", total=1.0)
+
+        def waiting_bar() -> None:
+            bar.update(task, description=f"{path.name}: waiting for another writer")
+
+        def advance(fraction: float) -> None:
+            bar.update(task, completed=fraction, description=f"Reading {path.name}")
+
+        yield advance, waiting_bar
 
 
 def import_command(
@@ -102,6 +115,7 @@ def import_command(
     Records are matched (external id, then INN/e-mail, then name) and updated, so importing
     the same file twice changes nothing. Any bad row: nothing is written (unless --skip-bad).
     """
+    from amtui.db import begin_write
     from amtui.formats.importer import ImportOptions, import_file
     from amtui.formats.mapping import load_mapping_file, parse_map_option
 
@@ -113,7 +127,10 @@ def import_command(
     overrides.update(parse_map_option(mapping or []))
     window_from: date | None = parse_day(start, field="--from") if start else None
     window_to: date | None = parse_day(end, field="--to") if end else None
-    with _progress(file) as progress, unit_of_work(ctx) as session:
+    with _progress(file) as (progress, waiting), unit_of_work(ctx) as session:
+        if not dry_run:
+            # The write lock first: ids and keys read from here on stay true until the commit.
+            begin_write(session, on_wait=waiting)
         options = ImportOptions(
             now=now(),
             zone=zone(),
