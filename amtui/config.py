@@ -199,6 +199,15 @@ def _keymap(value: Any, source: str) -> dict[str, str]:
     return {str(binding_id): keys for binding_id, keys in value.items()}
 
 
+def check_mail_settings(mail: MailSettings) -> MailSettings:
+    """Mail settings go into SMTP commands and mail headers: a CR or LF would inject new ones."""
+    for name, value in (("AMTUI_MAIL_FROM / mail.from", mail.sender), ("AMTUI_SMTP_HOST / mail.host", mail.host),
+                        ("AMTUI_SMTP_USER / mail.user", mail.user)):  # fmt: skip
+        if value is not None and any(char in str(value) for char in "\r\n\x00"):
+            raise ConfigError(f"{name}: a line break or NUL is not allowed in {str(value)!r}")
+    return mail
+
+
 def path_to_url(path: Path) -> str:
     return f"sqlite:///{path.expanduser().resolve()}"
 

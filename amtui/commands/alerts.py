@@ -101,11 +101,11 @@ def digest_command(
     recipients: list[str] = []
     settings = None
     if mail_to:
-        from amtui.config import load_settings
+        from amtui.config import check_mail_settings, load_settings
         from amtui.services.mail import parse_recipients
 
         recipients = parse_recipients(mail_to)
-        settings = load_settings().mail  # a config error stops us before any work
+        settings = check_mail_settings(load_settings().mail)  # a config error stops us before any work
     moment = _moment(day)
     alerts = _compute(ctx, moment, birthday_days=days)
     digest = build_digest(alerts, day=moment.astimezone(zone()).date(), generated_at=moment, zone=zone())

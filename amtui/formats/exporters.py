@@ -431,7 +431,11 @@ def write_planner_ics(
         event.add("dtstamp", now.astimezone(UTC))
         start = row["planned_at"]
         event.add("dtstart", start)
-        event.add("dtend", start + timedelta(minutes=row["duration"] or DEFAULT_MINUTES[row["kind"]]))
+        try:
+            end = start + timedelta(minutes=row["duration"] or DEFAULT_MINUTES[row["kind"]])
+        except OverflowError:  # planned at the very end of year 9999 (an old or imported record)
+            end = start.replace(hour=23, minute=59, second=59)
+        event.add("dtend", end)
         title = row["subject"] or row["kind"].capitalize()
         event.add("summary", f"{row['client']}: {title}" if row["client"] else title)
         location = ", ".join(part for part in (row["place"], row["city"]) if part)
