@@ -246,25 +246,31 @@ def backup(url: str, target: Path) -> Path:
         raise DatabaseError("backup works on SQLite databases; use your server's tools for others")
     if not source_path.exists():
         raise DatabaseError(f"{source_path}: no such database")
+    if not source_path.is_file():
+        raise DatabaseError(f"{source_path}: not a database file")
+    if target.is_dir():
+        raise DatabaseError(f"{target}: is a folder; give a file name for the backup")
     if target.resolve() == source_path.resolve():
         raise DatabaseError(f"{target}: the backup cannot overwrite the database itself")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
-    _create_private_file(partial)
+    from amtui.files import private_partial
+
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(f"{target.parent}: cannot create the folder: {exc.strerror}") from None
     source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
     try:
-        destination = sqlite3.connect(partial)
-        try:
-            source.backup(destination)
-            # A self-contained file: no WAL beside it.
-            destination.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            destination.close()
+        # A fresh 0600 file under a random name beside the target, renamed into place when whole.
+        with private_partial(target) as partial:
+            destination = sqlite3.connect(partial)
+            try:
+                source.backup(destination)
+                # A self-contained file: no WAL beside it.
+                destination.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                destination.close()
     except sqlite3.Error as exc:
-        partial.unlink(missing_ok=True)
         raise DatabaseError(f"backup failed: {exc}") from None
     finally:
         source.close()
-    os.replace(partial, target)
     return target

@@ -79,7 +79,7 @@ def main() -> None:
         env["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
         template = folder / "template.db"
         subprocess.run(
-            [str(AMTUI), "--db", str(template), "db", "upgrade"], check=True, stdout=subprocess.DEVNULL, env=env
+            [str(AMTUI), "init", str(template)], check=True, stdout=subprocess.DEVNULL, env=env
         )
         warm_up = folder / "warm.db"
         shutil.copy(template, warm_up)

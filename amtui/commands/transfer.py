@@ -12,7 +12,17 @@ from typing import Annotated, Any
 
 import typer
 
-from amtui.commands.common import EXIT_ERROR, choice_parser, echo_json, fail, now, parse_day, unit_of_work, zone
+from amtui.commands.common import (
+    EXIT_ERROR,
+    choice_parser,
+    echo_json,
+    fail,
+    now,
+    output_target,
+    parse_day,
+    unit_of_work,
+    zone,
+)
 from amtui.vocabulary import PLANNER, RECORD_KINDS, one_of
 
 MAX_PRINTED_ERRORS = 50
@@ -201,9 +211,13 @@ def export_command(
     excel: Annotated[bool, typer.Option("--excel", help="CSV for Russian Excel: ';' and decimal commas.")] = False,
     vcard_version: Annotated[int, typer.Option("--vcard-version", help="vCard 4 (default) or 3.")] = 4,
     alarm: Annotated[int, typer.Option("--alarm", help="Calendar reminder, minutes before (0: none).")] = 15,
+    force: Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")] = False,
 ) -> None:
-    """Export records as CSV (UTF-8 with BOM), XLSX, vCard, iCalendar or JSON."""
+    """Export records as CSV (UTF-8 with BOM), XLSX, vCard, iCalendar or JSON (files are private: 0600)."""
     from amtui.formats import exporters
+
+    if output is not None:
+        output = output_target(output, force=force)
 
     chosen = file_format.value if file_format else _format_from_name(output)
     if kind == PLANNER and file_format is None and output is None:
