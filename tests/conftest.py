@@ -81,8 +81,13 @@ def zone() -> ZoneInfo:
 
 @pytest.fixture
 def samples() -> Path:
-    assert SAMPLES.is_dir(), f"shared samples not found at {SAMPLES}"
-    return SAMPLES
+    """The real third-party files. Their quirks are covered everywhere by the team's own fixtures
+    (tests/fixtures/quirks); the real files run when present, and must be present in CI."""
+    if SAMPLES.is_dir():
+        return SAMPLES
+    if os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}:
+        pytest.fail(f"CI: the real sample files are missing at {SAMPLES} (set AMTUI_SAMPLES to their folder)")
+    pytest.skip(f"real sample files not found at {SAMPLES}: set AMTUI_SAMPLES to their folder to run these")
 
 
 @pytest.fixture
