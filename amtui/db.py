@@ -228,9 +228,11 @@ def begin_write(
         from sqlmodel import SQLModel
 
         names = ", ".join(f'"{name}"' for name in sorted(SQLModel.metadata.tables))
+        from sqlalchemy.exc import OperationalError
+
         try:
             connection.execute(text(f"LOCK TABLE {names} IN EXCLUSIVE MODE NOWAIT"))
-        except Exception:
+        except OperationalError:  # lock_not_available: another writer holds them
             session.rollback()
             connection = session.connection()
             if on_wait is not None:

@@ -91,3 +91,38 @@ def test_money_is_64_bit_on_postgresql_demo_and_large_alerts(pg_url: str, now, z
         assert receivable is not None
         [row] = [r for r in clients.list_clients(session=session, today=today, zone=zone) if r.name == "Гигант"]
         assert row.receivables_minor == huge
+
+
+def test_an_import_waits_for_another_writer_on_postgresql(pg_url: str, now, zone, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Imports take their ids inside a transaction that holds the tables against other writers."""
+    import threading
+
+    from amtui.db import begin_write
+    from amtui.formats.importer import ImportOptions, import_file
+
+    engine = open_engine(pg_url)
+    path = tmp_path / "clients.csv"
+    path.write_text("name\n" + "".join(f"Клиент {n}\n" for n in range(50)), encoding="utf-8")
+    waited = threading.Event()
+    done: list[int] = []
+
+    def second_import() -> None:
+        with session_scope(engine) as session:
+            begin_write(session, on_wait=waited.set)
+            options = ImportOptions(now=now, zone=zone)
+            done.append(import_file(session=session, kind="clients", path=path, options=options).created)
+
+    from amtui.services import clients
+
+    with session_scope(engine) as session:
+        begin_write(session)
+        clients.create_client(session=session, name="Первый")
+        thread = threading.Thread(target=second_import)
+        thread.start()
+        assert waited.wait(30), "the second writer did not wait"
+        assert not done
+    thread.join(60)
+    assert done == [50]
+    with session_scope(engine) as session:
+        clients.create_client(session=session, name="После")  # the id sequence moved past the import's ids
+        assert len(clients.list_clients(session=session, today=now.date(), zone=zone)) == 52

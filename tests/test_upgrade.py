@@ -85,7 +85,7 @@ def _copy(source: Path, target: Path) -> Path:
     return target
 
 
-@pytest.mark.parametrize("delay", [0.05, 0.15, 0.2, 0.25, 0.3, 0.4])
+@pytest.mark.parametrize("delay", [0.05, 0.15, 0.25, 0.35])
 def test_an_upgrade_killed_at_any_moment_leaves_the_old_schema(
     schemas: dict[str, object], tmp_path: Path, delay: float
 ) -> None:
@@ -181,6 +181,9 @@ def test_a_missing_database_path_is_an_error_not_a_new_database(tmp_path: Path) 
     today = _amtui(nowhere, "today")
     assert today.returncode == 1 and "no such database" in today.stderr
     assert not (tmp_path / "nonexistent").exists()
+    tui = _amtui(typo)  # the TUI too: an error before any screen
+    assert (tui.returncode, tui.stdout) == (1, "") and "no such database" in tui.stderr
+    assert not typo.exists()
     folder = _amtui(tmp_path, "client", "list")
     assert folder.returncode == 1 and "not a database file" in folder.stderr
     # amtui init creates it; then it works.
