@@ -124,3 +124,46 @@ def test_an_import_waits_for_a_writer_holding_the_lock(shared_db: Path, tmp_path
     out, err = process.communicate(timeout=120)
     assert process.returncode == 0, err
     assert "10 created" in out
+
+
+def test_begin_write_tells_once_that_it_waits(engine, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """What the import's progress line says ("waiting for another writer") comes from here."""
+    import threading
+
+    from amtui.db import begin_write, session_scope
+
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    told: list[float] = []
+    acquired = threading.Event()
+
+    def writer() -> None:
+        with session_scope(engine) as session:
+            begin_write(session, on_wait=lambda: told.append(time.monotonic()))
+            acquired.set()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    time.sleep(1.5)
+    assert len(told) == 1 and not acquired.is_set()
+    holder.execute("COMMIT")
+    holder.close()
+    assert acquired.wait(10)
+    thread.join(10)
+    assert len(told) == 1
+
+
+def test_begin_write_gives_up_with_a_clear_error(engine, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from amtui.db import DatabaseError, begin_write, session_scope
+
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with (
+            pytest.raises(DatabaseError, match="kept the database locked for 1 s; nothing was written"),
+            session_scope(engine) as session,
+        ):
+            begin_write(session, patience_s=1)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
