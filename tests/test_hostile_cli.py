@@ -22,7 +22,7 @@ from tests.test_cli import _row_counts
         (("plan", "call", "ромашка", "--at", "9999-12-31 23:45"), "--at: cannot read '9999-12-31 23:45' as a date"),
         (
             ("plan", "call", "ромашка", "--at", "31.12.9999 23:45"),
-            "--at: cannot read '31.12.9999' as a date (the year must be",
+            "--at: cannot read '31.12.9999 23:45' as a date (the year must be",
         ),
         (("planned", "list", "--days", "99999999"), "--days: 99999999 is out of range"),
         (("planned", "list", "--days", "-5"), "--days: -5 is out of range"),
