@@ -13,7 +13,10 @@ from tests.test_cli import _row_counts
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("invoice", "add", "ромашка", "I", "99999999999999999999"), "amount: 99999999999999999999 is too large for an amount"),
+        (
+            ("invoice", "add", "ромашка", "I", "99999999999999999999"),
+            "amount: 99999999999999999999 is too large for an amount",
+        ),
         (("invoice", "add", "ромашка", "I", "1e30"), "amount: '1e30' is not an amount"),
         (("task", "add", "X", "--due", "+7974y"), "--due: cannot read '+7974y' as a date (the year must be between"),
         (("task", "add", "X", "--due", "-2026y"), "--due: cannot read '-2026y' as a date (the year must be between"),
