@@ -56,7 +56,9 @@ def test(extra: list[str]) -> None:
     run(BIN / "ruff", "check", "amtui", "tests", "bench", "tools", "dev.py")
     run(BIN / "ruff", "format", "--check", "amtui", "tests", "bench", "tools", "dev.py")
     run(BIN / "mypy", "amtui")
-    run(BIN / "pytest", *extra)
+    # Every core (pytest-xdist); AMTUI_TEST_WORKERS=0 runs in one process.
+    workers = os.environ.get("AMTUI_TEST_WORKERS", "auto")
+    run(BIN / "pytest", *(["-n", workers] if workers != "0" else []), *extra)
 
 
 def main() -> None:

@@ -47,10 +47,18 @@ def root(
         ctx.with_resource(guarded_output())
     if ctx.invoked_subcommand is None:
         # Only the TUI pays for textual.
-        from amtui.app import run_tui
-        from amtui.config import load_settings, resolve_db_url
+        from amtui.config import load_settings, resolve_db
+        from amtui.db import DatabaseError, make_engine
 
-        run_tui(resolve_db_url(db), settings=load_settings())
+        url, is_default = resolve_db(db)
+        try:
+            make_engine(url, create=is_default).dispose()  # a mistyped --db: an error, not a new database
+        except DatabaseError as exc:
+            typer.echo(f"amtui: error: {exc}", err=True)
+            raise typer.Exit(1) from None
+        from amtui.app import run_tui
+
+        run_tui(url, settings=load_settings())
 
 
 MODULES: tuple[ModuleType, ...] = (clients, work, reports, records, database, alerts, transfer)

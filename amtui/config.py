@@ -199,16 +199,34 @@ def _keymap(value: Any, source: str) -> dict[str, str]:
     return {str(binding_id): keys for binding_id, keys in value.items()}
 
 
+def check_mail_settings(mail: MailSettings) -> MailSettings:
+    """Mail settings go into SMTP commands and mail headers: a CR or LF would inject new ones."""
+    for name, value in (("AMTUI_MAIL_FROM / mail.from", mail.sender), ("AMTUI_SMTP_HOST / mail.host", mail.host),
+                        ("AMTUI_SMTP_USER / mail.user", mail.user)):  # fmt: skip
+        if value is not None and any(char in str(value) for char in "\r\n\x00"):
+            raise ConfigError(f"{name}: a line break or NUL is not allowed in {str(value)!r}")
+    return mail
+
+
 def path_to_url(path: Path) -> str:
     return f"sqlite:///{path.expanduser().resolve()}"
 
 
 def resolve_db_url(cli_db: str | None = None) -> str:
     """The database to use: ``--db`` (a path or a URL), then settings, then the default."""
+    return resolve_db(cli_db)[0]
+
+
+def resolve_db(cli_db: str | None = None) -> tuple[str, bool]:
+    """``(url, is_default)``: only the default database (no ``--db``, no setting) is created when
+    missing; a path the user named must exist (``amtui init PATH`` creates one), so a typo is an
+    error instead of a new empty database."""
     if cli_db:
-        return cli_db if "://" in cli_db else path_to_url(Path(cli_db))
+        return (cli_db if "://" in cli_db else path_to_url(Path(cli_db))), False
     settings = load_settings()
-    return settings.db_url or path_to_url(default_db_path())
+    if settings.db_url:
+        return settings.db_url, False
+    return path_to_url(default_db_path()), True
 
 
 @lru_cache(maxsize=8)

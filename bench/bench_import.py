@@ -78,9 +78,7 @@ def main() -> None:
         env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
         env["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
         template = folder / "template.db"
-        subprocess.run(
-            [str(AMTUI), "--db", str(template), "db", "upgrade"], check=True, stdout=subprocess.DEVNULL, env=env
-        )
+        subprocess.run([str(AMTUI), "init", str(template)], check=True, stdout=subprocess.DEVNULL, env=env)
         warm_up = folder / "warm.db"
         shutil.copy(template, warm_up)
         generate(folder / "small.csv", 10)

@@ -162,6 +162,8 @@ def process_env(tmp_path: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["AMTUI_DB"] = str(tmp_path / "proc.db")
     env["AMTUI_NOW"] = FROZEN_NOW.isoformat()
+    created = _run("init", env=env)
+    assert created.returncode == 0, created.stderr
     return env
 
 
@@ -173,6 +175,10 @@ def test_real_process_round_trip_with_env_database(process_env: dict[str, str], 
     assert "ООО «Ромашка»" in listed.stdout and "\x1b[" not in listed.stdout
     # --db beats AMTUI_DB.
     other = tmp_path / "other.db"
+    missing = _run("--db", str(other), "client", "list", env=process_env)
+    assert (missing.returncode, missing.stdout) == (1, "") and "no such database" in missing.stderr
+    assert not other.exists()
+    assert _run("init", str(other), env=process_env).returncode == 0
     assert "No clients yet" in _run("--db", str(other), "client", "list", env=process_env).stdout
     failed = _run("client", "show", "nothing", env=process_env)
     assert failed.returncode == 1

@@ -208,6 +208,7 @@ def test_vcard_round_trip_into_an_empty_database(cli, db_path: Path, tmp_path: P
 
         from amtui.cli import app
 
+        assert CliRunner().invoke(app, ["init", str(other)]).exit_code == 0  # a named database must exist
         result = CliRunner().invoke(app, ["--db", str(other), "import", "contacts", str(path)])
         assert result.exit_code == 0, result.output
         assert rows(other, query) == before, version

@@ -115,6 +115,7 @@ def test_vcard_4_and_3_parse_and_reimport(cli, filled: Path, tmp_path: Path) -> 
 
     from amtui.cli import app
 
+    assert CliRunner().invoke(app, ["init", str(other_db)]).exit_code == 0
     result = CliRunner().invoke(app, ["--db", str(other_db), "import", "contacts", str(filled / "contacts3.vcf")])
     assert result.exit_code == 0, result.output
     assert table(other_db, "SELECT full_name, birthday_md, birthday_year FROM contact ORDER BY id") == [
@@ -243,6 +244,7 @@ def test_round_trip_into_an_empty_database(cli, filled: Path, db_path: Path, tmp
 
     empty = tmp_path / "empty.db"
     runner = CliRunner()
+    assert runner.invoke(app, ["init", str(empty)]).exit_code == 0
     for kind in KINDS_IN_ORDER:
         suffix = {"xlsx": "xlsx", "json": "json"}.get(file_format, "csv")
         path = tmp_path / f"{kind}.{suffix}"

@@ -61,3 +61,68 @@ def test_schema_and_services_on_postgresql(pg_url: str, now, zone) -> None:  # t
         [invoice_alert] = [alert for alert in alerts if alert.kind == "receivable"]
         assert invoice_alert.amount_minor == 41250050 and invoice_alert.bucket == "31-60"
     engine.dispose()
+
+
+def test_money_is_64_bit_on_postgresql_demo_and_large_alerts(pg_url: str, now, zone) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL's ``integer`` is 32-bit: 21 474 836,48 and more failed (issue 11), the demo too."""
+    from sqlalchemy import inspect
+
+    from amtui.services import clients, records
+    from amtui.services.alerts import compute_alerts
+    from amtui.services.demo import build_demo
+
+    engine = open_engine(pg_url)
+    with engine.connect() as connection:
+        columns = {column["name"]: column["type"] for column in inspect(connection).get_columns("invoice")}
+    assert columns["amount_minor"].__class__.__name__ == "BIGINT"
+    summary = build_demo(engine, size="small", now=now)
+    assert summary.counts["client"] > 0
+    huge = 12_345_678_901_234  # 123 456 789 012,34
+    today = now.astimezone(zone).date()
+    with session_scope(engine) as session:
+        client = clients.create_client(session=session, name="Гигант", credit_limit_minor=huge)
+        records.create_invoice(
+            session=session, client_id=client.id, number="G-1", issued_on=today - timedelta(days=90),
+            amount_minor=huge, due_on=today - timedelta(days=60),
+        )  # fmt: skip
+    with session_scope(engine) as session:
+        alerts = compute_alerts(session=session, now=now, zone=zone)
+        [receivable] = [a for a in alerts if a.kind == "receivable" and a.client_id == client.id]
+        assert receivable is not None
+        [row] = [r for r in clients.list_clients(session=session, today=today, zone=zone) if r.name == "Гигант"]
+        assert row.receivables_minor == huge
+
+
+def test_an_import_waits_for_another_writer_on_postgresql(pg_url: str, now, zone, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Imports take their ids inside a transaction that holds the tables against other writers."""
+    import threading
+
+    from amtui.db import begin_write
+    from amtui.formats.importer import ImportOptions, import_file
+
+    engine = open_engine(pg_url)
+    path = tmp_path / "clients.csv"
+    path.write_text("name\n" + "".join(f"Клиент {n}\n" for n in range(50)), encoding="utf-8")
+    waited = threading.Event()
+    done: list[int] = []
+
+    def second_import() -> None:
+        with session_scope(engine) as session:
+            begin_write(session, on_wait=waited.set)
+            options = ImportOptions(now=now, zone=zone)
+            done.append(import_file(session=session, kind="clients", path=path, options=options).created)
+
+    from amtui.services import clients
+
+    with session_scope(engine) as session:
+        begin_write(session)
+        clients.create_client(session=session, name="Первый")
+        thread = threading.Thread(target=second_import)
+        thread.start()
+        assert waited.wait(30), "the second writer did not wait"
+        assert not done
+    thread.join(60)
+    assert done == [50]
+    with session_scope(engine) as session:
+        clients.create_client(session=session, name="После")  # the id sequence moved past the import's ids
+        assert len(clients.list_clients(session=session, today=now.date(), zone=zone)) == 52

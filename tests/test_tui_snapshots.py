@@ -52,10 +52,19 @@ def demo_ids(url: str) -> dict[str, int]:
 
 
 async def settle(pilot: Pilot[Any]) -> None:
+    from textual.widgets import Input, TextArea
+
     for _ in range(3):
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+    # A focused field's cursor blinks every 0.5 s: on a busy machine the picture caught it off now and
+    # then. Held visible (as in the stored snapshots); cursor_blink=False would keep TextArea's cached
+    # line without the cursor.
+    for widget in (*pilot.app.screen.query(Input), *pilot.app.screen.query(TextArea)):
+        if widget.has_focus:
+            widget._pause_blink(visible=True)
+    await pilot.pause()
 
 
 def keys(*pressed: str) -> Pilotage:

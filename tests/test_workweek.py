@@ -249,6 +249,8 @@ def test_colleagues_are_one_person_per_name(session, now, zone, cli, db_path: Pa
 def test_assignee_shell_completion_offers_colleagues(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
     env = dict(os.environ, AMTUI_DB=str(db))
+    # A database named by AMTUI_DB must exist (a typo is an error, not a new database).
+    subprocess.run([sys.executable, "-m", "amtui", "init"], env=env, check=True, capture_output=True)
     subprocess.run([sys.executable, "-m", "amtui", "client", "add", "X"], env=env, check=True, capture_output=True)
     for name in ("Петров (логистика)", "Анна Смирнова"):
         subprocess.run(

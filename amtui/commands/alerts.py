@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from amtui.commands.common import echo_json, is_terminal, now, parse_day, today, workspace, zone
+from amtui.commands.common import echo_json, is_terminal, now, output_target, parse_day, today, workspace, zone
 from amtui.vocabulary import AlertKind, one_of
 
 if TYPE_CHECKING:
@@ -52,10 +52,10 @@ def _compute(ctx: typer.Context, moment: datetime, **options: Any) -> list[Alert
 
 
 def _write_atomically(path: Path, content: str) -> None:
-    target = path.expanduser()
-    partial = target.with_name(f".{target.name}.partial")
-    partial.write_text(content, encoding="utf-8")
-    os.replace(partial, target)
+    from amtui.files import atomic_open
+
+    with atomic_open(path, binary=False) as handle:
+        handle.write(content)
 
 
 def digest_command(
@@ -99,14 +99,18 @@ def digest_command(
     from amtui.services.digest import build_digest, render, render_html, render_rich, render_text
 
     day = parse_day(on, field="--date") if on else None
+    if output is not None:
+        # Checked before any work. The digest file is a report rewritten on every run (cron): it is
+        # replaced without --force, but never through a folder or a symlink, and kept private (0600).
+        output = output_target(output, force=True)
     recipients: list[str] = []
     settings = None
     if mail_to:
-        from amtui.config import load_settings
+        from amtui.config import check_mail_settings, load_settings
         from amtui.services.mail import parse_recipients
 
         recipients = parse_recipients(mail_to)
-        settings = load_settings().mail  # a config error stops us before any work
+        settings = check_mail_settings(load_settings().mail)  # a config error stops us before any work
     moment = _moment(day)
     alerts = _compute(ctx, moment, birthday_days=days)
     digest = build_digest(alerts, day=moment.astimezone(zone()).date(), generated_at=moment, zone=zone())

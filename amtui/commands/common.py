@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 from decimal import Decimal
 from enum import Enum
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
@@ -33,12 +34,15 @@ class CliState:
     db: str | None = None
     _engine: Engine | None = field(default=None, repr=False)
 
-    def engine(self) -> Engine:
+    def engine(self, *, create: bool = False) -> Engine:
+        """The database's engine; a missing file is created only for the default database or with
+        ``create`` (``amtui init``, ``amtui demo``)."""
         if self._engine is None:
-            from amtui.config import resolve_db_url
+            from amtui.config import resolve_db
             from amtui.db import open_engine
 
-            self._engine = open_engine(resolve_db_url(self.db))
+            url, is_default = resolve_db(self.db)
+            self._engine = open_engine(url, create=create or is_default)
         return self._engine
 
     def db_url(self) -> str:
@@ -157,6 +161,24 @@ def is_terminal() -> bool:
 def given(**options: object) -> dict[str, object]:
     """The options the user gave (not None): what an ``edit`` command changes."""
     return {name: value for name, value in options.items() if value is not None}
+
+
+def output_target(path: Path, *, force: bool) -> Path:
+    """A file to write, checked before any work (see :func:`amtui.files.check_output`); an existing
+    one is replaced with ``--force`` or, on a terminal, after a yes."""
+    from amtui.files import OutputError, OutputExistsError, check_output
+
+    try:
+        return check_output(path, force=force)
+    except OutputExistsError as exc:
+        if not (sys.stdin.isatty() and sys.stderr.isatty()):
+            fail(str(exc))
+        if not typer.confirm(f"{path} exists. Replace it?", default=False, err=True):
+            typer.echo("Nothing written.", err=True)
+            raise typer.Exit(EXIT_ERROR) from None
+        return check_output(path, force=True)
+    except OutputError as exc:
+        fail(str(exc))
 
 
 def confirm_delete(what: str, *, yes: bool) -> None:

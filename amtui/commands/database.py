@@ -16,13 +16,13 @@ db_app = typer.Typer(help="The database: schema status and upgrades.", no_args_i
 @db_app.command("status")
 def db_status(ctx: typer.Context, json_output: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Where the database is and which schema revision it has."""
-    from amtui.db import current_revision, make_engine, sqlite_path
+    from amtui.db import checked_revision, make_engine, sqlite_path
     from amtui.migrations import SCHEMA_HEAD
 
     url = state(ctx).db_url()
     path = sqlite_path(url)
     exists = path is None or path.exists()
-    revision = current_revision(make_engine(url, create=False)) if exists else None
+    revision = checked_revision(make_engine(url, create=False)) if exists else None
     info = {
         "url": url,
         "path": str(path) if path else None,
@@ -36,7 +36,7 @@ def db_status(ctx: typer.Context, json_output: Annotated[bool, typer.Option("--j
         return
     typer.echo(f"Database: {path or url}")
     if not exists:
-        typer.echo("Not created yet: any command creates it.")
+        typer.echo(f"Not created yet: amtui init {path}")
         return
     typer.echo(f"Schema:   {revision or 'none'} (current: {SCHEMA_HEAD})")
     typer.echo("Up to date." if revision == SCHEMA_HEAD else "Needs an upgrade: amtui db upgrade")
@@ -45,20 +45,19 @@ def db_status(ctx: typer.Context, json_output: Annotated[bool, typer.Option("--j
 @db_app.command("upgrade")
 def db_upgrade(ctx: typer.Context) -> None:
     """Upgrade the schema in place, keeping the data (a backup is made first)."""
-    from amtui.db import backup, current_revision, ensure_schema, make_engine, sqlite_path
+    from amtui.config import resolve_db
+    from amtui.db import checked_revision, current_revision, ensure_schema, make_engine
     from amtui.migrations import SCHEMA_HEAD
 
-    url = state(ctx).db_url()
-    engine = make_engine(url)
-    before = current_revision(engine)
+    url, is_default = resolve_db(state(ctx).db)
+    engine = make_engine(url, create=is_default)
+    before = checked_revision(engine)
     if before == SCHEMA_HEAD:
         typer.echo(f"Already at the current schema ({SCHEMA_HEAD}).")
         return
-    path = sqlite_path(url)
-    if before is not None and path is not None:
-        copy = backup(url, path.with_name(f"{path.name}.before-{SCHEMA_HEAD}.bak"))
+    copy = ensure_schema(engine)
+    if copy is not None:
         typer.echo(f"Backup: {copy}")
-    ensure_schema(engine)
     typer.echo(f"Upgraded {before or 'empty'} → {current_revision(engine)}.")
 
 
@@ -103,7 +102,7 @@ def demo_command(
     """Fill a database with realistic demo data relative to today (never touches data without --force)."""
     from amtui.services.demo import build_demo
 
-    summary = build_demo(state(ctx).engine(), size=size.value, now=now(), force=force)
+    summary = build_demo(state(ctx).engine(create=True), size=size.value, now=now(), force=force)
     if json_output:
         echo_json({"counts": summary.counts, "seconds": round(summary.seconds, 3)})
         return
@@ -114,7 +113,35 @@ def demo_command(
             typer.echo(f"  {table_name:<20}{count:>9,}")
 
 
+def init_command(
+    ctx: typer.Context,
+    path: Annotated[
+        Path | None, typer.Argument(help="The database file to create (default: --db, settings, the default).")
+    ] = None,
+) -> None:
+    """Create a database (or bring an existing one to the current schema). Other commands never
+    create a file they were pointed at: a mistyped --db is an error, not a new empty database."""
+    from amtui.db import current_revision, sqlite_path
+    from amtui.migrations import SCHEMA_HEAD
+
+    cli_state = state(ctx)
+    if path is not None:
+        if str(path) == "" or path.is_dir():
+            fail(f"{path}: give a file name for the new database")
+        cli_state.db = str(path)
+    url = cli_state.db_url()
+    target = sqlite_path(url)
+    existed = target is None or target.exists()
+    engine = cli_state.engine(create=True)
+    where = target or url
+    if existed:
+        typer.echo(f"Database {where} is ready (schema {current_revision(engine)}).")
+    else:
+        typer.echo(f"Created {where} (schema {SCHEMA_HEAD}).")
+
+
 def register(app: typer.Typer) -> None:
+    app.command("init")(init_command)
     app.add_typer(db_app, name="db")
     app.command("backup")(backup_command)
     app.command("demo")(demo_command)

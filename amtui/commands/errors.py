@@ -12,8 +12,9 @@ from typer.core import TyperGroup
 def _message(exc: BaseException) -> tuple[str, list[str]] | None:
     from amtui.config import ConfigError
     from amtui.db import DatabaseError
+    from amtui.files import OutputError
 
-    if isinstance(exc, (ConfigError, DatabaseError)):
+    if isinstance(exc, (ConfigError, DatabaseError, OutputError)):
         return str(exc), []
     # Services are imported lazily; only look at their errors if they were loaded.
     errors = sys.modules.get("amtui.services.errors")

@@ -12,7 +12,17 @@ from typing import Annotated, Any
 
 import typer
 
-from amtui.commands.common import EXIT_ERROR, choice_parser, echo_json, fail, now, parse_day, unit_of_work, zone
+from amtui.commands.common import (
+    EXIT_ERROR,
+    choice_parser,
+    echo_json,
+    fail,
+    now,
+    output_target,
+    parse_day,
+    unit_of_work,
+    zone,
+)
 from amtui.vocabulary import PLANNER, RECORD_KINDS, one_of
 
 MAX_PRINTED_ERRORS = 50
@@ -33,14 +43,20 @@ class ExportFormat(str, Enum):
 
 
 @contextmanager
-def _progress(path: Path) -> Iterator[Callable[[float], None] | None]:
-    """A progress bar on a terminal for files big enough to take a moment; nothing when piped."""
+def _progress(path: Path) -> Iterator[tuple[Callable[[float], None] | None, Callable[[], None]]]:
+    """A progress bar on a terminal for files big enough to take a moment; nothing when piped.
+    The second callable says that the import waits for another writer (on a terminal)."""
     try:
         size = path.stat().st_size
     except OSError:
         size = 0
+
+    def waiting() -> None:
+        if sys.stderr.isatty():
+            typer.echo("Waiting for another writer to finish...", err=True)
+
     if not sys.stderr.isatty() or size < PROGRESS_MIN_BYTES:
-        yield None
+        yield None, waiting
         return
     from rich.console import Console
     from rich.markup import escape
@@ -49,16 +65,24 @@ def _progress(path: Path) -> Iterator[Callable[[float], None] | None]:
     from amtui.commands.output import raw_stream
     from amtui.services.sanitize import safe_display
 
+    shown = escape(safe_display(path.name, multiline=False))
     with Progress(
-        TextColumn(f"Reading {escape(safe_display(path.name, multiline=False))}"),
+        TextColumn("{task.description}"),
         BarColumn(),
         TextColumn("{task.percentage:>3.0f}%"),
         TimeRemainingColumn(),
         console=Console(file=raw_stream(sys.stderr)),
         transient=True,
     ) as bar:
-        task = bar.add_task("import", total=1.0)
-        yield lambda fraction: bar.update(task, completed=fraction)
+        task = bar.add_task(f"Reading {shown}", total=1.0)
+
+        def waiting_bar() -> None:
+            bar.update(task, description=f"{shown}: waiting for another writer")
+
+        def advance(fraction: float) -> None:
+            bar.update(task, completed=fraction, description=f"Reading {shown}")
+
+        yield advance, waiting_bar
 
 
 def import_command(
@@ -106,6 +130,7 @@ def import_command(
     Records are matched (external id, then INN/e-mail, then name) and updated, so importing
     the same file twice changes nothing. Any bad row: nothing is written (unless --skip-bad).
     """
+    from amtui.db import begin_write
     from amtui.formats.importer import ImportOptions, import_file
     from amtui.formats.mapping import load_mapping_file, parse_map_option
 
@@ -117,7 +142,10 @@ def import_command(
     overrides.update(parse_map_option(mapping or []))
     window_from: date | None = parse_day(start, field="--from") if start else None
     window_to: date | None = parse_day(end, field="--to") if end else None
-    with _progress(file) as progress, unit_of_work(ctx) as session:
+    with _progress(file) as (progress, waiting), unit_of_work(ctx) as session:
+        if not dry_run:
+            # The write lock first: ids and keys read from here on stay true until the commit.
+            begin_write(session, on_wait=waiting)
         options = ImportOptions(
             now=now(),
             zone=zone(),
@@ -188,9 +216,13 @@ def export_command(
     excel: Annotated[bool, typer.Option("--excel", help="CSV for Russian Excel: ';' and decimal commas.")] = False,
     vcard_version: Annotated[int, typer.Option("--vcard-version", help="vCard 4 (default) or 3.")] = 4,
     alarm: Annotated[int, typer.Option("--alarm", help="Calendar reminder, minutes before (0: none).")] = 15,
+    force: Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")] = False,
 ) -> None:
-    """Export records as CSV (UTF-8 with BOM), XLSX, vCard, iCalendar or JSON."""
+    """Export records as CSV (UTF-8 with BOM), XLSX, vCard, iCalendar or JSON (files are private: 0600)."""
     from amtui.formats import exporters
+
+    if output is not None:
+        output = output_target(output, force=force)
 
     chosen = file_format.value if file_format else _format_from_name(output)
     if kind == PLANNER and file_format is None and output is None:

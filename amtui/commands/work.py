@@ -340,6 +340,9 @@ def task_list(
     typer.echo("\n".join(task_line(task, today(), zone=zone()) for task in rows) or "No open tasks.")
 
 
+MAX_DAYS_AHEAD = 3660
+
+
 @planned_app.command("list")
 def planned_list(
     ctx: typer.Context,
@@ -348,6 +351,8 @@ def planned_list(
     json_output: JsonOption = False,
 ) -> None:
     """What is planned from today on, in time order."""
+    if not 0 <= days <= MAX_DAYS_AHEAD:
+        fail(f"--days: {days} is out of range (0 to {MAX_DAYS_AHEAD})")
     from amtui.commands.render import interaction_line
 
     rows = workspace(ctx).planned(days, client=client)

@@ -23,6 +23,7 @@ from typing import IO, Any
 from sqlalchemy import RowMapping, select
 from sqlmodel import Session, SQLModel
 
+from amtui.files import atomic_open, private_partial
 from amtui.formats.ical import DEFAULT_MINUTES
 from amtui.formats.mapping import ENTITIES, ENTITY_FIELDS, ENTITY_TABLES, FileField
 from amtui.models import Client, Contact, ContactMethod, Contract
@@ -453,7 +454,11 @@ def write_planner_ics(
         event.add("dtstamp", now.astimezone(UTC))
         start = row["planned_at"]
         event.add("dtstart", start)
-        event.add("dtend", start + timedelta(minutes=row["duration"] or DEFAULT_MINUTES[row["kind"]]))
+        try:
+            end = start + timedelta(minutes=row["duration"] or DEFAULT_MINUTES[row["kind"]])
+        except OverflowError:  # planned at the very end of year 9999 (an old or imported record)
+            end = start.replace(hour=23, minute=59, second=59)
+        event.add("dtend", end)
         title = row["subject"] or row["kind"].capitalize()
         event.add("summary", text(f"{row['client']}: {title}" if row["client"] else title))
         location = ", ".join(part for part in (row["place"], row["city"]) if part)
@@ -518,17 +523,15 @@ def export(
     if file_format == "ics":
         if output is None:
             return write_planner_ics(session, sys.stdout.buffer, zone=zone, now=now, alarm_minutes=alarm_minutes)
-        with _atomic(output, binary=True) as handle:
+        with atomic_open(output, binary=True) as handle:
             return write_planner_ics(session, handle, zone=zone, now=now, alarm_minutes=alarm_minutes)
     if file_format == "xlsx":
         assert output is not None
-        partial = output.with_name(output.name + ".partial")
-        count = write_xlsx(ROWS[kind](session, zone), partial, sheet_title=kind)
-        partial.replace(output)
-        return count
+        with private_partial(output) as partial:
+            return write_xlsx(ROWS[kind](session, zone), partial, sheet_title=kind)
     if output is None:
         return _write_text(session, kind, file_format, sys.stdout, excel, vcard_version, zone)
-    with _atomic(output, binary=False, bom=file_format == "csv") as handle:
+    with atomic_open(output, binary=False, bom=file_format == "csv") as handle:
         return _write_text(session, kind, file_format, handle, excel, vcard_version, zone)
 
 
@@ -541,31 +544,6 @@ def _write_text(
         rows = ROWS[kind](session, zone)
         return write_json(_method_lists(rows) if kind == "contacts" else rows, handle)
     return write_csv(ROWS[kind](session, zone), handle, excel=excel)
-
-
-class _atomic:
-    """Write beside the target and rename on success: a failed export leaves no half file."""
-
-    def __init__(self, path: Path, *, binary: bool, bom: bool = False) -> None:
-        self.path = path
-        self.partial = path.with_name(path.name + ".partial")
-        self.binary = binary
-        self.bom = bom
-        self.handle: Any = None
-
-    def __enter__(self) -> Any:
-        if self.binary:
-            self.handle = self.partial.open("wb")
-        else:
-            self.handle = self.partial.open("w", encoding="utf-8-sig" if self.bom else "utf-8", newline="")
-        return self.handle
-
-    def __exit__(self, exc_type: Any, *_: Any) -> None:
-        self.handle.close()
-        if exc_type is None:
-            self.partial.replace(self.path)
-        else:
-            self.partial.unlink(missing_ok=True)
 
 
 __all__ = ["export", "neutralise"]

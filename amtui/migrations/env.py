@@ -16,12 +16,18 @@ def run_migrations_online() -> None:
     if engine is None:
         raise RuntimeError("amtui migrations run through amtui.db.upgrade(engine)")
     with engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            # Python's sqlite3 opens transactions before DML only: without this, every CREATE/DROP
+            # would commit on its own and an interrupted upgrade would leave half a schema. SQLite
+            # DDL is transactional: the whole upgrade commits once, with the revision stamp.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
             # SQLite cannot ALTER most columns: batch mode rebuilds tables instead.
             render_as_batch=True,
             compare_type=True,
+            transaction_per_migration=False,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlmodel import Field, SQLModel
 
 from amtui.models.base import ClientStatus, Tier, utcnow
+from amtui.models.money import MONEY
 
 
 class Client(SQLModel, table=True):
@@ -31,11 +32,11 @@ class Client(SQLModel, table=True):
     currency: str = Field(default="RUB", max_length=3)
     # The language of documents for this client (ru, it, en); None: the interface language.
     language: str | None = Field(default=None, max_length=5)
-    credit_limit_minor: int | None = None
+    credit_limit_minor: int | None = Field(default=None, sa_type=MONEY)
     payment_terms_days: int | None = None
     # Discount in basis points (500 = 5.00 %), exact like money.
     discount_bp: int | None = None
-    annual_potential_minor: int | None = None
+    annual_potential_minor: int | None = Field(default=None, sa_type=MONEY)
     needs: str | None = None
     competitors: str | None = None
     external_id: str | None = Field(default=None, index=True, max_length=200)

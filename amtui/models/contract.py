@@ -8,6 +8,7 @@ from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from amtui.models.base import ContractStatus, utcnow
+from amtui.models.money import MONEY
 
 
 class Contract(SQLModel, table=True):
@@ -22,7 +23,7 @@ class Contract(SQLModel, table=True):
     end_on: date | None = None
     auto_renew: bool = False
     notice_days: int = 0
-    value_minor: int | None = None
+    value_minor: int | None = Field(default=None, sa_type=MONEY)
     currency: str = Field(default="RUB", max_length=3)
     status: str = Field(default=ContractStatus.ACTIVE, max_length=12)
     external_id: str | None = Field(default=None, index=True, max_length=200)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlmodel import Field, SQLModel
 
 from amtui.models.base import DealKind, DealStage, utcnow
+from amtui.models.money import MONEY
 
 
 class Deal(SQLModel, table=True):
@@ -17,7 +18,7 @@ class Deal(SQLModel, table=True):
     title: str
     kind: str = Field(default=DealKind.NEW, max_length=12)
     stage: str = Field(default=DealStage.LEAD, index=True, max_length=12)
-    amount_minor: int | None = None
+    amount_minor: int | None = Field(default=None, sa_type=MONEY)
     currency: str = Field(default="RUB", max_length=3)
     probability: int | None = None
     expected_close: date | None = None

@@ -8,6 +8,7 @@ from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 from amtui.models.base import utcnow
+from amtui.models.money import MONEY
 
 
 class Invoice(SQLModel, table=True):
@@ -31,8 +32,8 @@ class Invoice(SQLModel, table=True):
     issued_on: date
     due_on: date
     # Money in minor units (kopecks, cents) of `currency`: exact, never float.
-    amount_minor: int
-    paid_minor: int = 0
+    amount_minor: int = Field(sa_type=MONEY)
+    paid_minor: int = Field(default=0, sa_type=MONEY)
     currency: str = Field(default="RUB", max_length=3)
     paid_on: date | None = None
     external_id: str | None = Field(default=None, index=True, max_length=200)

@@ -6,6 +6,8 @@ from datetime import date
 
 from sqlmodel import Field, SQLModel
 
+from amtui.models.money import MONEY
+
 
 class SalesTarget(SQLModel, table=True):
     __tablename__ = "sales_target"
@@ -13,5 +15,5 @@ class SalesTarget(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     # The first day of the month the target is for.
     period: date = Field(unique=True)
-    amount_minor: int
+    amount_minor: int = Field(sa_type=MONEY)
     currency: str = Field(default="RUB", max_length=3)

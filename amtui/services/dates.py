@@ -197,6 +197,24 @@ def _parse_day(text: str, today: date | None, date_order: str = "dmy", prefer: P
         raise _Unreadable(key) from None
 
 
+# Dates a user can mean when typing: anything outside is a typo (``+7974y``) and would overflow later sums.
+MIN_YEAR, MAX_YEAR = 1900, 2999
+_YEAR_RANGE = f"the year must be between {MIN_YEAR} and {MAX_YEAR}"
+
+
+def _typed_day(text: str, today: date, date_order: str = "dmy", prefer: Prefer = "future") -> date:
+    """:func:`_parse_day` for typed dates, within MIN_YEAR..MAX_YEAR (``+7974y``, ``-2026y`` too)."""
+    try:
+        day = _parse_day(text, today, date_order, prefer)
+    except (_NotReal, _Unreadable):
+        raise
+    except (OverflowError, ValueError):  # an offset past year 9999 or before year 1
+        raise _NotReal(_YEAR_RANGE) from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise _NotReal(_YEAR_RANGE)
+    return day
+
+
 def _parse_iso_datetime(text: str, zone: tzinfo) -> datetime | None:
     if not _ISO_DATETIME_RE.match(text):
         return None
@@ -231,7 +249,7 @@ def parse_date(
     if at is not None:
         raise _bad(text, field, "a date without a time is expected here")
     try:
-        return _parse_day(day_part, today, date_order, prefer)
+        return _typed_day(day_part, today, date_order, prefer)
     except _NotReal as exc:
         raise _bad(text, field, str(exc)) from None
     except _Unreadable:
@@ -256,6 +274,8 @@ def parse_datetime(
     local_now = now.astimezone(zone)
     iso = _parse_iso_datetime(cleaned, zone)
     if iso is not None:
+        if not MIN_YEAR <= iso.year <= MAX_YEAR:
+            raise _bad(text, field, _YEAR_RANGE)
         return iso.astimezone(UTC)
     try:
         day_part, at = _split_time(cleaned)
@@ -263,9 +283,12 @@ def parse_datetime(
         raise _bad(text, field, str(exc)) from None
     if at is None and _TIME_RE.match(day_part) and ":" in day_part:
         # A bare time: today at that time.
-        day_part, at = "today", _split_time("today " + day_part)[1]
+        try:
+            day_part, at = "today", _split_time("today " + day_part)[1]
+        except ValueError as exc:  # 24:00
+            raise _bad(text, field, str(exc)) from None
     try:
-        day = _parse_day(day_part, local_now.date(), prefer=prefer)
+        day = _typed_day(day_part, local_now.date(), prefer=prefer)
     except _NotReal as exc:
         raise _bad(text, field, str(exc)) from None
     except _Unreadable:

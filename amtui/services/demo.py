@@ -2510,4 +2510,12 @@ def _load(
         conn.exec_driver_sql(sql)
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("ANALYZE")
+    elif conn.dialect.name == "postgresql":
+        # The rows came with explicit ids: each id sequence must move past them, or the next
+        # record added by hand collides with a demo row.
+        for name, table in tables.items():
+            if "id" in table.c and rows.get(name):
+                conn.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), max(id)) FROM {name} HAVING max(id) > 0"
+                )
     return {name: len(table_rows) for name, table_rows in rows.items()}
