@@ -39,6 +39,16 @@ UNSAFE_CASES = [
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
+def _new_database(path: Path) -> Path:
+    """A named database must exist before a command uses it (``amtui init``)."""
+    from typer.testing import CliRunner
+
+    from amtui.cli import app
+
+    assert CliRunner().invoke(app, ["init", str(path)]).exit_code == 0
+    return path
+
+
 def rows(db_path: Path, sql: str) -> list[tuple[Any, ...]]:
     connection = sqlite3.connect(db_path)
     try:
@@ -311,7 +321,7 @@ def test_planner_export_with_line_breaks_in_names(cli, hostile_db: Path, tmp_pat
     assert str(event["X-AMTUI-CLIENT"]) == "Two\nLines\nCo\nX\nY"
     assert str(event["X-AMTUI-SUBJECT"]) == "Sub\nject\nbare\nCR"
     # Imported again into an empty database: one planned call, the names' line breaks folded to spaces.
-    empty = tmp_path / "empty.db"
+    empty = _new_database(tmp_path / "empty.db")
     from typer.testing import CliRunner
 
     from amtui.cli import app
@@ -337,7 +347,7 @@ def test_vcard_export_line_breaks_cannot_inject_properties(cli, hostile_db: Path
     for line in data.split(b"\r\n"):
         assert b"\r" not in line and b"\n" not in line
         assert not RAW_CONTROL.search(line.decode("utf-8")), line
-    empty = tmp_path / "empty.db"
+    empty = _new_database(tmp_path / "empty.db")
     from typer.testing import CliRunner
 
     from amtui.cli import app
@@ -371,7 +381,7 @@ def test_contacts_with_hostile_names_round_trip(cli, db_path: Path, tmp_path: Pa
     path = tmp_path / f"contacts.{file_format}"
     options = ["--format", "json"] if file_format == "json" else []
     assert cli("export", "contacts", "-o", str(path), *options).exit_code == 0
-    empty = tmp_path / "empty.db"
+    empty = _new_database(tmp_path / "empty.db")
     from typer.testing import CliRunner
 
     from amtui.cli import app
@@ -395,7 +405,7 @@ def test_planner_with_hostile_subjects_round_trips(cli, db_path: Path, tmp_path:
     poison(db_path, "UPDATE interaction SET subject = ? WHERE id = 1", "two\nlines, and; \\ more")
     path = tmp_path / "p.ics"
     assert cli("export", "planner", "-o", str(path)).exit_code == 0
-    empty = tmp_path / "empty.db"
+    empty = _new_database(tmp_path / "empty.db")
     from typer.testing import CliRunner
 
     from amtui.cli import app

@@ -21,6 +21,7 @@ from textual.widgets import Checkbox, Input, Select, Static
 from amtui.screens.base import DbDone
 from amtui.screens.form_base import FormScreen, form_css, labelled_select
 from amtui.screens.form_interaction import KINDS, ClientField
+from amtui.vocabulary import REPORTED_KINDS
 from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
 DIRECTIONS = [("Outbound (I called)", "outbound"), ("Inbound (the client called)", "inbound")]
 NEXT_STEPS = [("Nothing planned", ""), ("A task", "task"), ("A call", "call"), ("A visit", "visit")]
 NEW = "new"
-REPORTED = ("visit", "meeting")
 
 
 class ClientChosen(Message):
@@ -196,5 +196,5 @@ class AfterCallForm(FormScreen):
         if after.closed:
             app.remember_undo(f"{item.kind} with {item.client_name} done", lambda ws: ws.reopen(item.id))
         self.dismiss(after.text)
-        if item.kind in REPORTED:  # a visit or meeting goes on to its report
+        if item.kind in REPORTED_KINDS:  # a visit or meeting goes on to its report
             app.open_report(item.id)
