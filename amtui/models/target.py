@@ -1,17 +1,19 @@
-"""Monthly sales targets, for plan against actual."""
+"""Monthly sales targets per currency, for plan against actual."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import BigInteger, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
 class SalesTarget(SQLModel, table=True):
     __tablename__ = "sales_target"
+    __table_args__ = (UniqueConstraint("period", "currency", name="uq_sales_target_period_currency"),)
 
     id: int | None = Field(default=None, primary_key=True)
     # The first day of the month the target is for.
-    period: date = Field(unique=True)
-    amount_minor: int
+    period: date
+    amount_minor: int = Field(sa_column=Column(BigInteger, nullable=False))
     currency: str = Field(default="RUB", max_length=3)
