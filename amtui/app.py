@@ -71,12 +71,19 @@ def _alerts_screen() -> Screen:
     return AlertsScreen()
 
 
+def _portfolio_screen() -> Screen:
+    from amtui.screens.portfolio import PortfolioScreen
+
+    return PortfolioScreen()
+
+
 SCREEN_TITLES = {
     "today": "Today",
     "clients": "Clients",
     "planner": "Planner",
     "tasks": "Tasks",
     "alerts": "Alerts",
+    "portfolio": "Portfolio",
 }
 
 
@@ -195,6 +202,7 @@ class AmtuiApp(App[None]):
         "planner": _planner_screen,
         "tasks": _tasks_screen,
         "alerts": _alerts_screen,
+        "portfolio": _portfolio_screen,
     }
     COMMANDS = App.COMMANDS | {AmtuiCommands}
     BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)

@@ -15,7 +15,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from amtui import __version__
-from amtui.commands import alerts, clients, database, records, reports, transfer, work
+from amtui.commands import alerts, clients, database, portfolio, records, reports, transfer, work
 from amtui.commands.common import CliState
 from amtui.commands.errors import AmtuiGroup
 from amtui.commands.output import guarded_output
@@ -61,7 +61,7 @@ def root(
         run_tui(url, settings=load_settings())
 
 
-MODULES: tuple[ModuleType, ...] = (clients, work, reports, records, database, alerts, transfer)
+MODULES: tuple[ModuleType, ...] = (clients, work, reports, records, database, alerts, transfer, portfolio)
 
 
 def build_app(modules: tuple[ModuleType, ...] = MODULES) -> typer.Typer:

@@ -63,6 +63,21 @@ class Settings:
     keymap: dict[str, str] = field(default_factory=dict)
     config_path: Path | None = None
     work: WorkSettings = field(default_factory=WorkSettings)
+    portfolio: PortfolioConfig = field(default_factory=lambda: PortfolioConfig())
+
+
+@dataclass(frozen=True)
+class PortfolioConfig:
+    """The ``[portfolio]`` table: how the KPIs, ABC tiers, credit and stalled-deal alerts are judged."""
+
+    active_days: int = 90
+    upsell_days: int = 365
+    abc_a: int = 80  # A: the clients making the first 80 % of revenue
+    abc_b: int = 95  # B: up to 95 %; C: the rest
+    abc_months: int = 12
+    credit_warning_pct: int = 90
+    # Days a deal may sit in a stage before it is stalled (stage -> days).
+    stalled_days: tuple[tuple[str, int], ...] = (("lead", 30), ("qualified", 21), ("proposal", 14), ("negotiation", 21))
 
 
 def user_data_dir() -> Path:
@@ -149,7 +164,9 @@ def load_settings() -> Settings:
         db_path = env.get("AMTUI_DB") or data.get("db")
         if db_path:
             db_url = path_to_url(Path(str(db_path)))
+    portfolio = _portfolio_config(data.get("portfolio"), str(path))
     return Settings(
+        portfolio=portfolio,
         db_url=db_url,
         timezone=env.get("AMTUI_TZ") or data.get("timezone"),
         currency=str(data.get("currency", "RUB")).upper(),
@@ -206,6 +223,29 @@ def check_mail_settings(mail: MailSettings) -> MailSettings:
         if value is not None and any(char in str(value) for char in "\r\n\x00"):
             raise ConfigError(f"{name}: a line break or NUL is not allowed in {str(value)!r}")
     return mail
+
+
+def _portfolio_config(data: Any, source: str) -> PortfolioConfig:
+    if not isinstance(data, dict):
+        return PortfolioConfig()
+    default = PortfolioConfig()
+    numbers = {
+        name: _int_setting(data.get(name, getattr(default, name)), f"portfolio.{name}", source)
+        for name in ("active_days", "upsell_days", "abc_a", "abc_b", "abc_months", "credit_warning_pct")
+    }
+    if not 0 < numbers["abc_a"] < numbers["abc_b"] <= 100:
+        raise ConfigError(f"{source}: portfolio.abc_a/abc_b: need 0 < abc_a < abc_b <= 100")
+    stalled = dict(default.stalled_days)
+    raw_stalled = data.get("stalled_days", {})
+    if not isinstance(raw_stalled, dict):
+        raise ConfigError(f"{source}: portfolio.stalled_days: expected a table like {{ proposal = 14 }}")
+    for stage, days in raw_stalled.items():
+        if stage not in stalled:
+            raise ConfigError(
+                f"{source}: portfolio.stalled_days: {stage!r} is not an open stage ({', '.join(stalled)})"
+            )
+        stalled[stage] = _int_setting(days, f"portfolio.stalled_days.{stage}", source)
+    return PortfolioConfig(**numbers, stalled_days=tuple(stalled.items()))
 
 
 def path_to_url(path: Path) -> str:

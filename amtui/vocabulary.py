@@ -164,11 +164,14 @@ class AlertKind(StrEnum):
     CHECK_IN = "check_in"  # a delegated task's check-in time has passed unconfirmed
     NO_REPORT = "no_report"  # visit/meeting done > 24 h ago without a meeting report
     RECEIVABLE = "receivable"  # overdue invoice
+    CREDIT = "credit"  # a client's exposure past its credit limit, or within the warning band
     NOTICE = "notice"  # a contract's notice deadline approaching or passed
     CONTRACT = "contract"  # a contract ending within 90 days
     SILENCE = "silence"  # no touch for longer than the client's cadence
     CALLED_FIRST = "called_first"  # the client had to call us
     DEAL = "deal"  # open deal past its expected close date
+    STALLED = "stalled"  # open deal in the same stage for longer than the stage allows
+    ABC = "abc"  # the tier computed from revenue differs from the stored one
     AGENDA = "agenda"  # planned for today
     TASK_TODAY = "task_today"
     BIRTHDAY = "birthday"
@@ -216,6 +219,13 @@ ALERT_KINDS: dict[AlertKind, AlertKindInfo] = {
     AlertKind.RECEIVABLE: AlertKindInfo(
         "invoice", N_("Overdue invoices"), *Nn_("overdue invoice", "overdue invoices"), "Receivables", "backlog"
     ),
+    AlertKind.CREDIT: AlertKindInfo(
+        "credit",
+        N_("Credit limits"),
+        *Nn_("client near or over its limit", "clients near or over their limits"),
+        "Credit limit",
+        "backlog",
+    ),
     AlertKind.NOTICE: AlertKindInfo(
         "notice",
         N_("Contract notice deadlines"),
@@ -242,6 +252,12 @@ ALERT_KINDS: dict[AlertKind, AlertKindInfo] = {
     ),
     AlertKind.DEAL: AlertKindInfo(
         "deal", N_("Deals past their close date"), *Nn_("late deal", "late deals"), "Deals past close", "late"
+    ),
+    AlertKind.STALLED: AlertKindInfo(
+        "stalled", N_("Stalled deals"), *Nn_("stalled deal", "stalled deals"), "Stalled deals", "backlog"
+    ),
+    AlertKind.ABC: AlertKindInfo(
+        "abc", N_("ABC tier suggestions"), *Nn_("tier suggestion", "tier suggestions"), "ABC tier", "backlog"
     ),
     AlertKind.AGENDA: AlertKindInfo(
         "agenda", N_("Today's agenda"), *Nn_("planned today", "planned today"), "Today", "agenda"

@@ -126,3 +126,40 @@ def test_an_import_waits_for_another_writer_on_postgresql(pg_url: str, now, zone
     with session_scope(engine) as session:
         clients.create_client(session=session, name="После")  # the id sequence moved past the import's ids
         assert len(clients.list_clients(session=session, today=now.date(), zone=zone)) == 52
+
+
+def test_portfolio_numbers_on_postgresql(pg_url: str) -> None:
+    """The hand-built dataset of tests/test_portfolio.py gives the same figures on PostgreSQL."""
+    from decimal import Decimal
+
+    from amtui.services.alerts import compute_alerts
+    from amtui.services.portfolio import abc_tiers, compute_kpis, credit_exposure, parse_period, set_rate
+    from amtui.services.summary import build_summary
+    from tests.test_portfolio import NOW, TODAY, ZONE, build
+
+    engine = open_engine(pg_url)
+    with session_scope(engine) as session:
+        ids = build(session)
+        set_rate(session=session, currency="EUR", rate_e6=98_500_000, valid_from=date(2028, 2, 1), home_currency="RUB")
+    with engine.connect() as connection:
+        kpis = compute_kpis(session=connection, period=parse_period(today=TODAY), now=NOW, zone=ZONE)
+        rub = kpis.currency("RUB")
+        assert rub is not None and (rub.invoiced_minor, rub.receivables_minor, rub.overdue_minor) == (
+            85_000_000, 55_000_000, 30_000_000
+        )  # fmt: skip
+        assert rub.pace_pct == Decimal("176.1") and kpis.converted is not None
+        assert kpis.converted.invoiced_minor == 183_500_000
+        assert [(r.name, r.count, r.total) for r in kpis.work] == [
+            ("inbound calls", 1, 3),
+            ("visits and meetings reported within 24 h", 1, 3),
+            ("delegated tasks closed by their due date", 2, 4),
+            ("messages answered the same day", 1, 3),
+        ]
+        assert [s.title for s in kpis.stalled] == ["Большой заказ"]
+        assert len(abc_tiers(session=connection, today=TODAY).changes) == 3
+        assert {c.client_name: c.status() for c in credit_exposure(session=connection)}["Beta Ltd"] == "over"
+        alerts = compute_alerts(session=connection, now=NOW, zone=ZONE, kinds=["credit", "stalled", "abc"])
+        assert f"credit:{ids['beta']}" in {a.id for a in alerts}
+        summary = build_summary(session=connection, kind="month", period=kpis.period, now=NOW, zone=ZONE)
+        assert summary.previous.currency("EUR") is not None
+    engine.dispose()

@@ -91,6 +91,7 @@ def app_for(url: str, theme: str = "textual-dark") -> AmtuiApp:
         ("planner", ("3",)),
         ("tasks", ("4",)),
         ("alerts", ("5",)),
+        ("portfolio", ("6",)),
         ("help", ("question_mark",)),
     ],
 )

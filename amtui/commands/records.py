@@ -21,6 +21,12 @@ deal_app = typer.Typer(help="Deals: new business, upsell, cross-sell, renewals."
 target_app = typer.Typer(help="Monthly sales targets.", no_args_is_help=True)
 
 
+def _warning_pct() -> int:
+    from amtui.config import load_settings
+
+    return load_settings().portfolio.credit_warning_pct
+
+
 @note_app.command("add")
 def note_add(
     ctx: typer.Context,
@@ -179,8 +185,9 @@ def invoice_add(
     currency: Annotated[str | None, typer.Option(help="Currency (default: the client's).")] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Add an invoice."""
+    """Add an invoice (warns when it takes the client near or past its credit limit)."""
     from amtui.services import clients, records
+    from amtui.services.portfolio import credit_warning, exposure_of
     from amtui.services.text import format_money, parse_money
 
     issued_on = parse_day(issued, field="--issued", past=True) if issued else today()
@@ -188,10 +195,16 @@ def invoice_add(
     amount_minor = parse_money(amount, field="amount")
     with unit_of_work(ctx) as session:
         target = clients.resolve_client(session=session, ref=client)
+        before = exposure_of(session=session, client_id=target.id)
         invoice = records.create_invoice(
             session=session, client_id=target.id, number=number, issued_on=issued_on, due_on=due_on,
             amount_minor=amount_minor, currency=currency,
         )  # fmt: skip
+        warning = credit_warning(
+            before=before, after=exposure_of(session=session, client_id=target.id), warning_pct=_warning_pct()
+        )
+    if warning:
+        typer.echo(f"amtui: warning: {warning}", err=True)
     if json_output:
         echo_json(invoice)
     else:
@@ -301,11 +314,19 @@ def deal_stage(
     stage: Annotated[str, typer.Argument(help=f"{one_of(DealStage)}.")],
     json_output: JsonOption = False,
 ) -> None:
-    """Move a deal to another stage (won/lost closes it today)."""
+    """Move a deal to another stage (won/lost closes it today; winning warns near or past the credit limit)."""
     from amtui.services import records
+    from amtui.services.portfolio import credit_warning, exposure_of
 
     with unit_of_work(ctx) as session:
+        client_id = records.get_deal(session=session, deal_id=deal_id).client_id
+        before = exposure_of(session=session, client_id=client_id)
         deal = records.update_deal(session=session, deal_id=deal_id, today=today(), stage=stage)
+        warning = credit_warning(
+            before=before, after=exposure_of(session=session, client_id=client_id), warning_pct=_warning_pct()
+        )
+    if warning:
+        typer.echo(f"amtui: warning: {warning}", err=True)
     if json_output:
         echo_json(deal)
     else:
@@ -398,17 +419,31 @@ def deal_delete(
 @target_app.command("set")
 def target_set(
     ctx: typer.Context,
-    month: Annotated[str, typer.Argument(help="Any day of the month, e.g. 01.12.2026 or today.")],
+    month: Annotated[str, typer.Argument(help="The month: 2026-11, or any day of it (01.12.2026, today).")],
     amount: Annotated[str, typer.Argument(help="Sales target, e.g. '5 000 000'.")],
+    currency: Annotated[
+        str | None, typer.Option("--currency", help="Its currency (default: the home currency); one target each.")
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Set the sales target of a month."""
+    """Set the sales target of a month in a currency (a quarter or a year sums its months)."""
+    import re
+
     from amtui.services import records
     from amtui.services.text import format_money, parse_money
 
-    period = parse_day(month, field="month")
+    if re.fullmatch(r"\s*\d{4}-\d{1,2}\s*", month):
+        from amtui.services.portfolio import parse_month
+
+        period = parse_month(month, field="month")
+    else:
+        period = parse_day(month, field="month")
+    if currency is None:
+        from amtui.config import load_settings
+
+        currency = load_settings().currency
     with unit_of_work(ctx) as session:
-        target = records.set_target(session=session, period=period, amount_minor=parse_money(amount))
+        target = records.set_target(session=session, period=period, amount_minor=parse_money(amount), currency=currency)
     if json_output:
         echo_json(target)
     else:

@@ -116,6 +116,22 @@ def _check_in_part(task: TaskRead, zone: tzinfo | None) -> str:
     return f", checked in {when}" if answered else f", check-in {when}"
 
 
+def _credit_line(card: ClientCard) -> str | None:
+    """``5 000 000 RUB; exposure 6 500 000 RUB, headroom -1 500 000 RUB (over)``."""
+    client = card.client
+    limit = client.credit_limit_minor
+    if limit is None:
+        return None
+    text = format_money(limit, client.currency)
+    if card.exposure_minor is not None:
+        headroom = limit - card.exposure_minor
+        text += (
+            f"; exposure {format_money(card.exposure_minor, client.currency)},"
+            f" headroom {format_money(headroom, client.currency)}" + (" (over the limit)" if headroom < 0 else "")
+        )
+    return text
+
+
 def client_card_text(card: ClientCard, *, today: date, zone: tzinfo) -> str:
     client = card.client
     out: list[str] = []
@@ -131,7 +147,8 @@ def client_card_text(card: ClientCard, *, today: date, zone: tzinfo) -> str:
         ("E-mail", client.email),
         ("Website", client.website),
         ("Payment terms", f"{client.payment_terms_days} days" if client.payment_terms_days else None),
-        ("Credit limit", format_money(client.credit_limit_minor, client.currency) or None),
+        ("Discount", f"{client.discount_bp // 100}.{client.discount_bp % 100:02d} %" if client.discount_bp else None),
+        ("Credit limit", _credit_line(card)),
         ("Needs", client.needs),
         ("Competitors", client.competitors),
         ("Documents in", _LANGUAGE_NAMES.get(client.language or "", client.language)),

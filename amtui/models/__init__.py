@@ -17,6 +17,7 @@ from amtui.models.deal import Deal
 from amtui.models.interaction import Interaction, InteractionContact
 from amtui.models.invoice import Invoice
 from amtui.models.note import Note
+from amtui.models.rate import ExchangeRate
 from amtui.models.report import MeetingReport, NextStep, ReportAttendee
 from amtui.models.target import SalesTarget
 from amtui.models.task import Task
@@ -31,6 +32,7 @@ __all__ = [
     "ContactMethod",
     "Contract",
     "Deal",
+    "ExchangeRate",
     "Interaction",
     "InteractionContact",
     "Invoice",

@@ -23,6 +23,8 @@ class Deal(SQLModel, table=True):
     probability: int | None = None
     expected_close: date | None = None
     closed_on: date | None = None
+    # When the deal entered its current stage: days in stage, stalled-deal alerts.
+    stage_changed_at: datetime | None = None
     external_id: str | None = Field(default=None, index=True, max_length=200)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

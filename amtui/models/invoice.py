@@ -15,6 +15,10 @@ class Invoice(SQLModel, table=True):
     __tablename__ = "invoice"
     __table_args__ = (
         Index("ix_invoice_due_paid", "due_on", "paid_minor"),
+        # Sales of a period (KPIs, ABC, Today): invoiced per client and currency read from the index alone.
+        Index("ix_invoice_issued", "issued_on", "client_id", "currency", "amount_minor"),
+        # Payments of a period, and what was still owed at a past period's end.
+        Index("ix_invoice_paid_on", "paid_on", "currency", "paid_minor"),
         # Receivables: only the invoices not fully paid, a small share of all of them, with every
         # column the alert engine reads, so it never touches the table. (Partial on SQLite; elsewhere
         # a plain index. Naming postgresql_where here would import that dialect into every command, ~25 ms.)

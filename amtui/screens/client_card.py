@@ -284,6 +284,10 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         owed = Text(f"Receivables {money(card.receivables_minor, client.currency)}")
         if card.overdue_minor:
             owed.append(f", overdue {money(card.overdue_minor, client.currency)}", style="bold red")
+        if card.exposure_minor is not None and client.credit_limit_minor is not None:
+            headroom = client.credit_limit_minor - card.exposure_minor
+            owed.append(f"; exposure {money(card.exposure_minor, client.currency)}, headroom ")
+            owed.append(money(headroom, client.currency), style="bold red" if headroom < 0 else "")
         facts.append(owed)
         extras = [
             part
@@ -295,6 +299,9 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
                 client.email,
                 client.website,
                 f"terms {client.payment_terms_days} d" if client.payment_terms_days else None,
+                f"discount {client.discount_bp // 100}.{client.discount_bp % 100:02d} %"
+                if client.discount_bp
+                else None,
                 f"limit {money(client.credit_limit_minor, client.currency)}" if client.credit_limit_minor else None,
             )
             if part

@@ -68,5 +68,8 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
-            yield Static("[b]amtui keys[/b]  (1/F1 Today · 2/F2 Clients · 3/F3 Planner · 4/F4 Tasks · 5/F5 Alerts)")
+            yield Static(
+                "[b]amtui keys[/b]  (1/F1 Today · 2/F2 Clients · 3/F3 Planner · 4/F4 Tasks · 5/F5 Alerts"
+                " · 6/F6 Portfolio)"
+            )
             yield Static(_keys_table(getattr(self.app, "keymap", None)))

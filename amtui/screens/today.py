@@ -90,6 +90,11 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.query_one("#today-receivables", Static).update(self._receivables(data))
         target = money(data.target_minor, data.currency) if data.target_minor else "no target set"
         caption = f"{money(data.sales_minor, data.currency)} of {target}"
+        if data.other_sales:
+            caption += "; " + ", ".join(
+                money(amount, code) + (f" of {money(goal, code)}" if goal else "")
+                for code, amount, goal in data.other_sales
+            )
         self.query_one("#today-sales", GoalBar).set(data.sales_minor, data.target_minor, caption)
         self.query_one("#today-trend", Sparkline).data = list(data.sales_by_month)
         option_list = self.query_one("#today-list", OptionList)

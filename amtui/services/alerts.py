@@ -1042,6 +1042,101 @@ def _deals(session: Reader, clock: _Clock, names: dict[int, str]) -> list[Alert]
     return alerts
 
 
+def _credit_text(client: str, status: str, exposure: int, limit: int, currency: str, pct: Any) -> str:
+    if status == "over":
+        return (
+            f"{client} owes and has won {format_money(exposure, currency)}, over its credit limit of "
+            f"{format_money(limit, currency)} by {format_money(exposure - limit, currency)}"
+        )
+    return (
+        f"{client} is at {pct}% of its credit limit: {format_money(exposure, currency)} of "
+        f"{format_money(limit, currency)} (headroom {format_money(limit - exposure, currency)})"
+    )
+
+
+def _stalled_text(title: str, client: str, stage: str, since: date, days: int, limit: int) -> str:
+    return f"Deal «{title}» with {client} has been in {stage} for {days} days since {_d(since)} (limit {limit})"
+
+
+def _abc_text(client: str, share: Any, suggested: str, stored: str) -> str:
+    made = f"now makes {share}% of revenue" if share is not None else "has no revenue"
+    return f"{client} {made}: suggested tier {suggested}, stored {stored}"
+
+
+def _portfolio_alerts(session: Reader, clock: _Clock, kinds: Collection[str], settings: Any) -> list[Alert]:
+    """Credit exposure, stalled deals and ABC suggestions (amtui.services.portfolio does the reckoning)."""
+    from amtui.services import portfolio
+
+    settings = settings or portfolio.PortfolioSettings()
+    alerts: list[Alert] = []
+    if AlertKind.CREDIT in kinds:
+        for row in portfolio.credit_exposure(session=session):
+            status = row.status(settings.credit_warning_pct)
+            if status == "ok":
+                continue
+            alerts.append(
+                Alert(
+                    id=f"credit:{row.client_id}",
+                    kind=AlertKind.CREDIT,
+                    severity=Severity.HIGH if status == "over" else Severity.NORMAL,
+                    date=clock.today,
+                    days=0,
+                    sentence=(
+                        _credit_text,
+                        (row.client_name, status, row.exposure_minor, row.limit_minor, row.currency, row.used_pct),
+                    ),
+                    facts=(status, row.limit_minor, row.currency),
+                    client_id=row.client_id,
+                    client_name=row.client_name,
+                    amount_minor=row.exposure_minor,
+                    currency=row.currency,
+                )
+            )
+    if AlertKind.STALLED in kinds:
+        for deal in portfolio.stalled_deals(
+            session=session, today=clock.today, zone=clock.zone, limits=settings.stalled_days
+        ):
+            since_limit = deal.since + timedelta(days=deal.limit)
+            alerts.append(
+                Alert(
+                    id=f"stalled:{deal.deal_id}",
+                    kind=AlertKind.STALLED,
+                    severity=Severity.HIGH if deal.days >= 2 * deal.limit else Severity.NORMAL,
+                    date=since_limit,
+                    days=clock.days(since_limit),
+                    sentence=(
+                        _stalled_text,
+                        (deal.title, deal.client_name, deal.stage, deal.since, deal.days, deal.limit),
+                    ),
+                    facts=(deal.stage, deal.since),
+                    client_id=deal.client_id,
+                    client_name=deal.client_name,
+                    deal_id=deal.deal_id,
+                    amount_minor=deal.amount_minor,
+                    currency=deal.currency if deal.amount_minor else None,
+                )
+            )
+    if AlertKind.ABC in kinds:
+        result = portfolio.abc_tiers(
+            session=session, today=clock.today, thresholds=settings.abc_thresholds, home_currency=settings.home_currency
+        )
+        for change in result.changes:
+            alerts.append(
+                Alert(
+                    id=f"abc:{change.client_id}",
+                    kind=AlertKind.ABC,
+                    severity=Severity.INFO,
+                    date=clock.today,
+                    days=0,
+                    sentence=(_abc_text, (change.client_name, change.share_pct, change.suggested, change.stored)),
+                    facts=(change.suggested, change.stored),
+                    client_id=change.client_id,
+                    client_name=change.client_name,
+                )
+            )
+    return alerts
+
+
 # --- the engine ------------------------------------------------------------------------------------------------
 
 
@@ -1073,8 +1168,12 @@ def compute_alerts(
     called_first_days: int = CALLED_FIRST_DAYS,
     include_marked: bool = False,
     kinds: Collection[str] | None = None,
+    portfolio: Any = None,
 ) -> list[Alert]:
     """Every open alert at ``now`` (aware), most urgent first.
+
+    ``portfolio`` (:class:`amtui.services.portfolio.PortfolioSettings`) sets the credit warning band,
+    the stalled-deal limits and the ABC thresholds; None: their defaults.
 
     ``session`` may also be a plain Connection: read-only callers such as the cron
     digest pass one so that they never import the ORM.
@@ -1100,6 +1199,10 @@ def compute_alerts(
         ((AlertKind.BIRTHDAY,), lambda: _birthdays(session, clock, birthday_days)),
         ((AlertKind.SILENCE,), lambda: _silence(session, clock, cadence_by_tier)),
         ((AlertKind.DEAL,), lambda: _deals(session, clock, names)),
+        (
+            (AlertKind.CREDIT, AlertKind.STALLED, AlertKind.ABC),
+            lambda: _portfolio_alerts(session, clock, wanted, portfolio),
+        ),
     ]
     for step_kinds, step in steps:
         if wanted.intersection(step_kinds):

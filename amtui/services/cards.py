@@ -55,4 +55,12 @@ def client_card(*, session: Session, client_id: int, today: date, zone: tzinfo, 
         receivables_minor=sum(invoice.owed_minor for invoice in unpaid),
         overdue_minor=sum(invoice.owed_minor for invoice in unpaid if invoice.due_on < today),
         warnings=card_warnings(people, client.status),
+        exposure_minor=_exposure(session, client_id),
     )
+
+
+def _exposure(session: Session, client_id: int) -> int | None:
+    from amtui.services.portfolio import exposure_of
+
+    found = exposure_of(session=session, client_id=client_id)
+    return found.exposure_minor if found is not None else None

@@ -304,10 +304,11 @@ def _deal_row(
     closed_on: Day,
     created_at: Stamp,
     updated_at: Stamp,
+    stage_changed_at: Stamp,
 ) -> Row:
     return (
         id, client_id, title, kind, stage, amount_minor, currency, probability, expected_close,
-        closed_on, created_at, updated_at,
+        closed_on, created_at, updated_at, stage_changed_at,
     )  # fmt: skip
 
 
@@ -1203,6 +1204,8 @@ class _Generator:
         clock = self.clock
         closed = expected if stage in ("won", "lost") else None
         created = clock.local(min(expected, 0) - 30 - self.rng.randrange(60), 10)
+        # An open deal entered its stage some days after it was created: most recently, a few long ago (stalled).
+        moved = created if self.rng.random() < 0.08 else clock.local(-self.rng.randrange(12), 11)
         self.rows["deal"].append(
             _deal_row(
                 id=self.next_id("deal"),
@@ -1217,6 +1220,7 @@ class _Generator:
                 closed_on=clock.day(closed),
                 created_at=clock.ts(created),
                 updated_at=clock.ts(self.past(clock.local(closed, 16)) if closed else created),
+                stage_changed_at=clock.ts(self.past(clock.local(closed, 16)) if closed else max(moved, created)),
             )
         )
 

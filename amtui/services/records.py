@@ -247,6 +247,7 @@ def create_deal(
         probability=probability,
         expected_close=expected_close,
         external_id=external_id,
+        stage_changed_at=datetime.now(UTC),
     )
     check_lengths(deal)
     session.add(deal)
@@ -277,6 +278,8 @@ def update_deal(*, session: Session, deal_id: int, today: date, **changes: Any) 
     if "stage" in cleaned:
         closed = cleaned["stage"] in (DealStage.WON, DealStage.LOST)
         deal.closed_on = (deal.closed_on or today) if closed else None  # reopened: no longer closed
+        if cleaned["stage"] != deal.stage:
+            deal.stage_changed_at = datetime.now(UTC)
     for key, value in cleaned.items():
         setattr(deal, key, value)
     deal.updated_at = datetime.now(UTC)
@@ -347,31 +350,55 @@ def month_start(day: date) -> date:
 
 
 def set_target(*, session: Session, period: date, amount_minor: int, currency: str = "RUB") -> TargetRead:
+    """Set (or replace) the target of a month in one currency; each currency has its own."""
     start = month_start(period)
-    target = session.scalar(select(SalesTarget).where(col(SalesTarget.period) == start))
+    code = currency.strip().upper()
+    if len(code) != 3 or not code.isalpha():
+        raise ValidationError(f"{currency!r} is not a currency code (like RUB, EUR)", field="currency")
+    if amount_minor < 0:
+        raise ValidationError("a target cannot be negative", field="amount")
+    target = session.scalar(
+        select(SalesTarget).where(col(SalesTarget.period) == start, col(SalesTarget.currency) == code)
+    )
     if target is None:
-        target = SalesTarget(period=start, amount_minor=amount_minor, currency=currency.upper())
+        target = SalesTarget(period=start, amount_minor=amount_minor, currency=code)
     else:
         target.amount_minor = amount_minor
     check_lengths(target)
     session.add(target)
     session.flush()
-    return read_of(TargetRead, target)
+    return TargetRead(period=start, amount_minor=amount_minor, currency=code)
 
 
 def list_targets(*, session: Session) -> list[TargetRead]:
     return [
-        read_of(TargetRead, target) for target in session.scalars(select(SalesTarget).order_by(col(SalesTarget.period)))
+        TargetRead(period=t.period, amount_minor=t.amount_minor, currency=t.currency)
+        for t in session.scalars(select(SalesTarget).order_by(col(SalesTarget.period), col(SalesTarget.currency)))
     ]
 
 
-def sales_in_month(*, session: Session, period: date) -> int:
-    """Actual sales of a month: the amounts invoiced in it (minor units)."""
+def sales_in_month(*, session: Session, period: date, currency: str | None = None) -> int:
+    """Actual sales of a month in one currency: the amounts invoiced in it (minor units).
+
+    ``currency`` None sums every invoice and is only meaningful for a one-currency portfolio."""
     start = month_start(period)
     end = date(start.year + start.month // 12, start.month % 12 + 1, 1)
-    total = session.scalar(
-        select(func.coalesce(func.sum(col(Invoice.amount_minor)), 0)).where(
-            col(Invoice.issued_on) >= start, col(Invoice.issued_on) < end
-        )
+    statement = select(func.coalesce(func.sum(col(Invoice.amount_minor)), 0)).where(
+        col(Invoice.issued_on) >= start, col(Invoice.issued_on) < end
     )
-    return int(total or 0)
+    if currency is not None:
+        statement = statement.where(col(Invoice.currency) == currency.upper())
+    return int(session.scalar(statement) or 0)
+
+
+def sales_by_currency(*, session: Session, period: date) -> dict[str, int]:
+    """Invoiced in a month per currency (never added together)."""
+    start = month_start(period)
+    end = date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    rows = session.execute(
+        select(col(Invoice.currency), func.sum(col(Invoice.amount_minor)))
+        .where(col(Invoice.issued_on) >= start, col(Invoice.issued_on) < end)
+        .group_by(col(Invoice.currency))
+        .order_by(col(Invoice.currency))
+    ).all()
+    return {currency: int(total or 0) for currency, total in rows}

@@ -273,6 +273,8 @@ class ClientCard:
     receivables_minor: int
     overdue_minor: int
     warnings: tuple[str, ...] = field(default=())
+    # Open receivables + won deals not invoiced yet, in the client's currency (None: no credit limit).
+    exposure_minor: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from amtui.config import Settings
     from amtui.services.alerts import Alert
     from amtui.services.colleagues import ColleagueRead
+    from amtui.services.portfolio import AbcRow, PortfolioView
     from amtui.services.schemas import (
         ClientCard,
         ClientRead,
@@ -89,6 +90,8 @@ class TodayView:
     alerts: tuple[Alert, ...] = field(default=())
     # False while only the quick part (agenda, sales) is loaded: the other sections are still to come.
     complete: bool = True
+    # This month's sales in the other currencies: (currency, invoiced, target), never added to the above.
+    other_sales: tuple[tuple[str, int, int | None], ...] = field(default=())
 
     def section_ids(self) -> dict[str, list[str]]:
         """The alert ids of each section (what parity tests compare)."""
@@ -335,8 +338,10 @@ class Workspace:
         birthday_days: int | None = None,
         at: datetime | None = None,
     ) -> list[Alert]:
-        """Every open alert, most urgent first, honouring the settings (birthday window, cadence per tier)."""
+        """Every open alert, most urgent first, honouring the settings (birthday window, cadence per tier,
+        the ``[portfolio]`` thresholds)."""
         from amtui.services.alerts import compute_alerts
+        from amtui.services.portfolio import settings_from
 
         settings = self.settings
         with self._reading() as connection:
@@ -348,6 +353,7 @@ class Workspace:
                 cadence_by_tier=settings.cadence_days,
                 include_marked=include_marked,
                 kinds=kinds,
+                portfolio=settings_from(settings),
             )
 
     def today_view(self, *, figures: bool = True) -> TodayView:
@@ -361,17 +367,25 @@ class Workspace:
         quick = self.alerts(kinds=AGENDA_KINDS, at=now)
         currency, target_minor = self.settings.currency, None
         sales: tuple[int, ...] = (0,)
+        others: tuple[tuple[str, int, int | None], ...] = ()
         if figures:
             from amtui.services import records
 
             month = records.month_start(today)
             months = [_month_back(month, back) for back in range(5, -1, -1)]
             with self._session() as session:
-                targets = {t.period: t for t in records.list_targets(session=session)}
-                sales = tuple(records.sales_in_month(session=session, period=m) for m in months)
-            target = targets.get(month)
-            if target is not None:
-                currency, target_minor = target.currency, target.amount_minor
+                targets = {
+                    t.currency: t.amount_minor for t in records.list_targets(session=session) if t.period == month
+                }
+                by_currency = records.sales_by_currency(session=session, period=month)
+                # The bar and the trend in the home currency only: currencies are never added together.
+                sales = tuple(records.sales_in_month(session=session, period=m, currency=currency) for m in months)
+            target_minor = targets.get(currency)
+            others = tuple(
+                (code, by_currency.get(code, 0), targets.get(code))
+                for code in sorted(set(by_currency) | set(targets))
+                if code != currency
+            )
         sections = split_today(quick, today=today, now=now, zone=self.zone)
         return TodayView(
             today=today,
@@ -385,6 +399,7 @@ class Workspace:
             sales_minor=sales[-1],
             target_minor=target_minor,
             sales_by_month=sales,
+            other_sales=others,
             complete=False,
         )
 
@@ -394,6 +409,23 @@ class Workspace:
         sections = split_today(alerts, today=first.today, now=self.now(), zone=self.zone)
         receivables = _by_currency(self.client_list()) if figures else ()
         return replace(first, **sections, receivables=receivables, alerts=alerts, complete=True)
+
+    # Portfolio
+
+    def portfolio(self) -> PortfolioView:
+        """What the Portfolio screen shows: this month per currency, 12 months invoiced, ABC, credit, stalled."""
+        from amtui.services.portfolio import portfolio_view, settings_from
+
+        with self._reading() as connection:
+            return portfolio_view(
+                session=connection, now=self.now(), zone=self.zone, settings=settings_from(self.settings)
+            )
+
+    def accept_tiers(self, rows: Sequence[AbcRow]) -> int:
+        """Store the suggested ABC tiers of ``rows``; returns how many clients changed."""
+        from amtui.services.portfolio import apply_tiers
+
+        return self._write(lambda session: apply_tiers(session=session, changes=rows, now=self.now()))
 
     def snooze_alert(self, alert_id: str, until: date) -> Alert:
         from amtui.services.alerts import snooze_alert

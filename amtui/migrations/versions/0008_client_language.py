@@ -1,7 +1,7 @@
 """the language of a client's documents (and optionally of a contact)
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0006 (was 0004 until issue 12's 0006 landed; 0005 and 0007 to come)
 Create Date: 2026-12-01 22:00:00
 
 ``client.language`` and ``contact.language``: ru, it or en; NULL means the interface language
@@ -15,7 +15,7 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0004"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,253 @@
+"""``amtui kpi``, ``amtui abc``, ``amtui rate``, ``amtui summary``: the portfolio's numbers.
+
+Read-only commands go through a plain Connection (no ORM import), like the digest.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from amtui.commands.common import echo_json, fail, now, parse_day, reading, today, unit_of_work, zone
+
+if TYPE_CHECKING:
+    from amtui.services.portfolio import PortfolioSettings
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]
+EXIT_MAIL_FAILED = 3
+
+rate_app = typer.Typer(help="Exchange rates to the home currency, for converted totals.", no_args_is_help=True)
+
+
+def _settings() -> PortfolioSettings:
+    from amtui.config import load_settings
+    from amtui.services.portfolio import settings_from
+
+    return settings_from(load_settings())
+
+
+def kpi_command(
+    ctx: typer.Context,
+    month: Annotated[str | None, typer.Option("--month", help="A month, YYYY-MM (default: this month).")] = None,
+    quarter: Annotated[str | None, typer.Option("--quarter", help="A quarter, YYYY-Qn.")] = None,
+    year: Annotated[str | None, typer.Option("--year", help="A year, YYYY.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """The KPIs of a period, per currency: invoiced, paid, owed, plan against actual, clients, growth,
+    upsell, how you work, the weighted pipeline and stalled deals."""
+    from amtui.services.portfolio import compute_kpis, parse_period
+    from amtui.services.summary import kpi_sections, kpi_title, render_sections_text
+
+    period = parse_period(today=today(), month=month, quarter=quarter, year=year)
+    settings = _settings()
+    with reading(ctx) as connection:
+        kpis = compute_kpis(session=connection, period=period, now=now(), zone=zone(), settings=settings)
+    if json_output:
+        echo_json(kpis)
+        return
+    typer.echo(render_sections_text(kpi_title(kpis), kpi_sections(kpis)), nl=False)
+
+
+def abc_command(
+    ctx: typer.Context,
+    months: Annotated[
+        int | None, typer.Option("--months", min=1, max=120, help="Trailing months of revenue (default 12).")
+    ] = None,
+    apply: Annotated[bool, typer.Option("--apply", help="Store the suggested tiers.")] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """ABC tiers from revenue (Pareto: A the first 80 %, B the next 15 %, C the rest; see [portfolio] in the
+    config): lists the clients whose computed tier differs from the stored one; --apply stores them."""
+    from datetime import timedelta
+
+    from amtui.config import load_settings
+    from amtui.services.portfolio import abc_tiers, apply_tiers, settings_from
+    from amtui.services.text import format_money
+
+    config = load_settings()
+    settings = settings_from(config)
+    window = months or config.portfolio.abc_months
+    with unit_of_work(ctx) as session:
+        result = abc_tiers(
+            session=session,
+            today=today(),
+            months=window,
+            thresholds=settings.abc_thresholds,
+            home_currency=settings.home_currency,
+        )
+        applied = apply_tiers(session=session, changes=result.changes, now=now()) if apply else 0
+    if json_output:
+        echo_json({"since": result.since, "until": result.until, "applied": applied, "rows": result.rows})
+        return
+    notes = [row for row in result.rows if row.note and not row.differs and row.status == "prospect"]
+    if not result.changes:
+        typer.echo("No tier changes suggested.")
+    else:
+        from amtui.commands.render import table
+
+        a, b = result.thresholds
+        typer.echo(
+            f"Revenue {result.since:%d.%m.%Y}-{result.until - timedelta(days=1):%d.%m.%Y} ({window} months;"
+            f" A: first {a}%, B: to {b}%):"
+        )
+        rows = [
+            [
+                str(r.client_id),
+                r.client_name,
+                f"{r.stored} -> {r.suggested}",
+                format_money(r.revenue_minor, r.currency) if r.currency else "-",
+                f"{r.share_pct}%" if r.share_pct is not None else "",
+                r.note or ("converted at the current rates" if r.converted else ""),
+            ]
+            for r in result.changes
+        ]
+        typer.echo(table(["id", "client", "tier", "revenue", "share", "note"], rows, right={0, 3, 4}))
+        if applied:
+            typer.echo(f"Applied {applied} tier change{'s' if applied != 1 else ''}.")
+        else:
+            typer.echo("Accept them all: amtui abc --apply (or one by one: amtui client edit ID --tier X)")
+    if notes:
+        typer.echo(f"{len(notes)} prospect(s) without revenue keep their tier.")
+
+
+@rate_app.command("set")
+def rate_set(
+    ctx: typer.Context,
+    currency: Annotated[str, typer.Argument(help="Currency code, e.g. EUR.")],
+    rate: Annotated[str, typer.Argument(help="Units of the home currency for one unit, e.g. 98,50.")],
+    on: Annotated[str | None, typer.Option("--on", help="Valid from this day (default today).")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Set an exchange rate: totals across currencies are then shown converted, marked with the rate's day."""
+    from amtui.services.portfolio import parse_rate, set_rate
+    from amtui.services.summary import _rate_text
+
+    value = parse_rate(rate)
+    day = parse_day(on, field="--on") if on else today()
+    home = _settings().home_currency
+    with unit_of_work(ctx) as session:
+        saved = set_rate(session=session, currency=currency, rate_e6=value, valid_from=day, home_currency=home)
+    if json_output:
+        echo_json(saved)
+    else:
+        typer.echo(f"Rate from {saved.valid_from:%d.%m.%Y}: 1 {saved.currency} = {_rate_text(saved.rate)} {home}")
+
+
+@rate_app.command("list")
+def rate_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
+    """The exchange rates set, by currency and day."""
+    from amtui.commands.render import table
+    from amtui.services.portfolio import list_rates
+    from amtui.services.summary import _rate_text
+
+    home = _settings().home_currency
+    with reading(ctx) as connection:
+        rates = list_rates(session=connection)
+    if json_output:
+        echo_json(rates)
+        return
+    if not rates:
+        typer.echo("No rates set: amounts in each currency stay apart. Set one: amtui rate set EUR 98,50")
+        return
+    typer.echo(
+        table(
+            ["currency", f"in {home}", "from"],
+            [[r.currency, _rate_text(r.rate), f"{r.valid_from:%d.%m.%Y}"] for r in rates],
+            right={1},
+        )
+    )
+
+
+class SummaryKind(str, Enum):
+    week = "week"
+    month = "month"
+
+
+class SummaryFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    html = "html"
+    xlsx = "xlsx"
+    json = "json"
+
+
+def summary_command(
+    ctx: typer.Context,
+    kind: Annotated[SummaryKind, typer.Argument(help="week or month.")],
+    on: Annotated[str | None, typer.Option("--date", help="A day in the week or month (default today).")] = None,
+    fmt: Annotated[SummaryFormat, typer.Option("--format", help="Output format.")] = SummaryFormat.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    mail_to: Annotated[
+        list[str] | None, typer.Option("--mail-to", help="Send by SMTP (text + HTML) to this address; repeat.")
+    ] = None,
+    quiet_if_empty: Annotated[
+        bool, typer.Option("--quiet-if-empty", help="Print, write and send nothing when there is nothing to say.")
+    ] = False,
+) -> None:
+    """A weekly or monthly summary for management: the KPIs of the period and the one before, calls and
+    visits by client, meetings without a report, deals, contracts, receivables aging, the next period's plan.
+
+    Exit codes as the digest: 0 done, 1 error, 2 usage, 3 mail failed (--output is still written).
+    """
+    from amtui.commands.alerts import _write_atomically
+    from amtui.services.portfolio import month_period, week_period
+    from amtui.services.summary import build_summary, render_sections_html, render_sections_text, render_summary
+
+    if fmt is SummaryFormat.xlsx and output is None:
+        fail("--format xlsx needs --output FILE.xlsx")
+    day = parse_day(on, field="--date") if on else today()
+    recipients: list[str] = []
+    mail_settings = None
+    if mail_to:
+        from amtui.config import load_settings
+        from amtui.services.mail import parse_recipients
+
+        recipients = parse_recipients(mail_to)
+        mail_settings = load_settings().mail
+    period = week_period(day) if kind is SummaryKind.week else month_period(day)
+    with reading(ctx) as connection:
+        summary = build_summary(
+            session=connection, kind=kind.value, period=period, now=now(), zone=zone(), settings=_settings()
+        )
+    if quiet_if_empty and summary.is_empty:
+        return
+    if output is not None:
+        try:
+            if fmt is SummaryFormat.xlsx:
+                from amtui.services.summary import write_xlsx
+
+                partial = output.expanduser().with_name(f".{output.name}.partial.xlsx")
+                write_xlsx(summary.title, summary.sections, partial)
+                import os
+
+                os.replace(partial, output.expanduser())
+            else:
+                _write_atomically(output, render_summary(summary, fmt.value))
+        except OSError as exc:
+            fail(f"{output}: cannot write: {exc.strerror or exc}")
+    elif not recipients:
+        typer.echo(render_summary(summary, fmt.value), nl=False)
+    if recipients and mail_settings is not None:
+        from amtui.services.mail import MailError, send_digest_mail
+
+        try:
+            send_digest_mail(
+                settings=mail_settings,
+                recipients=recipients,
+                subject=summary.subject(),
+                text=render_sections_text(summary.title, summary.sections),
+                html=render_sections_html(summary.title, summary.sections),
+            )
+        except MailError as exc:
+            typer.echo(f"amtui: error: {exc}", err=True)
+            raise typer.Exit(EXIT_MAIL_FAILED) from None
+
+
+def register(app: typer.Typer) -> None:
+    app.command("kpi")(kpi_command)
+    app.command("abc")(abc_command)
+    app.add_typer(rate_app, name="rate")
+    app.command("summary")(summary_command)

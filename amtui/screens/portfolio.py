@@ -1,0 +1,268 @@
+"""Portfolio: plan against actual per currency, 12 months invoiced, ABC suggestions to accept,
+credit exposure and stalled deals. Figures come from :func:`amtui.services.portfolio.portfolio_view`;
+no line here adds two currencies."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Header, Static
+
+from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale, money
+from amtui.widgets.fast_table import Cell, Column, FastTable
+from amtui.widgets.footer import StableFooter
+
+if TYPE_CHECKING:
+    from amtui.services.portfolio import AbcRow, MonthlyInvoiced, PortfolioView
+
+BAR_WIDTH = 40
+CHART_HEIGHT = 4
+COLUMN_WIDTH = 6
+BLOCKS = " ▁▂▃▄▅▆▇█"
+ABC_COLUMNS = (
+    Column("client", "Client", 34),
+    Column("tier", "Tier", 7),
+    Column("revenue", "Revenue (12 months)", 20, "right"),
+    Column("share", "Share", 7, "right"),
+    Column("note", "Note", 20),
+)
+
+
+def _compact(minor: int) -> str:
+    """An axis label: 1.2M, 850k, 0."""
+    whole = minor // 100
+    if whole >= 1_000_000:
+        return f"{whole / 1_000_000:.1f}M"
+    if whole >= 1_000:
+        return f"{whole // 1_000}k"
+    return str(whole)
+
+
+def plan_text(view: PortfolioView) -> Text:
+    kpis = view.kpis
+    text = Text()
+    text.append("Plan against actual", style="bold")
+    text.append(
+        f"  {kpis.period.label}"
+        + (f", day {(kpis.today - kpis.period.start).days + 1} of {kpis.period.days}" if kpis.running else "")
+        + "\n"
+    )
+    shown = False
+    for c in kpis.currencies:
+        if c.target_minor is None and not c.invoiced_minor:
+            continue
+        shown = True
+        text.append(f" {c.currency} ", style="bold")
+        if c.target_minor:
+            filled = min(BAR_WIDTH, c.invoiced_minor * BAR_WIDTH // c.target_minor)
+            text.append("█" * filled, style="green" if c.invoiced_minor >= c.target_minor else "cyan")
+            text.append("░" * (BAR_WIDTH - filled), style="dim")
+            text.append(f" {c.reached_pct}% of {money(c.target_minor, c.currency)}")
+            if c.pace_pct is not None:
+                text.append(f"; at this pace {c.pace_pct}%", style="bold" if c.pace_pct < 100 else "")
+        else:
+            text.append(f"{money(c.invoiced_minor, c.currency)} invoiced, no target", style="dim")
+        text.append("\n")
+    if not shown:
+        text.append(
+            " no sales and no targets this month (amtui target set YYYY-MM AMOUNT --currency XXX)\n", style="dim"
+        )
+    return text
+
+
+def chart_text(series: MonthlyInvoiced, others: list[str] | None = None) -> Text:
+    """Invoiced per month as columns, with the value axis and the month labels."""
+    top = max(series.amounts) or 1
+    label_width = max(len(_compact(top)), 2) + 1
+    text = Text()
+    text.append(f"Invoiced per month, {series.currency}", style="bold")
+    if others:
+        text.append(f"  (c: {', '.join(others)})", style="dim")
+    text.append("\n")
+    steps = CHART_HEIGHT * 8
+    heights = [amount * steps // top for amount in series.amounts]
+    for row in range(CHART_HEIGHT, 0, -1):
+        label = _compact(top) if row == CHART_HEIGHT else ""
+        text.append(label.rjust(label_width) + " ┤", style="dim")
+        for height in heights:
+            level = max(0, min(8, height - (row - 1) * 8))
+            text.append(" " + BLOCKS[level] * (COLUMN_WIDTH - 2) + " ", style="cyan")
+        text.append("\n")
+    text.append("0".rjust(label_width) + " └" + "─" * (COLUMN_WIDTH * len(heights)) + "\n", style="dim")
+    text.append(" " * (label_width + 2))
+    for first in series.months:
+        text.append(f"{first:%m.%y}".center(COLUMN_WIDTH), style="dim")
+    text.append("\n")
+    return text
+
+
+def credit_text(view: PortfolioView) -> Text:
+    text = Text()
+    text.append(
+        f"Credit exposure: {len(view.credit)} client(s) from {view.credit_warning_pct}% of their limit\n", style="bold"
+    )
+    if not view.credit:
+        text.append(" every client within its limit\n", style="dim")
+    for row in view.credit[:12]:
+        status = row.status(view.credit_warning_pct)
+        text.append(f" {row.client_name[:28]:<28} ", style="bold red" if status == "over" else "")
+        text.append(
+            f"{money(row.exposure_minor, row.currency):>15} of {money(row.limit_minor, row.currency):>14}"
+            f" {row.used_pct!s:>6}%  headroom {money(row.headroom_minor, row.currency):>15}\n",
+            style="red" if status == "over" else "",
+        )
+    if len(view.credit) > 12:
+        text.append(f" … and {len(view.credit) - 12} more: amtui alerts --kind credit\n", style="dim")
+    return text
+
+
+def stalled_text(view: PortfolioView) -> Text:
+    stalled = view.kpis.stalled
+    text = Text()
+    text.append(f"Stalled deals ({len(stalled)})\n", style="bold")
+    if not stalled:
+        text.append(" none\n", style="dim")
+    for deal in stalled[:10]:
+        amount = money(deal.amount_minor, deal.currency) if deal.amount_minor is not None else ""
+        text.append(
+            f" {deal.client_name[:28]:<28} {deal.title[:26]:<26} {deal.stage:<11} {deal.days:>3} d (limit {deal.limit})"
+            f" {amount:>16}\n"
+        )
+    if len(stalled) > 10:
+        text.append(f" … and {len(stalled) - 10} more: amtui kpi\n", style="dim")
+    pipeline = view.kpis.pipeline
+    if pipeline:
+        text.append("\nWeighted pipeline\n", style="bold")
+        for row in pipeline[:12]:
+            month = f"{row.month:%m.%Y}" if row.month else "no date"
+            text.append(
+                f" {row.currency} {month:<8} {row.deals:>4} deals {money(row.amount_minor, row.currency):>18}"
+                f"  weighted {money(row.weighted_minor, row.currency):>18}\n"
+            )
+    return text
+
+
+def _abc_row(row: AbcRow) -> tuple[str, list[Cell]]:
+    revenue = money(row.revenue_minor, row.currency) if row.currency else "—"
+    return str(row.client_id), [
+        Text(row.client_name),
+        Text(f"{row.stored} → {row.suggested}", style="bold"),
+        Text(revenue),
+        Text(f"{row.share_pct}%" if row.share_pct is not None else ""),
+        Text(row.note, style="dim"),
+    ]
+
+
+class PortfolioScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "accept", "Accept tier", id="portfolio.accept"),
+        Binding("A", "accept_all", "Accept all tiers", id="portfolio.accept-all"),
+        Binding("c", "next_currency", "Chart currency", id="portfolio.next-currency"),
+        Binding("enter", "open", "Open client", id="portfolio.open"),
+        Binding("r", "reload", "Refresh", id="portfolio.reload"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view: PortfolioView | None = None
+        self.changes: list[AbcRow] = []
+        self.chart_currency: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="portfolio-body"):
+            yield Static("Loading…", id="portfolio-plan")
+            yield Static("", id="portfolio-chart")
+            yield Static("", id="portfolio-abc-title")
+            yield FastTable(ABC_COLUMNS, zebra_stripes=False, id="portfolio-abc")
+            yield Static("", id="portfolio-credit")
+            yield Static("", id="portfolio-stalled")
+        yield StableFooter()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Portfolio"
+
+    def reload(self) -> None:
+        self.load("portfolio", lambda ws: ws.portfolio())
+
+    @on(DbDone)
+    def done(self, message: DbDone) -> None:
+        if message.request == "portfolio":
+            self.show(message.result)
+        else:  # tiers accepted: the suggestions changed
+            count = message.result
+            self.notify(f"Tier changed for {count} client{'s' if count != 1 else ''}")
+            self.reload()
+
+    def show(self, view: PortfolioView) -> None:
+        self.view = view
+        self.query_one("#portfolio-plan", Static).update(plan_text(view))
+        self.show_chart()
+        self.changes = list(view.abc.changes)
+        until = view.abc.until - timedelta(days=1)
+        title = Text()
+        title.append("ABC tiers from revenue", style="bold")
+        title.append(
+            f"  {view.abc.since:%d.%m.%Y}-{until:%d.%m.%Y}: {len(self.changes)} suggestion(s);"
+            " a accepts the selected, A all"
+        )
+        self.query_one("#portfolio-abc-title", Static).update(title)
+        self.query_one("#portfolio-abc", FastTable).set_rows(self.changes, _abc_row)
+        self.query_one("#portfolio-credit", Static).update(credit_text(view))
+        self.query_one("#portfolio-stalled", Static).update(stalled_text(view))
+
+    def show_chart(self) -> None:
+        """One currency's chart at a time (c cycles): the home currency, or the most invoiced, first."""
+        assert self.view is not None
+        series = {s.currency: s for s in self.view.monthly}
+        if not series:
+            chart = Text("Invoiced per month: nothing invoiced in the last 12 months\n", style="dim")
+        else:
+            if self.chart_currency not in series:
+                self.chart_currency = max(series, key=lambda code: sum(series[code].amounts))
+            current = series[self.chart_currency]
+            chart = chart_text(current, [code for code in series if code != current.currency])
+        self.query_one("#portfolio-chart", Static).update(chart)
+
+    def action_next_currency(self) -> None:
+        if self.view is None or not self.view.monthly:
+            return
+        codes = [s.currency for s in self.view.monthly]
+        index = codes.index(self.chart_currency) if self.chart_currency in codes else -1
+        self.chart_currency = codes[(index + 1) % len(codes)]
+        self.show_chart()
+
+    def selected(self) -> AbcRow | None:
+        key = self.query_one("#portfolio-abc", FastTable).cursor_key
+        return next((row for row in self.changes if str(row.client_id) == key), None) if key else None
+
+    def _accept(self, rows: list[AbcRow]) -> None:
+        if not rows:
+            self.notify("No tier suggestion to accept", severity="warning")
+            return
+        self.db("accept", lambda ws: ws.accept_tiers(rows))
+
+    def action_accept(self) -> None:
+        row = self.selected()
+        self._accept([row] if row is not None else [])
+
+    def action_accept_all(self) -> None:
+        self._accept(list(self.changes))
+
+    def action_open(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.amtui.open_client(row.client_id)
+
+    @on(FastTable.RowSelected)
+    def row_selected(self, event: FastTable.RowSelected) -> None:
+        self.action_open()

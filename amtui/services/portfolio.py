@@ -1,0 +1,1297 @@
+"""Portfolio numbers: KPIs per currency, plan against actual, ABC tiers, credit exposure, stalled deals.
+
+Every money figure is kept per currency and never summed across currencies; a converted
+total (to the home currency) is made only when the user has set a rate for every currency
+involved, and says which rate of which day it used. Money is exact: integer minor units,
+Decimal for rates and percentages.
+
+Reads go through lightweight Core views (like :mod:`amtui.services.alerts`), so the CLI
+commands (``amtui kpi``, ``amtui summary``) never build the SQLModel classes; the views are
+checked against the models in tests/test_portfolio.py. ``session`` may be a Session or a
+plain Connection. No UI code here: the CLI, the TUI and the reports share these figures.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    column,
+    func,
+    insert,
+    or_,
+    select,
+    table,
+    type_coerce,
+    update,
+)
+from sqlalchemy.engine import Connection
+
+from amtui.services.errors import ValidationError
+from amtui.vocabulary import (
+    OPEN_DEAL_STAGES,
+    REPORTED_KINDS,
+    ClientStatus,
+    DealKind,
+    DealStage,
+    Direction,
+    InteractionKind,
+    InteractionStatus,
+    TaskStatus,
+    Tier,
+)
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from sqlalchemy.orm import Session
+
+    Reader: TypeAlias = Session | Connection
+
+# --- settings --------------------------------------------------------------------------------------------------
+
+ACTIVE_DAYS = 90  # a client is active with an invoice in the trailing 90 days
+UPSELL_DAYS = 365  # upsell/cross-sell deals won in the trailing 12 months
+ABC_THRESHOLDS = (80, 95)  # A: the first 80 % of revenue, B: up to 95 %, C: the rest
+ABC_MIN_CLIENTS = 3  # fewer clients with revenue in a currency: too few to rank
+CREDIT_WARNING_PCT = 90
+# Days a deal may sit in a stage before it is called stalled.
+STALLED_DAYS: dict[str, int] = {
+    DealStage.LEAD: 30,
+    DealStage.QUALIFIED: 21,
+    DealStage.PROPOSAL: 14,
+    DealStage.NEGOTIATION: 21,
+}
+RATE_SCALE = 1_000_000  # rates are stored in millionths (amtui.models.rate)
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioSettings:
+    home_currency: str = "RUB"
+    active_days: int = ACTIVE_DAYS
+    upsell_days: int = UPSELL_DAYS
+    abc_thresholds: tuple[int, int] = ABC_THRESHOLDS
+    credit_warning_pct: int = CREDIT_WARNING_PCT
+    stalled_days: Mapping[str, int] = field(default_factory=lambda: dict(STALLED_DAYS))
+
+
+def settings_from(config: Any) -> PortfolioSettings:
+    """The services' settings from :class:`amtui.config.Settings` (its ``currency`` and ``[portfolio]`` table)."""
+    table_ = config.portfolio
+    return PortfolioSettings(
+        home_currency=config.currency,
+        active_days=table_.active_days,
+        upsell_days=table_.upsell_days,
+        abc_thresholds=(table_.abc_a, table_.abc_b),
+        credit_warning_pct=table_.credit_warning_pct,
+        stalled_days=dict(table_.stalled_days),
+    )
+
+
+# --- the columns read ------------------------------------------------------------------------------------------
+
+_UTC_DATETIME = DateTime(timezone=True)
+
+_client = table(
+    "client",
+    column("id", Integer),
+    column("name", String),
+    column("tier", String),
+    column("status", String),
+    column("currency", String),
+    column("credit_limit_minor", Integer),
+    column("payment_terms_days", Integer),
+    column("discount_bp", Integer),
+    column("updated_at", _UTC_DATETIME),
+)
+_invoice = table(
+    "invoice",
+    column("id", Integer),
+    column("client_id", Integer),
+    column("number", String),
+    column("issued_on", Date),
+    column("due_on", Date),
+    column("amount_minor", Integer),
+    column("paid_minor", Integer),
+    column("currency", String),
+    column("paid_on", Date),
+)
+_deal = table(
+    "deal",
+    column("id", Integer),
+    column("client_id", Integer),
+    column("title", String),
+    column("kind", String),
+    column("stage", String),
+    column("amount_minor", Integer),
+    column("currency", String),
+    column("probability", Integer),
+    column("expected_close", Date),
+    column("closed_on", Date),
+    column("stage_changed_at", _UTC_DATETIME),
+    column("created_at", _UTC_DATETIME),
+)
+_interaction = table(
+    "interaction",
+    column("id", Integer),
+    column("client_id", Integer),
+    column("kind", String),
+    column("direction", String),
+    column("status", String),
+    column("planned_at", _UTC_DATETIME),
+    column("done_at", _UTC_DATETIME),
+    column("subject", String),
+    column("needs_reply", Boolean),
+    column("replied_at", _UTC_DATETIME),
+)
+_meeting_report = table(
+    "meeting_report", column("id", Integer), column("interaction_id", Integer), column("created_at", _UTC_DATETIME)
+)
+_task = table(
+    "task",
+    column("id", Integer),
+    column("client_id", Integer),
+    column("title", String),
+    column("assignee", String),
+    column("status", String),
+    column("due_on", Date),
+    column("completed_at", _UTC_DATETIME),
+)
+_contract = table(
+    "contract",
+    column("id", Integer),
+    column("client_id", Integer),
+    column("number", String),
+    column("title", String),
+    column("status", String),
+    column("start_on", Date),
+    column("end_on", Date),
+    column("value_minor", Integer),
+    column("currency", String),
+)
+_target = table(
+    "sales_target",
+    column("id", Integer),
+    column("period", Date),
+    column("amount_minor", BigInteger),
+    column("currency", String),
+)
+_rate = table(
+    "exchange_rate",
+    column("id", Integer),
+    column("currency", String),
+    column("rate_e6", BigInteger),
+    column("valid_from", Date),
+)
+COLUMNS_READ = (_client, _invoice, _deal, _interaction, _meeting_report, _task, _contract, _target, _rate)
+
+
+def _rows(session: Reader, statement: Any) -> Sequence[Any]:
+    connection = session if isinstance(session, Connection) else session.connection()
+    return connection.execute(statement).all()
+
+
+def _connection(session: Reader) -> Connection:
+    return session if isinstance(session, Connection) else session.connection()
+
+
+# --- exact arithmetic ------------------------------------------------------------------------------------------
+
+
+def percent(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
+    """``part`` of ``whole`` in percent, exact to one decimal (half up); None when ``whole`` is 0."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _round(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def weighted(amount_minor: int, probability: int | None) -> int:
+    """Amount x probability, in whole minor units (half up, exact integer arithmetic)."""
+    product = amount_minor * (probability or 0)
+    sign = -1 if product < 0 else 1
+    return sign * ((abs(product) * 2 + 100) // 200)
+
+
+# --- periods ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A calendar month, quarter, year or week: ``start`` inclusive, ``end`` exclusive (dates, the user's zone)."""
+
+    kind: str
+    start: date
+    end: date
+
+    @property
+    def label(self) -> str:
+        if self.kind == "month":
+            return f"{self.start:%Y-%m}"
+        if self.kind == "quarter":
+            return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
+        if self.kind == "year":
+            return str(self.start.year)
+        return f"{self.start:%d.%m.%Y}-{self.end - timedelta(days=1):%d.%m.%Y}"
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
+
+    def months(self) -> list[date]:
+        """The first day of each month in the period."""
+        result = []
+        current = self.start.replace(day=1)
+        while current < self.end:
+            result.append(current)
+            current = _add_months(current, 1)
+        return result
+
+    def previous(self) -> Period:
+        if self.kind == "week":
+            return Period("week", self.start - timedelta(days=7), self.start)
+        size = {"month": 1, "quarter": 3, "year": 12}[self.kind]
+        return Period(self.kind, _add_months(self.start, -size), self.start)
+
+    def next(self) -> Period:
+        if self.kind == "week":
+            return Period("week", self.end, self.end + timedelta(days=7))
+        size = {"month": 1, "quarter": 3, "year": 12}[self.kind]
+        return Period(self.kind, self.end, _add_months(self.end, size))
+
+    def year_earlier(self) -> Period:
+        if self.kind == "week":
+            return Period("week", self.start - timedelta(days=364), self.end - timedelta(days=364))
+        return Period(self.kind, _add_months(self.start, -12), _add_months(self.end, -12))
+
+
+def _add_months(day: date, months: int) -> date:
+    """The first of the month ``months`` away from ``day``'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_period(day: date) -> Period:
+    start = day.replace(day=1)
+    return Period("month", start, _add_months(start, 1))
+
+
+def week_period(day: date) -> Period:
+    start = day - timedelta(days=day.weekday())
+    return Period("week", start, start + timedelta(days=7))
+
+
+_MONTH_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+_QUARTER_RE = re.compile(r"^\s*(\d{4})-?[Qq]([1-4])\s*$")
+_YEAR_RE = re.compile(r"^\s*(\d{4})\s*$")
+
+
+def parse_month(text: str, *, field: str = "--month") -> date:
+    """``2026-11`` -> 1 Nov 2026."""
+    found = _MONTH_RE.match(text)
+    if not found or not 1 <= int(found.group(2)) <= 12:
+        raise ValidationError(f"{text!r} is not a month (YYYY-MM, e.g. 2026-11)", field=field)
+    return date(int(found.group(1)), int(found.group(2)), 1)
+
+
+def parse_period(
+    *, today: date, month: str | None = None, quarter: str | None = None, year: str | None = None
+) -> Period:
+    """The period named by one of the options; none given: the current month."""
+    given = [name for name, value in (("--month", month), ("--quarter", quarter), ("--year", year)) if value]
+    if len(given) > 1:
+        raise ValidationError(f"give one of --month, --quarter, --year, not {' and '.join(given)}", field=given[1])
+    if month:
+        start = parse_month(month)
+        return Period("month", start, _add_months(start, 1))
+    if quarter:
+        found = _QUARTER_RE.match(quarter)
+        if not found:
+            raise ValidationError(f"{quarter!r} is not a quarter (YYYY-Qn, e.g. 2026-Q4)", field="--quarter")
+        start = date(int(found.group(1)), (int(found.group(2)) - 1) * 3 + 1, 1)
+        return Period("quarter", start, _add_months(start, 3))
+    if year:
+        found = _YEAR_RE.match(year)
+        if not found:
+            raise ValidationError(f"{year!r} is not a year (YYYY, e.g. 2026)", field="--year")
+        start = date(int(found.group(1)), 1, 1)
+        return Period("year", start, _add_months(start, 12))
+    return month_period(today)
+
+
+def local_midnight(day: date, zone: tzinfo) -> datetime:
+    """00:00 of ``day`` in ``zone``, as an aware UTC datetime."""
+    return datetime.combine(day, time(0, 0), tzinfo=zone).astimezone(UTC)
+
+
+def _utc(value: datetime | str) -> datetime:
+    """A stored moment as an aware UTC datetime: from a driver's datetime, or from the raw text that
+    :func:`_raw` selects on SQLite (parsing it with ``fromisoformat`` is many times cheaper than the
+    dialect's own result processing, which matters over thousands of rows)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _raw(moment: Any) -> Any:
+    """A moment column selected without the dialect's result processing (see :func:`_utc`)."""
+    return type_coerce(moment, String)
+
+
+# --- exchange rates --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RateRead:
+    currency: str
+    rate: Decimal
+    valid_from: date
+
+
+def parse_rate(text: str, *, field: str = "rate") -> int:
+    """``98,50`` or ``98.5`` -> millionths (98_500_000); positive, at most six decimals."""
+    cleaned = re.sub(r"[\s\u00a0\u202f]", "", text).replace(",", ".")
+    if not re.fullmatch(r"\d+(\.\d{1,6})?", cleaned):
+        raise ValidationError(f"{text!r} is not a rate (e.g. 98,50; up to six decimals)", field=field)
+    value = int(Decimal(cleaned) * RATE_SCALE)
+    if value <= 0:
+        raise ValidationError("a rate must be more than zero", field=field)
+    return value
+
+
+def _currency_code(text: str, *, field: str = "currency") -> str:
+    code = text.strip().upper()
+    if len(code) != 3 or not code.isalpha():
+        raise ValidationError(f"{text!r} is not a currency code (like RUB, EUR)", field=field)
+    return code
+
+
+def set_rate(*, session: Session, currency: str, rate_e6: int, valid_from: date, home_currency: str) -> RateRead:
+    """Set the rate of ``currency`` to the home currency from ``valid_from`` on (replacing that day's rate)."""
+    code = _currency_code(currency)
+    if code == home_currency.upper():
+        raise ValidationError(f"{code} is the home currency: its rate is always 1", field="currency")
+    connection = _connection(session)
+    r = _rate.c
+    existing = connection.execute(select(r.id).where(r.currency == code, r.valid_from == valid_from)).scalar()
+    if existing is None:
+        connection.execute(insert(_rate).values(currency=code, rate_e6=rate_e6, valid_from=valid_from))
+    else:
+        connection.execute(update(_rate).where(r.id == existing).values(rate_e6=rate_e6))
+    return RateRead(code, Decimal(rate_e6) / RATE_SCALE, valid_from)
+
+
+def list_rates(*, session: Reader) -> list[RateRead]:
+    r = _rate.c
+    rows = _rows(session, select(r.currency, r.rate_e6, r.valid_from).order_by(r.currency, r.valid_from))
+    return [RateRead(currency, Decimal(rate) / RATE_SCALE, day) for currency, rate, day in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class Rates:
+    """The rates known, to convert into ``home`` as of a day."""
+
+    home: str
+    by_currency: Mapping[str, tuple[tuple[date, int], ...]]  # currency -> (valid_from, rate_e6), oldest first
+
+    def on(self, currency: str, day: date) -> tuple[int, date | None] | None:
+        """(rate_e6, valid_from) in force on ``day``; the home currency is 1 (no date); None when unknown."""
+        if currency == self.home:
+            return RATE_SCALE, None
+        found = None
+        for valid_from, rate in self.by_currency.get(currency, ()):
+            if valid_from <= day:
+                found = (rate, valid_from)
+        return found
+
+    def convert(self, amount_minor: int, currency: str, day: date) -> int | None:
+        rate = self.on(currency, day)
+        if rate is None:
+            return None
+        return _round(Decimal(amount_minor) * rate[0] / RATE_SCALE)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.by_currency)
+
+
+def load_rates(session: Reader, home: str) -> Rates:
+    by_currency: dict[str, list[tuple[date, int]]] = defaultdict(list)
+    for rate in list_rates(session=session):
+        by_currency[rate.currency].append((rate.valid_from, int(rate.rate * RATE_SCALE)))
+    return Rates(home.upper(), {key: tuple(values) for key, values in by_currency.items()})
+
+
+# --- KPIs ------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CurrencyKpi:
+    currency: str
+    invoiced_minor: int
+    invoice_count: int
+    average_invoice_minor: int | None
+    paid_minor: int
+    receivables_minor: int
+    overdue_minor: int
+    target_minor: int | None
+    reached_pct: Decimal | None
+    # Only for the running period: the share of the target reached by the period's end at this pace.
+    pace_pct: Decimal | None
+    upsell_invoiced_minor: int
+    upsell_share_pct: Decimal | None
+    won_by_kind: Mapping[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class ConvertedTotal:
+    """Figures converted to the home currency: only made when every currency involved has a rate."""
+
+    currency: str
+    invoiced_minor: int
+    paid_minor: int
+    receivables_minor: int
+    overdue_minor: int
+    target_minor: int | None
+    rates: Mapping[str, tuple[Decimal, date]]  # currency -> (rate, valid from)
+    as_of: date
+
+
+@dataclass(frozen=True, slots=True)
+class ClientGrowth:
+    client_id: int
+    client_name: str
+    currency: str
+    now_minor: int
+    before_minor: int
+
+    @property
+    def change_minor(self) -> int:
+        return self.now_minor - self.before_minor
+
+    @property
+    def change_pct(self) -> Decimal | None:
+        return percent(self.change_minor, self.before_minor)
+
+
+@dataclass(frozen=True, slots=True)
+class Ratio:
+    """A working KPI: ``count`` of ``total`` (and the share)."""
+
+    name: str
+    count: int
+    total: int
+
+    @property
+    def pct(self) -> Decimal | None:
+        return percent(self.count, self.total)
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineRow:
+    currency: str
+    month: date | None  # first day of the expected close month; None: no date
+    deals: int
+    amount_minor: int
+    weighted_minor: int
+
+
+@dataclass(frozen=True, slots=True)
+class StalledDeal:
+    deal_id: int
+    client_id: int
+    client_name: str
+    title: str
+    stage: str
+    since: date
+    days: int
+    limit: int
+    amount_minor: int | None
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class Kpis:
+    period: Period
+    today: date
+    running: bool  # today lies inside the period
+    currencies: tuple[CurrencyKpi, ...]
+    converted: ConvertedTotal | None
+    active_clients: int
+    active_before: int
+    new_clients: tuple[str, ...]
+    lost_clients: tuple[str, ...]
+    active_days: int
+    growth_up: tuple[ClientGrowth, ...]
+    growth_down: tuple[ClientGrowth, ...]
+    work: tuple[Ratio, ...]
+    pipeline: tuple[PipelineRow, ...]
+    stalled: tuple[StalledDeal, ...]
+
+    def currency(self, code: str) -> CurrencyKpi | None:
+        return next((c for c in self.currencies if c.currency == code), None)
+
+    def ratio(self, name: str) -> Ratio:
+        return next(r for r in self.work if r.name == name)
+
+
+def _money_by_currency(session: Reader, statement: Any) -> dict[str, int]:
+    return {currency: int(total or 0) for currency, total in _rows(session, statement)}
+
+
+def _invoiced(session: Reader, start: date, end: date) -> dict[str, tuple[int, int]]:
+    v = _invoice.c
+    statement = (
+        select(v.currency, func.sum(v.amount_minor), func.count())
+        .where(v.issued_on >= start, v.issued_on < end)
+        .group_by(v.currency)
+    )
+    return {currency: (int(total or 0), int(count)) for currency, total, count in _rows(session, statement)}
+
+
+def owed_at(session: Reader, cut: date, today: date) -> list[tuple[str, date, int]]:
+    """(currency, due day, amount owed) of every invoice owed at the start of day ``cut``: issued before it,
+    payments dated before it counted (an invoice's payment day is its last payment's).
+
+    Two indexed reads: the invoices still unpaid (their partial index), and, for a past cut, those paid
+    off on or after it (by payment day). The issue day is checked here rather than in SQL, which would
+    tempt the planner into reading every invoice issued before the cut."""
+    v = _invoice.c
+    found: list[tuple[str, date, int]] = []
+    if cut > today:
+        # The running period: what is owed now, read from the unpaid invoices' covering index.
+        for currency, due, amount, paid in _rows(
+            session, select(v.currency, v.due_on, v.amount_minor, v.paid_minor).where(v.paid_minor < v.amount_minor)
+        ):
+            found.append((currency, due, amount - paid))
+        return found
+    unpaid = _rows(
+        session,
+        select(v.currency, v.due_on, v.amount_minor, v.paid_minor, v.paid_on, v.issued_on).where(
+            v.paid_minor < v.amount_minor
+        ),
+    )
+    paid_off_later = _rows(
+        session,
+        select(v.currency, v.due_on, v.amount_minor, v.amount_minor, v.paid_on, v.issued_on).where(
+            v.paid_on >= cut, v.paid_minor >= v.amount_minor
+        ),
+    )
+    for rows in (unpaid, paid_off_later):
+        for currency, due, amount, paid, paid_on, issued in rows:
+            if issued < cut:
+                found.append((currency, due, amount if paid_on is not None and paid_on >= cut else amount - paid))
+    return found
+
+
+def _receivables_at(session: Reader, cut: date, overdue_before: date, today: date) -> dict[str, tuple[int, int]]:
+    """Owed at the start of day ``cut`` per currency, and the part of it due before ``overdue_before``."""
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for currency, due, owed in owed_at(session, cut, today):
+        entry = totals[currency]
+        entry[0] += owed
+        if due < overdue_before:
+            entry[1] += owed
+    return {currency: (owed, late) for currency, (owed, late) in totals.items()}
+
+
+def _targets(session: Reader, period: Period) -> dict[str, int]:
+    t = _target.c
+    statement = (
+        select(t.currency, func.sum(t.amount_minor))
+        .where(t.period >= period.start, t.period < period.end)
+        .group_by(t.currency)
+    )
+    return _money_by_currency(session, statement)
+
+
+def _active(session: Reader, start: date, end: date) -> set[int]:
+    v = _invoice.c
+    return {
+        row[0] for row in _rows(session, select(v.client_id).where(v.issued_on >= start, v.issued_on < end).distinct())
+    }
+
+
+def _names(session: Reader, ids: Iterable[int]) -> dict[int, str]:
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    c = _client.c
+    return dict(_rows(session, select(c.id, c.name).where(c.id.in_(wanted))))
+
+
+def compute_kpis(
+    *,
+    session: Reader,
+    period: Period,
+    now: datetime,
+    zone: tzinfo,
+    settings: PortfolioSettings | None = None,
+    top: int = 5,
+    money_only: bool = False,
+) -> Kpis:
+    """Every KPI of ``period`` as of ``now``: per currency, never summed across currencies.
+
+    ``money_only``: just the money per currency (invoiced, paid, owed, plan); clients, growth, upsell,
+    work, pipeline and stalled deals are left empty (the summary's "previous period")."""
+    settings = settings or PortfolioSettings()
+    today = now.astimezone(zone).date()
+    running = period.start <= today < period.end
+    # Figures "at the period's end": for the running period, as of now.
+    cut = min(period.end, today + timedelta(days=1))
+    overdue_before = min(period.end, today)
+
+    invoiced = _invoiced(session, period.start, period.end)
+    v = _invoice.c
+    paid = _money_by_currency(
+        session,
+        select(v.currency, func.sum(v.paid_minor))
+        .where(v.paid_on >= period.start, v.paid_on < period.end, v.paid_minor > 0)
+        .group_by(v.currency),
+    )
+    receivables = _receivables_at(session, cut, overdue_before, today)
+    targets = _targets(session, period)
+
+    upsell: dict[str, int] = {}
+    won: dict[str, dict[str, int]] = defaultdict(dict)
+    if not money_only:
+        # Upsell: invoiced money from clients with an upsell/cross-sell deal won in the trailing 12 months.
+        d = _deal.c
+        upsell_clients = select(d.client_id).where(
+            d.stage == DealStage.WON,
+            d.kind.in_((DealKind.UPSELL, DealKind.CROSS_SELL)),
+            d.closed_on >= cut - timedelta(days=settings.upsell_days),
+            d.closed_on < cut,
+        )
+        upsell = _money_by_currency(
+            session,
+            select(v.currency, func.sum(v.amount_minor))
+            .where(v.issued_on >= period.start, v.issued_on < period.end, v.client_id.in_(upsell_clients))
+            .group_by(v.currency),
+        )
+        for currency, kind, total in _rows(
+            session,
+            select(d.currency, d.kind, func.sum(d.amount_minor))
+            .where(d.stage == DealStage.WON, d.closed_on >= period.start, d.closed_on < period.end)
+            .group_by(d.currency, d.kind)
+            .order_by(d.currency, d.kind),
+        ):
+            won[currency][kind] = int(total or 0)
+
+    codes = sorted(set(invoiced) | set(paid) | set(receivables) | set(targets) | set(won))
+    elapsed = (today - period.start).days + 1
+    currencies = []
+    for code in codes:
+        total, count = invoiced.get(code, (0, 0))
+        target = targets.get(code)
+        pace = None
+        if running and target:
+            pace = percent(total * period.days, target * elapsed)
+        owed, late = receivables.get(code, (0, 0))
+        currencies.append(
+            CurrencyKpi(
+                currency=code,
+                invoiced_minor=total,
+                invoice_count=count,
+                average_invoice_minor=_round(Decimal(total) / count) if count else None,
+                paid_minor=paid.get(code, 0),
+                receivables_minor=owed,
+                overdue_minor=late,
+                target_minor=target,
+                reached_pct=percent(total, target) if target else None,
+                pace_pct=pace,
+                upsell_invoiced_minor=upsell.get(code, 0),
+                upsell_share_pct=percent(upsell.get(code, 0), total),
+                won_by_kind=won.get(code, {}),
+            )
+        )
+
+    rates = load_rates(session, settings.home_currency)
+    converted = _converted(currencies, rates, cut - timedelta(days=1)) if rates.any else None
+
+    if money_only:
+        return Kpis(
+            period, today, running, tuple(currencies), converted, 0, 0, (), (), settings.active_days, (), (), (), (), ()
+        )
+    active_days = timedelta(days=settings.active_days)
+    active_now = _active(session, cut - active_days, cut)
+    active_before = _active(session, period.start - active_days, period.start)
+    new_ids = active_now - active_before
+    lost_ids = active_before - active_now
+    names = _names(session, new_ids | lost_ids)
+
+    up, down = _growth(session, period, top)
+    return Kpis(
+        period=period,
+        today=today,
+        running=running,
+        currencies=tuple(currencies),
+        converted=converted,
+        active_clients=len(active_now),
+        active_before=len(active_before),
+        new_clients=tuple(sorted(names[i] for i in new_ids)),
+        lost_clients=tuple(sorted(names[i] for i in lost_ids)),
+        active_days=settings.active_days,
+        growth_up=up,
+        growth_down=down,
+        work=_work(session, period, zone),
+        pipeline=tuple(weighted_pipeline(session=session)),
+        stalled=tuple(stalled_deals(session=session, today=today, zone=zone, limits=settings.stalled_days)),
+    )
+
+
+def _converted(currencies: Sequence[CurrencyKpi], rates: Rates, day: date) -> ConvertedTotal | None:
+    used: dict[str, tuple[Decimal, date]] = {}
+    sums = [0, 0, 0, 0, 0]
+    any_target = False
+    for kpi in currencies:
+        rate = rates.on(kpi.currency, day)
+        if rate is None:
+            return None  # a currency without a rate: no converted total at all, rather than a wrong one
+        if rate[1] is not None:
+            used[kpi.currency] = (Decimal(rate[0]) / RATE_SCALE, rate[1])
+        values = (kpi.invoiced_minor, kpi.paid_minor, kpi.receivables_minor, kpi.overdue_minor, kpi.target_minor or 0)
+        for index, value in enumerate(values):
+            sums[index] += _round(Decimal(value) * rate[0] / RATE_SCALE)
+        any_target = any_target or kpi.target_minor is not None
+    if not used:
+        return None  # everything is in the home currency already
+    return ConvertedTotal(
+        currency=rates.home,
+        invoiced_minor=sums[0],
+        paid_minor=sums[1],
+        receivables_minor=sums[2],
+        overdue_minor=sums[3],
+        target_minor=sums[4] if any_target else None,
+        rates=used,
+        as_of=day,
+    )
+
+
+def _growth(session: Reader, period: Period, top: int) -> tuple[tuple[ClientGrowth, ...], tuple[ClientGrowth, ...]]:
+    """Per client and currency: invoiced in the period against the same period a year earlier."""
+    v = _invoice.c
+    before = period.year_earlier()
+    sums: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
+    for index, span in enumerate((period, before)):
+        for client_id, currency, total in _rows(
+            session,
+            select(v.client_id, v.currency, func.sum(v.amount_minor))
+            .where(v.issued_on >= span.start, v.issued_on < span.end)
+            .group_by(v.client_id, v.currency),
+        ):
+            sums[(client_id, currency)][index] = int(total or 0)
+    rows = [(cid, cur, now_, before_) for (cid, cur), (now_, before_) in sums.items()]
+    names = _names(session, {row[0] for row in rows})
+    growth = [ClientGrowth(cid, names.get(cid, ""), cur, a, b) for cid, cur, a, b in rows if a != b]
+    # Ranked within each currency (a ruble and a euro change are not compared).
+    up: list[ClientGrowth] = []
+    down: list[ClientGrowth] = []
+    for code in sorted({g.currency for g in growth}):
+        same = [g for g in growth if g.currency == code]
+        up += sorted((g for g in same if g.change_minor > 0), key=lambda g: (-g.change_minor, g.client_name))[:top]
+        down += sorted((g for g in same if g.change_minor < 0), key=lambda g: (g.change_minor, g.client_name))[:top]
+    return tuple(up), tuple(down)
+
+
+INBOUND_CALLS = "inbound calls"
+REPORTED_IN_24H = "visits and meetings reported within 24 h"
+DELEGATED_ON_TIME = "delegated tasks closed by their due date"
+ANSWERED_SAME_DAY = "messages answered the same day"
+
+
+def _work(session: Reader, period: Period, zone: tzinfo) -> tuple[Ratio, ...]:
+    """How the manager works, from the interactions and tasks of the period (its days in the user's zone)."""
+    start, end = local_midnight(period.start, zone), local_midnight(period.end, zone)
+    i = _interaction.c
+    done_in = (i.status == InteractionStatus.DONE, i.done_at >= start, i.done_at < end)
+    # Per direction, so that the (kind, direction, status, done_at) index answers alone.
+    by_direction = dict(
+        _rows(
+            session,
+            select(i.direction, func.count())
+            .where(i.kind == InteractionKind.CALL, i.direction.in_((Direction.INBOUND, Direction.OUTBOUND)), *done_in)
+            .group_by(i.direction),
+        )
+    )
+    calls = (sum(by_direction.values()), by_direction.get(Direction.INBOUND, 0))
+    r = _meeting_report.c
+    meetings = _rows(
+        session,
+        select(_raw(i.done_at), _raw(r.created_at))
+        .select_from(_interaction.outerjoin(_meeting_report, r.interaction_id == i.id))
+        .where(i.kind.in_(REPORTED_KINDS), *done_in),
+    )
+    reported = sum(
+        1 for done, written in meetings if written is not None and _utc(written) - _utc(done) <= timedelta(hours=24)
+    )
+    # Day ends in the user's zone, one bound per day of the period, so SQL decides "by the due day" and
+    # "the same day" without reading every task and message into Python.
+    days = [period.start + timedelta(days=n) for n in range(period.days)]
+    day_end = {day: local_midnight(day + timedelta(days=1), zone) for day in days}
+    t = _task.c
+    by_due_day = case(*((t.due_on == day, bound) for day, bound in day_end.items()))
+    tasks = _rows(
+        session,
+        select(
+            func.count(),
+            func.sum(
+                case(
+                    (and_(t.status == TaskStatus.DONE, t.completed_at.is_not(None), t.completed_at < by_due_day), 1),
+                    else_=0,
+                )
+            ),
+        ).where(
+            t.assignee.is_not(None),
+            t.assignee != "",
+            t.status != TaskStatus.CANCELLED,
+            t.due_on >= period.start,
+            t.due_on < period.end,
+        ),
+    )[0]
+    end_of_day_came = case(*((i.done_at < bound, bound) for bound in day_end.values()))
+    messages = _rows(
+        session,
+        select(
+            func.count(),
+            func.sum(case((and_(i.replied_at.is_not(None), i.replied_at < end_of_day_came), 1), else_=0)),
+        ).where(
+            i.kind.in_((InteractionKind.EMAIL, InteractionKind.MESSAGE)),
+            i.direction == Direction.INBOUND,
+            i.status != InteractionStatus.CANCELLED,
+            i.done_at >= start,
+            i.done_at < end,
+            or_(i.needs_reply.is_(True), i.replied_at.is_not(None)),
+        ),
+    )[0]
+    return (
+        Ratio(INBOUND_CALLS, int(calls[1] or 0), int(calls[0] or 0)),
+        Ratio(REPORTED_IN_24H, reported, len(meetings)),
+        Ratio(DELEGATED_ON_TIME, int(tasks[1] or 0), int(tasks[0] or 0)),
+        Ratio(ANSWERED_SAME_DAY, int(messages[1] or 0), int(messages[0] or 0)),
+    )
+
+
+# --- pipeline and stalled deals --------------------------------------------------------------------------------
+
+
+def weighted_pipeline(*, session: Reader) -> list[PipelineRow]:
+    """Open deals per currency and expected-close month: count, amount, amount x probability (rounded
+    half up once per month, so the weighted figure is exact to the minor unit)."""
+    d = _deal.c
+    rows = _rows(
+        session,
+        select(
+            d.currency,
+            d.expected_close,
+            func.count(),
+            func.sum(func.coalesce(d.amount_minor, 0)),
+            # Cast: amount x probability overflows a 32-bit integer on PostgreSQL.
+            func.sum(cast(func.coalesce(d.amount_minor, 0), BigInteger) * func.coalesce(d.probability, 0)),
+        )
+        .where(d.stage.in_(OPEN_DEAL_STAGES))
+        .group_by(d.currency, d.expected_close),
+    )
+    groups: dict[tuple[str, date | None], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for currency, close, count, amount, product in rows:
+        group = groups[(currency, close.replace(day=1) if close else None)]
+        group[0] += int(count)
+        group[1] += int(amount or 0)
+        group[2] += int(product or 0)
+    return [
+        PipelineRow(currency, month, count, amount, weighted(product, 1))
+        for (currency, month), (count, amount, product) in sorted(
+            groups.items(), key=lambda item: (item[0][0], item[0][1] is None, item[0][1] or date.min)
+        )
+    ]
+
+
+def stalled_deals(
+    *, session: Reader, today: date, zone: tzinfo, limits: Mapping[str, int] | None = None
+) -> list[StalledDeal]:
+    """Open deals that have sat in their stage at least as many days as the stage allows, longest over first.
+
+    Decided in SQL: the stage began before local midnight of (today - limit + 1), one moment per stage."""
+    limits = STALLED_DAYS if limits is None else limits
+    stages = [stage for stage in OPEN_DEAL_STAGES if stage in limits]
+    if not stages:
+        return []
+    d = _deal.c
+    c = _client.c
+    began = func.coalesce(d.stage_changed_at, d.created_at)
+    threshold = case(
+        *((d.stage == stage, local_midnight(today - timedelta(days=limits[stage] - 1), zone)) for stage in stages)
+    )
+    rows = _rows(
+        session,
+        select(d.id, d.client_id, c.name, d.title, d.stage, _raw(began), d.amount_minor, d.currency)
+        .join_from(_deal, _client, c.id == d.client_id)
+        .where(d.stage.in_(stages), began < threshold),
+    )
+    found = []
+    for deal_id, client_id, name, title, stage, moment, amount, currency in rows:
+        since = _utc(moment).astimezone(zone).date()
+        days = (today - since).days
+        found.append(StalledDeal(deal_id, client_id, name, title, stage, since, days, limits[stage], amount, currency))
+    found.sort(key=lambda s: (-(s.days - s.limit), s.deal_id))
+    return found
+
+
+# --- ABC -------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AbcRow:
+    client_id: int
+    client_name: str
+    status: str
+    stored: str
+    suggested: str
+    revenue_minor: int
+    currency: str  # the group's currency: the home currency when converted
+    converted: bool
+    share_pct: Decimal | None
+    note: str = ""
+
+    @property
+    def differs(self) -> bool:
+        return self.suggested != self.stored
+
+
+@dataclass(frozen=True, slots=True)
+class AbcResult:
+    since: date
+    until: date  # exclusive
+    thresholds: tuple[int, int]
+    rows: tuple[AbcRow, ...]
+
+    @property
+    def changes(self) -> tuple[AbcRow, ...]:
+        return tuple(row for row in self.rows if row.differs)
+
+
+def abc_tiers(
+    *,
+    session: Reader,
+    today: date,
+    months: int = 12,
+    thresholds: tuple[int, int] = ABC_THRESHOLDS,
+    home_currency: str = "RUB",
+    min_clients: int = ABC_MIN_CLIENTS,
+) -> AbcResult:
+    """Pareto over the trailing ``months`` of invoiced revenue: A the clients making the first
+    ``thresholds[0]`` % of it, B up to ``thresholds[1]`` %, C the rest. Revenue in a currency with a
+    rate is converted to the home currency and ranked with it; a currency without one is ranked on its own.
+    Clients without revenue are C, except prospects, which keep their tier (with a note). A group of
+    fewer than ``min_clients`` clients with revenue is too small to rank: its clients keep their tiers."""
+    if months < 1:
+        raise ValidationError("at least one month", field="--months")
+    a_limit, b_limit = thresholds
+    if not 0 < a_limit < b_limit <= 100:
+        raise ValidationError(f"thresholds {a_limit}/{b_limit}: need 0 < A < B <= 100", field="abc")
+    until = today + timedelta(days=1)
+    since = _months_back(today, months)
+    rates = load_rates(session, home_currency)
+    v = _invoice.c
+    revenue = _rows(
+        session,
+        select(v.client_id, v.currency, func.sum(v.amount_minor))
+        .where(v.issued_on >= since, v.issued_on < until)
+        .group_by(v.client_id, v.currency),
+    )
+    groups: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for client_id, currency, total in revenue:
+        value = rates.convert(int(total or 0), currency, today)
+        if value is None:
+            groups[currency][client_id] += int(total or 0)
+        else:
+            groups[rates.home][client_id] += value
+    c = _client.c
+    clients = _rows(
+        session, select(c.id, c.name, c.tier, c.status).where(c.status != ClientStatus.LOST).order_by(c.name, c.id)
+    )
+    best: dict[int, tuple[str, int, str, Decimal | None]] = {}
+    stored_tiers = {row[0]: row[2] for row in clients}
+    too_few: dict[int, str] = {}
+    for code, members in groups.items():
+        total = sum(members.values())
+        if len(members) < min_clients:
+            for client_id, value in members.items():
+                if client_id in best:
+                    continue
+                best[client_id] = (stored_tiers.get(client_id, "C"), value, code, percent(value, total))
+                too_few[client_id] = f"only {len(members)} client(s) with revenue in {code}: too few to rank"
+            continue
+        running = 0
+        for client_id, value in sorted(members.items(), key=lambda item: (-item[1], item[0])):
+            share_before = Decimal(running) * 100 / total if total else Decimal(100)
+            tier = "A" if share_before < a_limit else "B" if share_before < b_limit else "C"
+            running += value
+            current = best.get(client_id)
+            if current is None or client_id in too_few or tier < current[0]:
+                best[client_id] = (tier, value, code, percent(value, total))
+                too_few.pop(client_id, None)
+    rows = []
+    for client_id, name, stored, status in clients:
+        if client_id in best:
+            tier, value, code, share = best[client_id]
+            converted = code == rates.home and rates.any
+            note = too_few.get(client_id, "")
+            rows.append(AbcRow(client_id, name, status, stored, tier, value, code, converted, share, note))
+        elif status == ClientStatus.PROSPECT:
+            rows.append(
+                AbcRow(
+                    client_id,
+                    name,
+                    status,
+                    stored,
+                    stored,
+                    0,
+                    "",
+                    False,
+                    None,
+                    "prospect without revenue yet: tier kept",
+                )
+            )
+        else:
+            rows.append(AbcRow(client_id, name, status, stored, Tier.C.value, 0, "", False, None, "no revenue"))
+    rows.sort(key=lambda row: (row.currency, -row.revenue_minor, row.client_name))
+    return AbcResult(since, until, (a_limit, b_limit), tuple(rows))
+
+
+def _months_back(today: date, months: int) -> date:
+    """The same day ``months`` months back, plus one (a trailing window of exactly that many months)."""
+    index = today.year * 12 + today.month - 1 - months
+    year, month = index // 12, index % 12 + 1
+    last = (_add_months(date(year, month, 1), 1) - timedelta(days=1)).day
+    return date(year, month, min(today.day, last)) + timedelta(days=1)
+
+
+def apply_tiers(*, session: Session, changes: Iterable[AbcRow], now: datetime) -> int:
+    """Store the suggested tiers; returns how many clients changed."""
+    count = 0
+    connection = _connection(session)
+    for row in changes:
+        if not row.differs:
+            continue
+        connection.execute(
+            update(_client).where(_client.c.id == row.client_id).values(tier=row.suggested, updated_at=now)
+        )
+        count += 1
+    return count
+
+
+# --- credit exposure -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CreditExposure:
+    client_id: int
+    client_name: str
+    currency: str
+    limit_minor: int
+    receivables_minor: int
+    won_not_invoiced_minor: int
+    payment_terms_days: int | None
+    discount_bp: int | None
+
+    @property
+    def exposure_minor(self) -> int:
+        return self.receivables_minor + self.won_not_invoiced_minor
+
+    @property
+    def headroom_minor(self) -> int:
+        return self.limit_minor - self.exposure_minor
+
+    @property
+    def used_pct(self) -> Decimal | None:
+        return percent(self.exposure_minor, self.limit_minor)
+
+    def status(self, warning_pct: int = CREDIT_WARNING_PCT) -> str:
+        """ "over" past the limit, "warning" from ``warning_pct`` % of it, else "ok"."""
+        if self.exposure_minor > self.limit_minor:
+            return "over"
+        if self.exposure_minor * 100 >= self.limit_minor * warning_pct:
+            return "warning"
+        return "ok"
+
+
+def credit_exposure(*, session: Reader, client_ids: Iterable[int] | None = None) -> list[CreditExposure]:
+    """Per client with a credit limit: open receivables + won deals not invoiced yet (a won deal counts
+    until the client has an invoice issued on or after the day it was won), in the client's currency."""
+    c = _client.c
+    statement = select(c.id, c.name, c.currency, c.credit_limit_minor, c.payment_terms_days, c.discount_bp).where(
+        c.credit_limit_minor.is_not(None)
+    )
+    if client_ids is not None:
+        statement = statement.where(c.id.in_(list(client_ids)))
+    clients = _rows(session, statement)
+    if not clients:
+        return []
+    ids = [row[0] for row in clients]
+    v = _invoice.c
+    owed: dict[tuple[int, str], int] = {
+        (cid, cur): int(total or 0)
+        for cid, cur, total in _rows(
+            session,
+            select(v.client_id, v.currency, func.sum(v.amount_minor - v.paid_minor))
+            .where(v.paid_minor < v.amount_minor, v.client_id.in_(ids))
+            .group_by(v.client_id, v.currency),
+        )
+    }
+    last_invoice = dict(
+        _rows(session, select(v.client_id, func.max(v.issued_on)).where(v.client_id.in_(ids)).group_by(v.client_id))
+    )
+    d = _deal.c
+    won: dict[tuple[int, str], int] = defaultdict(int)
+    for cid, cur, amount, closed in _rows(
+        session,
+        select(d.client_id, d.currency, d.amount_minor, d.closed_on).where(
+            d.stage == DealStage.WON, d.client_id.in_(ids), d.amount_minor.is_not(None)
+        ),
+    ):
+        last = last_invoice.get(cid)
+        if closed is None or last is None or last < closed:
+            won[(cid, cur)] += amount
+    return [
+        CreditExposure(
+            cid, name, currency, int(limit), owed.get((cid, currency), 0), won.get((cid, currency), 0), terms, discount
+        )
+        for cid, name, currency, limit, terms, discount in clients
+    ]
+
+
+def exposure_of(*, session: Reader, client_id: int) -> CreditExposure | None:
+    found = credit_exposure(session=session, client_ids=[client_id])
+    return found[0] if found else None
+
+
+def credit_warning(
+    *, before: CreditExposure | None, after: CreditExposure | None, warning_pct: int = CREDIT_WARNING_PCT
+) -> str | None:
+    """What to tell the user when a change (an invoice, a deal won) raised a client's exposure into the
+    warning band or past its limit; None when it did not."""
+    if before is None or after is None or after.exposure_minor <= before.exposure_minor:
+        return None
+    status = after.status(warning_pct)
+    if status == "ok":
+        return None
+    from amtui.services.text import format_money
+
+    exposure, limit, code = after.exposure_minor, after.limit_minor, after.currency
+    if status == "over":
+        return (
+            f"{after.client_name}: exposure is now {format_money(exposure, code)}, over the credit limit of "
+            f"{format_money(limit, code)} by {format_money(exposure - limit, code)}"
+        )
+    return (
+        f"{after.client_name}: exposure is now {format_money(exposure, code)}, {after.used_pct}% of the credit limit"
+        f" of {format_money(limit, code)}"
+    )
+
+
+def credit_check(
+    *, session: Reader, client_id: int, extra_minor: int, currency: str, warning_pct: int = CREDIT_WARNING_PCT
+) -> str | None:
+    """A warning when adding ``extra_minor`` to the client's exposure would pass its limit or the warning band."""
+    found = credit_exposure(session=session, client_ids=[client_id])
+    if not found or found[0].currency != currency.upper():
+        return None
+    now = found[0]
+    after = now.exposure_minor + extra_minor
+    from amtui.services.text import format_money
+
+    if after > now.limit_minor:
+        return (
+            f"{now.client_name}: exposure would be {format_money(after, now.currency)} against a credit limit of "
+            f"{format_money(now.limit_minor, now.currency)}"
+            f" (over by {format_money(after - now.limit_minor, now.currency)})"
+        )
+    if after * 100 >= now.limit_minor * warning_pct:
+        return (
+            f"{now.client_name}: exposure would be {format_money(after, now.currency)}, "
+            f"{percent(after, now.limit_minor)}% of the credit limit of {format_money(now.limit_minor, now.currency)}"
+        )
+    return None
+
+
+# --- the Portfolio screen's read ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MonthlyInvoiced:
+    currency: str
+    months: tuple[date, ...]  # first days, oldest first
+    amounts: tuple[int, ...]  # minor units invoiced in each month
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioView:
+    """Everything the Portfolio screen shows, read in one go."""
+
+    kpis: Kpis
+    monthly: tuple[MonthlyInvoiced, ...]
+    abc: AbcResult
+    credit: tuple[CreditExposure, ...]
+    credit_warning_pct: int
+
+
+def monthly_invoiced(*, session: Reader, last_month: date, months: int = 12) -> list[MonthlyInvoiced]:
+    """Invoiced per currency for each of ``months`` calendar months ending with ``last_month``'s."""
+    end = _add_months(last_month.replace(day=1), 1)
+    firsts = tuple(_add_months(end, -back) for back in range(months, 0, -1))
+    v = _invoice.c
+    sums: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    for currency, day, total in _rows(
+        session,
+        select(v.currency, v.issued_on, func.sum(v.amount_minor))
+        .where(v.issued_on >= firsts[0], v.issued_on < end)
+        .group_by(v.currency, v.issued_on),
+    ):
+        sums[currency][day.replace(day=1)] += int(total or 0)
+    return [MonthlyInvoiced(code, firsts, tuple(sums[code].get(first, 0) for first in firsts)) for code in sorted(sums)]
+
+
+def portfolio_view(
+    *, session: Reader, now: datetime, zone: tzinfo, settings: PortfolioSettings | None = None
+) -> PortfolioView:
+    settings = settings or PortfolioSettings()
+    today = now.astimezone(zone).date()
+    # The screen shows money, plan, pipeline and stalled deals: not the clients, growth or work ratios.
+    kpis = compute_kpis(
+        session=session, period=month_period(today), now=now, zone=zone, settings=settings, money_only=True
+    )
+    kpis = replace(
+        kpis,
+        pipeline=tuple(weighted_pipeline(session=session)),
+        stalled=tuple(stalled_deals(session=session, today=today, zone=zone, limits=settings.stalled_days)),
+    )
+    credit = [row for row in credit_exposure(session=session) if row.status(settings.credit_warning_pct) != "ok"]
+    credit.sort(key=lambda row: (-(row.exposure_minor * 10_000 // max(row.limit_minor, 1)), row.client_name))
+    return PortfolioView(
+        kpis=kpis,
+        monthly=tuple(monthly_invoiced(session=session, last_month=today)),
+        abc=abc_tiers(
+            session=session, today=today, thresholds=settings.abc_thresholds, home_currency=settings.home_currency
+        ),
+        credit=tuple(credit),
+        credit_warning_pct=settings.credit_warning_pct,
+    )

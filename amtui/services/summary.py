@@ -1,0 +1,656 @@
+"""Tables of portfolio numbers for people: ``amtui kpi``, and the weekly/monthly summary for management.
+
+Everything is first laid out as :class:`Section` tables of typed cells (text, counts, money in a
+currency, percentages, dates), then rendered as plain text, Markdown, HTML, JSON or XLSX (one sheet
+per section, typed cells). Money cells carry their currency: no cell ever holds two currencies.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import and_, exists, func, or_, select
+
+from amtui.services.portfolio import (
+    ConvertedTotal,
+    Kpis,
+    Period,
+    PortfolioSettings,
+    _client,
+    _contract,
+    _deal,
+    _interaction,
+    _meeting_report,
+    _names,
+    _rows,
+    _utc,
+    compute_kpis,
+    local_midnight,
+    owed_at,
+)
+from amtui.services.text import format_money
+from amtui.vocabulary import REPORTED_KINDS, DealStage, InteractionKind, InteractionStatus
+
+if TYPE_CHECKING:
+    from amtui.services.portfolio import Reader
+
+JSON_SCHEMA = "amtui.summary/1"
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    minor: int
+    currency: str
+
+    def __str__(self) -> str:
+        return format_money(self.minor, self.currency)
+
+
+Cell = str | int | Decimal | date | Money | None
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    notes: tuple[str, ...] = ()
+    empty: str = "none"
+
+
+def _text(cell: Cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, Decimal):
+        return f"{cell}%"
+    if isinstance(cell, date):
+        return f"{cell:%d.%m.%Y}"
+    return str(cell)
+
+
+def _rate_text(rate: Decimal) -> str:
+    return format(rate.normalize(), "f").replace(".", ",")
+
+
+def converted_note(total: ConvertedTotal) -> str:
+    rates = ", ".join(
+        f"1 {code} = {_rate_text(rate)} {total.currency} (rate of {since:%d.%m.%Y})"
+        for code, (rate, since) in sorted(total.rates.items())
+    )
+    return f"converted to {total.currency} at {rates}"
+
+
+# --- the KPI tables --------------------------------------------------------------------------------------------
+
+
+def kpi_sections(kpis: Kpis) -> list[Section]:
+    sections = []
+    money_rows: list[tuple[Cell, ...]] = [
+        (
+            c.currency,
+            Money(c.invoiced_minor, c.currency),
+            c.invoice_count,
+            Money(c.average_invoice_minor, c.currency) if c.average_invoice_minor is not None else None,
+            Money(c.paid_minor, c.currency),
+            Money(c.receivables_minor, c.currency),
+            Money(c.overdue_minor, c.currency),
+        )
+        for c in kpis.currencies
+    ]
+    notes: list[str] = []
+    converted = kpis.converted
+    if converted is not None:
+        code = converted.currency
+        money_rows.append(
+            (
+                f"{code} (converted)",
+                Money(converted.invoiced_minor, code),
+                None,
+                None,
+                Money(converted.paid_minor, code),
+                Money(converted.receivables_minor, code),
+                Money(converted.overdue_minor, code),
+            )
+        )
+        notes.append(converted_note(converted))
+    sections.append(
+        Section(
+            "Money",
+            ("currency", "invoiced", "invoices", "average invoice", "paid", "receivables", "overdue"),
+            tuple(money_rows),
+            tuple(notes),
+            "nothing invoiced, paid or owed",
+        )
+    )
+    plan_rows = []
+    plan_notes = []
+    for c in kpis.currencies:
+        if c.target_minor is None:
+            continue
+        plan_rows.append(
+            (
+                c.currency,
+                Money(c.target_minor, c.currency),
+                Money(c.invoiced_minor, c.currency),
+                c.reached_pct,
+                c.pace_pct,
+            )
+        )
+        if c.pace_pct is not None:
+            plan_notes.append(f"{c.currency}: at this pace: {c.pace_pct}% by the period's end")
+    if converted is not None and converted.target_minor:
+        code = converted.currency
+        plan_rows.append(
+            (
+                f"{code} (converted)",
+                Money(converted.target_minor, code),
+                Money(converted.invoiced_minor, code),
+                _pct(converted.invoiced_minor, converted.target_minor),
+                None,
+            )
+        )
+    sections.append(
+        Section(
+            "Plan against actual",
+            ("currency", "target", "invoiced", "reached", "pace"),
+            tuple(plan_rows),
+            tuple(plan_notes),
+            "no targets set (amtui target set YYYY-MM AMOUNT --currency XXX)",
+        )
+    )
+    sections.append(
+        Section(
+            "Clients",
+            ("measure", "count", "who"),
+            (
+                (f"active (an invoice in the last {kpis.active_days} days)", kpis.active_clients, None),
+                ("active at the period's start", kpis.active_before, None),
+                ("new", len(kpis.new_clients), ", ".join(kpis.new_clients[:10])),
+                ("lost", len(kpis.lost_clients), ", ".join(kpis.lost_clients[:10])),
+            ),
+        )
+    )
+    growth = [
+        (
+            g.client_name,
+            g.currency,
+            Money(g.now_minor, g.currency),
+            Money(g.before_minor, g.currency),
+            Money(g.change_minor, g.currency),
+            g.change_pct,
+        )
+        for g in (*kpis.growth_up, *kpis.growth_down)
+    ]
+    sections.append(
+        Section(
+            "Growth against a year earlier",
+            ("client", "currency", "now", "a year earlier", "change", "change %"),
+            tuple(growth),
+            empty="no change",
+        )
+    )
+    kinds = ("new", "upsell", "cross_sell", "renewal")
+    sections.append(
+        Section(
+            "Upsell",
+            ("currency", "from upsell clients", "share", *(f"won {k}" for k in kinds)),
+            tuple(
+                (
+                    c.currency,
+                    Money(c.upsell_invoiced_minor, c.currency),
+                    c.upsell_share_pct,
+                    *(Money(c.won_by_kind[k], c.currency) if k in c.won_by_kind else None for k in kinds),
+                )
+                for c in kpis.currencies
+            ),
+        )
+    )
+    sections.append(
+        Section(
+            "How I work",
+            ("measure", "count", "of", "share"),
+            tuple((r.name, r.count, r.total, r.pct) for r in kpis.work),
+        )
+    )
+    sections.append(
+        Section(
+            "Weighted pipeline",
+            ("currency", "close month", "deals", "amount", "weighted"),
+            tuple(
+                (
+                    p.currency,
+                    f"{p.month:%Y-%m}" if p.month else "no date",
+                    p.deals,
+                    Money(p.amount_minor, p.currency),
+                    Money(p.weighted_minor, p.currency),
+                )
+                for p in kpis.pipeline
+            ),
+            empty="no open deals",
+        )
+    )
+    sections.append(
+        Section(
+            "Stalled deals",
+            ("client", "deal", "stage", "since", "days", "limit", "amount"),
+            tuple(
+                (
+                    s.client_name,
+                    s.title,
+                    s.stage,
+                    s.since,
+                    s.days,
+                    s.limit,
+                    Money(s.amount_minor, s.currency) if s.amount_minor is not None else None,
+                )
+                for s in kpis.stalled
+            ),
+        )
+    )
+    return sections
+
+
+def _pct(part: int, whole: int) -> Decimal | None:
+    from amtui.services.portfolio import percent
+
+    return percent(part, whole)
+
+
+def kpi_title(kpis: Kpis) -> str:
+    period = kpis.period
+    state = f", running: day {(kpis.today - period.start).days + 1} of {period.days}" if kpis.running else ""
+    return f"KPIs for {period.label} ({period.start:%d.%m.%Y}-{period.end - timedelta(days=1):%d.%m.%Y}{state})"
+
+
+# --- the summary -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    kind: str  # week | month
+    period: Period
+    generated_at: datetime
+    kpis: Kpis
+    previous: Kpis
+    sections: tuple[Section, ...]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return f"Summary for {self.period.label}"
+
+    def subject(self) -> str:
+        return f"amtui: {self.kind}ly summary {self.period.label}"
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing happened and nothing is owed or planned."""
+        return not self.kpis.currencies and all(not s.rows for s in self.sections[len(kpi_sections(self.kpis)) :])
+
+
+def build_summary(
+    *,
+    session: Reader,
+    kind: str,
+    period: Period,
+    now: datetime,
+    zone: tzinfo,
+    settings: PortfolioSettings | None = None,
+) -> Summary:
+    kpis = compute_kpis(session=session, period=period, now=now, zone=zone, settings=settings)
+    previous = compute_kpis(
+        session=session, period=period.previous(), now=now, zone=zone, settings=settings, money_only=True
+    )
+    sections = kpi_sections(kpis)
+    sections.append(
+        Section(
+            f"Previous period ({previous.period.label})",
+            ("currency", "invoiced", "paid", "receivables", "overdue", "target reached"),
+            tuple(
+                (
+                    c.currency,
+                    Money(c.invoiced_minor, c.currency),
+                    Money(c.paid_minor, c.currency),
+                    Money(c.receivables_minor, c.currency),
+                    Money(c.overdue_minor, c.currency),
+                    c.reached_pct,
+                )
+                for c in previous.currencies
+            ),
+        )
+    )
+    sections.extend(_activity_sections(session, period, kpis.today, zone))
+    return Summary(kind, period, now, kpis, previous, tuple(sections))
+
+
+def _activity_sections(session: Reader, period: Period, today: date, zone: tzinfo) -> list[Section]:
+    start, end = local_midnight(period.start, zone), local_midnight(period.end, zone)
+    i, c = _interaction.c, _client.c
+    done = (i.status == InteractionStatus.DONE, i.done_at >= start, i.done_at < end)
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    per_client = _rows(
+        session,
+        select(i.client_id, i.kind, func.count())
+        .where(*done, i.kind.in_((InteractionKind.CALL, InteractionKind.VISIT, InteractionKind.MEETING)))
+        .group_by(i.client_id, i.kind),
+    )
+    names = _names(session, {row[0] for row in per_client})
+    for client_id, kind, count in per_client:
+        counts[names.get(client_id, "")][kind] += int(count)
+    by_client = tuple(
+        (name, kinds.get("call", 0), kinds.get("visit", 0), kinds.get("meeting", 0))
+        for name, kinds in sorted(counts.items(), key=lambda item: (-sum(item[1].values()), item[0]))
+    )
+    r = _meeting_report.c
+    unreported = tuple(
+        (name, kind, _utc(at).astimezone(zone).date(), subject or "")
+        for name, kind, at, subject in _rows(
+            session,
+            select(c.name, i.kind, i.done_at, i.subject)
+            .join_from(_interaction, _client, c.id == i.client_id)
+            .where(*done, i.kind.in_(REPORTED_KINDS), ~exists().where(r.interaction_id == i.id))
+            .order_by(i.done_at),
+        )
+    )
+    d = _deal.c
+    deals = []
+    for name, title, stage, amount, currency, closed, changed in _rows(
+        session,
+        select(c.name, d.title, d.stage, d.amount_minor, d.currency, d.closed_on, d.stage_changed_at)
+        .join_from(_deal, _client, c.id == d.client_id)
+        .where(
+            or_(
+                and_(
+                    d.stage.in_((DealStage.WON, DealStage.LOST)), d.closed_on >= period.start, d.closed_on < period.end
+                ),
+                and_(
+                    d.stage.not_in((DealStage.WON, DealStage.LOST)),
+                    d.stage_changed_at >= start,
+                    d.stage_changed_at < end,
+                ),
+            )
+        ),
+    ):
+        when = closed if stage in (DealStage.WON, DealStage.LOST) else _utc(changed).astimezone(zone).date()
+        what = stage if stage in (DealStage.WON, DealStage.LOST) else f"moved to {stage}"
+        deals.append((name, title, what, Money(amount, currency) if amount is not None else None, when))
+    deals.sort(key=lambda row: (row[4], row[0]))
+    k = _contract.c
+    following = period.next()
+    contracts = tuple(
+        (name, number, status, start_on, end_on, Money(value, currency) if value is not None else None)
+        for name, number, status, start_on, end_on, value, currency in _rows(
+            session,
+            select(c.name, k.number, k.status, k.start_on, k.end_on, k.value_minor, k.currency)
+            .join_from(_contract, _client, c.id == k.client_id)
+            .where(
+                or_(
+                    and_(k.start_on >= period.start, k.start_on < period.end),
+                    and_(k.end_on >= period.start, k.end_on < following.end),
+                )
+            )
+            .order_by(k.end_on, k.number),
+        )
+    )
+    sections = [
+        Section("Calls and visits by client", ("client", "calls", "visits", "meetings"), by_client),
+        Section("Meetings without a report", ("client", "kind", "on", "subject"), unreported),
+        Section("Deals won, lost and moved", ("client", "deal", "what", "amount", "on"), tuple(deals)),
+        Section(
+            "Contracts starting or ending",
+            ("client", "number", "status", "starts", "ends", "value"),
+            contracts,
+            empty=f"none in this period or the next ({following.label})",
+        ),
+        _aging(session, min(period.end, today + timedelta(days=1)), today),
+    ]
+    next_start, next_end = local_midnight(following.start, zone), local_midnight(following.end, zone)
+    planned = tuple(
+        (_utc(at).astimezone(zone).strftime("%d.%m.%Y %H:%M"), kind, name, subject or "")
+        for at, kind, name, subject in _rows(
+            session,
+            select(i.planned_at, i.kind, c.name, i.subject)
+            .join_from(_interaction, _client, c.id == i.client_id)
+            .where(
+                i.status == InteractionStatus.PLANNED,
+                i.planned_at >= next_start,
+                i.planned_at < next_end,
+                i.kind.in_((InteractionKind.CALL, InteractionKind.VISIT, InteractionKind.MEETING)),
+            )
+            .order_by(i.planned_at),
+        )
+    )
+    sections.append(
+        Section(f"Planned for the next period ({following.label})", ("when", "kind", "client", "subject"), planned)
+    )
+    return sections
+
+
+AGING = ("not due", "1-30", "31-60", "61-90", "90+")
+
+
+def _aging(session: Reader, cut: date, today: date) -> Section:
+    """What is owed at the start of ``cut``, per currency, by days past due."""
+    buckets: dict[str, list[int]] = defaultdict(lambda: [0] * len(AGING))
+    last_day = cut - timedelta(days=1)
+    for currency, due, owed in owed_at(session, cut, today):
+        late = (last_day - due).days
+        index = 0 if late <= 0 else 1 if late <= 30 else 2 if late <= 60 else 3 if late <= 90 else 4
+        buckets[currency][index] += owed
+    return Section(
+        f"Receivables aging (as of {last_day:%d.%m.%Y})",
+        ("currency", *AGING),
+        tuple((code, *(Money(value, code) for value in values)) for code, values in sorted(buckets.items())),
+        empty="nothing owed",
+    )
+
+
+# --- rendering -------------------------------------------------------------------------------------------------
+
+
+def _table_text(section: Section) -> list[str]:
+    lines = [section.title, "-" * len(section.title)]
+    if not section.rows:
+        lines.append(f"  ({section.empty})")
+    else:
+        cells = [list(section.headers)] + [[_text(cell) for cell in row] for row in section.rows]
+        widths = [max(len(row[i]) for row in cells) for i in range(len(section.headers))]
+        numeric = {
+            index
+            for index in range(len(section.headers))
+            if any(isinstance(row[index], (int, Decimal, Money)) for row in section.rows)
+        }
+        for row in cells:
+            text = "  ".join(
+                cell.rjust(width) if index in numeric else cell.ljust(width)
+                for index, (cell, width) in enumerate(zip(row, widths, strict=True))
+            )
+            lines.append("  " + text.rstrip())
+    lines.extend(f"  {note}" for note in section.notes)
+    return lines
+
+
+def render_sections_text(title: str, sections: Sequence[Section]) -> str:
+    lines = [title, ""]
+    for section in sections:
+        lines.extend(_table_text(section))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def render_sections_markdown(title: str, sections: Sequence[Section]) -> str:
+    lines = [f"# {_md(title)}", ""]
+    for section in sections:
+        lines += [f"## {_md(section.title)}", ""]
+        if not section.rows:
+            lines += [f"_{section.empty}_", ""]
+        else:
+            lines.append("| " + " | ".join(_md(h) for h in section.headers) + " |")
+            lines.append("|" + "|".join("---" for _ in section.headers) + "|")
+            lines += ["| " + " | ".join(_md(_text(cell)) for cell in row) + " |" for row in section.rows]
+            lines.append("")
+        lines += [f"{_md(note)}  " for note in section.notes]
+        if section.notes:
+            lines.append("")
+    return "\n".join(lines)
+
+
+def render_sections_html(title: str, sections: Sequence[Section]) -> str:
+    esc = html_lib.escape
+    parts = [
+        "<!DOCTYPE html>",
+        '<html><head><meta charset="utf-8">',
+        f"<title>{esc(title)}</title>",
+        "<style>body{font-family:sans-serif}table{border-collapse:collapse}"
+        "td,th{border:1px solid #ccc;padding:2px 6px}td.n{text-align:right;white-space:nowrap}</style>",
+        "</head><body>",
+        f"<h1>{esc(title)}</h1>",
+    ]
+    for section in sections:
+        parts.append(f"<h2>{esc(section.title)}</h2>")
+        if not section.rows:
+            parts.append(f"<p><i>{esc(section.empty)}</i></p>")
+        else:
+            parts.append("<table><tr>" + "".join(f"<th>{esc(h)}</th>" for h in section.headers) + "</tr>")
+            for row in section.rows:
+                parts.append(
+                    "<tr>"
+                    + "".join(
+                        f'<td class="n">{esc(_text(cell))}</td>'
+                        if isinstance(cell, (int, Decimal, Money))
+                        else f"<td>{esc(_text(cell))}</td>"
+                        for cell in row
+                    )
+                    + "</tr>"
+                )
+            parts.append("</table>")
+        parts += [f"<p>{esc(note)}</p>" for note in section.notes]
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def _json_cell(cell: Cell) -> Any:
+    if isinstance(cell, Money):
+        return {"minor": cell.minor, "currency": cell.currency}
+    if isinstance(cell, Decimal):
+        return str(cell)
+    if isinstance(cell, date):
+        return cell.isoformat()
+    return cell
+
+
+def sections_to_list(sections: Sequence[Section]) -> list[dict[str, Any]]:
+    return [
+        {
+            "title": s.title,
+            "headers": list(s.headers),
+            "rows": [[_json_cell(cell) for cell in row] for row in s.rows],
+            "notes": list(s.notes),
+        }
+        for s in sections
+    ]
+
+
+def summary_to_dict(summary: Summary) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    return {
+        "schema": JSON_SCHEMA,
+        "kind": summary.kind,
+        "period": {
+            "label": summary.period.label,
+            "start": summary.period.start.isoformat(),
+            "end": summary.period.end.isoformat(),
+        },
+        "generated_at": summary.generated_at.isoformat(),
+        "kpis": asdict(summary.kpis),
+        "sections": sections_to_list(summary.sections),
+    }
+
+
+def to_json(value: Any) -> str:
+    def default(item: Any) -> Any:
+        if isinstance(item, (date, datetime)):
+            return item.isoformat()
+        if isinstance(item, Decimal):
+            return str(item)
+        if isinstance(item, (set, frozenset, tuple)):
+            return list(item)
+        raise TypeError(f"cannot encode {type(item).__name__}")
+
+    return json.dumps(value, default=default, ensure_ascii=False, indent=2) + "\n"
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    cleaned = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31].strip() or "Sheet"
+    name, counter = cleaned, 2
+    while name in used:
+        suffix = f" {counter}"
+        name, counter = cleaned[: 31 - len(suffix)] + suffix, counter + 1
+    used.add(name)
+    return name
+
+
+def write_xlsx(title: str, sections: Sequence[Section], path: Path, *, first_sheet: str = "KPIs") -> None:
+    """One sheet per section (the KPI ones on the first), typed cells: numbers, dates, money with its currency."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    used: set[str] = set()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = _sheet_name(first_sheet, used)
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True)
+    for section in sections:
+        target = book.create_sheet(_sheet_name(section.title, used))
+        target.append([section.title])
+        target["A1"].font = Font(bold=True)
+        target.append(list(section.headers))
+        for row in section.rows:
+            values: list[Any] = []
+            formats: list[str | None] = []
+            for cell in row:
+                if isinstance(cell, Money):
+                    values.append(Decimal(cell.minor) / 100)
+                    formats.append(f'#,##0.00 "{cell.currency}"')
+                elif isinstance(cell, Decimal):
+                    values.append(cell / 100)
+                    formats.append("0.0%")
+                elif isinstance(cell, date):
+                    values.append(cell)
+                    formats.append("DD.MM.YYYY")
+                else:
+                    values.append(cell)
+                    formats.append(None)
+            target.append(values)
+            for column_index, number_format in enumerate(formats, start=1):
+                if number_format:
+                    target.cell(row=target.max_row, column=column_index).number_format = number_format
+        for note in section.notes:
+            target.append([note])
+        sheet.append([section.title, f"see sheet {target.title!r}"])
+    book.save(path)
+
+
+def render_summary(summary: Summary, fmt: str) -> str:
+    if fmt == "json":
+        return to_json(summary_to_dict(summary))
+    if fmt == "markdown":
+        return render_sections_markdown(summary.title, summary.sections)
+    if fmt == "html":
+        return render_sections_html(summary.title, summary.sections)
+    return render_sections_text(summary.title, summary.sections)

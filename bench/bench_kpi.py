@@ -1,0 +1,139 @@
+"""Speed of ``amtui kpi`` and ``amtui summary month`` on the large demo, beside ``amtui digest`` in the same run.
+
+Run from the repository root:
+
+    .venv/bin/python bench/bench_kpi.py            # builds the large demo in a temp dir
+    .venv/bin/python bench/bench_kpi.py --db PATH  # reuse a database built with `amtui demo --size large`
+
+Target (issue 12): each whole process within the digest's whole-process figure + 100 ms. Also timed
+in-process, warm: compute_kpis() for the month, build_summary() for the month, and compute_alerts() with
+and without the portfolio kinds (credit, stalled, abc) the issue added to the alert engine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+AMTUI = str(Path(PYTHON).with_name("amtui"))
+NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
+
+
+def _time_process(argv: list[str], runs: int, env: dict[str, str]) -> float:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True)
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def _build(db: Path) -> None:
+    sys.path.insert(0, str(ROOT))
+    from amtui.db import open_engine
+    from amtui.services.demo import build_demo
+
+    engine = open_engine(f"sqlite:///{db}")
+    build_demo(engine, size="large", now=NOW)
+    engine.dispose()
+
+
+def _median_ms(work, runs: int) -> float:  # type: ignore[no-untyped-def]
+    samples = []
+    for _ in range(runs + 1):
+        start = time.perf_counter()
+        work()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples[1:])  # the first run warms the statement cache
+
+
+def _in_process(db: Path, runs: int) -> dict[str, float]:
+    sys.path.insert(0, str(ROOT))
+    from zoneinfo import ZoneInfo
+
+    from amtui.db import open_engine, read_scope
+    from amtui.services.alerts import AlertKind, compute_alerts
+    from amtui.services.portfolio import compute_kpis, month_period
+    from amtui.services.summary import build_summary
+
+    zone = ZoneInfo("Europe/Moscow")
+    period = month_period(NOW.astimezone(zone).date())
+    older = [kind for kind in AlertKind if kind not in (AlertKind.CREDIT, AlertKind.STALLED, AlertKind.ABC)]
+    engine = open_engine(f"sqlite:///{db}")
+    with read_scope(engine) as connection:
+        figures = {
+            "compute_kpis (month)": _median_ms(
+                lambda: compute_kpis(session=connection, period=period, now=NOW, zone=zone), runs
+            ),
+            "build_summary (month)": _median_ms(
+                lambda: build_summary(session=connection, kind="month", period=period, now=NOW, zone=zone), runs
+            ),
+            "compute_alerts, all kinds": _median_ms(
+                lambda: compute_alerts(session=connection, now=NOW, zone=zone), runs
+            ),
+            "compute_alerts, without credit/stalled/abc": _median_ms(
+                lambda: compute_alerts(session=connection, now=NOW, zone=zone, kinds=older), runs
+            ),
+            "credit/stalled/abc alerts alone": _median_ms(
+                lambda: compute_alerts(
+                    session=connection, now=NOW, zone=zone, kinds=[AlertKind.CREDIT, AlertKind.STALLED, AlertKind.ABC]
+                ),
+                runs,
+            ),
+        }
+    engine.dispose()
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", type=Path, help="an existing large demo database (built at 2026-11-25 06:00 UTC)")
+    parser.add_argument("--runs", type=int, default=9)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.db or Path(tmp) / "large.db"
+        if args.db is None:
+            print("building the large demo...", flush=True)
+            _build(db)
+        env = {**os.environ, "AMTUI_NOW": NOW.isoformat(), "AMTUI_TZ": "Europe/Moscow", "NO_COLOR": "1"}
+        env["AMTUI_CONFIG"] = str(Path(tmp) / "none.toml")
+        base = [AMTUI, "--db", str(db)]
+        commands = {
+            "amtui digest": [*base, "digest"],
+            "amtui kpi": [*base, "kpi"],
+            "amtui kpi --json": [*base, "kpi", "--json"],
+            "amtui summary month": [*base, "summary", "month"],
+        }
+        for argv in commands.values():  # warm the page cache and the bytecode
+            subprocess.run(argv, stdout=subprocess.DEVNULL, env=env, check=True)
+        # Interleaved rounds, so that a load spike hits every command alike.
+        samples: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(args.runs):
+            for name, argv in commands.items():
+                samples[name].append(_time_process(argv, 1, env))
+        whole = {name: statistics.median(values) for name, values in samples.items()}
+        digest = whole["amtui digest"]
+        print(f"\nwhole process, piped, medians of {args.runs} interleaved rounds:")
+        for name, ms in whole.items():
+            verdict = (
+                ""
+                if name == "amtui digest"
+                else f"  digest {ms - digest:+.0f} ms: " + ("met" if ms <= digest + 100 else "MISSED")
+            )
+            print(f"  {name:<24} {ms:7.0f} ms{verdict}")
+        print("\nin-process, warm, through a Connection:")
+        for name, ms in _in_process(db, args.runs).items():
+            print(f"  {name:<45} {ms:7.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
