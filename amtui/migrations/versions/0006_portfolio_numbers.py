@@ -1,7 +1,7 @@
 """portfolio numbers: exchange rates, targets per currency, days in a deal's stage
 
 Revision ID: 0006
-Revises: 0004 (0005 once helper hostile-db's money-to-BigInteger revision is on main)
+Revises: 0004
 Create Date: 2026-12-01 21:00:00
 
 - ``exchange_rate``: a currency's rate to the home currency (exact millionths) from a day on;
@@ -37,7 +37,7 @@ def upgrade() -> None:
         "sales_target_new",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("period", sa.Date(), nullable=False),
-        sa.Column("amount_minor", sa.BigInteger(), nullable=False),
+        sa.Column("amount_minor", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("currency", sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("period", "currency", name="uq_sales_target_period_currency"),
