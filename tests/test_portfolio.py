@@ -223,7 +223,7 @@ def test_views_match_the_models() -> None:
     from sqlmodel import SQLModel
 
     import amtui.models  # noqa: F401
-    from amtui.services.portfolio import COLUMNS_READ
+    from amtui.services.alerts import COLUMNS_READ  # the views portfolio.py reads through too
 
     for view in COLUMNS_READ:
         model = SQLModel.metadata.tables[view.name]
@@ -525,6 +525,24 @@ def test_summary_month_formats(cli_data, tmp_path: Path) -> None:  # type: ignor
     html = cli("summary", "week", "--date", "10.02.2028", "--format", "html").output
     assert html.startswith("<!DOCTYPE html>") and "<h1>Summary for 07.02.2028-13.02.2028</h1>" in html
     assert "<td>ООО «Альфа»</td>" in html  # its calls and visits of the week
+
+
+def test_summary_on_the_first_day_reports_the_period_just_ended(cli_data, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Cron on the 1st (or a Monday) sends the month (week) that has just ended, not one a day old."""
+    from amtui.services.portfolio import summary_period
+
+    first = summary_period("month", today=date(2028, 3, 1))
+    assert (first.start, first.end) == (date(2028, 2, 1), date(2028, 3, 1))
+    assert summary_period("month", today=date(2028, 3, 2)).start == date(2028, 3, 1)
+    monday = summary_period("week", today=date(2028, 2, 14))
+    assert (monday.start, monday.end) == (date(2028, 2, 7), date(2028, 2, 14))
+    assert summary_period("week", today=date(2028, 2, 15)).start == date(2028, 2, 14)
+    assert summary_period("month", day=date(2028, 3, 1), today=date(2028, 3, 1)).start == date(2028, 3, 1)
+    monkeypatch.setenv("AMTUI_NOW", datetime(2028, 3, 1, 4, 0, tzinfo=UTC).isoformat())
+    data = json.loads(cli_data("summary", "month", "--format", "json").output)
+    assert data["period"]["label"] == "2028-02"
+    explicit = json.loads(cli_data("summary", "month", "--date", "01.03.2028", "--format", "json").output)
+    assert explicit["period"]["label"] == "2028-03"
 
 
 def test_alerts_for_credit_stalled_deals_and_abc(session, data) -> None:  # type: ignore[no-untyped-def]

@@ -177,7 +177,14 @@ class SummaryFormat(str, Enum):
 def summary_command(
     ctx: typer.Context,
     kind: Annotated[SummaryKind, typer.Argument(help="week or month.")],
-    on: Annotated[str | None, typer.Option("--date", help="A day in the week or month (default today).")] = None,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="A day in the week or month (default: the current one; on its first day, a Monday or the 1st,"
+            " the one just ended).",
+        ),
+    ] = None,
     fmt: Annotated[SummaryFormat, typer.Option("--format", help="Output format.")] = SummaryFormat.text,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
     mail_to: Annotated[
@@ -193,12 +200,12 @@ def summary_command(
     Exit codes as the digest: 0 done, 1 error, 2 usage, 3 mail failed (--output is still written).
     """
     from amtui.commands.alerts import _write_atomically
-    from amtui.services.portfolio import month_period, week_period
+    from amtui.services.portfolio import summary_period
     from amtui.services.summary import build_summary, render_sections_html, render_sections_text, render_summary
 
     if fmt is SummaryFormat.xlsx and output is None:
         fail("--format xlsx needs --output FILE.xlsx")
-    day = parse_day(on, field="--date") if on else today()
+    day = parse_day(on, field="--date") if on else None
     recipients: list[str] = []
     mail_settings = None
     if mail_to:
@@ -207,7 +214,7 @@ def summary_command(
 
         recipients = parse_recipients(mail_to)
         mail_settings = load_settings().mail
-    period = week_period(day) if kind is SummaryKind.week else month_period(day)
+    period = summary_period(kind.value, day=day, today=today())
     with reading(ctx) as connection:
         summary = build_summary(
             session=connection, kind=kind.value, period=period, now=now(), zone=zone(), settings=_settings()

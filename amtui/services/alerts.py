@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -72,7 +73,8 @@ if TYPE_CHECKING:
     Reader: TypeAlias = Session | Connection
 
 # --- the columns read ------------------------------------------------------------------------------------------
-# The columns of amtui.models this engine reads, with the same names and types
+# The columns of amtui.models that the engines read without the ORM (this alert engine and the
+# portfolio numbers in amtui.services.portfolio), declared once here with the models' names and types
 # (tests/test_alerts.py checks them against the SQLModel metadata).
 
 _UTC_DATETIME = DateTime(timezone=True)  # stored as UTC; SQLite hands it back without an offset
@@ -84,6 +86,11 @@ _client = table(
     column("tier", String),
     column("status", String),
     column("cadence_days", Integer),
+    column("currency", String),
+    column("credit_limit_minor", Integer),
+    column("payment_terms_days", Integer),
+    column("discount_bp", Integer),
+    column("updated_at", _UTC_DATETIME),
 )
 _interaction = table(
     "interaction",
@@ -119,6 +126,7 @@ _task = table(
     column("due_on", Date),
     column("check_in_at", _UTC_DATETIME),
     column("checked_in_at", _UTC_DATETIME),
+    column("completed_at", _UTC_DATETIME),
 )
 _contract = table(
     "contract",
@@ -127,30 +135,42 @@ _contract = table(
     column("number", String),
     column("title", String),
     column("status", String),
+    column("start_on", Date),
     column("end_on", Date),
     column("auto_renew", Boolean),
     column("notice_days", Integer),
+    column("value_minor", Integer),
+    column("currency", String),
 )
 _invoice = table(
     "invoice",
     column("id", Integer),
     column("client_id", Integer),
     column("number", String),
+    column("issued_on", Date),
     column("due_on", Date),
     column("amount_minor", Integer),
     column("paid_minor", Integer),
     column("currency", String),
+    column("paid_on", Date),
 )
-_meeting_report = table("meeting_report", column("id", Integer), column("interaction_id", Integer))
+_meeting_report = table(
+    "meeting_report", column("id", Integer), column("interaction_id", Integer), column("created_at", _UTC_DATETIME)
+)
 _deal = table(
     "deal",
     column("id", Integer),
     column("client_id", Integer),
     column("title", String),
+    column("kind", String),
     column("stage", String),
     column("amount_minor", Integer),
     column("currency", String),
+    column("probability", Integer),
     column("expected_close", Date),
+    column("closed_on", Date),
+    column("stage_changed_at", _UTC_DATETIME),
+    column("created_at", _UTC_DATETIME),
 )
 _alert_mark = table(
     "alert_mark",
@@ -159,6 +179,20 @@ _alert_mark = table(
     column("snoozed_until", Date),
     column("fingerprint", String),
     column("updated_at", _UTC_DATETIME),
+)
+_sales_target = table(
+    "sales_target",
+    column("id", Integer),
+    column("period", Date),
+    column("amount_minor", BigInteger),
+    column("currency", String),
+)
+_exchange_rate = table(
+    "exchange_rate",
+    column("id", Integer),
+    column("currency", String),
+    column("rate_e6", BigInteger),
+    column("valid_from", Date),
 )
 COLUMNS_READ = (
     _client,
@@ -171,6 +205,8 @@ COLUMNS_READ = (
     _meeting_report,
     _deal,
     _alert_mark,
+    _sales_target,
+    _exchange_rate,
 )
 
 

@@ -1391,6 +1391,22 @@ def _italian_clients(gen: _Generator) -> None:
         for firm in _ITALIAN_FIRMS:
             _small_client(gen, firm)
             _small_history(gen, firm.key)
+        year = gen.clock.today.year
+        for firm in _ITALIAN_FIRMS:
+            client = gen.clients[firm.key]
+            end = gen.rng.randrange(120, 400)
+            gen.add_contract(
+                client,
+                number=f"C-{year - 1}/{client.id:03d}",
+                title="Contratto di fornitura",
+                start=end - 730,
+                end=end,
+                auto_renew=True,
+                notice_days=60,
+                value_minor=_money(gen.rng, 3_000_000, 40_000_000),
+                status="active",
+            )
+            _invoice_history(gen, firm, [])
     finally:
         gen.rng = shared_rng
 
@@ -1795,39 +1811,50 @@ def _small_money(gen: _Generator) -> None:
         "dekor": [(200, None, 0)],
     }
     for firm in _FIRMS:
-        client = c[firm.key]
         if firm.status == "prospect" or firm.key == _NEVER_CONTACTED:
             continue
-        terms = client.terms
-        first = -rng.randrange(330, 365) if firm.status == "active" else -360
-        last = 0 if firm.status == "active" else -200 - terms
-        issued = first
-        while issued <= last:
-            d = clock.workday_on_or_before(issued)
-            due = d + terms
-            amount = _money(rng, 80_000, 2_500_000)
-            if due >= 0:
-                partial = rng.random() < 0.2
-                paid = amount * rng.choice((30, 50)) // 100 if partial else 0
-                gen.add_invoice(
-                    client,
-                    issued=d,
-                    due=due,
-                    amount=amount,
-                    paid=paid,
-                    paid_on=max(d, clock.workday_on_or_before(-1)) if partial else None,
-                )
-            else:
-                paid_on = min(due + rng.randrange(-10, 8), -1)
-                gen.add_invoice(client, issued=d, due=due, amount=amount, paid=amount, paid_on=max(paid_on, d))
-            issued += rng.randrange(25, 40) if firm.tier != "C" else rng.randrange(50, 80)
-        for days_overdue, amount_or_none, share in overdue.get(firm.key, []):
-            due = -days_overdue
-            amount = amount_or_none or _money(rng, 150_000, 1_800_000)
-            paid = amount * share // 100
+        _invoice_history(gen, firm, overdue.get(firm.key, []))
+
+
+# Invoice sizes by the client's stored tier, so that the demo's ABC suggestions are a few real
+# changes to review, not a reshuffle of the whole portfolio.
+_INVOICE_RANGE = {"A": (6_000_000, 9_000_000), "B": (300_000, 900_000), "C": (250_000, 750_000)}
+
+
+def _invoice_history(gen: _Generator, firm: _Firm, overdue: list[tuple[int, int | None, int]]) -> None:
+    """A client's monthly invoices over the last year, paid, then the unpaid ones placed on purpose."""
+    rng, clock = gen.rng, gen.clock
+    client = gen.clients[firm.key]
+    terms = client.terms
+    first = -rng.randrange(330, 365) if firm.status == "active" else -360
+    last = 0 if firm.status == "active" else -200 - terms
+    issued = first
+    while issued <= last:
+        d = clock.workday_on_or_before(issued)
+        due = d + terms
+        amount = _money(rng, *_INVOICE_RANGE.get(firm.tier, (80_000, 2_500_000)))
+        if due >= 0:
+            partial = rng.random() < 0.2
+            paid = amount * rng.choice((30, 50)) // 100 if partial else 0
             gen.add_invoice(
-                client, issued=due - terms, due=due, amount=amount, paid=paid, paid_on=due + 3 if paid else None
+                client,
+                issued=d,
+                due=due,
+                amount=amount,
+                paid=paid,
+                paid_on=max(d, clock.workday_on_or_before(-1)) if partial else None,
             )
+        else:
+            paid_on = min(due + rng.randrange(-10, 8), -1)
+            gen.add_invoice(client, issued=d, due=due, amount=amount, paid=amount, paid_on=max(paid_on, d))
+        issued += rng.randrange(25, 40) if firm.tier != "C" else rng.randrange(50, 80)
+    for days_overdue, amount_or_none, share in overdue:
+        due = -days_overdue
+        amount = amount_or_none or _money(rng, 150_000, 1_800_000)
+        paid = amount * share // 100
+        gen.add_invoice(
+            client, issued=due - terms, due=due, amount=amount, paid=paid, paid_on=due + 3 if paid else None
+        )
 
 
 def _small_tasks(gen: _Generator) -> None:

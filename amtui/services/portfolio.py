@@ -23,25 +23,30 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     BigInteger,
-    Boolean,
-    Date,
-    DateTime,
-    Integer,
     String,
     and_,
     case,
     cast,
-    column,
     func,
     insert,
     or_,
     select,
-    table,
     type_coerce,
     update,
 )
 from sqlalchemy.engine import Connection
 
+# The Core views of the columns read are declared once, beside the alert engine that reads them too.
+from amtui.services.alerts import (
+    _client,
+    _deal,
+    _interaction,
+    _invoice,
+    _meeting_report,
+    _task,
+)
+from amtui.services.alerts import _exchange_rate as _rate
+from amtui.services.alerts import _sales_target as _target
 from amtui.services.errors import ValidationError
 from amtui.vocabulary import (
     OPEN_DEAL_STAGES,
@@ -101,104 +106,6 @@ def settings_from(config: Any) -> PortfolioSettings:
         credit_warning_pct=table_.credit_warning_pct,
         stalled_days=dict(table_.stalled_days),
     )
-
-
-# --- the columns read ------------------------------------------------------------------------------------------
-
-_UTC_DATETIME = DateTime(timezone=True)
-
-_client = table(
-    "client",
-    column("id", Integer),
-    column("name", String),
-    column("tier", String),
-    column("status", String),
-    column("currency", String),
-    column("credit_limit_minor", Integer),
-    column("payment_terms_days", Integer),
-    column("discount_bp", Integer),
-    column("updated_at", _UTC_DATETIME),
-)
-_invoice = table(
-    "invoice",
-    column("id", Integer),
-    column("client_id", Integer),
-    column("number", String),
-    column("issued_on", Date),
-    column("due_on", Date),
-    column("amount_minor", Integer),
-    column("paid_minor", Integer),
-    column("currency", String),
-    column("paid_on", Date),
-)
-_deal = table(
-    "deal",
-    column("id", Integer),
-    column("client_id", Integer),
-    column("title", String),
-    column("kind", String),
-    column("stage", String),
-    column("amount_minor", Integer),
-    column("currency", String),
-    column("probability", Integer),
-    column("expected_close", Date),
-    column("closed_on", Date),
-    column("stage_changed_at", _UTC_DATETIME),
-    column("created_at", _UTC_DATETIME),
-)
-_interaction = table(
-    "interaction",
-    column("id", Integer),
-    column("client_id", Integer),
-    column("kind", String),
-    column("direction", String),
-    column("status", String),
-    column("planned_at", _UTC_DATETIME),
-    column("done_at", _UTC_DATETIME),
-    column("subject", String),
-    column("needs_reply", Boolean),
-    column("replied_at", _UTC_DATETIME),
-)
-_meeting_report = table(
-    "meeting_report", column("id", Integer), column("interaction_id", Integer), column("created_at", _UTC_DATETIME)
-)
-_task = table(
-    "task",
-    column("id", Integer),
-    column("client_id", Integer),
-    column("title", String),
-    column("assignee", String),
-    column("status", String),
-    column("due_on", Date),
-    column("completed_at", _UTC_DATETIME),
-)
-_contract = table(
-    "contract",
-    column("id", Integer),
-    column("client_id", Integer),
-    column("number", String),
-    column("title", String),
-    column("status", String),
-    column("start_on", Date),
-    column("end_on", Date),
-    column("value_minor", Integer),
-    column("currency", String),
-)
-_target = table(
-    "sales_target",
-    column("id", Integer),
-    column("period", Date),
-    column("amount_minor", BigInteger),
-    column("currency", String),
-)
-_rate = table(
-    "exchange_rate",
-    column("id", Integer),
-    column("currency", String),
-    column("rate_e6", BigInteger),
-    column("valid_from", Date),
-)
-COLUMNS_READ = (_client, _invoice, _deal, _interaction, _meeting_report, _task, _contract, _target, _rate)
 
 
 def _rows(session: Reader, statement: Any) -> Sequence[Any]:
@@ -297,6 +204,17 @@ def month_period(day: date) -> Period:
 def week_period(day: date) -> Period:
     start = day - timedelta(days=day.weekday())
     return Period("week", start, start + timedelta(days=7))
+
+
+def summary_period(kind: str, *, day: date | None = None, today: date) -> Period:
+    """The week or month a summary covers: the one holding ``day`` when given; otherwise the one
+    holding today, except on its first day (a Monday, the 1st), when the period just ended is the
+    one to report: a cron job on the 1st sends last month, not a month one day old."""
+    of = week_period if kind == "week" else month_period
+    if day is not None:
+        return of(day)
+    current = of(today)
+    return of(today - timedelta(days=1)) if today == current.start else current
 
 
 _MONTH_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")

@@ -19,16 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, exists, func, or_, select
 
+from amtui.services.alerts import _client, _contract, _deal, _interaction, _meeting_report
 from amtui.services.portfolio import (
     ConvertedTotal,
     Kpis,
     Period,
     PortfolioSettings,
-    _client,
-    _contract,
-    _deal,
-    _interaction,
-    _meeting_report,
     _names,
     _rows,
     _utc,
