@@ -684,9 +684,12 @@ def test_portfolio_screen_shows_per_currency_and_accepts_tiers(engine, db_url) -
             assert "50.0% of 20 000 EUR" in plan
             chart = str(screen.query_one("#portfolio-chart").render())
             assert "Invoiced per month, RUB  (c: EUR)" in chart and "02.28" in chart and "03.27" in chart
-            assert "850k" in chart  # the axis: February's 850 000 RUB is the top
+            # The value axis, in thousands: February's 850 000 RUB under the top tick, 1 000.
+            assert "thousand RUB" in chart and "1\u00a0000┌" in chart and "800┤" in chart
             await pilot.press("c")
-            assert "Invoiced per month, EUR" in str(screen.query_one("#portfolio-chart").render())
+            await settle(pilot)
+            chart = str(screen.query_one("#portfolio-chart").render())
+            assert "Invoiced per month, EUR" in chart and "thousand EUR" in chart
             credit = str(screen.query_one("#portfolio-credit").render())
             assert "Beta Ltd" in credit and "headroom      -1 000 EUR" in credit and "111.1%" in credit
             assert "Большой заказ" in str(screen.query_one("#portfolio-stalled").render())

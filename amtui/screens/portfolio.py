@@ -21,12 +21,11 @@ from amtui.widgets.fast_table import Cell, Column, FastTable
 from amtui.widgets.footer import StableFooter
 
 if TYPE_CHECKING:
+    from textual_plotext import PlotextPlot
+
     from amtui.services.portfolio import AbcRow, MonthlyInvoiced, PortfolioView
 
 BAR_WIDTH = 40
-CHART_HEIGHT = 4
-COLUMN_WIDTH = 6
-BLOCKS = " ▁▂▃▄▅▆▇█"
 ABC_COLUMNS = (
     Column("client", "Client", 34),
     Column("tier", "Tier", 7),
@@ -34,16 +33,6 @@ ABC_COLUMNS = (
     Column("share", "Share", 7, "right"),
     Column("note", "Note", 20),
 )
-
-
-def _compact(minor: int) -> str:
-    """An axis label: 1.2M, 850k, 0."""
-    whole = minor // 100
-    if whole >= 1_000_000:
-        return f"{whole / 1_000_000:.1f}M"
-    if whole >= 1_000:
-        return f"{whole // 1_000}k"
-    return str(whole)
 
 
 def plan_text(view: PortfolioView) -> Text:
@@ -78,30 +67,33 @@ def plan_text(view: PortfolioView) -> Text:
     return text
 
 
-def chart_text(series: MonthlyInvoiced, others: list[str] | None = None) -> Text:
-    """Invoiced per month as columns, with the value axis and the month labels."""
-    top = max(series.amounts) or 1
-    label_width = max(len(_compact(top)), 2) + 1
-    text = Text()
-    text.append(f"Invoiced per month, {series.currency}", style="bold")
-    if others:
-        text.append(f"  (c: {', '.join(others)})", style="dim")
-    text.append("\n")
-    steps = CHART_HEIGHT * 8
-    heights = [amount * steps // top for amount in series.amounts]
-    for row in range(CHART_HEIGHT, 0, -1):
-        label = _compact(top) if row == CHART_HEIGHT else ""
-        text.append(label.rjust(label_width) + " ┤", style="dim")
-        for height in heights:
-            level = max(0, min(8, height - (row - 1) * 8))
-            text.append(" " + BLOCKS[level] * (COLUMN_WIDTH - 2) + " ", style="cyan")
-        text.append("\n")
-    text.append("0".rjust(label_width) + " └" + "─" * (COLUMN_WIDTH * len(heights)) + "\n", style="dim")
-    text.append(" " * (label_width + 2))
-    for first in series.months:
-        text.append(f"{first:%m.%y}".center(COLUMN_WIDTH), style="dim")
-    text.append("\n")
-    return text
+def chart_title(series: MonthlyInvoiced, others: list[str]) -> str:
+    return f"Invoiced per month, {series.currency}" + (f"  (c: {', '.join(others)})" if others else "")
+
+
+def axis_ticks(top: int, count: int = 5) -> list[int]:
+    """Round, whole ticks from 0 past ``top``: a step of 1, 2 or 5 times a power of ten."""
+    raw = max(top, 1) / count
+    power = 10 ** (len(str(int(raw))) - 1)
+    step = next(power * factor for factor in (1, 2, 5, 10) if power * factor >= raw)
+    return list(range(0, top + step, step))
+
+
+def draw_chart(plot: PlotextPlot, series: MonthlyInvoiced, others: list[str]) -> None:
+    """Invoiced per month as bars, drawn by plotext with both axes labelled. The bars are whole
+    numbers (no float money); the exact figures are in ``amtui kpi``."""
+    plt = plot.plt
+    plt.clear_figure()
+    plt.title(chart_title(series, others))
+    # Whole thousands when the figures are large enough to show in them, whole units otherwise.
+    thousands = max(series.amounts) >= 10_000 * 100
+    values = [amount // (100_000 if thousands else 100) for amount in series.amounts]
+    plt.bar([f"{first:%m.%y}" for first in series.months], values, width=0.6)
+    ticks = axis_ticks(max(values))
+    plt.yticks([float(tick) for tick in ticks], [f"{tick:,}".replace(",", "\u00a0") for tick in ticks])
+    plt.xlabel("month")
+    plt.ylabel(f"thousand {series.currency}" if thousands else series.currency)
+    plot.refresh()
 
 
 def credit_text(view: PortfolioView) -> Text:
@@ -181,7 +173,11 @@ class PortfolioScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         yield Header()
         with VerticalScroll(id="portfolio-body"):
             yield Static("Loading…", id="portfolio-plan")
-            yield Static("", id="portfolio-chart")
+            # Imported here: plotext costs ~50 ms, paid on the first visit of this screen, not at start-up.
+            from textual_plotext import PlotextPlot
+
+            yield PlotextPlot(id="portfolio-chart")
+            yield Static("", id="portfolio-chart-empty")
             yield Static("", id="portfolio-abc-title")
             yield FastTable(ABC_COLUMNS, zebra_stripes=False, id="portfolio-abc")
             yield Static("", id="portfolio-credit")
@@ -222,16 +218,20 @@ class PortfolioScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
     def show_chart(self) -> None:
         """One currency's chart at a time (c cycles): the home currency, or the most invoiced, first."""
+        from textual_plotext import PlotextPlot
+
         assert self.view is not None
         series = {s.currency: s for s in self.view.monthly}
+        plot = self.query_one("#portfolio-chart", PlotextPlot)
+        empty = self.query_one("#portfolio-chart-empty", Static)
+        plot.display, empty.display = bool(series), not series
         if not series:
-            chart = Text("Invoiced per month: nothing invoiced in the last 12 months\n", style="dim")
-        else:
-            if self.chart_currency not in series:
-                self.chart_currency = max(series, key=lambda code: sum(series[code].amounts))
-            current = series[self.chart_currency]
-            chart = chart_text(current, [code for code in series if code != current.currency])
-        self.query_one("#portfolio-chart", Static).update(chart)
+            empty.update(Text("Invoiced per month: nothing invoiced in the last 12 months\n", style="dim"))
+            return
+        if self.chart_currency not in series:
+            self.chart_currency = max(series, key=lambda code: sum(series[code].amounts))
+        current = series[self.chart_currency]
+        draw_chart(plot, current, [code for code in series if code != current.currency])
 
     def action_next_currency(self) -> None:
         if self.view is None or not self.view.monthly:

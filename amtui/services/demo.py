@@ -1818,7 +1818,10 @@ def _small_money(gen: _Generator) -> None:
 
 # Invoice sizes by the client's stored tier, so that the demo's ABC suggestions are a few real
 # changes to review, not a reshuffle of the whole portfolio.
-_INVOICE_RANGE = {"A": (6_000_000, 9_000_000), "B": (300_000, 900_000), "C": (250_000, 750_000)}
+# Roubles; roughly the monthly plan (add_targets) in all, A clients making ~80% of it.
+_INVOICE_RANGE = {"A": (1_800_000, 2_600_000), "B": (110_000, 240_000), "C": (90_000, 200_000)}
+# A euro or a pound buys more: invoices in them are this many times smaller in number.
+_CURRENCY_SCALE = {"RUB": 1, "EUR": 90, "GBP": 100}
 
 
 def _invoice_history(gen: _Generator, firm: _Firm, overdue: list[tuple[int, int | None, int]]) -> None:
@@ -1832,7 +1835,9 @@ def _invoice_history(gen: _Generator, firm: _Firm, overdue: list[tuple[int, int 
     while issued <= last:
         d = clock.workday_on_or_before(issued)
         due = d + terms
-        amount = _money(rng, *_INVOICE_RANGE.get(firm.tier, (80_000, 2_500_000)))
+        low, high = _INVOICE_RANGE.get(firm.tier, (80_000, 2_500_000))
+        scale = _CURRENCY_SCALE.get(client.currency, 1)
+        amount = _money(rng, low // scale, high // scale)
         if due >= 0:
             partial = rng.random() < 0.2
             paid = amount * rng.choice((30, 50)) // 100 if partial else 0
