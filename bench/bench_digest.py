@@ -26,13 +26,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-PYTHON = sys.executable
-AMTUI = str(Path(PYTHON).with_name("amtui"))
-NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
+from common import AMTUI, NOW, PYTHON, ROOT, build_large_demo, time_process
 
 RAW_SCRIPT = r"""
 import sqlite3, sys
@@ -85,25 +81,6 @@ print(rows)
 """
 
 
-def _time_process(argv: list[str], runs: int, env: dict[str, str]) -> float:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True)
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
-
-
-def _build(db: Path) -> None:
-    sys.path.insert(0, str(ROOT))
-    from amtui.db import open_engine
-    from amtui.services.demo import build_demo
-
-    engine = open_engine(f"sqlite:///{db}")
-    build_demo(engine, size="large", now=NOW)
-    engine.dispose()
-
-
 OWN_FLOOR_SCRIPT = r"""
 import os, sqlalchemy, typer
 app = typer.Typer()
@@ -150,7 +127,7 @@ def main() -> None:
         db = args.db or Path(tmp) / "large.db"
         if args.db is None:
             print("building the large demo dataset...", flush=True)
-            _build(db)
+            build_large_demo(db)
         env = {**os.environ, "AMTUI_TZ": "Europe/Moscow", "AMTUI_NOW": NOW.isoformat(), "NO_COLOR": "1"}
         # Bytecode caching on, as an installed package has it (this machine sets PYTHONDONTWRITEBYTECODE,
         # which would make every run recompile amtui's own sources); the warm-up runs below fill the cache.
@@ -169,13 +146,13 @@ def main() -> None:
             subprocess.run(warm_up, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True)
         connection_ms, session_ms, count = _in_process(db, args.runs)
         # Interleave nothing clever: each measurement is a median of whole runs in the same session.
-        floor = _time_process([PYTHON, "-c", "import sqlmodel, typer, rich"], args.runs, env)
-        quick_floor = _time_process([PYTHON, "-c", QUICK_EXIT_FLOOR], args.runs, env)
-        own_floor = _time_process([PYTHON, str(own_floor_path)], args.runs, env)
-        digest = _time_process([AMTUI, "--db", str(db), "digest"], args.runs, env)
-        raw = _time_process([PYTHON, str(raw_path), str(db)], args.runs, env)
-        help_ms = _time_process([AMTUI, "--help"], args.runs, env)
-        python_ms = _time_process([PYTHON, "-c", "pass"], args.runs, env)
+        floor = time_process([PYTHON, "-c", "import sqlmodel, typer, rich"], args.runs, env)
+        quick_floor = time_process([PYTHON, "-c", QUICK_EXIT_FLOOR], args.runs, env)
+        own_floor = time_process([PYTHON, str(own_floor_path)], args.runs, env)
+        digest = time_process([AMTUI, "--db", str(db), "digest"], args.runs, env)
+        raw = time_process([PYTHON, str(raw_path), str(db)], args.runs, env)
+        help_ms = time_process([AMTUI, "--help"], args.runs, env)
+        python_ms = time_process([PYTHON, "-c", "pass"], args.runs, env)
     print(f"alerts computed in-process: {connection_ms:7.1f} ms ({count} alerts, Connection)   target < 60 ms")
     print(f"                            {session_ms:7.1f} ms (through a Session, as the TUI)")
     print(f"python -c pass:             {python_ms:7.1f} ms")

@@ -18,42 +18,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-PYTHON = sys.executable
-AMTUI = str(Path(PYTHON).with_name("amtui"))
-NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
-
-
-def _time_process(argv: list[str], runs: int, env: dict[str, str]) -> float:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True)
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
-
-
-def _build(db: Path) -> None:
-    sys.path.insert(0, str(ROOT))
-    from amtui.db import open_engine
-    from amtui.services.demo import build_demo
-
-    engine = open_engine(f"sqlite:///{db}")
-    build_demo(engine, size="large", now=NOW)
-    engine.dispose()
-
-
-def _median_ms(work, runs: int) -> float:  # type: ignore[no-untyped-def]
-    samples = []
-    for _ in range(runs + 1):
-        start = time.perf_counter()
-        work()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples[1:])  # the first run warms the statement cache
+from common import AMTUI, NOW, ROOT, build_large_demo, median_ms, time_process
 
 
 def _in_process(db: Path, runs: int) -> dict[str, float]:
@@ -71,19 +38,19 @@ def _in_process(db: Path, runs: int) -> dict[str, float]:
     engine = open_engine(f"sqlite:///{db}")
     with read_scope(engine) as connection:
         figures = {
-            "compute_kpis (month)": _median_ms(
+            "compute_kpis (month)": median_ms(
                 lambda: compute_kpis(session=connection, period=period, now=NOW, zone=zone), runs
             ),
-            "build_summary (month)": _median_ms(
+            "build_summary (month)": median_ms(
                 lambda: build_summary(session=connection, kind="month", period=period, now=NOW, zone=zone), runs
             ),
-            "compute_alerts, all kinds": _median_ms(
+            "compute_alerts, all kinds": median_ms(
                 lambda: compute_alerts(session=connection, now=NOW, zone=zone), runs
             ),
-            "compute_alerts, without credit/stalled/abc": _median_ms(
+            "compute_alerts, without credit/stalled/abc": median_ms(
                 lambda: compute_alerts(session=connection, now=NOW, zone=zone, kinds=older), runs
             ),
-            "credit/stalled/abc alerts alone": _median_ms(
+            "credit/stalled/abc alerts alone": median_ms(
                 lambda: compute_alerts(
                     session=connection, now=NOW, zone=zone, kinds=[AlertKind.CREDIT, AlertKind.STALLED, AlertKind.ABC]
                 ),
@@ -92,6 +59,38 @@ def _in_process(db: Path, runs: int) -> dict[str, float]:
         }
     engine.dispose()
     return figures
+
+
+async def _portfolio_first_views(db: Path, runs: int) -> list[float]:
+    """ms from switching to the Portfolio screen until its figures are on it and the app is idle,
+    each time in a new app (only the first view of the screen reads the numbers)."""
+    import asyncio
+    import contextlib
+    import time
+    from zoneinfo import ZoneInfo
+
+    from textual.worker import WorkerCancelled
+
+    sys.path.insert(0, str(ROOT))
+    from amtui.app import AmtuiApp
+    from amtui.screens.portfolio import PortfolioScreen
+
+    samples = []
+    for _ in range(runs):
+        app = AmtuiApp(db_url=f"sqlite:///{db}", now=NOW, zone=ZoneInfo("Europe/Moscow"))
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(3):
+                await pilot.pause()
+                for worker in list(app.workers):  # a reload replaced by a newer one ends cancelled
+                    with contextlib.suppress(WorkerCancelled):
+                        await worker.wait()
+            started = time.perf_counter()
+            app.switch_mode("portfolio")
+            while not (isinstance(app.screen, PortfolioScreen) and app.screen.view is not None):
+                await asyncio.sleep(0.002)
+            await pilot.pause()  # the frame with the figures
+            samples.append((time.perf_counter() - started) * 1000)
+    return samples
 
 
 def main() -> None:
@@ -103,7 +102,7 @@ def main() -> None:
         db = args.db or Path(tmp) / "large.db"
         if args.db is None:
             print("building the large demo...", flush=True)
-            _build(db)
+            build_large_demo(db)
         env = {**os.environ, "AMTUI_NOW": NOW.isoformat(), "AMTUI_TZ": "Europe/Moscow", "NO_COLOR": "1"}
         env["AMTUI_CONFIG"] = str(Path(tmp) / "none.toml")
         base = [AMTUI, "--db", str(db)]
@@ -119,7 +118,7 @@ def main() -> None:
         samples: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(args.runs):
             for name, argv in commands.items():
-                samples[name].append(_time_process(argv, 1, env))
+                samples[name].append(time_process(argv, 1, env))
         whole = {name: statistics.median(values) for name, values in samples.items()}
         digest = whole["amtui digest"]
         print(f"\nwhole process, piped, medians of {args.runs} interleaved rounds:")
@@ -130,6 +129,14 @@ def main() -> None:
                 else f"  digest {ms - digest:+.0f} ms: " + ("met" if ms <= digest + 100 else "MISSED")
             )
             print(f"  {name:<24} {ms:7.0f} ms{verdict}")
+        import asyncio
+
+        views = asyncio.run(_portfolio_first_views(db, max(args.runs // 2, 3)))
+        first_view = statistics.median(views)
+        print(
+            f"\nPortfolio screen, first view after the switch (in-process, 120x40, median of {len(views)} new apps):"
+            f" {first_view:.0f} ms  target < 300 ms: " + ("met" if first_view < 300 else "MISSED")
+        )
         print("\nin-process, warm, through a Connection:")
         for name, ms in _in_process(db, args.runs).items():
             print(f"  {name:<45} {ms:7.1f} ms")

@@ -16,6 +16,7 @@ from textual.binding import Binding
 
 import amtui.screens
 from tests.conftest import FROZEN_NOW, ZONE
+from tests.pilot import workers_done
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
@@ -82,7 +83,7 @@ def test_keymap_in_the_config_file_remaps_a_key(db_url: str) -> None:
             rows = list(zip(table.columns[0].cells, table.columns[1].cells, strict=True))
             alerts_keys = {str(key) for key, action in rows if str(action) == "Alerts"}
             assert "f9" in alerts_keys and "5" not in alerts_keys
-            await app.workers.wait_for_complete()
+            await workers_done(app)
 
     asyncio.run(run())
 

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 
 from amtui.app import AmtuiApp
 from tests.conftest import FROZEN_NOW, ZONE
+from tests.pilot import settle
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
@@ -61,13 +61,6 @@ def cli_json(db: Path, *args: str, monkeypatch: pytest.MonkeyPatch, now: datetim
     result = CliRunner().invoke(app, ["--db", str(db), *args, "--json"])
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def tui_today(db: Path, now: datetime = EVENING) -> dict[str, tuple[list[str], int | None]]:

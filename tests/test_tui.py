@@ -16,6 +16,7 @@ from amtui.app import AmtuiApp
 from amtui.db import session_scope
 from amtui.widgets.fast_table import FastTable
 from tests.conftest import FROZEN_NOW, ZONE
+from tests.pilot import settle
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
@@ -57,14 +58,6 @@ def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
 
 def make_app(db_url: str) -> AmtuiApp:
     return AmtuiApp(db_url=db_url, now=FROZEN_NOW, zone=ZONE)
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let thread workers finish and their results reach the screen."""
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def type_into(pilot: Pilot[Any], widget: Input, text: str) -> None:

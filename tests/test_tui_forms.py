@@ -22,6 +22,7 @@ from amtui.app import AmtuiApp
 from amtui.db import session_scope
 from amtui.models import Client, Contact, ContactMethod, Contract, Deal, Invoice, MeetingReport
 from tests.conftest import FROZEN_NOW, ZONE
+from tests.pilot import settle
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
@@ -73,14 +74,6 @@ def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
         asyncio.run(test(*args, **kwargs))
 
     return run
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let thread workers finish and their results reach the screen."""
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def open_card(pilot: Pilot[Any], client_id: int) -> Any:

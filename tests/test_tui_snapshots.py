@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 
 from amtui.app import AmtuiApp
 from tests.conftest import FROZEN_NOW, ZONE
+from tests.pilot import settle as settle_workers
 
 SIZE = (100, 32)
 Pilotage = Callable[[Pilot[Any]], Awaitable[None]]
@@ -54,10 +55,7 @@ def demo_ids(url: str) -> dict[str, int]:
 async def settle(pilot: Pilot[Any]) -> None:
     from textual.widgets import Input, TextArea
 
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+    await settle_workers(pilot)
     # A focused field's cursor blinks every 0.5 s: on a busy machine the picture caught it off now and
     # then. Held visible (as in the stored snapshots); cursor_blink=False would keep TextArea's cached
     # line without the cursor.

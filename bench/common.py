@@ -1,0 +1,52 @@
+"""What the benches share: the clock of the large demo, the programs, and the two ways of timing.
+
+The scripts run as ``python bench/<name>.py``, so this folder is on ``sys.path`` and they import it
+as ``common``.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+AMTUI = str(Path(PYTHON).with_name("amtui"))
+# The large demo is built "as of" this moment, so every run of a bench reads the same data.
+NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
+
+
+def time_process(argv: list[str], runs: int, env: dict[str, str]) -> float:
+    """Median wall time in ms of ``runs`` whole processes, output discarded."""
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True)
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def median_ms(work: Callable[[], object], runs: int) -> float:
+    """Median ms of ``runs`` calls after one warm-up call (SQLAlchemy's statement cache, imports)."""
+    samples = []
+    for _ in range(runs + 1):
+        start = time.perf_counter()
+        work()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples[1:])
+
+
+def build_large_demo(db: Path) -> None:
+    """The large demo (2,000 clients, 200,000 interactions) at :data:`NOW`."""
+    sys.path.insert(0, str(ROOT))
+    from amtui.db import open_engine
+    from amtui.services.demo import build_demo
+
+    engine = open_engine(f"sqlite:///{db}")
+    build_demo(engine, size="large", now=NOW)
+    engine.dispose()
