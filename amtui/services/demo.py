@@ -2337,6 +2337,9 @@ def _large_tasks(gen: _Generator, clients: list[_ClientInfo]) -> None:
         )
 
 
+_LARGE_INVOICE_FACTOR = {"A": 16, "B": 2, "C": 1}
+
+
 def _large_money(gen: _Generator, clients: list[_ClientInfo]) -> None:
     rng, clock = gen.rng, gen.clock
     rnd = rng.random
@@ -2364,7 +2367,9 @@ def _large_money(gen: _Generator, clients: list[_ClientInfo]) -> None:
         client = pool[int(rnd() * n_pool)]
         issued = -int(rnd() * 400)
         due = issued + client.terms
-        amount = int(rnd() * 300_000_000) * 10
+        # Larger invoices from larger clients (about 80/15/5 % of revenue from tiers A/B/C, as stored),
+        # so that the ABC rule suggests a realistic handful of changes, not a thousand.
+        amount = int(rnd() * 300_000_000) * 10 * _LARGE_INVOICE_FACTOR[client.tier] // 6
         u = rnd()
         if due >= 0:
             paid, paid_on = (amount // 2, max(-1, issued)) if u < 0.1 else (0, None)

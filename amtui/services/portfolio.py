@@ -341,6 +341,8 @@ class Rates:
         return found
 
     def convert(self, amount_minor: int, currency: str, day: date) -> int | None:
+        if currency == self.home:
+            return amount_minor  # rate 1: no Decimal work for most rows
         rate = self.on(currency, day)
         if rate is None:
             return None
@@ -495,11 +497,15 @@ def owed_at(session: Reader, cut: date, today: date) -> list[tuple[str, date, in
     v = _invoice.c
     found: list[tuple[str, date, int]] = []
     if cut > today:
-        # The running period: what is owed now, read from the unpaid invoices' covering index.
-        for currency, due, amount, paid in _rows(
-            session, select(v.currency, v.due_on, v.amount_minor, v.paid_minor).where(v.paid_minor < v.amount_minor)
+        # The running period: what is owed now, read from the unpaid invoices' covering index and summed
+        # per currency and due day in SQL (every caller sums by currency and due day: thousands of rows fewer).
+        for currency, due, owed in _rows(
+            session,
+            select(v.currency, v.due_on, func.sum(v.amount_minor - v.paid_minor))
+            .where(v.paid_minor < v.amount_minor)
+            .group_by(v.currency, v.due_on),
         ):
-            found.append((currency, due, amount - paid))
+            found.append((currency, due, int(owed)))
         return found
     unpaid = _rows(
         session,

@@ -25,7 +25,7 @@ from amtui.services.portfolio import (
     Kpis,
     Period,
     PortfolioSettings,
-    _names,
+    _raw,
     _rows,
     _utc,
     compute_kpis,
@@ -334,13 +334,13 @@ def _activity_sections(session: Reader, period: Period, today: date, zone: tzinf
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     per_client = _rows(
         session,
-        select(i.client_id, i.kind, func.count())
+        select(c.name, i.kind, func.count())
+        .join_from(_interaction, _client, c.id == i.client_id)
         .where(*done, i.kind.in_((InteractionKind.CALL, InteractionKind.VISIT, InteractionKind.MEETING)))
-        .group_by(i.client_id, i.kind),
+        .group_by(c.id, i.kind),  # the name depends on the key: PostgreSQL accepts it
     )
-    names = _names(session, {row[0] for row in per_client})
-    for client_id, kind, count in per_client:
-        counts[names.get(client_id, "")][kind] += int(count)
+    for name, kind, count in per_client:
+        counts[name][kind] += int(count)
     by_client = tuple(
         (name, kinds.get("call", 0), kinds.get("visit", 0), kinds.get("meeting", 0))
         for name, kinds in sorted(counts.items(), key=lambda item: (-sum(item[1].values()), item[0]))
@@ -360,7 +360,7 @@ def _activity_sections(session: Reader, period: Period, today: date, zone: tzinf
     deals = []
     for name, title, stage, amount, currency, closed, changed in _rows(
         session,
-        select(c.name, d.title, d.stage, d.amount_minor, d.currency, d.closed_on, d.stage_changed_at)
+        select(c.name, d.title, d.stage, d.amount_minor, d.currency, d.closed_on, _raw(d.stage_changed_at))
         .join_from(_deal, _client, c.id == d.client_id)
         .where(
             or_(
@@ -413,7 +413,7 @@ def _activity_sections(session: Reader, period: Period, today: date, zone: tzinf
         (_utc(at).astimezone(zone).strftime("%d.%m.%Y %H:%M"), kind, name, subject or "")
         for at, kind, name, subject in _rows(
             session,
-            select(i.planned_at, i.kind, c.name, i.subject)
+            select(_raw(i.planned_at), i.kind, c.name, i.subject)
             .join_from(_interaction, _client, c.id == i.client_id)
             .where(
                 i.status == InteractionStatus.PLANNED,
