@@ -89,3 +89,11 @@ def format_datetime(value: datetime | None, zone: tzinfo, *, language: str | Non
         return ""
     local = value.astimezone(zone)
     return f"{format_date(local.date(), language=language, weekday=weekday)} {local:%H:%M}"
+
+
+def format_weekday(value: date, *, language: str | None = None) -> str:
+    """``вт`` / ``mar`` / ``Tue``: the short weekday name."""
+    from babel.dates import format_date as babel_format_date
+
+    lang = _language(language)
+    return str(babel_format_date(value, format="EEE", locale=_locale(lang)))
