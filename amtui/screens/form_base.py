@@ -149,6 +149,13 @@ class FormScreen(DbMixin, ModalScreen[Any]):
         return DateField(label, value, now=ws.now, zone=ws.zone, with_time=with_time, id=field_id, **kw)
 
 
+def language_options() -> list[tuple[str, str]]:
+    """The languages a document can go out in, each named in its own language."""
+    from amtui.i18n import LANGUAGE_NAMES
+
+    return [(name, code) for code, name in LANGUAGE_NAMES.items()]
+
+
 def translated(options: Sequence[tuple[str, Any]]) -> list[tuple[str, Any]]:
     """Choices marked with ``N_`` where they are defined, shown in the interface language."""
     return [(_(label) if label else label, value) for label, value in options]

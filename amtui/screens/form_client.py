@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 
 from amtui.i18n import N_, _
-from amtui.screens.form_base import FormScreen, days, form_css, labelled_select, whole_number
+from amtui.screens.form_base import FormScreen, days, form_css, labelled_select, language_options, whole_number
 from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ class _Blank:
     name = legal_name = tax_id = segment = city = address = phone = email = website = needs = competitors = None
     tier, status, currency = "B", "active", "RUB"
     cadence_is_default, cadence_days = True, 0
-    payment_terms_days = credit_limit_minor = None
+    payment_terms_days = credit_limit_minor = language = None
 
 
 _BLANK: Any = _Blank()
@@ -86,6 +86,14 @@ class ClientForm(FormScreen):
         with Horizontal(classes="form--row"):
             yield labelled_select(_("Tier"), TIERS, c.tier, select_id="f-tier")
             yield labelled_select(_("Status"), STATUSES, c.status, select_id="f-status")
+            yield labelled_select(
+                _("Language of documents"),
+                language_options(),
+                c.language,
+                select_id="f-language",
+                allow_blank=True,
+                prompt=_("interface language"),
+            )
         with Horizontal(classes="form--row"):
             yield Field(_("INN / tax id"), c.tax_id or "", check=tax_id, id="f-tax_id")
             yield Field(_("Segment"), c.segment or "", id="f-segment")
@@ -124,6 +132,7 @@ class ClientForm(FormScreen):
         changes: dict[str, Any] = {name: self.field(f"f-{name}").parsed for name in text_fields}
         changes["tier"] = self.choice("f-tier")
         changes["status"] = self.choice("f-status")
+        changes["language"] = self.choice("f-language") or None
         if self.client is None:
 
             def add(ws: Workspace) -> str:

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 
 from amtui.i18n import N_, _
-from amtui.screens.form_base import FormScreen, form_css, labelled_select, split_list
+from amtui.screens.form_base import FormScreen, form_css, labelled_select, language_options, split_list
 from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
@@ -70,6 +70,14 @@ class ContactForm(FormScreen):
         with Horizontal(classes="form--row"):
             yield Field(_("Title"), (c.title or "") if c else "", placeholder=_("purchasing director"), id="f-title")
             yield labelled_select(_("Role"), ROLES, c.role if c else None, select_id="f-role", allow_blank=True)
+            yield labelled_select(
+                _("Language"),
+                language_options(),
+                c.language if c else None,
+                select_id="f-language",
+                allow_blank=True,
+                prompt=_("the client's"),
+            )
         yield Field(
             _("Phones (comma-separated)"),
             ", ".join(p.value for p in c.phones) if c else "",
@@ -116,6 +124,7 @@ class ContactForm(FormScreen):
             "personal_notes": self.field("f-notes").parsed,
             "phones": self.field("f-phone").parsed or [],
             "emails": self.field("f-email").parsed or [],
+            "language": self.choice("f-language") or None,
         }
         contact_id = self.contact.id if self.contact else None
         client_id = self.client_id
