@@ -322,7 +322,9 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
                 client.email,
                 client.website,
                 _("terms {n} d").format(n=client.payment_terms_days) if client.payment_terms_days else None,
-                _("discount {percent} %").format(percent=f"{client.discount_bp // 100}.{client.discount_bp % 100:02d}")
+                _("discount {percent} %").format(
+                    percent=f"{client.discount_bp // 100}{'.' if _english() else ','}{client.discount_bp % 100:02d}"
+                )
                 if client.discount_bp
                 else None,
                 _("limit {amount}").format(amount=money(client.credit_limit_minor, client.currency))

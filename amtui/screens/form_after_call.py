@@ -20,7 +20,7 @@ from textual.widgets import Checkbox, Input, Select, Static
 
 from amtui.i18n import N_, _
 from amtui.screens.base import DbDone, word
-from amtui.screens.form_base import FormScreen, form_css, labelled_select, translated
+from amtui.screens.form_base import FormScreen, form_css, labelled_select, translated, typed_word
 from amtui.screens.form_interaction import KINDS, ClientField
 from amtui.vocabulary import REPORTED_KINDS
 from amtui.widgets.fields import Field
@@ -75,7 +75,7 @@ class AfterCallForm(FormScreen):
         with Horizontal(classes="form--row"):
             yield Select(translated(KINDS), value=self.kind, allow_blank=False, id="f-kind")
             yield Select(translated(DIRECTIONS), value="outbound", allow_blank=False, id="f-direction")
-        yield self.date_field(_("When"), "now", field_id="f-when", with_time=True, required=True)
+        yield self.date_field(_("When"), typed_word("now"), field_id="f-when", with_time=True, required=True)
         yield labelled_select(_("Contact"), [], None, select_id="f-contact", allow_blank=True)
         yield Field(_("Subject"), id="f-subject")
         yield Field(_("Outcome"), id="f-outcome")
@@ -151,7 +151,11 @@ class AfterCallForm(FormScreen):
             self.query_one("#f-kind", Select).value = chosen.kind
             when = self.field("f-when")
             planned_at = chosen.planned_at
-            if planned_at is not None and planned_at <= self.workspace.now() and when.value.strip() == "now":
+            if (
+                planned_at is not None
+                and planned_at <= self.workspace.now()
+                and when.value.strip() == typed_word("now")
+            ):
                 when.value = when.initial = planned_at.astimezone(zone).strftime("%d.%m.%Y %H:%M")  # as planned
             if chosen.contact_ids and chosen.contact_ids[0] in {p.id for p in people}:
                 contact.value = chosen.contact_ids[0]

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static
 
-from amtui.i18n import N_, _
+from amtui.i18n import N_, _, pgettext
 from amtui.screens.base import DbDone, DbFailed, DbMixin, describe_error
 from amtui.widgets.fields import DateField, Field
 
@@ -147,6 +147,16 @@ class FormScreen(DbMixin, ModalScreen[Any]):
     ) -> DateField:
         ws = self.workspace
         return DateField(label, value, now=ws.now, zone=ws.zone, with_time=with_time, id=field_id, **kw)
+
+
+def typed_word(word: str) -> str:
+    """A date word as the user would type it in the interface language (the parser reads all three)."""
+    words = {
+        "now": pgettext("typed date", "now"),
+        "today": pgettext("typed date", "today"),
+        "tomorrow": pgettext("typed date", "tomorrow"),
+    }
+    return words[word]
 
 
 def language_options() -> list[tuple[str, str]]:

@@ -15,6 +15,7 @@ from amtui.screens.form_base import (
     form_css,
     labelled_select,
     money_text,
+    typed_word,
     whole_number,
 )
 from amtui.services.dates import format_date
@@ -54,7 +55,9 @@ class ContractForm(FormScreen):
             )
             yield Field(_("Title"), (c.title or "") if c else "", placeholder=_("supply agreement"), id="f-title")
         with Horizontal(classes="form--row"):
-            yield self.date_field(_("Starts"), format_date(c.start_on) if c else "today", field_id="f-start")
+            yield self.date_field(
+                _("Starts"), format_date(c.start_on) if c else typed_word("today"), field_id="f-start"
+            )
             yield self.date_field(_("Ends (empty = open-ended)"), format_date(c.end_on) if c else "", field_id="f-end")
         with Horizontal(classes="form--row"):
             yield Field(

@@ -68,7 +68,10 @@ class DealForm(FormScreen):
             yield labelled_select(_("Stage"), STAGES, d.stage if d else "lead", select_id="f-stage")
         with Horizontal(classes="form--row"):
             yield Field(
-                f"Amount, {self.currency}", money_text(d.amount_minor) if d else "", check=amount, id="f-amount"
+                _("Amount, {currency}").format(currency=self.currency),
+                money_text(d.amount_minor) if d else "",
+                check=amount,
+                id="f-amount",
             )
             yield Field(
                 _("Probability, %"),

@@ -12,7 +12,7 @@ from textual.widgets import Select, Static
 
 from amtui.i18n import N_, _
 from amtui.screens.base import DbDone, word
-from amtui.screens.form_base import FormScreen, form_css, minutes, translated
+from amtui.screens.form_base import FormScreen, form_css, minutes, translated, typed_word
 from amtui.widgets.fields import DateField, Field
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ class InteractionForm(FormScreen):
         if self.client_id is None:
             yield Static("Loading clients…", id="f-client-holder")
         yield Select(translated(KINDS), value=self.kind, allow_blank=False, id="f-kind")
-        default_when = "now" if self.logging else "tomorrow 10:00"
+        default_when = typed_word("now") if self.logging else typed_word("tomorrow") + " 10:00"
         # A logged call happened: "пт 15:00" is last Friday. A planned one is to come: "пт" is next Friday.
         yield self.date_field(
             _("When"), default_when, field_id="f-when", with_time=True, required=True, past=self.logging

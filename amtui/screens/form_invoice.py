@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 
 from amtui.i18n import N_, _
-from amtui.screens.form_base import FormScreen, amount, form_css
+from amtui.screens.form_base import FormScreen, amount, form_css, typed_word
 from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ class InvoiceForm(FormScreen):
     def fields(self) -> ComposeResult:
         yield Field(_("Invoice number"), required=True, placeholder="СЧ-2026-0412", id="f-number")
         with Horizontal(classes="form--row"):
-            yield self.date_field(_("Issued"), "today", field_id="f-issued", required=True)
+            yield self.date_field(_("Issued"), typed_word("today"), field_id="f-issued", required=True)
             terms = _("{n} d").format(n=self.terms or 0)
             yield self.date_field(_("Due (empty = terms, {terms})").format(terms=terms), field_id="f-due")
         with Horizontal(classes="form--row"):

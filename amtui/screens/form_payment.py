@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from textual.app import ComposeResult
 
 from amtui.i18n import _
-from amtui.screens.form_base import FormScreen, amount, form_css, money_text
+from amtui.screens.form_base import FormScreen, amount, form_css, money_text, typed_word
 from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ class PaymentForm(FormScreen):
             check=self.payment,
             id="f-amount",
         )
-        yield self.date_field(_("Paid on"), "today", field_id="f-paid_on", required=True)
+        yield self.date_field(_("Paid on"), typed_word("today"), field_id="f-paid_on", required=True)
 
     def payment(self, text: str) -> int:
         value = amount(text)
