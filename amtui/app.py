@@ -8,14 +8,14 @@ opened by the first thread worker that needs it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, tzinfo
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
@@ -198,6 +198,24 @@ class AmtuiCommands(Provider):
                 )
 
 
+# Textual's own command-palette entries, marked here so that the palette speaks the interface language.
+SYSTEM_COMMAND_TEXTS = (
+    N_("Theme"),
+    N_("Change the current theme"),
+    N_("Quit"),
+    N_("Quit the application as soon as possible"),
+    N_("Keys"),
+    N_("Hide the keys and widget help panel"),
+    N_("Show help for the focused widget and a summary of available keys"),
+    N_("Minimize"),
+    N_("Minimize the widget and restore to normal size"),
+    N_("Maximize"),
+    N_("Maximize the focused widget"),
+    N_("Screenshot"),
+    N_("Save an SVG 'screenshot' of the current screen"),
+)
+
+
 class AmtuiApp(App[None]):
     """The key-account manager's workplace."""
 
@@ -238,6 +256,18 @@ class AmtuiApp(App[None]):
         self.last_undo: tuple[str, Callable[[Workspace], Any]] | None = None
         if self.keymap:
             self.set_keymap(self.keymap)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's palette entries (theme, keys, quit…) in the interface language."""
+        for command in super().get_system_commands(screen):
+            yield command._replace(title=_(command.title), help=_(command.help) if command.help else command.help)
+
+    def action_command_palette(self) -> None:
+        """Textual's palette with its prompt in the interface language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
 
     def on_mount(self) -> None:
         self.watch_database()  # the first mark, before the first screen reads its data

@@ -168,6 +168,10 @@ async def test_every_screen_in_russian_has_no_english_left(
         await pilot.press("question_mark")
         await shot("help")
         await pilot.press("escape")
+        await pilot.press("ctrl+p")  # the palette: amtui's actions and Textual's own commands
+        await shot("palette")
+        await pilot.press("escape")
+        await settle(pilot)
         app.open_client(ids["romashka"])
         await shot("card")
         for key, name in (
@@ -193,7 +197,8 @@ async def test_every_screen_in_russian_has_no_english_left(
         await shot("new client")
         await pilot.press("ctrl+s")  # the required name is missing: the validation messages
         await shot("new client, invalid")
-    assert len(seen) == 20
+    assert len(seen) == 21
+    assert "Новый клиент" in seen["palette"] and "Тема" in seen["palette"]
     assert "Просрочено" in seen["today"] and "Справка" in seen["today"]
     assert "Дебиторская задолженность" in seen["card"] and "₽" in seen["card"]
     problems = {name: found for name, text in seen.items() if (found := leftovers(text, phrases))}
