@@ -98,6 +98,7 @@ def test_meeting_report_in_each_language(
 
 FIELD = re.compile(r"\{\w*\}")
 LETTERS = re.compile(r"[A-Za-z]")
+SVG_TEXT = re.compile(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>')
 
 
 def english_phrases() -> dict[str, str]:
@@ -128,7 +129,7 @@ def english_phrases() -> dict[str, str]:
 def screen_text(app: AmtuiApp) -> str:
     """What the terminal shows, line by line (read back from Textual's SVG screenshot)."""
     rows: dict[float, list[tuple[float, str]]] = defaultdict(list)
-    for match in re.finditer(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', app.export_screenshot()):
+    for match in SVG_TEXT.finditer(app.export_screenshot()):
         rows[float(match.group(2))].append((float(match.group(1)), html.unescape(match.group(3))))
     lines = []
     for y in sorted(rows):
@@ -145,9 +146,7 @@ def leftovers(text: str, phrases: dict[str, str]) -> list[str]:
 
 
 @sync
-async def test_every_screen_in_russian_has_no_english_left(
-    demo_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_every_screen_in_russian_has_no_english_left(demo_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     speak(monkeypatch, "ru")
     phrases = english_phrases()
     assert "Receivables" in phrases and "Clients overdue for contact" in phrases  # the check has teeth
