@@ -200,7 +200,10 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         arrow = "↓" if self.sort_reverse else "↑"
         # One line of fixed height: no layout pass needed for new text.
         line = _("{shown} of {total} clients · sorted by {column} {arrow}").format(
-            shown=len(self.shown), total=len(self.clients), column=_(self._column_label(self.sort_column)), arrow=arrow
+            shown=len(self.shown),
+            total=len(self.clients),
+            column=_(self._column_label(self.sort_column)).lower(),
+            arrow=arrow,
         )
         matched = [self.found[c.id] for c in self.shown if c.id in self.found and self.found_query]
         if matched and self.query_one("#clients-search", Input).value == self.found_query:
