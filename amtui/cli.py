@@ -19,6 +19,10 @@ from amtui.commands import alerts, clients, database, portfolio, records, report
 from amtui.commands.common import CliState
 from amtui.commands.errors import AmtuiGroup
 from amtui.commands.output import guarded_output
+from amtui.commands.usage import install as _translate_click
+from amtui.i18n import _
+
+_translate_click()
 
 
 def _version(value: bool) -> None:
@@ -33,12 +37,14 @@ def root(
         str | None,
         typer.Option(
             "--db",
-            help="Database file (or SQLAlchemy URL). Default: $AMTUI_DATABASE_URL, $AMTUI_DB, config, user data dir.",
+            help=_(
+                "Database file (or SQLAlchemy URL). Default: $AMTUI_DATABASE_URL, $AMTUI_DB, config, user data dir."
+            ),
             metavar="PATH",
         ),
     ] = None,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+        bool, typer.Option("--version", callback=_version, is_eager=True, help=_("Show the version and exit."))
     ] = False,
 ) -> None:
     ctx.obj = CliState(db=db)
@@ -54,7 +60,7 @@ def root(
         try:
             make_engine(url, create=is_default).dispose()  # a mistyped --db: an error, not a new database
         except DatabaseError as exc:
-            typer.echo(f"amtui: error: {exc}", err=True)
+            typer.echo(_("amtui: error: {message}").format(message=exc), err=True)
             raise typer.Exit(1) from None
         from amtui.app import run_tui
 
@@ -68,7 +74,7 @@ def build_app(modules: tuple[ModuleType, ...] = MODULES) -> typer.Typer:
     cli = typer.Typer(
         name="amtui",
         cls=AmtuiGroup,
-        help="A keyboard-first assistant for a key-account manager. Run without a command to open the TUI.",
+        help=_("A keyboard-first assistant for a key-account manager. Run without a command to open the TUI."),
         no_args_is_help=False,
         add_completion=False,
         pretty_exceptions_enable=False,
@@ -124,7 +130,7 @@ def main() -> None:
             with guarded_output():  # usage errors quote the command line
                 cli(prog_name="amtui")
     except KeyboardInterrupt:
-        sys.stderr.write("amtui: interrupted\n")
+        sys.stderr.write(_("amtui: interrupted") + "\n")
         sys.exit(130)
     except SystemExit as finished:
         if module is None:  # help, or the TUI: the usual exit
