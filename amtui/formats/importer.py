@@ -59,7 +59,16 @@ from amtui.services.phones import clean_phone, default_region, phone_key
 from amtui.services.sanitize import UNSAFE_LINE, clean_notice, clean_text, is_multiline
 from amtui.services.text import _EMAIL_RE as _EMAIL
 from amtui.services.text import _LEGAL_FORMS as LEGAL_FORMS
-from amtui.services.text import _PUNCT_MAP, MAX_EMAIL_CHARS, check_email, check_tax_id, fold, name_key, normalise_email
+from amtui.services.text import (
+    _PUNCT_MAP,
+    MAX_EMAIL_CHARS,
+    check_email,
+    check_tax_id,
+    fold,
+    folded_name_key,
+    name_key,
+    normalise_email,
+)
 
 BATCH_ROWS = 5000
 METHOD_COLUMNS = ("id", "contact_id", "kind", "value", "value_norm", "label", "position")
@@ -634,18 +643,6 @@ def fold_with_key(text: str) -> tuple[str, str]:
         return folded, " ".join(words)
     kept = [word for word in words if word not in LEGAL_FORMS]
     return folded, " ".join(kept or words)
-
-
-def folded_name_key(folded: str) -> str:
-    """``services.text.name_key`` of an already folded name (the import's hot path folds once)."""
-    for mark in _NAME_MARKS:
-        if mark in folded:
-            folded = folded.replace(mark, " ")
-    words = folded.split()
-    if LEGAL_FORMS.isdisjoint(words):
-        return " ".join(words)
-    kept = [word for word in words if word not in LEGAL_FORMS]
-    return " ".join(kept or words)
 
 
 def _client_keys(values: dict[str, Any]) -> list[Hashable]:

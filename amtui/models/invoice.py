@@ -27,6 +27,12 @@ class Invoice(SQLModel, table=True):
             *("due_on", "client_id", "number", "amount_minor", "paid_minor", "currency"),
             sqlite_where=text("paid_minor < amount_minor"),
         ),
+        # The portfolio's receivables per client (list_clients): the unpaid invoices in client order.
+        Index(
+            "ix_invoice_unpaid_client",
+            *("client_id", "due_on", "amount_minor", "paid_minor"),
+            sqlite_where=text("paid_minor < amount_minor"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -22,7 +23,7 @@ from amtui.services.errors import AmbiguousError, NotFoundError, ValidationError
 from amtui.services.limits import check_lengths
 from amtui.services.phones import clean_phone, display_phone
 from amtui.services.schemas import ClientRead, ClientSummary, read_of
-from amtui.services.text import check_tax_id, fold, name_key
+from amtui.services.text import check_tax_id, fold, folded_name_key, name_key
 
 # Fields a caller may set: the model's columns but those derived or managed here.
 CLIENT_FIELDS = frozenset(settable_fields(Client) - {"name_folded"})
@@ -227,6 +228,7 @@ def list_clients(
         col(Client.city),
         col(Client.cadence_days),
         col(Client.currency),
+        col(Client.name_folded),
         _last_touch_subquery().label("last_touch"),
         unpaid.c.receivables,
         unpaid.c.overdue,
@@ -246,31 +248,46 @@ def list_clients(
         statement = statement.where(col(Client.segment) == segment)
     for word in fold(query).split():
         statement = statement.where(col(Client.name_folded).contains(word, autoescape=True))
-    rows = session.execute(statement).all()
+    # Through the session's Connection: plain rows, no ORM result handling (20,000 rows at 10x).
+    rows = session.connection().execute(statement).all()
     result = []
-    for row in rows:
-        cadence = effective_cadence(row.tier, row.cadence_days)
-        last = _as_utc(row.last_touch)
-        result.append(
-            ClientSummary(
-                id=row.id,
-                name=row.name,
-                tier=row.tier,
-                status=row.status,
-                segment=row.segment,
-                city=row.city,
-                cadence_days=cadence,
-                last_touch_at=last,
-                next_contact_due=next_contact_due(last, cadence, zone=zone, today=today),
-                receivables_minor=int(row.receivables or 0),
-                overdue_minor=int(row.overdue or 0),
-                open_deals=int(row.open_deals or 0),
-                currency=row.currency,
-            )
+    for (
+        client_id,
+        name,
+        tier_,
+        status_,
+        segment_,
+        city,
+        cadence_days,
+        currency,
+        folded,
+        last_touch_,
+        receivables_,
+        overdue_,
+        open_deals_,
+    ) in rows:
+        cadence = effective_cadence(tier_, cadence_days)
+        last = _as_utc(last_touch_)
+        summary = ClientSummary(
+            id=client_id,
+            name=name,
+            tier=tier_,
+            status=status_,
+            segment=segment_,
+            city=city,
+            cadence_days=cadence,
+            last_touch_at=last,
+            next_contact_due=next_contact_due(last, cadence, zone=zone, today=today),
+            receivables_minor=int(receivables_ or 0),
+            overdue_minor=int(overdue_ or 0),
+            open_deals=int(open_deals_ or 0),
+            currency=currency,
         )
+        # The sort key from the stored folded name (fold(name), kept by every writer): no second fold.
+        result.append((folded_name_key(folded) if folded else name_key(name), summary))
     # "ООО «Ромашка»" belongs under Р, not under О: sort without the legal form.
-    result.sort(key=lambda summary: name_key(summary.name))
-    return result
+    result.sort(key=itemgetter(0))
+    return [summary for _key, summary in result]
 
 
 def delete_client(*, session: Session, client_id: int) -> None:

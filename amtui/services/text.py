@@ -53,6 +53,21 @@ def name_key(name: str | None) -> str:
     return " ".join(kept or words)
 
 
+_NAME_MARKS = ('"', "'", ".", ",", "(", ")")  # what name_key reads as spaces
+
+
+def folded_name_key(folded: str) -> str:
+    """``name_key`` of an already folded name (``fold(name)``): no second fold on hot paths."""
+    for mark in _NAME_MARKS:
+        if mark in folded:
+            folded = folded.replace(mark, " ")
+    words = folded.split()
+    if _LEGAL_FORMS.isdisjoint(words):
+        return " ".join(words)
+    kept = [word for word in words if word not in _LEGAL_FORMS]
+    return " ".join(kept or words)
+
+
 def normalise_phone(value: str) -> str:
     """Digits only, for matching; a Russian 8XXXXXXXXXX is read as 7XXXXXXXXXX (+7)."""
     from amtui.services.phones import phone_key

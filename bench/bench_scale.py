@@ -1,0 +1,193 @@
+"""Ten times the data (issue 15 part 2): the same reads at 1x, 3x and 10x the large demo, side by side.
+
+Run from the repository root:
+
+    .venv/bin/python bench/bench_scale.py                # datasets cached under /tmp/amtui-bench-scale
+    .venv/bin/python bench/bench_scale.py --runs 7 --factors 1 10
+
+The datasets come from bench/scale_data.py (the large demo, then every client-owned table repeated in
+SQL: 10x is 20,000 clients, 100k contacts, 2M interactions, 200k tasks, 50k contracts, 500k invoices);
+they are built once and reused. Printed per scale (medians; the machine is shared, read ratios):
+- Today complete, in-process: ``Workspace.today_view()`` on a fresh Workspace (agenda, sales, every
+  alert, the portfolio's receivables) -- target at 10x: under 1 s;
+- Clients' data, in-process: ``Workspace.client_list()`` on a fresh Workspace (no shared read), beside the
+  old per-client correlated sub-selects in plain sqlite3 -- target at 10x: under 0.5 s;
+- the TUI's first visit of Clients (app started, Today settled, then switch_mode to settled);
+- a search keystroke on Clients, to the frame that shows the filtered rows -- target: under 50 ms;
+- ``amtui digest`` whole process beside plain sqlite3 issuing the same queries -- target: within 1.5x;
+- growth: each figure's 10x/1x ratio beside the data's (10): nothing may grow faster than the data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_digest import RAW_SCRIPT  # noqa: E402
+from scale_data import FACTORS, NOW, ensure  # noqa: E402
+
+PYTHON = sys.executable
+AMTUI = str(Path(PYTHON).with_name("amtui"))
+ZONE = ZoneInfo("Europe/Moscow")
+
+OLD_RECEIVABLES = """
+SELECT c.id,
+  (SELECT coalesce(sum(i.amount_minor - i.paid_minor), 0) FROM invoice i
+    WHERE i.client_id = c.id AND i.paid_minor < i.amount_minor),
+  (SELECT coalesce(sum(i.amount_minor - i.paid_minor), 0) FROM invoice i
+    WHERE i.client_id = c.id AND i.paid_minor < i.amount_minor AND i.due_on < ?)
+FROM client c
+"""
+
+
+def timed(function: Callable[[], object], runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def workspace(path: Path):  # type: ignore[no-untyped-def]
+    from amtui.config import Settings
+    from amtui.db import open_engine
+    from amtui.services.workspace import Workspace
+
+    engine = open_engine(f"sqlite:///{path}")
+    return engine, lambda: Workspace(engine=engine, now=lambda: NOW, zone=ZONE, settings=Settings())
+
+
+def in_process(path: Path, runs: int) -> dict[str, float]:
+    engine, fresh = workspace(path)
+    fresh().today_view()  # warm: statements compiled, pages cached
+    today_ms = timed(lambda: fresh().today_view(), runs)
+    first_ms = timed(lambda: fresh().today_first(), runs)
+    clients_ms = timed(lambda: fresh().client_list(), runs)
+    alerts_ms = timed(lambda: fresh().alerts(), runs)
+    engine.dispose()
+    day = NOW.astimezone(ZONE).date().isoformat()
+    con = sqlite3.connect(path)
+    old_ms = timed(lambda: con.execute(OLD_RECEIVABLES, (day,)).fetchall(), max(runs // 2, 1))
+    con.close()
+    return {
+        "today": today_ms,
+        "today_first": first_ms,
+        "alerts": alerts_ms,
+        "clients": clients_ms,
+        "old_receivables_sql": old_ms,
+    }
+
+
+async def tui(path: Path, rounds: int) -> dict[str, float]:
+    from bench_tui import in_process as tui_in_process
+
+    from amtui.app import AmtuiApp
+
+    url = f"sqlite:///{path}"
+    visits = []
+    for _ in range(2):
+        app = AmtuiApp(db_url=url, now=NOW, zone=ZONE)
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(3):
+                await pilot.pause()
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            started = time.perf_counter()
+            app.switch_mode("clients")
+            for _ in range(3):
+                await pilot.pause()
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            visits.append((time.perf_counter() - started) * 1000)
+    measured = await tui_in_process(url, rounds)
+    return {"clients_visit": min(visits), "keystroke": statistics.median(measured.keystrokes)}
+
+
+def processes(path: Path, runs: int) -> dict[str, float]:
+    env = {**os.environ, "AMTUI_TZ": "Europe/Moscow", "AMTUI_NOW": NOW.isoformat(), "NO_COLOR": "1"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    with tempfile.TemporaryDirectory() as tmp:
+        env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
+        raw = Path(tmp) / "raw_digest.py"
+        raw.write_text(RAW_SCRIPT, encoding="utf-8")
+        digest_argv = [AMTUI, "--db", str(path), "digest"]
+        raw_argv = [PYTHON, str(raw), str(path)]
+        for argv in (digest_argv, raw_argv):
+            subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True)
+        digest, plain = [], []
+        for _ in range(runs):  # interleaved, so a load spike hits both alike
+            for argv, samples in ((digest_argv, digest), (raw_argv, plain)):
+                started = time.perf_counter()
+                subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True)
+                samples.append((time.perf_counter() - started) * 1000)
+    return {"digest": statistics.median(digest), "raw_digest": statistics.median(plain)}
+
+
+ROWS = [
+    # (key, label, target at 10x or None)
+    ("today", "Today complete, in-process (today_view)", "< 1000 ms"),
+    ("today_first", "  of which the quick half (agenda, sales)", None),
+    ("alerts", "  the alert engine alone (every alert)", None),
+    ("clients", "Clients' data, fresh read (client_list)", "< 500 ms"),
+    ("old_receivables_sql", "  old per-client receivables sub-selects, sqlite3", None),
+    ("clients_visit", "TUI: first visit of Clients, after Today", "< 500 ms"),
+    ("keystroke", "TUI: search keystroke on Clients, to the frame", "< 50 ms"),
+    ("digest", "amtui digest, whole process", None),
+    ("raw_digest", "plain sqlite3, the same queries, whole process", None),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=4, help="TUI keystroke rounds")
+    parser.add_argument("--factors", type=int, nargs="+", default=list(FACTORS))
+    parser.add_argument("--no-tui", action="store_true", help="skip the TUI figures")
+    args = parser.parse_args()
+    os.environ["AMTUI_TZ"] = "Europe/Moscow"
+    figures: dict[int, dict[str, float]] = {}
+    for factor in args.factors:
+        path = ensure(factor)
+        print(f"{factor}x: {path}", flush=True)
+        figures[factor] = in_process(path, args.runs)
+        if not args.no_tui:
+            figures[factor].update(asyncio.run(tui(path, args.rounds)))
+        figures[factor].update(processes(path, args.runs))
+        figures[factor]["digest_ratio"] = figures[factor]["digest"] / figures[factor]["raw_digest"]
+    factors = list(figures)
+    header = f"{'what (ms)':52}" + "".join(f"{f'{f}x':>10}" for f in factors)
+    big, small = factors[-1], factors[0]
+    print()
+    print(header + f"{'growth':>9}  target at {big}x")
+    for key, label, target in [*ROWS, ("digest_ratio", "digest / plain sqlite3", "<= 1.5")]:
+        if key not in figures[small]:
+            continue
+        values = [figures[f][key] for f in factors]
+        cells = "".join(f"{value:10.2f}" if key == "digest_ratio" else f"{value:10.1f}" for value in values)
+        growth = values[-1] / values[0] if values[0] else 0.0
+        verdict = ""
+        if target is not None:
+            limit = float(target.split()[-1] if " " in target else target)
+            met = values[-1] <= limit if target.startswith("<=") else values[-1] < limit
+            verdict = f"{target}: {'met' if met else 'MISSED'}"
+        print(f"{label:52}{cells}{growth:8.1f}x  {verdict}")
+    print(f"(the data grows {big / small:.0f}x from {small}x to {big}x)")
+
+
+if __name__ == "__main__":
+    main()
