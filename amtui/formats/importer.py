@@ -373,6 +373,99 @@ def sync_id_sequence(session: Session, table: Table) -> None:
         )
 
 
+KEY_SEPARATOR = "\x1f"  # control characters never reach a key: cells are cleaned of them
+SPILL_CACHE_KIB = 16_384  # page cache of the temporary key table (SQLite's own default is 2 MiB)
+PREFETCH_CHUNK = 500
+
+
+def _encode_key(key: Hashable) -> str:
+    return KEY_SEPARATOR.join(map(str, key))  # type: ignore[call-overload]
+
+
+class SpilledKeys:
+    """Match keys -> record ids, kept in a temporary SQLite table instead of a dict (issue 15: an import
+    of 1M clients held ~1 GB). Only the keys added since the last flush (``fresh``) and those looked up
+    since (``cache``) stay in memory; ``spill`` moves the fresh ones to the table. The first record to
+    take a key keeps it (``setdefault``), as with a dict. The table lives in SQLite's temporary database
+    (its own file, never the user's), inside the import's transaction, and is dropped at the end."""
+
+    def __init__(self, raw: Any, name: str) -> None:
+        self.raw = raw
+        self.table = f"temp.{name}"
+        self.fresh: dict[str, int] = {}
+        self.cache: dict[str, int | None] = {}
+        raw.execute(f"DROP TABLE IF EXISTS {self.table}")  # left by an import that was rolled back
+        raw.execute(
+            f"CREATE TABLE {self.table} (k TEXT PRIMARY KEY, id INTEGER NOT NULL, shared INTEGER NOT NULL DEFAULT 0)"
+            " WITHOUT ROWID"
+        )
+        raw.execute(f"PRAGMA temp.cache_size = -{SPILL_CACHE_KIB}")
+        self.select_sql = f"SELECT id FROM {self.table} WHERE k = ?"
+
+    def _stored(self, encoded: str) -> int | None:
+        cache = self.cache
+        if encoded in cache:
+            return cache[encoded]
+        row = self.raw.execute(self.select_sql, (encoded,)).fetchone()
+        found = cache[encoded] = row[0] if row is not None else None
+        return found
+
+    def get(self, key: Hashable) -> int | None:
+        encoded = _encode_key(key)
+        found = self._stored(encoded)
+        return found if found is not None else self.fresh.get(encoded)
+
+    def __contains__(self, key: Hashable) -> bool:
+        return self.get(key) is not None
+
+    def __getitem__(self, key: Hashable) -> int:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def setdefault(self, key: Hashable, record_id: int) -> int:
+        encoded = _encode_key(key)
+        found = self._stored(encoded)
+        return found if found is not None else self.fresh.setdefault(encoded, record_id)
+
+    def prefetch(self, keys: Iterator[Hashable]) -> None:
+        """Look up many keys in a few statements (a batch of rows' keys) instead of one by one."""
+        cache = self.cache
+        wanted = list({encoded for key in keys if (encoded := _encode_key(key)) not in cache})
+        for start in range(0, len(wanted), PREFETCH_CHUNK):
+            chunk = wanted[start : start + PREFETCH_CHUNK]
+            for encoded in chunk:
+                cache[encoded] = None
+            marks = ",".join("?" * len(chunk))
+            for encoded, record_id in self.raw.execute(f"SELECT k, id FROM {self.table} WHERE k IN ({marks})", chunk):
+                cache[encoded] = record_id
+
+    def load(self, pairs: Iterator[tuple[Hashable, int]]) -> None:
+        """Stored records' keys; a key two records have is marked shared (the first keeps it)."""
+        self.raw.executemany(
+            f"INSERT INTO {self.table} (k, id) VALUES (?, ?) "
+            "ON CONFLICT (k) DO UPDATE SET shared = 1 WHERE id != excluded.id",
+            ((_encode_key(key), record_id) for key, record_id in pairs),
+        )
+
+    def shared(self) -> set[tuple[str, ...]]:
+        return {
+            tuple(encoded.split(KEY_SEPARATOR))
+            for (encoded,) in self.raw.execute(f"SELECT k FROM {self.table} WHERE shared")
+        }
+
+    def spill(self) -> None:
+        if self.fresh:
+            self.raw.executemany(f"INSERT OR IGNORE INTO {self.table} (k, id) VALUES (?, ?)", self.fresh.items())
+        self.fresh = {}
+        self.cache = {}
+
+    def drop(self) -> None:
+        self.fresh, self.cache = {}, {}
+        self.raw.execute(f"DROP TABLE IF EXISTS {self.table}")
+
+
 class TableState:
     """Existing rows (managed columns only), their match keys, and the writes not yet sent.
 
@@ -380,6 +473,12 @@ class TableState:
     connection (same transaction) as plain tuples, with no per-row ORM or Core
     work: date, time and boolean columns are converted to the exact text SQLAlchemy
     stores and reads. Other databases take the portable path: Core executemany.
+
+    Memory stays flat on SQLite (issue 15): rows are kept only until their batch is written (then a
+    later row that matches one reads it back by id), and the match keys live in a temporary table
+    (:class:`SpilledKeys`). When nothing will be written (a dry run, or an import that has met a bad
+    row and will be rolled back) pending rows and keys stay in memory instead. Other databases keep
+    every row and key in dicts.
     """
 
     def __init__(self, session: Session, table: Table, columns: tuple[str, ...], now: datetime) -> None:
@@ -389,8 +488,21 @@ class TableState:
         self.dialect = session.get_bind().dialect
         self.sqlite = self.dialect.name == "sqlite"
         self.position = {name: index for index, name in enumerate(columns)}
+        # SQLite: the rows not yet written (or every row, when nothing will be written); elsewhere all rows.
         self.rows: dict[int, tuple[Any, ...]] = {}
-        self.keys: dict[Hashable, int] = {}
+        self.keys: dict[Hashable, int] | SpilledKeys
+        if self.sqlite:
+            self.keys = SpilledKeys(_driver_connection(session), f"amtui_import_keys_{table.name}")
+        else:
+            self.keys = {}
+        self.readers = [
+            (index, reader)
+            for index, name in enumerate(columns)
+            if (reader := table.c[name].type.dialect_impl(self.dialect).result_processor(self.dialect, None))
+        ]
+        self.select_sql = f"SELECT {', '.join(columns)} FROM {table.name} WHERE id = ?"
+        self.last_read: tuple[int, tuple[Any, ...]] | None = None
+        self.read: dict[int, tuple[Any, ...]] = {}  # stored rows a batch's keys found (until the next flush)
         self.inserts: list[tuple[Any, ...]] = []  # new rows, no ids: theirs are next_id - len(inserts) onwards
         self.updates: dict[int, tuple[Any, ...]] = {}
         self.inserted = 0
@@ -424,29 +536,37 @@ class TableState:
         self.next_id = (session.execute(select(func.max(table.c.id))).scalar() or 0) + 1
 
     def load(self, key_function: Callable[[dict[str, Any]], list[Hashable]]) -> None:
-        rows: list[Any]
-        if self.sqlite:
-            cursor = _driver_connection(self.session).execute(
-                f"SELECT id, {', '.join(self.columns)} FROM {self.table.name}"
-            )
-            rows = cursor.fetchall()
-            readers = [
-                (index + 1, reader)
-                for index, name in enumerate(self.columns)
-                if (reader := self.table.c[name].type.dialect_impl(self.dialect).result_processor(self.dialect, None))
-            ]
-            if readers:
-                converted = []
-                for raw_row in rows:
-                    row = list(raw_row)
-                    for index, reader in readers:
-                        row[index] = reader(row[index])
-                    converted.append(row)
-                rows = converted
-        else:
-            statement = select(self.table.c.id, *(self.table.c[name] for name in self.columns))
-            rows = list(self.session.execute(statement))
         key_columns = [(name, index) for index, name in enumerate(self.columns) if name in KEY_COLUMNS]
+        if isinstance(self.keys, SpilledKeys):
+            # Streamed: only the key columns are read, and the keys go straight to the key table.
+            names = [name for name, _index in key_columns]
+            readers = [
+                (position, reader)
+                for position, (_name, index) in enumerate(key_columns)
+                for column_index, reader in self.readers
+                if column_index == index
+            ]
+            cursor = _driver_connection(self.session).execute(
+                f"SELECT id{''.join(', ' + name for name in names)} FROM {self.table.name}"
+            )
+            counted = [0]
+
+            def pairs() -> Iterator[tuple[Hashable, int]]:
+                while batch := cursor.fetchmany(BATCH_ROWS):
+                    counted[0] += len(batch)
+                    for raw_row in batch:
+                        record_id, values = raw_row[0], list(raw_row[1:])
+                        for position, reader in readers:
+                            values[position] = reader(values[position])
+                        for key in key_function(dict(zip(names, values, strict=True))):
+                            yield key, record_id
+
+            self.keys.load(pairs())
+            self.loaded = counted[0]
+            self.shared_keys = self.keys.shared()
+            return
+        statement = select(self.table.c.id, *(self.table.c[name] for name in self.columns))
+        rows = list(self.session.execute(statement))
         stored, keys, shared = self.rows, self.keys, self.shared_keys
         for row in rows:
             record_id = row[0]
@@ -457,6 +577,64 @@ class TableState:
                     shared.add(key)
         self.loaded = len(stored)
 
+    def row(self, record_id: int) -> tuple[Any, ...]:
+        """A record's managed columns: pending in memory, or read back from the database."""
+        found = self.rows.get(record_id) or self.read.get(record_id)
+        if found is not None:
+            return found
+        last = self.last_read
+        if last is not None and last[0] == record_id:
+            return last[1]
+        stored = _driver_connection(self.session).execute(self.select_sql, (record_id,)).fetchone()
+        if stored is None:
+            raise KeyError(record_id)
+        values = list(stored)
+        for index, reader in self.readers:
+            values[index] = reader(values[index])
+        result = tuple(values)
+        self.last_read = (record_id, result)
+        return result
+
+    def prefetch_rows(self, ids: set[int]) -> None:
+        """Read the stored rows of a batch's matches in a few statements (a re-import matches every row)."""
+        wanted = [record_id for record_id in ids if record_id not in self.rows and record_id not in self.read]
+        raw = _driver_connection(self.session)
+        readers = self.readers
+        for start in range(0, len(wanted), PREFETCH_CHUNK):
+            chunk = wanted[start : start + PREFETCH_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            statement = f"SELECT id, {', '.join(self.columns)} FROM {self.table.name} WHERE id IN ({marks})"
+            for stored in raw.execute(statement, chunk):
+                if readers:
+                    values = list(stored[1:])
+                    for index, reader in readers:
+                        values[index] = reader(values[index])
+                    self.read[stored[0]] = tuple(values)
+                else:
+                    self.read[stored[0]] = tuple(stored[1:])
+
+    def size(self) -> int:
+        """How many records the table has, counting those not written yet."""
+        if isinstance(self.keys, SpilledKeys):
+            return self.loaded + self.inserted + len(self.inserts)
+        return len(self.rows)
+
+    def all_rows(self) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        """Every record (id, managed columns), the pending versions first."""
+        yield from list(self.rows.items())
+        if isinstance(self.keys, SpilledKeys):
+            pending = set(self.rows)
+            cursor = _driver_connection(self.session).execute(
+                f"SELECT id, {', '.join(self.columns)} FROM {self.table.name}"
+            )
+            for stored in cursor.fetchall():
+                if stored[0] in pending:
+                    continue
+                values = list(stored[1:])
+                for index, reader in self.readers:
+                    values[index] = reader(values[index])
+                yield stored[0], tuple(values)
+
     def find(self, keys: list[Hashable], values: dict[str, Any], distinct: tuple[str, ...] = ()) -> int | None:
         """The first record a key finds, unless it is provably another one: both have an
         external id (or, for clients, a tax id) and they differ (two "Acme" accounts in Salesforce)."""
@@ -464,7 +642,7 @@ class TableState:
             found = self.keys.get(key)
             if found is None:
                 continue
-            stored = self.rows[found]
+            stored = self.row(found)
             if any(
                 values.get(name) and stored[self.position[name]] and values[name] != stored[self.position[name]]
                 for name in distinct
@@ -488,7 +666,7 @@ class TableState:
             self.rows[record_id] = merged
             self.inserts.append(merged)
             return record_id, "created", merged
-        old = self.rows[record_id]
+        old = self.row(record_id)
         position = self.position
         changed: list[Any] | None = None
         for name, value in values.items():
@@ -519,6 +697,12 @@ class TableState:
             else:
                 self._flush_portable()
             self.inserted += len(self.inserts)
+        if write and isinstance(self.keys, SpilledKeys):
+            # Written: a later row that matches one of these reads it back, by id.
+            self.rows = {}
+            self.read = {}
+            self.last_read = None
+            self.keys.spill()
         self.inserts = []
         self.updates = {}
 
@@ -592,6 +776,12 @@ class TableState:
                     for record_id, row in self.updates.items()
                 ],
             )
+
+    def close(self) -> None:
+        """The temporary key table goes (with the import's transaction, committed or rolled back)."""
+        if isinstance(self.keys, SpilledKeys):
+            self.keys.drop()
+        self.rows = {}
 
     def finish(self) -> None:
         """After the last flush of a written import: indexes back, id sequences moved on."""
@@ -956,11 +1146,11 @@ class Importer:
             if known is not None:
                 return known[1]
         text = fold(" ".join(str(values.get(name, "")) for name in ("subject", "place", "outcome")))
-        if text and len(self.clients.rows) <= 20000:
+        if text and self.clients.size() <= 20000:
             position = self.clients.position["name"]
             found = {
                 client_id
-                for client_id, client in self.clients.rows.items()
+                for client_id, client in self.clients.all_rows()
                 if (key := name_key(client[position])) and len(key) >= 3 and re.search(rf"\b{re.escape(key)}\b", text)
             }
             if len(found) == 1:
@@ -1036,6 +1226,27 @@ class Importer:
             self._set_client(values, row, problems, required=entity.client == "required")
 
     # writing -----------------------------------------------------------------------------
+
+    def prefetch(self, rows: list[dict[str, Any]]) -> None:
+        """Look up the match keys of a batch of converted rows at once (SQLite keeps them in a table)."""
+        if self.kind == "clients":
+            if isinstance(self.clients.keys, SpilledKeys):
+                self.clients.keys.prefetch(key for row in rows for key in _client_keys(row))
+                self.clients.prefetch_rows({found for found in self.clients.keys.cache.values() if found})
+            return
+        assert self.state is not None
+        keys = self.state.keys
+        if isinstance(keys, SpilledKeys):
+            kind = self.kind
+            keys.prefetch(
+                key
+                for row in rows
+                for key in (
+                    *_natural_keys(kind, row),
+                    *(("e", normalise_email(email)) for email in row.get("_emails") or ()),
+                )
+            )
+            self.state.prefetch_rows({found for found in keys.cache.values() if found})
 
     def apply(self, row: dict[str, Any]) -> str:
         if self.kind == "clients":
@@ -1139,6 +1350,9 @@ class Importer:
     def close(self) -> None:
         if self.rejects_handle is not None:
             self.rejects_handle.close()
+        for state in (self.clients, self.state):
+            if state is not None:
+                state.close()
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -1383,11 +1597,14 @@ def _import_file(*, session: Session, kind: str, path: Path, options: ImportOpti
     else:
         records, headers, fraction = _table_records(importer, path, options)
     try:
-        pending = 0
-        convert, apply = importer.convert, importer.apply
+        # Rows are converted a batch at a time, then applied: the batch's keys are looked up in a few
+        # statements. (Converting never reads what applying writes: a row's client comes from the
+        # clients' keys, which only converting adds to.)
+        batch: list[dict[str, Any]] = []
+        convert = importer.convert
         for line, values, raw in records:
             try:
-                row = convert(values)
+                batch.append(convert(values))
             except RowProblems as exc:
                 importer.reject(line, exc.problems, raw, headers)
                 continue
@@ -1396,18 +1613,12 @@ def _import_file(*, session: Session, kind: str, path: Path, options: ImportOpti
                     if len(summary.warnings) < MAX_REPORTED_ERRORS:
                         summary.warnings.extend(RowError(line, n, r) for n, r in importer.row_warnings)
                     importer.row_warnings = []
-            outcome = apply(row)
-            if outcome == "created":
-                summary.created += 1
-            elif outcome == "updated":
-                summary.updated += 1
-            else:
-                summary.unchanged += 1
-            pending += 1
-            if pending >= BATCH_ROWS:
+            if len(batch) >= BATCH_ROWS:
+                _apply_batch(importer, batch)
+                batch = []
                 read = fraction() if fraction is not None else 0.0
                 importer.flush(int(summary.created / read) if read > 0.01 else summary.created)
-                pending = 0
+        _apply_batch(importer, batch)
         importer.flush()
     finally:
         importer.close()
@@ -1420,6 +1631,19 @@ def _import_file(*, session: Session, kind: str, path: Path, options: ImportOpti
     if options.progress is not None:
         options.progress(1.0)
     return summary
+
+
+def _apply_batch(importer: Importer, batch: list[dict[str, Any]]) -> None:
+    summary, apply = importer.summary, importer.apply
+    importer.prefetch(batch)
+    for row in batch:
+        outcome = apply(row)
+        if outcome == "created":
+            summary.created += 1
+        elif outcome == "updated":
+            summary.updated += 1
+        else:
+            summary.unchanged += 1
 
 
 __all__ = ["ImportOptions", "ImportSummary", "RowError", "import_file"]
