@@ -27,7 +27,7 @@ import gc
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
@@ -378,8 +378,10 @@ SPILL_CACHE_KIB = 16_384  # page cache of the temporary key table (SQLite's own 
 PREFETCH_CHUNK = 500
 
 
-def _encode_key(key: Hashable) -> str:
-    return KEY_SEPARATOR.join(map(str, key))  # type: ignore[call-overload]
+# A match key is one string: a letter saying what it matches on, then the values, separated by
+# KEY_SEPARATOR ("n\x1fромашка", "w\x1f12\x1fcall\x1f2026-11-25 06:00:00"). Strings hash faster than
+# tuples, and the same string is the key in memory and in the temporary key table.
+Key = str
 
 
 class SpilledKeys:
@@ -410,29 +412,27 @@ class SpilledKeys:
         found = cache[encoded] = row[0] if row is not None else None
         return found
 
-    def get(self, key: Hashable) -> int | None:
-        encoded = _encode_key(key)
-        found = self._stored(encoded)
-        return found if found is not None else self.fresh.get(encoded)
+    def get(self, key: Key) -> int | None:
+        found = self._stored(key)
+        return found if found is not None else self.fresh.get(key)
 
-    def __contains__(self, key: Hashable) -> bool:
+    def __contains__(self, key: Key) -> bool:
         return self.get(key) is not None
 
-    def __getitem__(self, key: Hashable) -> int:
+    def __getitem__(self, key: Key) -> int:
         found = self.get(key)
         if found is None:
             raise KeyError(key)
         return found
 
-    def setdefault(self, key: Hashable, record_id: int) -> int:
-        encoded = _encode_key(key)
-        found = self._stored(encoded)
-        return found if found is not None else self.fresh.setdefault(encoded, record_id)
+    def setdefault(self, key: Key, record_id: int) -> int:
+        found = self._stored(key)
+        return found if found is not None else self.fresh.setdefault(key, record_id)
 
-    def prefetch(self, keys: Iterator[Hashable]) -> None:
+    def prefetch(self, keys: Iterator[Key]) -> None:
         """Look up many keys in a few statements (a batch of rows' keys) instead of one by one."""
         cache = self.cache
-        wanted = list({encoded for key in keys if (encoded := _encode_key(key)) not in cache})
+        wanted = list({key for key in keys if key not in cache})
         for start in range(0, len(wanted), PREFETCH_CHUNK):
             chunk = wanted[start : start + PREFETCH_CHUNK]
             for encoded in chunk:
@@ -441,19 +441,16 @@ class SpilledKeys:
             for encoded, record_id in self.raw.execute(f"SELECT k, id FROM {self.table} WHERE k IN ({marks})", chunk):
                 cache[encoded] = record_id
 
-    def load(self, pairs: Iterator[tuple[Hashable, int]]) -> None:
+    def load(self, pairs: Iterator[tuple[Key, int]]) -> None:
         """Stored records' keys; a key two records have is marked shared (the first keeps it)."""
         self.raw.executemany(
             f"INSERT INTO {self.table} (k, id) VALUES (?, ?) "
             "ON CONFLICT (k) DO UPDATE SET shared = 1 WHERE id != excluded.id",
-            ((_encode_key(key), record_id) for key, record_id in pairs),
+            pairs,
         )
 
-    def shared(self) -> set[tuple[str, ...]]:
-        return {
-            tuple(encoded.split(KEY_SEPARATOR))
-            for (encoded,) in self.raw.execute(f"SELECT k FROM {self.table} WHERE shared")
-        }
+    def shared(self) -> set[Key]:
+        return {key for (key,) in self.raw.execute(f"SELECT k FROM {self.table} WHERE shared")}
 
     def spill(self) -> None:
         if self.fresh:
@@ -490,7 +487,7 @@ class TableState:
         self.position = {name: index for index, name in enumerate(columns)}
         # SQLite: the rows not yet written (or every row, when nothing will be written); elsewhere all rows.
         self.rows: dict[int, tuple[Any, ...]] = {}
-        self.keys: dict[Hashable, int] | SpilledKeys
+        self.keys: dict[Key, int] | SpilledKeys
         if self.sqlite:
             self.keys = SpilledKeys(_driver_connection(session), f"amtui_import_keys_{table.name}")
         else:
@@ -532,10 +529,10 @@ class TableState:
         self.insert_sql: dict[tuple[int, ...], str] = {}
         self.dropped_indexes: list[tuple[str, str]] | None = None
         self.loaded = 0
-        self.shared_keys: set[Any] = set()  # keys (tuples) that more than one stored record has
+        self.shared_keys: set[Key] = set()  # keys that more than one stored record has
         self.next_id = (session.execute(select(func.max(table.c.id))).scalar() or 0) + 1
 
-    def load(self, key_function: Callable[[dict[str, Any]], list[Hashable]]) -> None:
+    def load(self, key_function: Callable[[dict[str, Any]], list[Key]]) -> None:
         key_columns = [(name, index) for index, name in enumerate(self.columns) if name in KEY_COLUMNS]
         if isinstance(self.keys, SpilledKeys):
             # Streamed: only the key columns are read, and the keys go straight to the key table.
@@ -551,7 +548,7 @@ class TableState:
             )
             counted = [0]
 
-            def pairs() -> Iterator[tuple[Hashable, int]]:
+            def pairs() -> Iterator[tuple[Key, int]]:
                 while batch := cursor.fetchmany(BATCH_ROWS):
                     counted[0] += len(batch)
                     for raw_row in batch:
@@ -635,7 +632,7 @@ class TableState:
                     values[index] = reader(values[index])
                 yield stored[0], tuple(values)
 
-    def find(self, keys: list[Hashable], values: dict[str, Any], distinct: tuple[str, ...] = ()) -> int | None:
+    def find(self, keys: list[Key], values: dict[str, Any], distinct: tuple[str, ...] = ()) -> int | None:
         """The first record a key finds, unless it is provably another one: both have an
         external id (or, for clients, a tax id) and they differ (two "Acme" accounts in Salesforce)."""
         for key in keys:
@@ -685,7 +682,7 @@ class TableState:
     def as_dict(self, values: tuple[Any, ...]) -> dict[str, Any]:
         return dict(zip(self.columns, values, strict=True))
 
-    def remember(self, record_id: int, keys: list[Hashable]) -> None:
+    def remember(self, record_id: int, keys: list[Key]) -> None:
         for key in keys:
             self.keys.setdefault(key, record_id)
 
@@ -835,39 +832,39 @@ def fold_with_key(text: str) -> tuple[str, str]:
     return folded, " ".join(kept or words)
 
 
-def _client_keys(values: dict[str, Any]) -> list[Hashable]:
-    keys: list[Hashable] = []
+def _client_keys(values: dict[str, Any]) -> list[Key]:
+    keys: list[Key] = []
     if values.get("external_id"):
-        keys.append(("x", values["external_id"]))
+        keys.append(f"x\x1f{values['external_id']}")
     if values.get("tax_id"):
-        keys.append(("t", values["tax_id"]))
+        keys.append(f"t\x1f{values['tax_id']}")
     if values.get("name"):
         key = values.get("_name_key")
         if key is None:
             folded = values.get("name_folded")
             key = folded_name_key(folded) if folded else name_key(values["name"])
-        keys.append(("n", key))
+        keys.append(f"n\x1f{key}")
     return keys
 
 
-def _external_key(values: dict[str, Any]) -> list[Hashable]:
-    return [("x", values["external_id"])] if values.get("external_id") else []
+def _external_key(values: dict[str, Any]) -> list[Key]:
+    return [f"x\x1f{values['external_id']}"] if values.get("external_id") else []
 
 
-def _natural_keys(kind: str, values: dict[str, Any]) -> list[Hashable]:
+def _natural_keys(kind: str, values: dict[str, Any]) -> list[Key]:
     keys = _external_key(values)
     client_id = values.get("client_id")
     if kind == "contacts":
         if values.get("full_name_folded"):
-            keys.append(("n", client_id, values["full_name_folded"]))
+            keys.append(f"n\x1f{client_id}\x1f{values['full_name_folded']}")
     elif kind == "interactions":
         when = values.get("planned_at") or values.get("done_at")
         if when is not None and values.get("kind"):
-            keys.append(("w", client_id, values["kind"], when.astimezone(UTC).replace(tzinfo=None)))
+            keys.append(f"w\x1f{client_id}\x1f{values['kind']}\x1f{when.astimezone(UTC).replace(tzinfo=None)}")
     else:
         match_on = ENTITIES[kind].match_on
         if match_on is not None and values.get(match_on):
-            keys.append((match_on, client_id, fold(values[match_on])))
+            keys.append(f"{match_on}\x1f{client_id}\x1f{fold(values[match_on])}")
     return keys
 
 
@@ -894,7 +891,7 @@ class Importer:
         )
         self.clients = TableState(session, table_of(Client), managed_columns("clients"), self.now)
         self.clients.load(_client_keys)
-        self.ambiguous_client_names = {key[1] for key in self.clients.shared_keys if key[0] == "n"}
+        self.ambiguous_client_names = {key[2:] for key in self.clients.shared_keys if key.startswith("n\x1f")}
         self.state: TableState | None = None
         if kind != "clients":
             self.state = TableState(session, table_for(kind), managed_columns(kind), self.now)
@@ -927,7 +924,7 @@ class Importer:
             self.methods.setdefault(contact_id, set()).add((kind, norm))
             self.method_positions[contact_id] = max(self.method_positions.get(contact_id, -1), position)
             if kind == "email" and norm:
-                self.state.keys.setdefault(("e", norm), contact_id)
+                self.state.keys.setdefault(f"e\x1f{norm}", contact_id)
 
     # one record ------------------------------------------------------------------------
 
@@ -1035,16 +1032,16 @@ class Importer:
             else:
                 return None
         keys = self.clients.keys
-        if external and ("x", external) in keys:
-            return keys[("x", external)]
-        if tax and ("t", tax) in keys:
-            return keys[("t", tax)]
+        if external and (found := keys.get(f"x\x1f{external}")) is not None:
+            return found
+        if tax and (found := keys.get(f"t\x1f{tax}")) is not None:
+            return found
         if name:
             key = name_key(name)
             if key in self.ambiguous_client_names:
                 raise ValidationError(f"{name!r} names several clients; add the INN or external id", field="client")
-            if ("n", key) in keys:
-                return keys[("n", key)]
+            if (found := keys.get(f"n\x1f{key}")) is not None:
+                return found
         if create and name:
             client: dict[str, Any] = {"name": name[:300], "name_folded": fold(name[:300])}
             if tax:
@@ -1243,7 +1240,7 @@ class Importer:
                 for row in rows
                 for key in (
                     *_natural_keys(kind, row),
-                    *(("e", normalise_email(email)) for email in row.get("_emails") or ()),
+                    *(f"e\x1f{normalise_email(email)}" for email in row.get("_emails") or ()),
                 )
             )
             self.state.prefetch_rows({found for found in keys.cache.values() if found})
@@ -1267,7 +1264,7 @@ class Importer:
         keys = _natural_keys(self.kind, row)
         if emails:
             at = len(_external_key(row))
-            keys[at:at] = [("e", normalise_email(email)) for email in emails]
+            keys[at:at] = [f"e\x1f{normalise_email(email)}" for email in emails]
         record_id, outcome, merged = state.upsert(state.find(keys, row, ("external_id",)), row)
         if outcome != "unchanged":
             state.remember(record_id, _natural_keys(self.kind, state.as_dict(merged)))
@@ -1292,7 +1289,7 @@ class Importer:
                 self.method_inserts.append((self.method_next_id, contact_id, kind, value, norm, None, position))
                 self.method_next_id += 1
                 if kind == "email":
-                    self.state.keys.setdefault(("e", norm), contact_id)
+                    self.state.keys.setdefault(f"e\x1f{norm}", contact_id)
                 added = True
         return added
 

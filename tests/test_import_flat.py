@@ -1,0 +1,108 @@
+"""Imports in flat memory (issue 15): rows are kept only until their batch is written and the match keys
+live in a temporary SQLite table, so a row that matches a record written in an earlier batch reads it
+back from the database. Tiny batches (2 rows) must give exactly what one big batch gives."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.test_import import write_csv
+
+CLIENTS = [
+    ["Наименование", "ИНН", "Город", "Телефон"],
+    ["ООО «Альфа»", "7701234560", "Москва", ""],
+    ["Бета", "", "Тверь", "+7 495 123-45-67"],
+    ["Гамма", "", "", ""],
+    ["Альфа", "", "Казань", ""],  # the name without its legal form: row 1, a batch back
+    ["Бета", "", "", ""],  # nothing new: empty cells never blank a stored value
+    ["АО Гамма", "", "Омск", ""],
+    ["Дельта", "7701234560", "", "8 (812) 000-11-22"],  # Альфа's INN: Альфа again
+    ["Эпсилон", "", "Сочи", ""],
+]
+CONTACTS = [
+    ["Name", "E-mail", "Company", "Phone"],
+    ["Иван Петров", "ivan@example.ru", "Альфа", ""],
+    ["Мария", "maria@example.ru", "Бета", ""],
+    ["Ivan P.", "IVAN@example.ru", "Альфа", "+7 916 000-00-01"],  # Иван by his e-mail, a batch later
+    ["Олег", "", "Новая фирма", ""],  # creates its client
+    ["Олег", "oleg@example.ru", "Новая фирма", ""],  # the same person of the same client
+]
+
+
+def table(db_path: Path, sql: str) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(db_path) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def snapshot(db_path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    return {
+        "client": table(db_path, "SELECT id, name, name_folded, tax_id, city, phone FROM client ORDER BY id"),
+        "contact": table(db_path, "SELECT id, client_id, full_name FROM contact ORDER BY id"),
+        "method": table(db_path, "SELECT contact_id, kind, value_norm, position FROM contact_method ORDER BY id"),
+    }
+
+
+def run_imports(cli: Any, tmp_path: Path) -> list[str]:
+    outputs = []
+    for kind, rows in (("clients", CLIENTS), ("contacts", CONTACTS), ("clients", CLIENTS)):
+        result = cli("import", kind, str(write_csv(tmp_path / f"{kind}.csv", rows, delimiter=";")))
+        assert result.exit_code == 0, result.output
+        outputs.append(result.output)
+    return outputs
+
+
+def test_tiny_batches_match_across_batches_as_one_batch_does(
+    cli: Any, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one_batch = run_imports(cli, tmp_path)
+    expected = snapshot(db_path)
+    for path in db_path.parent.glob(f"{db_path.name}*"):
+        path.unlink()
+    monkeypatch.setattr("amtui.formats.importer.BATCH_ROWS", 2)
+    assert run_imports(cli, tmp_path) == one_batch
+    assert snapshot(db_path) == expected
+    # What the import did before issue 15 (all rows in memory), on the same three files.
+    clients = [(id_, name, tax, city) for id_, name, _folded, tax, city, _phone in expected["client"]]
+    assert clients == [
+        (1, "Дельта", "7701234560", "Москва"),
+        (2, "Бета", None, "Тверь"),
+        (3, "АО Гамма", None, "Омск"),
+        (4, "Эпсилон", None, "Сочи"),
+        (5, "Альфа", None, "Казань"),  # made by the contacts: client 1 was renamed Дельта by then
+        (6, "Новая фирма", None, None),
+    ]
+    assert expected["contact"] == [(1, 5, "Ivan P."), (2, 2, "Мария"), (3, 6, "Олег")]
+    assert expected["method"] == [
+        (1, "email", "ivan@example.ru", 0),
+        (2, "email", "maria@example.ru", 0),
+        (1, "phone", "79160000001", 1),
+        (3, "email", "oleg@example.ru", 0),
+    ]
+    assert "4 created, 3 updated, 1 unchanged" in one_batch[0]
+    assert "3 created, 2 updated, 0 unchanged" in one_batch[1]
+    assert "0 created, 5 updated, 3 unchanged" in one_batch[2]
+
+
+def test_failed_and_dry_imports_write_nothing_with_tiny_batches(
+    cli: Any, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("amtui.formats.importer.BATCH_ROWS", 2)
+    good = write_csv(tmp_path / "good.csv", CLIENTS, delimiter=";")
+    dry = cli("import", "clients", str(good), "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "4 created, 3 updated, 1 unchanged" in dry.output  # matched in memory: nothing was written to read back
+    assert table(db_path, "SELECT count(*) FROM client") == [(0,)]
+    # A bad row after three batches were sent: the whole import is rolled back.
+    bad = write_csv(tmp_path / "bad.csv", [*CLIENTS, ["Зета", "12", "", ""]], delimiter=";")
+    failed = cli("import", "clients", str(bad))
+    assert failed.exit_code == 1
+    assert table(db_path, "SELECT count(*) FROM client") == [(0,)]
+    # The next import on the same database starts clean (its key table is made afresh).
+    again = cli("import", "clients", str(good))
+    assert again.exit_code == 0, again.output
+    assert table(db_path, "SELECT count(*) FROM client") == [(4,)]
+    assert table(db_path, "SELECT name FROM sqlite_master WHERE name LIKE 'amtui_import_keys%'") == []
