@@ -150,3 +150,20 @@ def test_sales_by_month_equals_the_single_month_sums(session, now) -> None:  # t
     assert grouped[date(2026, 11, 1)]["RUB"] == 55_500_55 + 7_00 + 2_22
     assert grouped[date(2026, 11, 1)]["EUR"] == 12_345_67 + 5_000_00
     assert grouped[date(2026, 10, 1)] == {"RUB": 1_00 + 1_11, "EUR": 3_000_00}
+
+
+def test_today_view_in_one_pass_equals_the_two_halves(engine) -> None:  # type: ignore[no-untyped-def]
+    """today_view skips the quick half's own agenda pass (the rest recomputes every section from all
+    alerts): the result must be what the TUI's two steps (today_first, then today_rest) give."""
+    from amtui.config import Settings
+    from amtui.services.demo import build_demo
+    from amtui.services.workspace import Workspace
+    from tests.conftest import FROZEN_NOW, ZONE
+
+    build_demo(engine, size="small", now=FROZEN_NOW)
+    workspace = Workspace(engine=engine, now=lambda: FROZEN_NOW, zone=ZONE, settings=Settings())
+    whole = workspace.today_view()
+    halves = workspace.today_rest(workspace.today_first())
+    assert whole == halves
+    assert whole.complete and whole.agenda and whole.late and whole.receivables
+    assert whole.sales_by_month[-1] == whole.sales_minor > 0

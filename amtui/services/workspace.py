@@ -360,12 +360,15 @@ class Workspace:
     def today_view(self, *, figures: bool = True) -> TodayView:
         """The whole of Today in one call. ``figures=False`` leaves out sales and receivables
         (``amtui today`` sums overdue invoices in its backlog and never needs the ORM)."""
-        return self.today_rest(self.today_first(figures=figures), figures=figures)
+        # The rest recomputes every section from all alerts: the quick part's agenda is not needed here
+        # (it cost a second pass of the agenda's rules, ~0.4 s at ten times the large demo).
+        return self.today_rest(self.today_first(figures=figures, agenda=()), figures=figures)
 
-    def today_first(self, *, figures: bool = True) -> TodayView:
-        """The quick part of Today: the agenda (planned today, tasks due today, birthdays) and sales."""
+    def today_first(self, *, figures: bool = True, agenda: Sequence[Alert] | None = None) -> TodayView:
+        """The quick part of Today: the agenda (planned today, tasks due today, birthdays) and sales.
+        ``agenda`` given: those alerts instead of computing the agenda's."""
         today, now = self.today(), self.now()
-        quick = self.alerts(kinds=AGENDA_KINDS, at=now)
+        quick = list(agenda) if agenda is not None else self.alerts(kinds=AGENDA_KINDS, at=now)
         currency, target_minor = self.settings.currency, None
         sales: tuple[int, ...] = (0,)
         others: tuple[tuple[str, int, int | None], ...] = ()
