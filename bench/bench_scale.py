@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import sqlite3
 import statistics
@@ -31,6 +32,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,24 +106,27 @@ def in_process(path: Path, runs: int) -> dict[str, float]:
 
 async def tui(path: Path, rounds: int) -> dict[str, float]:
     from bench_tui import in_process as tui_in_process
+    from textual.worker import WorkerCancelled
 
     from amtui.app import AmtuiApp
 
     url = f"sqlite:///{path}"
     visits = []
+
+    async def settle(pilot: Any) -> None:
+        for _ in range(3):
+            await pilot.pause()
+            with contextlib.suppress(WorkerCancelled):  # a newer load replaced it
+                await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+
     for _ in range(2):
         app = AmtuiApp(db_url=url, now=NOW, zone=ZONE)
         async with app.run_test(size=(120, 40)) as pilot:
-            for _ in range(3):
-                await pilot.pause()
-                await app.workers.wait_for_complete()
-                await pilot.pause()
+            await settle(pilot)
             started = time.perf_counter()
             app.switch_mode("clients")
-            for _ in range(3):
-                await pilot.pause()
-                await app.workers.wait_for_complete()
-                await pilot.pause()
+            await settle(pilot)
             visits.append((time.perf_counter() - started) * 1000)
     measured = await tui_in_process(url, rounds)
     return {"clients_visit": min(visits), "keystroke": statistics.median(measured.keystrokes)}
@@ -180,6 +185,7 @@ def main() -> None:
             figures[factor].update(asyncio.run(tui(path, args.rounds)))
         figures[factor].update(processes(path, args.runs))
         figures[factor]["digest_ratio"] = figures[factor]["digest"] / figures[factor]["raw_digest"]
+        print(f"{factor}x: " + ", ".join(f"{key} {value:.1f}" for key, value in figures[factor].items()), flush=True)
     factors = list(figures)
     header = f"{'what (ms)':52}" + "".join(f"{f'{f}x':>10}" for f in factors)
     big, small = factors[-1], factors[0]
@@ -193,7 +199,7 @@ def main() -> None:
         growth = values[-1] / values[0] if values[0] else 0.0
         verdict = ""
         if target is not None:
-            limit = float(target.split()[-1] if " " in target else target)
+            limit = float(next(part for part in target.split() if part[0].isdigit()))
             met = values[-1] <= limit if target.startswith("<=") else values[-1] < limit
             verdict = f"{target}: {'met' if met else 'MISSED'}"
         print(f"{label:52}{cells}{growth:8.1f}x  {verdict}")
