@@ -106,3 +106,47 @@ def test_failed_and_dry_imports_write_nothing_with_tiny_batches(
     assert again.exit_code == 0, again.output
     assert table(db_path, "SELECT count(*) FROM client") == [(4,)]
     assert table(db_path, "SELECT name FROM sqlite_master WHERE name LIKE 'amtui_import_keys%'") == []
+
+
+def test_an_import_killed_after_batches_were_written_leaves_the_database_as_it_was(tmp_path: Path) -> None:
+    """Batches go to the database as the file is read, all inside one transaction: a kill -9 once
+    several were written (the WAL file grows) leaves the database as it was before the import."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import FROZEN_NOW
+
+    db = tmp_path / "amtui.db"
+    env = {**os.environ, "AMTUI_NOW": FROZEN_NOW.isoformat()}
+    subprocess.run([sys.executable, "-m", "amtui", "init", str(db)], check=True, env=env, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "amtui", "--db", str(db), "client", "add", "Ромашка"],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
+    rows = [["Наименование", "Город", "Email"]]
+    rows += [[f"ООО «Компания {index}»", "Тверь", f"info{index}@firm{index}.ru"] for index in range(100_000)]
+    source = write_csv(tmp_path / "clients.csv", rows, delimiter=";")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "amtui", "--db", str(db), "import", "clients", str(source)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    wal = Path(f"{db}-wal")
+    deadline = time.monotonic() + 120
+    while process.poll() is None and time.monotonic() < deadline:
+        if wal.exists() and wal.stat().st_size > 2_000_000:  # some batches of 5,000 rows written
+            break
+        time.sleep(0.01)
+    assert process.poll() is None, "the import ended before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert connection.execute("SELECT name FROM client").fetchall() == [("Ромашка",)]
+    connection.close()
