@@ -359,6 +359,46 @@ def test_vcard_export_line_breaks_cannot_inject_properties(cli, hostile_db: Path
     assert rows(empty, "SELECT name FROM client") == [("Org END:VCARD BEGIN:VCARD FN:Ghost",)]
 
 
+@pytest.mark.parametrize("kind", ["clients", "contacts", "interactions", "tasks"])
+@pytest.mark.parametrize("file_format", ["csv", "json", "xlsx"])
+def test_table_exports_to_a_file_neutralise_old_control_characters(
+    cli, hostile_db: Path, tmp_path: Path, kind: str, file_format: str
+) -> None:
+    """CSV, JSON and XLSX files (not only vCard, iCalendar and standard output): no raw control character."""
+    # A formula a spreadsheet would run, behind an escape sequence an older amtui let in.
+    poison(hostile_db, "UPDATE client SET website = ? WHERE id = 1", '=HYPERLINK("http://evil")\x1b[2J')
+    path = tmp_path / f"out.{file_format}"
+    options = ["--format", "json"] if file_format == "json" else []
+    result = cli("export", kind, "-o", str(path), *options)
+    assert result.exit_code == 0, result.output
+    if file_format == "xlsx":
+        from openpyxl import load_workbook
+
+        cells = [cell for row in load_workbook(path).active.iter_rows() for cell in row]
+        texts = [cell.value for cell in cells if isinstance(cell.value, str)]
+        assert all(cell.data_type == "s" for cell in cells if isinstance(cell.value, str))  # never a formula
+        text = "\n".join(texts)
+    elif file_format == "json":
+        import json
+
+        text = json.dumps(json.loads(path.read_text(encoding="utf-8")), ensure_ascii=False)
+        assert "\\u001b" not in path.read_text(encoding="utf-8")  # not even as an escape
+    else:
+        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    assert RAW_CONTROL.search(text) is None, (kind, file_format, RAW_CONTROL.search(text))
+    expected = {
+        "clients": "Evil\ufffd]0;PWNED\ufffd",
+        "contacts": "Iv\ufffd]2;x\ufffdan",
+        "interactions": "Pri\ufffd[2Jces",
+        "tasks": "Ch\ufffd[31mase\ufffd",
+    }[kind]
+    assert expected in text
+    if kind == "clients":
+        assert "HYPERLINK" in text and "\ufffd[2J" in text
+        if file_format == "csv":
+            assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
+
+
 # Names that are allowed and look dangerous to a parser: markup, separators, quotes, escapes, scripts.
 ALLOWED_HOSTILE = [
     "Fix [/] bracket; a, b \\ c",
