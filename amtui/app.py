@@ -459,6 +459,10 @@ def run_app(app: App[Any], **options: Any) -> None:
         raise SystemExit(1) from None
     code = app.return_code or 0
     printed = captured.getvalue()
+    if "\x1b" in printed:  # on a terminal Textual's traceback comes in colour: the log keeps the text
+        from rich.text import Text
+
+        printed = Text.from_ansi(printed).plain
     if code == 0:
         if printed:
             sys.stderr.write(safe_display(printed))
