@@ -3,7 +3,6 @@ non-zero with a short message and leaves its traceback in a log file."""
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
@@ -142,16 +141,6 @@ async def test_control_characters_are_shown_as_replacement_characters(
     assert any("Evil\ufffd]0;PWNED" in shot for shot in shots)
 
 
-async def _calm(pilot: Any) -> None:
-    """``settle`` for an auto-pilot: a worker the screen replaced (exclusive) may end cancelled."""
-    from textual.worker import WorkerCancelled
-
-    for _ in range(3):
-        await pilot.pause()
-        with contextlib.suppress(WorkerCancelled):
-            await pilot.app.workers.wait_for_complete()
-
-
 def test_a_crash_exits_non_zero_with_a_short_message_and_a_log(
     db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -167,9 +156,9 @@ def test_a_crash_exits_non_zero_with_a_short_message_and_a_log(
     monkeypatch.setattr(app, "action_help", boom)
 
     async def keys(pilot: Any) -> None:
-        await _calm(pilot)
+        await settle(pilot)
         await pilot.press("question_mark")
-        await _calm(pilot)
+        await settle(pilot)
 
     with pytest.raises(SystemExit) as exited:
         app_module.run_app(app, headless=True, size=(100, 32), auto_pilot=keys)
@@ -193,7 +182,7 @@ def test_a_clean_exit_stays_zero(
     app = make_app(db_url)
 
     async def leave(pilot: Any) -> None:
-        await _calm(pilot)
+        await settle(pilot)
         app.exit()
 
     app_module.run_app(app, headless=True, size=(100, 32), auto_pilot=leave)  # no SystemExit
