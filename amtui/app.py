@@ -8,7 +8,7 @@ opened by the first thread worker that needs it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, tzinfo
 from functools import partial
 from pathlib import Path
@@ -26,6 +26,7 @@ from amtui.i18n import N_, _
 from amtui.keys import APP_BINDINGS
 
 if TYPE_CHECKING:
+    from textual.filter import LineFilter
     from textual.notifications import SeverityLevel
 
     from amtui.config import Settings
@@ -242,11 +243,9 @@ class AmtuiApp(App[None]):
     ) -> None:
         super().__init__()
         from amtui.services.workspace import Workspace
-        from amtui.widgets.safe_text import neutralise_control_codes
+        from amtui.widgets.safe_text import ControlCodeFilter
 
-        neutralise_control_codes()
-        self.crash_log: Path | None = None
-        self.crash_summary = ""
+        self._control_filter = ControlCodeFilter()
 
         clock: Clock = (lambda: now) if isinstance(now, datetime) else (now or _system_now)
         # Without settings the workspace reads the user's on first use (in a worker).
@@ -311,20 +310,24 @@ class AmtuiApp(App[None]):
         timeout: float | None = None,
         markup: bool = True,
     ) -> None:
-        """Every toast as plain text: the messages quote names, subjects and titles, which are not markup."""
-        del markup  # amtui writes no markup in a toast
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        """Every toast as plain text: the messages quote names, subjects and titles, which are not markup
+        (and may hold control characters from an older database: shown as U+FFFD)."""
+        from amtui.services.sanitize import safe_display
 
-    def _handle_exception(self, error: Exception) -> None:
-        """An unexpected error: keep the traceback in a log file and exit with 1 (see :func:`finish`),
-        instead of Textual's full-screen traceback with local variables (which hold the user's data)."""
-        self.crash_summary = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}".strip()
-        try:
-            self.crash_log = write_crash_log(error)
-        except OSError:
-            self.crash_log = None
-        super()._handle_exception(error)
-        self._exit_renderables.clear()
+        del markup  # amtui writes no markup in a toast
+        super().notify(
+            safe_display(message), title=safe_display(title), severity=severity, timeout=timeout, markup=False
+        )
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header: a screen's sub-title names a client, whose name is text, not markup."""
+        from amtui.services.sanitize import safe_display
+
+        return super().format_title(safe_display(title, multiline=False), safe_display(sub_title, multiline=False))
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters and, last, one that keeps control characters off the terminal (widgets/safe_text.py)."""
+        return [*super().get_line_filters(), self._control_filter]
 
     def on_unmount(self) -> None:
         self.workspace.close()
@@ -411,7 +414,7 @@ class AmtuiApp(App[None]):
             self.notify(str(result))
 
 
-def write_crash_log(error: BaseException) -> Path:
+def write_crash_log(details: BaseException | str) -> Path:
     """The traceback in ``<user state dir>/amtui/crash-<time>.log``, readable by the user only."""
     import os
     import traceback
@@ -428,40 +431,61 @@ def write_crash_log(error: BaseException) -> Path:
         from amtui import __version__
 
         handle.write(f"amtui {__version__} crashed at {stamp}\n\n")
-        handle.write("".join(traceback.format_exception(error)))
+        handle.write(details if isinstance(details, str) else "".join(traceback.format_exception(details)))
     return path
 
 
-def finish(app: AmtuiApp) -> None:
-    """After the TUI: an unexpected error is one short line on stderr and exit code 1."""
-    code = app.return_code or 0
-    if code == 0:
-        return
-    if app.crash_summary:
-        _say_crashed(app.crash_summary, app.crash_log)
-    raise SystemExit(code)
+def run_app(app: App[Any], **options: Any) -> None:
+    """Run the TUI; an unexpected error ends it with one short line on stderr and exit code 1.
 
-
-def _say_crashed(summary: str, log: Path | None) -> None:
+    Textual (8.x) catches an error raised in the app, exits with ``return_code`` 1 and prints the
+    traceback on standard error (``sys.stderr``) when the terminal is back. That is captured here
+    (``contextlib.redirect_stderr``; Textual draws on the terminal through its own stream): the
+    traceback goes to the crash log, the user reads one line. Anything else written there is passed
+    on when the app ends without an error. ``options`` go to ``App.run`` (the tests run it headless
+    with an auto-pilot)."""
+    import contextlib
+    import io
     import sys
 
     from amtui.services.sanitize import safe_display
 
+    captured = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(captured):
+            app.run(**options)
+    except Exception as error:  # outside Textual's message loop (start-up, shut-down): the same rule
+        _crashed(f"{type(error).__name__}: {error}", error)
+        raise SystemExit(1) from None
+    code = app.return_code or 0
+    printed = captured.getvalue()
+    if "\x1b" in printed:  # on a terminal Textual's traceback comes in colour: the log keeps the text
+        from rich.text import Text
+
+        printed = Text.from_ansi(printed).plain
+    if code == 0:
+        if printed:
+            sys.stderr.write(safe_display(printed))
+        return
+    if printed.strip():
+        # Textual's traceback ends with the exception's own line: "RuntimeError: what happened".
+        _crashed(printed.strip().splitlines()[-1], printed)
+    raise SystemExit(code)
+
+
+def _crashed(summary: str, details: BaseException | str) -> None:
+    import sys
+
+    from amtui.services.sanitize import safe_display
+
+    try:
+        log: Path | None = write_crash_log(details)
+    except OSError:
+        log = None
     where = f"details in {log}" if log else "no log could be written"
-    sys.stderr.write(
-        f"amtui: the TUI stopped on an unexpected error ({safe_display(summary, multiline=False)}); {where}\n"
-    )
+    summary = safe_display(summary.strip().splitlines()[0] if summary.strip() else "", multiline=False)
+    sys.stderr.write(f"amtui: the TUI stopped on an unexpected error ({summary}); {where}\n")
 
 
 def run_tui(db_url: str, settings: Settings | None = None) -> None:
-    app = AmtuiApp(db_url=db_url, settings=settings)
-    try:
-        app.run()
-    except Exception as error:  # outside Textual's message loop (start-up, shut-down): the same rule
-        try:
-            log: Path | None = write_crash_log(error)
-        except OSError:
-            log = None
-        _say_crashed(f"{type(error).__name__}: {error}".splitlines()[0], log)
-        raise SystemExit(1) from None
-    finish(app)
+    run_app(AmtuiApp(db_url=db_url, settings=settings))

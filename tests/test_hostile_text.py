@@ -359,6 +359,50 @@ def test_vcard_export_line_breaks_cannot_inject_properties(cli, hostile_db: Path
     assert rows(empty, "SELECT name FROM client") == [("Org END:VCARD BEGIN:VCARD FN:Ghost",)]
 
 
+def test_table_exports_to_a_file_neutralise_old_control_characters(cli, hostile_db: Path, tmp_path: Path) -> None:
+    """CSV, JSON and XLSX files (not only vCard, iCalendar and standard output): no raw control character.
+    (One test for the 12 exports: the database is made once.)"""
+    # A formula a spreadsheet would run, behind an escape sequence an older amtui let in.
+    poison(hostile_db, "UPDATE client SET website = ? WHERE id = 1", '=HYPERLINK("http://evil")\x1b[2J')
+    expected = {
+        "clients": "Evil\ufffd]0;PWNED\ufffd",
+        "contacts": "Iv\ufffd]2;x\ufffdan",
+        "interactions": "Pri\ufffd[2Jces",
+        "tasks": "Ch\ufffd[31mase\ufffd",
+    }
+    for file_format in ("csv", "json", "xlsx"):
+        for kind, shown in expected.items():
+            path = tmp_path / f"{kind}.{file_format}"
+            options = ["--format", "json"] if file_format == "json" else []
+            result = cli("export", kind, "-o", str(path), *options)
+            assert result.exit_code == 0, (kind, file_format, result.output)
+            text = _exported_text(path, file_format)
+            found = RAW_CONTROL.search(text)
+            assert found is None, (kind, file_format, found)
+            assert shown in text, (kind, file_format)
+            if kind == "clients":
+                assert "HYPERLINK" in text and "\ufffd[2J" in text
+                if file_format == "csv":
+                    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
+
+
+def _exported_text(path: Path, file_format: str) -> str:
+    if file_format == "xlsx":
+        from openpyxl import load_workbook
+
+        cells = [cell for row in load_workbook(path).active.iter_rows() for cell in row]
+        texts = [cell.value for cell in cells if isinstance(cell.value, str)]
+        assert all(cell.data_type == "s" for cell in cells if isinstance(cell.value, str))  # never a formula
+        return "\n".join(texts)
+    if file_format == "json":
+        import json
+
+        raw = path.read_text(encoding="utf-8")
+        assert "\\u001b" not in raw  # not even as an escape
+        return json.dumps(json.loads(raw), ensure_ascii=False)
+    return path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+
+
 # Names that are allowed and look dangerous to a parser: markup, separators, quotes, escapes, scripts.
 ALLOWED_HOSTILE = [
     "Fix [/] bracket; a, b \\ c",

@@ -369,6 +369,29 @@ def test_vcard_fold_splitting_a_cyrillic_letter_utf16_and_yearless_birthday(cli,
     assert "0 created, 0 updated, 1 unchanged" in again.output, again.output
 
 
+def test_vcard_read_card_by_card_a_broken_card_is_one_row_with_its_line(tmp_path: Path) -> None:
+    """The file is streamed one card at a time: a BOM, text before the first card, a broken card in the
+    middle (reported at its own line), and a fold inside a letter (so the file as a whole is no valid UTF-8)."""
+    from amtui.formats.vcard import read_vcards
+
+    fold = "FN:Жанна".encode()
+    cut = fold.index("Ж".encode()) + 1
+    data = (
+        b"\xef\xbb\xbfsome preamble\r\n"
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:One\r\nEND:VCARD\r\n"  # line 2
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nN:broken\r\nthis is no property\r\nEND:VCARD\r\n"  # line 6
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\n" + "FN:Пётр".encode() + b"\r\nEND:VCARD\r\n"  # line 11
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\n" + fold[:cut] + b"\r\n " + fold[cut:] + b"\r\nEND:VCARD\r\n"  # 15
+    )
+    path = tmp_path / "cards.vcf"
+    path.write_bytes(data)
+    cards = list(read_vcards(path))
+    assert [line for line, _, _ in cards] == [2, 6, 11, 15]
+    assert cards[0][1] == {"full_name": "One"}
+    assert "cannot read the card" in cards[1][1]["_broken"]
+    assert cards[2][1]["full_name"] == "Пётр" and cards[3][1]["full_name"] == "Жанна"
+
+
 def test_ics_missing_zone_cancelled_and_attendee_client(cli, db_path: Path, tmp_path: Path) -> None:
     cli("client", "add", "Ромашка")
     cli("contact", "add", "Ромашка", "Иван Петров", "--email", "ivan@romashka.ru")

@@ -281,8 +281,11 @@ async def test_a_form_keeps_its_input_while_another_program_writes(
             other.plan(people["other"], kind="visit", at=FROZEN_NOW + timedelta(hours=4), subject="Визит из CLI")
         finally:
             other.close()
-        await asyncio.sleep(2.5)
-        await settle(pilot)
+        # The poll that notices the write (every second; test_another_programs_write_shows_up_on_today_
+        # without_a_key proves the timer), twice, now rather than after waiting for it.
+        for _ in range(2):
+            app.watch_database()
+            await settle(pilot)
         assert app.screen is form
         assert subject.value == "Обсудить КП"
         await pilot.press("escape")
@@ -440,10 +443,11 @@ async def test_clients_keep_the_cursor_when_another_program_adds_a_client(
         finally:
             other.close()
         for _ in range(25):
-            await asyncio.sleep(0.2)
-            await pilot.pause()
+            app.watch_database()  # the timer's poll, now (see test_another_programs_write_shows_up...)
+            await settle(pilot)
             if any(client.id == created.id for client in screen.shown):
                 break
+            await asyncio.sleep(0.2)
         assert screen.shown[0].name == "АА «Первый в списке»"
         assert table.cursor_key == before
     with session_scope(engine) as session:

@@ -141,10 +141,10 @@ async def test_control_characters_are_shown_as_replacement_characters(
     assert any("Evil\ufffd]0;PWNED" in shot for shot in shots)
 
 
-@sync
-async def test_a_crash_exits_non_zero_with_a_short_message_and_a_log(
+def test_a_crash_exits_non_zero_with_a_short_message_and_a_log(
     db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """Through ``run_app`` as ``amtui`` runs the TUI (headless here, keys from an auto-pilot)."""
     from amtui import app as app_module
 
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
@@ -154,28 +154,56 @@ async def test_a_crash_exits_non_zero_with_a_short_message_and_a_log(
         raise RuntimeError("forced for the test")
 
     monkeypatch.setattr(app, "action_help", boom)
-    with pytest.raises(RuntimeError, match="forced"):
-        async with app.run_test(size=(100, 32)) as pilot:
-            await settle(pilot)
-            await pilot.press("question_mark")
-            await settle(pilot)
+
+    async def keys(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+
+    with pytest.raises(SystemExit) as exited:
+        app_module.run_app(app, headless=True, size=(100, 32), auto_pilot=keys)
+    assert exited.value.code == 1
     assert app.return_code == 1
     logs = list((tmp_path / "state" / "amtui").glob("crash-*.log"))
     assert len(logs) == 1 and logs[0].stat().st_mode & 0o777 == 0o600
     text = logs[0].read_text(encoding="utf-8")
     assert "Traceback" in text and "RuntimeError: forced for the test" in text and "in boom" in text
-    with pytest.raises(SystemExit) as exited:
-        app_module.finish(app)
-    assert exited.value.code == 1
     err = capsys.readouterr().err
     assert err.count("\n") <= 2 and "RuntimeError" in err and str(logs[0]) in err
+    assert "Traceback" not in err  # the details are in the log, not on the terminal
 
 
-def test_a_clean_exit_stays_zero(db_url: str) -> None:
+def test_a_clean_exit_stays_zero(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from amtui import app as app_module
 
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     app = make_app(db_url)
-    app_module.finish(app)  # never ran, no error: nothing to say, no exit
+
+    async def leave(pilot: Any) -> None:
+        await settle(pilot)
+        app.exit()
+
+    app_module.run_app(app, headless=True, size=(100, 32), auto_pilot=leave)  # no SystemExit
+    assert app.return_code == 0
+    assert not (tmp_path / "state" / "amtui").exists() or not list((tmp_path / "state" / "amtui").glob("crash-*"))
+    assert capsys.readouterr().err == ""
+
+
+@sync
+async def test_the_line_filter_drops_control_characters_any_widget_shows(db_url: str) -> None:
+    """The last layer: text that reaches a widget unsanitised still never reaches the terminal raw."""
+    from textual.widgets import Static
+
+    app = make_app(db_url)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await app.screen.mount(Static("Raw\x1b]0;PWNED\x07 \x9b2J\u202eText", markup=False, id="raw"))
+        await settle(pilot)
+        shot = app.export_screenshot()
+    assert "\x1b" not in shot and "\x07" not in shot and "\x9b" not in shot and "\u202e" not in shot
+    assert "Raw]0;PWNED 2JText" in shot.replace("&#160;", " ")
 
 
 @sync

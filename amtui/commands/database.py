@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from amtui.commands.common import echo_json, fail, now, state
+from amtui.commands.common import echo_json, fail, now, state, unit_of_work
 from amtui.i18n import _
 
 db_app = typer.Typer(help=_("The database: schema status and upgrades."), no_args_is_help=True)
@@ -58,6 +58,80 @@ def db_upgrade(ctx: typer.Context) -> None:
     if copy is not None:
         typer.echo(_("Backup: {path}").format(path=copy))
     typer.echo(_("Upgraded {before} → {after}.").format(before=before or _("empty"), after=current_revision(engine)))
+
+
+@db_app.command("clean-text")
+def db_clean_text(
+    ctx: typer.Context,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would change; write nothing.")] = False,
+    json_output: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Fix old text holding control characters, bidi overrides or line breaks (a backup is made first).
+
+    Every text column of every table: line breaks become a space (a line feed in notes), other
+    control characters are removed, in one transaction. New text can no longer hold them."""
+    from amtui.db import backup, begin_write, sqlite_path
+    from amtui.i18n import _, ngettext
+    from amtui.services.cleanup import clean_stored_text
+    from amtui.services.sanitize import safe_display
+
+    url = state(ctx).db_url()
+    path = sqlite_path(url)
+    written: list[Path] = []
+
+    def make_backup() -> None:
+        if path is not None:
+            stamp = now().strftime("%Y%m%d-%H%M%S")
+            written.append(backup(url, path.with_name(f"{path.name}.before-clean-text-{stamp}.bak")))
+
+    with unit_of_work(ctx) as session:
+        begin_write(session)  # nobody writes between the listing, the backup and the fix
+        result = clean_stored_text(session=session, dry_run=dry_run, before_change=make_backup)
+    if json_output:
+        echo_json(
+            {
+                "fixes": [
+                    {
+                        "table": fix.table,
+                        "column": fix.column,
+                        "id": fix.row_id,
+                        "before": fix.before,
+                        "after": fix.after,
+                        "removed": list(fix.removed),
+                    }
+                    for fix in result.fixes
+                ],
+                "written": result.written,
+                "backup": str(written[0]) if written else None,
+            }
+        )
+        return
+    if not result.fixes:
+        typer.echo(_("No stored text holds control characters, bidi overrides or line breaks."))
+        return
+    for fix in result.fixes:
+        typer.echo(
+            _("{table} {id} {column}: {removed}: {before} → {after}").format(
+                table=fix.table,
+                id=fix.row_id,
+                column=fix.column,
+                removed=", ".join(fix.removed),
+                before=safe_display(fix.before, multiline=False),
+                after=fix.after,
+            )
+        )
+    count = len(result.fixes)
+    if not result.written:
+        message = ngettext(
+            "{n} value would be fixed; nothing was written (run without --dry-run).",
+            "{n} values would be fixed; nothing was written (run without --dry-run).",
+            count,
+        )
+        typer.echo(message.format(n=count))
+        return
+    typer.echo(ngettext("{n} value fixed.", "{n} values fixed.", count).format(n=count))
+    if written:
+        typer.echo(_("Backup: {path}").format(path=written[0]))
 
 
 def backup_command(

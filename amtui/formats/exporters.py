@@ -4,6 +4,9 @@ Column headers are the import's field names, so an exported file imports back
 into the same records. Text that a spreadsheet would run as a formula (starting
 with ``=``, ``+``, ``-``, ``@``, tab or CR) is neutralised: CSV cells get a
 leading apostrophe (the import strips it again), XLSX cells are typed as text.
+Every text value of every format goes through ``services.sanitize.export_text``
+first: control characters an older database may hold come out as U+FFFD, every
+line break as one line feed (quoted in CSV, ``\n`` in JSON, vCard and iCalendar).
 """
 
 from __future__ import annotations
@@ -229,7 +232,7 @@ def _csv_cell(value: Any, excel: bool) -> str:
         return value.strftime("%d.%m.%Y") if excel else value.isoformat()
     if isinstance(value, int):
         return str(value)
-    return neutralise(str(value))
+    return neutralise(export_text(str(value)))
 
 
 def write_csv(rows: Iterator[dict[str, Any]], handle: IO[str], *, excel: bool = False) -> int:
@@ -253,10 +256,18 @@ def write_json(rows: Iterator[dict[str, Any]], handle: IO[str]) -> int:
             return str(value)
         raise TypeError(type(value).__name__)
 
+    def safe(value: Any) -> Any:
+        if isinstance(value, str):
+            return export_text(value)
+        if isinstance(value, list):
+            return [safe(item) for item in value]
+        return value
+
     # One record at a time (memory stays flat), laid out as json.dumps(list, indent=2) would.
     count = 0
     for row in rows:
         handle.write(",\n  " if count else "[\n  ")
+        row = {name: safe(value) for name, value in row.items()}
         handle.write(json.dumps(row, default=encode, ensure_ascii=False, indent=2).replace("\n", "\n  "))
         count += 1
     handle.write("\n]\n" if count else "[]\n")
@@ -321,7 +332,7 @@ def _xlsx_cell(worksheet: Any, value: Any) -> Any:
         return cell
     if isinstance(value, (bool, int, Decimal)):
         return value
-    cell = WriteOnlyCell(worksheet, value=str(value))
+    cell = WriteOnlyCell(worksheet, value=export_text(str(value)))
     # Typed as a string, the cell is never a formula, whatever it starts with.
     cell.data_type = "s"
     return cell

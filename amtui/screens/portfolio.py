@@ -60,7 +60,8 @@ def plan_text(view: PortfolioView) -> Text:
             text.append("█" * filled, style="green" if c.invoiced_minor >= c.target_minor else "cyan")
             text.append("░" * (BAR_WIDTH - filled), style="dim")
             text.append(
-                " " + _("{pct}% of {target}").format(pct=c.reached_pct, target=money(c.target_minor, c.currency))
+                " "
+                + _("{share} of {target}").format(share=f"{c.reached_pct}%", target=money(c.target_minor, c.currency))
             )
             if c.pace_pct is not None:
                 text.append(_("; at this pace {pct}%").format(pct=c.pace_pct), style="bold" if c.pace_pct < 100 else "")
@@ -112,10 +113,10 @@ def credit_text(view: PortfolioView) -> Text:
     text = Text()
     text.append(
         ngettext(
-            "Credit exposure: {n} client from {pct}% of their limit",
-            "Credit exposure: {n} clients from {pct}% of their limit",
+            "Credit exposure: {n} client from {share} of their limit",
+            "Credit exposure: {n} clients from {share} of their limit",
             len(view.credit),
-        ).format(n=len(view.credit), pct=view.credit_warning_pct)
+        ).format(n=len(view.credit), share=f"{view.credit_warning_pct}%")
         + "\n",
         style="bold",
     )

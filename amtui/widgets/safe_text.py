@@ -1,42 +1,47 @@
 """User text in the TUI: never parsed as markup, never a raw control character.
 
-Rich's ``Text`` and Textual's ``Content`` already drop five control codes (BEL, BS, VT, FF, CR)
-from every string they are built from, through one translation table each. The TUI extends both
-tables once at start-up (:func:`neutralise_control_codes`), so every widget, title, toast and
-table shows an ESC, a C1 control, a bidi override or a line separator as U+FFFD: a name from an
-older database cannot retitle the terminal or clear the screen. Strings that widgets would parse
-as markup are given as ``Text`` (or to widgets built with ``markup=False``).
+Two layers, both through Textual's public API:
+
+* User text is made safe before it becomes a ``Text`` or ``Content``: :func:`plain` (one line,
+  every unsafe character shown as U+FFFD), the tables' cells (widgets/settled_table.py,
+  widgets/fast_table.py), the header's title (``AmtuiApp.format_title``) and every toast
+  (``AmtuiApp.notify``). Strings that widgets would parse as markup are given as ``Text`` (or to
+  widgets built with ``markup=False``).
+* A line filter (:class:`ControlCodeFilter`, returned by ``AmtuiApp.get_line_filters``) looks at every
+  line every widget renders and drops whatever unsafe character is still there (text a screen
+  shows by another path): nothing reaches the terminal that could retitle it or clear the screen.
+  The characters it drops take no cell, so the layout does not move.
 """
 
 from __future__ import annotations
 
-from typing import cast
+import re
 
+from rich.segment import Segment
 from rich.text import Text
+from textual.color import Color
+from textual.filter import LineFilter
 
-from amtui.services.sanitize import REPLACEMENT, safe_display
+from amtui.services.sanitize import safe_display
 
-# Every character sanitize calls unsafe but LF and TAB (BEL, BS, VT, FF, CR stay deleted, as before).
-_UNSAFE_CODES = [
-    *range(0x00, 0x09),
-    *range(0x0B, 0x20),
-    *range(0x7F, 0xA0),
-    0x2028,
-    0x2029,
-    *range(0x202A, 0x202F),
-    *range(0x2066, 0x206A),
-]
+# Everything services.sanitize calls unsafe but LF and TAB (which a widget lays out itself).
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
-def neutralise_control_codes() -> None:
-    """Extend rich's and Textual's control-code tables: unsafe characters become U+FFFD."""
-    import rich.control
-    import textual.content
+class ControlCodeFilter(LineFilter):
+    """Drop control characters, bidi controls and line separators from rendered lines.
 
-    for table in (rich.control._CONTROL_STRIP_TRANSLATE, textual.content._CONTROL_STRIP_TRANSLATE):
-        mapping = cast(dict[int, str | None], table)  # typed as deletions only; str.translate takes both
-        for code in _UNSAFE_CODES:
-            mapping.setdefault(code, REPLACEMENT)
+    Each of them is zero cells wide for Rich and Textual, so dropping one keeps the line's width."""
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        del background
+        if not any(_UNSAFE.search(segment.text) for segment in segments):
+            return segments
+        return [
+            Segment(_UNSAFE.sub("", text), style, control) if not control and _UNSAFE.search(text) else segment
+            for segment in segments
+            for text, style, control in (segment,)
+        ]
 
 
 def plain(text: str | None, style: str = "") -> Text:

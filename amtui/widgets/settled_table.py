@@ -8,7 +8,8 @@ run in five). This table redraws once more after the measurement that follows a 
 through public methods only (``notify_style_update`` drops the rendered-line caches).
 
 A ``str`` cell is shown as it is: DataTable would parse it as markup, and a task "Fix [/] bracket"
-crashed the client card. Every cell this table is given as ``str`` becomes a ``Text``.
+crashed the client card. Every cell this table is given as ``str`` becomes a ``Text``, with any
+control character an older database holds shown as U+FFFD.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import DataTable
 
+from amtui.services.sanitize import safe_display
+
 
 def _plain(cell: Any) -> Any:
-    return Text(cell) if isinstance(cell, str) else cell
+    return Text(safe_display(cell)) if isinstance(cell, str) else cell
 
 
 class SettledTable(DataTable):  # type: ignore[type-arg]
