@@ -26,6 +26,24 @@ if TYPE_CHECKING:
     from amtui.services.workweek import WorkWeek
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]
+EveryOption = Annotated[
+    str | None,
+    typer.Option(help="Repeat: day, week, 2w, month, 3 months, year, workday; the next one is made when one is done."),
+]
+CountOption = Annotated[int | None, typer.Option("--count", help="With --every: how many times in all.")]
+UntilOption = Annotated[str | None, typer.Option("--until", help="With --every: the last day it may fall on.")]
+FollowingOption = Annotated[
+    bool, typer.Option("--following", help="A repeating one: this and the following ones (default: this one only).")
+]
+ThisOption = Annotated[bool, typer.Option("--this", help="A repeating one: this occurrence only (the default).")]
+ToldOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--told/--not-told",
+        help="A promise to the client (a meeting's next step, a visit) moved: was the client told? "
+        "Not told (the default): a 'tell the client' task due today.",
+    ),
+]
 task_app = typer.Typer(help="Tasks: your own and those delegated to colleagues.", no_args_is_help=True)
 planned_app = typer.Typer(
     help="Planned calls, visits and meetings: list, move, cancel, mark done.", no_args_is_help=True
@@ -161,10 +179,15 @@ def plan_command(
     subject: Annotated[str | None, typer.Option(help="What about.")] = None,
     place: Annotated[str | None, typer.Option(help="Where (address, room, link).")] = None,
     past: Annotated[bool, typer.Option("--past", help="Plan it even though --at is in the past.")] = False,
+    every: EveryOption = None,
+    count: CountOption = None,
+    until: UntilOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Plan a call, visit or meeting. A weekday or a date without a year is the next one to come
-    ('вт 11:00' on a Tuesday evening is next Tuesday); a time in the past is refused without --past."""
+    ('вт 11:00' on a Tuesday evening is next Tuesday); a time in the past is refused without --past.
+    --every 2w repeats it (--count N or --until DAY ends it): one occurrence at a time, the next one
+    made when one is done or its time passes."""
     from amtui.services.dates import format_local, parse_duration
 
     when = parse_when(at, field="--at", default_time=_default_time())
@@ -184,6 +207,9 @@ def plan_command(
         duration_min=minutes,
         subject=subject,
         place=place,
+        every=every,
+        count=count,
+        until=parse_day(until, field="--until") if until else None,
     )
     if json_output:
         echo_json(created)
@@ -191,8 +217,39 @@ def plan_command(
         typer.echo(
             f"Planned {created.kind} {created.id} with {created.client_name} on "
             f"{format_local(created.planned_at, zone())}"
-            f" ({minutes} min)"
+            f" ({minutes} min)" + _repeat_suffix(created.repeat)
         )
+
+
+def _repeat_suffix(rule: str | None) -> str:
+    if not rule:
+        return ""
+    from amtui.services.recurrence import describe
+
+    return f", {describe(rule)}"
+
+
+def _this_or_following(this: bool, following: bool) -> bool:
+    if this and following:
+        fail("--this or --following, not both")
+    return following
+
+
+def _told_lines(moved: object) -> None:
+    """Rule 19: a promise moved; say whether the client is to be told, and the task that reminds of it."""
+    from amtui.i18n import _
+    from amtui.services.moves import Moved
+
+    assert isinstance(moved, Moved)
+    if moved.promise is None:
+        return
+    typer.echo(_("Notice: the client was promised this: {promise}").format(promise=moved.promise))
+    if moved.tell_task is not None:
+        if moved.told is None:
+            typer.echo(_("Was the client told? Assumed not (--told if they were)."))
+        typer.echo(_("Added task {id}: {title}, due today").format(id=moved.tell_task.id, title=moved.tell_task.title))
+    else:
+        typer.echo(_("The client was told: no reminder added."))
 
 
 @task_app.command("add")
@@ -207,9 +264,13 @@ def task_add(
         typer.Option("--check-in", help="When to ask the delegate (default: the working day 35% of the way)."),
     ] = None,
     priority: Annotated[str | None, typer.Option(help=f"{one_of(Priority)}.")] = None,
+    every: EveryOption = None,
+    count: CountOption = None,
+    until: UntilOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Add a task; a delegated one gets a check-in at about a third of the time, on a working day."""
+    """Add a task; a delegated one gets a check-in at about a third of the time, on a working day.
+    --every month repeats it from its due day (--count N or --until DAY ends it)."""
     from amtui.services.dates import format_date, format_local, is_past
 
     due_on = parse_day(due, field="--due")
@@ -227,11 +288,15 @@ def task_add(
         assignee=assignee,
         check_in_at=check_in_at,
         priority=priority,
+        every=every,
+        count=count,
+        until=parse_day(until, field="--until") if until else None,
     )
     if json_output:
         echo_json(created)
         return
     line = f"Added task {created.id}: {created.title}, due {format_date(created.due_on)}"
+    line += _repeat_suffix(created.repeat)
     if created.assignee:
         line += f", delegated to {created.assignee}"
     if created.check_in_at:
@@ -257,10 +322,14 @@ def task_done(
 def task_cancel(
     ctx: typer.Context,
     task_id: Annotated[int, typer.Argument(help="Task id.", metavar="ID")],
+    following: Annotated[
+        bool, typer.Option("--following", help="A repeating task: this and the following ones (the series ends).")
+    ] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Drop a task no longer needed: it leaves the lists and the alerts (amtui task reopen ID brings it back)."""
-    cancelled = workspace(ctx).cancel_task(task_id)
+    """Drop a task no longer needed: it leaves the lists and the alerts (amtui task reopen ID brings it back).
+    A repeating task goes on with its next occurrence unless --following."""
+    cancelled = workspace(ctx).cancel_task(task_id, following=following)
     if json_output:
         echo_json(cancelled)
     else:
@@ -309,17 +378,23 @@ def task_move(
     ctx: typer.Context,
     task_id: Annotated[int, typer.Argument(help="Task id.", metavar="ID")],
     due: Annotated[str, typer.Option(help="New due date.")],
+    this: ThisOption = False,
+    following: FollowingOption = False,
+    told: ToldOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Move a task's due date (a delegated task gets a new check-in)."""
+    """Move a task's due date (a delegated task gets a new check-in). A next step promised at a meeting
+    moved past its date: unless --told, a 'tell the client' task due today is added."""
     from amtui.services.dates import format_date
 
     due_on = parse_day(due, field="--due")
-    moved = workspace(ctx).reschedule_task(task_id, due_on)
+    result = workspace(ctx).move_task(task_id, due_on, following=_this_or_following(this, following), told=told)
+    moved = result.item
     if json_output:
         echo_json(moved)
     else:
         typer.echo(f"Moved task {moved.id} to {format_date(moved.due_on)}")
+        _told_lines(result)
 
 
 @task_app.command("list")
@@ -369,9 +444,13 @@ def planned_move(
     interaction_id: Annotated[int, typer.Argument(help="The planned call/visit/meeting (its id).", metavar="ID")],
     at: Annotated[str, typer.Option(help="New time: 'tomorrow 10:00', 'пт 15:00'.")],
     past: Annotated[bool, typer.Option("--past", help="Move it even though --at is in the past.")] = False,
+    this: ThisOption = False,
+    following: FollowingOption = False,
+    told: ToldOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Move a planned call, visit or meeting (a time in the past is refused without --past)."""
+    """Move a planned call, visit or meeting (a time in the past is refused without --past). A visit or
+    meeting moved: unless --told, a 'tell the client' task due today is added."""
     from amtui.services.dates import format_local
 
     when = parse_when(at, field="--at", default_time=_default_time())
@@ -380,22 +459,28 @@ def planned_move(
             when, field="--at", hint=f"if it happened, 'amtui planned done {interaction_id} --at ...'; else add --past"
         )
     _warn_if_outside_work(when, "the new time")
-    moved = workspace(ctx).move(interaction_id, when)
+    result = workspace(ctx).move_planned(interaction_id, when, following=_this_or_following(this, following), told=told)
+    moved = result.item
     if json_output:
         echo_json(moved)
     else:
         typer.echo(
             f"Moved {moved.kind} {moved.id} with {moved.client_name} to {format_local(moved.planned_at, zone())}"
         )
+        _told_lines(result)
 
 
 @planned_app.command("cancel")
 def planned_cancel(
     ctx: typer.Context,
     interaction_id: Annotated[int, typer.Argument(help="The planned call/visit/meeting (its id).", metavar="ID")],
+    following: Annotated[
+        bool, typer.Option("--following", help="A repeating one: this and the following ones (the series ends).")
+    ] = False,
 ) -> None:
-    """Cancel a planned call, visit or meeting (it will not show as missed)."""
-    cancelled = workspace(ctx).cancel(interaction_id)
+    """Cancel a planned call, visit or meeting (it will not show as missed). A repeating one goes on with
+    its next occurrence unless --following."""
+    cancelled = workspace(ctx).cancel(interaction_id, following=following)
     typer.echo(f"Cancelled {cancelled.kind} {cancelled.id} with {cancelled.client_name}")
 
 
