@@ -23,7 +23,7 @@ from amtui.commands.common import (
     unit_of_work,
     zone,
 )
-from amtui.vocabulary import PLANNER, RECORD_KINDS, one_of
+from amtui.vocabulary import CALENDAR, PLANNER, RECORD_KINDS, one_of
 
 MAX_PRINTED_ERRORS = 50
 PROGRESS_MIN_BYTES = 1024 * 1024
@@ -204,8 +204,9 @@ def export_command(
         str,
         typer.Argument(
             metavar="KIND",
-            parser=choice_parser((*RECORD_KINDS, PLANNER)),
-            help=f"What to export: {one_of((*RECORD_KINDS, PLANNER))} (planned calls/visits/meetings).",
+            parser=choice_parser((*RECORD_KINDS, PLANNER, CALENDAR)),
+            help=f"What to export: {one_of((*RECORD_KINDS, PLANNER, CALENDAR))} (planner: planned "
+            "calls/visits/meetings; calendar: everything dated, as .ics).",
         ),
     ],
     file_format: Annotated[
@@ -217,8 +218,23 @@ def export_command(
     vcard_version: Annotated[int, typer.Option("--vcard-version", help="vCard 4 (default) or 3.")] = 4,
     alarm: Annotated[int, typer.Option("--alarm", help="Calendar reminder, minutes before (0: none).")] = 15,
     force: Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")] = False,
+    start: Annotated[
+        str | None, typer.Option("--from", help="calendar: the first day of dated events (default 30 days ago).")
+    ] = None,
+    end: Annotated[str | None, typer.Option("--to", help="calendar: the last day (default: no end).")] = None,
+    split: Annotated[
+        bool, typer.Option("--split", help="calendar: one file per kind, named after -o (feed-tasks.ics...).")
+    ] = False,
 ) -> None:
-    """Export records as CSV (UTF-8 with BOM), XLSX, vCard, iCalendar or JSON (files are private: 0600)."""
+    """Export records as CSV (UTF-8 with BOM), XLSX, vCard, iCalendar or JSON (files are private: 0600).
+
+    'amtui export calendar -o feed.ics' writes everything dated as one calendar a phone or Thunderbird
+    imports or subscribes to; each event keeps its UID, so importing it again updates, not duplicates."""
+    if kind == CALENDAR:
+        _export_calendar(ctx, output=output, force=force, start=start, end=end, split=split, file_format=file_format)
+        return
+    if start is not None or end is not None or split:
+        fail("--from, --to and --split are for 'amtui export calendar'")
     from amtui.formats import exporters
 
     if output is not None:
@@ -243,6 +259,42 @@ def export_command(
         )
     if output is not None:
         typer.echo(f"Exported {written} {kind} to {output}", err=True)
+
+
+def _export_calendar(
+    ctx: typer.Context,
+    *,
+    output: Path | None,
+    force: bool,
+    start: str | None,
+    end: str | None,
+    split: bool,
+    file_format: ExportFormat | None,
+) -> None:
+    from datetime import timedelta
+
+    from amtui.commands.common import today
+
+    if file_format not in (None, ExportFormat.ics):
+        fail("--format: the calendar is written as ics")
+    if split and output is None:
+        fail("--split writes one file per kind beside -o FILE.ics: give -o")
+    first = parse_day(start, field="--from", past=True) if start else today() - timedelta(days=30)
+    last = parse_day(end, field="--to") if end else None
+    if last is not None and last < first:
+        fail(f"--to {last:%d.%m.%Y} is before --from {first:%d.%m.%Y}")
+    from amtui.formats import calendar_feed
+
+    if output is not None:
+        targets = [calendar_feed.split_path(output, k) for k in calendar_feed.COLLECTORS] if split else [output]
+        for target in targets:
+            output_target(target, force=force)
+    window = calendar_feed.Window(start=first, end=last, zone=zone(), now=now())
+    with unit_of_work(ctx) as session:
+        written = calendar_feed.export_calendar(session=session, window=window, output=output, split=split)
+    for path, count in written.items():
+        if path is not None:
+            typer.echo(f"Exported {count} calendar events to {path}", err=True)
 
 
 def _format_from_name(output: Path | None) -> str:
