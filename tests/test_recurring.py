@@ -177,7 +177,10 @@ def test_move_this_one_keeps_the_series_and_following_re_anchors_it(cli: Any, cl
 def test_cancel_one_occurrence_makes_the_next(cli: Any, client: str, db_path: Path) -> None:
     ok(cli("plan", "call", client, "--at", "mon 10:00", "--every", "2w"))
     ok(cli("planned", "cancel", "1"))
-    assert [(row[1], row[2][:10]) for row in planned(db_path)] == [("cancelled", "2026-11-30"), ("planned", "2026-12-14")]
+    assert [(row[1], row[2][:10]) for row in planned(db_path)] == [
+        ("cancelled", "2026-11-30"),
+        ("planned", "2026-12-14"),
+    ]
     ok(cli("planned", "cancel", "2", "--following"))
     ok(cli("planned", "list"))
     assert len(planned(db_path)) == 2
@@ -277,7 +280,7 @@ def dated(cli: Any, client: str, tmp_path: Path) -> Path:
         "client,number,start_on,end_on,notice_days\nРомашка,Д-1,01.01.2026,31.12.2026,30\n", encoding="utf-8"
     )
     (files / "i.csv").write_text(
-        "client,number,issued_on,due_on,amount,paid\nРомашка,СЧ-1,01.11.2026,15.12.2026,\"1 000,50\",0\n",
+        'client,number,issued_on,due_on,amount,paid\nРомашка,СЧ-1,01.11.2026,15.12.2026,"1 000,50",0\n',
         encoding="utf-8",
     )
     ok(cli("import", "contracts", str(files / "c.csv")))

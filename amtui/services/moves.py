@@ -16,8 +16,12 @@ from typing import TYPE_CHECKING, Any
 from amtui.models import Client, Contact, Interaction, Task
 from amtui.services import recurrence
 from amtui.services.errors import NotFoundError, ValidationError
+from amtui.services.promises import aware as _aware
+from amtui.services.promises import fmt_day as _fmt_day
+from amtui.services.promises import fmt_moment as _fmt_moment
+from amtui.services.promises import interaction_promise, task_promise
 from amtui.services.schemas import InteractionRead, TaskRead
-from amtui.vocabulary import REPORTED_KINDS, InteractionStatus
+from amtui.vocabulary import InteractionStatus
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -34,34 +38,6 @@ class Moved:
     promise: str | None = None
     told: bool | None = None
     tell_task: TaskRead | None = None
-
-
-def _fmt_day(value: date) -> str:
-    return f"{value:%d.%m.%Y}"
-
-
-def _fmt_moment(value: datetime, zone: tzinfo) -> str:
-    return f"{value.astimezone(zone):%d.%m.%Y %H:%M}"
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def interaction_promise(
-    kind: str, subject: str | None, old: datetime | None, new: datetime, zone: tzinfo
-) -> str | None:
-    """What the client expects from a planned visit/meeting being moved; None when it need not be told."""
-    if kind not in REPORTED_KINDS or old is None or _aware(old) == _aware(new):
-        return None
-    return f"{kind} {subject or ''}".strip() + f": {_fmt_moment(old, zone)} -> {_fmt_moment(new, zone)}"
-
-
-def task_promise(report_id: int | None, title: str, old: date | None, new: date) -> str | None:
-    """A next step from a meeting report moved past the date promised; None otherwise."""
-    if report_id is None or old is None or new <= old:
-        return None
-    return f"{title}: {_fmt_day(old)} -> {_fmt_day(new)}"
 
 
 def move_interaction(
@@ -159,7 +135,8 @@ def _tell_task(
     session: Session, *, client_id: int | None, what: str, old: str, new: str, now: datetime, zone: tzinfo
 ) -> TaskRead:
     """The "tell the client" task due today; its note is the ``tell_client.txt`` message in the client's language."""
-    from sqlalchemy import select
+    from sqlalchemy import func, select
+    from sqlmodel import col
 
     from amtui.i18n import _, translator
     from amtui.services.tasks import create_task
@@ -170,7 +147,10 @@ def _tell_task(
     who = None
     if client is not None:
         people = session.execute(
-            select(Contact).where(Contact.client_id == client.id).order_by(Contact.role != "decision_maker", Contact.id)  # type: ignore[arg-type]
+            select(Contact)
+            .where(col(Contact.client_id) == client.id)
+            # The decision maker first (a NULL role sorts after it too).
+            .order_by(func.coalesce(col(Contact.role), "") != "decision_maker", col(Contact.id))
         ).scalars()
         first = next(iter(people), None)
         if first is not None:

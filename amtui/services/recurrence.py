@@ -128,6 +128,26 @@ def make_rule(
     return _join(parts)
 
 
+_REPEAT_COUNT = re.compile(r"\s+(?:x|×|х)\s*(\d+)\s*$|\s+(\d+)\s*(?:times|раз|раза|volte)\s*$", re.IGNORECASE)
+_REPEAT_UNTIL = re.compile(r"\s+(?:until|до|fino\s+al|fino\s+a)\s+(.+)$", re.IGNORECASE)
+REPEAT_FORMS = "2w, month, workday; '2w x5' (five times) or 'month until 31.12.2027'"
+
+
+def parse_repeat(text: str, *, today: date, field: str = "repeat") -> tuple[str, int | None, date | None]:
+    """A form's repeat field: ``(every, count, until)`` from ``2w``, ``2w x5``, ``month until 31.12.2027``."""
+    from amtui.services.dates import parse_date
+
+    every, count, until = text.strip(), None, None
+    if match := _REPEAT_UNTIL.search(every):
+        until = parse_date(match.group(1).strip(), today=today, field=field)
+        every = every[: match.start()]
+    elif match := _REPEAT_COUNT.search(every):
+        count = int(match.group(1) or match.group(2))
+        every = every[: match.start()]
+    make_rule(every, today, count=count, until=max(until, today) if until else None, field=field)  # checks it
+    return every.strip(), count, until
+
+
 def _until_value(day: date, *, timed: bool) -> str:
     return f"{day:%Y%m%d}T235959" if timed else f"{day:%Y%m%d}"
 
