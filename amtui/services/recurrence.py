@@ -168,13 +168,18 @@ def describe(rule: str | None) -> str:
     from amtui.i18n import _, ngettext
 
     freq, interval = freq_of(rule)
-    text = {
-        "DAILY": ngettext("every day", "every {n} days", interval),
-        "WEEKLY": ngettext("every week", "every {n} weeks", interval),
-        "MONTHLY": ngettext("every month", "every {n} months", interval),
-        "YEARLY": ngettext("every year", "every {n} years", interval),
-        "WORKDAY": _("every working day"),
-    }.get(freq, rule).format(n=interval)
+    if freq == "WORKDAY":
+        text = _("every working day")
+    elif interval == 1:
+        text = {"DAILY": _("every day"), "WEEKLY": _("every week"), "MONTHLY": _("every month")}.get(
+            freq, _("every year")
+        )
+    else:
+        text = {
+            "DAILY": ngettext("every {n} day", "every {n} days", interval),
+            "WEEKLY": ngettext("every {n} week", "every {n} weeks", interval),
+            "MONTHLY": ngettext("every {n} month", "every {n} months", interval),
+        }.get(freq, ngettext("every {n} year", "every {n} years", interval)).format(n=interval)
     parts = _parts(rule)
     if "COUNT" in parts:
         count = int(parts["COUNT"])
