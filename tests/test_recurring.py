@@ -418,3 +418,58 @@ def test_calendar_imports_into_khal(cli: Any, dated: Path, tmp_path: Path) -> No
     ok(cli("export", "calendar", "-o", str(path), "--force"))
     khal("import", "--batch", str(path))
     assert len(list(calendar.glob("*.ics"))) == stored
+
+
+def test_the_columns_the_series_writer_uses_are_the_models() -> None:
+    """services/recurrence.py writes through Core views (the cron digest builds no ORM): same names and types."""
+    from sqlalchemy import DateTime
+    from sqlmodel import SQLModel
+
+    import amtui.models  # noqa: F401  (the metadata)
+    from amtui.services.recurrence import COLUMNS_WRITTEN
+
+    for view in COLUMNS_WRITTEN:
+        model = SQLModel.metadata.tables[view.name]
+        for column in view.columns:
+            assert column.name in model.c, f"{view.name}.{column.name}"
+            assert column.type._type_affinity is model.c[column.name].type._type_affinity, f"{view.name}.{column.name}"
+            if model.c[column.name].type._type_affinity is DateTime:
+                assert column.type.timezone, f"{view.name}.{column.name} is an aware moment"
+
+
+def test_the_cron_digest_makes_the_next_occurrence_without_the_orm(cli: Any, client: str, db_path: Path) -> None:
+    import os
+
+    ok(cli("plan", "call", client, "--at", "mon 10:00", "--every", "week"))
+    ok(cli("task", "add", "Отчёт", "--due", "fri", "--every", "week", "--assignee", "Петров"))
+    probe = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from amtui.cli import app\n"
+        f"result = CliRunner().invoke(app, ['--db', {str(db_path)!r}, 'digest'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlmodel', 'textual', 'alembic')\n"
+        "                or m.startswith('sqlalchemy.orm') or m.startswith('amtui.models'))\n"
+        "assert not loaded, loaded\n"
+    )
+    # Wednesday 2 December: Monday's call and Friday's task have passed.
+    env = {**os.environ, "AMTUI_NOW": "2026-12-02T06:00:00+00:00", "AMTUI_TZ": "Europe/Moscow"}
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert [row[2][:16] for row in planned(db_path)] == ["2026-11-30 07:00", "2026-12-07 07:00"]
+    made = rows(db_path, "SELECT due_on, assignee, check_in_at IS NOT NULL FROM task ORDER BY id")
+    assert made == [("2026-11-27", "Петров", 1), ("2026-12-04", "Петров", 1)]
+
+
+def test_closing_a_repeating_call_in_the_after_call_form_makes_the_next(engine: Any) -> None:
+    from amtui.services.workspace import Workspace
+    from tests.conftest import FROZEN_NOW, ZONE
+
+    workspace = Workspace(engine=engine, now=lambda: FROZEN_NOW, zone=ZONE)
+    client_id = workspace.create_client(name="Лютик").id
+    call = workspace.plan(client_id, kind="call", at=datetime(2026, 11, 25, 5, 30, tzinfo=UTC), every="workday")
+    assert call.repeat == "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR"
+    workspace.after_call(client_id, kind="call", at=FROZEN_NOW, close_id=call.id, outcome="ok")
+    ahead = workspace.planned(7)
+    # Wednesday 08:30 was closed: Thursday 08:30 is next (then Friday, Monday: one at a time).
+    assert [(item.occurrence, item.planned_at) for item in ahead] == [(2, datetime(2026, 11, 26, 5, 30, tzinfo=UTC))]

@@ -726,6 +726,7 @@ class Workspace:
                     outcome=outcome,
                     needs_reply=needs_reply,
                 )
+                self._advance_in(session)  # a repeating call closed: its next occurrence
             else:
                 item = interactions.log_interaction(
                     session=session,
