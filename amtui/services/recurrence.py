@@ -30,7 +30,21 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Boolean, Date, DateTime, Integer, String, and_, column, exists, or_, select, table, update
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    column,
+    exists,
+    or_,
+    select,
+    table,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from amtui.services.errors import ValidationError
@@ -316,36 +330,49 @@ def _latest(t: Any) -> Any:
     return ~exists().where(later.c.series_id == t.c.series_id, later.c.occurrence > t.c.occurrence)
 
 
+def _due_statements() -> tuple[Any, Any]:
+    """The two queries of :func:`advance`, built once (``:now`` and ``:today`` bound per call)."""
+    global _DUE
+    if _DUE is None:
+        i, t = _interaction.c, _task.c
+        interactions = (
+            select(_interaction)
+            .where(
+                i.series_id.is_not(None),
+                i.repeat.is_not(None),
+                or_(i.status != InteractionStatus.PLANNED, i.planned_at <= bindparam("now", type_=_UTC)),
+                _latest(_interaction),
+            )
+            .order_by(i.id)
+        )
+        tasks = (
+            select(_task)
+            .where(
+                t.series_id.is_not(None),
+                t.repeat.is_not(None),
+                or_(
+                    t.status != TaskStatus.OPEN, and_(t.due_on.is_not(None), t.due_on < bindparam("today", type_=Date))
+                ),
+                _latest(_task),
+            )
+            .order_by(t.id)
+        )
+        _DUE = (interactions, tasks)
+    return _DUE
+
+
+_DUE: tuple[Any, Any] | None = None
+
+
 def advance(connection: Connection, *, now: datetime, zone: tzinfo, week: WorkWeek | None = None) -> int:
     """Make the next occurrence of every series whose latest one is done, cancelled or past; returns how
-    many were made. Cheap when there is nothing to do (one indexed query per table)."""
+    many were made. Cheap when there is nothing to do (one indexed query per table, about 1 ms)."""
     today = now.astimezone(zone).date()
     made = 0
-    i = _interaction.c
-    due = connection.execute(
-        select(_interaction)
-        .where(
-            i.series_id.is_not(None),
-            i.repeat.is_not(None),
-            or_(i.status != InteractionStatus.PLANNED, i.planned_at <= now),
-            _latest(_interaction),
-        )
-        .order_by(i.id)
-    ).all()
-    for row in due:
+    interactions, tasks = _due_statements()
+    for row in connection.execute(interactions, {"now": now}).all():
         made += _next_interaction(connection, row._mapping, now=now, zone=zone)
-    t = _task.c
-    due = connection.execute(
-        select(_task)
-        .where(
-            t.series_id.is_not(None),
-            t.repeat.is_not(None),
-            or_(t.status != TaskStatus.OPEN, and_(t.due_on.is_not(None), t.due_on < today)),
-            _latest(_task),
-        )
-        .order_by(t.id)
-    ).all()
-    for row in due:
+    for row in connection.execute(tasks, {"today": today}).all():
         made += _next_task(connection, row._mapping, now=now, zone=zone, today=today, week=week)
     return made
 
