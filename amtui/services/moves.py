@@ -174,8 +174,3 @@ def _tell_task(
         priority="high",
         notes=note,
     )
-
-
-def as_task(read: Any) -> TaskRead:
-    assert isinstance(read, TaskRead)
-    return read

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
@@ -202,15 +202,6 @@ def describe(rule: str | None) -> str:
         until = parts["UNTIL"][:8]
         text += ", " + _("until {day}").format(day=f"{until[6:8]}.{until[4:6]}.{until[:4]}")
     return text
-
-
-def every_text(rule: str | None) -> str:
-    """The ``--every`` text that makes ``rule`` again (for a form's field): ``2w``, ``month``, ``workday``."""
-    if not rule:
-        return ""
-    freq, interval = freq_of(rule)
-    unit = {"DAILY": "d", "WEEKLY": "w", "MONTHLY": "month", "YEARLY": "year", "WORKDAY": "workday"}[freq]
-    return unit if interval == 1 and freq != "DAILY" else f"{interval}{unit}" if freq != "WORKDAY" else unit
 
 
 def rebuild(rule: str, start: date | datetime, *, done_before: int = 0) -> str:
@@ -475,12 +466,10 @@ def split_series(session: Any, model: Any, record: Any, new_start: date | dateti
         row.repeat = cut(record.repeat, place - 1) if row.repeat else None
         session.add(row)
     _drop_later(session, model, record)
-    old_series = record.series_id
     record.repeat = rebuild(record.repeat, new_start, done_before=place - 1)
     record.series_id = record.id
     record.occurrence = 1
     record.repeat_from = new_start
-    _ = old_series
 
 
 def end_series(session: Any, model: Any, record: Any) -> None:
@@ -512,21 +501,6 @@ def _drop_later(session: Any, model: Any, record: Any) -> None:
     session.flush()
 
 
-def slot_of(record: Any, zone: tzinfo) -> datetime | None:
-    """The moment (aware, UTC) the rule gave an interaction's occurrence (differs from its
-    ``planned_at`` when "this one" was moved)."""
-    if not record.repeat and record.series_id is None:
-        return None
-    if record.repeat is None or record.repeat_from is None or record.occurrence is None:
-        return None
-    moment = slot(record.repeat, local_naive(_aware(record.repeat_from), zone), record.occurrence)
-    return from_local(moment, zone) if moment else None
-
-
 def task_slot(rule: str, start: date, place: int) -> date | None:
     moment = slot(rule, _day_start(start), place)
     return moment.date() if moment else None
-
-
-def one_day_before(day: date) -> date:
-    return day - timedelta(days=1)
