@@ -29,7 +29,7 @@ def repeat_field(form: FormScreen) -> Field:
 
         return parse_repeat(text, today=form.workspace.today())
 
-    return Field(_("Repeat (empty: once)"), placeholder=REPEAT_FORMS, check=check, id="f-repeat")
+    return Field(_("Repeat (empty: once)"), placeholder=_(REPEAT_FORMS), check=check, id="f-repeat")
 
 
 def repeat_note(rule: str | None) -> str:

@@ -47,6 +47,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from amtui.i18n import N_
 from amtui.services.errors import ValidationError
 from amtui.vocabulary import InteractionStatus, TaskStatus
 
@@ -144,7 +145,8 @@ def make_rule(
 
 _REPEAT_COUNT = re.compile(r"\s+(?:x|×|х)\s*(\d+)\s*$|\s+(\d+)\s*(?:times|раз|раза|volte)\s*$", re.IGNORECASE)
 _REPEAT_UNTIL = re.compile(r"\s+(?:until|до|fino\s+al|fino\s+a)\s+(.+)$", re.IGNORECASE)
-REPEAT_FORMS = "2w, month, workday; '2w x5' (five times) or 'month until 31.12.2027'"
+# The Repeat field's placeholder (marked here, translated where shown; every language's words are read).
+REPEAT_FORMS = N_("2w, month, workday; '2w x5' (five times) or 'month until 31.12.2027'")
 
 
 def parse_repeat(text: str, *, today: date, field: str = "repeat") -> tuple[str, int | None, date | None]:
