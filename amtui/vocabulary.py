@@ -135,6 +135,8 @@ class AlertState(StrEnum):
 # declares each one's fields. The export also writes the planner: planned calls, visits and meetings.
 RECORD_KINDS = ("clients", "contacts", "interactions", "tasks", "contracts", "invoices", "deals")
 PLANNER = "planner"
+# ``amtui export calendar``: everything dated (planned, tasks, check-ins, contracts, invoices, birthdays) as iCalendar.
+CALENDAR = "calendar"
 
 
 # --- alerts -----------------------------------------------------------------------------------------------------
@@ -162,6 +164,7 @@ class AlertKind(StrEnum):
     UNANSWERED = "unanswered"  # inbound, needs a reply, the day it came has ended
     OVERDUE_TASK = "overdue_task"
     CHECK_IN = "check_in"  # a delegated task's check-in time has passed unconfirmed
+    PROMISE = "promise"  # a next step promised at a meeting, due today or tomorrow and not done (rule 19)
     NO_REPORT = "no_report"  # visit/meeting done > 24 h ago without a meeting report
     RECEIVABLE = "receivable"  # overdue invoice
     CREDIT = "credit"  # a client's exposure past its credit limit, or within the warning band
@@ -207,6 +210,13 @@ ALERT_KINDS: dict[AlertKind, AlertKindInfo] = {
         N_("Check-ins due on delegated tasks"),
         *Nn_("check-in due", "check-ins due"),
         "Check-ins due",
+        "late",
+    ),
+    AlertKind.PROMISE: AlertKindInfo(
+        "promise",
+        N_("Promises about to be missed"),
+        *Nn_("promise about to be missed", "promises about to be missed"),
+        "Promises due",
         "late",
     ),
     AlertKind.NO_REPORT: AlertKindInfo(

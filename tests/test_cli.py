@@ -305,9 +305,13 @@ def test_contact_edit_and_planned_items(cli) -> None:  # type: ignore[no-untyped
     cli("plan", "call", "ромашка", "--at", "fri 15:00")
     listed = cli("planned", "list")
     assert "26.11.2026 11:00  → visit" in listed.output and "27.11.2026 15:00  → call" in listed.output
-    assert cli("planned", "move", "1", "--at", "пн 12:00").output.strip() == (
-        "Moved visit 1 with Ромашка to 30.11.2026 12:00"
-    )
+    # A visit moved: rule 19 asks whether the client was told (issue 13); not answered, a reminder task.
+    assert cli("planned", "move", "1", "--at", "пн 12:00").output.strip().splitlines() == [
+        "Moved visit 1 with Ромашка to 30.11.2026 12:00",
+        "Notice: the client was promised this: visit: 26.11.2026 11:00 -> 30.11.2026 12:00",
+        "Was the client told? Assumed not (--told if they were).",
+        "Added task 1: Tell the client: visit moves from 26.11.2026 11:00 to 30.11.2026 12:00, due today",
+    ]
     assert cli("planned", "cancel", "2").output.strip() == "Cancelled call 2 with Ромашка"
     done = cli("planned", "done", "1", "--note", "Договорились о пилоте")
     assert done.output.splitlines() == ["Done: visit 1 with Ромашка", "Write the meeting report: amtui report write 1"]

@@ -24,7 +24,7 @@ from amtui.commands.common import (
     zone,
 )
 from amtui.i18n import _, ngettext
-from amtui.vocabulary import PLANNER, RECORD_KINDS, one_of
+from amtui.vocabulary import CALENDAR, PLANNER, RECORD_KINDS, one_of
 
 MAX_PRINTED_ERRORS = 50
 PROGRESS_MIN_BYTES = 1024 * 1024
@@ -210,10 +210,10 @@ def export_command(
         str,
         typer.Argument(
             metavar="KIND",
-            parser=choice_parser((*RECORD_KINDS, PLANNER)),
-            help=_("What to export: {values} (planned calls/visits/meetings).").format(
-                values=one_of((*RECORD_KINDS, PLANNER))
-            ),
+            parser=choice_parser((*RECORD_KINDS, PLANNER, CALENDAR)),
+            help=_(
+                "What to export: {values} (planner: planned calls/visits/meetings; calendar: everything dated, as .ics)."
+            ).format(values=one_of((*RECORD_KINDS, PLANNER, CALENDAR))),
         ),
     ],
     file_format: Annotated[
@@ -225,7 +225,19 @@ def export_command(
     vcard_version: Annotated[int, typer.Option("--vcard-version", help=_("vCard 4 (default) or 3."))] = 4,
     alarm: Annotated[int, typer.Option("--alarm", help=_("Calendar reminder, minutes before (0: none)."))] = 15,
     force: Annotated[bool, typer.Option("--force", help=_("Replace the output file if it exists."))] = False,
+    start: Annotated[
+        str | None, typer.Option("--from", help=_("calendar: the first day of dated events (default 30 days ago)."))
+    ] = None,
+    end: Annotated[str | None, typer.Option("--to", help=_("calendar: the last day (default: no end)."))] = None,
+    split: Annotated[
+        bool, typer.Option("--split", help=_("calendar: one file per kind, named after -o (feed-tasks.ics...)."))
+    ] = False,
 ) -> None:
+    if kind == CALENDAR:
+        _export_calendar(ctx, output=output, force=force, start=start, end=end, split=split, file_format=file_format)
+        return
+    if start is not None or end is not None or split:
+        fail(_("--from, --to and --split are for 'amtui export calendar'"))
     from amtui.formats import exporters
 
     if output is not None:
@@ -252,6 +264,47 @@ def export_command(
         typer.echo(_("Exported {n} {kind} to {path}").format(n=written, kind=kind, path=output), err=True)
 
 
+def _export_calendar(
+    ctx: typer.Context,
+    *,
+    output: Path | None,
+    force: bool,
+    start: str | None,
+    end: str | None,
+    split: bool,
+    file_format: ExportFormat | None,
+) -> None:
+    from datetime import timedelta
+
+    from amtui.commands.common import today
+
+    if file_format not in (None, ExportFormat.ics):
+        fail(_("--format: the calendar is written as ics"))
+    if split and output is None:
+        fail(_("--split writes one file per kind beside -o FILE.ics: give -o"))
+    first = parse_day(start, field="--from", past=True) if start else today() - timedelta(days=30)
+    last = parse_day(end, field="--to") if end else None
+    if last is not None and last < first:
+        fail(_("--to {last} is before --from {first}").format(last=f"{last:%d.%m.%Y}", first=f"{first:%d.%m.%Y}"))
+    from amtui.formats import calendar_feed
+
+    if output is not None:
+        targets = [calendar_feed.split_path(output, k) for k in calendar_feed.COLLECTORS] if split else [output]
+        for target in targets:
+            output_target(target, force=force)
+    window = calendar_feed.Window(start=first, end=last, zone=zone(), now=now())
+    with unit_of_work(ctx) as session:
+        written = calendar_feed.export_calendar(session=session, window=window, output=output, split=split)
+    for path, count in written.items():
+        if path is not None:
+            typer.echo(
+                ngettext(
+                    "Exported {n} calendar event to {path}", "Exported {n} calendar events to {path}", count
+                ).format(n=count, path=path),
+                err=True,
+            )
+
+
 def _format_from_name(output: Path | None) -> str:
     if output is None:
         return "csv"
@@ -272,5 +325,9 @@ def register(app: typer.Typer) -> None:
     )(import_command)
     app.command(
         "export",
-        help=_("Export records as CSV (UTF-8 with BOM), XLSX, vCard, iCalendar or JSON (files are private: 0600)."),
+        help=_(
+            "Export records as CSV (UTF-8 with BOM), XLSX, vCard, iCalendar or JSON (files are private: 0600).\n\n"
+            "'amtui export calendar -o feed.ics' writes everything dated as one calendar a phone or Thunderbird"
+            " imports or subscribes to; each event keeps its UID, so importing it again updates, not duplicates."
+        ),
     )(export_command)

@@ -28,6 +28,28 @@ if TYPE_CHECKING:
     from amtui.services.workweek import WorkWeek
 
 JsonOption = Annotated[bool, typer.Option("--json", help=_("Print the result as JSON for scripts."))]
+EveryOption = Annotated[
+    str | None,
+    typer.Option(
+        help=_("Repeat: day, week, 2w, month, 3 months, year, workday; the next one is made when one is done.")
+    ),
+]
+CountOption = Annotated[int | None, typer.Option("--count", help=_("With --every: how many times in all."))]
+UntilOption = Annotated[str | None, typer.Option("--until", help=_("With --every: the last day it may fall on."))]
+FollowingOption = Annotated[
+    bool, typer.Option("--following", help=_("A repeating one: this and the following ones (default: this one only)."))
+]
+ThisOption = Annotated[bool, typer.Option("--this", help=_("A repeating one: this occurrence only (the default)."))]
+ToldOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--told/--not-told",
+        help=_(
+            "A promise to the client (a meeting's next step, a visit) moved: was the client told? "
+            "Not told (the default): a 'tell the client' task due today."
+        ),
+    ),
+]
 task_app = typer.Typer(help=_("Tasks: your own and those delegated to colleagues."), no_args_is_help=True)
 planned_app = typer.Typer(
     help=_("Planned calls, visits and meetings: list, move, cancel, mark done."), no_args_is_help=True
@@ -174,6 +196,9 @@ def plan_command(
     subject: Annotated[str | None, typer.Option(help=_("What about."))] = None,
     place: Annotated[str | None, typer.Option(help=_("Where (address, room, link)."))] = None,
     past: Annotated[bool, typer.Option("--past", help=_("Plan it even though --at is in the past."))] = False,
+    every: EveryOption = None,
+    count: CountOption = None,
+    until: UntilOption = None,
     json_output: JsonOption = False,
 ) -> None:
     from amtui.services.dates import format_local, parse_duration
@@ -197,6 +222,9 @@ def plan_command(
         duration_min=minutes,
         subject=subject,
         place=place,
+        every=every,
+        count=count,
+        until=parse_day(until, field="--until") if until else None,
     )
     if json_output:
         echo_json(created)
@@ -209,11 +237,46 @@ def plan_command(
                 when=format_local(created.planned_at, zone()),
                 minutes=minutes,
             )
+            + _repeat_suffix(created.repeat)
         )
 
 
+def _repeat_suffix(rule: str | None) -> str:
+    if not rule:
+        return ""
+    from amtui.services.recurrence import describe
+
+    return f", {describe(rule)}"
+
+
+def _this_or_following(this: bool, following: bool) -> bool:
+    if this and following:
+        fail(_("--this or --following, not both"))
+    return following
+
+
+def _told_lines(moved: object) -> None:
+    """Rule 19: a promise moved; say whether the client is to be told, and the task that reminds of it."""
+    from amtui.services.moves import Moved
+
+    assert isinstance(moved, Moved)
+    if moved.promise is None:
+        return
+    typer.echo(_("Notice: the client was promised this: {promise}").format(promise=moved.promise))
+    if moved.tell_task is not None:
+        if moved.told is None:
+            typer.echo(_("Was the client told? Assumed not (--told if they were)."))
+        typer.echo(_("Added task {id}: {title}, due today").format(id=moved.tell_task.id, title=moved.tell_task.title))
+    else:
+        typer.echo(_("The client was told: no reminder added."))
+
+
 @task_app.command(
-    "add", help=_("Add a task; a delegated one gets a check-in at about a third of the time, on a working day.")
+    "add",
+    help=_(
+        "Add a task; a delegated one gets a check-in at about a third of the time, on a working day."
+        " --every month repeats it from its due day (--count N or --until DAY ends it)."
+    ),
 )
 def task_add(
     ctx: typer.Context,
@@ -228,6 +291,9 @@ def task_add(
         ),
     ] = None,
     priority: Annotated[str | None, typer.Option(help=f"{one_of(Priority)}.")] = None,
+    every: EveryOption = None,
+    count: CountOption = None,
+    until: UntilOption = None,
     json_output: JsonOption = False,
 ) -> None:
     from amtui.services.dates import format_date, format_local, is_past
@@ -251,6 +317,9 @@ def task_add(
         assignee=assignee,
         check_in_at=check_in_at,
         priority=priority,
+        every=every,
+        count=count,
+        until=parse_day(until, field="--until") if until else None,
     )
     if json_output:
         echo_json(created)
@@ -258,6 +327,7 @@ def task_add(
     line = _("Added task {id}: {title}, due {date}").format(
         id=created.id, title=created.title, date=format_date(created.due_on)
     )
+    line += _repeat_suffix(created.repeat)
     if created.assignee:
         line += _(", delegated to {assignee}").format(assignee=created.assignee)
     if created.check_in_at:
@@ -280,14 +350,20 @@ def task_done(
 
 @task_app.command(
     "cancel",
-    help=_("Drop a task no longer needed: it leaves the lists and the alerts (amtui task reopen ID brings it back)."),
+    help=_(
+        "Drop a task no longer needed: it leaves the lists and the alerts (amtui task reopen ID brings it back)."
+        " A repeating task goes on with its next occurrence unless --following."
+    ),
 )
 def task_cancel(
     ctx: typer.Context,
     task_id: Annotated[int, typer.Argument(help=_("Task id."), metavar="ID")],
+    following: Annotated[
+        bool, typer.Option("--following", help=_("A repeating task: this and the following ones (the series ends)."))
+    ] = False,
     json_output: JsonOption = False,
 ) -> None:
-    cancelled = workspace(ctx).cancel_task(task_id)
+    cancelled = workspace(ctx).cancel_task(task_id, following=following)
     if json_output:
         echo_json(cancelled)
     else:
@@ -333,21 +409,32 @@ def task_check_in(
         typer.echo(_("Checked in on task {id}: {title}").format(id=updated.id, title=updated.title))
 
 
-@task_app.command("move", help=_("Move a task's due date (a delegated task gets a new check-in)."))
+@task_app.command(
+    "move",
+    help=_(
+        "Move a task's due date (a delegated task gets a new check-in). A next step promised at a meeting"
+        " moved past its date: unless --told, a 'tell the client' task due today is added."
+    ),
+)
 def task_move(
     ctx: typer.Context,
     task_id: Annotated[int, typer.Argument(help=_("Task id."), metavar="ID")],
     due: Annotated[str, typer.Option(help=_("New due date."))],
+    this: ThisOption = False,
+    following: FollowingOption = False,
+    told: ToldOption = None,
     json_output: JsonOption = False,
 ) -> None:
     from amtui.services.dates import format_date
 
     due_on = parse_day(due, field="--due")
-    moved = workspace(ctx).reschedule_task(task_id, due_on)
+    result = workspace(ctx).move_task(task_id, due_on, following=_this_or_following(this, following), told=told)
+    moved = result.item
     if json_output:
         echo_json(moved)
     else:
         typer.echo(_("Moved task {id} to {date}").format(id=moved.id, date=format_date(moved.due_on)))
+        _told_lines(result)
 
 
 @task_app.command("list", help=_("Open tasks, the most pressing first."))
@@ -395,13 +482,20 @@ def planned_list(
 
 
 @planned_app.command(
-    "move", help=_("Move a planned call, visit or meeting (a time in the past is refused without --past).")
+    "move",
+    help=_(
+        "Move a planned call, visit or meeting (a time in the past is refused without --past). A visit or"
+        " meeting moved: unless --told, a 'tell the client' task due today is added."
+    ),
 )
 def planned_move(
     ctx: typer.Context,
     interaction_id: Annotated[int, typer.Argument(help=_("The planned call/visit/meeting (its id)."), metavar="ID")],
     at: Annotated[str, typer.Option(help=_("New time: 'tomorrow 10:00', 'пт 15:00'."))],
     past: Annotated[bool, typer.Option("--past", help=_("Move it even though --at is in the past."))] = False,
+    this: ThisOption = False,
+    following: FollowingOption = False,
+    told: ToldOption = None,
     json_output: JsonOption = False,
 ) -> None:
     from amtui.services.dates import format_local
@@ -414,7 +508,8 @@ def planned_move(
             hint=_("if it happened, 'amtui planned done {id} --at ...'; else add --past").format(id=interaction_id),
         )
     _warn_if_outside_work(when, _("the new time"))
-    moved = workspace(ctx).move(interaction_id, when)
+    result = workspace(ctx).move_planned(interaction_id, when, following=_this_or_following(this, following), told=told)
+    moved = result.item
     if json_output:
         echo_json(moved)
     else:
@@ -426,14 +521,24 @@ def planned_move(
                 when=format_local(moved.planned_at, zone()),
             )
         )
+        _told_lines(result)
 
 
-@planned_app.command("cancel", help=_("Cancel a planned call, visit or meeting (it will not show as missed)."))
+@planned_app.command(
+    "cancel",
+    help=_(
+        "Cancel a planned call, visit or meeting (it will not show as missed). A repeating one goes on with"
+        " its next occurrence unless --following."
+    ),
+)
 def planned_cancel(
     ctx: typer.Context,
     interaction_id: Annotated[int, typer.Argument(help=_("The planned call/visit/meeting (its id)."), metavar="ID")],
+    following: Annotated[
+        bool, typer.Option("--following", help=_("A repeating one: this and the following ones (the series ends)."))
+    ] = False,
 ) -> None:
-    cancelled = workspace(ctx).cancel(interaction_id)
+    cancelled = workspace(ctx).cancel(interaction_id, following=following)
     typer.echo(
         _("Cancelled {kind} {id} with {client}").format(
             kind=kind_word(cancelled.kind), id=cancelled.id, client=cancelled.client_name
@@ -507,6 +612,8 @@ def register(app: typer.Typer) -> None:
         help=_(
             "Plan a call, visit or meeting. A weekday or a date without a year is the next one to come ('вт "
             "11:00' on a Tuesday evening is next Tuesday); a time in the past is refused without --past."
+            " --every 2w repeats it (--count N or --until DAY ends it): one occurrence at a time, the next one"
+            " made when one is done or its time passes."
         ),
     )(plan_command)
     app.add_typer(planned_app, name="planned")

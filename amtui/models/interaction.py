@@ -24,6 +24,8 @@ class Interaction(SQLModel, table=True):
         Index("ix_interaction_kind_direction_done", "kind", "direction", "status", "done_at"),
         # Messages still waiting for a reply (few among many).
         Index("ix_interaction_needs_reply", "needs_reply", "replied_at"),
+        # A repeating series: one row per occurrence, never two for the same one.
+        Index("ix_interaction_series", "series_id", "occurrence", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -41,6 +43,12 @@ class Interaction(SQLModel, table=True):
     needs_reply: bool = False
     replied_at: datetime | None = None
     external_id: str | None = Field(default=None, index=True, max_length=300)
+    # Repeating (issue 13, services/recurrence.py): the series' first row id, this row's place in it (1-based),
+    # the rule (an RRULE value, local wall time, e.g. "FREQ=WEEKLY;INTERVAL=2;COUNT=5") and the series' start.
+    series_id: int | None = None
+    occurrence: int | None = None
+    repeat: str | None = Field(default=None, max_length=200)
+    repeat_from: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

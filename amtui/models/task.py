@@ -15,6 +15,7 @@ class Task(SQLModel, table=True):
     __table_args__ = (
         Index("ix_task_status_due", "status", "due_on"),
         Index("ix_task_status_check_in", "status", "check_in_at"),
+        Index("ix_task_series", "series_id", "occurrence", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -31,6 +32,11 @@ class Task(SQLModel, table=True):
     notes: str | None = None
     report_id: int | None = Field(default=None, foreign_key="meeting_report.id", ondelete="SET NULL")
     external_id: str | None = Field(default=None, index=True, max_length=200)
+    # Repeating (issue 13, services/recurrence.py): as on Interaction; the series starts on a day.
+    series_id: int | None = None
+    occurrence: int | None = None
+    repeat: str | None = Field(default=None, max_length=200)
+    repeat_from: date | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     completed_at: datetime | None = None

@@ -18,6 +18,28 @@ from amtui.widgets.fields import DateField, Field
 if TYPE_CHECKING:
     from amtui.services.workspace import Workspace
 
+
+def repeat_field(form: FormScreen) -> Field:
+    """The plan and task forms' "Repeat" field: empty is once; '2w', 'month x6', 'week until 31.03.2027'."""
+    from amtui.i18n import _
+    from amtui.services.recurrence import REPEAT_FORMS
+
+    def check(text: str) -> tuple[str, int | None, Any]:
+        from amtui.services.recurrence import parse_repeat
+
+        return parse_repeat(text, today=form.workspace.today())
+
+    return Field(_("Repeat (empty: once)"), placeholder=_(REPEAT_FORMS), check=check, id="f-repeat")
+
+
+def repeat_note(rule: str | None) -> str:
+    if not rule:
+        return ""
+    from amtui.services.recurrence import describe
+
+    return f", {describe(rule)}"
+
+
 KINDS = [
     (N_("Call"), "call"),
     (N_("Visit"), "visit"),
@@ -94,6 +116,7 @@ class InteractionForm(FormScreen):
             yield Field(_("Outcome"), id="f-outcome")
         else:
             yield Field(_("Place / city"), id="f-place")
+            yield repeat_field(self)
 
     def on_mount(self) -> None:
         if self.client_id is None:
@@ -138,12 +161,23 @@ class InteractionForm(FormScreen):
             )
         duration = self.field("f-duration").parsed
         place = self.field("f-place").parsed
+        every, count, until = self.field("f-repeat").parsed or (None, None, None)
 
         def plan(ws: Workspace) -> str:
-            item = ws.plan(client_id=client_id, kind=kind, at=at, duration_min=duration, subject=subject, place=place)
+            item = ws.plan(
+                client_id=client_id,
+                kind=kind,
+                at=at,
+                duration_min=duration,
+                subject=subject,
+                place=place,
+                every=every,
+                count=count,
+                until=until,
+            )
             when = item.planned_at.astimezone(ws.zone).strftime("%a %d.%m %H:%M") if item.planned_at else ""
             return _("Planned {kind} with {client}, {when}").format(
                 kind=word(item.kind), client=item.client_name, when=when
-            )
+            ) + repeat_note(item.repeat)
 
         return plan

@@ -12,6 +12,7 @@ from textual.widgets import Select
 from amtui.i18n import N_, _
 from amtui.screens.base import DbDone
 from amtui.screens.form_base import FormScreen, form_css, translated
+from amtui.screens.form_interaction import repeat_field, repeat_note
 from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class TaskForm(FormScreen):
             allow_blank=False,
             id="f-priority",
         )
+        yield repeat_field(self)
 
     def on_mount(self) -> None:
         self.field("f-title").input.focus()
@@ -55,11 +57,14 @@ class TaskForm(FormScreen):
             "priority": self.choice("f-priority"),
             "client_id": self.client_id,
         }
+        every, count, until = self.field("f-repeat").parsed or (None, None, None)
 
         def add(ws: Workspace) -> str:
-            task = ws.add_task(**values)
+            task = ws.add_task(every=every, count=count, until=until, **values)
             if task.assignee:
-                return _("Task added for {who}: {title}").format(who=task.assignee, title=task.title)
-            return _("Task added: {title}").format(title=task.title)
+                return _("Task added for {who}: {title}").format(who=task.assignee, title=task.title) + repeat_note(
+                    task.repeat
+                )
+            return _("Task added: {title}").format(title=task.title) + repeat_note(task.repeat)
 
         return add

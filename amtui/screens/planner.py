@@ -174,34 +174,67 @@ class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.action_open()
 
     def action_move(self) -> None:
+        """Move: a repeating one asks "this one or the following?", a visit or meeting "was the client told?"
+        (rule 19: not told adds a "tell the client" task due today)."""
+        from amtui.screens.form_question import client_told, this_or_following
         from amtui.screens.forms import DateForm
+        from amtui.services.promises import interaction_promise
 
         item = self.selected()
         if item is None:
             return
         current = local(item.planned_at, self.workspace.zone, "%d.%m.%Y %H:%M")
 
-        def moved(when: datetime | None) -> None:
-            if when is not None:
-                self.db("move", lambda ws: ws.move(item.id, when), note=_("Moved"))
+        def move(when: datetime, following: bool, told: bool | None) -> None:
+            note = _("Moved") if told is not False else _("Moved; a 'tell the client' task is due today")
+            self.db("move", lambda ws: ws.move_planned(item.id, when, following=following, told=told).item, note=note)
 
-        self.app.push_screen(
-            DateForm(
-                _("Move {kind}: {client}").format(kind=word(item.kind), client=item.client_name),
-                value=current,
-                with_time=True,
-            ),
-            moved,
-        )
+        def with_scope(scope: str | None) -> None:
+            if scope is None:
+                return
+
+            def moved(when: datetime | None) -> None:
+                if when is None:
+                    return
+                promise = interaction_promise(item.kind, item.subject, item.planned_at, when, self.workspace.zone)
+                if promise is None:
+                    move(when, scope == "following", None)
+                    return
+                self.app.push_screen(
+                    client_told(promise),
+                    lambda answer: move(when, scope == "following", answer == "told") if answer else None,
+                )
+
+            title = _("Move {kind}: {client}").format(kind=word(item.kind), client=item.client_name)
+            self.app.push_screen(DateForm(title, value=current, with_time=True), moved)
+
+        if item.series_id is not None:
+            self.app.push_screen(this_or_following(), with_scope)
+        else:
+            with_scope("this")
 
     def action_cancel(self) -> None:
+        """Cancel; a repeating one asks "this one (the series goes on) or the following (it ends)?"."""
+        from amtui.screens.form_question import this_or_following
+
         item = self.selected()
-        if item is not None:
-            self.db("cancel", lambda ws: ws.cancel(item.id), note=_("Cancelled"))
+        if item is None:
+            return
+
+        def cancel(scope: str | None) -> None:
+            if scope is None:
+                return
+            following = scope == "following"
+            self.db("cancel", lambda ws: ws.cancel(item.id, following=following), note=_("Cancelled"))
             self.amtui.remember_undo(
                 _("cancel of {kind} with {client}").format(kind=word(item.kind), client=item.client_name),
                 lambda ws: ws.reopen(item.id),
             )
+
+        if item.series_id is not None and item.status == "planned":
+            self.app.push_screen(this_or_following(), cancel)
+        else:
+            cancel("this")
 
     def action_log(self) -> None:
         """The after-call form for the selected row's client (it offers to close what is planned today)."""

@@ -151,24 +151,49 @@ class TasksScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.db("check-in", lambda ws: ws.confirm_check_in(task.id), note=_("Check-in confirmed"))
 
     def action_move(self) -> None:
+        """Reschedule: a repeating task asks "this one or the following?", a next step promised at a meeting
+        moved past its date "was the client told?" (rule 19: not told adds a "tell the client" task)."""
+        from amtui.screens.form_question import client_told, this_or_following
         from amtui.screens.forms import DateForm
+        from amtui.services.promises import task_promise
 
         task = self.selected()
         if task is None:
             return
 
-        def moved(day: date | None) -> None:
-            if day is not None:
-                self.db("move", lambda ws: ws.reschedule_task(task.id, day), note=_("Rescheduled"))
+        def move(day: date, following: bool, told: bool | None) -> None:
+            note = _("Rescheduled") if told is not False else _("Rescheduled; a 'tell the client' task is due today")
+            self.db("move", lambda ws: ws.move_task(task.id, day, following=following, told=told).item, note=note)
 
-        self.app.push_screen(
-            DateForm(
-                _("Reschedule: {title}").format(title=task.title),
-                label=_("Due"),
-                value=short_date(task.due_on, "%d.%m.%Y"),
-            ),
-            moved,
-        )
+        def with_scope(scope: str | None) -> None:
+            if scope is None:
+                return
+
+            def moved(day: date | None) -> None:
+                if day is None:
+                    return
+                promise = task_promise(task.report_id, task.title, task.due_on, day)
+                if promise is None:
+                    move(day, scope == "following", None)
+                    return
+                self.app.push_screen(
+                    client_told(promise),
+                    lambda answer: move(day, scope == "following", answer == "told") if answer else None,
+                )
+
+            self.app.push_screen(
+                DateForm(
+                    _("Reschedule: {title}").format(title=task.title),
+                    label=_("Due"),
+                    value=short_date(task.due_on, "%d.%m.%Y"),
+                ),
+                moved,
+            )
+
+        if task.series_id is not None:
+            self.app.push_screen(this_or_following(), with_scope)
+        else:
+            with_scope("this")
 
     def action_add(self) -> None:
         self.amtui.action_new_task()

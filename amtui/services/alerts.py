@@ -127,6 +127,7 @@ _task = table(
     column("check_in_at", _UTC_DATETIME),
     column("checked_in_at", _UTC_DATETIME),
     column("completed_at", _UTC_DATETIME),
+    column("report_id", Integer),
 )
 _contract = table(
     "contract",
@@ -470,6 +471,16 @@ def _task_text(task_id: int, title: str, client: str | None, assignee: str | Non
     )
 
 
+def _promise_text(task_id: int, title: str, client: str | None, days: int, due: date) -> str:
+    what = _("Task #{id} {title}").format(id=task_id, title=_quote(title))
+    whom = client or _("the client")
+    if days == 0:
+        return _("Promised to {client} at a meeting: {task} is due today").format(client=whom, task=what)
+    return _("Promised to {client} at a meeting: {task} is due tomorrow ({date})").format(
+        client=whom, task=what, date=_d(due)
+    )
+
+
 def _check_in_text(
     assignee: str, task_id: int, title: str, client: str | None, local: datetime, due: date | None
 ) -> str:
@@ -767,6 +778,43 @@ def _tasks(session: Reader, clock: _Clock, kinds: Collection[str]) -> list[Alert
                 days=days,
                 sentence=(_task_text, (task_id, title, client_name, assignee, days, due)),
                 facts=(due, kind.value),
+                client_id=client_id,
+                client_name=client_name,
+                task_id=task_id,
+            )
+        )
+    return alerts
+
+
+PROMISE_DAYS = 1  # a promise due within this many days (today included) and not done is "about to be missed"
+
+
+def _promises(session: Reader, clock: _Clock) -> list[Alert]:
+    """Next steps promised to a client at a meeting (tasks from a meeting report), open and due within
+    ``PROMISE_DAYS``: "warn the client before it passes" (rule 19)."""
+    t, c = _task.c, _client.c
+    statement = (
+        select(t.id, t.title, t.client_id, c.name, t.due_on)
+        .join_from(_task, _client, c.id == t.client_id, isouter=True)
+        .where(
+            t.status == TaskStatus.OPEN,
+            t.report_id.is_not(None),
+            t.due_on >= clock.today,
+            t.due_on <= clock.today + timedelta(days=PROMISE_DAYS),
+        )
+    )
+    alerts = []
+    for task_id, title, client_id, client_name, due in _rows(session, statement):
+        days = clock.days(due)
+        alerts.append(
+            Alert(
+                id=f"promise:{task_id}",
+                kind=AlertKind.PROMISE,
+                severity=Severity.HIGH if days == 0 else Severity.NORMAL,
+                date=due,
+                days=days,
+                sentence=(_promise_text, (task_id, title, client_name, days, due)),
+                facts=(due,),
                 client_id=client_id,
                 client_name=client_name,
                 task_id=task_id,
@@ -1252,6 +1300,7 @@ def compute_alerts(
         ),
         ((AlertKind.OVERDUE_TASK, AlertKind.TASK_TODAY), lambda: _tasks(session, clock, wanted)),
         ((AlertKind.CHECK_IN,), lambda: _check_ins(session, clock)),
+        ((AlertKind.PROMISE,), lambda: _promises(session, clock)),
         ((AlertKind.CONTRACT, AlertKind.NOTICE), lambda: _contracts(session, clock, wanted)),
         ((AlertKind.RECEIVABLE,), lambda: _receivables(session, clock, names)),
         ((AlertKind.BIRTHDAY,), lambda: _birthdays(session, clock, birthday_days)),

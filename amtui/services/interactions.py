@@ -111,7 +111,9 @@ def plan_interaction(
     place: str | None = None,
     city: str | None = None,
     external_id: str | None = None,
+    repeat: str | None = None,
 ) -> InteractionRead:
+    """Plan one; ``repeat`` (an RRULE value, :func:`amtui.services.recurrence.make_rule`) starts a series."""
     if duration_min is not None and not 0 < duration_min <= 24 * 60:
         raise ValidationError(
             _("{duration_min}: duration is 1 to 1440 minutes").format(duration_min=duration_min), field="duration"
@@ -119,7 +121,7 @@ def plan_interaction(
     if city is None and kind in (InteractionKind.VISIT, InteractionKind.MEETING):
         client = session.get(Client, client_id)
         city = client.city if client else None
-    return _create(
+    planned = _create(
         session,
         client_id=client_id,
         contact_ids=contact_ids,
@@ -133,6 +135,14 @@ def plan_interaction(
         city=city,
         external_id=external_id,
     )
+    if not repeat:
+        return planned
+    from amtui.services.recurrence import start_series
+
+    record = _get(session, planned.id)
+    assert record.planned_at is not None
+    start_series(record, repeat, record.planned_at)
+    return _touch(session, record)
 
 
 def _get(session: Session, interaction_id: int) -> Interaction:

@@ -131,6 +131,10 @@ class InteractionRead:
     contact_ids: tuple[int, ...] = ()
     contact_names: tuple[str, ...] = ()
     has_report: bool = False
+    # A repeating one (services/recurrence.py): its series, its place in it, the rule.
+    series_id: int | None = None
+    occurrence: int | None = None
+    repeat: str | None = None
 
     @property
     def when(self) -> datetime | None:
@@ -183,6 +187,10 @@ class TaskRead:
     report_id: int | None
     created_at: datetime
     completed_at: datetime | None
+    # A repeating one (services/recurrence.py): its series, its place in it, the rule.
+    series_id: int | None = None
+    occurrence: int | None = None
+    repeat: str | None = None
 
     @property
     def delegated(self) -> bool:

@@ -56,7 +56,10 @@ def create_task(
     notes: str | None = None,
     report_id: int | None = None,
     week: WorkWeek | None = None,
+    repeat: str | None = None,
 ) -> TaskRead:
+    """Add a task; ``repeat`` (an RRULE value, :func:`amtui.services.recurrence.make_rule`) starts a series
+    from its due day."""
     title = title.strip()
     if not title:
         raise ValidationError(_("a task needs a title"), field="title")
@@ -86,6 +89,14 @@ def create_task(
     check_lengths(task)
     session.add(task)
     session.flush()
+    if repeat:
+        if due_on is None:
+            raise ValidationError("a repeating task needs a due date", field="due")
+        from amtui.services.recurrence import start_series
+
+        start_series(task, repeat, due_on)
+        session.add(task)
+        session.flush()
     return to_read(task, client_name)
 
 

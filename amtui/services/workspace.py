@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from amtui.config import Settings
     from amtui.services.alerts import Alert
     from amtui.services.colleagues import ColleagueRead
+    from amtui.services.moves import Moved
     from amtui.services.portfolio import AbcRow, PortfolioView
     from amtui.services.schemas import (
         ClientCard,
@@ -279,6 +280,24 @@ class Workspace:
         with read_scope(self.engine) as connection:
             yield connection
 
+    def advance_series(self) -> int:
+        """Make the next occurrence of repeating calls/tasks whose latest one is done or past (lazily, before
+        a read that shows them: alerts, the agenda, the planner, the task list); returns how many."""
+        from amtui.services.recurrence import advance_quietly
+
+        with self.engine.connect() as connection:
+            made = advance_quietly(connection, now=self.now(), zone=self.zone, week=self.work_week)
+        if made:
+            self.version += 1
+        return made
+
+    def _advance_in(self, session: Session) -> None:
+        """The next occurrence, in the unit of work that closed or cancelled the latest one."""
+        from amtui.services.recurrence import advance
+
+        session.flush()
+        advance(session.connection(), now=self.now(), zone=self.zone, week=self.work_week)
+
     def _write(self, job: Callable[[Session], T]) -> T:
         """Run ``job(session)`` as one unit of work, committed on success."""
         with self._session() as session:
@@ -345,6 +364,7 @@ class Workspace:
         from amtui.services.portfolio import settings_from
 
         settings = self.settings
+        self.advance_series()
         with self._reading() as connection:
             return compute_alerts(
                 session=connection,
@@ -561,6 +581,7 @@ class Workspace:
         from amtui.services.interactions import list_in_range
 
         start = datetime.combine(monday, time(0), tzinfo=self.zone).astimezone(UTC)
+        self.advance_series()
         with self._session() as session:
             return list_in_range(session=session, start=start, end=start + timedelta(days=7))
 
@@ -569,6 +590,7 @@ class Workspace:
         from amtui.services.interactions import list_planned
 
         start = datetime.combine(self.today(), time(0), tzinfo=self.zone).astimezone(UTC)
+        self.advance_series()
         with self._session() as session:
             client_id = _client_id(session, client) if client is not None else None
             return list_planned(session=session, start=start, end=start + timedelta(days=days), client_id=client_id)
@@ -584,10 +606,29 @@ class Workspace:
             report = report_for_interaction(session=session, interaction_id=interaction_id)
         return InteractionView(item, people, report)
 
-    def plan(self, client_id: int | str, *, contacts: Sequence[str] = (), **values: Any) -> InteractionRead:
+    def plan(
+        self,
+        client_id: int | str,
+        *,
+        contacts: Sequence[str] = (),
+        every: str | None = None,
+        count: int | None = None,
+        until: date | None = None,
+        **values: Any,
+    ) -> InteractionRead:
         """Plan a call, visit or meeting; ``client_id`` may be a reference (part of a name),
-        ``contacts`` the client's people by name, both resolved in the same unit of work."""
+        ``contacts`` the client's people by name, both resolved in the same unit of work.
+        ``every`` ("2w", "month"...) repeats it, ended by ``count`` occurrences or on ``until``."""
         from amtui.services.interactions import plan_interaction
+
+        if every:
+            from amtui.services.recurrence import make_rule
+
+            values["repeat"] = make_rule(every, values["at"].astimezone(self.zone), count=count, until=until)
+        elif count is not None or until is not None:
+            from amtui.services.errors import ValidationError
+
+            raise ValidationError("--count and --until end a repeat: give --every too", field="every")
 
         def job(session: Session) -> InteractionRead:
             target = _client_id(session, client_id)
@@ -692,6 +733,7 @@ class Workspace:
                     outcome=outcome,
                     needs_reply=needs_reply,
                 )
+                self._advance_in(session)  # a repeating call closed: its next occurrence
             else:
                 item = interactions.log_interaction(
                     session=session,
@@ -744,10 +786,46 @@ class Workspace:
 
         return self._write(lambda session: reschedule(session=session, interaction_id=interaction_id, at=at))
 
-    def cancel(self, interaction_id: int) -> InteractionRead:
+    def move_planned(
+        self, interaction_id: int, at: datetime, *, following: bool = False, told: bool | None = None
+    ) -> Moved:
+        """Move a planned call/visit/meeting (``following``: the rest of its series too). A visit or meeting
+        moved: ``told`` False or None adds a "tell the client" task due today (rule 19)."""
+        from amtui.services.moves import move_interaction
+
+        return self._write(
+            lambda session: move_interaction(
+                session=session,
+                interaction_id=interaction_id,
+                at=at,
+                zone=self.zone,
+                now=self.now(),
+                following=following,
+                told=told,
+            )
+        )
+
+    def cancel(self, interaction_id: int, *, following: bool = False) -> InteractionRead:
+        """Cancel a planned one. In a series: this occurrence (the next one is made), or ``following``:
+        this and the rest (the series ends)."""
         from amtui.services.interactions import cancel
 
-        return self._write(lambda session: cancel(session=session, interaction_id=interaction_id))
+        def job(session: Session) -> InteractionRead:
+            cancelled = cancel(session=session, interaction_id=interaction_id)
+            if following:
+                from amtui.models import Interaction
+                from amtui.services.interactions import get_interaction
+                from amtui.services.recurrence import end_series
+
+                record = session.get(Interaction, interaction_id)
+                end_series(session, Interaction, record)
+                session.add(record)
+                session.flush()
+                return get_interaction(session=session, interaction_id=interaction_id)
+            self._advance_in(session)
+            return cancelled
+
+        return self._write(job)
 
     def done(self, interaction_id: int, *, at: datetime | None = None, outcome: str | None = None) -> InteractionRead:
         """Mark a planned interaction done: at ``at``, else at its planned time unless that is
@@ -762,7 +840,9 @@ class Workspace:
 
                 raise ValidationError(_("a touch is recorded when it happened, not in the future"), field="at")
             when = at or (item.planned_at if item.planned_at and item.planned_at <= now else now)
-            return mark_done(session=session, interaction_id=interaction_id, at=when, outcome=outcome)
+            done = mark_done(session=session, interaction_id=interaction_id, at=when, outcome=outcome)
+            self._advance_in(session)
+            return done
 
         return self._write(job)
 
@@ -826,16 +906,35 @@ class Workspace:
         """Open tasks, the most pressing first; only a client's, only delegated (True) or own (False)."""
         from amtui.services.tasks import list_tasks
 
+        self.advance_series()
         with self._session() as session:
             client_id = _client_id(session, client) if client is not None else None
             return list_tasks(session=session, client_id=client_id, delegated=delegated)
 
-    def add_task(self, *, client: int | str | None = None, **values: Any) -> TaskRead:
-        """Add a task; ``client`` (an id or a reference) or ``client_id`` ties it to a client."""
+    def add_task(
+        self,
+        *,
+        client: int | str | None = None,
+        every: str | None = None,
+        count: int | None = None,
+        until: date | None = None,
+        **values: Any,
+    ) -> TaskRead:
+        """Add a task; ``client`` (an id or a reference) or ``client_id`` ties it to a client; ``every``
+        ("month", "2w"...) repeats it from its due day, ended by ``count`` occurrences or on ``until``."""
         from amtui.services.colleagues import resolve_colleague
+        from amtui.services.errors import ValidationError
         from amtui.services.tasks import create_task
 
         week = self.work_week
+        if every:
+            from amtui.services.recurrence import make_rule
+
+            if values.get("due_on") is None:
+                raise ValidationError("a repeating task needs a due date", field="due")
+            values["repeat"] = make_rule(every, values["due_on"], count=count, until=until)
+        elif count is not None or until is not None:
+            raise ValidationError("--count and --until end a repeat: give --every too", field="every")
 
         def job(session: Session) -> TaskRead:
             if client is not None:
@@ -848,9 +947,33 @@ class Workspace:
         return self._write(job)
 
     def complete_task(self, task_id: int) -> TaskRead:
+        """Mark a task done (a repeating one: its next occurrence is made)."""
         from amtui.services.tasks import complete_task
 
-        return self._write(lambda session: complete_task(session=session, task_id=task_id, now=self.now()))
+        def job(session: Session) -> TaskRead:
+            done = complete_task(session=session, task_id=task_id, now=self.now())
+            self._advance_in(session)
+            return done
+
+        return self._write(job)
+
+    def move_task(self, task_id: int, due_on: date, *, following: bool = False, told: bool | None = None) -> Moved:
+        """A task's new due date (``following``: the rest of its series too). A next step promised at a meeting
+        moved past its date: ``told`` False or None adds a "tell the client" task due today (rule 19)."""
+        from amtui.services.moves import move_task
+
+        return self._write(
+            lambda session: move_task(
+                session=session,
+                task_id=task_id,
+                due_on=due_on,
+                now=self.now(),
+                zone=self.zone,
+                week=self.work_week,
+                following=following,
+                told=told,
+            )
+        )
 
     def reschedule_task(self, task_id: int, due_on: date) -> TaskRead:
         from amtui.services.tasks import reschedule_task
@@ -868,10 +991,26 @@ class Workspace:
         with self._session() as session:
             return list_colleagues(session=session)
 
-    def cancel_task(self, task_id: int) -> TaskRead:
+    def cancel_task(self, task_id: int, *, following: bool = False) -> TaskRead:
+        """Drop a task. In a series: this occurrence (the next one is made), or ``following``: the series ends."""
         from amtui.services.tasks import cancel_task
 
-        return self._write(lambda session: cancel_task(session=session, task_id=task_id, now=self.now()))
+        def job(session: Session) -> TaskRead:
+            cancelled = cancel_task(session=session, task_id=task_id, now=self.now())
+            if not following:
+                self._advance_in(session)
+                return cancelled
+            from amtui.models import Task
+            from amtui.services.recurrence import end_series
+            from amtui.services.tasks import get_task
+
+            record = session.get(Task, task_id)
+            end_series(session, Task, record)
+            session.add(record)
+            session.flush()
+            return get_task(session=session, task_id=task_id)
+
+        return self._write(job)
 
     def reopen_task(self, task_id: int) -> TaskRead:
         from amtui.services.tasks import reopen_task
