@@ -212,7 +212,8 @@ def export_command(
             metavar="KIND",
             parser=choice_parser((*RECORD_KINDS, PLANNER, CALENDAR)),
             help=_(
-                "What to export: {values} (planner: planned calls/visits/meetings; calendar: everything dated, as .ics)."
+                "What to export: {values} (planner: planned calls/visits/meetings; calendar: everything dated,"
+                " as .ics)."
             ).format(values=one_of((*RECORD_KINDS, PLANNER, CALENDAR))),
         ),
     ],
