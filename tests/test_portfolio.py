@@ -691,7 +691,7 @@ def test_portfolio_screen_shows_per_currency_and_accepts_tiers(engine, db_url) -
             chart = str(screen.query_one("#portfolio-chart").render())
             assert "Invoiced per month, EUR" in chart and "thousand EUR" in chart
             credit = str(screen.query_one("#portfolio-credit").render())
-            assert "Beta Ltd" in credit and "headroom      -1 000 EUR" in credit and "111.1%" in credit
+            assert "Beta Ltd" in credit and "headroom        -1 000 EUR" in credit and "111.1%" in credit
             assert "Большой заказ" in str(screen.query_one("#portfolio-stalled").render())
             table = screen.query_one("#portfolio-abc", FastTable)
             assert [row.client_name for row in screen.changes] == ["ООО «Альфа»", "ООО «Гамма»", "ООО «Эпсилон»"]

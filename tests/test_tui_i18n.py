@@ -243,5 +243,5 @@ def test_screen_money_and_dates_follow_the_language(monkeypatch: pytest.MonkeyPa
     assert money(250_840_075, "EUR").replace("\xa0", " ") == "2.508.400,75 €"
     assert long_date(tuesday) == "mar 08/12/2026" and word("renewal") == "rinnovo del contratto"
     speak(monkeypatch, "en")
-    assert money(250_840_075, "RUB") == "2 508 401 RUB"  # English tables keep the rounded size
+    assert money(250_840_075, "RUB") == "2 508 400,75 RUB"  # English: the CLI's exact figure (issue 10)
     assert long_date(tuesday) == "Tuesday 08.12.2026" and word("call") == "call"

@@ -208,6 +208,13 @@ def today_command(
     from amtui.services.locale_format import short_date
 
     typer.echo(_("Today, {weekday} {date}").format(weekday=weekday_name(view.today), date=short_date(view.today)))
+    if view.clients == 0:
+        typer.echo(
+            _(
+                "No clients yet: amtui client add NAME, amtui import clients FILE (CSV, Excel, vCard),"
+                " or amtui demo to try amtui on demo data"
+            )
+        )
     typer.echo("\n".join(_line(a) for a in view.agenda) if view.agenda else "  " + _("nothing planned"))
     if view.late:
         typer.echo("\n" + _("Late ({n})").format(n=len(view.late)))

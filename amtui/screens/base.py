@@ -176,8 +176,9 @@ def short_date(value: date | None, fmt: str = "%d.%m.%y") -> str:
 
 
 def money(minor: int | None, currency: str = "RUB") -> str:
-    """``1 234 567 RUB`` in English (the tables need the size, not the cents); in Russian and Italian
-    the exact amount as a reader of the language writes it: ``2 508 400,75 ₽``, ``2.508.400,75 €``."""
+    """The exact amount, never rounded: in English the CLI's own figure ``2 508 400,75 RUB`` (one
+    formatter, ``services.text.format_money``); in Russian and Italian as a reader of the language
+    writes it: ``2 508 400,75 ₽``, ``2.508.400,75 €``."""
     if minor is None:
         return ""
     from amtui.i18n import current_language
@@ -186,7 +187,9 @@ def money(minor: int | None, currency: str = "RUB") -> str:
         from amtui.services.locale_format import format_money
 
         return format_money(minor, currency)
-    return f"{round(minor / 100):,}".replace(",", " ") + f" {currency}"
+    from amtui.services.text import format_money as cli_money
+
+    return cli_money(minor, currency)
 
 
 def long_date(value: date) -> str:

@@ -34,6 +34,7 @@ from amtui.widgets.settled_table import SettledTable
 
 if TYPE_CHECKING:
     from amtui.services.schemas import ContactRead, ContractRead, DealRead, InteractionRead, InvoiceRead
+    from amtui.services.undo import Removed
     from amtui.services.workspace import CardView
 
 ROLE_LABELS = {
@@ -175,7 +176,12 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     def done(self, message: DbDone) -> None:
         if message.request == "card":
             self.show(message.result)
-        else:  # deleted: the workspace says what
+        elif message.request == "delete":  # the workspace says what, and keeps what ctrl+z puts back
+            removed: Removed = message.result
+            self.amtui.remember_undo(f"delete of {removed.what}", lambda ws: ws.restore(removed))
+            self.notify(_("{deleted} (ctrl+z brings it back)").format(deleted=removed.text))
+            self.reload()
+        else:
             self.notify(message.result)
             self.reload()
 
@@ -223,8 +229,11 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
                 left_text = Text(_("{n} d left").format(n=left) if left is not None else _("open-ended"))
                 if left is not None and left < 60:
                     left_text.stylize("bold yellow" if left >= 0 else "red")
+                title = contract.title or ""
+                document = _("Contract {number} {title}").format(number=contract.number, title=title).strip()
                 money_table.add_row(
-                    _("Contract {number} {title}").format(number=contract.number, title=contract.title or "").strip(),
+                    # Short enough that the exact amount still fits at 80 columns (the title is on Enter).
+                    Text(document if len(document) <= 26 else document[:25] + "…"),
                     left_text,
                     money(contract.value_minor, contract.currency),
                     f"{short_date(contract.start_on)}–{short_date(contract.end_on)}",

@@ -28,10 +28,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("name", N_("Name"), 26, narrow=18),
     Column("tier", N_("Tier"), 4),
     Column("status", N_("Status"), 8, drop=2),
-    Column("city", N_("City"), 12, narrow=8, drop=1),
+    Column("city", N_("City"), 10, narrow=8, drop=1),
     Column("last", N_("Last"), 8),
     Column("due", N_("Due in"), 6, justify="right"),
-    Column("receivables", N_("Receivables"), 14, justify="right"),
+    Column("receivables", N_("Receivables"), 17, justify="right"),
     Column("deals", N_("Deals"), 5, justify="right"),
 )
 FAR_FUTURE = date(9999, 12, 31)
@@ -84,6 +84,7 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             yield Select([(_(label), value) for label, value in TIERS], prompt=_("Tier"), id="clients-tier")
             yield Select([(_(label), value) for label, value in STATUSES], prompt=_("Status"), id="clients-status")
             yield Select([], prompt=_("Segment"), id="clients-segment")
+        yield Static("", id="clients-empty", markup=False)
         yield FastTable(COLUMNS, id="clients-table")
         yield Static(_("Loading…"), id="clients-status-line")
         yield StableFooter()
@@ -212,6 +213,12 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             ) + (" " + _("(+{n} more)").format(n=len(matched) - 1) if len(matched) > 1 else "")
         if not self.clients:
             line = _("No clients yet: press a to add one (or import a file: amtui import clients FILE)")
+        empty = self.query_one("#clients-empty", Static)
+        empty.display = self.has_loaded and not self.clients
+        if empty.display:
+            from amtui.screens.today import EMPTY_HINT
+
+            empty.update("\n".join([_("No clients yet. To start:"), *("  " + _(hint) for hint in EMPTY_HINT)]))
         self.query_one("#clients-status-line", Static).update(Text(line), layout=False)
 
     @staticmethod

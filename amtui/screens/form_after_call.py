@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from amtui.services.schemas import ContactRead, InteractionRead
     from amtui.services.workspace import AfterCall, Workspace
 
-DIRECTIONS = [(N_("Outbound (I called)"), "outbound"), (N_("Inbound (the client called)"), "inbound")]
+DIRECTIONS = [(N_("Outbound: I called"), "outbound"), (N_("Inbound: they called"), "inbound")]
 NEXT_STEPS = [(N_("Nothing planned"), ""), (N_("A task"), "task"), (N_("A call"), "call"), (N_("A visit"), "visit")]
 NEW = "new"
 
@@ -85,6 +85,9 @@ class AfterCallForm(FormScreen):
             yield self.date_field(_("Next date"), field_id="f-next-date", with_time=True, default_time=time(10, 0))
             yield Field(_("Next task / subject"), id="f-next-task")
 
+    def draft_key(self) -> tuple[str, int] | None:
+        return "after-call", self.client_id or 0
+
     def on_mount(self) -> None:
         self.query_one("#f-close").parent.display = False  # type: ignore[union-attr]
         if self.client_id is None:
@@ -92,6 +95,7 @@ class AfterCallForm(FormScreen):
         else:
             self.client_chosen(self.client_id)
             self.field("f-outcome").input.focus()
+            self.offer_draft()
 
     @on(ClientChosen)
     def picked(self, message: ClientChosen) -> None:
@@ -120,6 +124,7 @@ class AfterCallForm(FormScreen):
         self.query_one(".form").mount(field, before=holder)
         holder.remove()
         self.call_after_refresh(lambda: field.input.focus())
+        self.call_after_refresh(self.offer_draft)
 
     def context_loaded(self, people: tuple[ContactRead, ...], planned: tuple[InteractionRead, ...]) -> None:
         self.people, self.planned = people, planned
@@ -159,6 +164,7 @@ class AfterCallForm(FormScreen):
                 when.value = when.initial = planned_at.astimezone(zone).strftime("%d.%m.%Y %H:%M")  # as planned
             if chosen.contact_ids and chosen.contact_ids[0] in {p.id for p in people}:
                 contact.value = chosen.contact_ids[0]
+        self.apply_choices()  # a restored draft's person, now that the client's people are known
 
     def job(self) -> Any:
         from amtui.services.errors import ValidationError
@@ -205,6 +211,7 @@ class AfterCallForm(FormScreen):
         after: AfterCall = result
         item = after.interaction
         app = self.amtui
+        self.forget_draft()
         if after.closed:
             app.remember_undo(
                 _("{kind} with {client} done").format(kind=word(item.kind), client=item.client_name),

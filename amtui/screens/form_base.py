@@ -40,6 +40,17 @@ class FormScreen(DbMixin, ModalScreen[Any]):
     ]
     TITLE_TEXT = N_("Form")
     saving = False
+    # A form with a draft key keeps what is typed in a draft file (services/drafts.py, like the
+    # meeting report): a crash or a closed terminal loses nothing, the draft is offered on reopening.
+    draft_every_s = 2.0
+    drafted: dict[str, Any] | None = None
+    draft_checked = False
+    closing = False  # saved or discarded: no more drafts, even if a timer fires before the form is gone
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Choices restored from a draft whose options are still loading (the client's people).
+        self.pending_choices: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="form"):
@@ -78,6 +89,8 @@ class FormScreen(DbMixin, ModalScreen[Any]):
     def action_cancel(self) -> None:
         """Esc: close at once when nothing was typed, else ask (save / discard / stay)."""
         if not self.changed():
+            if self.draft_checked:  # else a draft left by a crash is still to be offered next time
+                self.forget_draft()
             self.dismiss(None)
             return
         from amtui.screens.form_leave import DISCARD, SAVE, LeaveUnsaved
@@ -86,6 +99,7 @@ class FormScreen(DbMixin, ModalScreen[Any]):
             if answer == SAVE:
                 self.action_save()
             elif answer == DISCARD:
+                self.forget_draft()
                 self.dismiss(None)
 
         self.app.push_screen(LeaveUnsaved(self.form_title()), answered)
@@ -124,7 +138,119 @@ class FormScreen(DbMixin, ModalScreen[Any]):
 
     def finished(self, result: Any) -> None:
         """The save went through: close with what to tell the user."""
+        self.forget_draft()
         self.dismiss(result)
+
+    # Drafts: what is typed survives a crash (forms that name a draft key)
+
+    def draft_key(self) -> tuple[str, int] | None:
+        """``(kind, id)`` of this form's draft file, or None for a form that keeps none."""
+        return None
+
+    def on_mount(self) -> None:
+        if self.draft_key() is not None:
+            self.set_interval(self.draft_every_s, self.autosave)
+
+    def snapshot(self) -> dict[str, Any]:
+        """What is typed and chosen, by widget id, as plain values (what a draft keeps)."""
+        from textual.widgets import Checkbox
+
+        fields = {field.id: field.value for field in self.query(Field) if field.id}
+        choices = {
+            select.id: select.value
+            for select in self.query(Select)
+            if select.id and select.value is not Select.NULL and isinstance(select.value, (str, int))
+        }
+        checks = {box.id: box.value for box in self.query(Checkbox) if box.id}
+        return {"fields": fields, "choices": choices, "checks": checks}
+
+    def autosave(self) -> None:
+        """Keep the draft file up to date while something is typed (dropped once saved or discarded)."""
+        key = self.draft_key()
+        if key is None or not self.draft_checked or self.saving or self.closing:
+            return
+        if not self.changed():
+            if self.drafted is not None:
+                self.forget_draft(closing=False)
+            return
+        current = self.snapshot()
+        if current == self.drafted:
+            return
+        self.drafted = current
+        kind, item_id = key
+        # One small file, written here: a worker would be cancelled with the form when it closes.
+        try:
+            self.workspace.save_draft(kind, item_id, current)
+        except OSError as exc:
+            self.notify(_("Could not keep a draft: {reason}").format(reason=exc.strerror), severity="warning")
+
+    def forget_draft(self, *, closing: bool = True) -> None:
+        self.closing = self.closing or closing
+        key = self.draft_key()
+        self.drafted = None
+        if key is not None and self.is_attached:
+            kind, item_id = key
+            self.workspace.drop_draft(kind, item_id)  # one small file
+
+    def offer_draft(self) -> None:
+        """Call once the form's fields are mounted: a draft left by a crash is offered back."""
+        key = self.draft_key()
+        if key is None or self.draft_checked:
+            return
+        self.draft_checked = True
+        kind, item_id = key
+        draft = self.workspace.draft(kind, item_id)  # one small file, read here (never cancelled)
+        if not draft or not isinstance(draft.get("fields"), dict):
+            return
+        from amtui.screens.form_leave import RestoreDraft
+
+        when = str(draft.get("saved_at", ""))[:16].replace("T", " ")
+        try:  # in the user's time zone
+            from datetime import datetime
+
+            when = (
+                datetime.fromisoformat(str(draft.get("saved_at")))
+                .astimezone(self.workspace.zone)
+                .strftime("%d.%m.%Y %H:%M")
+            )
+        except (TypeError, ValueError):
+            pass
+
+        def answered(restore: bool | None) -> None:
+            if restore:
+                self.restore(draft)
+            else:
+                self.forget_draft(closing=False)
+
+        self.app.push_screen(RestoreDraft(when, what=f"«{self.form_title()}»"), answered)
+
+    def restore(self, draft: dict[str, Any]) -> None:
+        """Put a draft's values back; a choice whose options are still loading is applied when they come."""
+        from textual.widgets import Checkbox
+
+        for field_id, value in (draft.get("fields") or {}).items():
+            found = self.query(f"#{field_id}")
+            if found and isinstance(found.first(), Field):
+                found.first(Field).value = str(value)
+        self.pending_choices = dict(draft.get("choices") or {})
+        self.apply_choices()
+        for box_id, value in (draft.get("checks") or {}).items():
+            found = self.query(f"#{box_id}")
+            if found and isinstance(found.first(), Checkbox):
+                found.first(Checkbox).value = bool(value)
+        self.show_error(_("Draft restored: not saved yet."))
+
+    def apply_choices(self) -> None:
+        """Set the restored choices that the selects can take now (the rest wait for their options)."""
+        for select_id, value in list(self.pending_choices.items()):
+            found = self.query(f"#{select_id}")
+            if not found or not isinstance(found.first(), Select):
+                continue
+            try:
+                found.first(Select).value = value
+            except Exception:  # InvalidSelectValueError: not among the options (yet)
+                continue
+            del self.pending_choices[select_id]
 
     @on(DbFailed)
     def failed(self, event: DbFailed) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from textual import on
 from textual.app import ComposeResult
 from textual.suggester import SuggestFromList
-from textual.widgets import Select, Static
+from textual.widgets import Label, Select, Static
 
 from amtui.i18n import N_, _
 from amtui.screens.base import DbDone, word
@@ -52,11 +52,20 @@ KINDS = [
 class ClientField(Field):
     """A client chosen by name, with completion; any case, any script."""
 
-    def __init__(self, names: list[tuple[int, str]], value: str = "", *, id: str | None = None) -> None:
+    def __init__(
+        self, names: list[tuple[int, str]], value: str = "", *, required: bool = True, id: str | None = None
+    ) -> None:
         self.names = names
         super().__init__(
-            "Client", value, placeholder=_("start typing a name"), check=self._resolve, required=True, id=id
+            "Client", value, placeholder=_("start typing a name"), check=self._resolve, required=required, id=id
         )
+
+    def set_names(self, names: list[tuple[int, str]]) -> None:
+        """The clients to choose from, once read (the field can be typed into before)."""
+        self.names = names
+        self.input.suggester = SuggestFromList([name for _id, name in names], case_sensitive=False)
+        if self.value.strip():
+            self.validate(quiet_when_empty=True)
 
     def _resolve(self, text: str) -> int:
         from amtui.services.text import fold
@@ -81,6 +90,12 @@ class ClientField(Field):
     def on_mount(self) -> None:
         self.input.suggester = SuggestFromList([name for _, name in self.names], case_sensitive=False)
         super().on_mount()
+
+    def show_error(self, message: str | None) -> None:
+        super().show_error(message)
+        # Echo which client the text names, so "ромаш" is never a surprise.
+        name = next((n for cid, n in self.names if cid == self.parsed), None) if message is None else None
+        self.query_one(".field--label", Label).update(f"{self.label}  → {name}" if name else self.label)
 
 
 class InteractionForm(FormScreen):
@@ -118,11 +133,15 @@ class InteractionForm(FormScreen):
             yield Field(_("Place / city"), id="f-place")
             yield repeat_field(self)
 
+    def draft_key(self) -> tuple[str, int] | None:
+        return f"{'log' if self.logging else 'plan'}-{self.kind}", self.client_id or 0
+
     def on_mount(self) -> None:
         if self.client_id is None:
             self.db("names", lambda ws: ws.client_names())
         else:
             self.field("f-when").input.focus()
+            self.offer_draft()
 
     @on(DbDone)
     def names_loaded(self, message: DbDone) -> None:
@@ -135,6 +154,7 @@ class InteractionForm(FormScreen):
         self.query_one(".form").mount(field, before=holder)
         holder.remove()
         self.call_after_refresh(lambda: field.input.focus())
+        self.call_after_refresh(self.offer_draft)
 
     def job(self) -> Any:
         client_id = self.client_id if self.client_id is not None else self.field("f-client").parsed

@@ -63,14 +63,19 @@ class RestoreDraft(ModalScreen[bool]):
         Binding("d", "answer(False)", N_("Discard"), id="draft.discard"),
     ]
 
-    def __init__(self, when: str) -> None:
+    def __init__(self, when: str, *, what: str | None = None) -> None:
         super().__init__()
         self.when = when
+        self.what = what
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="confirm"):
             yield Label(
-                _("An unsaved draft of this report was kept ({when}).").format(when=self.when),
+                (
+                    _("An unsaved draft of this report was kept ({when}).").format(when=self.when)
+                    if self.what is None
+                    else _("An unsaved draft of {what} was kept ({when}).").format(what=self.what, when=self.when)
+                ),
                 classes="confirm--question",
                 markup=False,
             )

@@ -12,7 +12,7 @@ from textual.widgets import Select
 from amtui.i18n import N_, _
 from amtui.screens.base import DbDone
 from amtui.screens.form_base import FormScreen, form_css, translated
-from amtui.screens.form_interaction import repeat_field, repeat_note
+from amtui.screens.form_interaction import ClientField, repeat_field, repeat_note
 from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
@@ -29,6 +29,8 @@ class TaskForm(FormScreen):
 
     def fields(self) -> ComposeResult:
         yield Field(_("Title"), required=True, id="f-title")
+        if self.client_id is None:  # optional: a task of my own needs no client
+            yield ClientField([], required=False, id="f-client")
         yield self.date_field(_("Due"), "+7d", field_id="f-due")
         yield Field(_("Assignee (empty = me)"), placeholder=_("a colleague's name to delegate"), id="f-assignee")
         yield Select(
@@ -42,12 +44,16 @@ class TaskForm(FormScreen):
     def on_mount(self) -> None:
         self.field("f-title").input.focus()
         self.load("colleagues", lambda ws: [person.name for person in ws.colleagues()])
+        if self.client_id is None:
+            self.db("names", lambda ws: ws.client_names())
 
     @on(DbDone)
     def colleagues_loaded(self, message: DbDone) -> None:
         """The assignee completes colleagues' names (any case): "пет" offers "Петров (логистика)"."""
         if message.request == "colleagues":
             self.field("f-assignee").input.suggester = SuggestFromList(message.result, case_sensitive=False)
+        elif message.request == "names":
+            self.query_one("#f-client", ClientField).set_names(message.result)
 
     def job(self) -> Any:
         values = {
@@ -55,7 +61,7 @@ class TaskForm(FormScreen):
             "due_on": self.field("f-due").parsed,
             "assignee": self.field("f-assignee").parsed,
             "priority": self.choice("f-priority"),
-            "client_id": self.client_id,
+            "client_id": self.client_id if self.client_id is not None else self.field("f-client").parsed,
         }
         every, count, until = self.field("f-repeat").parsed or (None, None, None)
 

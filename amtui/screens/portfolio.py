@@ -124,13 +124,14 @@ def credit_text(view: PortfolioView) -> Text:
         text.append(" " + _("every client within its limit") + "\n", style="dim")
     for row in view.credit[:12]:
         status = row.status(view.credit_warning_pct)
-        text.append(f" {row.client_name[:28]:<28} ", style="bold red" if status == "over" else "")
+        # Exact amounts (the CLI's figures) within 100 columns.
+        text.append(f" {row.client_name[:24]:<24} ", style="bold red" if status == "over" else "")
         text.append(
             _("{exposure} of {limit} {pct}%  headroom {headroom}").format(
-                exposure=f"{money(row.exposure_minor, row.currency):>15}",
-                limit=f"{money(row.limit_minor, row.currency):>14}",
+                exposure=f"{money(row.exposure_minor, row.currency):>17}",
+                limit=f"{money(row.limit_minor, row.currency):>15}",
                 pct=f"{row.used_pct!s:>6}",
-                headroom=f"{money(row.headroom_minor, row.currency):>15}",
+                headroom=f"{money(row.headroom_minor, row.currency):>17}",
             )
             + "\n",
             style="red" if status == "over" else "",

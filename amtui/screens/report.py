@@ -64,12 +64,13 @@ class StepRow(Horizontal):
 class ReportScreen(DbMixin, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Most important first: on a narrow terminal the footer leaves out the last ones (? lists all).
         Binding("ctrl+s", "save", N_("Save"), priority=True, id="report.save"),
+        Binding("escape", "leave", N_("Back"), id="report.back"),
         Binding("ctrl+n", "add_step", N_("Add step"), priority=True, id="report.add-step"),
         Binding("ctrl+y", "copy", N_("Copy text"), priority=True, id="report.copy"),
-        Binding("ctrl+e", "export", N_("Save .md"), priority=True, id="report.export"),
         Binding("ctrl+t", "mark_sent", N_("Mark sent"), priority=True, id="report.mark-sent"),
-        Binding("escape", "leave", N_("Back"), id="report.back"),
+        Binding("ctrl+e", "export", N_("Save .md"), priority=True, id="report.export"),
     ]
 
     def __init__(self, interaction_id: int) -> None:
@@ -230,12 +231,19 @@ class ReportScreen(DbMixin, Screen):
 
         return render_report(report, zone=self.workspace.zone, markdown=markdown)
 
+    def saved_then(self, then: Callable[[ReportRead], None]) -> None:
+        """Run ``then`` on the saved report: saving first only when something changed since."""
+        if self.report is not None and not self.changed():
+            then(self.report)
+        else:
+            self.action_save(then)
+
     def action_copy(self) -> None:
         def copy(report: ReportRead) -> None:
             self.app.copy_to_clipboard(self.rendered(report, markdown=False))
             self.set_status(_("Copied to the clipboard as plain text."))
 
-        self.action_save(copy)
+        self.saved_then(copy)
 
     def action_export(self) -> None:
         def export(report: ReportRead) -> None:
@@ -255,14 +263,14 @@ class ReportScreen(DbMixin, Screen):
             self.set_status(_("Saved as {path}").format(path=path))
             self.notify(_("Saved as {path}").format(path=path))
 
-        self.action_save(export)
+        self.saved_then(export)
 
     def action_mark_sent(self) -> None:
         def mark(report: ReportRead) -> None:
             report_id = report.id
             self.db("sent", lambda ws: ws.mark_report_sent(report_id))
 
-        self.action_save(mark)
+        self.saved_then(mark)
 
     # Unsaved changes: a draft on disk, and a question before leaving
 

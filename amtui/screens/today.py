@@ -38,17 +38,37 @@ SEVERITY_STYLE = {"critical": "bold red", "high": "red", "normal": "", "info": "
 MARKERS = {"agenda": "•", "task_today": "☐", "birthday": "🎂", "silence": " "}
 
 
+# An empty database says how to start (Today and Clients).
+EMPTY_HINT = (
+    N_("c then a: add a client in the Clients screen"),
+    N_("amtui import clients FILE: import a CSV, Excel or vCard file (in a shell)"),
+    N_("amtui demo: fill this empty database with demo data to try amtui"),
+)
+
+
+def trend_label(data: TodayView) -> str:
+    """What the sparkline shows: this many months of sales (invoiced) in the home currency."""
+    from amtui.services.workspace import month_back
+
+    months = len(data.sales_by_month)
+    first = month_back(data.today.replace(day=1), months - 1)
+    return _("Sales by month, {currency}, {first}–{last}: ").format(
+        currency=data.currency, first=f"{first:%m.%Y}", last=f"{data.today:%m.%Y}"
+    )
+
+
 class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", N_("Open"), show=False, id="today.open"),
+        # Most important first: on a narrow terminal the footer leaves out the last ones.
+        Binding("l", "app.new('call', True)", N_("Log"), id="today.log-call"),
+        Binding("n", "app.new('call')", N_("Call"), id="today.new-call"),
+        Binding("v", "app.new('visit')", N_("Visit"), id="today.new-visit"),
         Binding("c", "app.switch_mode('clients')", N_("Clients"), id="today.go-clients"),
         Binding("p", "app.switch_mode('planner')", N_("Planner"), id="today.go-planner"),
         Binding("t", "app.switch_mode('tasks')", N_("Tasks"), id="today.go-tasks"),
         Binding("a", "app.switch_mode('alerts')", N_("Alerts"), id="today.go-alerts"),
-        Binding("n", "app.new('call')", N_("Call"), id="today.new-call"),
-        Binding("l", "app.new('call', True)", N_("Log"), id="today.log-call"),
-        Binding("v", "app.new('visit')", N_("Visit"), id="today.new-visit"),
         Binding("r", "reload", N_("Refresh"), show=False, id="today.reload"),
     ]
 
@@ -62,10 +82,12 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="today-summary"):
-            with Horizontal(id="today-money"):
-                yield Static(Text(_("Receivables: loading…"), style="dim"), id="today-receivables")
-                yield Sparkline([0], id="today-trend")
+            # The whole width, wrapping: a second currency is never cut at 80 columns.
+            yield Static(Text(_("Receivables: loading…"), style="dim"), id="today-receivables")
             yield GoalBar(_("Sales this month"), id="today-sales")
+            with Horizontal(id="today-trend-row"):
+                yield Static("", id="today-trend-label", markup=False)
+                yield Sparkline([0], id="today-trend")
         yield OptionList(Option(Text(_("Loading…"), style="dim"), disabled=True), id="today-list")
         yield StableFooter()
 
@@ -104,6 +126,7 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             )
         self.query_one("#today-sales", GoalBar).set(data.sales_minor, data.target_minor, caption)
         self.query_one("#today-trend", Sparkline).data = list(data.sales_by_month)
+        self.query_one("#today-trend-label", Static).update(trend_label(data))
         option_list = self.query_one("#today-list", OptionList)
         highlighted = option_list.highlighted
         if was_complete and highlighted is not None and highlighted < option_list.option_count:
@@ -129,15 +152,31 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         if not data.complete:
             return Text(_("Receivables: loading…"), style="dim")
         receivables = Text(_("Receivables"), style="bold")
+        indent = len(receivables.plain) + 1
+        # One currency is never broken between two lines: the next starts a line of its own.
+        room = max(self.size.width - 2, 40)
+        line = indent
         for index, (currency, owed, overdue) in enumerate(data.receivables):
-            receivables.append(("; " if index else " ") + money(owed, currency))
+            part = Text(money(owed, currency))
             if overdue:
-                receivables.append(
-                    " " + _("({amount} overdue)").format(amount=money(overdue, currency)), style="bold red"
-                )
+                part.append(" " + _("({amount} overdue)").format(amount=money(overdue, currency)), style="bold red")
+            if index and line + 2 + part.cell_len > room:
+                receivables.append(";\n" + " " * indent)
+                line = indent
+            elif index:
+                receivables.append("; ")
+                line += 2
+            else:
+                receivables.append(" ")
+            receivables.append_text(part)
+            line += part.cell_len
         if not data.receivables:
             receivables.append(" " + _("none"))
         return receivables
+
+    def on_resize(self) -> None:
+        if self.data is not None:
+            self.query_one("#today-receivables", Static).update(self._receivables(self.data))
 
     def _options(self, data: TodayView) -> list[Option | None]:
         """The sections, each cut to a screenful (the large demo has ~1,200 late items): the rest is a key away.
@@ -171,6 +210,10 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
                 line = Text(f"{mark or MARKERS.get(alert.kind, '•')} {alert.text}", style=style)
                 options.append(Option(line, id=alert.id))
 
+        if data.complete and data.clients == 0:
+            heading("start", _("No clients yet"), None)
+            for hint in EMPTY_HINT:
+                options.append(Option(Text(f"  {_(hint)}"), disabled=True))
         heading("today", _("Today"), len(data.agenda))
         lines(data.agenda, MAX_AGENDA)
         more(len(data.agenda), MAX_AGENDA, N_("Planner"), "mode:planner")

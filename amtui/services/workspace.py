@@ -49,6 +49,7 @@ if TYPE_CHECKING:
         TaskRead,
     )
     from amtui.services.search import SearchHit
+    from amtui.services.undo import Removed
     from amtui.services.workweek import WorkWeek
 
 T = TypeVar("T")
@@ -94,6 +95,8 @@ class TodayView:
     complete: bool = True
     # This month's sales in the other currencies: (currency, invoiced, target), never added to the above.
     other_sales: tuple[tuple[str, int, int | None], ...] = field(default=())
+    # How many clients the database holds (None: not counted, without figures): 0 says how to start.
+    clients: int | None = None
 
     def section_ids(self) -> dict[str, list[str]]:
         """The alert ids of each section (what parity tests compare)."""
@@ -396,7 +399,7 @@ class Workspace:
             from amtui.services import records
 
             month = records.month_start(today)
-            months = [_month_back(month, back) for back in range(5, -1, -1)]
+            months = [month_back(month, back) for back in range(5, -1, -1)]
             with self._session() as session:
                 targets = {
                     t.currency: t.amount_minor for t in records.list_targets(session=session) if t.period == month
@@ -432,8 +435,16 @@ class Workspace:
         """The slow part of Today (every alert, the portfolio's receivables) added to the quick part."""
         alerts = tuple(self.alerts())
         sections = split_today(alerts, today=first.today, now=self.now(), zone=self.zone)
-        receivables = _by_currency(self.client_list()) if figures else ()
-        return replace(first, **sections, receivables=receivables, alerts=alerts, complete=True)
+        portfolio = self.client_list() if figures else None
+        receivables = _by_currency(portfolio) if portfolio is not None else ()
+        return replace(
+            first,
+            **sections,
+            receivables=receivables,
+            alerts=alerts,
+            complete=True,
+            clients=len(portfolio) if portfolio is not None else None,
+        )
 
     # Portfolio
 
@@ -1089,13 +1100,36 @@ class Workspace:
 
         return self._write(lambda session: delete_deal(session=session, deal_id=deal_id))
 
-    def delete_record(self, kind: str, record_id: int) -> str:
-        """Delete a person ("contact"), a contract or a deal; returns what to tell the user."""
-        if kind == "contact":
-            return f"Deleted {self.delete_contact(record_id).full_name}"
-        if kind == "contract":
-            return f"Deleted contract {self.delete_contract(record_id).number}"
-        return f"Deleted deal {self.delete_deal(record_id).title}"
+    def delete_record(self, kind: str, record_id: int) -> Removed:
+        """Delete a person ("contact"), a contract or a deal, keeping what it takes with it:
+        the answer says what to tell the user and is what ``restore`` needs to undo the delete."""
+        from amtui.services import contacts, records
+        from amtui.services.undo import capture
+
+        def job(session: Session) -> Removed:
+            if kind == "contact":
+                what, table = contacts.get_contact(session=session, contact_id=record_id).full_name, "contact"
+            elif kind == "contract":
+                what, table = f"contract {records.get_contract(session=session, contract_id=record_id).number}", kind
+            else:
+                what, table = f"deal {records.get_deal(session=session, deal_id=record_id).title}", "deal"
+            removed = capture(session=session, table=table, row_id=record_id, text=f"Deleted {what}", what=what)
+            if kind == "contact":
+                contacts.delete_contact(session=session, contact_id=record_id)
+            elif kind == "contract":
+                records.delete_contract(session=session, contract_id=record_id)
+            else:
+                records.delete_deal(session=session, deal_id=record_id)
+            return removed
+
+        return self._write(job)
+
+    def restore(self, removed: Removed) -> str:
+        """Undo a delete (``delete_record``): the rows come back with their ids and links."""
+        from amtui.services.undo import restore
+
+        self._write(lambda session: restore(session=session, removed=removed))
+        return f"Restored {removed.what}"
 
 
 def _client_id(session: Session, client: int | str) -> int:
@@ -1133,6 +1167,6 @@ def _by_currency(portfolio: list[ClientSummary]) -> tuple[tuple[str, int, int], 
     return tuple(sorted(((c, o, d) for c, (o, d) in totals.items()), key=lambda item: -item[1]))
 
 
-def _month_back(month: date, back: int) -> date:
+def month_back(month: date, back: int) -> date:
     index = month.year * 12 + month.month - 1 - back
     return date(index // 12, index % 12 + 1, 1)

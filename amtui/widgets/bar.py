@@ -10,7 +10,7 @@ class GoalBar(Widget):
     """``label [████████░░░░] 62%`` sized to the widget's width; no goal shows the value alone."""
 
     DEFAULT_CSS = """
-    GoalBar { height: 1; width: 1fr; }
+    GoalBar { height: auto; width: 1fr; }
     """
 
     def __init__(self, label: str = "", *, id: str | None = None) -> None:
