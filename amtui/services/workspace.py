@@ -354,6 +354,7 @@ class Workspace:
                 include_marked=include_marked,
                 kinds=kinds,
                 portfolio=settings_from(settings),
+                complaint_stale_days=settings.complaint_stale_days,
             )
 
     def today_view(self, *, figures: bool = True) -> TodayView:
