@@ -33,7 +33,7 @@ from amtui.vocabulary import (
 # What can be changed through :func:`update_complaint` (the status through resolve/reject/reopen).
 EDITABLE = frozenset(
     {"kind", "title", "description", "amount_minor", "currency", "opened_on", "due_on", "owner", "contact",
-     "contract", "invoice", "status"}
+     "contract", "invoice", "status", "resolution"}
 )  # fmt: skip
 
 
@@ -200,7 +200,7 @@ def update_complaint(
             value = (value or "").strip()
             if not value:
                 raise ValidationError("a complaint needs a title: what is it about?", field="title")
-        elif key == "description":
+        elif key in ("description", "resolution"):
             value = (value or "").strip() or None
         elif key == "amount_minor" and value is not None and value < 0:
             raise ValidationError("the amount in dispute cannot be negative", field="amount")
