@@ -262,3 +262,127 @@ def test_import_export_round_trip(cli, filled, tmp_path: Path) -> None:  # type:
         target = tmp_path / f"complaints.{fmt}"
         assert cli("export", "complaints", "-o", str(target)).exit_code == 0
         assert "unchanged" in cli("import", "complaints", str(target)).output
+
+
+# --- the TUI -----------------------------------------------------------------------------------------------------
+
+
+def test_tui_card_form_resolve_reopen_and_palette(engine, db_url: str, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """w on the card records a complaint; Enter on its row edits it; Resolved + a note settles it (the
+    follow-up alert appears); the palette opens a complaint by its title."""
+    import asyncio
+
+    from textual.widgets import DataTable, Input
+
+    from amtui.app import AmtuiApp
+    from amtui.db import session_scope
+    from amtui.screens.client_card import ClientCardScreen
+    from amtui.screens.form_complaint import ComplaintForm
+    from amtui.services.alerts import compute_alerts
+    from tests.conftest import FROZEN_NOW, ZONE
+
+    with session_scope(engine) as session:
+        client_id = clients.create_client(session=session, name="ООО «Ромашка»", tier="A").id
+
+    async def type_into(pilot, form, field_id: str, text: str) -> None:  # type: ignore[no-untyped-def]
+        widget = form.query_one(f"#{field_id}").query_one(Input)
+        widget.focus()
+        await pilot.pause()
+        widget.value = text
+        await pilot.pause()
+
+    async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+        for _ in range(3):
+            await pilot.pause()
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+
+    async def flow() -> None:
+        app = AmtuiApp(db_url=db_url, now=FROZEN_NOW, zone=ZONE)
+        async with app.run_test(size=(110, 40)) as pilot:
+            await settle(pilot)
+            app.open_client(client_id)
+            await settle(pilot)
+            card = app.screen
+            assert isinstance(card, ClientCardScreen)
+            assert not card.query_one("#card-complaints").display  # no complaints: no section
+            await pilot.press("w")
+            await settle(pilot)
+            form = app.screen
+            assert isinstance(form, ComplaintForm)
+            await type_into(pilot, form, "f-title", "Бой стекла")
+            await type_into(pilot, form, "f-amount", "1 250,50")
+            await type_into(pilot, form, "f-due", "завтра")
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert app.screen is card
+            table = card.query_one("#card-complaints", DataTable)
+            assert card.query_one("#card-complaints").display and table.row_count == 1
+            assert "At risk: 1 open complaint" in str(card.query_one("#card-warnings").render())
+            rows = _rows(db_path, "SELECT id, title, amount_minor, due_on, status FROM complaint")
+            assert rows == [(rows[0][0], "Бой стекла", 125_050, "2026-11-26", "open")]
+            complaint_id = rows[0][0]
+
+            table.focus()
+            table.move_cursor(row=0)
+            await pilot.pause()
+            await pilot.press("enter")
+            await settle(pilot)
+            form = app.screen
+            assert isinstance(form, ComplaintForm)
+            form.query_one("#f-status").value = "resolved"
+            await pilot.pause()
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert app.screen is form  # no resolution text: refused, nothing written
+            assert "resolution" in str(form.query_one(".form--error").render()).casefold()
+            assert _rows(db_path, "SELECT status FROM complaint") == [("open",)]
+            await type_into(pilot, form, "f-resolution", "Заменили 12 коробок")
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert app.screen is card
+            assert _rows(db_path, "SELECT status, resolution, resolved_on FROM complaint") == [
+                ("resolved", "Заменили 12 коробок", "2026-11-25")
+            ]
+            with session_scope(engine) as session:
+                ids = {a.id for a in compute_alerts(session=session, now=FROZEN_NOW, zone=ZONE)}
+            assert f"complaint_followup:{complaint_id}" in ids and f"complaint:{complaint_id}" not in ids
+
+            # The palette finds it by title and opens its form over the card.
+            await pilot.press("escape")
+            await settle(pilot)
+            app.open_complaint(client_id, complaint_id)
+            await settle(pilot)
+            form = app.screen
+            assert isinstance(form, ComplaintForm) and form.complaint is not None
+            assert form.complaint.status == "resolved"
+            form.query_one("#f-status").value = "in_progress"
+            await pilot.pause()
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert _rows(db_path, "SELECT status, resolved_on FROM complaint") == [("in_progress", None)]
+
+    asyncio.run(flow())
+
+
+def test_palette_lists_complaints(engine, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from amtui.app import AmtuiApp, AmtuiCommands
+    from amtui.db import session_scope
+    from tests.conftest import FROZEN_NOW, ZONE
+
+    with session_scope(engine) as session:
+        client_id = clients.create_client(session=session, name="ООО «Ромашка»").id
+        complaints.create_complaint(session=session, client_id=client_id, title="Бой стекла", now=FROZEN_NOW, zone=ZONE)
+
+    async def flow() -> list[str]:
+        app = AmtuiApp(db_url=db_url, now=FROZEN_NOW, zone=ZONE)
+        async with app.run_test(size=(100, 32)) as pilot:
+            await pilot.pause()
+            provider = AmtuiCommands(app.screen)
+            await provider.startup()
+            return [str(hit.text or hit.match_display) async for hit in provider.search("бой стекла")]
+
+    labels = asyncio.run(flow())
+    assert "Complaint: Бой стекла, ООО «Ромашка»" in labels
