@@ -118,6 +118,10 @@ def test_alerts_and_digest(cli, filled) -> None:  # type: ignore[no-untyped-def]
     assert f"silence:{filled['vector']}" not in ids  # tier B, 30 -> 15 days, 5 days ago: in time
     assert f"complaint:{filled['delegated']}" not in ids  # due in 8 days, touched 6 days ago: nothing yet
 
+    shown = cli("client", "show", "Ромашка").output
+    assert "every 7 days while a complaint is open" in shown and "next due 22.11.2026" in shown
+    assert f"{filled['soon']}: Брак в партии [claim, open] 1 250,50 RUB, due 26.11.2026" in shown
+
     digest = cli("digest")
     assert digest.exit_code == 0, digest.output
     out = digest.output

@@ -8,7 +8,7 @@ from datetime import date, tzinfo
 from amtui.services.dates import format_birthday, format_date, format_local
 from amtui.services.schemas import ClientCard, ClientSummary, ContactRead, InteractionRead, TaskRead
 from amtui.services.text import format_money
-from amtui.vocabulary import REPORTED_KINDS
+from amtui.vocabulary import REPORTED_KINDS, complaint_cadence
 
 ROLE_LABELS = {
     "decision_maker": "decides",
@@ -157,7 +157,10 @@ def client_card_text(card: ClientCard, *, today: date, zone: tzinfo) -> str:
     last = format_local(card.last_touch_at, zone) if card.last_touch_at else "never"
     due = card.next_contact_due
     due_text = format_date(due) + (" (overdue)" if due and due < today else "") if due else ""
-    out.append(f"{'Cadence:':<15}every {client.cadence_days} days; last touch {last}; next due {due_text}")
+    every = f"every {client.cadence_days} days"
+    if any(complaint.is_open for complaint in card.complaints):
+        every = f"every {complaint_cadence(client.cadence_days)} days while a complaint is open"
+    out.append(f"{'Cadence:':<15}{every}; last touch {last}; next due {due_text}")
     for warning in card.warnings:
         out.append(f"! {warning}")
     out += ["", "People"]
@@ -198,6 +201,17 @@ def client_card_text(card: ClientCard, *, today: date, zone: tzinfo) -> str:
             amount = format_money(deal.amount_minor, deal.currency) if deal.amount_minor else ""
             close = f", close {format_date(deal.expected_close)}" if deal.expected_close else ""
             out.append(f"  {deal.title} [{deal.kind}, {deal.stage}] {amount}{close}")
+    if card.complaints:
+        out += ["", "Complaints"]
+        for complaint in card.complaints:
+            amount = f" {format_money(complaint.amount_minor, complaint.currency)}" if complaint.amount_minor else ""
+            if complaint.is_open:
+                state = f"due {format_date(complaint.due_on)}" if complaint.due_on else "no date promised"
+                if complaint.owner:
+                    state += f", handled by {complaint.owner}"
+            else:
+                state = f"{format_date(complaint.resolved_on)}: {complaint.resolution or ''}"
+            out.append(f"  {complaint.id}: {complaint.title} [{complaint.kind}, {complaint.status}]{amount}, {state}")
     if card.notes:
         out += ["", "Notes"]
         out += [f"  [{note.tag}] {note.text}" for note in card.notes]

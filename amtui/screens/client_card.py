@@ -28,7 +28,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from amtui.i18n import N_, _
 from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale, local, money, short_date, word
-from amtui.vocabulary import REPORTED_KINDS
+from amtui.vocabulary import REPORTED_KINDS, complaint_cadence
 from amtui.widgets.footer import StableFooter
 from amtui.widgets.settled_table import SettledTable
 
@@ -348,7 +348,13 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         facts.append(_("Last touch {last}; next due {due}").format(last=last, due=short_date(due, "%d.%m.%Y")))
         if due and due < today:
             facts.append(" " + _("({n} d late)").format(n=(today - due).days), style="bold red")
-        facts.append(_("; every {n} d").format(n=client.cadence_days) + "\n")
+        if any(complaint.is_open for complaint in card.complaints):
+            halved = _("; every {days} d while a complaint is open (usually {usual})\n").format(
+                days=complaint_cadence(client.cadence_days), usual=client.cadence_days
+            )
+            facts.append(halved, style="bold yellow")
+        else:
+            facts.append(_("; every {n} d").format(n=client.cadence_days) + "\n")
         owed = Text(_("Receivables {amount}").format(amount=money(card.receivables_minor, client.currency)))
         if card.overdue_minor:
             owed.append(
