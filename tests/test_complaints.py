@@ -390,3 +390,18 @@ def test_palette_lists_complaints(engine, db_url: str) -> None:  # type: ignore[
 
     labels = asyncio.run(flow())
     assert "Complaint: Бой стекла, ООО «Ромашка»" in labels
+
+
+def test_snooze_holds_until_the_promise_moves(cli, filled) -> None:  # type: ignore[no-untyped-def]
+    alert_id = f"complaint:{filled['late']}"
+    snoozed = cli("snooze", alert_id, "--until", "+3d")
+    assert snoozed.exit_code == 0, snoozed.output
+    assert alert_id not in {a["id"] for a in json.loads(cli("alerts", "--json").output)}
+    # A new promised day is a new fact: the alert is back (due in 2 days now).
+    assert cli("complaint", "edit", str(filled["late"]), "--due", "+2d").exit_code == 0
+    back = {a["id"]: a for a in json.loads(cli("alerts", "--json").output)}
+    assert back[alert_id]["days"] == 2
+    assert cli("dismiss", f"complaint_followup:{filled['resolved']}").exit_code == 0
+    assert f"complaint_followup:{filled['resolved']}" not in {
+        a["id"] for a in json.loads(cli("alerts", "--json").output)
+    }

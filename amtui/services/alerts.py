@@ -1502,6 +1502,7 @@ def find_alert(
     zone: tzinfo,
     birthday_days: int = 7,
     cadence_by_tier: Mapping[str, int] | None = None,
+    complaint_stale_days: int = COMPLAINT_STALE_DAYS,
 ) -> Alert:
     """The current alert with this id (marked or not), or NotFoundError."""
     key = alert_id.strip()
@@ -1513,6 +1514,7 @@ def find_alert(
             zone=zone,
             birthday_days=birthday_days,
             cadence_by_tier=cadence_by_tier,
+            complaint_stale_days=complaint_stale_days,
             include_marked=True,
             kinds=kinds,
         ):
@@ -1546,6 +1548,7 @@ def snooze_alert(
     zone: tzinfo,
     birthday_days: int = 7,
     cadence_by_tier: Mapping[str, int] | None = None,
+    complaint_stale_days: int = COMPLAINT_STALE_DAYS,
 ) -> Alert:
     """Hide the alert until ``until`` (it shows again on that day), unless its facts change first."""
     today = now.astimezone(zone).date()
@@ -1558,6 +1561,7 @@ def snooze_alert(
         zone=zone,
         birthday_days=birthday_days,
         cadence_by_tier=cadence_by_tier,
+        complaint_stale_days=complaint_stale_days,
     )
     return _mark(session, alert, AlertState.SNOOZED, until, now)
 
@@ -1570,6 +1574,7 @@ def dismiss_alert(
     zone: tzinfo,
     birthday_days: int = 7,
     cadence_by_tier: Mapping[str, int] | None = None,
+    complaint_stale_days: int = COMPLAINT_STALE_DAYS,
 ) -> Alert:
     """Hide the alert for good, unless its facts change (then it is a new situation and comes back)."""
     alert = find_alert(
@@ -1579,6 +1584,7 @@ def dismiss_alert(
         zone=zone,
         birthday_days=birthday_days,
         cadence_by_tier=cadence_by_tier,
+        complaint_stale_days=complaint_stale_days,
     )
     return _mark(session, alert, AlertState.DISMISSED, None, now)
 

@@ -441,6 +441,7 @@ class Workspace:
                 zone=self.zone,
                 birthday_days=self.settings.birthday_days,
                 cadence_by_tier=self.settings.cadence_days,
+                complaint_stale_days=self.settings.complaint_stale_days,
             )
         )
 
@@ -455,6 +456,7 @@ class Workspace:
                 zone=self.zone,
                 birthday_days=self.settings.birthday_days,
                 cadence_by_tier=self.settings.cadence_days,
+                complaint_stale_days=self.settings.complaint_stale_days,
             )
         )
 
