@@ -9,7 +9,7 @@ in :mod:`amtui.services.alerts`.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import case, select
@@ -300,8 +300,3 @@ def list_complaints(*, session: Session, client_id: int | None = None, open_only
         )
         for complaint, name, contact, contract, invoice in session.execute(statement).all()
     ]
-
-
-def utc(value: datetime) -> datetime:
-    """A stored moment as aware UTC (SQLite hands it back without an offset)."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
