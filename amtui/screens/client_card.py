@@ -308,18 +308,23 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
     def show_complaints(self, complaints: tuple[ComplaintRead, ...], today: date) -> None:
         """Open complaints first (late ones in red), then the settled ones with how they were settled."""
+        from amtui.screens.form_complaint import kinds, statuses
+
+        kind_words, status_words = dict(kinds()), dict(statuses())
         table = self.query_one("#card-complaints", DataTable)
         with _keeping_cursor(table):
             for complaint in complaints:
-                what = Text(f"{complaint.title} ({complaint.kind})")
+                kind = kind_words.get(complaint.kind, complaint.kind).lower()
+                status = status_words.get(complaint.status, complaint.status)
+                what = Text(f"{complaint.title} ({kind})")
                 if complaint.is_open:
-                    state = Text(complaint.status.replace("_", " "))
+                    state = Text(status)
                     if complaint.due_on is not None:
                         late = complaint.due_on < today
                         state.append(f" · {short_date(complaint.due_on)}", style="bold red" if late else "")
                 else:
                     what.stylize("dim")
-                    state = Text(f"{complaint.status} {short_date(complaint.resolved_on)}", style="dim")
+                    state = Text(f"{status} {short_date(complaint.resolved_on)}", style="dim")
                     if complaint.resolution:
                         what.append(f" — {complaint.resolution}", style="dim italic")
                 table.add_row(

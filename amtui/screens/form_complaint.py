@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 
 def kinds() -> list[tuple[str, str]]:
+    """(label in the interface language, value) of each kind."""
     return [
         (_("Complaint"), "complaint"), (_("Claim"), "claim"), (_("Return"), "return"), (_("Dispute"), "dispute"),
         (_("Shortage report"), "shortage"),

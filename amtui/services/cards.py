@@ -6,6 +6,7 @@ from datetime import date, tzinfo
 
 from sqlmodel import Session
 
+from amtui.i18n import _, ngettext
 from amtui.models.base import ClientStatus, ContactRole
 from amtui.services import clients, complaints, contacts, interactions, records, tasks
 from amtui.services.schemas import ClientCard, ComplaintRead, ContactRead
@@ -38,12 +39,14 @@ def complaint_warnings(open_ones: list[ComplaintRead], today: date) -> tuple[str
         if complaint.amount_minor:
             at_stake[complaint.currency] = at_stake.get(complaint.currency, 0) + complaint.amount_minor
     money = ", ".join(format_money(amount, currency) for currency, amount in sorted(at_stake.items()))
-    line = f"At risk: {len(open_ones)} open complaint{'s' if len(open_ones) > 1 else ''}"
-    if late:
-        line += f", {len(late)} past the promised day"
-    if money:
-        line += f"; {money} in dispute"
-    return (line + "; call twice as often until resolved",)
+    count = ngettext("{n} open complaint", "{n} open complaints", len(open_ones)).format(n=len(open_ones))
+    return (
+        _("At risk: {complaints}{late}{money}; call twice as often until resolved").format(
+            complaints=count,
+            late=_(", {n} past the promised day").format(n=len(late)) if late else "",
+            money=_("; {amount} in dispute").format(amount=money) if money else "",
+        ),
+    )
 
 
 def client_card(*, session: Session, client_id: int, today: date, zone: tzinfo, timeline: int = 30) -> ClientCard:
