@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
     from amtui.config import Settings
+    from amtui.services.alerts import Alert
     from amtui.services.workspace import Workspace
 
 Clock = Callable[[], datetime]
@@ -111,6 +112,10 @@ class AmtuiCommands(Provider):
         except Exception:  # the palette still offers the actions
             self._clients = []
         self._people: list[tuple[int, str, str]] | None = None  # read on the first typo
+        try:
+            self._complaints = await asyncio.to_thread(app.workspace.complaint_titles)
+        except Exception:
+            self._complaints = []
 
     def _actions(self) -> list[tuple[str, Callable[[], Any], str]]:
         app = self.app
@@ -169,6 +174,16 @@ class AmtuiCommands(Provider):
                     partial(app.open_client, hit.client_id),
                     text=label,
                     help=_("Open the card · matched {field}").format(field=hit.matched),
+                )
+        for complaint_id, client_id, title, state in self._complaints:
+            label = f"Complaint: {title}"
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(
+                    score * 0.9,
+                    _highlight(matcher, label),
+                    partial(app.open_complaint, client_id, complaint_id),
+                    help=f"Open the complaint · {state}",
                 )
         by_database = bool(opened)
         for client_id, name in self._clients:
@@ -344,6 +359,29 @@ class AmtuiApp(App[None]):
         from amtui.screens.client_card import ClientCardScreen
 
         self.push_screen(ClientCardScreen(client_id))
+
+    def open_alert_client(self, alert: Alert) -> None:
+        """The client's card; a complaint's alert (late, stale, check-in) opens the complaint on it too."""
+        assert alert.client_id is not None
+        from amtui.vocabulary import AlertKind
+
+        number = alert.id.partition(":")[2]
+        if alert.kind in (AlertKind.COMPLAINT, AlertKind.COMPLAINT_CHECK_IN) and number.isdigit():
+            self.open_complaint(alert.client_id, int(number))
+        else:
+            self.open_client(alert.client_id)
+
+    def open_complaint(self, client_id: int, complaint_id: int) -> None:
+        """The client's card with the complaint's form on top (edit, resolve, reopen)."""
+        self.open_client(client_id)
+        self.show_complaint(client_id, complaint_id)
+
+    @work(group="complaint")
+    async def show_complaint(self, client_id: int, complaint_id: int) -> None:
+        from amtui.screens.form_complaint import ComplaintForm
+
+        complaint = await asyncio.to_thread(self.workspace.complaint, complaint_id)
+        await self.push_screen(ComplaintForm(client_id=client_id, complaint=complaint), self.after_write)
 
     def open_report(self, interaction_id: int) -> None:
         from amtui.screens.report import ReportScreen

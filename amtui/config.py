@@ -64,6 +64,8 @@ class Settings:
     config_path: Path | None = None
     work: WorkSettings = field(default_factory=WorkSettings)
     portfolio: PortfolioConfig = field(default_factory=lambda: PortfolioConfig())
+    # ``[complaints] stale_days``: an open complaint untouched this many days is an alert.
+    complaint_stale_days: int = 7
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,19 @@ def load_settings() -> Settings:
         keymap=_keymap(data.get("keymap"), str(path)),
         config_path=path,
         work=_work_settings(data, env),
+        complaint_stale_days=_complaint_stale_days(data.get("complaints"), str(path)),
     )
+
+
+def _complaint_stale_days(value: Any, source: str) -> int:
+    if value is None:
+        return 7
+    if not isinstance(value, dict):
+        raise ConfigError(f"{source}: complaints: expected a table like [complaints] stale_days = 7")
+    days = _int_setting(value.get("stale_days", 7), "complaints.stale_days", source)
+    if not 1 <= days <= 365:
+        raise ConfigError(f"{source}: complaints.stale_days: expected 1 to 365 days, got {days}")
+    return days
 
 
 def _work_settings(data: dict[str, Any], env: os._Environ[str] | dict[str, str]) -> WorkSettings:

@@ -126,6 +126,42 @@ class NoteTag(StrEnum):
     PERSONAL = "personal"
 
 
+class ComplaintKind(StrEnum):
+    COMPLAINT = "complaint"
+    CLAIM = "claim"
+    RETURN = "return"
+    DISPUTE = "dispute"
+    SHORTAGE = "shortage"
+
+
+class ComplaintStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    REJECTED = "rejected"
+
+
+# Other words for them, in files and on the command line.
+COMPLAINT_KIND_ALIASES = {
+    "жалоба": "complaint", "претензия": "claim", "рекламация": "claim", "возврат": "return", "спор": "dispute",
+    "недостача": "shortage", "недовоз": "shortage", "недовложение": "shortage", "reclamo": "complaint",
+    "reso": "return", "contestazione": "dispute", "ammanco": "shortage",
+}  # fmt: skip
+COMPLAINT_STATUS_ALIASES = {
+    "открыта": "open", "вработе": "in_progress", "в работе": "in_progress", "progress": "in_progress",
+    "решена": "resolved", "отклонена": "rejected", "aperto": "open", "risolto": "resolved", "respinto": "rejected",
+}  # fmt: skip
+# A complaint still to be dealt with: it keeps its alerts and halves the client's contact cadence.
+OPEN_COMPLAINT_STATUSES = (ComplaintStatus.OPEN, ComplaintStatus.IN_PROGRESS)
+# Days an open complaint may go without a touch before it is stale (``[complaints] stale_days``).
+COMPLAINT_STALE_DAYS = 7
+
+
+def complaint_cadence(cadence_days: int) -> int:
+    """The contact cadence of a client while a complaint of theirs is open: half of it (rounded up)."""
+    return max(1, (cadence_days + 1) // 2)
+
+
 class AlertState(StrEnum):
     SNOOZED = "snoozed"
     DISMISSED = "dismissed"
@@ -133,7 +169,7 @@ class AlertState(StrEnum):
 
 # The kinds of records a file holds (``amtui import KIND``, ``amtui export KIND``); formats/mapping.py
 # declares each one's fields. The export also writes the planner: planned calls, visits and meetings.
-RECORD_KINDS = ("clients", "contacts", "interactions", "tasks", "contracts", "invoices", "deals")
+RECORD_KINDS = ("clients", "contacts", "interactions", "tasks", "contracts", "invoices", "deals", "complaints")
 PLANNER = "planner"
 # ``amtui export calendar``: everything dated (planned, tasks, check-ins, contracts, invoices, birthdays) as iCalendar.
 CALENDAR = "calendar"
@@ -175,6 +211,9 @@ class AlertKind(StrEnum):
     DEAL = "deal"  # open deal past its expected close date
     STALLED = "stalled"  # open deal in the same stage for longer than the stage allows
     ABC = "abc"  # the tier computed from revenue differs from the stored one
+    COMPLAINT = "complaint"  # an open complaint overdue, due within 2 days, or untouched too long
+    COMPLAINT_CHECK_IN = "complaint_check_in"  # a complaint delegated to a colleague: time to ask how it goes
+    COMPLAINT_FOLLOW_UP = "complaint_follow_up"  # resolved: call to check the client is satisfied
     AGENDA = "agenda"  # planned for today
     TASK_TODAY = "task_today"
     BIRTHDAY = "birthday"
@@ -268,6 +307,27 @@ ALERT_KINDS: dict[AlertKind, AlertKindInfo] = {
     ),
     AlertKind.ABC: AlertKindInfo(
         "abc", N_("ABC tier suggestions"), *Nn_("tier suggestion", "tier suggestions"), "ABC tier", "backlog"
+    ),
+    AlertKind.COMPLAINT: AlertKindInfo(
+        "complaint",
+        N_("Complaints to resolve"),
+        *Nn_("complaint due or late", "complaints due or late"),
+        "Complaints",
+        "late",
+    ),
+    AlertKind.COMPLAINT_CHECK_IN: AlertKindInfo(
+        "complaint_checkin",
+        N_("Check-ins due on delegated complaints"),
+        *Nn_("complaint check-in due", "complaint check-ins due"),
+        "Complaint check-ins",
+        "late",
+    ),
+    AlertKind.COMPLAINT_FOLLOW_UP: AlertKindInfo(
+        "complaint_followup",
+        N_("Resolved complaints: call to check the client is satisfied"),
+        *Nn_("follow-up call after a complaint", "follow-up calls after complaints"),
+        "Complaint follow-ups",
+        "late",
     ),
     AlertKind.AGENDA: AlertKindInfo(
         "agenda", N_("Today's agenda"), *Nn_("planned today", "planned today"), "Today", "agenda"

@@ -24,6 +24,10 @@ READS: dict[type, tuple[type, set[str]]] = {
     schemas.DealRead: (models.Deal, {"client_name"}),
     schemas.NoteRead: (models.Note, set()),
     schemas.TargetRead: (models.SalesTarget, set()),
+    schemas.ComplaintRead: (
+        models.complaint.Complaint,
+        {"client_name", "contact_name", "contract_number", "invoice_number"},
+    ),
 }
 
 

@@ -147,9 +147,12 @@ def test_today_on_both_front_ends_is_the_same_day(demo: Path, monkeypatch: pytes
     assert {"notice", "deal"} <= kinds["late"]
     assert any(a["kind"] == "notice" and a["days"] < 0 and "Ромашка" in a["text"] for a in cli["late"])
     assert any("time has passed, not logged yet" in a["text"] for a in cli["today"])
-    # 25 before issue 13, plus the demo's promise due today (task #27, a meeting's next step): rule 19.
-    assert len(cli["late"]) == 26
+    # 25 before issue 13, plus the demo's promise due today (task #27, a meeting's next step): rule 19,
+    # and the demo's complaints: due tomorrow, overdue, stale, a delegated one's check-in, a follow-up call.
+    assert len(cli["late"]) == 31
     assert [a["id"] for a in cli["late"] if a["kind"] == "promise"] == ["promise:27"]
+    complaint_kinds = [a["kind"] for a in cli["late"] if a["kind"].startswith("complaint")]
+    assert sorted(complaint_kinds) == ["complaint"] * 3 + ["complaint_check_in", "complaint_follow_up"]
 
 
 def test_overdue_for_contact_is_the_silence_alerts(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -75,6 +75,9 @@ def test_money_is_64_bit_on_postgresql_demo_and_large_alerts(pg_url: str, now, z
     with engine.connect() as connection:
         columns = {column["name"]: column["type"] for column in inspect(connection).get_columns("invoice")}
     assert columns["amount_minor"].__class__.__name__ == "BIGINT"
+    with engine.connect() as connection:
+        complaint = {column["name"]: column["type"] for column in inspect(connection).get_columns("complaint")}
+    assert complaint["amount_minor"].__class__.__name__ == "BIGINT"
     summary = build_demo(engine, size="small", now=now)
     assert summary.counts["client"] > 0
     huge = 12_345_678_901_234  # 123 456 789 012,34
@@ -89,6 +92,8 @@ def test_money_is_64_bit_on_postgresql_demo_and_large_alerts(pg_url: str, now, z
         alerts = compute_alerts(session=session, now=now, zone=zone)
         [receivable] = [a for a in alerts if a.kind == "receivable" and a.client_id == client.id]
         assert receivable is not None
+        # The demo's complaints: every complaint rule and the halved cadence run on PostgreSQL too.
+        assert {"complaint", "complaint_check_in", "complaint_follow_up", "silence"} <= {a.kind for a in alerts}
         [row] = [r for r in clients.list_clients(session=session, today=today, zone=zone) if r.name == "Гигант"]
         assert row.receivables_minor == huge
 

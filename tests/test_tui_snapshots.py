@@ -112,6 +112,22 @@ def test_client_card_snapshot(snap_compare: Any, demo_url: str) -> None:
     assert snap_compare(app_for(demo_url), terminal_size=SIZE, run_before=run)
 
 
+def test_client_card_complaints_section_snapshot(snap_compare: Any, demo_url: str) -> None:
+    """The card's last section: Ромашка's open claim (amount, promised day, who handles it)."""
+    client_id = demo_ids(demo_url)["romashka"]
+
+    async def run(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        pilot.app.open_client(client_id)  # type: ignore[attr-defined]
+        await settle(pilot)
+        for _ in range(6):
+            await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert pilot.app.focused is not None and pilot.app.focused.id == "card-complaints"
+
+    assert snap_compare(app_for(demo_url), terminal_size=SIZE, run_before=run)
+
+
 def test_meeting_report_snapshot(snap_compare: Any, demo_url: str) -> None:
     visit_id = demo_ids(demo_url)["visit"]
 

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from amtui.commands.common import confirm_delete, echo_json, fail, given, now, parse_day, today, unit_of_work, word
+from amtui.commands.common import (
+    confirm_delete,
+    echo_json,
+    fail,
+    given,
+    now,
+    parse_day,
+    today,
+    unit_of_work,
+    word,
+    zone,
+)
 from amtui.i18n import _
 from amtui.services.locale_format import short_date
-from amtui.vocabulary import ContractStatus, DealKind, DealStage, NoteTag, one_of
+from amtui.vocabulary import ComplaintKind, ContractStatus, DealKind, DealStage, NoteTag, one_of
+
+if TYPE_CHECKING:
+    from amtui.services.schemas import ComplaintRead
+    from amtui.services.workweek import WorkWeek
 
 JsonOption = Annotated[bool, typer.Option("--json", help=_("Print the result as JSON for scripts."))]
 ClientArg = Annotated[str, typer.Argument(help=_("Client id or part of its name."))]
@@ -19,6 +34,9 @@ YesOption = Annotated[bool, typer.Option("--yes", "-y", help=_("Delete without a
 note_app = typer.Typer(help=_("Notes on a client: competitors, needs, personal facts."), no_args_is_help=True)
 contract_app = typer.Typer(help=_("Contracts: term, renewal, notice period."), no_args_is_help=True)
 invoice_app = typer.Typer(help=_("Invoices and payments."), no_args_is_help=True)
+complaint_app = typer.Typer(
+    help=_("Complaints, claims, returns, disputes, shortages: open, resolve, follow up."), no_args_is_help=True
+)
 deal_app = typer.Typer(help=_("Deals: new business, upsell, cross-sell, renewals."), no_args_is_help=True)
 target_app = typer.Typer(help=_("Monthly sales targets."), no_args_is_help=True)
 
@@ -495,7 +513,247 @@ def target_set(
         )
 
 
+@complaint_app.command("add")
+def complaint_add(
+    ctx: typer.Context,
+    client: ClientArg,
+    title: Annotated[str, typer.Argument(help="What the complaint is about.")],
+    kind: Annotated[str, typer.Option(help=f"{one_of(ComplaintKind)}.")] = "complaint",
+    amount: Annotated[str | None, typer.Option(help="Amount in dispute, e.g. '1 250,50'.")] = None,
+    currency: Annotated[str | None, typer.Option(help="Currency of the amount (default: the client's).")] = None,
+    contact: Annotated[str | None, typer.Option(help="Who complained: one of the client's contacts.")] = None,
+    contract: Annotated[str | None, typer.Option(help="The contract concerned (number or id).")] = None,
+    invoice: Annotated[str | None, typer.Option(help="The invoice concerned (number or id).")] = None,
+    due: Annotated[str | None, typer.Option(help="Resolution promised by: +3d, пт, 05.12.2026...")] = None,
+    owner: Annotated[str | None, typer.Option(help="Colleague who handles it (default: you).")] = None,
+    opened: Annotated[str | None, typer.Option(help="The day it came (default today).")] = None,
+    description: Annotated[str | None, typer.Option("--description", "-d", help="What happened.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Record a complaint, claim, return, dispute or shortage report of a client."""
+    from amtui.services import clients, complaints
+    from amtui.services.text import parse_money
+
+    amount_minor = parse_money(amount, field="--amount") if amount else None
+    opened_on = parse_day(opened, field="--opened", past=True) if opened else today()
+    due_on = parse_day(due, field="--due") if due else None
+    with unit_of_work(ctx) as session:
+        target = clients.resolve_client(session=session, ref=client)
+        created = complaints.create_complaint(
+            session=session, client_id=target.id, title=title, now=now(), zone=zone(), kind=kind,
+            description=description, amount_minor=amount_minor, currency=currency, opened_on=opened_on,
+            due_on=due_on, owner=owner, contact=contact, contract=contract, invoice=invoice, week=_week(),
+        )  # fmt: skip
+    if json_output:
+        echo_json(created)
+    else:
+        typer.echo(_("Added complaint {id} from {client}: {title}").format(
+            id=created.id, client=created.client_name, title=created.title
+        ) + _complaint_tail(created))  # fmt: skip
+
+
+def _week() -> WorkWeek:
+    from amtui.config import work_week
+
+    return work_week()
+
+
+def _complaint_tail(complaint: ComplaintRead) -> str:
+    parts = []
+    if complaint.due_on:
+        parts.append(_("due {date}").format(date=f"{complaint.due_on:%d.%m.%Y}"))
+    if complaint.owner:
+        parts.append(_("handled by {owner}").format(owner=complaint.owner))
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+@complaint_app.command("list")
+def complaint_list(
+    ctx: typer.Context,
+    client: ClientOption = None,
+    open_only: Annotated[bool, typer.Option("--open", help="Only open and in-progress complaints.")] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Complaints: open ones first by promised day, then the settled ones."""
+    from amtui.commands.render import table
+    from amtui.services import clients, complaints
+    from amtui.services.text import format_money
+
+    with unit_of_work(ctx) as session:
+        client_id = clients.resolve_client(session=session, ref=client).id if client else None
+        rows = complaints.list_complaints(session=session, client_id=client_id, open_only=open_only)
+    if json_output:
+        echo_json(rows)
+        return
+    if not rows:
+        typer.echo(_("No complaints."))
+        return
+    current = today()
+    body = [
+        [
+            str(c.id), c.kind, c.client_name, c.title, c.status,
+            f"{c.due_on:%d.%m.%Y}" if c.due_on else "",
+            _("{n}d late").format(n=(current - c.due_on).days) if c.is_open and c.due_on and c.due_on < current else "",
+            format_money(c.amount_minor, c.currency) if c.amount_minor else "", c.owner or "",
+        ]
+        for c in rows
+    ]  # fmt: skip
+    headers = ["id", "kind", "client", "title", "status", "due", "", "amount", "owner"]
+    typer.echo(table(headers, body, right={0, 7}))
+
+
+@complaint_app.command("show")
+def complaint_show(
+    ctx: typer.Context,
+    complaint_id: Annotated[int, typer.Argument(help="Complaint id (amtui complaint list).", metavar="ID")],
+    json_output: JsonOption = False,
+) -> None:
+    """Everything about one complaint."""
+    from amtui.services import complaints
+    from amtui.services.text import format_money
+
+    with unit_of_work(ctx) as session:
+        found = complaints.get_complaint(session=session, complaint_id=complaint_id)
+    if json_output:
+        echo_json(found)
+        return
+    day = "%d.%m.%Y"
+    facts = [
+        (_("Complaint"), f"{found.id}: {found.title}"),
+        (_("Client"), found.client_name),
+        (_("Kind"), found.kind),
+        (_("Status"), found.status),
+        (_("Opened"), f"{found.opened_on:{day}}"),
+        (_("Due"), f"{found.due_on:{day}}" if found.due_on else None),
+        (_("Owner"), found.owner or _("you")),
+        (_("Amount"), format_money(found.amount_minor, found.currency) if found.amount_minor else None),
+        (_("Contact"), found.contact_name),
+        (_("Contract"), found.contract_number),
+        (_("Invoice"), found.invoice_number),
+        (_("What happened"), found.description),
+        (_("Resolution"), found.resolution),
+        (_("Settled on"), f"{found.resolved_on:{day}}" if found.resolved_on else None),
+    ]
+    for label, value in facts:
+        if value:
+            typer.echo(f"{label + ':':<15}{value}")
+
+
+@complaint_app.command("edit")
+def complaint_edit(
+    ctx: typer.Context,
+    complaint_id: Annotated[int, typer.Argument(help="Complaint id.", metavar="ID")],
+    title: Annotated[str | None, typer.Option(help="What it is about.")] = None,
+    kind: Annotated[str | None, typer.Option(help=f"{one_of(ComplaintKind)}.")] = None,
+    status: Annotated[str | None, typer.Option(help="open or in_progress (resolve/reject close it).")] = None,
+    amount: Annotated[str | None, typer.Option(help="Amount in dispute ('' clears it).")] = None,
+    currency: Annotated[str | None, typer.Option(help="Currency of the amount.")] = None,
+    contact: Annotated[str | None, typer.Option(help="Who complained ('' clears it).")] = None,
+    contract: Annotated[str | None, typer.Option(help="The contract concerned ('' clears it).")] = None,
+    invoice: Annotated[str | None, typer.Option(help="The invoice concerned ('' clears it).")] = None,
+    due: Annotated[str | None, typer.Option(help="New promised day ('' clears it).")] = None,
+    owner: Annotated[str | None, typer.Option(help="Colleague who handles it (me: you).")] = None,
+    opened: Annotated[str | None, typer.Option(help="The day it came.")] = None,
+    description: Annotated[str | None, typer.Option("--description", "-d", help="What happened.")] = None,
+    touched: Annotated[bool, typer.Option("--touched", help="Only record that it was worked on today.")] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Change a complaint; every edit counts as a touch (only the options given change)."""
+    from amtui.services import complaints
+    from amtui.services.text import parse_money
+
+    changes = given(
+        title=title, kind=kind, status=status, currency=currency, contact=contact, contract=contract,
+        invoice=invoice, owner=owner, description=description,
+    )  # fmt: skip
+    if amount is not None:
+        changes["amount_minor"] = parse_money(amount, field="--amount") if amount.strip() else None
+    if due is not None:
+        changes["due_on"] = parse_day(due, field="--due") if due.strip() else None
+    if opened is not None:
+        changes["opened_on"] = parse_day(opened, field="--opened", past=True)
+    if not changes and not touched:
+        fail(_("nothing to change: give --due, --status, --owner, --touched, ... (amtui complaint edit --help)"))
+    with unit_of_work(ctx) as session:
+        saved = complaints.update_complaint(
+            session=session, complaint_id=complaint_id, now=now(), zone=zone(), week=_week(), **changes
+        )
+    if json_output:
+        echo_json(saved)
+    else:
+        typer.echo(_("Complaint {id} from {client}: {status}").format(
+            id=saved.id, client=saved.client_name, status=saved.status
+        ) + _complaint_tail(saved))  # fmt: skip
+
+
+NoteOption = Annotated[str, typer.Option("--note", help="How it was settled (required).")]
+OnOption = Annotated[str | None, typer.Option("--on", help="The day it was settled (default today).")]
+
+
+def _settle(ctx: typer.Context, complaint_id: int, note: str, on: str | None, json_output: bool, resolve: bool) -> None:
+    from amtui.services import complaints
+
+    day = parse_day(on, field="--on", past=True) if on else today()
+    settle = complaints.resolve_complaint if resolve else complaints.reject_complaint
+    with unit_of_work(ctx) as session:
+        saved = settle(session=session, complaint_id=complaint_id, note=note, on=day, now=now())
+    if json_output:
+        echo_json(saved)
+    elif resolve:
+        typer.echo(
+            _("Complaint {id} from {client} resolved; call within a week to check they are satisfied.").format(
+                id=saved.id, client=saved.client_name
+            )
+        )
+    else:
+        typer.echo(_("Complaint {id} from {client} rejected.").format(id=saved.id, client=saved.client_name))
+
+
+@complaint_app.command("resolve")
+def complaint_resolve(
+    ctx: typer.Context,
+    complaint_id: Annotated[int, typer.Argument(help="Complaint id.", metavar="ID")],
+    note: NoteOption,
+    on: OnOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Close a complaint as resolved (a follow-up call is then asked for within a week)."""
+    _settle(ctx, complaint_id, note, on, json_output, resolve=True)
+
+
+@complaint_app.command("reject")
+def complaint_reject(
+    ctx: typer.Context,
+    complaint_id: Annotated[int, typer.Argument(help="Complaint id.", metavar="ID")],
+    note: NoteOption,
+    on: OnOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Close a complaint as rejected (the note says why)."""
+    _settle(ctx, complaint_id, note, on, json_output, resolve=False)
+
+
+@complaint_app.command("reopen")
+def complaint_reopen(
+    ctx: typer.Context,
+    complaint_id: Annotated[int, typer.Argument(help="Complaint id.", metavar="ID")],
+    json_output: JsonOption = False,
+) -> None:
+    """Open a settled complaint again (the client is not satisfied)."""
+    from amtui.services import complaints
+
+    with unit_of_work(ctx) as session:
+        saved = complaints.reopen_complaint(
+            session=session, complaint_id=complaint_id, now=now(), zone=zone(), week=_week()
+        )
+    if json_output:
+        echo_json(saved)
+    else:
+        typer.echo(_("Complaint {id} from {client} is open again.").format(id=saved.id, client=saved.client_name))
+
+
 def register(app: typer.Typer) -> None:
+    app.add_typer(complaint_app, name="complaint")
     app.add_typer(note_app, name="note")
     app.add_typer(contract_app, name="contract")
     app.add_typer(invoice_app, name="invoice")

@@ -10,7 +10,7 @@ from amtui.i18n import N_, _, days, ngettext
 from amtui.services.dates import format_birthday, format_date, format_local
 from amtui.services.locale_format import money as format_money
 from amtui.services.schemas import ClientCard, ClientSummary, ContactRead, InteractionRead, TaskRead
-from amtui.vocabulary import REPORTED_KINDS
+from amtui.vocabulary import REPORTED_KINDS, complaint_cadence
 
 ROLE_LABELS = {
     "decision_maker": N_("decides"),
@@ -185,10 +185,18 @@ def client_card_text(card: ClientCard, *, today: date, zone: tzinfo) -> str:
     last = format_local(card.last_touch_at, zone) if card.last_touch_at else _("never")
     due = card.next_contact_due
     due_text = format_date(due) + (_(" (overdue)") if due and due < today else "") if due else ""
-    cadence = ngettext(
-        "every {n} day; last touch {last}; next due {due}", "every {n} days; last touch {last}; next due {due}",
-        client.cadence_days,
-    ).format(n=client.cadence_days, last=last, due=due_text)  # fmt: skip
+    if any(complaint.is_open for complaint in card.complaints):
+        halved = complaint_cadence(client.cadence_days)
+        cadence = ngettext(
+            "every {n} day while a complaint is open; last touch {last}; next due {due}",
+            "every {n} days while a complaint is open; last touch {last}; next due {due}",
+            halved,
+        ).format(n=halved, last=last, due=due_text)
+    else:
+        cadence = ngettext(
+            "every {n} day; last touch {last}; next due {due}", "every {n} days; last touch {last}; next due {due}",
+            client.cadence_days,
+        ).format(n=client.cadence_days, last=last, due=due_text)  # fmt: skip
     out.append(f"{cadence_label + ':':<{width}}{cadence}")
     for warning in card.warnings:
         out.append(f"! {warning}")
@@ -244,6 +252,22 @@ def client_card_text(card: ClientCard, *, today: date, zone: tzinfo) -> str:
             amount = format_money(deal.amount_minor, deal.currency) if deal.amount_minor else ""
             close = _(", close {date}").format(date=format_date(deal.expected_close)) if deal.expected_close else ""
             out.append(f"  {deal.title} [{word(deal.kind)}, {word(deal.stage)}] {amount}{close}")
+    if card.complaints:
+        out += ["", _("Complaints")]
+        for complaint in card.complaints:
+            amount = f" {format_money(complaint.amount_minor, complaint.currency)}" if complaint.amount_minor else ""
+            if complaint.is_open:
+                state = (
+                    _("due {date}").format(date=format_date(complaint.due_on))
+                    if complaint.due_on
+                    else _("no date promised")
+                )
+                if complaint.owner:
+                    state += _(", handled by {owner}").format(owner=complaint.owner)
+            else:
+                state = f"{format_date(complaint.resolved_on)}: {complaint.resolution or ''}"
+            what = f"[{word(complaint.kind)}, {word(complaint.status)}]"
+            out.append(f"  {complaint.id}: {complaint.title} {what}{amount}, {state}")
     if card.notes:
         out += ["", _("Notes")]
         out += [f"  [{note.tag}] {note.text}" for note in card.notes]

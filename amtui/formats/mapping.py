@@ -22,8 +22,12 @@ from amtui.formats.readers import MAX_FIELD_CHARS
 from amtui.services.errors import ValidationError
 from amtui.services.text import fold
 from amtui.vocabulary import (
+    COMPLAINT_KIND_ALIASES,
+    COMPLAINT_STATUS_ALIASES,
     Channel,
     ClientStatus,
+    ComplaintKind,
+    ComplaintStatus,
     ContactRole,
     ContractStatus,
     DealKind,
@@ -574,6 +578,28 @@ ENTITIES: dict[str, FileEntity] = {
         match_on="title",
         required=("title",),
         order_by=("expected_close", "id"),
+    ),
+    "complaints": FileEntity(
+        "complaint",
+        fields=(
+            FileField("external_id", text(200), ("externalid", "id", "код")),
+            *CLIENT_REF,
+            FileField("kind", choice(ComplaintKind, COMPLAINT_KIND_ALIASES), ("kind", "type", "вид", "тип")),
+            FileField("title", text(300), ("title", "subject", "тема", "суть", "жалоба", "претензия")),
+            FileField("description", text(), ("description", "details", "описание", "чтослучилось")),
+            FileField("amount", money("amount_minor"), ("amount", "amountminor", "сумма", "суммапретензии")),
+            FileField("currency", currency(), ("currency", "валюта")),
+            FileField("opened_on", day(), ("openedon", "opened", "received", "date", "дата", "получена")),
+            FileField("due_on", day(), ("dueon", "due", "deadline", "срок", "срокрешения", "срокответа")),
+            FileField("owner", text(200), ("owner", "assignee", "ответственный")),
+            FileField("status", choice(ComplaintStatus, COMPLAINT_STATUS_ALIASES), ("status", "статус")),
+            FileField("resolution", text(), ("resolution", "решение", "результат")),
+            FileField("resolved_on", day(), ("resolvedon", "resolved", "датарешения", "закрыта")),
+            FileField("touched_at", moment(), ("touchedat", "lasttouch", "последнеедействие")),
+        ),
+        match_on="title",
+        required=("title", "opened_on"),
+        order_by=("opened_on", "id"),
     ),
 }
 

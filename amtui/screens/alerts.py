@@ -145,7 +145,7 @@ class AlertsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     def action_open(self) -> None:
         alert = self.selected()
         if alert is not None and alert.client_id is not None:
-            self.amtui.open_client(alert.client_id)
+            self.amtui.open_alert_client(alert)
 
     @on(FastTable.RowSelected)
     def row_selected(self, event: FastTable.RowSelected) -> None:

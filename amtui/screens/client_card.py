@@ -28,12 +28,21 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from amtui.i18n import N_, _
 from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale, local, money, short_date, word
-from amtui.vocabulary import REPORTED_KINDS
+from amtui.vocabulary import REPORTED_KINDS, complaint_cadence
 from amtui.widgets.footer import StableFooter
 from amtui.widgets.settled_table import SettledTable
 
 if TYPE_CHECKING:
-    from amtui.services.schemas import ContactRead, ContractRead, DealRead, InteractionRead, InvoiceRead
+    from datetime import date
+
+    from amtui.services.schemas import (
+        ComplaintRead,
+        ContactRead,
+        ContractRead,
+        DealRead,
+        InteractionRead,
+        InvoiceRead,
+    )
     from amtui.services.undo import Removed
     from amtui.services.workspace import CardView
 
@@ -62,6 +71,7 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         Binding("m", "payment", N_("Payment"), show=False, id="card.payment"),
         Binding("k", "contract", N_("Contract"), show=False, id="card.contract"),
         Binding("d", "deal", N_("Deal"), id="card.deal"),
+        Binding("w", "complaint", N_("Complaint"), show=False, id="card.complaint"),
         Binding("e", "edit", N_("Edit"), id="card.edit"),
         Binding("delete,x", "delete_selected", N_("Delete"), key_display="Del", id="card.delete-selected"),
         Binding("right_square_bracket", "section(1)", N_("Section"), key_display="]", id="card.next-section"),
@@ -78,7 +88,7 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         Binding("pageup", "page(-1)", N_("Scroll up a page"), show=False, priority=True, id="card.page-up"),
     ]
     # The sections [ and ] (and Tab) move between, in order.
-    SECTIONS = ("#card-people", "#card-planned", "#card-timeline", "#card-money", "#card-deals")
+    SECTIONS = ("#card-people", "#card-planned", "#card-timeline", "#card-money", "#card-deals", "#card-complaints")
 
     def __init__(self, client_id: int) -> None:
         super().__init__()
@@ -115,6 +125,12 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             yield SettledTable(id="card-money", cursor_type="row")
             yield Label(_("Deals and tasks  (Enter edits a deal)"), classes="card--heading", id="card-deals-heading")
             yield SettledTable(id="card-deals", cursor_type="row")
+            yield Label(
+                _("Complaints and claims  (w records one; Enter edits, resolves or reopens it)"),
+                classes="card--heading",
+                id="card-complaints-heading",
+            )
+            yield SettledTable(id="card-complaints", cursor_type="row")
             yield Static("", id="card-notes", classes="card-section")
         # The palette hint makes room for the card's keys at 80 columns (ctrl+p still works, ? says so).
         footer = StableFooter(compact=True)
@@ -133,6 +149,9 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             _("Document"), _("Owed / days left"), _("Amount"), _("Dates")
         )
         self.query_one("#card-deals", DataTable).add_columns(_("What"), _("Stage / due"), _("Amount"), _("Who"))
+        self.query_one("#card-complaints", DataTable).add_columns(
+            _("Complaint"), _("Status / promised"), _("Amount"), _("Handled by")
+        )
 
     # Moving around the card: [ and ] jump between sections, PageDown/PageUp scroll it.
 
@@ -284,6 +303,8 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             if deals.row_count == 0:
                 deals.add_row(Text(_("No deals or open tasks: d adds a deal, t a task"), style="dim"), "", "", "")
 
+        self.show_complaints(card.complaints, today)
+
         notes = Text(_("Notes") + "\n", style="bold")
         for note in card.notes:
             notes.append(f"{note.created_at.astimezone(zone):%d.%m.%y} [{word(note.tag)}] ", style="dim")
@@ -293,6 +314,37 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         if client.competitors:
             notes.append(_("Competitors: {text}").format(text=client.competitors) + "\n")
         self.query_one("#card-notes", Static).update(notes)
+
+    def show_complaints(self, complaints: tuple[ComplaintRead, ...], today: date) -> None:
+        """Open complaints first (late ones in red), then the settled ones with how they were settled."""
+        from amtui.screens.form_complaint import kinds, statuses
+
+        kind_words, status_words = dict(kinds()), dict(statuses())
+        table = self.query_one("#card-complaints", DataTable)
+        with _keeping_cursor(table):
+            for complaint in complaints:
+                kind = kind_words.get(complaint.kind, complaint.kind).lower()
+                status = status_words.get(complaint.status, complaint.status)
+                what = Text(f"{complaint.title} ({kind})")
+                if complaint.is_open:
+                    state = Text(status)
+                    if complaint.due_on is not None:
+                        late = complaint.due_on < today
+                        state.append(f" · {short_date(complaint.due_on)}", style="bold red" if late else "")
+                else:
+                    what.stylize("dim")
+                    state = Text(f"{status} {short_date(complaint.resolved_on)}", style="dim")
+                    if complaint.resolution:
+                        what.append(f" — {complaint.resolution}", style="dim italic")
+                table.add_row(
+                    what,
+                    state,
+                    money(complaint.amount_minor, complaint.currency) if complaint.amount_minor else "",
+                    complaint.owner or _("me"),
+                    key=f"complaint:{complaint.id}",
+                )
+        table.display = bool(complaints)
+        self.query_one("#card-complaints-heading").display = bool(complaints)
 
     def facts_text(self, data: CardView) -> Text:
         card, zone, today = data.card, self.workspace.zone, data.today
@@ -310,7 +362,13 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         facts.append(_("Last touch {last}; next due {due}").format(last=last, due=short_date(due, "%d.%m.%Y")))
         if due and due < today:
             facts.append(" " + _("({n} d late)").format(n=(today - due).days), style="bold red")
-        facts.append(_("; every {n} d").format(n=client.cadence_days) + "\n")
+        if any(complaint.is_open for complaint in card.complaints):
+            halved = _("; every {days} d while a complaint is open (usually {usual})\n").format(
+                days=complaint_cadence(client.cadence_days), usual=client.cadence_days
+            )
+            facts.append(halved, style="bold yellow")
+        else:
+            facts.append(_("; every {n} d").format(n=client.cadence_days) + "\n")
         owed = Text(_("Receivables {amount}").format(amount=money(card.receivables_minor, client.currency)))
         if card.overdue_minor:
             owed.append(
@@ -385,6 +443,22 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             self.edit_contract(int(key.split(":", 1)[1]))
         elif table_id == "card-deals" and key.startswith("deal:"):
             self.edit_deal(int(key.split(":", 1)[1]))
+        elif table_id == "card-complaints" and key.startswith("complaint:"):
+            self.edit_complaint(int(key.split(":", 1)[1]))
+
+    def edit_complaint(self, complaint_id: int) -> None:
+        from amtui.screens.form_complaint import ComplaintForm
+
+        found = next((c for c in self.data.card.complaints if c.id == complaint_id), None) if self.data else None
+        if found is not None:
+            self.app.push_screen(ComplaintForm(client_id=self.client_id, complaint=found), self.amtui.after_write)
+
+    def action_complaint(self) -> None:
+        from amtui.screens.form_complaint import ComplaintForm
+
+        if self.data is not None:
+            form = ComplaintForm(client_id=self.client_id, currency=self.data.card.client.currency)
+            self.app.push_screen(form, self.amtui.after_write)
 
     def edit_contract(self, contract_id: int) -> None:
         from amtui.screens.form_contract import ContractForm

@@ -271,7 +271,7 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         if alert.kind == "no_report" and alert.interaction_id:
             self.amtui.open_report(alert.interaction_id)
         elif alert.client_id:
-            self.amtui.open_client(alert.client_id)
+            self.amtui.open_alert_client(alert)
         elif alert.task_id:
             self.amtui.switch_mode("tasks")
         else:

@@ -47,13 +47,16 @@ from amtui.services.errors import NotFoundError, ValidationError
 from amtui.services.locale_format import money as format_money
 from amtui.vocabulary import (
     ALERT_KINDS,
+    COMPLAINT_STALE_DAYS,
     DEFAULT_CADENCE_DAYS,
+    OPEN_COMPLAINT_STATUSES,
     OPEN_DEAL_STAGES,
     REPORTED_KINDS,
     SEVERITY_RANK,
     AlertKind,
     AlertState,
     ClientStatus,
+    ComplaintStatus,
     ContractStatus,
     Direction,
     InteractionKind,
@@ -62,6 +65,7 @@ from amtui.vocabulary import (
     Severity,
     TaskStatus,
     Tier,
+    complaint_cadence,
 )
 
 if TYPE_CHECKING:
@@ -173,6 +177,21 @@ _deal = table(
     column("stage_changed_at", _UTC_DATETIME),
     column("created_at", _UTC_DATETIME),
 )
+_complaint = table(
+    "complaint",
+    column("id", Integer),
+    column("client_id", Integer),
+    column("kind", String),
+    column("title", String),
+    column("status", String),
+    column("opened_on", Date),
+    column("due_on", Date),
+    column("owner", String),
+    column("check_in_at", _UTC_DATETIME),
+    column("resolved_on", Date),
+    column("touched_at", _UTC_DATETIME),
+    column("created_at", _UTC_DATETIME),
+)
 _alert_mark = table(
     "alert_mark",
     column("alert_id", String),
@@ -205,6 +224,7 @@ COLUMNS_READ = (
     _invoice,
     _meeting_report,
     _deal,
+    _complaint,
     _alert_mark,
     _sales_target,
     _exchange_rate,
@@ -223,6 +243,11 @@ REPORT_GRACE = timedelta(hours=24)
 # A report is a follow-up to send the client; two months on it is history, and the
 # client card still marks the meeting "(no report)".
 REPORT_WINDOW_DAYS = 60
+# An open complaint alerts this many days before its promised day; a resolved one asks for a call
+# to check the client is satisfied within FOLLOW_UP_DAYS, and is no longer asked after FOLLOW_UP_WINDOW_DAYS.
+COMPLAINT_DUE_SOON_DAYS = 2
+FOLLOW_UP_DAYS = 7
+FOLLOW_UP_WINDOW_DAYS = 60
 AGING_BUCKETS = ((30, "1-30"), (60, "31-60"), (90, "61-90"))
 
 
@@ -270,7 +295,7 @@ class Alert(NamedTuple):
 
     def is_later_today(self, now: datetime) -> bool:
         """A check-in still to come today: on the day's agenda, not late yet."""
-        return self.kind == AlertKind.CHECK_IN and self.at is not None and self.at > now
+        return self.kind in _CHECK_IN_KINDS and self.at is not None and self.at > now
 
     @property
     def text(self) -> str:
@@ -298,6 +323,7 @@ class Alert(NamedTuple):
 
 
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
+_CHECK_IN_KINDS = frozenset({AlertKind.CHECK_IN, AlertKind.COMPLAINT_CHECK_IN})
 
 
 def fingerprint(*facts: Any) -> str:
@@ -1038,18 +1064,23 @@ def _silence(session: Reader, clock: _Clock, cadence_by_tier: Mapping[str, int] 
     dormant or lost ones have no rhythm to keep. ``cadence_by_tier`` (the settings)
     overrides the default cadence of a tier; a client's own cadence comes first."""
     tier_cadence = {**DEFAULT_CADENCE_DAYS, **(cadence_by_tier or {})}
-    c, i = _client.c, _interaction.c
+    c, i, q = _client.c, _interaction.c, _complaint.c
     active = c.status == ClientStatus.ACTIVE
     custom = {row[0] for row in _rows(session, select(c.cadence_days).distinct().where(active, c.cadence_days > 0))}
+    # A client with an open complaint is called twice as often while it is open.
+    complaining = open_complaint_clients(session)
     # Silent when the last touch came before local midnight of (today - cadence): one threshold per
     # cadence in use, computed here (zone maths), compared in SQL so only silent clients come back.
-    thresholds = {
-        cadence: local_midnight(clock.today - timedelta(days=cadence), clock.zone)
-        for cadence in custom | set(tier_cadence.values())
-    }
+    cadences = custom | set(tier_cadence.values())
+    if complaining:
+        cadences |= {complaint_cadence(cadence) for cadence in cadences}
+    thresholds = {cadence: local_midnight(clock.today - timedelta(days=cadence), clock.zone) for cadence in cadences}
     default = tier_cadence[Tier.B]  # for a tier outside A-C
     tier_default = case(tier_cadence, value=c.tier, else_=default)
     cadence_in_force = case((c.cadence_days > 0, c.cadence_days), else_=tier_default)
+    if complaining:
+        has_complaint = exists().where(q.client_id == c.id, q.status.in_(OPEN_COMPLAINT_STATUSES))
+        cadence_in_force = case((has_complaint, (cadence_in_force + 1) // 2), else_=cadence_in_force)
     threshold = case(
         {cadence: literal(moment, _UTC_DATETIME) for cadence, moment in thresholds.items()}, value=cadence_in_force
     )
@@ -1064,7 +1095,9 @@ def _silence(session: Reader, clock: _Clock, cadence_by_tier: Mapping[str, int] 
     alerts = []
     for client_id, name, tier, cadence_days, stored_last in _rows(session, statement):
         cadence = cadence_days if cadence_days and cadence_days > 0 else tier_cadence.get(tier, default)
-        important = tier == Tier.A
+        if client_id in complaining:
+            cadence = complaint_cadence(cadence)
+        important = tier == Tier.A or client_id in complaining
         if stored_last is None:
             alerts.append(
                 Alert(
@@ -1240,6 +1273,179 @@ def _portfolio_alerts(session: Reader, clock: _Clock, kinds: Collection[str], se
     return alerts
 
 
+# --- complaints ------------------------------------------------------------------------------------------------
+
+_COMPLAINT_KIND_WORDS = {
+    "complaint": N_("Complaint"), "claim": N_("Claim"), "return": N_("Return"), "dispute": N_("Dispute"),
+    "shortage": N_("Shortage report"),
+}  # fmt: skip
+
+
+def _complaint_kind(kind: str) -> str:
+    word = _COMPLAINT_KIND_WORDS.get(kind)
+    return _(word) if word else kind
+
+
+def _complaint_text(kind: str, title: str, client: str, due: date | None, days: int, state: str, idle: int) -> str:
+    what = _("{kind} {title} from {client}").format(kind=_complaint_kind(kind), title=_quote(title), client=client)
+    if state == "stale":
+        return ngettext(
+            "{what} is open and untouched for {n} day", "{what} is open and untouched for {n} days", idle
+        ).format(what=what, n=idle)
+    if state == "overdue" and due is not None:
+        return _("{what}: the resolution promised for {date} is late ({ago})").format(
+            what=what, date=_d(due), ago=_ago(days)
+        )
+    return _("{what}: the resolution is promised for {date} ({ago})").format(
+        what=what, date=_d(due or date.min), ago=_ago(days)
+    )
+
+
+def _complaint_check_in_text(
+    owner: str, kind: str, title: str, client: str, local: datetime, due: date | None, passed: bool
+) -> str:
+    due_text = _("; the resolution is promised for {date}").format(date=_d(due)) if due else ""
+    if not passed:
+        return _("Check in with {owner} today at {time} on the {kind} {title} of {client}{due}").format(
+            owner=owner, time=_hhmm(local), kind=_complaint_kind(kind).lower(), title=_quote(title), client=client,
+            due=due_text,
+        )  # fmt: skip
+    return _("Check in with {owner} on the {kind} {title} of {client}: the check-in was due {date} {time}{due}").format(
+        owner=owner, kind=_complaint_kind(kind).lower(), title=_quote(title), client=client,
+        date=_d(local.date()), time=_hhmm(local), due=due_text,
+    )  # fmt: skip
+
+
+def _complaint_follow_up_text(kind: str, title: str, client: str, resolved: date, by: date, days: int) -> str:
+    return _(
+        "Call {client} to check they are satisfied: the {kind} {title} was resolved on {date}; call by {by} ({ago})"
+    ).format(
+        client=client, kind=_complaint_kind(kind).lower(), title=_quote(title), date=_d(resolved), by=_d(by),
+        ago=_ago(days),
+    )  # fmt: skip
+
+
+def _complaints(
+    session: Reader, clock: _Clock, names: dict[int, str], kinds: Collection[str], stale_days: int
+) -> list[Alert]:
+    """Open complaints due within 2 days, overdue, or untouched for ``stale_days``; delegated ones whose
+    check-in has come; resolved ones still waiting for the call that checks the client is satisfied."""
+    q = _complaint.c
+    alerts: list[Alert] = []
+    is_open = q.status.in_(OPEN_COMPLAINT_STATUSES)
+    stale_before = clock.now - timedelta(days=max(stale_days, 1))
+    touched_at = func.coalesce(q.touched_at, q.created_at)
+    if AlertKind.COMPLAINT in kinds:
+        statement = select(q.id, q.client_id, q.kind, q.title, q.due_on, touched_at).where(
+            is_open, or_(q.due_on <= clock.today + timedelta(days=COMPLAINT_DUE_SOON_DAYS), touched_at < stale_before)
+        )
+        for complaint_id, client_id, kind, title, due, stored_touch in _rows(session, statement):
+            client_name = names.get(client_id, "")
+            touched = _utc(stored_touch)
+            idle = (clock.today - clock.local_date(touched)).days
+            if due is not None and due <= clock.today + timedelta(days=COMPLAINT_DUE_SOON_DAYS):
+                days = clock.days(due)
+                state = "overdue" if days < 0 else "due"
+                severity = Severity.CRITICAL if days < -7 else Severity.HIGH if days <= 0 else Severity.NORMAL
+                day, facts = due, (due, state)
+            else:
+                state, days, severity = "stale", -idle, Severity.NORMAL
+                day, facts = clock.local_date(touched), (touched, state)
+            alerts.append(
+                Alert(
+                    id=f"{ID_PREFIX[AlertKind.COMPLAINT]}:{complaint_id}",
+                    kind=AlertKind.COMPLAINT,
+                    severity=severity,
+                    date=day,
+                    days=days,
+                    sentence=(_complaint_text, (kind, title, client_name, due, days, state, idle)),
+                    facts=facts,
+                    client_id=client_id,
+                    client_name=client_name,
+                )
+            )
+    if AlertKind.COMPLAINT_CHECK_IN in kinds:
+        statement = select(q.id, q.client_id, q.kind, q.title, q.owner, q.due_on, q.check_in_at).where(
+            is_open, q.owner.is_not(None), q.check_in_at < clock.day_end, touched_at < q.check_in_at
+        )
+        for complaint_id, client_id, kind, title, owner, due, stored_at in _rows(session, statement):
+            check_in_at = _utc(stored_at)
+            local = check_in_at.astimezone(clock.zone)
+            client_name = names.get(client_id, "")
+            passed = check_in_at <= clock.now
+            alerts.append(
+                Alert(
+                    id=f"{ID_PREFIX[AlertKind.COMPLAINT_CHECK_IN]}:{complaint_id}",
+                    kind=AlertKind.COMPLAINT_CHECK_IN,
+                    severity=Severity.HIGH if passed else Severity.NORMAL,
+                    date=local.date(),
+                    days=clock.days(local.date()),
+                    at=check_in_at,
+                    sentence=(_complaint_check_in_text, (owner, kind, title, client_name, local, due, passed)),
+                    facts=(check_in_at, due),
+                    client_id=client_id,
+                    client_name=client_name,
+                )
+            )
+    if AlertKind.COMPLAINT_FOLLOW_UP in kinds:
+        statement = select(q.id, q.client_id, q.kind, q.title, q.resolved_on).where(
+            q.status == ComplaintStatus.RESOLVED,
+            q.resolved_on >= clock.today - timedelta(days=FOLLOW_UP_WINDOW_DAYS),
+            q.resolved_on <= clock.today,
+        )
+        rows = _rows(session, statement)
+        called = _touched_after(session, clock, [(row[1], row[4]) for row in rows])
+        for complaint_id, client_id, kind, title, resolved in rows:
+            if (client_id, resolved) in called:
+                continue
+            by = resolved + timedelta(days=FOLLOW_UP_DAYS)
+            days = clock.days(by)
+            client_name = names.get(client_id, "")
+            alerts.append(
+                Alert(
+                    id=f"{ID_PREFIX[AlertKind.COMPLAINT_FOLLOW_UP]}:{complaint_id}",
+                    kind=AlertKind.COMPLAINT_FOLLOW_UP,
+                    severity=Severity.HIGH if days < 0 else Severity.NORMAL,
+                    date=by,
+                    days=days,
+                    sentence=(_complaint_follow_up_text, (kind, title, client_name, resolved, by, days)),
+                    facts=(resolved,),
+                    client_id=client_id,
+                    client_name=client_name,
+                )
+            )
+    return alerts
+
+
+def _touched_after(session: Reader, clock: _Clock, pairs: list[tuple[int, date]]) -> set[tuple[int, date]]:
+    """The (client, day) pairs with a done interaction with that client after that local day."""
+    if not pairs:
+        return set()
+    i = _interaction.c
+    earliest = local_midnight(min(day for _, day in pairs) + timedelta(days=1), clock.zone)
+    statement = (
+        select(i.client_id, func.max(i.done_at))
+        .where(
+            i.client_id.in_({client for client, _ in pairs}), i.status == InteractionStatus.DONE, i.done_at >= earliest
+        )
+        .group_by(i.client_id)
+    )
+    last = {client_id: _utc(at) for client_id, at in _rows(session, statement)}
+    return {
+        (client, day)
+        for client, day in pairs
+        if client in last and last[client] >= local_midnight(day + timedelta(days=1), clock.zone)
+    }
+
+
+def open_complaint_clients(session: Reader) -> set[int]:
+    """The clients with an open complaint (their contact cadence is halved while it is open)."""
+    q = _complaint.c
+    return {
+        row[0] for row in _rows(session, select(q.client_id).distinct().where(q.status.in_(OPEN_COMPLAINT_STATUSES)))
+    }
+
+
 # --- the engine ------------------------------------------------------------------------------------------------
 
 
@@ -1275,8 +1481,12 @@ def compute_alerts(
     include_marked: bool = False,
     kinds: Collection[str] | None = None,
     portfolio: Any = None,
+    complaint_stale_days: int = COMPLAINT_STALE_DAYS,
 ) -> list[Alert]:
     """Every open alert at ``now`` (aware), most urgent first.
+
+    ``complaint_stale_days`` (the ``[complaints] stale_days`` setting): an open complaint untouched
+    that long is an alert.
 
     ``portfolio`` (:class:`amtui.services.portfolio.PortfolioSettings`) sets the credit warning band,
     the stalled-deal limits and the ABC thresholds; None: their defaults.
@@ -1306,6 +1516,10 @@ def compute_alerts(
         ((AlertKind.BIRTHDAY,), lambda: _birthdays(session, clock, birthday_days)),
         ((AlertKind.SILENCE,), lambda: _silence(session, clock, cadence_by_tier)),
         ((AlertKind.DEAL,), lambda: _deals(session, clock, names)),
+        (
+            (AlertKind.COMPLAINT, AlertKind.COMPLAINT_CHECK_IN, AlertKind.COMPLAINT_FOLLOW_UP),
+            lambda: _complaints(session, clock, names, wanted, complaint_stale_days),
+        ),
         (
             (AlertKind.CREDIT, AlertKind.STALLED, AlertKind.ABC),
             lambda: _portfolio_alerts(session, clock, wanted, portfolio),
@@ -1359,6 +1573,7 @@ def find_alert(
     zone: tzinfo,
     birthday_days: int = 7,
     cadence_by_tier: Mapping[str, int] | None = None,
+    complaint_stale_days: int = COMPLAINT_STALE_DAYS,
 ) -> Alert:
     """The current alert with this id (marked or not), or NotFoundError."""
     key = alert_id.strip()
@@ -1370,6 +1585,7 @@ def find_alert(
             zone=zone,
             birthday_days=birthday_days,
             cadence_by_tier=cadence_by_tier,
+            complaint_stale_days=complaint_stale_days,
             include_marked=True,
             kinds=kinds,
         ):
@@ -1405,6 +1621,7 @@ def snooze_alert(
     zone: tzinfo,
     birthday_days: int = 7,
     cadence_by_tier: Mapping[str, int] | None = None,
+    complaint_stale_days: int = COMPLAINT_STALE_DAYS,
 ) -> Alert:
     """Hide the alert until ``until`` (it shows again on that day), unless its facts change first."""
     today = now.astimezone(zone).date()
@@ -1417,6 +1634,7 @@ def snooze_alert(
         zone=zone,
         birthday_days=birthday_days,
         cadence_by_tier=cadence_by_tier,
+        complaint_stale_days=complaint_stale_days,
     )
     return _mark(session, alert, AlertState.SNOOZED, until, now)
 
@@ -1429,6 +1647,7 @@ def dismiss_alert(
     zone: tzinfo,
     birthday_days: int = 7,
     cadence_by_tier: Mapping[str, int] | None = None,
+    complaint_stale_days: int = COMPLAINT_STALE_DAYS,
 ) -> Alert:
     """Hide the alert for good, unless its facts change (then it is a new situation and comes back)."""
     alert = find_alert(
@@ -1438,6 +1657,7 @@ def dismiss_alert(
         zone=zone,
         birthday_days=birthday_days,
         cadence_by_tier=cadence_by_tier,
+        complaint_stale_days=complaint_stale_days,
     )
     return _mark(session, alert, AlertState.DISMISSED, None, now)
 

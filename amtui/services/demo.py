@@ -59,6 +59,7 @@ LARGE_COUNTS: dict[str, int] = {
     "task": 20_000,
     "contract": 5_000,
     "invoice": 50_000,
+    "complaint": 600,
 }
 
 _CADENCE = {"A": 14, "B": 30, "C": 90}
@@ -312,6 +313,34 @@ def _deal_row(
     )  # fmt: skip
 
 
+def _complaint_row(
+    *,
+    id: int,
+    client_id: int,
+    contact_id: int | None,
+    invoice_id: int | None,
+    kind: str,
+    title: str,
+    description: str | None,
+    amount_minor: int | None,
+    currency: str,
+    opened_on: Day,
+    due_on: Day,
+    owner: str | None,
+    check_in_at: Stamp,
+    status: str,
+    resolution: str | None,
+    resolved_on: Day,
+    touched_at: Stamp,
+    created_at: Stamp,
+    updated_at: Stamp,
+) -> Row:
+    return (
+        id, client_id, contact_id, invoice_id, kind, title, description, amount_minor, currency, opened_on,
+        due_on, owner, check_in_at, status, resolution, resolved_on, touched_at, created_at, updated_at,
+    )  # fmt: skip
+
+
 def _note_row(*, id: int, client_id: int, text: str, tag: str, created_at: Stamp) -> Row:
     return (id, client_id, text, tag, created_at)
 
@@ -334,6 +363,7 @@ _ROW_FUNCTIONS: dict[str, Callable[..., Row]] = {
     "contract": _contract_row,
     "invoice": _invoice_row,
     "deal": _deal_row,
+    "complaint": _complaint_row,
     "note": _note_row,
     "sales_target": _sales_target_row,
 }
@@ -1224,6 +1254,55 @@ class _Generator:
             )
         )
 
+    def add_complaint(
+        self,
+        client: _ClientInfo,
+        *,
+        kind: str,
+        title: str,
+        opened: int,
+        due: int | None,
+        status: str = "open",
+        touched: int | None = None,
+        amount: int | None = None,
+        owner: str | None = None,
+        resolved: int | None = None,
+        resolution: str | None = None,
+        description: str | None = None,
+        contact: int | None = None,
+    ) -> None:
+        """A complaint opened on day ``opened``, promised for ``due``, last worked on day ``touched``."""
+        clock = self.clock
+        created = self.past(clock.local(opened, 10 + self.rng.randrange(7)))
+        touched_m = self.past(clock.local(touched, 12)) if touched is not None else created
+        check_in = None
+        if owner is not None and due is not None and status in ("open", "in_progress"):
+            # The tasks' rule: about a third of the way from opening to the promised day, at 10:00.
+            check_in = clock.local(opened + max((due - opened) * 35 // 100, 0), 10)
+        self.rows["complaint"].append(
+            _complaint_row(
+                id=self.next_id("complaint"),
+                client_id=client.id,
+                contact_id=contact,
+                invoice_id=None,
+                kind=kind,
+                title=title,
+                description=description,
+                amount_minor=amount,
+                currency=client.currency,
+                opened_on=clock.day(opened),
+                due_on=clock.day(due),
+                owner=owner,
+                check_in_at=clock.ts(check_in),
+                status=status,
+                resolution=resolution,
+                resolved_on=clock.day(resolved),
+                touched_at=clock.ts(max(touched_m, created)),
+                created_at=clock.ts(created),
+                updated_at=clock.ts(max(touched_m, created)),
+            )
+        )
+
     def add_note(self, client: _ClientInfo, tag: str, text: str, d: int) -> None:
         clock = self.clock
         self.rows["note"].append(
@@ -1381,6 +1460,7 @@ def _build_small(gen: _Generator) -> None:
     _small_money(gen)
     _small_tasks(gen)
     _small_deals_and_notes(gen)
+    _small_complaints(gen)
     _italian_clients(gen)
 
 
@@ -1973,6 +2053,71 @@ def _small_deals_and_notes(gen: _Generator) -> None:
     gen.add_note(c["romashka"], "competitor", "«ПромПоставка» снова звонила Орлову: предлагают -7 % на год", -4)
 
 
+def _small_complaints(gen: _Generator) -> None:
+    """A complaint in every state: due tomorrow, overdue, delegated (check-in due), untouched for long,
+    resolved three days ago (the follow-up call), resolved and followed up long ago, rejected."""
+    c, rng = gen.clients, gen.rng
+    gen.add_complaint(
+        c["romashka"], kind="claim", title="Бой стекла в партии от 18-го", opened=-2, due=1, touched=-1,
+        amount=_money(rng, 40_000, 90_000), contact=c["romashka"].contacts[0],
+        description="12 коробок из 40 пришли с разбитыми банками; фото в письме от закупщика",
+    )  # fmt: skip
+    gen.add_complaint(
+        c["uralhim"], kind="shortage", title="Недовложение по накладной 4417", opened=-12, due=-3, touched=-6,
+        amount=_money(rng, 15_000, 60_000), status="in_progress",
+    )  # fmt: skip
+    gen.add_complaint(
+        c["farmtrade"], kind="return", title="Возврат партии с коротким сроком годности", opened=-6, due=9,
+        touched=-5, owner=_COLLEAGUES[0], status="in_progress",
+    )  # fmt: skip
+    gen.add_complaint(
+        c["gidromash"], kind="dispute", title="Спор о цене доставки", opened=-20, due=None, touched=-12,
+        amount=_money(rng, 5_000, 20_000),
+    )  # fmt: skip
+    gen.add_complaint(
+        c["metallurg"], kind="complaint", title="Водитель не дождался приёмки", opened=-9, due=-4, touched=-3,
+        status="resolved", resolved=-3, resolution="Извинились, следующая поставка со скидкой 3 %",
+    )  # fmt: skip
+    gen.add_complaint(
+        c["severstal"], kind="claim", title="Пересорт в поставке", opened=-90, due=-80, touched=-81,
+        status="resolved", resolved=-81, resolution="Заменили товар за свой счёт", amount=_money(rng, 20_000, 50_000),
+    )  # fmt: skip
+    gen.add_complaint(
+        c["medtech"], kind="complaint", title="Менеджер не перезвонил", opened=-40, due=-35, touched=-36,
+        status="rejected", resolved=-36, resolution="Звонок был, клиент не ответил: показали журнал звонков",
+    )  # fmt: skip
+
+
+_COMPLAINT_TITLES = (
+    ("claim", "Бой при доставке"), ("shortage", "Недовложение"), ("return", "Возврат некондиции"),
+    ("dispute", "Спор о цене"), ("complaint", "Опоздание поставки"), ("complaint", "Ошибка в счёте"),
+)  # fmt: skip
+
+
+def _large_complaints(gen: _Generator, clients: list[_ClientInfo]) -> None:
+    """A few hundred complaints over the year: most settled, some open, a handful late or stale."""
+    rng = gen.rng
+    rnd = rng.random
+    for _ in range(LARGE_COUNTS["complaint"]):
+        client = clients[int(rnd() * len(clients))]
+        kind, title = _COMPLAINT_TITLES[int(rnd() * len(_COMPLAINT_TITLES))]
+        opened = -int(rnd() * 360)
+        due = opened + 3 + int(rnd() * 20)
+        u = rnd()
+        settled = opened < -30 or u < 0.6
+        resolved = min(due + int(rnd() * 6) - 3, 0) if settled else None
+        if resolved is not None:
+            resolved = max(resolved, opened)
+        gen.add_complaint(
+            client, kind=kind, title=title, opened=opened, due=due,
+            status=("resolved" if rnd() < 0.85 else "rejected") if settled else ("open", "in_progress")[int(u * 2)],
+            touched=resolved if resolved is not None else min(opened + int(rnd() * 15), 0),
+            amount=_money(rng, 5_000, 300_000) if rnd() < 0.6 else None,
+            owner=_COLLEAGUES[int(rnd() * len(_COLLEAGUES))] if rnd() < 0.3 else None,
+            resolved=resolved, resolution="Урегулировано" if settled else None,
+        )  # fmt: skip
+
+
 # ---------------------------------------------------------------------------
 # The large (benchmark) portfolio
 # ---------------------------------------------------------------------------
@@ -2196,6 +2341,7 @@ def _build_large(gen: _Generator) -> None:
     _large_interactions(gen, clients, silent_gap)
     _large_tasks(gen, clients)
     _large_money(gen, clients)
+    _large_complaints(gen, clients)
 
 
 def _large_interactions(gen: _Generator, clients: list[_ClientInfo], silent_gap: list[int]) -> None:

@@ -264,6 +264,38 @@ class TargetRead:
 
 
 @dataclass(frozen=True, slots=True)
+class ComplaintRead:
+    id: int
+    client_id: int
+    client_name: str
+    contact_id: int | None
+    contract_id: int | None
+    invoice_id: int | None
+    kind: str
+    title: str
+    description: str | None
+    amount_minor: int | None
+    currency: str
+    opened_on: date
+    due_on: date | None
+    owner: str | None
+    check_in_at: datetime | None
+    status: str
+    resolution: str | None
+    resolved_on: date | None
+    touched_at: datetime | None
+    external_id: str | None
+    # Names of the linked records (None when not linked).
+    contact_name: str | None = None
+    contract_number: str | None = None
+    invoice_number: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in ("open", "in_progress")
+
+
+@dataclass(frozen=True, slots=True)
 class ClientCard:
     """Everything the card shows about one client, read in one unit of work."""
 
@@ -283,6 +315,8 @@ class ClientCard:
     warnings: tuple[str, ...] = field(default=())
     # Open receivables + won deals not invoiced yet, in the client's currency (None: no credit limit).
     exposure_minor: int | None = None
+    # The client's complaints, open ones first; an open one halves the contact cadence.
+    complaints: tuple[ComplaintRead, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

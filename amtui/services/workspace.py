@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         ClientCard,
         ClientRead,
         ClientSummary,
+        ComplaintRead,
         ContactRead,
         ContractRead,
         DealRead,
@@ -378,6 +379,7 @@ class Workspace:
                 include_marked=include_marked,
                 kinds=kinds,
                 portfolio=settings_from(settings),
+                complaint_stale_days=settings.complaint_stale_days,
             )
 
     def today_view(self, *, figures: bool = True) -> TodayView:
@@ -475,6 +477,7 @@ class Workspace:
                 zone=self.zone,
                 birthday_days=self.settings.birthday_days,
                 cadence_by_tier=self.settings.cadence_days,
+                complaint_stale_days=self.settings.complaint_stale_days,
             )
         )
 
@@ -489,6 +492,7 @@ class Workspace:
                 zone=self.zone,
                 birthday_days=self.settings.birthday_days,
                 cadence_by_tier=self.settings.cadence_days,
+                complaint_stale_days=self.settings.complaint_stale_days,
             )
         )
 
@@ -1082,6 +1086,61 @@ class Workspace:
         return self._write(
             lambda session: add_note(session=session, client_id=client_id, text=text, tag=tag, now=self.now())
         )
+
+    # Complaints
+
+    def complaint(self, complaint_id: int) -> ComplaintRead:
+        from amtui.services.complaints import get_complaint
+
+        with self._session() as session:
+            return get_complaint(session=session, complaint_id=complaint_id)
+
+    def complaint_titles(self) -> list[tuple[int, int, str, str]]:
+        """(complaint id, client id, "title, client", status) of every complaint, open ones first: the palette's."""
+        from amtui.services.complaints import list_complaints
+
+        with self._session() as session:
+            rows = list_complaints(session=session)
+        return [(c.id, c.client_id, f"{c.title}, {c.client_name}", c.status) for c in rows]
+
+    def add_complaint(self, client_id: int, **values: Any) -> ComplaintRead:
+        from amtui.services.complaints import create_complaint
+
+        return self._write(
+            lambda session: create_complaint(
+                session=session, client_id=client_id, now=self.now(), zone=self.zone, week=self.work_week, **values
+            )
+        )
+
+    def save_complaint(
+        self, complaint_id: int, *, status: str | None = None, note: str | None = None, **changes: Any
+    ) -> ComplaintRead:
+        """Edit a complaint in one unit of work: reopen it, change it, then resolve or reject it with ``note``
+        when ``status`` says so (what the complaint form does with one Save)."""
+        from amtui.services import complaints
+        from amtui.vocabulary import OPEN_COMPLAINT_STATUSES, ComplaintStatus
+
+        now, zone, week = self.now(), self.zone, self.work_week
+
+        def job(session: Session) -> ComplaintRead:
+            current = complaints.get_complaint(session=session, complaint_id=complaint_id)
+            opening = status in OPEN_COMPLAINT_STATUSES
+            if opening and not current.is_open:
+                complaints.reopen_complaint(session=session, complaint_id=complaint_id, now=now, zone=zone, week=week)
+            if opening and status != current.status:
+                changes["status"] = status
+            if changes:
+                complaints.update_complaint(
+                    session=session, complaint_id=complaint_id, now=now, zone=zone, week=week, **changes
+                )
+            if status in (ComplaintStatus.RESOLVED, ComplaintStatus.REJECTED) and status != current.status:
+                settle = (
+                    complaints.resolve_complaint if status == ComplaintStatus.RESOLVED else complaints.reject_complaint
+                )
+                settle(session=session, complaint_id=complaint_id, note=note or "", on=self.today(), now=now)
+            return complaints.get_complaint(session=session, complaint_id=complaint_id)
+
+        return self._write(job)
 
     # Deletes
 
