@@ -274,6 +274,7 @@ def dated(cli: Any, client: str, tmp_path: Path) -> Path:
     ok(cli("plan", "call", client, "--at", "mon 10:00", "--every", "2w", "--count", "4"))
     ok(cli("task", "add", "Отчёт", "--due", "30.11.2026", "--client", client, "--every", "month"))
     ok(cli("task", "add", "Образцы", "--due", "04.12.2026", "--assignee", "Петров", "--client", client))
+    ok(cli("complaint", "add", client, "Брак в партии", "--due", "10.12.2026"))
     files = tmp_path / "in"
     files.mkdir()
     (files / "c.csv").write_text(
@@ -317,12 +318,16 @@ def test_calendar_feed_holds_every_dated_kind_with_stable_uids(cli: Any, dated: 
             "amtui-contract-1@amtui",
             "amtui-notice-1@amtui",
             "amtui-invoice-1@amtui",
+            "amtui-complaint-1@amtui",
             "amtui-birthday-2@amtui",
         ]
     )
     summaries = {str(event["UID"]): str(event["SUMMARY"]) for event in calendar.walk("VEVENT")}
     assert summaries["amtui-invoice-1@amtui"] == "Invoice СЧ-1 due: 1000.50 RUB (Ромашка)"
     assert summaries["amtui-notice-1@amtui"] == "Last day to give notice: contract Д-1 (Ромашка)"
+    assert summaries["amtui-complaint-1@amtui"] == "Complaint to resolve: Брак в партии (Ромашка)"
+    complaint_day = next(e["DTSTART"].dt for e in calendar.walk("VEVENT") if "complaint" in str(e["UID"]))
+    assert complaint_day == date(2026, 12, 10)
     # The biweekly call expands as amtui makes it: four Mondays at 10:00 Moscow, two weeks apart.
     calls = [when for title, when in _between(calendar, date(2026, 11, 1), date(2027, 3, 1)) if "Call" in title]
     assert [(when.date(), when.hour, when.utcoffset().total_seconds()) for when in calls] == [
@@ -361,6 +366,7 @@ def test_calendar_split_writes_one_file_per_kind(cli: Any, dated: Path) -> None:
     assert names == [
         "feed-birthdays.ics",
         "feed-check-ins.ics",
+        "feed-complaints.ics",
         "feed-contracts.ics",
         "feed-invoices.ics",
         "feed-planned.ics",
@@ -409,7 +415,7 @@ def test_calendar_imports_into_khal(cli: Any, dated: Path, tmp_path: Path) -> No
 
     khal("import", "--batch", str(path))
     stored = len(list(calendar.glob("*.ics")))
-    assert stored == 8
+    assert stored == 9  # one event per UID, the complaint's promised day among them
     listing = khal("list", "--format", "{start-date} | {title}", "2027-02-27", "3d")
     assert "2027-02-28 | Birthday: Иванов Иван (Ромашка)" in listing, listing
     listing = khal("list", "--format", "{start} | {title}", "2026-12-14", "1d")

@@ -27,7 +27,7 @@ from sqlmodel import col
 from amtui.i18n import _
 from amtui.services import recurrence
 from amtui.services.sanitize import export_text
-from amtui.vocabulary import PLANNED_MINUTES, ContractStatus, InteractionStatus, TaskStatus
+from amtui.vocabulary import OPEN_COMPLAINT_STATUSES, PLANNED_MINUTES, ContractStatus, InteractionStatus, TaskStatus
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -289,6 +289,23 @@ def invoices(session: Session, window: Window) -> Iterator[Any]:
         yield _all_day(_event(f"amtui-invoice-{invoice.id}@amtui", summary, window), invoice.due_on)
 
 
+def complaints(session: Session, window: Window) -> Iterator[Any]:
+    """Open complaints on the day their resolution was promised."""
+    from amtui.models import Client
+    from amtui.models.complaint import Complaint
+
+    rows = session.execute(
+        select(Complaint, col(Client.name))
+        .join(Client, col(Client.id) == col(Complaint.client_id))
+        .where(col(Complaint.status).in_(OPEN_COMPLAINT_STATUSES), col(Complaint.due_on).is_not(None))
+    ).all()
+    for complaint, client in rows:
+        if complaint.due_on is None or not window.holds(complaint.due_on):
+            continue
+        summary = _("Complaint to resolve: {title}").format(title=complaint.title) + _about(client)
+        yield _all_day(_event(f"amtui-complaint-{complaint.id}@amtui", summary, window), complaint.due_on)
+
+
 def birthdays(session: Session, window: Window) -> Iterator[Any]:
     """Contacts' birthdays, every year; 29 February on 28 February in other years (as the alerts show it)."""
     from amtui.models import Client, Contact
@@ -322,6 +339,7 @@ COLLECTORS: dict[str, Collector] = {
     "check-ins": check_ins,
     "contracts": contracts,
     "invoices": invoices,
+    "complaints": complaints,
     "birthdays": birthdays,
 }
 
