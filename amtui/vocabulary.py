@@ -236,107 +236,111 @@ class AlertKindInfo:
 
 ALERT_KINDS: dict[AlertKind, AlertKindInfo] = {
     AlertKind.MISSED: AlertKindInfo(
-        "missed", N_("Missed calls and visits"), *Nn_("missed contact", "missed contacts"), "Missed", "late"
+        "missed", N_("Missed calls and visits"), *Nn_("missed contact", "missed contacts"), N_("Missed"), "late"
     ),
     AlertKind.UNANSWERED: AlertKindInfo(
-        "reply", N_("Unanswered messages"), *Nn_("unanswered message", "unanswered messages"), "Unanswered", "late"
+        "reply", N_("Unanswered messages"), *Nn_("unanswered message", "unanswered messages"), N_("Unanswered"), "late"
     ),
     AlertKind.OVERDUE_TASK: AlertKindInfo(
-        "task", N_("Overdue tasks"), *Nn_("overdue task", "overdue tasks"), "Overdue tasks", "late"
+        "task", N_("Overdue tasks"), *Nn_("overdue task", "overdue tasks"), N_("Overdue tasks"), "late"
     ),
     AlertKind.CHECK_IN: AlertKindInfo(
         "checkin",
         N_("Check-ins due on delegated tasks"),
         *Nn_("check-in due", "check-ins due"),
-        "Check-ins due",
+        N_("Check-ins due"),
         "late",
     ),
     AlertKind.PROMISE: AlertKindInfo(
         "promise",
         N_("Promises about to be missed"),
         *Nn_("promise about to be missed", "promises about to be missed"),
-        "Promises due",
+        N_("Promises due"),
         "late",
     ),
     AlertKind.NO_REPORT: AlertKindInfo(
         "report",
         N_("Meetings without a report"),
         *Nn_("meeting without a report", "meetings without a report"),
-        "Reports missing",
+        N_("Reports missing"),
         "late",
     ),
     AlertKind.RECEIVABLE: AlertKindInfo(
-        "invoice", N_("Overdue invoices"), *Nn_("overdue invoice", "overdue invoices"), "Receivables", "backlog"
+        "invoice", N_("Overdue invoices"), *Nn_("overdue invoice", "overdue invoices"), N_("Receivables"), "backlog"
     ),
     AlertKind.CREDIT: AlertKindInfo(
         "credit",
         N_("Credit limits"),
         *Nn_("client near or over its limit", "clients near or over their limits"),
-        "Credit limit",
+        N_("Credit limit"),
         "backlog",
     ),
     AlertKind.NOTICE: AlertKindInfo(
         "notice",
         N_("Contract notice deadlines"),
         *Nn_("notice deadline", "notice deadlines"),
-        "Contract notice",
+        N_("Contract notice"),
         "late",
     ),
     AlertKind.CONTRACT: AlertKindInfo(
-        "contract", N_("Contracts ending"), *Nn_("contract ending", "contracts ending"), "Contracts ending", "backlog"
+        "contract",
+        N_("Contracts ending"),
+        *Nn_("contract ending", "contracts ending"),
+        N_("Contracts ending"),
+        "backlog",
     ),
     AlertKind.SILENCE: AlertKindInfo(
         "silence",
         N_("Clients waiting for a touch"),
         *Nn_("client waiting", "clients waiting"),
-        "Silent clients",
+        N_("Silent clients"),
         "backlog",
     ),
     AlertKind.CALLED_FIRST: AlertKindInfo(
         "called",
         N_("Clients who had to call first"),
         *Nn_("client called first", "clients called first"),
-        "Client called first",
+        N_("Client called first"),
         "backlog",
     ),
     AlertKind.DEAL: AlertKindInfo(
-        "deal", N_("Deals past their close date"), *Nn_("late deal", "late deals"), "Deals past close", "late"
+        "deal", N_("Deals past their close date"), *Nn_("late deal", "late deals"), N_("Deals past close"), "late"
     ),
     AlertKind.STALLED: AlertKindInfo(
-        "stalled", N_("Stalled deals"), *Nn_("stalled deal", "stalled deals"), "Stalled deals", "backlog"
+        "stalled", N_("Stalled deals"), *Nn_("stalled deal", "stalled deals"), N_("Stalled deals"), "backlog"
     ),
     AlertKind.ABC: AlertKindInfo(
-        "abc", N_("ABC tier suggestions"), *Nn_("tier suggestion", "tier suggestions"), "ABC tier", "backlog"
+        "abc", N_("ABC tier suggestions"), *Nn_("tier suggestion", "tier suggestions"), N_("ABC tier"), "backlog"
     ),
     AlertKind.COMPLAINT: AlertKindInfo(
         "complaint",
         N_("Complaints to resolve"),
         *Nn_("complaint due or late", "complaints due or late"),
-        "Complaints",
+        N_("Complaints"),
         "late",
     ),
     AlertKind.COMPLAINT_CHECK_IN: AlertKindInfo(
         "complaint_checkin",
         N_("Check-ins due on delegated complaints"),
         *Nn_("complaint check-in due", "complaint check-ins due"),
-        "Complaint check-ins",
+        N_("Complaint check-ins"),
         "late",
     ),
     AlertKind.COMPLAINT_FOLLOW_UP: AlertKindInfo(
         "complaint_followup",
         N_("Resolved complaints: call to check the client is satisfied"),
         *Nn_("follow-up call after a complaint", "follow-up calls after complaints"),
-        "Complaint follow-ups",
+        N_("Complaint follow-ups"),
         "late",
     ),
     AlertKind.AGENDA: AlertKindInfo(
-        "agenda", N_("Today's agenda"), *Nn_("planned today", "planned today"), "Today", "agenda"
+        "agenda", N_("Today's agenda"), *Nn_("planned today", "planned today"), N_("Today"), "agenda"
     ),
     AlertKind.TASK_TODAY: AlertKindInfo(
-        "task", N_("Tasks due today"), *Nn_("task due today", "tasks due today"), "Tasks due today", "agenda"
+        "task", N_("Tasks due today"), *Nn_("task due today", "tasks due today"), N_("Tasks due today"), "agenda"
     ),
     AlertKind.BIRTHDAY: AlertKindInfo(
-        "birthday", N_("Birthdays"), *Nn_("birthday", "birthdays"), "Birthdays", "agenda"
+        "birthday", N_("Birthdays"), *Nn_("birthday", "birthdays"), N_("Birthdays"), "agenda"
     ),
 }
 

@@ -23,26 +23,6 @@ if TYPE_CHECKING:
     from amtui.services.alerts import Alert
 
 KIND_TITLES = {kind.value: info.label for kind, info in ALERT_KINDS.items()}
-# The short labels of the alert kinds (amtui.vocabulary), marked here for the catalogs.
-KIND_LABELS = (
-    N_("Missed"),
-    N_("Unanswered"),
-    N_("Overdue tasks"),
-    N_("Check-ins due"),
-    N_("Reports missing"),
-    N_("Receivables"),
-    N_("Credit limit"),
-    N_("Contract notice"),
-    N_("Contracts ending"),
-    N_("Silent clients"),
-    N_("Client called first"),
-    N_("Deals past close"),
-    N_("Stalled deals"),
-    N_("ABC tier"),
-    N_("Today"),
-    N_("Tasks due today"),
-    N_("Birthdays"),
-)
 # The sentence column takes the width left (cut with "…"); the line under the table shows it whole.
 COLUMNS = (Column("kind", N_("Kind"), 16), Column("date", N_("Date"), 8), Column("text", N_("Alert"), 100, narrow=20))
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "normal": "", "info": "dim"}
