@@ -43,6 +43,16 @@ def test_task_help_in_russian(tmp_path: Path) -> None:
         assert english not in out
 
 
+def test_complaint_help_in_russian(tmp_path: Path) -> None:
+    """The complaint commands came after the CLI was translated: their help is in the catalogs too."""
+    done = _amtui("complaint", "add", "--help", env={"AMTUI_LANG": "ru"}, tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Записать жалобу, претензию, возврат, спор или акт недостачи клиента." in done.stdout
+    assert "Решение обещано к" in done.stdout
+    for english in ("Record a complaint", "Amount in dispute", "Resolution promised"):
+        assert english not in done.stdout
+
+
 def test_option_help_follows_the_config_file_then_amtui_lang(tmp_path: Path) -> None:
     (tmp_path / "config.toml").write_text('language = "it"\n', encoding="utf-8")
     italian = _amtui("task", "add", "--help", env={"LANG": "ru_RU.UTF-8"}, tmp_path=tmp_path)

@@ -38,6 +38,9 @@ WORDS = {
     "new": N_("new"), "upsell": N_("upsell"), "cross_sell": N_("cross_sell"), "renewal": N_("renewal"),
     "lead": N_("lead"), "qualified": N_("qualified"), "proposal": N_("proposal"),
     "negotiation": N_("negotiation"), "won": N_("won"),
+    "complaint": N_("complaint"), "claim": N_("claim"), "return": N_("return"), "dispute": N_("dispute"),
+    "shortage": N_("shortage"), "open": N_("open"), "in_progress": N_("in progress"), "resolved": N_("resolved"),
+    "rejected": N_("rejected"),
 }  # fmt: skip
 
 

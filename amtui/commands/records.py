@@ -513,24 +513,23 @@ def target_set(
         )
 
 
-@complaint_app.command("add")
+@complaint_app.command("add", help=_("Record a complaint, claim, return, dispute or shortage report of a client."))
 def complaint_add(
     ctx: typer.Context,
     client: ClientArg,
-    title: Annotated[str, typer.Argument(help="What the complaint is about.")],
+    title: Annotated[str, typer.Argument(help=_("What the complaint is about."))],
     kind: Annotated[str, typer.Option(help=f"{one_of(ComplaintKind)}.")] = "complaint",
-    amount: Annotated[str | None, typer.Option(help="Amount in dispute, e.g. '1 250,50'.")] = None,
-    currency: Annotated[str | None, typer.Option(help="Currency of the amount (default: the client's).")] = None,
-    contact: Annotated[str | None, typer.Option(help="Who complained: one of the client's contacts.")] = None,
-    contract: Annotated[str | None, typer.Option(help="The contract concerned (number or id).")] = None,
-    invoice: Annotated[str | None, typer.Option(help="The invoice concerned (number or id).")] = None,
-    due: Annotated[str | None, typer.Option(help="Resolution promised by: +3d, пт, 05.12.2026...")] = None,
-    owner: Annotated[str | None, typer.Option(help="Colleague who handles it (default: you).")] = None,
-    opened: Annotated[str | None, typer.Option(help="The day it came (default today).")] = None,
-    description: Annotated[str | None, typer.Option("--description", "-d", help="What happened.")] = None,
+    amount: Annotated[str | None, typer.Option(help=_("Amount in dispute, e.g. '1 250,50'."))] = None,
+    currency: Annotated[str | None, typer.Option(help=_("Currency of the amount (default: the client's)."))] = None,
+    contact: Annotated[str | None, typer.Option(help=_("Who complained: one of the client's contacts."))] = None,
+    contract: Annotated[str | None, typer.Option(help=_("The contract concerned (number or id)."))] = None,
+    invoice: Annotated[str | None, typer.Option(help=_("The invoice concerned (number or id)."))] = None,
+    due: Annotated[str | None, typer.Option(help=_("Resolution promised by: +3d, пт, 05.12.2026..."))] = None,
+    owner: Annotated[str | None, typer.Option(help=_("Colleague who handles it (default: you)."))] = None,
+    opened: Annotated[str | None, typer.Option(help=_("The day it came (default today)."))] = None,
+    description: Annotated[str | None, typer.Option("--description", "-d", help=_("What happened."))] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Record a complaint, claim, return, dispute or shortage report of a client."""
     from amtui.services import clients, complaints
     from amtui.services.text import parse_money
 
@@ -567,17 +566,16 @@ def _complaint_tail(complaint: ComplaintRead) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
-@complaint_app.command("list")
+@complaint_app.command("list", help=_("Complaints: open ones first by promised day, then the settled ones."))
 def complaint_list(
     ctx: typer.Context,
     client: ClientOption = None,
-    open_only: Annotated[bool, typer.Option("--open", help="Only open and in-progress complaints.")] = False,
+    open_only: Annotated[bool, typer.Option("--open", help=_("Only open and in-progress complaints."))] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Complaints: open ones first by promised day, then the settled ones."""
     from amtui.commands.render import table
     from amtui.services import clients, complaints
-    from amtui.services.text import format_money
+    from amtui.services.locale_format import money as format_money
 
     with unit_of_work(ctx) as session:
         client_id = clients.resolve_client(session=session, ref=client).id if client else None
@@ -591,26 +589,25 @@ def complaint_list(
     current = today()
     body = [
         [
-            str(c.id), c.kind, c.client_name, c.title, c.status,
+            str(c.id), word(c.kind), c.client_name, c.title, word(c.status),
             f"{c.due_on:%d.%m.%Y}" if c.due_on else "",
             _("{n}d late").format(n=(current - c.due_on).days) if c.is_open and c.due_on and c.due_on < current else "",
             format_money(c.amount_minor, c.currency) if c.amount_minor else "", c.owner or "",
         ]
         for c in rows
     ]  # fmt: skip
-    headers = ["id", "kind", "client", "title", "status", "due", "", "amount", "owner"]
+    headers = [_("id"), _("kind"), _("client"), _("title"), _("status"), _("due"), "", _("amount"), _("owner")]
     typer.echo(table(headers, body, right={0, 7}))
 
 
-@complaint_app.command("show")
+@complaint_app.command("show", help=_("Everything about one complaint."))
 def complaint_show(
     ctx: typer.Context,
-    complaint_id: Annotated[int, typer.Argument(help="Complaint id (amtui complaint list).", metavar="ID")],
+    complaint_id: Annotated[int, typer.Argument(help=_("Complaint id (amtui complaint list)."), metavar="ID")],
     json_output: JsonOption = False,
 ) -> None:
-    """Everything about one complaint."""
     from amtui.services import complaints
-    from amtui.services.text import format_money
+    from amtui.services.locale_format import money as format_money
 
     with unit_of_work(ctx) as session:
         found = complaints.get_complaint(session=session, complaint_id=complaint_id)
@@ -639,26 +636,27 @@ def complaint_show(
             typer.echo(f"{label + ':':<15}{value}")
 
 
-@complaint_app.command("edit")
+@complaint_app.command(
+    "edit", help=_("Change a complaint; every edit counts as a touch (only the options given change).")
+)
 def complaint_edit(
     ctx: typer.Context,
-    complaint_id: Annotated[int, typer.Argument(help="Complaint id.", metavar="ID")],
-    title: Annotated[str | None, typer.Option(help="What it is about.")] = None,
+    complaint_id: Annotated[int, typer.Argument(help=_("Complaint id."), metavar="ID")],
+    title: Annotated[str | None, typer.Option(help=_("What it is about."))] = None,
     kind: Annotated[str | None, typer.Option(help=f"{one_of(ComplaintKind)}.")] = None,
-    status: Annotated[str | None, typer.Option(help="open or in_progress (resolve/reject close it).")] = None,
-    amount: Annotated[str | None, typer.Option(help="Amount in dispute ('' clears it).")] = None,
-    currency: Annotated[str | None, typer.Option(help="Currency of the amount.")] = None,
-    contact: Annotated[str | None, typer.Option(help="Who complained ('' clears it).")] = None,
-    contract: Annotated[str | None, typer.Option(help="The contract concerned ('' clears it).")] = None,
-    invoice: Annotated[str | None, typer.Option(help="The invoice concerned ('' clears it).")] = None,
-    due: Annotated[str | None, typer.Option(help="New promised day ('' clears it).")] = None,
-    owner: Annotated[str | None, typer.Option(help="Colleague who handles it (me: you).")] = None,
-    opened: Annotated[str | None, typer.Option(help="The day it came.")] = None,
-    description: Annotated[str | None, typer.Option("--description", "-d", help="What happened.")] = None,
-    touched: Annotated[bool, typer.Option("--touched", help="Only record that it was worked on today.")] = False,
+    status: Annotated[str | None, typer.Option(help=_("open or in_progress (resolve/reject close it)."))] = None,
+    amount: Annotated[str | None, typer.Option(help=_("Amount in dispute ('' clears it)."))] = None,
+    currency: Annotated[str | None, typer.Option(help=_("Currency of the amount."))] = None,
+    contact: Annotated[str | None, typer.Option(help=_("Who complained ('' clears it)."))] = None,
+    contract: Annotated[str | None, typer.Option(help=_("The contract concerned ('' clears it)."))] = None,
+    invoice: Annotated[str | None, typer.Option(help=_("The invoice concerned ('' clears it)."))] = None,
+    due: Annotated[str | None, typer.Option(help=_("New promised day ('' clears it)."))] = None,
+    owner: Annotated[str | None, typer.Option(help=_("Colleague who handles it (me: you)."))] = None,
+    opened: Annotated[str | None, typer.Option(help=_("The day it came."))] = None,
+    description: Annotated[str | None, typer.Option("--description", "-d", help=_("What happened."))] = None,
+    touched: Annotated[bool, typer.Option("--touched", help=_("Only record that it was worked on today."))] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Change a complaint; every edit counts as a touch (only the options given change)."""
     from amtui.services import complaints
     from amtui.services.text import parse_money
 
@@ -686,8 +684,8 @@ def complaint_edit(
         ) + _complaint_tail(saved))  # fmt: skip
 
 
-NoteOption = Annotated[str, typer.Option("--note", help="How it was settled (required).")]
-OnOption = Annotated[str | None, typer.Option("--on", help="The day it was settled (default today).")]
+NoteOption = Annotated[str, typer.Option("--note", help=_("How it was settled (required)."))]
+OnOption = Annotated[str | None, typer.Option("--on", help=_("The day it was settled (default today)."))]
 
 
 def _settle(ctx: typer.Context, complaint_id: int, note: str, on: str | None, json_output: bool, resolve: bool) -> None:
@@ -709,37 +707,36 @@ def _settle(ctx: typer.Context, complaint_id: int, note: str, on: str | None, js
         typer.echo(_("Complaint {id} from {client} rejected.").format(id=saved.id, client=saved.client_name))
 
 
-@complaint_app.command("resolve")
+@complaint_app.command(
+    "resolve", help=_("Close a complaint as resolved (a follow-up call is then asked for within a week).")
+)
 def complaint_resolve(
     ctx: typer.Context,
-    complaint_id: Annotated[int, typer.Argument(help="Complaint id.", metavar="ID")],
+    complaint_id: Annotated[int, typer.Argument(help=_("Complaint id."), metavar="ID")],
     note: NoteOption,
     on: OnOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Close a complaint as resolved (a follow-up call is then asked for within a week)."""
     _settle(ctx, complaint_id, note, on, json_output, resolve=True)
 
 
-@complaint_app.command("reject")
+@complaint_app.command("reject", help=_("Close a complaint as rejected (the note says why)."))
 def complaint_reject(
     ctx: typer.Context,
-    complaint_id: Annotated[int, typer.Argument(help="Complaint id.", metavar="ID")],
+    complaint_id: Annotated[int, typer.Argument(help=_("Complaint id."), metavar="ID")],
     note: NoteOption,
     on: OnOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Close a complaint as rejected (the note says why)."""
     _settle(ctx, complaint_id, note, on, json_output, resolve=False)
 
 
-@complaint_app.command("reopen")
+@complaint_app.command("reopen", help=_("Open a settled complaint again (the client is not satisfied)."))
 def complaint_reopen(
     ctx: typer.Context,
-    complaint_id: Annotated[int, typer.Argument(help="Complaint id.", metavar="ID")],
+    complaint_id: Annotated[int, typer.Argument(help=_("Complaint id."), metavar="ID")],
     json_output: JsonOption = False,
 ) -> None:
-    """Open a settled complaint again (the client is not satisfied)."""
     from amtui.services import complaints
 
     with unit_of_work(ctx) as session:
