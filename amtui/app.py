@@ -214,6 +214,7 @@ class AmtuiApp(App[None]):
         now: Clock | datetime | None = None,
         zone: tzinfo | None = None,
         settings: Settings | None = None,
+        today_snapshot: Path | None = None,
     ) -> None:
         super().__init__()
         from amtui.services.workspace import Workspace
@@ -229,11 +230,20 @@ class AmtuiApp(App[None]):
         # Binding id -> keys from the config file's [keymap] (the help screen shows them too).
         self.keymap: dict[str, str] = dict(settings.keymap) if settings is not None else {}
         self.last_undo: tuple[str, Callable[[Workspace], Any]] | None = None
+        # Where Today keeps what it showed last, to show it at once on the next start (see screens.today).
+        self.today_snapshot = today_snapshot
         if self.keymap:
             self.set_keymap(self.keymap)
 
     def on_mount(self) -> None:
-        self.watch_database()  # the first mark, before the first screen reads its data
+        if self.today_snapshot is not None and self.today_snapshot.exists():
+            # Today paints the last session's picture first: the database waits until it is on screen
+            # (the first mark is still taken before Today reads its data again).
+            from amtui.screens.today import RECHECK_AFTER_S
+
+            self.set_timer(RECHECK_AFTER_S / 2, self.watch_database)
+        else:
+            self.watch_database()  # the first mark, before the first screen reads its data
         self.switch_mode("today")
         self.set_interval(WATCH_INTERVAL_S, self.watch_database, name="watch-database")
 
@@ -413,7 +423,10 @@ def _say_crashed(summary: str, log: Path | None) -> None:
 
 
 def run_tui(db_url: str, settings: Settings | None = None) -> None:
-    app = AmtuiApp(db_url=db_url, settings=settings)
+    from amtui.config import user_cache_dir
+    from amtui.screens.today import snapshot_path
+
+    app = AmtuiApp(db_url=db_url, settings=settings, today_snapshot=snapshot_path(user_cache_dir(), db_url))
     try:
         app.run()
     except Exception as error:  # outside Textual's message loop (start-up, shut-down): the same rule
