@@ -115,7 +115,10 @@ def _exit_now(code: object) -> NoReturn:
 
 def __getattr__(name: str) -> Any:
     # The Typer command line (``from amtui.cli import app`` in tests and tools) lives in
-    # amtui.commands.root, imported only when asked for.
+    # amtui.commands.root, imported only when asked for (not for the import system's own questions:
+    # ``from amtui.cli import main`` asks whether the module has a ``__path__``).
+    if name.startswith("__"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from amtui.commands import root
 
     return getattr(root, name)
