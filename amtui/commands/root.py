@@ -15,9 +15,13 @@ from typing import Annotated, Any
 import typer
 
 from amtui import __version__
+from amtui.commands import coercion
 from amtui.commands.common import CliState
 from amtui.commands.errors import AmtuiGroup
 from amtui.commands.output import guarded_output
+
+# Option values converted without pydantic where Typer's own adapters are not needed (see coercion).
+coercion.install()
 
 
 def _version(value: bool) -> None:
