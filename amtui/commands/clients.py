@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from amtui.commands.common import echo_json, fail, given, today, unit_of_work, zone
+from amtui.commands.common import echo_json, fail, given, reading, today, unit_of_work, zone
 from amtui.vocabulary import DEFAULT_CADENCE_DAYS, Channel, ClientStatus, ContactRole, Tier, one_of
 
 client_app = typer.Typer(help="Client companies: add, show the card, list, edit.", no_args_is_help=True)
@@ -301,8 +301,8 @@ def search_command(
     """Find clients and people (case folded in every script: иванов finds Иванов)."""
     from amtui.services.search import search
 
-    with unit_of_work(ctx) as session:
-        hits = search(session=session, text=text)
+    with reading(ctx) as connection:  # Core only: no SQLModel import
+        hits = search(session=connection, text=text)
     if json_output:
         echo_json(hits)
         return
