@@ -58,6 +58,7 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         # Line id -> what enter on it opens (see TodayPicture).
         self.opens: dict[str, str] = {}
         self._snapshot_tried = False
+        self._recheck_pending = False
         # The line the cursor is on, kept across reloads by its id.
         self.cursor_id: str | None = None
 
@@ -75,6 +76,8 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.sub_title = "Today"
 
     def reload(self) -> None:
+        if self._recheck_pending:  # the kept picture is on screen and the read is on its way
+            return
         if self.picture is None and not self._snapshot_tried:
             # The first show: the last session's Today at once, if it is of today; the database layer
             # loads and the whole view is read a moment later (once the snapshot is on the terminal).
@@ -83,6 +86,7 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             picture = read_snapshot(path, today=self.workspace.today()) if path is not None else None
             if picture is not None:
                 self.paint(picture)
+                self._recheck_pending = True
                 self.set_timer(RECHECK_AFTER_S, self._recheck)
                 return
         if self.data is not None and self.data.complete:
@@ -93,6 +97,7 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.load("today-first", lambda ws: ws.today_first())
 
     def _recheck(self) -> None:
+        self._recheck_pending = False
         self.load("today", lambda ws: ws.today_view())
 
     @on(DbDone)
