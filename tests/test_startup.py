@@ -46,9 +46,10 @@ def test_the_command_line_that_opens_the_tui_is_told_apart_from_commands() -> No
 def test_each_command_is_built_from_the_module_the_table_names() -> None:
     from amtui.commands import root
 
-    assert {name: module.__name__.rsplit(".", 1)[1] for name, module in root._owners().items()} == (
-        root.COMMAND_MODULES
-    )
+    registered = {name: module.__name__.rsplit(".", 1)[1] for name, module in root._owners().items()}
+    missing = {name: module for name, module in registered.items() if root.COMMAND_MODULES.get(name) != module}
+    assert not missing, f"add to COMMAND_MODULES in amtui/commands/root.py: {missing}"
+    assert set(root.COMMAND_MODULES) == set(registered)
 
 
 def _loaded(probe_args: list[str], env: dict[str, str], watched: tuple[str, ...]) -> list[str]:
