@@ -102,6 +102,12 @@ class Terminal:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", type=Path, help="a database built with `amtui demo --size large` (default: build one)")
+    parser.add_argument(
+        "--source",
+        type=Path,
+        help="run amtui from this source tree instead (e.g. the code before a change: "
+        "`mkdir DIR && git archive main amtui | tar -x -C DIR`)",
+    )
     parser.add_argument("--runs", type=int, default=9, help="runs of each kind (medians)")
     parser.add_argument("--quiet", type=float, default=1.5, help="seconds without a change that end a run")
     args = parser.parse_args()
@@ -125,6 +131,8 @@ def main() -> None:
         # Bytecode cached as an installed package has it (this machine may set PYTHONDONTWRITEBYTECODE).
         "PYTHONPYCACHEPREFIX": str(folder / "pycache"),
     }
+    if args.source is not None:
+        env["PYTHONPATH"] = str(args.source.resolve())
     kept = folder / "cache"
     bare_command = [PYTHON, "-c", BARE]
     amtui_command = [AMTUI, "--db", str(path)]

@@ -81,6 +81,12 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", type=Path, help="a database built with `amtui demo --size large` (default: build one)")
+    parser.add_argument(
+        "--source",
+        type=Path,
+        help="run amtui from this source tree instead (e.g. the code before a change: "
+        "`mkdir DIR && git archive main amtui | tar -x -C DIR`)",
+    )
     parser.add_argument("--runs", type=int, default=9, help="runs of each command (medians)")
     args = parser.parse_args()
     if shutil.which("task") is None:
@@ -105,6 +111,8 @@ def main() -> None:
         # Bytecode cached as an installed package has it (this machine may set PYTHONDONTWRITEBYTECODE).
         "PYTHONPYCACHEPREFIX": str(folder / "pycache"),
     }
+    if args.source is not None:
+        amtui_env["PYTHONPATH"] = str(args.source.resolve())
     amtui = [AMTUI, "--db", str(database)]
     commands: list[tuple[str, str, list[str], dict[str, str]]] = [
         ("task add", "peer", ["task", "add", "Позвонить в Ромашку", "due:tomorrow", "project:Ромашка"], task_env),

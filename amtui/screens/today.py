@@ -122,9 +122,10 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.picture = picture
         self.opens = picture.opens
         self.sub_title = picture.subtitle
-        receivables = Text()
-        for text, style in picture.receivables:
-            receivables.append(text, style=style)
+        (first, style), *rest = picture.receivables or (("", ""),)
+        receivables = Text(first, style=style)  # the first piece's style is the whole line's
+        for text, piece_style in rest:
+            receivables.append(text, style=piece_style)
         self.query_one("#today-receivables", Static).update(receivables)
         self.query_one("#today-sales", GoalBar).set(picture.sales_minor, picture.target_minor, picture.caption)
         self.query_one("#today-trend", Sparkline).data = list(picture.trend)
@@ -205,7 +206,7 @@ class TodayPicture:
 
     today: date
     subtitle: str
-    receivables: tuple[tuple[str, str], ...]  # (text, style) pieces
+    receivables: tuple[tuple[str, str], ...]  # (text, style) pieces; the first one's style is the line's
     sales_minor: int
     target_minor: int | None
     caption: str
