@@ -236,16 +236,19 @@ class AmtuiApp(App[None]):
             self.set_keymap(self.keymap)
 
     def on_mount(self) -> None:
-        if self.today_snapshot is not None and self.today_snapshot.exists():
-            # Today paints the last session's picture first: the database waits until it is on screen
-            # (the first mark is still taken before Today reads its data again).
-            from amtui.screens.today import RECHECK_AFTER_S
-
-            self.set_timer(RECHECK_AFTER_S / 2, self.watch_database)
-        else:
-            self.watch_database()  # the first mark, before the first screen reads its data
+        if self.today_snapshot is None or not self.today_snapshot.exists():
+            self.start_watching()  # the first mark, before the first screen reads its data
+        # Else Today paints the last session's picture first and the database waits until it is on the
+        # terminal: Today starts the watch just before it reads its data again (screens.today).
         self.switch_mode("today")
-        self.set_interval(WATCH_INTERVAL_S, self.watch_database, name="watch-database")
+
+    _watch_timer: Any = None
+
+    def start_watching(self) -> None:
+        """Take the first mark of other programs' writes and poll every WATCH_INTERVAL_S (once)."""
+        if self._watch_timer is None:
+            self.watch_database()
+            self._watch_timer = self.set_interval(WATCH_INTERVAL_S, self.watch_database, name="watch-database")
 
     # Living data: another program's writes show up on the screen in view within about 2 s.
 

@@ -238,6 +238,12 @@ def test_a_snapshot_of_another_day_or_unreadable_is_not_shown(tmp_path: Path) ->
     write_snapshot(path, picture)
     assert read_snapshot(path, today=day) == picture
     assert read_snapshot(path, today=day + timedelta(days=1)) is None
+    from amtui import i18n
+
+    i18n.set_language("ru")
+    assert read_snapshot(path, today=day) is None  # written in English
+    i18n.set_language("en")
+    assert read_snapshot(path, today=day) == picture
     path.write_text("{not json", encoding="utf-8")
     assert read_snapshot(path, today=day) is None
     assert read_snapshot(tmp_path / "missing.json", today=day) is None

@@ -87,7 +87,7 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             if picture is not None:
                 self.paint(picture)
                 self._recheck_pending = True
-                self.set_timer(RECHECK_AFTER_S, self._recheck)
+                self.call_after_refresh(self.set_timer, RECHECK_AFTER_S, self._recheck)
                 return
         if self.data is not None and self.data.complete:
             # Shown already: the whole view in one step, so the lines on screen never go back to "Loading…".
@@ -98,6 +98,9 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
     def _recheck(self) -> None:
         self._recheck_pending = False
+        watch = getattr(self.app, "start_watching", None)
+        if callable(watch):  # the first mark of other programs' writes, before the read
+            watch()
         self.load("today", lambda ws: ws.today_view())
 
     @on(DbDone)
@@ -183,7 +186,7 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 # What the screen shows, made in one place from the workspace's TodayView (the one rule book) and
 # kept between sessions as the snapshot the next start shows at once.
 
-# How long after the snapshot is painted the database is read again (the database layer's import
+# How long after the snapshot is on screen the database is read again (the database layer's import
 # would otherwise hold the interpreter while the first frame is written).
 RECHECK_AFTER_S = 0.15
 SNAPSHOT_FORMAT = 1
@@ -322,10 +325,12 @@ def write_snapshot(path: Path, picture: TodayPicture) -> None:
     start its head start."""
     from amtui import __version__
     from amtui.files import private_partial
+    from amtui.i18n import current_language
 
     data = {
         "format": SNAPSHOT_FORMAT,
         "amtui": __version__,
+        "language": current_language(),
         "today": picture.today.isoformat(),
         "subtitle": picture.subtitle,
         "receivables": picture.receivables,
@@ -345,12 +350,15 @@ def write_snapshot(path: Path, picture: TodayPicture) -> None:
 
 
 def read_snapshot(path: Path, *, today: date) -> TodayPicture | None:
-    """The picture kept by the last session, if it is of ``today`` and readable; else None."""
+    """The picture kept by the last session, if it is of ``today``, in the language in use, and readable;
+    else None."""
     from amtui import __version__
+    from amtui.i18n import current_language
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data["format"] != SNAPSHOT_FORMAT or data["amtui"] != __version__ or data["today"] != today.isoformat():
+        kept = (data["format"], data["amtui"], data["language"], data["today"])
+        if kept != (SNAPSHOT_FORMAT, __version__, current_language(), today.isoformat()):
             return None
         return TodayPicture(
             today=today,
