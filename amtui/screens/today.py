@@ -186,9 +186,9 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 # What the screen shows, made in one place from the workspace's TodayView (the one rule book) and
 # kept between sessions as the snapshot the next start shows at once.
 
-# How long after the snapshot is on screen the database is read again (the database layer's import
-# would otherwise hold the interpreter while the first frame is written).
-RECHECK_AFTER_S = 0.15
+# How long after the snapshot is on screen the database is read again: the database layer's import
+# (~0.3 s of interpreter time in a worker thread) would otherwise slow the first frames being written.
+RECHECK_AFTER_S = 0.25
 SNAPSHOT_FORMAT = 1
 
 
