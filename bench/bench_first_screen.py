@@ -4,7 +4,7 @@ Run from the repository root:
 
     .venv/bin/python bench/bench_first_screen.py            # builds the large demo in a temp dir
     .venv/bin/python bench/bench_first_screen.py --db PATH  # a database built with `amtui demo --size large`
-                                                             # at 2026-11-25 06:00 UTC (bench_tui.NOW)
+                                                             # at 2026-11-25 06:00 UTC (common.NOW)
 
 Each run starts a process in a detached tmux session of 120x40 (a private tmux server) and polls
 `tmux capture-pane` every ~5 ms; the time is that of the LAST change of the screen, once it has been quiet
@@ -25,17 +25,13 @@ import os
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench_tui import NOW, large_demo
+from common import AMTUI, NOW, PYTHON, large_demo
 
-ROOT = Path(__file__).resolve().parents[1]
-PYTHON = sys.executable
-AMTUI = str(Path(PYTHON).with_name("amtui"))
 TARGET = 1.6
 
 BARE = """

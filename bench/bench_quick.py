@@ -4,7 +4,7 @@ Run from the repository root (taskwarrior must be installed: `apt-get install -y
 
     .venv/bin/python bench/bench_quick.py            # builds the large demo in a temp dir
     .venv/bin/python bench/bench_quick.py --db PATH  # a copy of a database built with `amtui demo --size large`
-                                                      # at 2026-11-25 06:00 UTC (bench_tui.NOW)
+                                                      # at 2026-11-25 06:00 UTC (common.NOW)
 
 What a user types between calls: `amtui log call`, `amtui task add` (writes, against taskwarrior's
 `task add`), `amtui client show` and `amtui search` (reads, against `task next` over 10,000 pending tasks).
@@ -23,17 +23,14 @@ import resource
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
 
-from bench_tui import NOW, large_demo
+from common import AMTUI, NOW, large_demo
 
-PYTHON = sys.executable
-AMTUI = str(Path(PYTHON).with_name("amtui"))
 TARGET = 3.0
 TASKS = 10_000
 

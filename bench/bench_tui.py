@@ -99,23 +99,6 @@ def spawn(script: str, *args: str) -> float:
     return (float(out.stdout.strip().splitlines()[-1]) - start) * 1000
 
 
-def large_demo(db: Path | None) -> Path:
-    """``db`` (built with `amtui demo --size large` at NOW), or the large demo built in a temp dir."""
-    if db is not None:
-        return db
-    sys.path.insert(0, str(ROOT))
-    from amtui.db import open_engine
-    from amtui.services.demo import build_demo
-
-    path = Path(tempfile.mkdtemp(prefix="amtui-bench-")) / "large.db"
-    engine = open_engine(f"sqlite:///{path}")
-    began = time.perf_counter()
-    build_demo(engine, size="large", now=NOW)
-    engine.dispose()
-    print(f"built the large demo in {time.perf_counter() - began:.1f} s: {path}")
-    return path
-
-
 def median(values: list[float]) -> float:
     return statistics.median(values)
 
@@ -248,7 +231,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=11, help="process start-ups of each kind")
     parser.add_argument("--rounds", type=int, default=20, help="in-process screen switch rounds")
     args = parser.parse_args()
-    path = large_demo(args.db)
+    sys.path.insert(0, str(ROOT))
+    if args.db is None:
+        from amtui.db import open_engine
+        from amtui.services.demo import build_demo
+
+        path = Path(tempfile.mkdtemp(prefix="amtui-bench-tui-")) / "large.db"
+        engine = open_engine(f"sqlite:///{path}")
+        began = time.perf_counter()
+        build_demo(engine, size="large", now=NOW)
+        engine.dispose()
+        print(f"built the large demo in {time.perf_counter() - began:.1f} s: {path}")
+    else:
+        path = args.db
     url = f"sqlite:///{path.resolve()}"
 
     spawn(BARE), spawn(AMTUI, url, "frame")  # warm the OS file cache

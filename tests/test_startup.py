@@ -15,8 +15,9 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import FROZEN_NOW, ZONE
+from tests.pilot import settle
 from tests.test_tui import seeded as seeded  # a fixture
-from tests.test_tui import settle, sync
+from tests.test_tui import sync
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
