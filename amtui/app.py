@@ -8,20 +8,21 @@ opened by the first thread worker that needs it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, tzinfo
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.screen import Screen
 
+from amtui.i18n import N_, _
 from amtui.keys import APP_BINDINGS
 
 if TYPE_CHECKING:
@@ -78,12 +79,12 @@ def _portfolio_screen() -> Screen:
 
 
 SCREEN_TITLES = {
-    "today": "Today",
-    "clients": "Clients",
-    "planner": "Planner",
-    "tasks": "Tasks",
-    "alerts": "Alerts",
-    "portfolio": "Portfolio",
+    "today": N_("Today"),
+    "clients": N_("Clients"),
+    "planner": N_("Planner"),
+    "tasks": N_("Tasks"),
+    "alerts": N_("Alerts"),
+    "portfolio": N_("Portfolio"),
 }
 
 
@@ -114,16 +115,22 @@ class AmtuiCommands(Provider):
         app = self.app
         assert isinstance(app, AmtuiApp)
         actions: list[tuple[str, Callable[[], Any], str]] = [
-            ("New client", app.action_new_client, "Add a client company"),
-            ("New call", lambda: app.action_new("call"), "Plan a call"),
-            ("Log a call", lambda: app.action_new("call", log=True), "Record a call that took place"),
-            ("New visit", lambda: app.action_new("visit"), "Plan a visit"),
-            ("New meeting", lambda: app.action_new("meeting"), "Plan a meeting"),
-            ("New task", app.action_new_task, "Add a task (own or delegated)"),
-            ("Help: all keys", app.action_help, "List every key binding"),
+            (_("New client"), app.action_new_client, _("Add a client company")),
+            (_("New call"), lambda: app.action_new("call"), _("Plan a call")),
+            (_("Log a call"), lambda: app.action_new("call", log=True), _("Record a call that took place")),
+            (_("New visit"), lambda: app.action_new("visit"), _("Plan a visit")),
+            (_("New meeting"), lambda: app.action_new("meeting"), _("Plan a meeting")),
+            (_("New task"), app.action_new_task, _("Add a task (own or delegated)")),
+            (_("Help: all keys"), app.action_help, _("List every key binding")),
         ]
         for mode, title in SCREEN_TITLES.items():
-            actions.append((f"Go to {title}", partial(app.switch_mode, mode), f"Show the {title} screen"))
+            actions.append(
+                (
+                    _("Go to {screen}").format(screen=_(title)),
+                    partial(app.switch_mode, mode),
+                    _("Show the {screen} screen").format(screen=_(title)),
+                )
+            )
         return actions
 
     async def discover(self) -> Hits:
@@ -154,23 +161,23 @@ class AmtuiCommands(Provider):
                     opened.add(hit.client_id)
                 # A person or a number found by the database is the best answer ("who is calling?").
                 score = 1.0 if hit.matched != "name" else 0.95
-                label = ("Client: " if hit.kind == "client" else "Person: ") + hit.sentence
+                label = (_("Client: {name}") if hit.kind == "client" else _("Person: {name}")).format(name=hit.sentence)
                 yield Hit(
                     score,
                     Text(label),
                     partial(app.open_client, hit.client_id),
                     text=label,
-                    help=f"Open the card · matched {hit.matched}",
+                    help=_("Open the card · matched {field}").format(field=hit.matched),
                 )
         by_database = bool(opened)
         for client_id, name in self._clients:
             if client_id in opened:
                 continue
-            label = f"Client: {name}"
+            label = _("Client: {name}").format(name=name)
             score = matcher.match(label)
             if score > 0:
                 opened.add(client_id)
-                yield Hit(score, _highlight(matcher, label), partial(app.open_client, client_id), help="Open card")
+                yield Hit(score, _highlight(matcher, label), partial(app.open_client, client_id), help=_("Open card"))
         if not by_database and len(query.strip()) >= 3:
             from amtui.services.fuzzy import nearest
 
@@ -185,10 +192,28 @@ class AmtuiCommands(Provider):
                 if client_id in opened:
                     continue
                 opened.add(client_id)
-                label = f"Did you mean: {name}?"
+                label = _("Did you mean: {name}?").format(name=name)
                 yield Hit(
-                    0.5, Text(label), partial(app.open_client, client_id), text=label, help="Nearest name: open card"
+                    0.5, Text(label), partial(app.open_client, client_id), text=label, help=_("Nearest name: open card")
                 )
+
+
+# Textual's own command-palette entries, marked here so that the palette speaks the interface language.
+SYSTEM_COMMAND_TEXTS = (
+    N_("Theme"),
+    N_("Change the current theme"),
+    N_("Quit"),
+    N_("Quit the application as soon as possible"),
+    N_("Keys"),
+    N_("Hide the keys and widget help panel"),
+    N_("Show help for the focused widget and a summary of available keys"),
+    N_("Minimize"),
+    N_("Minimize the widget and restore to normal size"),
+    N_("Maximize"),
+    N_("Maximize the focused widget"),
+    N_("Screenshot"),
+    N_("Save an SVG 'screenshot' of the current screen"),
+)
 
 
 class AmtuiApp(App[None]):
@@ -234,6 +259,18 @@ class AmtuiApp(App[None]):
         self.today_snapshot = today_snapshot
         if self.keymap:
             self.set_keymap(self.keymap)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's palette entries (theme, keys, quit…) in the interface language."""
+        for command in super().get_system_commands(screen):
+            yield command._replace(title=_(command.title), help=_(command.help) if command.help else command.help)
+
+    def action_command_palette(self) -> None:
+        """Textual's palette with its prompt in the interface language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
 
     def on_mount(self) -> None:
         if self.today_snapshot is None or not self.today_snapshot.exists():
@@ -343,7 +380,7 @@ class AmtuiApp(App[None]):
 
     def action_undo(self) -> None:
         if self.last_undo is None:
-            self.notify("Nothing to undo")
+            self.notify(_("Nothing to undo"))
             return
         what, job = self.last_undo
         self.last_undo = None
@@ -356,12 +393,16 @@ class AmtuiApp(App[None]):
         except Exception as exc:  # shown, never a traceback
             from amtui.screens.base import describe_error
 
-            self.call_from_thread(self.notify, f"Could not undo {what}: {describe_error(exc)}", severity="error")
+            self.call_from_thread(
+                self.notify,
+                _("Could not undo {what}: {reason}").format(what=what, reason=describe_error(exc)),
+                severity="error",
+            )
             return
         self.call_from_thread(self.undone, what)
 
     def undone(self, what: str) -> None:
-        self.notify(f"Undone: {what}")
+        self.notify(_("Undone: {what}").format(what=what))
         reload = getattr(self.screen, "reload", None)
         if callable(reload):
             reload()

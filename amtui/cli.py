@@ -47,7 +47,9 @@ def open_tui(db: str | None) -> None:
         check_database(url, create=is_default)
         settings = load_settings()
     except (ConfigError, DatabaseError) as exc:
-        sys.stderr.write(f"amtui: error: {exc}\n")
+        from amtui.i18n import _
+
+        sys.stderr.write(_("amtui: error: {message}").format(message=exc) + "\n")
         raise SystemExit(1) from None
     from amtui.app import run_tui
 
@@ -61,7 +63,7 @@ def main() -> None:
         try:
             open_tui(db)
         except KeyboardInterrupt:
-            sys.stderr.write("amtui: interrupted\n")
+            sys.stderr.write(_interrupted() + "\n")
             sys.exit(130)
         return
     _run_command_line(argv)
@@ -88,12 +90,18 @@ def _run_command_line(argv: list[str]) -> None:
             with guarded_output():  # usage errors quote the command line
                 cli(prog_name="amtui")
     except KeyboardInterrupt:
-        sys.stderr.write("amtui: interrupted\n")
+        sys.stderr.write(_interrupted() + "\n")
         sys.exit(130)
     except SystemExit as finished:
         if not quick:  # help, or the TUI: the usual exit
             raise
         _exit_now(finished.code)
+
+
+def _interrupted() -> str:
+    from amtui.i18n import _
+
+    return _("amtui: interrupted")
 
 
 def _exit_now(code: object) -> NoReturn:

@@ -43,7 +43,8 @@ def parse_language(value: str, *, field: str = "language") -> str:
     if code is None:
         from amtui.services.errors import ValidationError
 
-        raise ValidationError(f"unknown language {value!r} (use one of: {', '.join(LANGUAGES)})", field=field)
+        message = _("unknown language {value} (use one of: {languages})")
+        raise ValidationError(message.format(value=repr(value), languages=", ".join(LANGUAGES)), field=field)
     return code
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
-from amtui.i18n import N_, Nn_
+from amtui.i18n import N_, Nn_, _
 
 
 class Tier(StrEnum):
@@ -294,9 +294,10 @@ def member(enum: type[StrEnum], value: str, aliases: Mapping[str, str] | None = 
 # --- help text --------------------------------------------------------------------------------------------------
 
 
-def one_of(values: Iterable[str], last: str = "or") -> str:
+def one_of(values: Iterable[str], last: str | None = None) -> str:
     """``"a, b or c"``: the allowed values of an enum (or any strings) for help and error text."""
     items = [str(value) for value in values]
     if len(items) < 2:
         return "".join(items)
-    return f"{', '.join(items[:-1])} {last} {items[-1]}"
+    word = last or _("or")
+    return f"{', '.join(items[:-1])} {word} {items[-1]}"

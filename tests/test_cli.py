@@ -250,7 +250,7 @@ def test_meeting_report_from_the_command_line(cli, tmp_path: Path) -> None:  # t
         "--step", "Подумать",
     )  # fmt: skip
     assert written.exit_code == 0, written.output
-    assert "2 next step(s) are tasks" in written.output
+    assert "2 next steps are tasks" in written.output
     tasks = json.loads(cli("task", "list", "--json").output)
     assert {(t["title"], t["assignee"], t["due_on"]) for t in tasks} == {
         ("Отправить КП", None, "2026-11-27"),

@@ -232,11 +232,11 @@ def test_digest_in_russian(cli, filled, monkeypatch) -> None:  # type: ignore[no
         "Просроченные задачи: 1 просроченная задача\n"
         "!  Задача №1 «Отправить КП» просрочена на 2 дня (срок 23.11.2026)  [task:1]\n"
         "\n"
-        "Просроченная дебиторская задолженность: 2 просроченных счёта, 412 500 RUB\n"
-        "   ООО «Ромашка»: 412 500 RUB по 2 счетам\n"
-        "!  Счёт СЧ-1 (ООО «Ромашка»): не оплачено 300 000 RUB, просрочен на 40 дней (срок 16.10.2026, 31-60)"
+        "Просроченная дебиторская задолженность: 2 просроченных счёта, 412\xa0500,00\xa0₽\n"
+        "   ООО «Ромашка»: 412\xa0500,00\xa0₽ по 2 счетам\n"
+        "!  Счёт СЧ-1 (ООО «Ромашка»): не оплачено 300\xa0000,00\xa0₽, просрочен на 40 дней (срок 16.10.2026, 31-60)"
         "  [invoice:1]\n"
-        "-  Счёт СЧ-2 (ООО «Ромашка»): не оплачено 112 500 RUB из 150 000 RUB, просрочен на 3 дня"
+        "-  Счёт СЧ-2 (ООО «Ромашка»): не оплачено 112\xa0500,00\xa0₽ из 150\xa0000,00\xa0₽, просрочен на 3 дня"
         " (срок 22.11.2026, 1-30)  [invoice:2]\n"
         "\n"
         "Повестка на сегодня: 1 запланированный контакт\n"
@@ -247,32 +247,33 @@ def test_digest_in_russian(cli, filled, monkeypatch) -> None:  # type: ignore[no
     )
     markdown = _digest_in("ru", cli, monkeypatch, "--format", "markdown")
     assert "- **важно**: Задача №1 «Отправить КП» просрочена на 2 дня (срок 23.11.2026) `task:1`" in markdown
-    assert "- **ООО «Ромашка»**: 412 500 RUB, счетов: 2" in markdown
+    assert "- **ООО «Ромашка»**: 412\xa0500,00\xa0₽, счетов: 2" in markdown
     html = _digest_in("ru", cli, monkeypatch, "--format", "html")
     assert '<html lang="ru">' in html and "<h2" in html and "Дни рождения</h2>" in html
 
 
 def test_digest_in_italian(cli, filled, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     assert _digest_in("it", cli, monkeypatch) == (
-        "Riepilogo amtui: mercoledì 25.11.2026 (Europe/Moscow)\n"
+        "Riepilogo amtui: mercoledì 25/11/2026 (Europe/Moscow)\n"
         "=====================================================\n"
         "5 avvisi (alto: 2, normale: 3)\n"
         "\n"
         "Attività scadute: 1 attività scaduta\n"
-        "!  Attività n. 1 «Отправить КП»: in ritardo di 2 giorni (scadenza 23.11.2026)  [task:1]\n"
+        "!  Attività n. 1 «Отправить КП»: in ritardo di 2 giorni (scadenza 23/11/2026)  [task:1]\n"
         "\n"
-        "Crediti scaduti: 2 fatture scadute, 412 500 RUB\n"
-        "   ООО «Ромашка»: 412 500 RUB in 2 fatture\n"
-        "!  Fattura СЧ-1 di ООО «Ромашка»: 300 000 RUB ancora da incassare, scaduta da 40 giorni"
-        " (scadenza 16.10.2026, 31-60)  [invoice:1]\n"
-        "-  Fattura СЧ-2 di ООО «Ромашка»: 112 500 RUB su 150 000 RUB ancora da incassare, scaduta da 3 giorni"
-        " (scadenza 22.11.2026, 1-30)  [invoice:2]\n"
+        "Crediti scaduti: 2 fatture scadute, 412.500,00\xa0RUB\n"
+        "   ООО «Ромашка»: 412.500,00\xa0RUB in 2 fatture\n"
+        "!  Fattura СЧ-1 di ООО «Ромашка»: 300.000,00\xa0RUB ancora da incassare, scaduta da 40 giorni"
+        " (scadenza 16/10/2026, 31-60)  [invoice:1]\n"
+        "-  Fattura СЧ-2 di ООО «Ромашка»: 112.500,00\xa0RUB su 150.000,00\xa0RUB ancora da incassare,"
+        " scaduta da 3 giorni"
+        " (scadenza 22/11/2026, 1-30)  [invoice:2]\n"
         "\n"
         "Agenda di oggi: 1 contatto in programma\n"
         "-  12:00 visita con ООО «Ромашка»: Дегустация  [agenda:2]\n"
         "\n"
         "Compleanni: 1 compleanno\n"
-        "-  Compleanno di Лебедева Ирина (ООО «Ромашка») il 27.11 (tra 2 giorni)  [birthday:1]\n"
+        "-  Compleanno di Лебедева Ирина (ООО «Ромашка») il 27/11 (tra 2 giorni)  [birthday:1]\n"
     )
 
 
@@ -292,7 +293,7 @@ def test_digest_in_english_is_unchanged_and_the_mail_subject_is_translated(cli, 
     assert subjects == {
         "en": ("amtui digest 25.11.2026: 0 alerts", "Nothing is due. All clear."),
         "ru": ("Сводка amtui 25.11.2026: 0 уведомлений", "Ничего срочного. Всё в порядке."),
-        "it": ("Riepilogo amtui 25.11.2026: 0 avvisi", "Nessuna scadenza. Tutto in ordine."),
+        "it": ("Riepilogo amtui 25/11/2026: 0 avvisi", "Nessuna scadenza. Tutto in ordine."),
     }
 
 

@@ -133,7 +133,7 @@ def test_a_step_written_with_a_comma_becomes_a_task(cli, db_path: Path) -> None:
         "--step", "Подумать о скидке, да",
     )  # fmt: skip
     assert saved.exit_code == 0, saved.output
-    assert "3 next step(s) are tasks" in saved.output
+    assert "3 next steps are tasks" in saved.output
     assert "'Подумать о скидке, да' has no due date, so it is not a task" in saved.output
     assert _rows(db_path, "SELECT title, assignee, due_on FROM task WHERE report_id IS NOT NULL ORDER BY id") == [
         ("Отправить КП", None, "2026-11-27"),
@@ -242,7 +242,7 @@ def test_colleagues_are_one_person_per_name(session, now, zone, cli, db_path: Pa
     listed = cli("task", "colleagues")
     assert listed.output.splitlines() == [
         "Петров (логистика): 4 open of 4 tasks  (also written Петров)",
-        "Анна Смирнова: 1 open of 1 tasks",
+        "Анна Смирнова: 1 open of 1 task",
     ]
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from amtui.commands.common import echo_json, is_terminal, now, output_target, parse_day, today, workspace, zone
+from amtui.i18n import _, ngettext
 from amtui.vocabulary import AlertKind, one_of
 
 if TYPE_CHECKING:
@@ -61,41 +62,26 @@ def _write_atomically(path: Path, content: str) -> None:
 def digest_command(
     ctx: typer.Context,
     on: Annotated[
-        str | None, typer.Option("--date", help="The day to report on (default today): 27.11, +1d, fri...")
+        str | None, typer.Option("--date", help=_("The day to report on (default today): 27.11, +1d, fri..."))
     ] = None,
     days: Annotated[
-        int | None, typer.Option("--days", min=0, max=366, help="Birthdays this many days ahead (default 7).")
+        int | None, typer.Option("--days", min=0, max=366, help=_("Birthdays this many days ahead (default 7)."))
     ] = None,
-    fmt: Annotated[DigestFormat, typer.Option("--format", help="Output format.")] = DigestFormat.text,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    fmt: Annotated[DigestFormat, typer.Option("--format", help=_("Output format."))] = DigestFormat.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help=_("Write to this file instead of stdout."))
+    ] = None,
     mail_to: Annotated[
         list[str] | None,
-        typer.Option("--mail-to", help="Send by SMTP (text + HTML) to this address; repeat for several."),
+        typer.Option("--mail-to", help=_("Send by SMTP (text + HTML) to this address; repeat for several.")),
     ] = None,
     quiet_if_empty: Annotated[
-        bool, typer.Option("--quiet-if-empty", help="Print, write and send nothing when nothing is due.")
+        bool, typer.Option("--quiet-if-empty", help=_("Print, write and send nothing when nothing is due."))
     ] = False,
     limit: Annotated[
-        int, typer.Option("--limit", min=0, help="At most this many lines per group in text/markdown/html (0: all).")
+        int, typer.Option("--limit", min=0, help=_("At most this many lines per group in text/markdown/html (0: all)."))
     ] = 25,
 ) -> None:
-    """The morning summary: what is late, what is due today, what is coming, grouped by urgency.
-
-    Exit codes: 0 done (also when nothing is due), 1 error (bad option, database), 2 usage,
-    3 mail failed (the --output file is still written).
-
-    Piped, under cron, with NO_COLOR or TERM=dumb the text has no colour codes. A crontab
-    line for 07:00 on working days (use the venv's amtui by its full path; the SMTP
-    password only from the environment):
-
-    \b
-      AMTUI_SMTP_PASSWORD=secret
-      0 7 * * 1-5  /home/me/amtui/.venv/bin/amtui digest --quiet-if-empty --mail-to me@example.com
-
-    SMTP: config file [mail] host, port, security (none, starttls, ssl), user, from;
-    or AMTUI_SMTP_HOST, AMTUI_SMTP_PORT, AMTUI_SMTP_SECURITY, AMTUI_SMTP_USER,
-    AMTUI_SMTP_PASSWORD, AMTUI_MAIL_FROM.
-    """
     from amtui.services.digest import build_digest, render, render_html, render_rich, render_text
 
     day = parse_day(on, field="--date") if on else None
@@ -120,7 +106,12 @@ def digest_command(
         try:
             _write_atomically(output, render(digest, fmt.value, limit=limit))
         except OSError as exc:
-            typer.echo(f"amtui: error: {output}: cannot write: {exc.strerror or exc}", err=True)
+            typer.echo(
+                _("amtui: error: {message}").format(
+                    message=_("{path}: cannot write: {reason}").format(path=output, reason=exc.strerror or exc)
+                ),
+                err=True,
+            )
             raise typer.Exit(1) from None
     elif not recipients:
         if fmt is DigestFormat.text and _use_colour():
@@ -144,7 +135,7 @@ def digest_command(
                 html=render_html(digest, limit=limit),
             )
         except MailError as exc:
-            typer.echo(f"amtui: error: {exc}", err=True)
+            typer.echo(_("amtui: error: {message}").format(message=exc), err=True)
             raise typer.Exit(EXIT_MAIL_FAILED) from None
 
 
@@ -163,14 +154,15 @@ def alerts_command(
         typer.Option(
             "--kind",
             "-k",
-            help=f"Only these kinds (repeat or comma-separate): {one_of(AlertKind)}.",
+            help=_("Only these kinds (repeat or comma-separate): {values}.").format(values=one_of(AlertKind)),
         ),
     ] = None,
-    show_all: Annotated[bool, typer.Option("--all", help="Include snoozed and dismissed alerts.")] = False,
-    days: Annotated[int | None, typer.Option("--days", min=0, max=366, help="Birthdays this many days ahead.")] = None,
-    json_output: Annotated[bool, typer.Option("--json", help="Print the alerts as JSON for scripts.")] = False,
+    show_all: Annotated[bool, typer.Option("--all", help=_("Include snoozed and dismissed alerts."))] = False,
+    days: Annotated[
+        int | None, typer.Option("--days", min=0, max=366, help=_("Birthdays this many days ahead."))
+    ] = None,
+    json_output: Annotated[bool, typer.Option("--json", help=_("Print the alerts as JSON for scripts."))] = False,
 ) -> None:
-    """Every open alert, most urgent first, with the id to snooze or dismiss it by."""
     from amtui.services.alerts import parse_kinds
     from amtui.services.digest import alert_to_dict
 
@@ -180,18 +172,24 @@ def alerts_command(
         echo_json([alert_to_dict(alert) for alert in alerts])
         return
     if not alerts:
-        typer.echo("No alerts. Nothing is due.")
+        typer.echo(_("No alerts. Nothing is due."))
         return
     for alert in alerts:
         typer.echo(_line(alert))
-    typer.echo(f"\n{len(alerts)} alerts. Snooze: amtui snooze ID --until DATE; dismiss: amtui dismiss ID")
+    typer.echo(
+        "\n"
+        + ngettext(
+            "{n} alert. Snooze: amtui snooze ID --until DATE; dismiss: amtui dismiss ID",
+            "{n} alerts. Snooze: amtui snooze ID --until DATE; dismiss: amtui dismiss ID",
+            len(alerts),
+        ).format(n=len(alerts))
+    )
 
 
 def today_command(
     ctx: typer.Context,
-    json_output: Annotated[bool, typer.Option("--json", help="Print the sections as JSON for scripts.")] = False,
+    json_output: Annotated[bool, typer.Option("--json", help=_("Print the sections as JSON for scripts."))] = False,
 ) -> None:
-    """Today's agenda (calls, visits, tasks, birthdays) and what is late."""
     from amtui.services.digest import alert_to_dict
 
     view = workspace(ctx).today_view()
@@ -206,56 +204,93 @@ def today_command(
             }
         )
         return
-    typer.echo(f"Today, {view.today:%A %d.%m.%Y}")
-    typer.echo("\n".join(_line(a) for a in view.agenda) if view.agenda else "  nothing planned")
+    from amtui.services.digest import weekday_name
+    from amtui.services.locale_format import short_date
+
+    typer.echo(_("Today, {weekday} {date}").format(weekday=weekday_name(view.today), date=short_date(view.today)))
+    typer.echo("\n".join(_line(a) for a in view.agenda) if view.agenda else "  " + _("nothing planned"))
     if view.late:
-        typer.echo(f"\nLate ({len(view.late)})")
+        typer.echo("\n" + _("Late ({n})").format(n=len(view.late)))
         typer.echo("\n".join(_line(a) for a in view.late))
     if view.coming:
-        typer.echo("\nComing up")
+        typer.echo("\n" + _("Coming up"))
         typer.echo("\n".join(_line(a) for a in view.coming))
     if view.backlog:
-        typer.echo("\nAlso open")
+        typer.echo("\n" + _("Also open"))
         for line in view.backlog:
             typer.echo(f"  {line.title}: {line.summary}  (amtui alerts --kind {line.kind})")
 
 
 def snooze_command(
     ctx: typer.Context,
-    alert_id: Annotated[str, typer.Argument(metavar="ID", help="The alert's id, e.g. invoice:42 (see amtui alerts).")],
-    until: Annotated[str, typer.Option("--until", help="The day it shows again: tomorrow, +3d, mon, 01.12...")],
+    alert_id: Annotated[
+        str, typer.Argument(metavar="ID", help=_("The alert's id, e.g. invoice:42 (see amtui alerts)."))
+    ],
+    until: Annotated[str, typer.Option("--until", help=_("The day it shows again: tomorrow, +3d, mon, 01.12..."))],
 ) -> None:
-    """Hide an alert until a day; it comes back earlier if its facts change."""
+    from amtui.services.locale_format import short_date
+
     day = parse_day(until, field="--until")
     alert = workspace(ctx).snooze_alert(alert_id, day)
-    typer.echo(f"Snoozed until {day:%d.%m.%Y}: {alert.text}")
+    typer.echo(_("Snoozed until {date}: {alert}").format(date=short_date(day), alert=alert.text))
 
 
 def dismiss_command(
     ctx: typer.Context,
-    alert_id: Annotated[str, typer.Argument(metavar="ID", help="The alert's id, e.g. invoice:42 (see amtui alerts).")],
+    alert_id: Annotated[
+        str, typer.Argument(metavar="ID", help=_("The alert's id, e.g. invoice:42 (see amtui alerts)."))
+    ],
 ) -> None:
-    """Hide an alert for good; it comes back only if its facts change (new date, payment...)."""
     alert = workspace(ctx).dismiss_alert(alert_id)
-    typer.echo(f"Dismissed: {alert.text}")
+    typer.echo(_("Dismissed: {alert}").format(alert=alert.text))
 
 
 def unmark_command(
     ctx: typer.Context,
-    alert_id: Annotated[str, typer.Argument(metavar="ID", help="A snoozed or dismissed alert's id.")],
+    alert_id: Annotated[str, typer.Argument(metavar="ID", help=_("A snoozed or dismissed alert's id."))],
 ) -> None:
-    """Bring back a snoozed or dismissed alert."""
     from amtui.services.errors import NotFoundError
 
     if not workspace(ctx).restore_alert(alert_id):
-        raise NotFoundError(f"{alert_id.strip()!r} is neither snoozed nor dismissed")
-    typer.echo(f"{alert_id.strip()} is back.")
+        raise NotFoundError(_("{id} is neither snoozed nor dismissed").format(id=repr(alert_id.strip())))
+    typer.echo(_("{id} is back.").format(id=alert_id.strip()))
 
 
 def register(app: typer.Typer) -> None:
-    app.command("digest")(digest_command)
-    app.command("today")(today_command)
-    app.command("alerts")(alerts_command)
-    app.command("snooze")(snooze_command)
-    app.command("dismiss")(dismiss_command)
-    app.command("unmark")(unmark_command)
+    app.command(
+        "digest",
+        help=(
+            _("The morning summary: what is late, what is due today, what is coming, grouped by urgency.")
+            + "\n\n"
+            + _(
+                "Exit codes: 0 done (also when nothing is due), 1 error (bad option, database), 2 usage, 3 "
+                "mail failed (the --output file is still written)."
+            )
+            + "\n\n"
+            + _(
+                "Piped, under cron, with NO_COLOR or TERM=dumb the text has no colour codes. A crontab line "
+                "for 07:00 on working days (use the venv's amtui by its full path; the SMTP password only from "
+                "the environment):"
+            )
+            + "\n\n"
+            + "\b\n  AMTUI_SMTP_PASSWORD=secret\n"
+            "  0 7 * * 1-5  /home/me/amtui/.venv/bin/amtui digest --quiet-if-empty --mail-to me@example.com"
+            + "\n\n"
+            + _(
+                "SMTP: config file [mail] host, port, security (none, starttls, ssl), user, from; or "
+                "AMTUI_SMTP_HOST, AMTUI_SMTP_PORT, AMTUI_SMTP_SECURITY, AMTUI_SMTP_USER, AMTUI_SMTP_PASSWORD, "
+                "AMTUI_MAIL_FROM."
+            )
+        ),
+    )(digest_command)
+    app.command("today", help=_("Today's agenda (calls, visits, tasks, birthdays) and what is late."))(today_command)
+    app.command("alerts", help=_("Every open alert, most urgent first, with the id to snooze or dismiss it by."))(
+        alerts_command
+    )
+    app.command("snooze", help=_("Hide an alert until a day; it comes back earlier if its facts change."))(
+        snooze_command
+    )
+    app.command(
+        "dismiss", help=_("Hide an alert for good; it comes back only if its facts change (new date, payment...).")
+    )(dismiss_command)
+    app.command("unmark", help=_("Bring back a snoozed or dismissed alert."))(unmark_command)

@@ -7,40 +7,43 @@ from typing import Annotated
 import typer
 
 from amtui.commands.common import echo_json, fail, given, reading, today, unit_of_work, zone
+from amtui.i18n import _, ngettext
 from amtui.vocabulary import DEFAULT_CADENCE_DAYS, Channel, ClientStatus, ContactRole, Tier, one_of
 
-client_app = typer.Typer(help="Client companies: add, show the card, list, edit.", no_args_is_help=True)
-contact_app = typer.Typer(help="People at clients.", no_args_is_help=True)
+client_app = typer.Typer(help=_("Client companies: add, show the card, list, edit."), no_args_is_help=True)
+contact_app = typer.Typer(help=_("People at clients."), no_args_is_help=True)
 
 _CADENCES = ", ".join(f"{tier} {days}" for tier, days in DEFAULT_CADENCE_DAYS.items())
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]
+JsonOption = Annotated[bool, typer.Option("--json", help=_("Print the result as JSON for scripts."))]
 
 
-@client_app.command("add")
+@client_app.command("add", help=_("Add a client company."))
 def client_add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Company name, e.g. 'ООО «Ромашка»'.")],
-    tier: Annotated[str, typer.Option(help=f"Importance: {one_of(Tier)}.")] = "B",
+    name: Annotated[str, typer.Argument(help=_("Company name, e.g. 'ООО «Ромашка»'."))],
+    tier: Annotated[str, typer.Option(help=_("Importance: {values}.").format(values=one_of(Tier)))] = "B",
     status: Annotated[str, typer.Option(help=f"{one_of(ClientStatus)}.")] = "active",
-    city: Annotated[str | None, typer.Option(help="City.")] = None,
-    inn: Annotated[str | None, typer.Option("--inn", help="Russian tax id (ИНН), 10 or 12 digits.")] = None,
+    city: Annotated[str | None, typer.Option(help=_("City."))] = None,
+    inn: Annotated[str | None, typer.Option("--inn", help=_("Russian tax id (ИНН), 10 or 12 digits."))] = None,
     tax_id: Annotated[
-        str | None, typer.Option("--tax-id", help="Another tax id: OGRN, EU VAT with its prefix (DE136695976), ...")
+        str | None, typer.Option("--tax-id", help=_("Another tax id: OGRN, EU VAT with its prefix (DE136695976), ..."))
     ] = None,
-    segment: Annotated[str | None, typer.Option(help="Industry or segment.")] = None,
-    cadence: Annotated[int | None, typer.Option(help=f"Days between touches (default by tier: {_CADENCES}).")] = None,
-    legal_name: Annotated[str | None, typer.Option("--legal-name", help="Full legal name.")] = None,
-    phone: Annotated[str | None, typer.Option(help="Company phone.")] = None,
-    email: Annotated[str | None, typer.Option(help="Company e-mail.")] = None,
-    website: Annotated[str | None, typer.Option(help="Website.")] = None,
-    external_id: Annotated[str | None, typer.Option("--external-id", help="Id in another system.")] = None,
+    segment: Annotated[str | None, typer.Option(help=_("Industry or segment."))] = None,
+    cadence: Annotated[
+        int | None,
+        typer.Option(help=_("Days between touches (default by tier: {cadences}).").format(cadences=_CADENCES)),
+    ] = None,
+    legal_name: Annotated[str | None, typer.Option("--legal-name", help=_("Full legal name."))] = None,
+    phone: Annotated[str | None, typer.Option(help=_("Company phone."))] = None,
+    email: Annotated[str | None, typer.Option(help=_("Company e-mail."))] = None,
+    website: Annotated[str | None, typer.Option(help=_("Website."))] = None,
+    external_id: Annotated[str | None, typer.Option("--external-id", help=_("Id in another system."))] = None,
     language: Annotated[
-        str | None, typer.Option("--language", help="Language of documents for the client: ru, it or en.")
+        str | None, typer.Option("--language", help=_("Language of documents for the client: ru, it or en."))
     ] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Add a client company."""
     from amtui.services import clients
     from amtui.services.text import check_inn
 
@@ -65,36 +68,39 @@ def client_add(
         echo_json(created)
     else:
         typer.echo(
-            f"Added client {created.id}: {created.name} (tier {created.tier}, every {created.cadence_days} days)"
+            ngettext(
+                "Added client {id}: {name} (tier {tier}, every {n} day)",
+                "Added client {id}: {name} (tier {tier}, every {n} days)",
+                created.cadence_days,
+            ).format(id=created.id, name=created.name, tier=created.tier, n=created.cadence_days)
         )
 
 
-@client_app.command("edit")
+@client_app.command("edit", help=_("Change a client's facts (only the options given change)."))
 def client_edit(
     ctx: typer.Context,
-    client: Annotated[str, typer.Argument(help="Client id or part of its name.")],
-    name: Annotated[str | None, typer.Option(help="New name.")] = None,
+    client: Annotated[str, typer.Argument(help=_("Client id or part of its name."))],
+    name: Annotated[str | None, typer.Option(help=_("New name."))] = None,
     tier: Annotated[str | None, typer.Option(help=f"{one_of(Tier)}.")] = None,
     status: Annotated[str | None, typer.Option(help=f"{one_of(ClientStatus)}.")] = None,
-    city: Annotated[str | None, typer.Option(help="City.")] = None,
-    address: Annotated[str | None, typer.Option(help="Address.")] = None,
-    inn: Annotated[str | None, typer.Option("--inn", help="Russian tax id (ИНН).")] = None,
-    segment: Annotated[str | None, typer.Option(help="Industry or segment.")] = None,
-    cadence: Annotated[int | None, typer.Option(help="Days between touches; 0 restores the tier default.")] = None,
+    city: Annotated[str | None, typer.Option(help=_("City."))] = None,
+    address: Annotated[str | None, typer.Option(help=_("Address."))] = None,
+    inn: Annotated[str | None, typer.Option("--inn", help=_("Russian tax id (ИНН)."))] = None,
+    segment: Annotated[str | None, typer.Option(help=_("Industry or segment."))] = None,
+    cadence: Annotated[int | None, typer.Option(help=_("Days between touches; 0 restores the tier default."))] = None,
     legal_name: Annotated[str | None, typer.Option("--legal-name")] = None,
     phone: Annotated[str | None, typer.Option()] = None,
     email: Annotated[str | None, typer.Option()] = None,
     website: Annotated[str | None, typer.Option()] = None,
-    needs: Annotated[str | None, typer.Option(help="What the client needs.")] = None,
-    competitors: Annotated[str | None, typer.Option(help="Competitors active at the client.")] = None,
-    payment_terms: Annotated[int | None, typer.Option("--payment-terms", help="Payment terms in days.")] = None,
-    credit_limit: Annotated[str | None, typer.Option("--credit-limit", help="Credit limit, e.g. 500 000.")] = None,
+    needs: Annotated[str | None, typer.Option(help=_("What the client needs."))] = None,
+    competitors: Annotated[str | None, typer.Option(help=_("Competitors active at the client."))] = None,
+    payment_terms: Annotated[int | None, typer.Option("--payment-terms", help=_("Payment terms in days."))] = None,
+    credit_limit: Annotated[str | None, typer.Option("--credit-limit", help=_("Credit limit, e.g. 500 000."))] = None,
     language: Annotated[
-        str | None, typer.Option("--language", help="Language of documents for the client: ru, it or en.")
+        str | None, typer.Option("--language", help=_("Language of documents for the client: ru, it or en."))
     ] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Change a client's facts (only the options given change)."""
     from amtui.services import clients
     from amtui.services.text import check_inn, parse_money
 
@@ -121,25 +127,24 @@ def client_edit(
     if credit_limit is not None:
         changes["credit_limit_minor"] = parse_money(credit_limit, field="--credit-limit")
     if not changes:
-        fail("nothing to change: give at least one option (see amtui client edit --help)")
+        fail(_("nothing to change: give at least one option (see amtui client edit --help)"))
     with unit_of_work(ctx) as session:
         target = clients.resolve_client(session=session, ref=client)
         updated = clients.update_client(session=session, client_id=target.id, **changes)
     if json_output:
         echo_json(updated)
     else:
-        typer.echo(f"Updated client {updated.id}: {updated.name}")
+        typer.echo(_("Updated client {id}: {name}").format(id=updated.id, name=updated.name))
 
 
-@client_app.command("list")
+@client_app.command("list", help=_("The portfolio: tier, status, city, last touch, next contact due, receivables."))
 def client_list(
     ctx: typer.Context,
-    tier: Annotated[str | None, typer.Option(help="Only this tier.")] = None,
-    status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
-    segment: Annotated[str | None, typer.Option(help="Only this segment.")] = None,
+    tier: Annotated[str | None, typer.Option(help=_("Only this tier."))] = None,
+    status: Annotated[str | None, typer.Option(help=_("Only this status."))] = None,
+    segment: Annotated[str | None, typer.Option(help=_("Only this segment."))] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """The portfolio: tier, status, city, last touch, next contact due, receivables."""
     from amtui.commands.render import client_table
     from amtui.services import clients
 
@@ -153,13 +158,14 @@ def client_list(
         typer.echo(client_table(rows, today=today(), zone=zone()))
 
 
-@client_app.command("show")
+@client_app.command(
+    "show", help=_("The client card: people, last touches, plans, open tasks, contracts, debts, deals.")
+)
 def client_show(
     ctx: typer.Context,
-    client: Annotated[str, typer.Argument(help="Client id or part of its name.")],
+    client: Annotated[str, typer.Argument(help=_("Client id or part of its name."))],
     json_output: JsonOption = False,
 ) -> None:
-    """The client card: people, last touches, plans, open tasks, contracts, debts, deals."""
     from amtui.commands.render import client_card_text
     from amtui.services import cards, clients
 
@@ -172,22 +178,30 @@ def client_show(
         typer.echo(client_card_text(card, today=today(), zone=zone()))
 
 
-@contact_app.command("add")
+@contact_app.command("add", help=_("Add a person at a client."))
 def contact_add(
     ctx: typer.Context,
-    client: Annotated[str, typer.Argument(help="Client id or part of its name.")],
-    name: Annotated[str, typer.Argument(help="Full name, e.g. 'Иванов Иван Петрович'.")],
-    title: Annotated[str | None, typer.Option(help="Job title.")] = None,
-    phone: Annotated[list[str] | None, typer.Option(help="Phone (repeat for several).")] = None,
-    email: Annotated[list[str] | None, typer.Option(help="E-mail (repeat for several).")] = None,
-    birthday: Annotated[str | None, typer.Option(help="12.03, 12.03.1980 or 12 March.")] = None,
+    client: Annotated[str, typer.Argument(help=_("Client id or part of its name."))],
+    name: Annotated[str, typer.Argument(help=_("Full name, e.g. 'Иванов Иван Петрович'."))],
+    title: Annotated[str | None, typer.Option(help=_("Job title."))] = None,
+    phone: Annotated[list[str] | None, typer.Option(help=_("Phone (repeat for several)."))] = None,
+    email: Annotated[list[str] | None, typer.Option(help=_("E-mail (repeat for several)."))] = None,
+    birthday: Annotated[str | None, typer.Option(help=_("12.03, 12.03.1980 or 12 March."))] = None,
     role: Annotated[str | None, typer.Option(help=f"{one_of(ContactRole)}.")] = None,
-    decision_maker: Annotated[bool, typer.Option("--decision-maker", help="This person decides.")] = False,
-    channel: Annotated[str | None, typer.Option(help=f"Preferred channel: {one_of(Channel)}.")] = None,
-    notes: Annotated[str | None, typer.Option(help="Personal notes: family, hobbies.")] = None,
+    decision_maker: Annotated[bool, typer.Option("--decision-maker", help=_("This person decides."))] = False,
+    channel: Annotated[
+        str | None, typer.Option(help=_("Preferred channel: {values}.").format(values=one_of(Channel)))
+    ] = None,
+    notes: Annotated[str | None, typer.Option(help=_("Personal notes: family, hobbies."))] = None,
+    language: Annotated[
+        str | None,
+        typer.Option(
+            "--language",
+            help=_("Language to write to this person in: ru, it or en (default: the client's; '' clears it)."),
+        ),
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Add a person at a client."""
     from amtui.services import clients, contacts
     from amtui.services.dates import parse_birthday
 
@@ -206,30 +220,45 @@ def contact_add(
             role="decision_maker" if decision_maker else role,
             preferred_channel=channel,
             personal_notes=notes,
+            language=language,
         )
     if json_output:
         echo_json(created)
     else:
-        typer.echo(f"Added contact {created.id}: {created.full_name} at {target.name}")
+        typer.echo(
+            _("Added contact {id}: {name} at {client}").format(
+                id=created.id, name=created.full_name, client=target.name
+            )
+        )
 
 
-@contact_app.command("edit")
+@contact_app.command(
+    "edit", help=_("Change a person's details (only the options given change; phones and e-mails are added).")
+)
 def contact_edit(
     ctx: typer.Context,
-    client: Annotated[str, typer.Argument(help="Client id or part of its name.")],
-    contact: Annotated[str, typer.Argument(help="Contact id or part of the name.")],
-    name: Annotated[str | None, typer.Option(help="New full name.")] = None,
-    title: Annotated[str | None, typer.Option(help="Job title.")] = None,
-    phone: Annotated[list[str] | None, typer.Option(help="Add a phone (repeat for several).")] = None,
-    email: Annotated[list[str] | None, typer.Option(help="Add an e-mail (repeat for several).")] = None,
-    birthday: Annotated[str | None, typer.Option(help="12.03, 12.03.1980 or 12 March.")] = None,
+    client: Annotated[str, typer.Argument(help=_("Client id or part of its name."))],
+    contact: Annotated[str, typer.Argument(help=_("Contact id or part of the name."))],
+    name: Annotated[str | None, typer.Option(help=_("New full name."))] = None,
+    title: Annotated[str | None, typer.Option(help=_("Job title."))] = None,
+    phone: Annotated[list[str] | None, typer.Option(help=_("Add a phone (repeat for several)."))] = None,
+    email: Annotated[list[str] | None, typer.Option(help=_("Add an e-mail (repeat for several)."))] = None,
+    birthday: Annotated[str | None, typer.Option(help=_("12.03, 12.03.1980 or 12 March."))] = None,
     role: Annotated[str | None, typer.Option(help=f"{one_of(ContactRole)}.")] = None,
-    decision_maker: Annotated[bool, typer.Option("--decision-maker", help="This person decides.")] = False,
-    channel: Annotated[str | None, typer.Option(help=f"Preferred channel: {one_of(Channel)}.")] = None,
-    notes: Annotated[str | None, typer.Option(help="Personal notes: family, hobbies.")] = None,
+    decision_maker: Annotated[bool, typer.Option("--decision-maker", help=_("This person decides."))] = False,
+    channel: Annotated[
+        str | None, typer.Option(help=_("Preferred channel: {values}.").format(values=one_of(Channel)))
+    ] = None,
+    notes: Annotated[str | None, typer.Option(help=_("Personal notes: family, hobbies."))] = None,
+    language: Annotated[
+        str | None,
+        typer.Option(
+            "--language",
+            help=_("Language to write to this person in: ru, it or en (default: the client's; '' clears it)."),
+        ),
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Change a person's details (only the options given change; phones and e-mails are added)."""
     from amtui.services import clients, contacts
     from amtui.services.dates import parse_birthday
 
@@ -239,6 +268,7 @@ def contact_edit(
         role="decision_maker" if decision_maker else role,
         preferred_channel=channel,
         personal_notes=notes,
+        language=language,
     )
     if birthday is not None:
         changes["birthday_md"], changes["birthday_year"] = parse_birthday(birthday, field="--birthday")
@@ -251,17 +281,23 @@ def contact_edit(
     if json_output:
         echo_json(updated)
     else:
-        typer.echo(f"Updated contact {updated.id}: {updated.full_name} at {target.name}")
+        typer.echo(
+            _("Updated contact {id}: {name} at {client}").format(
+                id=updated.id, name=updated.full_name, client=target.name
+            )
+        )
 
 
-@contact_app.command("delete")
+@contact_app.command(
+    "delete",
+    help=_("Delete a person who left or was entered by mistake (their phones, e-mails and attendance go too)."),
+)
 def contact_delete(
     ctx: typer.Context,
-    client: Annotated[str, typer.Argument(help="Client id or part of its name.")],
-    contact: Annotated[str, typer.Argument(help="Contact id or part of the name.")],
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Delete without asking.")] = False,
+    client: Annotated[str, typer.Argument(help=_("Client id or part of its name."))],
+    contact: Annotated[str, typer.Argument(help=_("Contact id or part of the name."))],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help=_("Delete without asking."))] = False,
 ) -> None:
-    """Delete a person who left or was entered by mistake (their phones, e-mails and attendance go too)."""
     from amtui.commands.common import confirm_delete
     from amtui.services import clients, contacts
 
@@ -271,16 +307,15 @@ def contact_delete(
     confirm_delete(f"{person.full_name} at {target.name}", yes=yes)
     with unit_of_work(ctx) as session:
         gone = contacts.delete_contact(session=session, contact_id=person.id)
-    typer.echo(f"Deleted {gone.full_name} at {target.name}.")
+    typer.echo(_("Deleted {name} at {client}.").format(name=gone.full_name, client=target.name))
 
 
-@contact_app.command("list")
+@contact_app.command("list", help=_("The people at a client, decision makers first."))
 def contact_list(
     ctx: typer.Context,
-    client: Annotated[str, typer.Argument(help="Client id or part of its name.")],
+    client: Annotated[str, typer.Argument(help=_("Client id or part of its name."))],
     json_output: JsonOption = False,
 ) -> None:
-    """The people at a client, decision makers first."""
     from amtui.commands.render import contact_lines
     from amtui.services import clients, contacts
 
@@ -290,15 +325,14 @@ def contact_list(
     if json_output:
         echo_json(people)
     else:
-        typer.echo("\n".join(contact_lines(people)) or "No contacts yet.")
+        typer.echo("\n".join(contact_lines(people)) or _("No contacts yet."))
 
 
 def search_command(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help="Part of a name, e-mail, phone or INN; any case, any script.")],
+    text: Annotated[str, typer.Argument(help=_("Part of a name, e-mail, phone or INN; any case, any script."))],
     json_output: JsonOption = False,
 ) -> None:
-    """Find clients and people (case folded in every script: иванов finds Иванов)."""
     from amtui.services.search import search
 
     with reading(ctx) as connection:  # Core only: no SQLModel import
@@ -307,14 +341,16 @@ def search_command(
         echo_json(hits)
         return
     if not hits:
-        typer.echo(f"Nothing matches {text!r}.")
+        typer.echo(_("Nothing matches {text}.").format(text=repr(text)))
         return
     for hit in hits:
-        matched = f"  matched {hit.matched}" if hit.matched != "name" else ""
+        matched = _("  matched {field}").format(field=hit.matched) if hit.matched != "name" else ""
         typer.echo(f"{hit.kind:<8}{hit.id:>6}  {hit.label}" + (f"  ({hit.detail})" if hit.detail else "") + matched)
 
 
 def register(app: typer.Typer) -> None:
     app.add_typer(client_app, name="client")
     app.add_typer(contact_app, name="contact")
-    app.command("search")(search_command)
+    app.command("search", help=_("Find clients and people (case folded in every script: иванов finds Иванов)."))(
+        search_command
+    )

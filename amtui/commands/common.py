@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
+from amtui.i18n import N_, _, pgettext
 from amtui.vocabulary import one_of
 
 if TYPE_CHECKING:
@@ -25,6 +26,36 @@ if TYPE_CHECKING:
     from amtui.services.workspace import Workspace
 
 EXIT_ERROR = 1
+
+# Stored vocabulary as the command line shows it: interaction kinds (the same words as the alert
+# sentences), statuses of clients, interactions and contracts, deal kinds and stages.
+WORDS = {
+    "call": N_("call"), "visit": N_("visit"), "meeting": N_("meeting"), "email": N_("email"),
+    "message": N_("message"),
+    "active": N_("active"), "prospect": N_("prospect"), "dormant": N_("dormant"), "lost": N_("lost"),
+    "cancelled": N_("cancelled"), "missed": N_("missed"), "done": N_("done"), "planned": N_("planned"),
+    "draft": N_("draft"), "expired": N_("expired"), "terminated": N_("terminated"),
+    "new": N_("new"), "upsell": N_("upsell"), "cross_sell": N_("cross_sell"), "renewal": N_("renewal"),
+    "lead": N_("lead"), "qualified": N_("qualified"), "proposal": N_("proposal"),
+    "negotiation": N_("negotiation"), "won": N_("won"),
+}  # fmt: skip
+
+
+def word(value: str | None) -> str:
+    """A stored value (``call``, ``active``, ``negotiation``) in the interface language; others as they are."""
+    text = str(value or "")
+    marked = WORDS.get(text)
+    return _(marked) if marked else text
+
+
+def client_status_word(status: str | None) -> str:
+    """A client's status: ``lost`` is a client gone (not a deal lost)."""
+    return pgettext("client status", "lost") if status == "lost" else word(status)
+
+
+def kind_word(kind: str) -> str:
+    """``call`` in the interface language (``звонок``, ``chiamata``)."""
+    return word(kind)
 
 
 @dataclass
@@ -117,11 +148,11 @@ def parse_day(text: str, *, field: str, past: bool = False) -> date:
 
 def warn(message: str) -> None:
     """A warning on stderr: the command still does its work."""
-    typer.echo(f"amtui: warning: {message}", err=True)
+    typer.echo(_("amtui: warning: {message}").format(message=message), err=True)
 
 
 def fail(message: str, *, details: list[str] | None = None) -> NoReturn:
-    typer.echo(f"amtui: error: {message}", err=True)
+    typer.echo(_("amtui: error: {message}").format(message=message), err=True)
     for line in details or []:
         typer.echo(f"  {line}", err=True)
     raise typer.Exit(EXIT_ERROR)
@@ -173,8 +204,8 @@ def output_target(path: Path, *, force: bool) -> Path:
     except OutputExistsError as exc:
         if not (sys.stdin.isatty() and sys.stderr.isatty()):
             fail(str(exc))
-        if not typer.confirm(f"{path} exists. Replace it?", default=False, err=True):
-            typer.echo("Nothing written.", err=True)
+        if not typer.confirm(_("{path} exists. Replace it?").format(path=path), default=False, err=True):
+            typer.echo(_("Nothing written."), err=True)
             raise typer.Exit(EXIT_ERROR) from None
         return check_output(path, force=True)
     except OutputError as exc:
@@ -186,9 +217,9 @@ def confirm_delete(what: str, *, yes: bool) -> None:
     if yes:
         return
     if not sys.stdin.isatty():
-        fail(f"not deleting {what} without --yes (there is no terminal to ask on)")
-    if not typer.confirm(f"Delete {what}?", default=False):
-        typer.echo("Nothing deleted.")
+        fail(_("not deleting {what} without --yes (there is no terminal to ask on)").format(what=what))
+    if not typer.confirm(_("Delete {what}?").format(what=what), default=False):
+        typer.echo(_("Nothing deleted."))
         raise typer.Exit(EXIT_ERROR)
 
 
@@ -199,7 +230,9 @@ def choice_parser(allowed: Iterable[str]) -> Callable[[str], str]:
     def parse(value: str) -> str:
         key = value.strip().lower()
         if key not in values:
-            raise typer.BadParameter(f"{value!r} is not one of {one_of(values)}.")
+            raise typer.BadParameter(
+                _("{value} is not one of {values}.").format(value=repr(value), values=one_of(values))
+            )
         return key
 
     return parse

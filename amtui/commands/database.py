@@ -9,13 +9,13 @@ from typing import Annotated
 import typer
 
 from amtui.commands.common import echo_json, fail, now, state
+from amtui.i18n import _
 
-db_app = typer.Typer(help="The database: schema status and upgrades.", no_args_is_help=True)
+db_app = typer.Typer(help=_("The database: schema status and upgrades."), no_args_is_help=True)
 
 
-@db_app.command("status")
+@db_app.command("status", help=_("Where the database is and which schema revision it has."))
 def db_status(ctx: typer.Context, json_output: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Where the database is and which schema revision it has."""
     from amtui.db import checked_revision, make_engine, sqlite_path
     from amtui.migrations import SCHEMA_HEAD
 
@@ -34,17 +34,16 @@ def db_status(ctx: typer.Context, json_output: Annotated[bool, typer.Option("--j
     if json_output:
         echo_json(info)
         return
-    typer.echo(f"Database: {path or url}")
+    typer.echo(_("Database: {path}").format(path=path or url))
     if not exists:
-        typer.echo(f"Not created yet: amtui init {path}")
+        typer.echo(_("Not created yet: amtui init {path}").format(path=path))
         return
-    typer.echo(f"Schema:   {revision or 'none'} (current: {SCHEMA_HEAD})")
-    typer.echo("Up to date." if revision == SCHEMA_HEAD else "Needs an upgrade: amtui db upgrade")
+    typer.echo(_("Schema:   {revision} (current: {head})").format(revision=revision or _("none"), head=SCHEMA_HEAD))
+    typer.echo(_("Up to date.") if revision == SCHEMA_HEAD else _("Needs an upgrade: amtui db upgrade"))
 
 
-@db_app.command("upgrade")
+@db_app.command("upgrade", help=_("Upgrade the schema in place, keeping the data (a backup is made first)."))
 def db_upgrade(ctx: typer.Context) -> None:
-    """Upgrade the schema in place, keeping the data (a backup is made first)."""
     from amtui.config import resolve_db
     from amtui.db import checked_revision, current_revision, ensure_schema, make_engine
     from amtui.migrations import SCHEMA_HEAD
@@ -53,32 +52,31 @@ def db_upgrade(ctx: typer.Context) -> None:
     engine = make_engine(url, create=is_default)
     before = checked_revision(engine)
     if before == SCHEMA_HEAD:
-        typer.echo(f"Already at the current schema ({SCHEMA_HEAD}).")
+        typer.echo(_("Already at the current schema ({head}).").format(head=SCHEMA_HEAD))
         return
     copy = ensure_schema(engine)
     if copy is not None:
-        typer.echo(f"Backup: {copy}")
-    typer.echo(f"Upgraded {before or 'empty'} → {current_revision(engine)}.")
+        typer.echo(_("Backup: {path}").format(path=copy))
+    typer.echo(_("Upgraded {before} → {after}.").format(before=before or _("empty"), after=current_revision(engine)))
 
 
 def backup_command(
     ctx: typer.Context,
     target: Annotated[
-        Path | None, typer.Argument(help="Where to write the copy (default: beside the database, dated).")
+        Path | None, typer.Argument(help=_("Where to write the copy (default: beside the database, dated)."))
     ] = None,
 ) -> None:
-    """An online, consistent copy of the database (safe while the TUI is open)."""
     from amtui.db import backup, sqlite_path
 
     url = state(ctx).db_url()
     source = sqlite_path(url)
     if source is None:
-        fail("backup works on SQLite databases; use your database server's tools")
+        fail(_("backup works on SQLite databases; use your database server's tools"))
     if target is None:
         stamp = now().strftime("%Y%m%d-%H%M%S")
         target = source.with_name(f"{source.stem}-{stamp}.db")
     written = backup(url, target)
-    typer.echo(f"Backup written: {written} ({written.stat().st_size:,} bytes)")
+    typer.echo(_("Backup written: {path} ({size} bytes)").format(path=written, size=f"{written.stat().st_size:,}"))
 
 
 class DemoSize(str, Enum):
@@ -91,15 +89,14 @@ def demo_command(
     size: Annotated[
         DemoSize,
         typer.Option(
-            help="small: ~40 clients to try amtui; large: 2,000 clients and 200,000 interactions, for benchmarks."
+            help=_("small: ~40 clients to try amtui; large: 2,000 clients and 200,000 interactions, for benchmarks.")
         ),
     ] = DemoSize.small,
     force: Annotated[
-        bool, typer.Option("--force", help="Replace the data in a database that already has some.")
+        bool, typer.Option("--force", help=_("Replace the data in a database that already has some."))
     ] = False,
     json_output: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Fill a database with realistic demo data relative to today (never touches data without --force)."""
     from amtui.services.demo import build_demo
 
     summary = build_demo(state(ctx).engine(create=True), size=size.value, now=now(), force=force)
@@ -107,7 +104,11 @@ def demo_command(
         echo_json({"counts": summary.counts, "seconds": round(summary.seconds, 3)})
         return
     total = sum(summary.counts.values())
-    typer.echo(f"Demo ({size.value}) written to {state(ctx).db_url()}: {total:,} rows in {summary.seconds:.1f} s")
+    typer.echo(
+        _("Demo ({size}) written to {url}: {rows} rows in {seconds} s").format(
+            size=size.value, url=state(ctx).db_url(), rows=f"{total:,}", seconds=f"{summary.seconds:.1f}"
+        )
+    )
     for table_name, count in summary.counts.items():
         if count:
             typer.echo(f"  {table_name:<20}{count:>9,}")
@@ -116,18 +117,16 @@ def demo_command(
 def init_command(
     ctx: typer.Context,
     path: Annotated[
-        Path | None, typer.Argument(help="The database file to create (default: --db, settings, the default).")
+        Path | None, typer.Argument(help=_("The database file to create (default: --db, settings, the default)."))
     ] = None,
 ) -> None:
-    """Create a database (or bring an existing one to the current schema). Other commands never
-    create a file they were pointed at: a mistyped --db is an error, not a new empty database."""
     from amtui.db import current_revision, sqlite_path
     from amtui.migrations import SCHEMA_HEAD
 
     cli_state = state(ctx)
     if path is not None:
         if str(path) == "" or path.is_dir():
-            fail(f"{path}: give a file name for the new database")
+            fail(_("{path}: give a file name for the new database").format(path=path))
         cli_state.db = str(path)
     url = cli_state.db_url()
     target = sqlite_path(url)
@@ -135,13 +134,26 @@ def init_command(
     engine = cli_state.engine(create=True)
     where = target or url
     if existed:
-        typer.echo(f"Database {where} is ready (schema {current_revision(engine)}).")
+        typer.echo(
+            _("Database {where} is ready (schema {schema}).").format(where=where, schema=current_revision(engine))
+        )
     else:
-        typer.echo(f"Created {where} (schema {SCHEMA_HEAD}).")
+        typer.echo(_("Created {where} (schema {schema}).").format(where=where, schema=SCHEMA_HEAD))
 
 
 def register(app: typer.Typer) -> None:
-    app.command("init")(init_command)
+    app.command(
+        "init",
+        help=_(
+            "Create a database (or bring an existing one to the current schema). Other commands never create a "
+            "file they were pointed at: a mistyped --db is an error, not a new empty database."
+        ),
+    )(init_command)
     app.add_typer(db_app, name="db")
-    app.command("backup")(backup_command)
-    app.command("demo")(demo_command)
+    app.command("backup", help=_("An online, consistent copy of the database (safe while the TUI is open)."))(
+        backup_command
+    )
+    app.command(
+        "demo",
+        help=_("Fill a database with realistic demo data relative to today (never touches data without --force)."),
+    )(demo_command)

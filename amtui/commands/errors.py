@@ -8,6 +8,8 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
+from amtui.i18n import _
+
 
 def _message(exc: BaseException) -> tuple[str, list[str]] | None:
     from amtui.config import ConfigError
@@ -25,8 +27,10 @@ def _message(exc: BaseException) -> tuple[str, list[str]] | None:
     if sa_exc is not None and isinstance(exc, sa_exc.OperationalError):
         reason = str(exc.orig) if getattr(exc, "orig", None) else str(exc).splitlines()[0]
         if "locked" in reason:
-            return f"the database is busy (locked by another program): {reason}; nothing was written", []
-        return f"database error: {reason}; nothing was written", []
+            return _("the database is busy (locked by another program): {reason}; nothing was written").format(
+                reason=reason
+            ), []
+        return _("database error: {reason}; nothing was written").format(reason=reason), []
     if isinstance(exc, OSError) and exc.filename:
         return f"{exc.filename}: {exc.strerror}", []
     return None
@@ -49,7 +53,7 @@ class AmtuiGroup(TyperGroup):
             if described is None:
                 raise
             message, details = described
-            typer.echo(f"amtui: error: {message}", err=True)
+            typer.echo(_("amtui: error: {message}").format(message=message), err=True)
             for line in details:
                 typer.echo(f"  {line}", err=True)
             raise typer.Exit(1) from None

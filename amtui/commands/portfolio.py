@@ -12,14 +12,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from amtui.commands.common import echo_json, fail, now, parse_day, reading, today, unit_of_work, zone
+from amtui.i18n import _, ngettext
+from amtui.services.locale_format import short_date
 
 if TYPE_CHECKING:
     from amtui.services.portfolio import PortfolioSettings
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]
+JsonOption = Annotated[bool, typer.Option("--json", help=_("Print the result as JSON for scripts."))]
 EXIT_MAIL_FAILED = 3
 
-rate_app = typer.Typer(help="Exchange rates to the home currency, for converted totals.", no_args_is_help=True)
+rate_app = typer.Typer(help=_("Exchange rates to the home currency, for converted totals."), no_args_is_help=True)
 
 
 def _settings() -> PortfolioSettings:
@@ -31,13 +33,11 @@ def _settings() -> PortfolioSettings:
 
 def kpi_command(
     ctx: typer.Context,
-    month: Annotated[str | None, typer.Option("--month", help="A month, YYYY-MM (default: this month).")] = None,
-    quarter: Annotated[str | None, typer.Option("--quarter", help="A quarter, YYYY-Qn.")] = None,
-    year: Annotated[str | None, typer.Option("--year", help="A year, YYYY.")] = None,
+    month: Annotated[str | None, typer.Option("--month", help=_("A month, YYYY-MM (default: this month)."))] = None,
+    quarter: Annotated[str | None, typer.Option("--quarter", help=_("A quarter, YYYY-Qn."))] = None,
+    year: Annotated[str | None, typer.Option("--year", help=_("A year, YYYY."))] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """The KPIs of a period, per currency: invoiced, paid, owed, plan against actual, clients, growth,
-    upsell, how you work, the weighted pipeline and stalled deals."""
     from amtui.services.portfolio import compute_kpis, parse_period
     from amtui.services.summary import kpi_sections, kpi_title, render_sections_text
 
@@ -54,13 +54,11 @@ def kpi_command(
 def abc_command(
     ctx: typer.Context,
     months: Annotated[
-        int | None, typer.Option("--months", min=1, max=120, help="Trailing months of revenue (default 12).")
+        int | None, typer.Option("--months", min=1, max=120, help=_("Trailing months of revenue (default 12)."))
     ] = None,
-    apply: Annotated[bool, typer.Option("--apply", help="Store the suggested tiers.")] = False,
+    apply: Annotated[bool, typer.Option("--apply", help=_("Store the suggested tiers."))] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """ABC tiers from revenue (Pareto: A the first 80 %, B the next 15 %, C the rest; see [portfolio] in the
-    config): lists the clients whose computed tier differs from the stored one; --apply stores them."""
     from datetime import timedelta
 
     from amtui.config import load_settings
@@ -84,14 +82,19 @@ def abc_command(
         return
     notes = [row for row in result.rows if row.note and not row.differs and row.status == "prospect"]
     if not result.changes:
-        typer.echo("No tier changes suggested.")
+        typer.echo(_("No tier changes suggested."))
     else:
         from amtui.commands.render import table
 
         a, b = result.thresholds
         typer.echo(
-            f"Revenue {result.since:%d.%m.%Y}-{result.until - timedelta(days=1):%d.%m.%Y} ({window} months;"
-            f" A: first {a}%, B: to {b}%):"
+            _("Revenue {since}-{until} ({months} months; A: first {a}%, B: to {b}%):").format(
+                since=short_date(result.since),
+                until=short_date(result.until - timedelta(days=1)),
+                months=window,
+                a=a,
+                b=b,
+            )
         )
         rows = [
             [
@@ -104,24 +107,32 @@ def abc_command(
             ]
             for r in result.changes
         ]
-        typer.echo(table(["id", "client", "tier", "revenue", "share", "note"], rows, right={0, 3, 4}))
+        typer.echo(table([_("id"), _("client"), _("tier"), _("revenue"), _("share"), _("note")], rows, right={0, 3, 4}))
         if applied:
-            typer.echo(f"Applied {applied} tier change{'s' if applied != 1 else ''}.")
+            typer.echo(ngettext("Applied {n} tier change.", "Applied {n} tier changes.", applied).format(n=applied))
         else:
-            typer.echo("Accept them all: amtui abc --apply (or one by one: amtui client edit ID --tier X)")
+            typer.echo(_("Accept them all: amtui abc --apply (or one by one: amtui client edit ID --tier X)"))
     if notes:
-        typer.echo(f"{len(notes)} prospect(s) without revenue keep their tier.")
+        typer.echo(
+            ngettext(
+                "{n} prospect without revenue keeps its tier.",
+                "{n} prospects without revenue keep their tier.",
+                len(notes),
+            ).format(n=len(notes))
+        )
 
 
-@rate_app.command("set")
+@rate_app.command(
+    "set",
+    help=_("Set an exchange rate: totals across currencies are then shown converted, marked with the rate's day."),
+)
 def rate_set(
     ctx: typer.Context,
-    currency: Annotated[str, typer.Argument(help="Currency code, e.g. EUR.")],
-    rate: Annotated[str, typer.Argument(help="Units of the home currency for one unit, e.g. 98,50.")],
-    on: Annotated[str | None, typer.Option("--on", help="Valid from this day (default today).")] = None,
+    currency: Annotated[str, typer.Argument(help=_("Currency code, e.g. EUR."))],
+    rate: Annotated[str, typer.Argument(help=_("Units of the home currency for one unit, e.g. 98,50."))],
+    on: Annotated[str | None, typer.Option("--on", help=_("Valid from this day (default today)."))] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Set an exchange rate: totals across currencies are then shown converted, marked with the rate's day."""
     from amtui.services.portfolio import parse_rate, set_rate
     from amtui.services.summary import _rate_text
 
@@ -133,12 +144,15 @@ def rate_set(
     if json_output:
         echo_json(saved)
     else:
-        typer.echo(f"Rate from {saved.valid_from:%d.%m.%Y}: 1 {saved.currency} = {_rate_text(saved.rate)} {home}")
+        typer.echo(
+            _("Rate from {date}: 1 {currency} = {rate} {home}").format(
+                date=short_date(saved.valid_from), currency=saved.currency, rate=_rate_text(saved.rate), home=home
+            )
+        )
 
 
-@rate_app.command("list")
+@rate_app.command("list", help=_("The exchange rates set, by currency and day."))
 def rate_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
-    """The exchange rates set, by currency and day."""
     from amtui.commands.render import table
     from amtui.services.portfolio import list_rates
     from amtui.services.summary import _rate_text
@@ -150,12 +164,12 @@ def rate_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
         echo_json(rates)
         return
     if not rates:
-        typer.echo("No rates set: amounts in each currency stay apart. Set one: amtui rate set EUR 98,50")
+        typer.echo(_("No rates set: amounts in each currency stay apart. Set one: amtui rate set EUR 98,50"))
         return
     typer.echo(
         table(
-            ["currency", f"in {home}", "from"],
-            [[r.currency, _rate_text(r.rate), f"{r.valid_from:%d.%m.%Y}"] for r in rates],
+            [_("currency"), _("in {home}").format(home=home), _("from")],
+            [[r.currency, _rate_text(r.rate), short_date(r.valid_from)] for r in rates],
             right={1},
         )
     )
@@ -176,35 +190,34 @@ class SummaryFormat(str, Enum):
 
 def summary_command(
     ctx: typer.Context,
-    kind: Annotated[SummaryKind, typer.Argument(help="week or month.")],
+    kind: Annotated[SummaryKind, typer.Argument(help=_("week or month."))],
     on: Annotated[
         str | None,
         typer.Option(
             "--date",
-            help="A day in the week or month (default: the current one; on its first day, a Monday or the 1st,"
-            " the one just ended).",
+            help=_(
+                "A day in the week or month (default: the current one; on its first day, a Monday or the 1st,"
+                " the one just ended)."
+            ),
         ),
     ] = None,
-    fmt: Annotated[SummaryFormat, typer.Option("--format", help="Output format.")] = SummaryFormat.text,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    fmt: Annotated[SummaryFormat, typer.Option("--format", help=_("Output format."))] = SummaryFormat.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help=_("Write to this file instead of stdout."))
+    ] = None,
     mail_to: Annotated[
-        list[str] | None, typer.Option("--mail-to", help="Send by SMTP (text + HTML) to this address; repeat.")
+        list[str] | None, typer.Option("--mail-to", help=_("Send by SMTP (text + HTML) to this address; repeat."))
     ] = None,
     quiet_if_empty: Annotated[
-        bool, typer.Option("--quiet-if-empty", help="Print, write and send nothing when there is nothing to say.")
+        bool, typer.Option("--quiet-if-empty", help=_("Print, write and send nothing when there is nothing to say."))
     ] = False,
 ) -> None:
-    """A weekly or monthly summary for management: the KPIs of the period and the one before, calls and
-    visits by client, meetings without a report, deals, contracts, receivables aging, the next period's plan.
-
-    Exit codes as the digest: 0 done, 1 error, 2 usage, 3 mail failed (--output is still written).
-    """
     from amtui.commands.alerts import _write_atomically
     from amtui.services.portfolio import summary_period
     from amtui.services.summary import build_summary, render_sections_html, render_sections_text, render_summary
 
     if fmt is SummaryFormat.xlsx and output is None:
-        fail("--format xlsx needs --output FILE.xlsx")
+        fail(_("--format xlsx needs --output FILE.xlsx"))
     day = parse_day(on, field="--date") if on else None
     recipients: list[str] = []
     mail_settings = None
@@ -234,7 +247,7 @@ def summary_command(
             else:
                 _write_atomically(output, render_summary(summary, fmt.value))
         except OSError as exc:
-            fail(f"{output}: cannot write: {exc.strerror or exc}")
+            fail(_("{path}: cannot write: {reason}").format(path=output, reason=exc.strerror or exc))
     elif not recipients:
         typer.echo(render_summary(summary, fmt.value), nl=False)
     if recipients and mail_settings is not None:
@@ -249,12 +262,33 @@ def summary_command(
                 html=render_sections_html(summary.title, summary.sections),
             )
         except MailError as exc:
-            typer.echo(f"amtui: error: {exc}", err=True)
+            typer.echo(_("amtui: error: {message}").format(message=exc), err=True)
             raise typer.Exit(EXIT_MAIL_FAILED) from None
 
 
 def register(app: typer.Typer) -> None:
-    app.command("kpi")(kpi_command)
-    app.command("abc")(abc_command)
+    app.command(
+        "kpi",
+        help=_(
+            "The KPIs of a period, per currency: invoiced, paid, owed, plan against actual, clients, growth, "
+            "upsell, how you work, the weighted pipeline and stalled deals."
+        ),
+    )(kpi_command)
+    app.command(
+        "abc",
+        help=_(
+            "ABC tiers from revenue (Pareto: A the first 80 %, B the next 15 %, C the rest; see [portfolio] in "
+            "the config): lists the clients whose computed tier differs from the stored one; --apply stores "
+            "them."
+        ),
+    )(abc_command)
     app.add_typer(rate_app, name="rate")
-    app.command("summary")(summary_command)
+    app.command(
+        "summary",
+        help=_(
+            "A weekly or monthly summary for management: the KPIs of the period and the one before, calls and "
+            "visits by client, meetings without a report, deals, contracts, receivables aging, the next "
+            "period's plan.\n\nExit codes as the digest: 0 done, 1 error, 2 usage, 3 mail failed (--output is "
+            "still written)."
+        ),
+    )(summary_command)

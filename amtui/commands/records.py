@@ -6,19 +6,21 @@ from typing import Annotated
 
 import typer
 
-from amtui.commands.common import confirm_delete, echo_json, fail, given, now, parse_day, today, unit_of_work
+from amtui.commands.common import confirm_delete, echo_json, fail, given, now, parse_day, today, unit_of_work, word
+from amtui.i18n import _
+from amtui.services.locale_format import short_date
 from amtui.vocabulary import ContractStatus, DealKind, DealStage, NoteTag, one_of
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]
-ClientArg = Annotated[str, typer.Argument(help="Client id or part of its name.")]
-ClientOption = Annotated[str | None, typer.Option("--client", help="Only this client's (id or part of the name).")]
-YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Delete without asking.")]
+JsonOption = Annotated[bool, typer.Option("--json", help=_("Print the result as JSON for scripts."))]
+ClientArg = Annotated[str, typer.Argument(help=_("Client id or part of its name."))]
+ClientOption = Annotated[str | None, typer.Option("--client", help=_("Only this client's (id or part of the name)."))]
+YesOption = Annotated[bool, typer.Option("--yes", "-y", help=_("Delete without asking."))]
 
-note_app = typer.Typer(help="Notes on a client: competitors, needs, personal facts.", no_args_is_help=True)
-contract_app = typer.Typer(help="Contracts: term, renewal, notice period.", no_args_is_help=True)
-invoice_app = typer.Typer(help="Invoices and payments.", no_args_is_help=True)
-deal_app = typer.Typer(help="Deals: new business, upsell, cross-sell, renewals.", no_args_is_help=True)
-target_app = typer.Typer(help="Monthly sales targets.", no_args_is_help=True)
+note_app = typer.Typer(help=_("Notes on a client: competitors, needs, personal facts."), no_args_is_help=True)
+contract_app = typer.Typer(help=_("Contracts: term, renewal, notice period."), no_args_is_help=True)
+invoice_app = typer.Typer(help=_("Invoices and payments."), no_args_is_help=True)
+deal_app = typer.Typer(help=_("Deals: new business, upsell, cross-sell, renewals."), no_args_is_help=True)
+target_app = typer.Typer(help=_("Monthly sales targets."), no_args_is_help=True)
 
 
 def _warning_pct() -> int:
@@ -27,15 +29,14 @@ def _warning_pct() -> int:
     return load_settings().portfolio.credit_warning_pct
 
 
-@note_app.command("add")
+@note_app.command("add", help=_("Add a note to a client's card."))
 def note_add(
     ctx: typer.Context,
     client: ClientArg,
-    text: Annotated[str, typer.Argument(help="The note.")],
+    text: Annotated[str, typer.Argument(help=_("The note."))],
     tag: Annotated[str, typer.Option(help=f"{one_of(NoteTag)}.")] = "general",
     json_output: JsonOption = False,
 ) -> None:
-    """Add a note to a client's card."""
     from amtui.services import clients, records
 
     with unit_of_work(ctx) as session:
@@ -44,23 +45,22 @@ def note_add(
     if json_output:
         echo_json(note)
     else:
-        typer.echo(f"Added note {note.id} [{note.tag}] to {target.name}")
+        typer.echo(_("Added note {id} [{tag}] to {client}").format(id=note.id, tag=note.tag, client=target.name))
 
 
-@contract_app.command("add")
+@contract_app.command("add", help=_("Add a contract (its end and notice deadline show up in the alerts)."))
 def contract_add(
     ctx: typer.Context,
     client: ClientArg,
-    number: Annotated[str, typer.Argument(help="Contract number, e.g. Д-2026/17.")],
-    end: Annotated[str, typer.Option(help="Last day of the contract.")],
-    start: Annotated[str | None, typer.Option(help="First day (default today).")] = None,
-    title: Annotated[str | None, typer.Option(help="What it covers.")] = None,
-    value: Annotated[str | None, typer.Option(help="Contract value, e.g. '1 200 000,00'.")] = None,
-    auto_renew: Annotated[bool, typer.Option("--auto-renew", help="Renews itself unless notice is given.")] = False,
-    notice: Annotated[int, typer.Option(help="Notice period in days.")] = 0,
+    number: Annotated[str, typer.Argument(help=_("Contract number, e.g. Д-2026/17."))],
+    end: Annotated[str, typer.Option(help=_("Last day of the contract."))],
+    start: Annotated[str | None, typer.Option(help=_("First day (default today)."))] = None,
+    title: Annotated[str | None, typer.Option(help=_("What it covers."))] = None,
+    value: Annotated[str | None, typer.Option(help=_("Contract value, e.g. '1 200 000,00'."))] = None,
+    auto_renew: Annotated[bool, typer.Option("--auto-renew", help=_("Renews itself unless notice is given."))] = False,
+    notice: Annotated[int, typer.Option(help=_("Notice period in days."))] = 0,
     json_output: JsonOption = False,
 ) -> None:
-    """Add a contract (its end and notice deadline show up in the alerts)."""
     from amtui.services import clients, records
     from amtui.services.text import parse_money
 
@@ -76,17 +76,20 @@ def contract_add(
     if json_output:
         echo_json(contract)
     else:
-        typer.echo(f"Added contract {contract.id}: {contract.number} with {target.name}, ends {end_on:%d.%m.%Y}")
+        typer.echo(
+            _("Added contract {id}: {number} with {client}, ends {date}").format(
+                id=contract.id, number=contract.number, client=target.name, date=short_date(end_on)
+            )
+        )
 
 
-@contract_app.command("list")
+@contract_app.command("list", help=_("Contracts by end date, with days left and the notice deadline."))
 def contract_list(ctx: typer.Context, client: ClientOption = None, json_output: JsonOption = False) -> None:
-    """Contracts by end date, with days left and the notice deadline."""
     from datetime import timedelta
 
     from amtui.commands.render import table
     from amtui.services import clients, records
-    from amtui.services.text import format_money
+    from amtui.services.locale_format import money as format_money
 
     with unit_of_work(ctx) as session:
         client_id = clients.resolve_client(session=session, ref=client).id if client else None
@@ -95,45 +98,57 @@ def contract_list(ctx: typer.Context, client: ClientOption = None, json_output: 
         echo_json(rows)
         return
     if not rows:
-        typer.echo("No contracts.")
+        typer.echo(_("No contracts."))
         return
     current = today()
     body = []
     for c in rows:
-        left = f"{(c.end_on - current).days}d" if c.end_on else "open-ended"
+        left = _("{n}d").format(n=(c.end_on - current).days) if c.end_on else _("open-ended")
         notice = ""
         if c.end_on and c.notice_days:
-            notice = f"{c.end_on - timedelta(days=c.notice_days):%d.%m.%Y}"
+            notice = short_date(c.end_on - timedelta(days=c.notice_days))
         body.append(
             [
-                str(c.id), c.number, c.client_name, c.status, f"{c.end_on:%d.%m.%Y}" if c.end_on else "",
-                left if c.status == "active" else "", notice, "auto" if c.auto_renew else "",
+                str(c.id), c.number, c.client_name, word(c.status), short_date(c.end_on) if c.end_on else "",
+                left if c.status == "active" else "", notice, _("auto") if c.auto_renew else "",
                 format_money(c.value_minor, c.currency),
             ]
         )  # fmt: skip
-    headers = ["id", "number", "client", "status", "ends", "left", "notice by", "renewal", "value"]
+    headers = [
+        _("id"),
+        _("number"),
+        _("client"),
+        _("status"),
+        _("ends"),
+        _("left"),
+        _("notice by"),
+        _("renewal"),
+        _("value"),
+    ]
     typer.echo(table(headers, body, right={0, 5, 8}))
 
 
-@contract_app.command("edit")
+@contract_app.command(
+    "edit", help=_("Renew (--end), close (--status expired) or correct a contract; only the options given change.")
+)
 def contract_edit(
     ctx: typer.Context,
-    contract_id: Annotated[int, typer.Argument(help="Contract id (amtui contract list).", metavar="ID")],
-    end: Annotated[str | None, typer.Option(help="New last day: renews the contract.")] = None,
-    start: Annotated[str | None, typer.Option(help="New first day.")] = None,
+    contract_id: Annotated[int, typer.Argument(help=_("Contract id (amtui contract list)."), metavar="ID")],
+    end: Annotated[str | None, typer.Option(help=_("New last day: renews the contract."))] = None,
+    start: Annotated[str | None, typer.Option(help=_("New first day."))] = None,
     status: Annotated[
-        str | None, typer.Option(help=f"{one_of(ContractStatus)} (expired/terminated closes it).")
+        str | None,
+        typer.Option(help=_("{values} (expired/terminated closes it).").format(values=one_of(ContractStatus))),
     ] = None,
-    number: Annotated[str | None, typer.Option(help="Contract number.")] = None,
-    title: Annotated[str | None, typer.Option(help="What it covers.")] = None,
-    value: Annotated[str | None, typer.Option(help="Contract value, e.g. '1 200 000,00'.")] = None,
+    number: Annotated[str | None, typer.Option(help=_("Contract number."))] = None,
+    title: Annotated[str | None, typer.Option(help=_("What it covers."))] = None,
+    value: Annotated[str | None, typer.Option(help=_("Contract value, e.g. '1 200 000,00'."))] = None,
     auto_renew: Annotated[
-        bool | None, typer.Option("--auto-renew/--no-auto-renew", help="Renews itself unless notice is given.")
+        bool | None, typer.Option("--auto-renew/--no-auto-renew", help=_("Renews itself unless notice is given."))
     ] = None,
-    notice: Annotated[int | None, typer.Option(help="Notice period in days.")] = None,
+    notice: Annotated[int | None, typer.Option(help=_("Notice period in days."))] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Renew (--end), close (--status expired) or correct a contract; only the options given change."""
     from amtui.services import records
     from amtui.services.text import parse_money
 
@@ -145,50 +160,55 @@ def contract_edit(
     if value is not None:
         changes["value_minor"] = parse_money(value, field="--value")
     if not changes:
-        fail("nothing to change: give --end, --status, --notice, ... (amtui contract edit --help)")
+        fail(_("nothing to change: give --end, --status, --notice, ... (amtui contract edit --help)"))
     with unit_of_work(ctx) as session:
         contract = records.update_contract(session=session, contract_id=contract_id, **changes)
     if json_output:
         echo_json(contract)
         return
-    ends = f"ends {contract.end_on:%d.%m.%Y}" if contract.end_on else "open-ended"
-    typer.echo(f"Contract {contract.id}: {contract.number} with {contract.client_name}, {contract.status}, {ends}")
+    ends = _("ends {date}").format(date=short_date(contract.end_on)) if contract.end_on else _("open-ended")
+    typer.echo(
+        _("Contract {id}: {number} with {client}, {status}, {ends}").format(
+            id=contract.id, number=contract.number, client=contract.client_name, status=word(contract.status), ends=ends
+        )
+    )
 
 
-@contract_app.command("delete")
+@contract_app.command(
+    "delete", help=_("Delete a contract entered by mistake (to close one: amtui contract edit ID --status expired).")
+)
 def contract_delete(
     ctx: typer.Context,
-    contract_id: Annotated[int, typer.Argument(help="Contract id.", metavar="ID")],
+    contract_id: Annotated[int, typer.Argument(help=_("Contract id."), metavar="ID")],
     yes: YesOption = False,
 ) -> None:
-    """Delete a contract entered by mistake (to close one: amtui contract edit ID --status expired)."""
     from amtui.services import records
 
     with unit_of_work(ctx) as session:
         found = records.get_contract(session=session, contract_id=contract_id)
-    confirm_delete(f"contract {found.number} with {found.client_name}", yes=yes)
+    confirm_delete(_("contract {number} with {client}").format(number=found.number, client=found.client_name), yes=yes)
     with unit_of_work(ctx) as session:
         gone = records.delete_contract(session=session, contract_id=contract_id)
-    typer.echo(f"Deleted contract {gone.number} with {gone.client_name}.")
+    typer.echo(_("Deleted contract {number} with {client}.").format(number=gone.number, client=gone.client_name))
 
 
-@invoice_app.command("add")
+@invoice_app.command("add", help=_("Add an invoice (warns when it takes the client near or past its credit limit)."))
 def invoice_add(
     ctx: typer.Context,
     client: ClientArg,
-    number: Annotated[str, typer.Argument(help="Invoice number.")],
-    amount: Annotated[str, typer.Argument(help="Amount, e.g. '412 500,50'.")],
-    issued: Annotated[str | None, typer.Option(help="Issue date (default today).")] = None,
+    number: Annotated[str, typer.Argument(help=_("Invoice number."))],
+    amount: Annotated[str, typer.Argument(help=_("Amount, e.g. '412 500,50'."))],
+    issued: Annotated[str | None, typer.Option(help=_("Issue date (default today)."))] = None,
     due: Annotated[
-        str | None, typer.Option(help="Due date (default: issue date + the client's payment terms).")
+        str | None, typer.Option(help=_("Due date (default: issue date + the client's payment terms)."))
     ] = None,
-    currency: Annotated[str | None, typer.Option(help="Currency (default: the client's).")] = None,
+    currency: Annotated[str | None, typer.Option(help=_("Currency (default: the client's)."))] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Add an invoice (warns when it takes the client near or past its credit limit)."""
     from amtui.services import clients, records
+    from amtui.services.locale_format import money as format_money
     from amtui.services.portfolio import credit_warning, exposure_of
-    from amtui.services.text import format_money, parse_money
+    from amtui.services.text import parse_money
 
     issued_on = parse_day(issued, field="--issued", past=True) if issued else today()
     due_on = parse_day(due, field="--due") if due else None
@@ -204,27 +224,31 @@ def invoice_add(
             before=before, after=exposure_of(session=session, client_id=target.id), warning_pct=_warning_pct()
         )
     if warning:
-        typer.echo(f"amtui: warning: {warning}", err=True)
+        typer.echo(_("amtui: warning: {message}").format(message=warning), err=True)
     if json_output:
         echo_json(invoice)
     else:
         typer.echo(
-            f"Added invoice {invoice.id}: {invoice.number}, {format_money(invoice.amount_minor, invoice.currency)},"
-            f" due {invoice.due_on:%d.%m.%Y}"
+            _("Added invoice {id}: {number}, {amount}, due {date}").format(
+                id=invoice.id,
+                number=invoice.number,
+                amount=format_money(invoice.amount_minor, invoice.currency),
+                date=short_date(invoice.due_on),
+            )
         )
 
 
-@invoice_app.command("pay")
+@invoice_app.command("pay", help=_("Record a (partial) payment on an invoice."))
 def invoice_pay(
     ctx: typer.Context,
-    invoice_id: Annotated[int, typer.Argument(help="Invoice id.", metavar="ID")],
-    amount: Annotated[str | None, typer.Argument(help="Amount paid (default: all that is owed).")] = None,
-    on: Annotated[str | None, typer.Option(help="Payment date (default today).")] = None,
+    invoice_id: Annotated[int, typer.Argument(help=_("Invoice id."), metavar="ID")],
+    amount: Annotated[str | None, typer.Argument(help=_("Amount paid (default: all that is owed)."))] = None,
+    on: Annotated[str | None, typer.Option(help=_("Payment date (default today)."))] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Record a (partial) payment on an invoice."""
     from amtui.services import records
-    from amtui.services.text import format_money, parse_money
+    from amtui.services.locale_format import money as format_money
+    from amtui.services.text import parse_money
 
     paid_on = parse_day(on, field="--on", past=True) if on else today()
     with unit_of_work(ctx) as session:
@@ -232,7 +256,7 @@ def invoice_pay(
         if current is None:
             from amtui.services.errors import NotFoundError
 
-            raise NotFoundError(f"no invoice with id {invoice_id}")
+            raise NotFoundError(_("no invoice with id {id}").format(id=invoice_id))
         paid_minor = parse_money(amount, field="amount") if amount else current.owed_minor
         invoice = records.record_payment(
             session=session, invoice_id=invoice_id, amount_minor=paid_minor, paid_on=paid_on
@@ -240,21 +264,20 @@ def invoice_pay(
     if json_output:
         echo_json(invoice)
     else:
-        left = format_money(invoice.owed_minor, invoice.currency) if invoice.owed_minor else "nothing"
-        typer.echo(f"Payment recorded on {invoice.number}; {left} left to pay.")
+        left = format_money(invoice.owed_minor, invoice.currency) if invoice.owed_minor else _("nothing")
+        typer.echo(_("Payment recorded on {number}; {left} left to pay.").format(number=invoice.number, left=left))
 
 
-@invoice_app.command("list")
+@invoice_app.command("list", help=_("Invoices by due date."))
 def invoice_list(
     ctx: typer.Context,
-    client: Annotated[str | None, typer.Option(help="Only this client's invoices.")] = None,
-    unpaid: Annotated[bool, typer.Option("--unpaid", help="Only invoices not fully paid.")] = False,
+    client: Annotated[str | None, typer.Option(help=_("Only this client's invoices."))] = None,
+    unpaid: Annotated[bool, typer.Option("--unpaid", help=_("Only invoices not fully paid."))] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Invoices by due date."""
     from amtui.commands.render import table
     from amtui.services import clients, records
-    from amtui.services.text import format_money
+    from amtui.services.locale_format import money as format_money
 
     with unit_of_work(ctx) as session:
         client_id = clients.resolve_client(session=session, ref=client).id if client else None
@@ -263,33 +286,32 @@ def invoice_list(
         echo_json(rows)
         return
     if not rows:
-        typer.echo("No invoices.")
+        typer.echo(_("No invoices."))
         return
     current = today()
     body = [
         [
-            str(i.id), i.number, i.client_name, f"{i.due_on:%d.%m.%Y}", format_money(i.amount_minor, i.currency),
-            format_money(i.owed_minor, i.currency) if i.owed_minor else "paid",
-            f"{(current - i.due_on).days}d late" if i.owed_minor and i.due_on < current else "",
+            str(i.id), i.number, i.client_name, short_date(i.due_on), format_money(i.amount_minor, i.currency),
+            format_money(i.owed_minor, i.currency) if i.owed_minor else _("paid"),
+            _("{n}d late").format(n=(current - i.due_on).days) if i.owed_minor and i.due_on < current else "",
         ]
         for i in rows
     ]  # fmt: skip
-    typer.echo(table(["id", "number", "client", "due", "amount", "owed", ""], body, right={0, 4, 5}))
+    typer.echo(table([_("id"), _("number"), _("client"), _("due"), _("amount"), _("owed"), ""], body, right={0, 4, 5}))
 
 
-@deal_app.command("add")
+@deal_app.command("add", help=_("Add a deal or an upsell chance."))
 def deal_add(
     ctx: typer.Context,
     client: ClientArg,
-    title: Annotated[str, typer.Argument(help="What is being sold.")],
+    title: Annotated[str, typer.Argument(help=_("What is being sold."))],
     kind: Annotated[str, typer.Option(help=f"{one_of(DealKind)}.")] = "new",
     stage: Annotated[str, typer.Option(help=f"{one_of(DealStage)}.")] = "lead",
-    amount: Annotated[str | None, typer.Option(help="Expected amount.")] = None,
-    probability: Annotated[int | None, typer.Option(help="Chance to win, 0-100.")] = None,
-    close: Annotated[str | None, typer.Option(help="Expected close date.")] = None,
+    amount: Annotated[str | None, typer.Option(help=_("Expected amount."))] = None,
+    probability: Annotated[int | None, typer.Option(help=_("Chance to win, 0-100."))] = None,
+    close: Annotated[str | None, typer.Option(help=_("Expected close date."))] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Add a deal or an upsell chance."""
     from amtui.services import clients, records
     from amtui.services.text import parse_money
 
@@ -304,17 +326,23 @@ def deal_add(
     if json_output:
         echo_json(deal)
     else:
-        typer.echo(f"Added deal {deal.id}: {deal.title} ({deal.kind}, {deal.stage}) with {target.name}")
+        typer.echo(
+            _("Added deal {id}: {title} ({kind}, {stage}) with {client}").format(
+                id=deal.id, title=deal.title, kind=word(deal.kind), stage=word(deal.stage), client=target.name
+            )
+        )
 
 
-@deal_app.command("stage")
+@deal_app.command(
+    "stage",
+    help=_("Move a deal to another stage (won/lost closes it today; winning warns near or past the credit limit)."),
+)
 def deal_stage(
     ctx: typer.Context,
-    deal_id: Annotated[int, typer.Argument(help="Deal id.", metavar="ID")],
+    deal_id: Annotated[int, typer.Argument(help=_("Deal id."), metavar="ID")],
     stage: Annotated[str, typer.Argument(help=f"{one_of(DealStage)}.")],
     json_output: JsonOption = False,
 ) -> None:
-    """Move a deal to another stage (won/lost closes it today; winning warns near or past the credit limit)."""
     from amtui.services import records
     from amtui.services.portfolio import credit_warning, exposure_of
 
@@ -326,24 +354,23 @@ def deal_stage(
             before=before, after=exposure_of(session=session, client_id=client_id), warning_pct=_warning_pct()
         )
     if warning:
-        typer.echo(f"amtui: warning: {warning}", err=True)
+        typer.echo(_("amtui: warning: {message}").format(message=warning), err=True)
     if json_output:
         echo_json(deal)
     else:
-        typer.echo(f"Deal {deal.id} is now {deal.stage}.")
+        typer.echo(_("Deal {id} is now {stage}.").format(id=deal.id, stage=word(deal.stage)))
 
 
-@deal_app.command("list")
+@deal_app.command("list", help=_("Deals by expected close date."))
 def deal_list(
     ctx: typer.Context,
     client: ClientOption = None,
-    open_only: Annotated[bool, typer.Option("--open", help="Only deals not yet won or lost.")] = False,
+    open_only: Annotated[bool, typer.Option("--open", help=_("Only deals not yet won or lost."))] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Deals by expected close date."""
     from amtui.commands.render import table
     from amtui.services import clients, records
-    from amtui.services.text import format_money
+    from amtui.services.locale_format import money as format_money
 
     with unit_of_work(ctx) as session:
         client_id = clients.resolve_client(session=session, ref=client).id if client else None
@@ -352,34 +379,41 @@ def deal_list(
         echo_json(rows)
         return
     if not rows:
-        typer.echo("No deals.")
+        typer.echo(_("No deals."))
         return
     current = today()
     body = [
         [
-            str(d.id), d.title, d.client_name, d.kind, d.stage, format_money(d.amount_minor, d.currency),
+            str(d.id), d.title, d.client_name, word(d.kind), word(d.stage), format_money(d.amount_minor, d.currency),
             f"{d.probability}%" if d.probability is not None else "",
-            f"{d.expected_close:%d.%m.%Y}" if d.expected_close else "",
-            "late" if d.expected_close and d.expected_close < current and d.closed_on is None else "",
+            short_date(d.expected_close) if d.expected_close else "",
+            _("late") if d.expected_close and d.expected_close < current and d.closed_on is None else "",
         ]
         for d in rows
     ]  # fmt: skip
-    typer.echo(table(["id", "deal", "client", "kind", "stage", "amount", "chance", "close", ""], body, right={0, 5, 6}))
+    typer.echo(
+        table(
+            [_("id"), _("deal"), _("client"), _("kind"), _("stage"), _("amount"), _("chance"), _("close"), ""],
+            body,
+            right={0, 5, 6},
+        )
+    )
 
 
-@deal_app.command("edit")
+@deal_app.command(
+    "edit", help=_("Move a deal's close date (--close), its stage, amount or chance; only the options given change.")
+)
 def deal_edit(
     ctx: typer.Context,
-    deal_id: Annotated[int, typer.Argument(help="Deal id (amtui deal list).", metavar="ID")],
-    close: Annotated[str | None, typer.Option(help="New expected close date.")] = None,
+    deal_id: Annotated[int, typer.Argument(help=_("Deal id (amtui deal list)."), metavar="ID")],
+    close: Annotated[str | None, typer.Option(help=_("New expected close date."))] = None,
     stage: Annotated[str | None, typer.Option(help=f"{one_of(DealStage)}.")] = None,
-    amount: Annotated[str | None, typer.Option(help="Expected amount.")] = None,
-    probability: Annotated[int | None, typer.Option(help="Chance to win, 0-100.")] = None,
-    title: Annotated[str | None, typer.Option(help="What is being sold.")] = None,
+    amount: Annotated[str | None, typer.Option(help=_("Expected amount."))] = None,
+    probability: Annotated[int | None, typer.Option(help=_("Chance to win, 0-100."))] = None,
+    title: Annotated[str | None, typer.Option(help=_("What is being sold."))] = None,
     kind: Annotated[str | None, typer.Option(help=f"{one_of(DealKind)}.")] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Move a deal's close date (--close), its stage, amount or chance; only the options given change."""
     from amtui.services import records
     from amtui.services.text import parse_money
 
@@ -389,48 +423,55 @@ def deal_edit(
     if amount is not None:
         changes["amount_minor"] = parse_money(amount, field="--amount")
     if not changes:
-        fail("nothing to change: give --close, --stage, --amount, ... (amtui deal edit --help)")
+        fail(_("nothing to change: give --close, --stage, --amount, ... (amtui deal edit --help)"))
     with unit_of_work(ctx) as session:
         deal = records.update_deal(session=session, deal_id=deal_id, today=today(), **changes)
     if json_output:
         echo_json(deal)
         return
-    close_text = f", expected {deal.expected_close:%d.%m.%Y}" if deal.expected_close else ""
-    typer.echo(f"Deal {deal.id}: {deal.title} with {deal.client_name}, {deal.stage}{close_text}")
+    close_text = _(", expected {date}").format(date=short_date(deal.expected_close)) if deal.expected_close else ""
+    typer.echo(
+        _("Deal {id}: {title} with {client}, {stage}{close}").format(
+            id=deal.id, title=deal.title, client=deal.client_name, stage=word(deal.stage), close=close_text
+        )
+    )
 
 
-@deal_app.command("delete")
+@deal_app.command(
+    "delete", help=_("Delete a deal entered by mistake (one that fell through: amtui deal stage ID lost).")
+)
 def deal_delete(
     ctx: typer.Context,
-    deal_id: Annotated[int, typer.Argument(help="Deal id.", metavar="ID")],
+    deal_id: Annotated[int, typer.Argument(help=_("Deal id."), metavar="ID")],
     yes: YesOption = False,
 ) -> None:
-    """Delete a deal entered by mistake (one that fell through: amtui deal stage ID lost)."""
     from amtui.services import records
 
     with unit_of_work(ctx) as session:
         found = records.get_deal(session=session, deal_id=deal_id)
-    confirm_delete(f"deal {found.title!r} with {found.client_name}", yes=yes)
+    confirm_delete(_("deal {title} with {client}").format(title=repr(found.title), client=found.client_name), yes=yes)
     with unit_of_work(ctx) as session:
         gone = records.delete_deal(session=session, deal_id=deal_id)
-    typer.echo(f"Deleted deal {gone.title!r} with {gone.client_name}.")
+    typer.echo(_("Deleted deal {title} with {client}.").format(title=repr(gone.title), client=gone.client_name))
 
 
-@target_app.command("set")
+@target_app.command(
+    "set", help=_("Set the sales target of a month in a currency (a quarter or a year sums its months).")
+)
 def target_set(
     ctx: typer.Context,
-    month: Annotated[str, typer.Argument(help="The month: 2026-11, or any day of it (01.12.2026, today).")],
-    amount: Annotated[str, typer.Argument(help="Sales target, e.g. '5 000 000'.")],
+    month: Annotated[str, typer.Argument(help=_("The month: 2026-11, or any day of it (01.12.2026, today)."))],
+    amount: Annotated[str, typer.Argument(help=_("Sales target, e.g. '5 000 000'."))],
     currency: Annotated[
-        str | None, typer.Option("--currency", help="Its currency (default: the home currency); one target each.")
+        str | None, typer.Option("--currency", help=_("Its currency (default: the home currency); one target each."))
     ] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Set the sales target of a month in a currency (a quarter or a year sums its months)."""
     import re
 
     from amtui.services import records
-    from amtui.services.text import format_money, parse_money
+    from amtui.services.locale_format import money as format_money
+    from amtui.services.text import parse_money
 
     if re.fullmatch(r"\s*\d{4}-\d{1,2}\s*", month):
         from amtui.services.portfolio import parse_month
@@ -447,7 +488,11 @@ def target_set(
     if json_output:
         echo_json(target)
     else:
-        typer.echo(f"Target for {target.period:%m.%Y}: {format_money(target.amount_minor, target.currency)}")
+        typer.echo(
+            _("Target for {month}: {amount}").format(
+                month=f"{target.period:%m.%Y}", amount=format_money(target.amount_minor, target.currency)
+            )
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, tzinfo
 
+from amtui.commands.common import client_status_word, kind_word, word
+from amtui.i18n import N_, _, days, ngettext
 from amtui.services.dates import format_birthday, format_date, format_local
+from amtui.services.locale_format import money as format_money
 from amtui.services.schemas import ClientCard, ClientSummary, ContactRead, InteractionRead, TaskRead
-from amtui.services.text import format_money
 from amtui.vocabulary import REPORTED_KINDS
 
 ROLE_LABELS = {
-    "decision_maker": "decides",
-    "influencer": "influences",
-    "user": "user",
-    "gatekeeper": "gatekeeper",
+    "decision_maker": N_("decides"),
+    "influencer": N_("influences"),
+    "user": N_("user"),
+    "gatekeeper": N_("gatekeeper"),
 }
 
 # The language of a client's documents, as the card names it (amtui.i18n.LANGUAGE_NAMES, without importing it).
@@ -43,26 +45,38 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], *, right: set[i
 
 def client_table(rows: Sequence[ClientSummary], *, today: date, zone: tzinfo) -> str:
     if not rows:
-        return "No clients yet. Add one: amtui client add 'ООО «Ромашка»' --tier A"
+        return _("No clients yet. Add one: amtui client add 'ООО «Ромашка»' --tier A")
     body = []
     for row in rows:
         due = row.next_contact_due
-        due_text = "" if due is None else ("today" if due == today else f"{(due - today).days:+d}d")
+        due_text = (
+            "" if due is None else (_("today") if due == today else _("{n}d").format(n=f"{(due - today).days:+d}"))
+        )
         body.append(
             [
                 str(row.id),
                 _cut(row.name, 36),
                 row.tier,
-                row.status,
+                client_status_word(row.status),
                 _cut(row.city, 16),
-                format_local(row.last_touch_at, zone)[:10] if row.last_touch_at else "never",
+                format_local(row.last_touch_at, zone)[:10] if row.last_touch_at else _("never"),
                 due_text,
                 format_money(row.receivables_minor, row.currency) if row.receivables_minor else "",
                 str(row.open_deals or ""),
             ]
         )
     return table(
-        ["id", "client", "tier", "status", "city", "last touch", "next", "receivables", "deals"],
+        [
+            _("id"),
+            _("client"),
+            _("tier"),
+            _("status"),
+            _("city"),
+            _("last touch"),
+            _("next"),
+            _("receivables"),
+            _("deals"),
+        ],
         body,
         right={0, 6, 7, 8},
     )
@@ -75,14 +89,17 @@ def contact_lines(people: Sequence[ContactRead]) -> list[str]:
         if person.title:
             parts.append(person.title)
         if person.role:
-            parts.append(ROLE_LABELS.get(person.role, person.role))
+            parts.append(_(ROLE_LABELS[person.role]) if person.role in ROLE_LABELS else person.role)
         head = f"{'*' if person.is_decision_maker else ' '} {person.id:>5}  " + ", ".join(parts)
         lines.append(head)
         reach = [p.value for p in person.phones] + [e.value for e in person.emails]
         if reach:
             lines.append("         " + " · ".join(reach))
         if person.birthday_md:
-            lines.append(f"         birthday {format_birthday(person.birthday_md, person.birthday_year)}")
+            lines.append(
+                "         "
+                + _("birthday {date}").format(date=format_birthday(person.birthday_md, person.birthday_year))
+            )
         if person.personal_notes:
             lines.append(f"         {person.personal_notes}")
     return lines
@@ -91,18 +108,21 @@ def contact_lines(people: Sequence[ContactRead]) -> list[str]:
 def interaction_line(item: InteractionRead, zone: tzinfo) -> str:
     when = format_local(item.when, zone)
     arrow = "←" if item.direction == "inbound" else "→"
-    who = f" with {', '.join(item.contact_names)}" if item.contact_names else ""
+    who = _(" with {people}").format(people=", ".join(item.contact_names)) if item.contact_names else ""
     text = item.subject or item.outcome or ""
-    status = "" if item.status in ("done", "planned") else f" [{item.status}]"
-    report = " (no report)" if item.kind in REPORTED_KINDS and item.status == "done" and not item.has_report else ""
-    return f"{when}  {arrow} {item.kind}{who}{status}{report}" + (f": {text}" if text else "")
+    status = "" if item.status in ("done", "planned") else f" [{word(item.status)}]"
+    missing = item.kind in REPORTED_KINDS and item.status == "done" and not item.has_report
+    report = _(" (no report)") if missing else ""
+    return f"{when}  {arrow} {kind_word(item.kind)}{who}{status}{report}" + (f": {text}" if text else "")
 
 
 def task_line(task: TaskRead, today: date, *, zone: tzinfo | None = None) -> str:
     due = ""
     if task.due_on:
         late = (today - task.due_on).days
-        due = f" due {format_date(task.due_on)}" + (f" ({late}d late)" if late > 0 else "")
+        due = _(" due {date}").format(date=format_date(task.due_on)) + (
+            _(" ({n}d late)").format(n=late) if late > 0 else ""
+        )
     who = f" → {task.assignee}" if task.assignee else ""
     return f"#{task.id} {task.title}{who}{due}{_check_in_part(task, zone)}"
 
@@ -113,7 +133,7 @@ def _check_in_part(task: TaskRead, zone: tzinfo | None) -> str:
         return ""
     answered = task.checked_in_at is not None and task.checked_in_at >= task.check_in_at
     when = format_local(task.checked_in_at if answered else task.check_in_at, zone)
-    return f", checked in {when}" if answered else f", check-in {when}"
+    return _(", checked in {when}").format(when=when) if answered else _(", check-in {when}").format(when=when)
 
 
 def _credit_line(card: ClientCard) -> str | None:
@@ -125,80 +145,106 @@ def _credit_line(card: ClientCard) -> str | None:
     text = format_money(limit, client.currency)
     if card.exposure_minor is not None:
         headroom = limit - card.exposure_minor
-        text += (
-            f"; exposure {format_money(card.exposure_minor, client.currency)},"
-            f" headroom {format_money(headroom, client.currency)}" + (" (over the limit)" if headroom < 0 else "")
-        )
+        text += _("; exposure {exposure}, headroom {headroom}").format(
+            exposure=format_money(card.exposure_minor, client.currency),
+            headroom=format_money(headroom, client.currency),
+        ) + (_(" (over the limit)") if headroom < 0 else "")
     return text
 
 
 def client_card_text(card: ClientCard, *, today: date, zone: tzinfo) -> str:
     client = card.client
     out: list[str] = []
-    title = f"{client.name}  [tier {client.tier}, {client.status}]"
+    title = _("{name}  [tier {tier}, {status}]").format(
+        name=client.name, tier=client.tier, status=client_status_word(client.status)
+    )
     out += [title, "=" * len(title)]
     facts = [
-        ("Legal name", client.legal_name),
-        ("INN / tax id", client.tax_id),
-        ("Segment", client.segment),
-        ("City", client.city),
-        ("Address", client.address),
-        ("Phone", client.phone),
-        ("E-mail", client.email),
-        ("Website", client.website),
-        ("Payment terms", f"{client.payment_terms_days} days" if client.payment_terms_days else None),
-        ("Discount", f"{client.discount_bp // 100}.{client.discount_bp % 100:02d} %" if client.discount_bp else None),
-        ("Credit limit", _credit_line(card)),
-        ("Needs", client.needs),
-        ("Competitors", client.competitors),
-        ("Documents in", _LANGUAGE_NAMES.get(client.language or "", client.language)),
+        (_("Legal name"), client.legal_name),
+        (_("INN / tax id"), client.tax_id),
+        (_("Segment"), client.segment),
+        (_("City"), client.city),
+        (_("Address"), client.address),
+        (_("Phone"), client.phone),
+        (_("E-mail"), client.email),
+        (_("Website"), client.website),
+        (_("Payment terms"), days(client.payment_terms_days) if client.payment_terms_days else None),
+        (
+            _("Discount"),
+            f"{client.discount_bp // 100}.{client.discount_bp % 100:02d} %" if client.discount_bp else None,
+        ),
+        (_("Credit limit"), _credit_line(card)),
+        (_("Needs"), client.needs),
+        (_("Competitors"), client.competitors),
+        (_("Documents in"), _LANGUAGE_NAMES.get(client.language or "", client.language)),
     ]
-    out += [f"{label + ':':<15}{value}" for label, value in facts if value]
-    last = format_local(card.last_touch_at, zone) if card.last_touch_at else "never"
+    cadence_label = _("Cadence")
+    shown = [(label, value) for label, value in facts if value]
+    width = max(15, *(len(label) + 2 for label, _value in [*shown, (cadence_label, "")]))
+    out += [f"{label + ':':<{width}}{value}" for label, value in shown]
+    last = format_local(card.last_touch_at, zone) if card.last_touch_at else _("never")
     due = card.next_contact_due
-    due_text = format_date(due) + (" (overdue)" if due and due < today else "") if due else ""
-    out.append(f"{'Cadence:':<15}every {client.cadence_days} days; last touch {last}; next due {due_text}")
+    due_text = format_date(due) + (_(" (overdue)") if due and due < today else "") if due else ""
+    cadence = ngettext(
+        "every {n} day; last touch {last}; next due {due}", "every {n} days; last touch {last}; next due {due}",
+        client.cadence_days,
+    ).format(n=client.cadence_days, last=last, due=due_text)  # fmt: skip
+    out.append(f"{cadence_label + ':':<{width}}{cadence}")
     for warning in card.warnings:
         out.append(f"! {warning}")
-    out += ["", "People"]
-    out += contact_lines(card.contacts) or ["  none yet"]
+    out += ["", _("People")]
+    out += contact_lines(card.contacts) or ["  " + _("none yet")]
     if card.planned:
-        out += ["", "Planned"]
+        out += ["", _("Planned")]
         out += ["  " + interaction_line(item, zone) for item in card.planned]
-    out += ["", "Last touches"]
-    out += ["  " + interaction_line(item, zone) for item in card.interactions[:10]] or ["  none yet"]
+    out += ["", _("Last touches")]
+    out += ["  " + interaction_line(item, zone) for item in card.interactions[:10]] or ["  " + _("none yet")]
     if card.open_tasks:
-        out += ["", "Open tasks"]
+        out += ["", _("Open tasks")]
         out += ["  " + task_line(task, today, zone=zone) for task in card.open_tasks]
     if card.contracts:
-        out += ["", "Contracts"]
+        out += ["", _("Contracts")]
         for contract in card.contracts:
             left = (
-                f", {(contract.end_on - today).days} days left" if contract.end_on and contract.end_on >= today else ""
+                ngettext(", {n} day left", ", {n} days left", (contract.end_on - today).days).format(
+                    n=(contract.end_on - today).days
+                )
+                if contract.end_on and contract.end_on >= today
+                else ""
             )
-            renew = ", auto-renews" if contract.auto_renew else ""
+            renew = _(", auto-renews") if contract.auto_renew else ""
             out.append(
-                f"  {contract.number} {contract.title or ''} [{contract.status}] "
+                f"  {contract.number} {contract.title or ''} [{word(contract.status)}] "
                 f"{format_date(contract.start_on)}–{format_date(contract.end_on)}{left}{renew}"
             )
     unpaid = [invoice for invoice in card.invoices if invoice.owed_minor > 0]
     if unpaid:
         out += [
             "",
-            f"Receivables: {format_money(card.receivables_minor, client.currency)}"
-            f" (overdue {format_money(card.overdue_minor, client.currency)})",
+            _("Receivables: {amount} (overdue {overdue})").format(
+                amount=format_money(card.receivables_minor, client.currency),
+                overdue=format_money(card.overdue_minor, client.currency),
+            ),
         ]
         for invoice in unpaid:
             late = (today - invoice.due_on).days
-            state = f"{late} days overdue" if late > 0 else f"due {format_date(invoice.due_on)}"
-            out.append(f"  {invoice.number}: {format_money(invoice.owed_minor, invoice.currency)} owed, {state}")
+            state = (
+                ngettext("{n} day overdue", "{n} days overdue", late).format(n=late)
+                if late > 0
+                else _("due {date}").format(date=format_date(invoice.due_on))
+            )
+            out.append(
+                _("  {number}: {amount} owed, {state}").format(
+                    number=invoice.number, amount=format_money(invoice.owed_minor, invoice.currency), state=state
+                )
+            )
     if card.deals:
-        out += ["", "Deals"]
+        out += ["", _("Deals")]
         for deal in card.deals:
             amount = format_money(deal.amount_minor, deal.currency) if deal.amount_minor else ""
-            close = f", close {format_date(deal.expected_close)}" if deal.expected_close else ""
-            out.append(f"  {deal.title} [{deal.kind}, {deal.stage}] {amount}{close}")
+            close = _(", close {date}").format(date=format_date(deal.expected_close)) if deal.expected_close else ""
+            out.append(f"  {deal.title} [{word(deal.kind)}, {word(deal.stage)}] {amount}{close}")
     if card.notes:
-        out += ["", "Notes"]
+        out += ["", _("Notes")]
         out += [f"  [{note.tag}] {note.text}" for note in card.notes]
     return "\n".join(out)

@@ -8,9 +8,10 @@ from typing import Annotated
 import typer
 
 from amtui.commands.common import echo_json, now, parse_day, unit_of_work, zone
+from amtui.i18n import _, ngettext
 
-report_app = typer.Typer(help="Meeting reports: write one after every visit or meeting.", no_args_is_help=True)
-JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]
+report_app = typer.Typer(help=_("Meeting reports: write one after every visit or meeting."), no_args_is_help=True)
+JsonOption = Annotated[bool, typer.Option("--json", help=_("Print the result as JSON for scripts."))]
 
 
 STEP_FORMAT = "'what; owner; due', e.g. 'Отправить КП; Петров; пт' or 'Отправить КП; ; пт'"
@@ -56,21 +57,22 @@ def _parse_step(text: str) -> tuple[str, str | None, str | None]:
     return parts[0], owner, due
 
 
-@report_app.command("write")
+@report_app.command(
+    "write", help=_("Write (or rewrite) the report of a visit or meeting; next steps with a date become tasks.")
+)
 def report_write(
     ctx: typer.Context,
-    interaction_id: Annotated[int, typer.Argument(help="The visit or meeting (its id).", metavar="ID")],
-    agenda: Annotated[str | None, typer.Option(help="What was discussed.")] = None,
-    agreements: Annotated[str | None, typer.Option(help="What was agreed.")] = None,
-    attendee: Annotated[list[str] | None, typer.Option(help="A client contact present (repeat).")] = None,
-    others: Annotated[str | None, typer.Option(help="Others present (colleagues, guests).")] = None,
+    interaction_id: Annotated[int, typer.Argument(help=_("The visit or meeting (its id)."), metavar="ID")],
+    agenda: Annotated[str | None, typer.Option(help=_("What was discussed."))] = None,
+    agreements: Annotated[str | None, typer.Option(help=_("What was agreed."))] = None,
+    attendee: Annotated[list[str] | None, typer.Option(help=_("A client contact present (repeat)."))] = None,
+    others: Annotated[str | None, typer.Option(help=_("Others present (colleagues, guests)."))] = None,
     step: Annotated[
         list[str] | None,
-        typer.Option(help="Next step 'what; owner; due' (repeat); with a due date it becomes a task."),
+        typer.Option(help=_("Next step 'what; owner; due' (repeat); with a due date it becomes a task.")),
     ] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Write (or rewrite) the report of a visit or meeting; next steps with a date become tasks."""
     from amtui.config import work_week
     from amtui.services import contacts, interactions, reports
     from amtui.services.reports import NextStepInput
@@ -101,21 +103,30 @@ def report_write(
         echo_json(saved)
         return
     made = [s for s in saved.next_steps if s.task_id]
-    typer.echo(f"Saved report {saved.id} for {saved.client_name}; {len(made)} next step(s) are tasks.")
+    typer.echo(
+        ngettext(
+            "Saved report {id} for {client}; {n} next step is a task.",
+            "Saved report {id} for {client}; {n} next steps are tasks.",
+            len(made),
+        ).format(id=saved.id, client=saved.client_name, n=len(made))
+    )
     for undated in (s for s in saved.next_steps if not s.task_id and not s.due_on):
-        typer.echo(f"Step {undated.text!r} has no due date, so it is not a task (format: {STEP_FORMAT}).")
-    typer.echo(f"Send it: amtui report show {interaction_id} --markdown, then amtui report sent {interaction_id}")
+        typer.echo(
+            _("Step {step} has no due date, so it is not a task (format: {format}).").format(
+                step=repr(undated.text), format=STEP_FORMAT
+            )
+        )
+    typer.echo(_("Send it: amtui report show {id} --markdown, then amtui report sent {id}").format(id=interaction_id))
 
 
-@report_app.command("show")
+@report_app.command("show", help=_("The report as text ready to e-mail to the client."))
 def report_show(
     ctx: typer.Context,
-    interaction_id: Annotated[int, typer.Argument(help="The visit or meeting (its id).", metavar="ID")],
-    markdown: Annotated[bool, typer.Option("--markdown", help="Markdown instead of plain text.")] = False,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
+    interaction_id: Annotated[int, typer.Argument(help=_("The visit or meeting (its id)."), metavar="ID")],
+    markdown: Annotated[bool, typer.Option("--markdown", help=_("Markdown instead of plain text."))] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=_("Write to this file."))] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """The report as text ready to e-mail to the client."""
     from amtui.services import reports
     from amtui.services.errors import NotFoundError
 
@@ -129,17 +140,16 @@ def report_show(
     text = reports.render_report(report, zone=zone(), markdown=markdown)
     if output:
         output.write_text(text, encoding="utf-8")
-        typer.echo(f"Written {output}")
+        typer.echo(_("Written {path}").format(path=output))
     else:
         typer.echo(text, nl=False)
 
 
-@report_app.command("sent")
+@report_app.command("sent", help=_("Mark the report as sent to the client."))
 def report_sent(
     ctx: typer.Context,
-    interaction_id: Annotated[int, typer.Argument(help="The visit or meeting (its id).", metavar="ID")],
+    interaction_id: Annotated[int, typer.Argument(help=_("The visit or meeting (its id)."), metavar="ID")],
 ) -> None:
-    """Mark the report as sent to the client."""
     from amtui.services import reports
     from amtui.services.errors import NotFoundError
 
@@ -148,7 +158,7 @@ def report_sent(
         if report is None:
             raise NotFoundError(f"interaction {interaction_id} has no report yet: amtui report write {interaction_id}")
         reports.mark_sent(session=session, report_id=report.id, now=now())
-    typer.echo(f"Report {report.id} marked as sent.")
+    typer.echo(_("Report {id} marked as sent.").format(id=report.id))
 
 
 def register(app: typer.Typer) -> None:

@@ -19,9 +19,12 @@ from amtui.commands import coercion
 from amtui.commands.common import CliState
 from amtui.commands.errors import AmtuiGroup
 from amtui.commands.output import guarded_output
+from amtui.commands.usage import install as _translate_click
+from amtui.i18n import _
 
 # Option values converted without pydantic where Typer's own adapters are not needed (see coercion).
 coercion.install()
+_translate_click()
 
 
 def _version(value: bool) -> None:
@@ -36,12 +39,14 @@ def root(
         str | None,
         typer.Option(
             "--db",
-            help="Database file (or SQLAlchemy URL). Default: $AMTUI_DATABASE_URL, $AMTUI_DB, config, user data dir.",
+            help=_(
+                "Database file (or SQLAlchemy URL). Default: $AMTUI_DATABASE_URL, $AMTUI_DB, config, user data dir."
+            ),
             metavar="PATH",
         ),
     ] = None,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+        bool, typer.Option("--version", callback=_version, is_eager=True, help=_("Show the version and exit."))
     ] = False,
 ) -> None:
     ctx.obj = CliState(db=db)
@@ -57,7 +62,7 @@ def root(
         try:
             check_database(url, create=is_default)  # a mistyped --db: an error, not a new database
         except DatabaseError as exc:
-            typer.echo(f"amtui: error: {exc}", err=True)
+            typer.echo(_("amtui: error: {message}").format(message=exc), err=True)
             raise typer.Exit(1) from None
         from amtui.app import run_tui
 
@@ -114,7 +119,7 @@ def build_app(modules: tuple[ModuleType, ...] | None = None) -> typer.Typer:
     cli = typer.Typer(
         name="amtui",
         cls=AmtuiGroup,
-        help="A keyboard-first assistant for a key-account manager. Run without a command to open the TUI.",
+        help=_("A keyboard-first assistant for a key-account manager. Run without a command to open the TUI."),
         no_args_is_help=False,
         add_completion=False,
         pretty_exceptions_enable=False,

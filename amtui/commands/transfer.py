@@ -23,6 +23,7 @@ from amtui.commands.common import (
     unit_of_work,
     zone,
 )
+from amtui.i18n import _, ngettext
 from amtui.vocabulary import PLANNER, RECORD_KINDS, one_of
 
 MAX_PRINTED_ERRORS = 50
@@ -53,7 +54,7 @@ def _progress(path: Path) -> Iterator[tuple[Callable[[float], None] | None, Call
 
     def waiting() -> None:
         if sys.stderr.isatty():
-            typer.echo("Waiting for another writer to finish...", err=True)
+            typer.echo(_("Waiting for another writer to finish..."), err=True)
 
     if not sys.stderr.isatty() or size < PROGRESS_MIN_BYTES:
         yield None, waiting
@@ -90,52 +91,49 @@ def import_command(
     kind: Annotated[
         str,
         typer.Argument(
-            metavar="KIND", parser=choice_parser(RECORD_KINDS), help=f"What the file holds: {one_of(RECORD_KINDS)}."
+            metavar="KIND",
+            parser=choice_parser(RECORD_KINDS),
+            help=_("What the file holds: {values}.").format(values=one_of(RECORD_KINDS)),
         ),
     ],
     file: Annotated[
-        Path, typer.Argument(help="CSV, XLSX, JSON, vCard (.vcf, contacts) or iCalendar (.ics, interactions).")
+        Path, typer.Argument(help=_("CSV, XLSX, JSON, vCard (.vcf, contacts) or iCalendar (.ics, interactions)."))
     ],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=_("Show what would change; write nothing."))] = False,
     skip_bad: Annotated[
-        bool, typer.Option("--skip-bad", help="Write the good rows; put bad ones in a rejects CSV.")
+        bool, typer.Option("--skip-bad", help=_("Write the good rows; put bad ones in a rejects CSV."))
     ] = False,
     rejects: Annotated[
-        Path | None, typer.Option("--rejects", help="Where --skip-bad puts bad rows (default FILE.rejects.csv).")
+        Path | None, typer.Option("--rejects", help=_("Where --skip-bad puts bad rows (default FILE.rejects.csv)."))
     ] = None,
     mapping: Annotated[
-        list[str] | None, typer.Option("--map", help="Column mapping override: 'Header=field' ('Header=-' skips).")
+        list[str] | None, typer.Option("--map", help=_("Column mapping override: 'Header=field' ('Header=-' skips)."))
     ] = None,
     mapping_file: Annotated[
-        Path | None, typer.Option("--mapping", help="File of 'Header = field' lines (or a JSON object).")
+        Path | None, typer.Option("--mapping", help=_("File of 'Header = field' lines (or a JSON object)."))
     ] = None,
-    sheet: Annotated[str | None, typer.Option("--sheet", help="XLSX sheet (default: the first with data).")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help=_("XLSX sheet (default: the first with data)."))] = None,
     encoding: Annotated[
-        str | None, typer.Option("--encoding", help="CSV encoding if detection guesses wrong (e.g. cp1251).")
+        str | None, typer.Option("--encoding", help=_("CSV encoding if detection guesses wrong (e.g. cp1251)."))
     ] = None,
     date_order: Annotated[
-        DateOrder, typer.Option("--date-order", help="How to read 01/02/2026: dmy (1 Feb) or mdy (2 Jan).")
+        DateOrder, typer.Option("--date-order", help=_("How to read 01/02/2026: dmy (1 Feb) or mdy (2 Jan)."))
     ] = DateOrder.dmy,
     start: Annotated[
-        str | None, typer.Option("--from", help="Calendar files: first day of events to take (default today).")
+        str | None, typer.Option("--from", help=_("Calendar files: first day of events to take (default today)."))
     ] = None,
-    end: Annotated[str | None, typer.Option("--to", help="Calendar files: last day (default 8 weeks on).")] = None,
+    end: Annotated[str | None, typer.Option("--to", help=_("Calendar files: last day (default 8 weeks on)."))] = None,
     client: Annotated[
-        str | None, typer.Option("--client", help="Client of rows/events that name none (calendar files).")
+        str | None, typer.Option("--client", help=_("Client of rows/events that name none (calendar files)."))
     ] = None,
-    json_output: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    json_output: Annotated[bool, typer.Option("--json", help=_("Print the summary as JSON."))] = False,
 ) -> None:
-    """Import records of a KIND from a file.
-
-    Records are matched (external id, then INN/e-mail, then name) and updated, so importing
-    the same file twice changes nothing. Any bad row: nothing is written (unless --skip-bad).
-    """
     from amtui.db import begin_write
     from amtui.formats.importer import ImportOptions, import_file
     from amtui.formats.mapping import load_mapping_file, parse_map_option
 
     if not file.exists():
-        fail(f"{file}: no such file")
+        fail(_("{path}: no such file").format(path=file))
     overrides: dict[str, str] = {}
     if mapping_file is not None:
         overrides.update(load_mapping_file(mapping_file))
@@ -172,30 +170,38 @@ def import_command(
 
 def _print_summary(summary: Any) -> None:
     for warning in summary.warnings[:MAX_PRINTED_ERRORS]:
-        typer.echo(f"warning: {warning.format(summary.path)}", err=True)
+        typer.echo(_("warning: {message}").format(message=warning.format(summary.path)), err=True)
     for error in summary.errors[:MAX_PRINTED_ERRORS]:
         typer.echo(error.format(summary.path), err=True)
     hidden = len(summary.errors) - MAX_PRINTED_ERRORS
     if hidden > 0:
-        typer.echo(f"... and {hidden} more problems", err=True)
-    counts = (
-        f"{summary.created} created, {summary.updated} updated, {summary.unchanged} unchanged, "
-        f"{summary.rejected} rejected"
+        typer.echo(ngettext("... and {n} more problem", "... and {n} more problems", hidden).format(n=hidden), err=True)
+    counts = _("{created} created, {updated} updated, {unchanged} unchanged, {rejected} rejected").format(
+        created=summary.created, updated=summary.updated, unchanged=summary.unchanged, rejected=summary.rejected
     )
     if summary.clients_created:
-        counts += f" (and {summary.clients_created} new clients)"
+        counts += ngettext(" (and {n} new client)", " (and {n} new clients)", summary.clients_created).format(
+            n=summary.clients_created
+        )
     source = f"{summary.path} ({summary.format}{', ' + '; '.join(summary.notes) if summary.notes else ''})"
     if summary.dry_run:
-        typer.echo(f"Dry run, nothing written. {summary.kind} from {source}: would be {counts}")
+        typer.echo(
+            _("Dry run, nothing written. {kind} from {source}: would be {counts}").format(
+                kind=summary.kind, source=source, counts=counts
+            )
+        )
     elif summary.written:
-        typer.echo(f"Imported {summary.kind} from {source}: {counts}")
+        typer.echo(_("Imported {kind} from {source}: {counts}").format(kind=summary.kind, source=source, counts=counts))
     else:
         notes = f" ({'; '.join(summary.notes)})" if summary.notes else ""
         typer.echo(
-            f"Nothing written: fix the rows above or use --skip-bad. {summary.kind} would be: {counts}{notes}", err=True
+            _("Nothing written: fix the rows above or use --skip-bad. {kind} would be: {counts}{notes}").format(
+                kind=summary.kind, counts=counts, notes=notes
+            ),
+            err=True,
         )
     if summary.rejects_path:
-        typer.echo(f"Bad rows written to {summary.rejects_path}")
+        typer.echo(_("Bad rows written to {path}").format(path=summary.rejects_path))
 
 
 def export_command(
@@ -205,20 +211,21 @@ def export_command(
         typer.Argument(
             metavar="KIND",
             parser=choice_parser((*RECORD_KINDS, PLANNER)),
-            help=f"What to export: {one_of((*RECORD_KINDS, PLANNER))} (planned calls/visits/meetings).",
+            help=_("What to export: {values} (planned calls/visits/meetings).").format(
+                values=one_of((*RECORD_KINDS, PLANNER))
+            ),
         ),
     ],
     file_format: Annotated[
         ExportFormat | None,
-        typer.Option("--format", "-f", help="csv, xlsx, vcf (contacts), ics (planner), json. Default: from -o."),
+        typer.Option("--format", "-f", help=_("csv, xlsx, vcf (contacts), ics (planner), json. Default: from -o.")),
     ] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
-    excel: Annotated[bool, typer.Option("--excel", help="CSV for Russian Excel: ';' and decimal commas.")] = False,
-    vcard_version: Annotated[int, typer.Option("--vcard-version", help="vCard 4 (default) or 3.")] = 4,
-    alarm: Annotated[int, typer.Option("--alarm", help="Calendar reminder, minutes before (0: none).")] = 15,
-    force: Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=_("File to write (default: stdout)."))] = None,
+    excel: Annotated[bool, typer.Option("--excel", help=_("CSV for Russian Excel: ';' and decimal commas."))] = False,
+    vcard_version: Annotated[int, typer.Option("--vcard-version", help=_("vCard 4 (default) or 3."))] = 4,
+    alarm: Annotated[int, typer.Option("--alarm", help=_("Calendar reminder, minutes before (0: none)."))] = 15,
+    force: Annotated[bool, typer.Option("--force", help=_("Replace the output file if it exists."))] = False,
 ) -> None:
-    """Export records as CSV (UTF-8 with BOM), XLSX, vCard, iCalendar or JSON (files are private: 0600)."""
     from amtui.formats import exporters
 
     if output is not None:
@@ -228,7 +235,7 @@ def export_command(
     if kind == PLANNER and file_format is None and output is None:
         chosen = "ics"
     if vcard_version not in (3, 4):
-        fail("--vcard-version is 3 or 4")
+        fail(_("--vcard-version is 3 or 4"))
     with unit_of_work(ctx) as session:
         written = exporters.export(
             session=session,
@@ -242,7 +249,7 @@ def export_command(
             zone=zone(),
         )
     if output is not None:
-        typer.echo(f"Exported {written} {kind} to {output}", err=True)
+        typer.echo(_("Exported {n} {kind} to {path}").format(n=written, kind=kind, path=output), err=True)
 
 
 def _format_from_name(output: Path | None) -> str:
@@ -255,5 +262,15 @@ def _format_from_name(output: Path | None) -> str:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("import")(import_command)
-    app.command("export")(export_command)
+    app.command(
+        "import",
+        help=_(
+            "Import records of a KIND from a file.\n\nRecords are matched (external id, then INN/e-mail, then "
+            "name) and updated, so importing the same file twice changes nothing. Any bad row: nothing is "
+            "written (unless --skip-bad)."
+        ),
+    )(import_command)
+    app.command(
+        "export",
+        help=_("Export records as CSV (UTF-8 with BOM), XLSX, vCard, iCalendar or JSON (files are private: 0600)."),
+    )(export_command)

@@ -12,6 +12,7 @@ from amtui.commands.common import (
     choice_parser,
     echo_json,
     fail,
+    kind_word,
     now,
     parse_day,
     parse_when,
@@ -20,15 +21,16 @@ from amtui.commands.common import (
     workspace,
     zone,
 )
+from amtui.i18n import _, ngettext
 from amtui.vocabulary import PLANNED_MINUTES, REPORTED_KINDS, InteractionKind, Priority, one_of
 
 if TYPE_CHECKING:
     from amtui.services.workweek import WorkWeek
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]
-task_app = typer.Typer(help="Tasks: your own and those delegated to colleagues.", no_args_is_help=True)
+JsonOption = Annotated[bool, typer.Option("--json", help=_("Print the result as JSON for scripts."))]
+task_app = typer.Typer(help=_("Tasks: your own and those delegated to colleagues."), no_args_is_help=True)
 planned_app = typer.Typer(
-    help="Planned calls, visits and meetings: list, move, cancel, mark done.", no_args_is_help=True
+    help=_("Planned calls, visits and meetings: list, move, cancel, mark done."), no_args_is_help=True
 )
 
 _LENGTHS = ", ".join(f"{kind} {minutes}" for kind, minutes in PLANNED_MINUTES.items())
@@ -54,7 +56,11 @@ def _warn_if_outside_work(when: object, what: str) -> None:
     assert isinstance(when, datetime)
     week = _work_week()
     if not week.is_working_time(when, zone()):
-        warn(f"{what} {format_local(when, zone())} is outside working time ({week.describe()})")
+        warn(
+            _("{what} {when} is outside working time ({hours})").format(
+                what=what, when=format_local(when, zone()), hours=week.describe()
+            )
+        )
 
 
 def _refuse_past(when: object, *, field: str, hint: str) -> None:
@@ -64,7 +70,9 @@ def _refuse_past(when: object, *, field: str, hint: str) -> None:
 
     assert isinstance(when, datetime)
     if is_past(when, now()):
-        fail(f"{field}: {format_local(when, zone())} is in the past; {hint}")
+        fail(
+            _("{field}: {when} is in the past; {hint}").format(field=field, when=format_local(when, zone()), hint=hint)
+        )
 
 
 def _complete_assignee(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -95,7 +103,7 @@ def _complete_assignee(ctx: typer.Context, incomplete: str) -> list[str]:
 AssigneeOption = Annotated[
     str | None,
     typer.Option(
-        help="Colleague it is delegated to (default: you); 'Петров' finds 'Петров (логистика)'.",
+        help=_("Colleague it is delegated to (default: you); 'Петров' finds 'Петров (логистика)'."),
         autocompletion=_complete_assignee,
     ),
 ]
@@ -103,23 +111,22 @@ AssigneeOption = Annotated[
 
 def log_command(
     ctx: typer.Context,
-    kind: Annotated[InteractionKind, typer.Argument(help="What happened.")],
-    client: Annotated[str, typer.Argument(help="Client id or part of its name.")],
-    contact: Annotated[list[str] | None, typer.Option(help="Who took part (repeat for several).")] = None,
-    inbound: Annotated[bool, typer.Option("--inbound", help="The client reached out (called us first).")] = False,
-    note: Annotated[str | None, typer.Option(help="What was said or agreed.")] = None,
-    at: Annotated[str | None, typer.Option(help="When (default now): 'today 10:00', '24.11 15:30', ...")] = None,
-    duration: Annotated[str | None, typer.Option(help="How long: 45m, 1h30m.")] = None,
-    needs_reply: Annotated[bool, typer.Option("--needs-reply", help="An inbound message still to answer.")] = False,
+    kind: Annotated[InteractionKind, typer.Argument(help=_("What happened."))],
+    client: Annotated[str, typer.Argument(help=_("Client id or part of its name."))],
+    contact: Annotated[list[str] | None, typer.Option(help=_("Who took part (repeat for several)."))] = None,
+    inbound: Annotated[bool, typer.Option("--inbound", help=_("The client reached out (called us first)."))] = False,
+    note: Annotated[str | None, typer.Option(help=_("What was said or agreed."))] = None,
+    at: Annotated[str | None, typer.Option(help=_("When (default now): 'today 10:00', '24.11 15:30', ..."))] = None,
+    duration: Annotated[str | None, typer.Option(help=_("How long: 45m, 1h30m."))] = None,
+    needs_reply: Annotated[bool, typer.Option("--needs-reply", help=_("An inbound message still to answer."))] = False,
     replies_to: Annotated[
         int | None,
         typer.Option(
-            "--replies-to", metavar="ID", help="This answers the client's message ID (amtui alerts: reply:ID)."
+            "--replies-to", metavar="ID", help=_("This answers the client's message ID (amtui alerts: reply:ID).")
         ),
     ] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Log a done call, visit, meeting, e-mail or message (restarts the contact cadence)."""
     from amtui.services.dates import parse_duration
 
     when = parse_when(at, field="--at", past=True) if at else now()
@@ -141,11 +148,15 @@ def log_command(
     from amtui.services.dates import format_local
 
     done_at = format_local(created.done_at, zone())
-    typer.echo(f"Logged {created.kind} {created.id} with {created.client_name} at {done_at}")
+    typer.echo(
+        _("Logged {kind} {id} with {client} at {when}").format(
+            kind=kind_word(created.kind), id=created.id, client=created.client_name, when=done_at
+        )
+    )
     if replies_to is not None:
-        typer.echo(f"Message {replies_to} is answered.")
+        typer.echo(_("Message {id} is answered.").format(id=replies_to))
     if created.kind in REPORTED_KINDS:
-        typer.echo(f"Write the meeting report: amtui report write {created.id}")
+        typer.echo(_("Write the meeting report: amtui report write {id}").format(id=created.id))
 
 
 def plan_command(
@@ -154,17 +165,17 @@ def plan_command(
         str,
         typer.Argument(metavar="KIND", parser=choice_parser(PLANNED_MINUTES), help=f"{one_of(PLANNED_MINUTES)}."),
     ],
-    client: Annotated[str, typer.Argument(help="Client id or part of its name.")],
-    at: Annotated[str, typer.Option(help="When: 'tomorrow 10:00', 'пт 15:00', '27.11.2026 14:30'.")],
-    duration: Annotated[str | None, typer.Option(help=f"How long: 45m, 1h30m (default, minutes: {_LENGTHS}).")] = None,
-    contact: Annotated[list[str] | None, typer.Option(help="Who (repeat for several).")] = None,
-    subject: Annotated[str | None, typer.Option(help="What about.")] = None,
-    place: Annotated[str | None, typer.Option(help="Where (address, room, link).")] = None,
-    past: Annotated[bool, typer.Option("--past", help="Plan it even though --at is in the past.")] = False,
+    client: Annotated[str, typer.Argument(help=_("Client id or part of its name."))],
+    at: Annotated[str, typer.Option(help=_("When: 'tomorrow 10:00', 'пт 15:00', '27.11.2026 14:30'."))],
+    duration: Annotated[
+        str | None, typer.Option(help=_("How long: 45m, 1h30m (default, minutes: {lengths}).").format(lengths=_LENGTHS))
+    ] = None,
+    contact: Annotated[list[str] | None, typer.Option(help=_("Who (repeat for several)."))] = None,
+    subject: Annotated[str | None, typer.Option(help=_("What about."))] = None,
+    place: Annotated[str | None, typer.Option(help=_("Where (address, room, link)."))] = None,
+    past: Annotated[bool, typer.Option("--past", help=_("Plan it even though --at is in the past."))] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Plan a call, visit or meeting. A weekday or a date without a year is the next one to come
-    ('вт 11:00' on a Tuesday evening is next Tuesday); a time in the past is refused without --past."""
     from amtui.services.dates import format_local, parse_duration
 
     when = parse_when(at, field="--at", default_time=_default_time())
@@ -172,9 +183,11 @@ def plan_command(
         _refuse_past(
             when,
             field="--at",
-            hint=f"to record what happened use 'amtui log {kind} {client} --at ...'; to plan it anyway add --past",
+            hint=_(
+                "to record what happened use 'amtui log {kind} {client} --at ...'; to plan it anyway add --past"
+            ).format(kind=kind, client=client),
         )
-    _warn_if_outside_work(when, f"the {kind} on")
+    _warn_if_outside_work(when, _("the {kind} on").format(kind=kind_word(kind)))
     minutes = parse_duration(duration, field="--duration") if duration else PLANNED_MINUTES[kind]
     created = workspace(ctx).plan(
         client,
@@ -189,37 +202,48 @@ def plan_command(
         echo_json(created)
     else:
         typer.echo(
-            f"Planned {created.kind} {created.id} with {created.client_name} on "
-            f"{format_local(created.planned_at, zone())}"
-            f" ({minutes} min)"
+            _("Planned {kind} {id} with {client} on {when} ({minutes} min)").format(
+                kind=kind_word(created.kind),
+                id=created.id,
+                client=created.client_name,
+                when=format_local(created.planned_at, zone()),
+                minutes=minutes,
+            )
         )
 
 
-@task_app.command("add")
+@task_app.command(
+    "add", help=_("Add a task; a delegated one gets a check-in at about a third of the time, on a working day.")
+)
 def task_add(
     ctx: typer.Context,
-    title: Annotated[str, typer.Argument(help="What is to be done.")],
-    due: Annotated[str, typer.Option(help="Due date: 'fri', '+3d', '01.12.2026'.")],
-    client: Annotated[str | None, typer.Option(help="Client id or part of its name.")] = None,
+    title: Annotated[str, typer.Argument(help=_("What is to be done."))],
+    due: Annotated[str, typer.Option(help=_("Due date: 'fri', '+3d', '01.12.2026'."))],
+    client: Annotated[str | None, typer.Option(help=_("Client id or part of its name."))] = None,
     assignee: AssigneeOption = None,
     check_in: Annotated[
         str | None,
-        typer.Option("--check-in", help="When to ask the delegate (default: the working day 35% of the way)."),
+        typer.Option(
+            "--check-in", help=_("When to ask the delegate (default: the working day 35 percent of the way).")
+        ),
     ] = None,
     priority: Annotated[str | None, typer.Option(help=f"{one_of(Priority)}.")] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Add a task; a delegated one gets a check-in at about a third of the time, on a working day."""
     from amtui.services.dates import format_date, format_local, is_past
 
     due_on = parse_day(due, field="--due")
     if due_on < today():
-        warn(f"--due {format_date(due_on)} is in the past: the task is overdue from the start")
+        warn(_("--due {date} is in the past: the task is overdue from the start").format(date=format_date(due_on)))
     elif not _work_week().is_working_day(due_on):
-        warn(f"--due {format_date(due_on)} is not a working day ({_work_week().describe()})")
+        warn(
+            _("--due {date} is not a working day ({hours})").format(
+                date=format_date(due_on), hours=_work_week().describe()
+            )
+        )
     check_in_at = parse_when(check_in, field="--check-in", default_time=_default_time()) if check_in else None
     if check_in_at is not None and is_past(check_in_at, now()):
-        warn(f"--check-in {format_local(check_in_at, zone())} is in the past: it is due at once")
+        warn(_("--check-in {when} is in the past: it is due at once").format(when=format_local(check_in_at, zone())))
     created = workspace(ctx).add_task(
         client=client,
         title=title,
@@ -231,87 +255,91 @@ def task_add(
     if json_output:
         echo_json(created)
         return
-    line = f"Added task {created.id}: {created.title}, due {format_date(created.due_on)}"
+    line = _("Added task {id}: {title}, due {date}").format(
+        id=created.id, title=created.title, date=format_date(created.due_on)
+    )
     if created.assignee:
-        line += f", delegated to {created.assignee}"
+        line += _(", delegated to {assignee}").format(assignee=created.assignee)
     if created.check_in_at:
-        line += f", check in {format_local(created.check_in_at, zone())}"
+        line += _(", check in {when}").format(when=format_local(created.check_in_at, zone()))
     typer.echo(line)
 
 
-@task_app.command("done")
+@task_app.command("done", help=_("Mark a task done."))
 def task_done(
     ctx: typer.Context,
-    task_id: Annotated[int, typer.Argument(help="Task id.", metavar="ID")],
+    task_id: Annotated[int, typer.Argument(help=_("Task id."), metavar="ID")],
     json_output: JsonOption = False,
 ) -> None:
-    """Mark a task done."""
     done = workspace(ctx).complete_task(task_id)
     if json_output:
         echo_json(done)
     else:
-        typer.echo(f"Done: task {done.id}: {done.title}")
+        typer.echo(_("Done: task {id}: {title}").format(id=done.id, title=done.title))
 
 
-@task_app.command("cancel")
+@task_app.command(
+    "cancel",
+    help=_("Drop a task no longer needed: it leaves the lists and the alerts (amtui task reopen ID brings it back)."),
+)
 def task_cancel(
     ctx: typer.Context,
-    task_id: Annotated[int, typer.Argument(help="Task id.", metavar="ID")],
+    task_id: Annotated[int, typer.Argument(help=_("Task id."), metavar="ID")],
     json_output: JsonOption = False,
 ) -> None:
-    """Drop a task no longer needed: it leaves the lists and the alerts (amtui task reopen ID brings it back)."""
     cancelled = workspace(ctx).cancel_task(task_id)
     if json_output:
         echo_json(cancelled)
     else:
-        typer.echo(f"Cancelled task {cancelled.id}: {cancelled.title} (amtui task reopen {cancelled.id} undoes it)")
+        typer.echo(
+            _("Cancelled task {id}: {title} (amtui task reopen {id} undoes it)").format(
+                id=cancelled.id, title=cancelled.title
+            )
+        )
 
 
-@task_app.command("reopen")
+@task_app.command("reopen", help=_("Open a done or cancelled task again."))
 def task_reopen(
     ctx: typer.Context,
-    task_id: Annotated[int, typer.Argument(help="Task id.", metavar="ID")],
+    task_id: Annotated[int, typer.Argument(help=_("Task id."), metavar="ID")],
     json_output: JsonOption = False,
 ) -> None:
-    """Open a done or cancelled task again."""
     reopened = workspace(ctx).reopen_task(task_id)
     if json_output:
         echo_json(reopened)
     else:
-        typer.echo(f"Reopened task {reopened.id}: {reopened.title}")
+        typer.echo(_("Reopened task {id}: {title}").format(id=reopened.id, title=reopened.title))
 
 
-@task_app.command("check-in")
+@task_app.command("check-in", help=_("Record that a delegate reported progress on a task."))
 def task_check_in(
     ctx: typer.Context,
-    task_id: Annotated[int, typer.Argument(help="Task id.", metavar="ID")],
-    note: Annotated[str | None, typer.Option(help="What the colleague said.")] = None,
-    next_check_in: Annotated[str | None, typer.Option("--next", help="When to ask again.")] = None,
+    task_id: Annotated[int, typer.Argument(help=_("Task id."), metavar="ID")],
+    note: Annotated[str | None, typer.Option(help=_("What the colleague said."))] = None,
+    next_check_in: Annotated[str | None, typer.Option("--next", help=_("When to ask again."))] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Record that a delegate reported progress on a task."""
     following = parse_when(next_check_in, field="--next", default_time=_default_time()) if next_check_in else None
     if following is not None:
         from amtui.services.dates import format_local, is_past
 
         if is_past(following, now()):
-            warn(f"--next {format_local(following, zone())} is in the past: it is due at once")
-        _warn_if_outside_work(following, "the next check-in on")
+            warn(_("--next {when} is in the past: it is due at once").format(when=format_local(following, zone())))
+        _warn_if_outside_work(following, _("the next check-in on"))
     updated = workspace(ctx).confirm_check_in(task_id, next_check_in=following, note=note)
     if json_output:
         echo_json(updated)
     else:
-        typer.echo(f"Checked in on task {updated.id}: {updated.title}")
+        typer.echo(_("Checked in on task {id}: {title}").format(id=updated.id, title=updated.title))
 
 
-@task_app.command("move")
+@task_app.command("move", help=_("Move a task's due date (a delegated task gets a new check-in)."))
 def task_move(
     ctx: typer.Context,
-    task_id: Annotated[int, typer.Argument(help="Task id.", metavar="ID")],
-    due: Annotated[str, typer.Option(help="New due date.")],
+    task_id: Annotated[int, typer.Argument(help=_("Task id."), metavar="ID")],
+    due: Annotated[str, typer.Option(help=_("New due date."))],
     json_output: JsonOption = False,
 ) -> None:
-    """Move a task's due date (a delegated task gets a new check-in)."""
     from amtui.services.dates import format_date
 
     due_on = parse_day(due, field="--due")
@@ -319,40 +347,38 @@ def task_move(
     if json_output:
         echo_json(moved)
     else:
-        typer.echo(f"Moved task {moved.id} to {format_date(moved.due_on)}")
+        typer.echo(_("Moved task {id} to {date}").format(id=moved.id, date=format_date(moved.due_on)))
 
 
-@task_app.command("list")
+@task_app.command("list", help=_("Open tasks, the most pressing first."))
 def task_list(
     ctx: typer.Context,
-    delegated: Annotated[bool, typer.Option("--delegated", help="Only tasks delegated to colleagues.")] = False,
-    mine: Annotated[bool, typer.Option("--mine", help="Only your own tasks.")] = False,
-    client: Annotated[str | None, typer.Option(help="Only this client's tasks.")] = None,
+    delegated: Annotated[bool, typer.Option("--delegated", help=_("Only tasks delegated to colleagues."))] = False,
+    mine: Annotated[bool, typer.Option("--mine", help=_("Only your own tasks."))] = False,
+    client: Annotated[str | None, typer.Option(help=_("Only this client's tasks."))] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Open tasks, the most pressing first."""
     from amtui.commands.render import task_line
 
     rows = workspace(ctx).task_list(client=client, delegated=True if delegated else (False if mine else None))
     if json_output:
         echo_json(rows)
         return
-    typer.echo("\n".join(task_line(task, today(), zone=zone()) for task in rows) or "No open tasks.")
+    typer.echo("\n".join(task_line(task, today(), zone=zone()) for task in rows) or _("No open tasks."))
 
 
 MAX_DAYS_AHEAD = 3660
 
 
-@planned_app.command("list")
+@planned_app.command("list", help=_("What is planned from today on, in time order."))
 def planned_list(
     ctx: typer.Context,
-    days: Annotated[int, typer.Option(help="How many days ahead, from today.")] = 7,
-    client: Annotated[str | None, typer.Option(help="Only this client.")] = None,
+    days: Annotated[int, typer.Option(help=_("How many days ahead, from today."))] = 7,
+    client: Annotated[str | None, typer.Option(help=_("Only this client."))] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """What is planned from today on, in time order."""
     if not 0 <= days <= MAX_DAYS_AHEAD:
-        fail(f"--days: {days} is out of range (0 to {MAX_DAYS_AHEAD})")
+        fail(_("--days: {days} is out of range (0 to {most})").format(days=days, most=MAX_DAYS_AHEAD))
     from amtui.commands.render import interaction_line
 
     rows = workspace(ctx).planned(days, client=client)
@@ -360,90 +386,128 @@ def planned_list(
         echo_json(rows)
         return
     lines = [f"{item.id:>6}  {interaction_line(item, zone())}  {item.client_name}" for item in rows]
-    typer.echo("\n".join(lines) or f"Nothing planned in the next {days} days.")
+    typer.echo(
+        "\n".join(lines)
+        or ngettext("Nothing planned in the next {n} day.", "Nothing planned in the next {n} days.", days).format(
+            n=days
+        )
+    )
 
 
-@planned_app.command("move")
+@planned_app.command(
+    "move", help=_("Move a planned call, visit or meeting (a time in the past is refused without --past).")
+)
 def planned_move(
     ctx: typer.Context,
-    interaction_id: Annotated[int, typer.Argument(help="The planned call/visit/meeting (its id).", metavar="ID")],
-    at: Annotated[str, typer.Option(help="New time: 'tomorrow 10:00', 'пт 15:00'.")],
-    past: Annotated[bool, typer.Option("--past", help="Move it even though --at is in the past.")] = False,
+    interaction_id: Annotated[int, typer.Argument(help=_("The planned call/visit/meeting (its id)."), metavar="ID")],
+    at: Annotated[str, typer.Option(help=_("New time: 'tomorrow 10:00', 'пт 15:00'."))],
+    past: Annotated[bool, typer.Option("--past", help=_("Move it even though --at is in the past."))] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Move a planned call, visit or meeting (a time in the past is refused without --past)."""
     from amtui.services.dates import format_local
 
     when = parse_when(at, field="--at", default_time=_default_time())
     if not past:
         _refuse_past(
-            when, field="--at", hint=f"if it happened, 'amtui planned done {interaction_id} --at ...'; else add --past"
+            when,
+            field="--at",
+            hint=_("if it happened, 'amtui planned done {id} --at ...'; else add --past").format(id=interaction_id),
         )
-    _warn_if_outside_work(when, "the new time")
+    _warn_if_outside_work(when, _("the new time"))
     moved = workspace(ctx).move(interaction_id, when)
     if json_output:
         echo_json(moved)
     else:
         typer.echo(
-            f"Moved {moved.kind} {moved.id} with {moved.client_name} to {format_local(moved.planned_at, zone())}"
+            _("Moved {kind} {id} with {client} to {when}").format(
+                kind=kind_word(moved.kind),
+                id=moved.id,
+                client=moved.client_name,
+                when=format_local(moved.planned_at, zone()),
+            )
         )
 
 
-@planned_app.command("cancel")
+@planned_app.command("cancel", help=_("Cancel a planned call, visit or meeting (it will not show as missed)."))
 def planned_cancel(
     ctx: typer.Context,
-    interaction_id: Annotated[int, typer.Argument(help="The planned call/visit/meeting (its id).", metavar="ID")],
+    interaction_id: Annotated[int, typer.Argument(help=_("The planned call/visit/meeting (its id)."), metavar="ID")],
 ) -> None:
-    """Cancel a planned call, visit or meeting (it will not show as missed)."""
     cancelled = workspace(ctx).cancel(interaction_id)
-    typer.echo(f"Cancelled {cancelled.kind} {cancelled.id} with {cancelled.client_name}")
+    typer.echo(
+        _("Cancelled {kind} {id} with {client}").format(
+            kind=kind_word(cancelled.kind), id=cancelled.id, client=cancelled.client_name
+        )
+    )
 
 
-@planned_app.command("done")
+@planned_app.command(
+    "done", help=_("Mark a planned call, visit or meeting done (a touch; a visit/meeting then owes a report).")
+)
 def planned_done(
     ctx: typer.Context,
-    interaction_id: Annotated[int, typer.Argument(help="The planned call/visit/meeting (its id).", metavar="ID")],
-    note: Annotated[str | None, typer.Option(help="The outcome.")] = None,
+    interaction_id: Annotated[int, typer.Argument(help=_("The planned call/visit/meeting (its id)."), metavar="ID")],
+    note: Annotated[str | None, typer.Option(help=_("The outcome."))] = None,
     at: Annotated[
-        str | None, typer.Option(help="When it happened (default: its planned time, or now if still ahead).")
+        str | None, typer.Option(help=_("When it happened (default: its planned time, or now if still ahead)."))
     ] = None,
 ) -> None:
-    """Mark a planned call, visit or meeting done (a touch; a visit/meeting then owes a report)."""
     when = parse_when(at, field="--at", past=True) if at else None
     done = workspace(ctx).done(interaction_id, at=when, outcome=note)
-    typer.echo(f"Done: {done.kind} {done.id} with {done.client_name}")
+    typer.echo(
+        _("Done: {kind} {id} with {client}").format(kind=kind_word(done.kind), id=done.id, client=done.client_name)
+    )
     if done.kind in REPORTED_KINDS:
-        typer.echo(f"Write the meeting report: amtui report write {done.id}")
+        typer.echo(_("Write the meeting report: amtui report write {id}").format(id=done.id))
 
 
-@task_app.command("colleagues")
+@task_app.command(
+    "colleagues",
+    help=_("The colleagues tasks are delegated to, with their open tasks ('Петров' and 'Петров (логистика)' are one)."),
+)
 def task_colleagues(ctx: typer.Context, json_output: JsonOption = False) -> None:
-    """The colleagues tasks are delegated to, with their open tasks ('Петров' and 'Петров (логистика)' are one)."""
     people = workspace(ctx).colleagues()
     if json_output:
         echo_json(people)
         return
     lines = []
     for person in people:
-        also = f"  (also written {', '.join(person.other_names)})" if person.other_names else ""
-        lines.append(f"{person.name}: {person.open_tasks} open of {person.tasks} tasks{also}")
-    typer.echo("\n".join(lines) or "No task is delegated yet: amtui task add ... --assignee NAME")
+        also = _("  (also written {names})").format(names=", ".join(person.other_names)) if person.other_names else ""
+        lines.append(
+            ngettext(
+                "{name}: {open} open of {n} task{also}", "{name}: {open} open of {n} tasks{also}", person.tasks
+            ).format(name=person.name, open=person.open_tasks, n=person.tasks, also=also)
+        )
+    typer.echo("\n".join(lines) or _("No task is delegated yet: amtui task add ... --assignee NAME"))
 
 
-@planned_app.command("reopen")
+@planned_app.command(
+    "reopen", help=_("Undo done or cancelled: the call, visit or meeting is planned again (its touch is taken back).")
+)
 def planned_reopen(
     ctx: typer.Context,
     interaction_id: Annotated[
-        int, typer.Argument(help="The done or cancelled call/visit/meeting (its id).", metavar="ID")
+        int, typer.Argument(help=_("The done or cancelled call/visit/meeting (its id)."), metavar="ID")
     ],
 ) -> None:
-    """Undo done or cancelled: the call, visit or meeting is planned again (its touch is taken back)."""
     item = workspace(ctx).reopen(interaction_id)
-    typer.echo(f"Reopened {item.kind} {item.id} with {item.client_name}: planned again")
+    typer.echo(
+        _("Reopened {kind} {id} with {client}: planned again").format(
+            kind=kind_word(item.kind), id=item.id, client=item.client_name
+        )
+    )
 
 
 def register(app: typer.Typer) -> None:
-    app.command("log")(log_command)
-    app.command("plan")(plan_command)
+    app.command("log", help=_("Log a done call, visit, meeting, e-mail or message (restarts the contact cadence)."))(
+        log_command
+    )
+    app.command(
+        "plan",
+        help=_(
+            "Plan a call, visit or meeting. A weekday or a date without a year is the next one to come ('вт "
+            "11:00' on a Tuesday evening is next Tuesday); a time in the past is refused without --past."
+        ),
+    )(plan_command)
     app.add_typer(planned_app, name="planned")
     app.add_typer(task_app, name="task")

@@ -109,6 +109,29 @@ def choice(enum: type[StrEnum], aliases: Mapping[str, str] | None = None, *, upp
     return Value("choice", choices=tuple(member.value.lower() for member in enum), aliases=aliases, upper=upper)
 
 
+# The language of a client's (or a contact's) documents: the code, or the language's name in any of the three.
+LANGUAGE_ALIASES = {
+    "russian": "ru", "русский": "ru", "russo": "ru", "rus": "ru", "ru_ru": "ru",
+    "italian": "it", "итальянский": "it", "italiano": "it", "ita": "it", "it_it": "it",
+    "english": "en", "английский": "en", "inglese": "en", "eng": "en", "en_us": "en", "en_gb": "en",
+}  # fmt: skip
+LANGUAGE_HEADERS = (
+    "language",
+    "lang",
+    "languagecode",
+    "preferredlanguage",
+    "locale",
+    "язык",
+    "языкдокументов",
+    "lingua",
+)
+
+
+def language() -> Value:
+    """``ru``, ``it`` or ``en`` (``Русский``, ``Italiano``, ``English`` read too); empty: the default."""
+    return Value("choice", choices=("ru", "it", "en"), aliases=LANGUAGE_ALIASES)
+
+
 def duration(column: str) -> Value:
     return Value("duration", column)
 
@@ -309,6 +332,7 @@ ENTITIES: dict[str, FileEntity] = {
             ),
             FileField("needs", text(), ("needs", "description", "потребности", "описание")),
             FileField("competitors", text(), ("competitors", "конкуренты")),
+            FileField("language", language(), LANGUAGE_HEADERS),
         ),
         client="none",
         order_by=("name_folded", "id"),
@@ -363,6 +387,7 @@ ENTITIES: dict[str, FileEntity] = {
                 text(),
                 ("personalnotes", "notes", "note", "заметки", "примечание", "комментарий", "примечания"),
             ),
+            FileField("language", language(), LANGUAGE_HEADERS),
             FileField(
                 "phone",
                 own(),

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from amtui.i18n import _
 from amtui.services.errors import ValidationError
 from amtui.services.text import parse_money
 
@@ -92,7 +93,9 @@ def parse_choice(value: Any, *, field: str, allowed: tuple[str, ...], aliases: d
     normalised = key.replace(" ", "_").replace("-", "_")
     if normalised in allowed:
         return normalised
-    raise ValidationError(f"{value!r}: one of {', '.join(allowed)}", field=field)
+    raise ValidationError(
+        _("{value}: one of {values}").format(value=repr(value), values=", ".join(allowed)), field=field
+    )
 
 
 def cell_text(value: Any) -> str:

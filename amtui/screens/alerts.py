@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from amtui.i18n import N_, _
 from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale
 from amtui.vocabulary import ALERT_KINDS
 from amtui.widgets.fast_table import Cell, Column, FastTable
@@ -22,19 +23,39 @@ if TYPE_CHECKING:
     from amtui.services.alerts import Alert
 
 KIND_TITLES = {kind.value: info.label for kind, info in ALERT_KINDS.items()}
+# The short labels of the alert kinds (amtui.vocabulary), marked here for the catalogs.
+KIND_LABELS = (
+    N_("Missed"),
+    N_("Unanswered"),
+    N_("Overdue tasks"),
+    N_("Check-ins due"),
+    N_("Reports missing"),
+    N_("Receivables"),
+    N_("Credit limit"),
+    N_("Contract notice"),
+    N_("Contracts ending"),
+    N_("Silent clients"),
+    N_("Client called first"),
+    N_("Deals past close"),
+    N_("Stalled deals"),
+    N_("ABC tier"),
+    N_("Today"),
+    N_("Tasks due today"),
+    N_("Birthdays"),
+)
 # The sentence column takes the width left (cut with "…"); the line under the table shows it whole.
-COLUMNS = (Column("kind", "Kind", 16), Column("date", "Date", 8), Column("text", "Alert", 100, narrow=20))
+COLUMNS = (Column("kind", N_("Kind"), 16), Column("date", N_("Date"), 8), Column("text", N_("Alert"), 100, narrow=20))
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "normal": "", "info": "dim"}
 
 
 class AlertsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("z", "snooze", "Snooze", id="alerts.snooze"),
-        Binding("d", "dismiss_alert", "Dismiss", id="alerts.dismiss-alert"),
-        Binding("a", "answered", "Answered", id="alerts.answered"),
-        Binding("enter", "open", "Open client", id="alerts.open"),
-        Binding("r", "reload", "Refresh", id="alerts.reload"),
+        Binding("z", "snooze", N_("Snooze"), id="alerts.snooze"),
+        Binding("d", "dismiss_alert", N_("Dismiss"), id="alerts.dismiss-alert"),
+        Binding("a", "answered", N_("Answered"), id="alerts.answered"),
+        Binding("enter", "open", N_("Open client"), id="alerts.open"),
+        Binding("r", "reload", N_("Refresh"), id="alerts.reload"),
     ]
 
     def __init__(self) -> None:
@@ -43,14 +64,14 @@ class AlertsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Loading…", id="alerts-title")
+        yield Static(_("Loading…"), id="alerts-title")
         # Thousands of alerts on a big portfolio: the table draws only the visible ones.
         yield FastTable(COLUMNS, zebra_stripes=False, id="alerts-table")
         yield Static("", id="alerts-detail")
         yield StableFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = "Alerts"
+        self.sub_title = _("Alerts")
 
     def reload(self) -> None:
         self.load("alerts", lambda ws: ws.alerts())
@@ -70,8 +91,10 @@ class AlertsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         counts: dict[str, int] = {}
         for alert in self.alerts:
             counts[alert.kind] = counts.get(alert.kind, 0) + 1
-        summary = ", ".join(f"{KIND_TITLES.get(k, k)} {n}" for k, n in counts.items())
-        self.query_one("#alerts-title", Static).update(Text(f"{len(self.alerts)} open: {summary}", style="bold"))
+        summary = ", ".join(f"{_(KIND_TITLES.get(k, k))} {n}" for k, n in counts.items())
+        self.query_one("#alerts-title", Static).update(
+            Text(_("{n} open: {summary}").format(n=len(self.alerts), summary=summary), style="bold")
+        )
         table = self.query_one("#alerts-table", FastTable)
         cursor, cursor_key = table.cursor_row, table.cursor_key
         # The kind is written on the first line of its group only.
@@ -94,26 +117,30 @@ class AlertsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
         def snooze(until: date | None) -> None:
             if until is not None:
-                self.db("snooze", lambda ws: ws.snooze_alert(alert.id, until), note=f"Snoozed until {until:%d.%m}")
-                self.amtui.remember_undo("snooze", lambda ws: ws.restore_alert(alert.id))
+                self.db(
+                    "snooze",
+                    lambda ws: ws.snooze_alert(alert.id, until),
+                    note=_("Snoozed until {date}").format(date=f"{until:%d.%m}"),
+                )
+                self.amtui.remember_undo(_("snooze"), lambda ws: ws.restore_alert(alert.id))
 
-        self.app.push_screen(DateForm("Snooze until", label="Show again on", value="+7d"), snooze)
+        self.app.push_screen(DateForm(_("Snooze until"), label=_("Show again on"), value="+7d"), snooze)
 
     def action_dismiss_alert(self) -> None:
         # Not action_dismiss: Textual dismisses screens through that name.
         alert = self.selected()
         if alert is not None:
-            self.db("dismiss", lambda ws: ws.dismiss_alert(alert.id), note="Dismissed")
-            self.amtui.remember_undo("dismiss", lambda ws: ws.restore_alert(alert.id))
+            self.db("dismiss", lambda ws: ws.dismiss_alert(alert.id), note=_("Dismissed"))
+            self.amtui.remember_undo(_("dismiss"), lambda ws: ws.restore_alert(alert.id))
 
     def action_answered(self) -> None:
         """On an unanswered message: the user replied (logged now as an outbound touch of the same kind)."""
         alert = self.selected()
         if alert is None or alert.kind != "unanswered" or alert.interaction_id is None:
-            self.notify("a marks an unanswered message as answered: choose one first", severity="warning")
+            self.notify(_("a marks an unanswered message as answered: choose one first"), severity="warning")
             return
         interaction_id = alert.interaction_id
-        self.db("answer", lambda ws: ws.answer_message(interaction_id), note="Reply logged; answered")
+        self.db("answer", lambda ws: ws.answer_message(interaction_id), note=_("Reply logged; answered"))
 
     def action_open(self) -> None:
         alert = self.selected()
@@ -135,7 +162,7 @@ class AlertsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
 def _alert_row(line: tuple[Alert, bool]) -> tuple[str, list[Cell]]:
     alert, first_of_kind = line
-    kind = KIND_TITLES.get(alert.kind, alert.kind) if first_of_kind else ""
+    kind = _(KIND_TITLES.get(alert.kind, alert.kind)) if first_of_kind else ""
     return alert.id, [
         Text(kind, style="bold"),
         Text(alert.date.strftime("%d.%m")),

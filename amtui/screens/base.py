@@ -12,6 +12,8 @@ from textual import events, work
 from textual.message import Message
 from textual.worker import get_current_worker
 
+from amtui.i18n import _, pgettext
+
 if TYPE_CHECKING:
     from amtui.services.workspace import Workspace
 
@@ -67,8 +69,8 @@ def describe_error(exc: Exception) -> str:
     if sa_exc is not None and isinstance(exc, sa_exc.OperationalError):
         reason = str(exc.orig) if getattr(exc, "orig", None) else str(exc).splitlines()[0]
         if "locked" in reason or "busy" in reason:
-            return "The database is busy (locked by another program). Nothing was saved; your input is kept."
-        return f"Database error: {reason}. Nothing was saved; your input is kept."
+            return _("The database is busy (locked by another program). Nothing was saved; your input is kept.")
+        return _("Database error: {reason}. Nothing was saved; your input is kept.").format(reason=reason)
     return f"{type(exc).__name__}: {exc}"
 
 
@@ -174,7 +176,97 @@ def short_date(value: date | None, fmt: str = "%d.%m.%y") -> str:
 
 
 def money(minor: int | None, currency: str = "RUB") -> str:
-    """``1 234 567 RUB`` without kopecks: the tables need the size, not the cents."""
+    """``1 234 567 RUB`` in English (the tables need the size, not the cents); in Russian and Italian
+    the exact amount as a reader of the language writes it: ``2 508 400,75 ₽``, ``2.508.400,75 €``."""
     if minor is None:
         return ""
+    from amtui.i18n import current_language
+
+    if current_language() != "en":
+        from amtui.services.locale_format import format_money
+
+        return format_money(minor, currency)
     return f"{round(minor / 100):,}".replace(",", " ") + f" {currency}"
+
+
+def long_date(value: date) -> str:
+    """``Tuesday 08.12.2026`` in English; ``вт 08.12.2026``, ``mar 08/12/2026`` by the interface language."""
+    from amtui.i18n import current_language
+
+    if current_language() == "en":
+        return value.strftime("%A %d.%m.%Y")
+    from amtui.services.locale_format import format_date
+
+    return format_date(value)
+
+
+def _vocabulary(language: str) -> dict[str, str]:
+    """The stored values of the vocabulary (kinds, statuses, stages, roles) as shown in the interface."""
+    return {
+        "call": pgettext("vocabulary", "call"),
+        "visit": pgettext("vocabulary", "visit"),
+        "meeting": pgettext("vocabulary", "meeting"),
+        "email": pgettext("vocabulary", "email"),
+        "message": pgettext("vocabulary", "message"),
+        "phone": pgettext("vocabulary", "phone"),
+        "messenger": pgettext("vocabulary", "messenger"),
+        "outbound": pgettext("vocabulary", "outbound"),
+        "inbound": pgettext("vocabulary", "inbound"),
+        "planned": pgettext("vocabulary", "planned"),
+        "done": pgettext("vocabulary", "done"),
+        "cancelled": pgettext("vocabulary", "cancelled"),
+        "missed": pgettext("vocabulary", "missed"),
+        "open": pgettext("vocabulary", "open"),
+        "high": pgettext("vocabulary", "high"),
+        "normal": pgettext("vocabulary", "normal"),
+        "low": pgettext("vocabulary", "low"),
+        "prospect": pgettext("vocabulary", "prospect"),
+        "active": pgettext("vocabulary", "active"),
+        "dormant": pgettext("vocabulary", "dormant"),
+        "lost": pgettext("vocabulary", "lost"),
+        "draft": pgettext("vocabulary", "draft"),
+        "expired": pgettext("vocabulary", "expired"),
+        "terminated": pgettext("vocabulary", "terminated"),
+        "new": pgettext("vocabulary", "new"),
+        "upsell": pgettext("vocabulary", "upsell"),
+        "cross_sell": pgettext("vocabulary", "cross-sell"),
+        "renewal": pgettext("vocabulary", "renewal"),
+        "lead": pgettext("vocabulary", "lead"),
+        "qualified": pgettext("vocabulary", "qualified"),
+        "proposal": pgettext("vocabulary", "proposal"),
+        "negotiation": pgettext("vocabulary", "negotiation"),
+        "won": pgettext("vocabulary", "won"),
+        "general": pgettext("vocabulary", "general"),
+        "competitor": pgettext("vocabulary", "competitor"),
+        "need": pgettext("vocabulary", "need"),
+        "personal": pgettext("vocabulary", "personal"),
+        "snoozed": pgettext("vocabulary", "snoozed"),
+        "dismissed": pgettext("vocabulary", "dismissed"),
+    }
+
+
+_WORDS: dict[str, dict[str, str]] = {}
+
+
+def word(value: str | None) -> str:
+    """A stored vocabulary value (``call``, ``done``, ``negotiation``) in the interface language."""
+    if not value:
+        return ""
+    from amtui.i18n import current_language
+
+    language = current_language()
+    words = _WORDS.get(language)
+    if words is None:
+        words = _WORDS[language] = _vocabulary(language)
+    return words.get(value, value)
+
+
+def weekday(value: date) -> str:
+    """``Tue`` / ``вт`` / ``mar``: the short weekday in the interface language."""
+    from amtui.i18n import current_language
+
+    if current_language() == "en":
+        return value.strftime("%a")
+    from amtui.services.locale_format import format_weekday
+
+    return format_weekday(value)

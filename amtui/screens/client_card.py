@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -25,7 +26,8 @@ from textual.widgets import DataTable, Header, Label, OptionList, Static
 from textual.widgets.data_table import RowDoesNotExist
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale, local, money, short_date
+from amtui.i18n import N_, _
+from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale, local, money, short_date, word
 from amtui.vocabulary import REPORTED_KINDS
 from amtui.widgets.footer import StableFooter
 from amtui.widgets.settled_table import SettledTable
@@ -34,40 +36,45 @@ if TYPE_CHECKING:
     from amtui.services.schemas import ContactRead, ContractRead, DealRead, InteractionRead, InvoiceRead
     from amtui.services.workspace import CardView
 
-ROLE_LABELS = {"decision_maker": "★ decides", "influencer": "influences", "user": "uses", "gatekeeper": "gatekeeper"}
+ROLE_LABELS = {
+    "decision_maker": N_("★ decides"),
+    "influencer": N_("influences"),
+    "user": N_("uses"),
+    "gatekeeper": N_("gatekeeper"),
+}
 
 
 class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     # Short descriptions: a dozen keys share the compact footer (all of them are on the ? screen).
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back", show=False, id="card.back"),
-        Binding("c", "log_call", "Log call", id="card.log-call"),
-        Binding("p", "plan('call')", "Plan", id="card.plan-call"),
-        Binding("v", "plan('visit')", "Visit", id="card.plan-visit"),
-        Binding("r", "report", "Report", show=False, id="card.report"),
-        Binding("t", "task", "Task", id="card.task"),
+        Binding("escape", "app.pop_screen", N_("Back"), show=False, id="card.back"),
+        Binding("c", "log_call", N_("Log call"), id="card.log-call"),
+        Binding("p", "plan('call')", N_("Plan"), id="card.plan-call"),
+        Binding("v", "plan('visit')", N_("Visit"), id="card.plan-visit"),
+        Binding("r", "report", N_("Report"), show=False, id="card.report"),
+        Binding("t", "task", N_("Task"), id="card.task"),
         # Not in the footer at 80 columns (the section headings name them, ? lists them all).
-        Binding("n", "note", "Note", show=False, id="card.note"),
-        Binding("a", "add_contact", "Person", show=False, id="card.add-contact"),
-        Binding("i", "invoice", "Invoice", show=False, id="card.invoice"),
-        Binding("m", "payment", "Payment", show=False, id="card.payment"),
-        Binding("k", "contract", "Contract", show=False, id="card.contract"),
-        Binding("d", "deal", "Deal", id="card.deal"),
-        Binding("e", "edit", "Edit", id="card.edit"),
-        Binding("delete,x", "delete_selected", "Delete", key_display="Del", id="card.delete-selected"),
-        Binding("right_square_bracket", "section(1)", "Section", key_display="]", id="card.next-section"),
+        Binding("n", "note", N_("Note"), show=False, id="card.note"),
+        Binding("a", "add_contact", N_("Person"), show=False, id="card.add-contact"),
+        Binding("i", "invoice", N_("Invoice"), show=False, id="card.invoice"),
+        Binding("m", "payment", N_("Payment"), show=False, id="card.payment"),
+        Binding("k", "contract", N_("Contract"), show=False, id="card.contract"),
+        Binding("d", "deal", N_("Deal"), id="card.deal"),
+        Binding("e", "edit", N_("Edit"), id="card.edit"),
+        Binding("delete,x", "delete_selected", N_("Delete"), key_display="Del", id="card.delete-selected"),
+        Binding("right_square_bracket", "section(1)", N_("Section"), key_display="]", id="card.next-section"),
         Binding(
             "left_square_bracket",
             "section(-1)",
-            "Previous section",
+            N_("Previous section"),
             key_display="[",
             show=False,
             id="card.previous-section",
         ),
         # Priority: the focused list would otherwise take the page keys and the card would not move.
-        Binding("pagedown", "page(1)", "Scroll down a page", show=False, priority=True, id="card.page-down"),
-        Binding("pageup", "page(-1)", "Scroll up a page", show=False, priority=True, id="card.page-up"),
+        Binding("pagedown", "page(1)", N_("Scroll down a page"), show=False, priority=True, id="card.page-down"),
+        Binding("pageup", "page(-1)", N_("Scroll up a page"), show=False, priority=True, id="card.page-up"),
     ]
     # The sections [ and ] (and Tab) move between, in order.
     SECTIONS = ("#card-people", "#card-planned", "#card-timeline", "#card-money", "#card-deals")
@@ -80,28 +87,32 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="card-body"):
-            yield Static("Loading…", id="card-facts")
+            yield Static(_("Loading…"), id="card-facts")
             yield Static("", id="card-warnings")
             yield Label(
-                "People  (Enter edits, a adds, Del deletes; [ ] jump between sections, PgDn/PgUp scroll)",
+                _("People  (Enter edits, a adds, Del deletes; [ ] jump between sections, PgDn/PgUp scroll)"),
                 classes="card--heading",
                 id="card-people-heading",
             )
             yield OptionList(id="card-people")
-            yield Label("Planned", classes="card--heading", id="card-planned-heading")
+            yield Label(_("Planned"), classes="card--heading", id="card-planned-heading")
             yield SettledTable(id="card-planned", cursor_type="row", zebra_stripes=False)
             yield Label(
-                "Timeline  (Enter opens the report or the details)", classes="card--heading", id="card-timeline-heading"
+                _("Timeline  (Enter opens the report or the details)"),
+                classes="card--heading",
+                id="card-timeline-heading",
             )
             yield SettledTable(id="card-timeline", cursor_type="row")
             yield Label(
-                "Contracts and invoices  (k adds a contract, i an invoice; Enter edits or renews a contract,"
-                " on an invoice it records a payment)",
+                _(
+                    "Contracts and invoices  (k adds a contract, i an invoice; Enter edits or renews a contract,"
+                    " on an invoice it records a payment)"
+                ),
                 classes="card--heading",
                 id="card-money-heading",
             )
             yield SettledTable(id="card-money", cursor_type="row")
-            yield Label("Deals and tasks  (Enter edits a deal)", classes="card--heading", id="card-deals-heading")
+            yield Label(_("Deals and tasks  (Enter edits a deal)"), classes="card--heading", id="card-deals-heading")
             yield SettledTable(id="card-deals", cursor_type="row")
             yield Static("", id="card-notes", classes="card-section")
         # The palette hint makes room for the card's keys at 80 columns (ctrl+p still works, ? says so).
@@ -113,10 +124,14 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         # The body scrolls to follow the focused list; focus itself starts on the people.
         self.query_one("#card-body").can_focus = False
         self.query_one("#card-people").focus()
-        self.query_one("#card-planned", DataTable).add_columns("When", "Kind", "Subject", "Place")
-        self.query_one("#card-timeline", DataTable).add_columns("When", "Kind", "Status", "Report", "Subject / outcome")
-        self.query_one("#card-money", DataTable).add_columns("Document", "Owed / days left", "Amount", "Dates")
-        self.query_one("#card-deals", DataTable).add_columns("What", "Stage / due", "Amount", "Who")
+        self.query_one("#card-planned", DataTable).add_columns(_("When"), _("Kind"), _("Subject"), _("Place"))
+        self.query_one("#card-timeline", DataTable).add_columns(
+            _("When"), _("Kind"), _("Status"), _("Report"), _("Subject / outcome")
+        )
+        self.query_one("#card-money", DataTable).add_columns(
+            _("Document"), _("Owed / days left"), _("Amount"), _("Dates")
+        )
+        self.query_one("#card-deals", DataTable).add_columns(_("What"), _("Stage / due"), _("Amount"), _("Who"))
 
     # Moving around the card: [ and ] jump between sections, PageDown/PageUp scroll it.
 
@@ -180,8 +195,10 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         planned = self.query_one("#card-planned", DataTable)
         with _keeping_cursor(planned):
             for item in card.planned:
-                when = local(item.planned_at, zone, "%a %d.%m %H:%M")
-                planned.add_row(when, item.kind, item.subject or "", item.place or "", key=str(item.id))
+                when = (
+                    local(item.planned_at, zone, "%a %d.%m %H:%M") if _english() else _local_day(item.planned_at, zone)
+                )
+                planned.add_row(when, word(item.kind), item.subject or "", item.place or "", key=str(item.id))
         planned.display = bool(card.planned)
         self.query_one("#card-planned-heading").display = bool(card.planned)
 
@@ -193,21 +210,21 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
                 report = ""
                 if item.kind in REPORTED_KINDS and item.status == "done":
                     sent = reported.get(item.id)
-                    report = ("sent" if sent and sent.sent_at else "written") if item.has_report else "missing"
+                    report = (_("sent") if sent and sent.sent_at else _("written")) if item.has_report else _("missing")
                 when = local(item.when, zone, "%d.%m.%y %H:%M")
-                timeline.add_row(when, item.kind, item.status, report, text, key=str(item.id))
+                timeline.add_row(when, word(item.kind), word(item.status), report, text, key=str(item.id))
             if not card.interactions:
-                timeline.add_row("", "", "", "", Text("Nothing yet: c logs a call", style="dim"), key="none")
+                timeline.add_row("", "", "", "", Text(_("Nothing yet: c logs a call"), style="dim"), key="none")
 
         money_table = self.query_one("#card-money", DataTable)
         with _keeping_cursor(money_table):
             for contract in card.contracts:
                 left = (contract.end_on - today).days if contract.end_on else None
-                left_text = Text(f"{left} d left" if left is not None else "open-ended")
+                left_text = Text(_("{n} d left").format(n=left) if left is not None else _("open-ended"))
                 if left is not None and left < 60:
                     left_text.stylize("bold yellow" if left >= 0 else "red")
                 money_table.add_row(
-                    f"Contract {contract.number} {contract.title or ''}".strip(),
+                    _("Contract {number} {title}").format(number=contract.number, title=contract.title or "").strip(),
                     left_text,
                     money(contract.value_minor, contract.currency),
                     f"{short_date(contract.start_on)}–{short_date(contract.end_on)}",
@@ -219,25 +236,29 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
                 age = (today - invoice.due_on).days
                 owed = Text(money(invoice.owed_minor, invoice.currency))
                 if invoice.paid_minor:
-                    owed.append(" (part paid)", style="dim")
+                    owed.append(" " + _("(part paid)"), style="dim")
                 if age > 0:
-                    owed.append(f" {age} d overdue", style="bold red")
+                    owed.append(" " + _("{n} d overdue").format(n=age), style="bold red")
                 money_table.add_row(
-                    f"Invoice {invoice.number}",
+                    _("Invoice {number}").format(number=invoice.number),
                     owed,
                     money(invoice.amount_minor, invoice.currency),
-                    f"{short_date(invoice.issued_on)} due {short_date(invoice.due_on)}",
+                    _("{issued} due {due}").format(
+                        issued=short_date(invoice.issued_on), due=short_date(invoice.due_on)
+                    ),
                     key=f"invoice:{invoice.id}",
                 )
             if money_table.row_count == 0:
-                money_table.add_row(Text("No contracts or unpaid invoices: i adds an invoice", style="dim"), "", "", "")
+                money_table.add_row(
+                    Text(_("No contracts or unpaid invoices: i adds an invoice"), style="dim"), "", "", ""
+                )
 
         deals = self.query_one("#card-deals", DataTable)
         with _keeping_cursor(deals):
             for deal in card.deals:
                 deals.add_row(
-                    f"{deal.title} ({deal.kind})",
-                    deal.stage,
+                    f"{deal.title} ({word(deal.kind)})",
+                    word(deal.stage),
                     money(deal.amount_minor, deal.currency),
                     f"{deal.probability}%" if deal.probability is not None else "",
                     key=f"deal:{deal.id}",
@@ -245,23 +266,23 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             for task in card.open_tasks:
                 late = task.due_on is not None and task.due_on < today
                 deals.add_row(
-                    f"Task: {task.title}",
+                    _("Task: {title}").format(title=task.title),
                     Text(short_date(task.due_on), style="bold red" if late else ""),
                     "",
-                    task.assignee or "me",
+                    task.assignee or _("me"),
                     key=f"task:{task.id}",
                 )
             if deals.row_count == 0:
-                deals.add_row(Text("No deals or open tasks: d adds a deal, t a task", style="dim"), "", "", "")
+                deals.add_row(Text(_("No deals or open tasks: d adds a deal, t a task"), style="dim"), "", "", "")
 
-        notes = Text("Notes\n", style="bold")
+        notes = Text(_("Notes") + "\n", style="bold")
         for note in card.notes:
-            notes.append(f"{note.created_at.astimezone(zone):%d.%m.%y} [{note.tag}] ", style="dim")
+            notes.append(f"{note.created_at.astimezone(zone):%d.%m.%y} [{word(note.tag)}] ", style="dim")
             notes.append(note.text + "\n")
         if client.needs:
-            notes.append(f"Needs: {client.needs}\n")
+            notes.append(_("Needs: {text}").format(text=client.needs) + "\n")
         if client.competitors:
-            notes.append(f"Competitors: {client.competitors}\n")
+            notes.append(_("Competitors: {text}").format(text=client.competitors) + "\n")
         self.query_one("#card-notes", Static).update(notes)
 
     def facts_text(self, data: CardView) -> Text:
@@ -269,40 +290,46 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         client = card.client
         facts = Text()
         facts.append(client.name, style="bold")
-        facts.append(f"   tier {client.tier} · {client.status}")
+        facts.append("   " + _("tier {tier} · {status}").format(tier=client.tier, status=word(client.status)))
         if client.segment:
             facts.append(f" · {client.segment}")
         if client.city:
             facts.append(f" · {client.city}")
         facts.append("\n")
-        last = local(card.last_touch_at, zone, "%d.%m.%Y") or "never"
+        last = local(card.last_touch_at, zone, "%d.%m.%Y") or _("never")
         due = card.next_contact_due
-        facts.append(f"Last touch {last}; next due {short_date(due, '%d.%m.%Y')}")
+        facts.append(_("Last touch {last}; next due {due}").format(last=last, due=short_date(due, "%d.%m.%Y")))
         if due and due < today:
-            facts.append(f" ({(today - due).days} d late)", style="bold red")
-        facts.append(f"; every {client.cadence_days} d\n")
-        owed = Text(f"Receivables {money(card.receivables_minor, client.currency)}")
+            facts.append(" " + _("({n} d late)").format(n=(today - due).days), style="bold red")
+        facts.append(_("; every {n} d").format(n=client.cadence_days) + "\n")
+        owed = Text(_("Receivables {amount}").format(amount=money(card.receivables_minor, client.currency)))
         if card.overdue_minor:
-            owed.append(f", overdue {money(card.overdue_minor, client.currency)}", style="bold red")
+            owed.append(
+                _(", overdue {amount}").format(amount=money(card.overdue_minor, client.currency)), style="bold red"
+            )
         if card.exposure_minor is not None and client.credit_limit_minor is not None:
             headroom = client.credit_limit_minor - card.exposure_minor
-            owed.append(f"; exposure {money(card.exposure_minor, client.currency)}, headroom ")
+            owed.append(_("; exposure {amount}, headroom ").format(amount=money(card.exposure_minor, client.currency)))
             owed.append(money(headroom, client.currency), style="bold red" if headroom < 0 else "")
         facts.append(owed)
         extras = [
             part
             for part in (
                 client.legal_name if client.legal_name != client.name else None,
-                f"INN {client.tax_id}" if client.tax_id else None,
+                _("INN {number}").format(number=client.tax_id) if client.tax_id else None,
                 client.address,
                 client.phone,
                 client.email,
                 client.website,
-                f"terms {client.payment_terms_days} d" if client.payment_terms_days else None,
-                f"discount {client.discount_bp // 100}.{client.discount_bp % 100:02d} %"
+                _("terms {n} d").format(n=client.payment_terms_days) if client.payment_terms_days else None,
+                _("discount {percent} %").format(
+                    percent=f"{client.discount_bp // 100}{'.' if _english() else ','}{client.discount_bp % 100:02d}"
+                )
                 if client.discount_bp
                 else None,
-                f"limit {money(client.credit_limit_minor, client.currency)}" if client.credit_limit_minor else None,
+                _("limit {amount}").format(amount=money(client.credit_limit_minor, client.currency))
+                if client.credit_limit_minor
+                else None,
             )
             if part
         ]
@@ -316,7 +343,7 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         listing.clear_options()
         listing.add_options([Option(_person_text(person), id=str(person.id)) for person in people])
         if not people:
-            listing.add_option(Option(Text("No contacts: a adds one", style="dim"), id="none"))
+            listing.add_option(Option(Text(_("No contacts: a adds one"), style="dim"), id="none"))
         listing.highlighted = 0
         if kept is not None:
             with suppress(OptionDoesNotExist):  # the person is gone: the first stays highlighted
@@ -455,7 +482,9 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
         invoice = self.selected_invoice()
         if invoice is None:
-            self.notify("Choose an unpaid invoice in the money table first (Tab to it, arrows, m)", severity="warning")
+            self.notify(
+                _("Choose an unpaid invoice in the money table first (Tab to it, arrows, m)"), severity="warning"
+            )
             return
         self.app.push_screen(PaymentForm(invoice=invoice), self.amtui.after_write)
 
@@ -479,7 +508,9 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
         target = self.selected_for_delete()
         if target is None:
-            self.notify("Choose a person, a contract or a deal first (Tab to it, arrows, then Del)", severity="warning")
+            self.notify(
+                _("Choose a person, a contract or a deal first (Tab to it, arrows, then Del)"), severity="warning"
+            )
             return
         kind, record_id, what, consequence = target
 
@@ -500,19 +531,36 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             person = self.person(focused.get_option_at_index(index).id) if index is not None else None
             if person is None:
                 return None
-            consequence = "Their phones, e-mails and meeting attendance go too."
-            return "contact", person.id, f"{person.full_name} at {client_name}", consequence
+            consequence = _("Their phones, e-mails and meeting attendance go too.")
+            return (
+                "contact",
+                person.id,
+                _("{person} at {client}").format(person=person.full_name, client=client_name),
+                consequence,
+            )
         if not isinstance(focused, DataTable) or not focused.row_count:
             return None
-        kind, _, number = (focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value or "").partition(":")
+        kind, _sep, number = (focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value or "").partition(
+            ":"
+        )
         contract = self.contract(int(number)) if kind == "contract" and focused.id == "card-money" else None
         if contract is not None:
-            consequence = "Its invoices stay. To close a contract that ran out, Enter and set its status instead."
-            return "contract", contract.id, f"contract {contract.number} with {client_name}", consequence
+            consequence = _("Its invoices stay. To close a contract that ran out, Enter and set its status instead.")
+            return (
+                "contract",
+                contract.id,
+                _("contract {number} with {client}").format(number=contract.number, client=client_name),
+                consequence,
+            )
         deal = self.deal(int(number)) if kind == "deal" and focused.id == "card-deals" else None
         if deal is not None:
-            consequence = "A deal that fell through is better marked Lost (Enter)."
-            return "deal", deal.id, f"deal «{deal.title}» with {client_name}", consequence
+            consequence = _("A deal that fell through is better marked Lost (Enter).")
+            return (
+                "deal",
+                deal.id,
+                _("deal «{title}» with {client}").format(title=deal.title, client=client_name),
+                consequence,
+            )
         return None
 
     def action_report(self) -> None:
@@ -523,7 +571,7 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         missing = [i for i in meetings if not i.has_report]
         candidates = missing or meetings
         if not candidates:
-            self.notify("No visit or meeting took place yet: plan one with v", severity="warning")
+            self.notify(_("No visit or meeting took place yet: plan one with v"), severity="warning")
             return
         self.amtui.open_report(candidates[0].id)
 
@@ -532,7 +580,7 @@ def _person_text(person: ContactRead) -> Text:
     text = Text()
     text.append("★ " if person.is_decision_maker else "  ", style="bold yellow")
     text.append(person.full_name, style="bold" if person.is_decision_maker else "")
-    role = ROLE_LABELS.get(person.role or "", person.role or "")
+    role = _(ROLE_LABELS[person.role]) if person.role in ROLE_LABELS else (person.role or "")
     details = ", ".join(part for part in (person.title, role) if part)
     if details:
         text.append(f" — {details}")
@@ -540,14 +588,30 @@ def _person_text(person: ContactRead) -> Text:
     if person.birthday_md:
         month, day = person.birthday_md.split("-")
         year = f".{person.birthday_year}" if person.birthday_year else ""
-        reach.append(f"birthday {day}.{month}{year}")
+        reach.append(_("birthday {date}").format(date=f"{day}.{month}{year}"))
     if person.preferred_channel:
-        reach.append(f"prefers {person.preferred_channel}")
+        reach.append(_("prefers {channel}").format(channel=word(person.preferred_channel)))
     if reach:
         text.append("\n    " + " · ".join(reach), style="dim")
     if person.personal_notes:
         text.append(f"\n    {person.personal_notes}", style="italic")
     return text
+
+
+def _english() -> bool:
+    from amtui.i18n import current_language
+
+    return current_language() == "en"
+
+
+def _local_day(value: datetime | None, zone: tzinfo) -> str:
+    """``вт 08.12 10:00``: the weekday in the interface language."""
+    if value is None:
+        return ""
+    from amtui.services.locale_format import format_weekday
+
+    moment = value.astimezone(zone)
+    return f"{format_weekday(moment.date())} {moment:%d.%m %H:%M}"
 
 
 @contextmanager

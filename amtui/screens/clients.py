@@ -15,7 +15,8 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Header, Input, Select, Static
 
-from amtui.screens.base import DbDone, DbFailed, DbMixin, QuickResume, ReloadsWhenStale, local, money
+from amtui.i18n import N_, _
+from amtui.screens.base import DbDone, DbFailed, DbMixin, QuickResume, ReloadsWhenStale, local, money, word
 from amtui.widgets.fast_table import Cell, Column, FastTable
 from amtui.widgets.footer import StableFooter
 
@@ -24,14 +25,14 @@ if TYPE_CHECKING:
 
 # Fixed widths: the table never measures cells; amounts are right-aligned.
 COLUMNS: tuple[Column, ...] = (
-    Column("name", "Name", 26, narrow=18),
-    Column("tier", "Tier", 4),
-    Column("status", "Status", 8, drop=2),
-    Column("city", "City", 12, narrow=8, drop=1),
-    Column("last", "Last", 8),
-    Column("due", "Due in", 6, justify="right"),
-    Column("receivables", "Receivables", 14, justify="right"),
-    Column("deals", "Deals", 5, justify="right"),
+    Column("name", N_("Name"), 26, narrow=18),
+    Column("tier", N_("Tier"), 4),
+    Column("status", N_("Status"), 8, drop=2),
+    Column("city", N_("City"), 12, narrow=8, drop=1),
+    Column("last", N_("Last"), 8),
+    Column("due", N_("Due in"), 6, justify="right"),
+    Column("receivables", N_("Receivables"), 14, justify="right"),
+    Column("deals", N_("Deals"), 5, justify="right"),
 )
 FAR_FUTURE = date(9999, 12, 31)
 SORT_KEYS: dict[str, Callable[[ClientSummary], Any]] = {
@@ -44,21 +45,21 @@ SORT_KEYS: dict[str, Callable[[ClientSummary], Any]] = {
     "receivables": lambda c: c.receivables_minor,
     "deals": lambda c: c.open_deals,
 }
-TIERS = [("Tier A", "A"), ("Tier B", "B"), ("Tier C", "C")]
-STATUSES = [(s.title(), s) for s in ("prospect", "active", "dormant", "lost")]
+TIERS = [(N_("Tier A"), "A"), (N_("Tier B"), "B"), (N_("Tier C"), "C")]
+STATUSES = [(N_("Prospect"), "prospect"), (N_("Active"), "active"), (N_("Dormant"), "dormant"), (N_("Lost"), "lost")]
 
 
 class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", "Search", key_display="/", id="clients.search"),
-        Binding("enter", "open", "Open card", show=False, id="clients.open"),
-        Binding("s", "sort", "Sort", id="clients.sort"),
-        Binding("S", "reverse", "Reverse", key_display="S", id="clients.reverse"),
-        Binding("a", "add_client", "Add client", id="clients.add-client"),
-        Binding("n", "new_call", "Call", id="clients.new-call"),
-        Binding("v", "new_visit", "Visit", id="clients.new-visit"),
-        Binding("escape", "back", "Back/clear", show=False, id="clients.back"),
+        Binding("slash", "search", N_("Search"), key_display="/", id="clients.search"),
+        Binding("enter", "open", N_("Open card"), show=False, id="clients.open"),
+        Binding("s", "sort", N_("Sort"), id="clients.sort"),
+        Binding("S", "reverse", N_("Reverse"), key_display="S", id="clients.reverse"),
+        Binding("a", "add_client", N_("Add client"), id="clients.add-client"),
+        Binding("n", "new_call", N_("Call"), id="clients.new-call"),
+        Binding("v", "new_visit", N_("Visit"), id="clients.new-visit"),
+        Binding("escape", "back", N_("Back/clear"), show=False, id="clients.back"),
     ]
 
     def __init__(self) -> None:
@@ -79,16 +80,16 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="clients-filters"):
-            yield Input(placeholder="Name, person, phone, e-mail, INN…", id="clients-search")
-            yield Select(TIERS, prompt="Tier", id="clients-tier")
-            yield Select(STATUSES, prompt="Status", id="clients-status")
-            yield Select([], prompt="Segment", id="clients-segment")
+            yield Input(placeholder=_("Name, person, phone, e-mail, INN…"), id="clients-search")
+            yield Select([(_(label), value) for label, value in TIERS], prompt=_("Tier"), id="clients-tier")
+            yield Select([(_(label), value) for label, value in STATUSES], prompt=_("Status"), id="clients-status")
+            yield Select([], prompt=_("Segment"), id="clients-segment")
         yield FastTable(COLUMNS, id="clients-table")
-        yield Static("Loading…", id="clients-status-line")
+        yield Static(_("Loading…"), id="clients-status-line")
         yield StableFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = "Clients"
+        self.sub_title = _("Clients")
         self.query_one("#clients-table", FastTable).focus()
 
     def reload(self) -> None:
@@ -198,15 +199,24 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.query_one("#clients-table", FastTable).set_rows(self.shown, self.make_row)
         arrow = "↓" if self.sort_reverse else "↑"
         # One line of fixed height: no layout pass needed for new text.
-        line = f"{len(self.shown)} of {len(self.clients)} clients · sorted by {self.sort_column} {arrow}"
+        line = _("{shown} of {total} clients · sorted by {column} {arrow}").format(
+            shown=len(self.shown),
+            total=len(self.clients),
+            column=_(self._column_label(self.sort_column)).lower(),
+            arrow=arrow,
+        )
         matched = [self.found[c.id] for c in self.shown if c.id in self.found and self.found_query]
         if matched and self.query_one("#clients-search", Input).value == self.found_query:
-            line = f"{len(self.shown)} of {len(self.clients)} · found {matched[0]}" + (
-                f" (+{len(matched) - 1} more)" if len(matched) > 1 else ""
-            )
+            line = _("{shown} of {total} · found {what}").format(
+                shown=len(self.shown), total=len(self.clients), what=matched[0]
+            ) + (" " + _("(+{n} more)").format(n=len(matched) - 1) if len(matched) > 1 else "")
         if not self.clients:
-            line = "No clients yet: press a to add one (or import a file: amtui import clients FILE)"
+            line = _("No clients yet: press a to add one (or import a file: amtui import clients FILE)")
         self.query_one("#clients-status-line", Static).update(Text(line), layout=False)
+
+    @staticmethod
+    def _column_label(key: str) -> str:
+        return next((column.label for column in COLUMNS if column.key == key), key)
 
     def make_row(self, client: ClientSummary) -> tuple[str, list[Cell]]:
         due = (client.next_contact_due - self.today).days if client.next_contact_due else None
@@ -216,9 +226,9 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         return str(client.id), [
             Text(client.name),
             Text(client.tier),
-            Text(client.status),
+            Text(word(client.status)),
             Text(client.city or ""),
-            Text(local(client.last_touch_at, self.workspace.zone, "%d.%m.%y") or "never"),
+            Text(local(client.last_touch_at, self.workspace.zone, "%d.%m.%y") or _("never")),
             Text(f"{due:+d}" if due is not None else "", style="bold red" if late else ""),
             owed,
             Text(str(client.open_deals or "")),

@@ -18,8 +18,9 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Select, Static
 
-from amtui.screens.base import DbDone
-from amtui.screens.form_base import FormScreen, form_css, labelled_select
+from amtui.i18n import N_, _
+from amtui.screens.base import DbDone, word
+from amtui.screens.form_base import FormScreen, form_css, labelled_select, translated, typed_word
 from amtui.screens.form_interaction import KINDS, ClientField
 from amtui.vocabulary import REPORTED_KINDS
 from amtui.widgets.fields import Field
@@ -28,8 +29,8 @@ if TYPE_CHECKING:
     from amtui.services.schemas import ContactRead, InteractionRead
     from amtui.services.workspace import AfterCall, Workspace
 
-DIRECTIONS = [("Outbound (I called)", "outbound"), ("Inbound (the client called)", "inbound")]
-NEXT_STEPS = [("Nothing planned", ""), ("A task", "task"), ("A call", "call"), ("A visit", "visit")]
+DIRECTIONS = [(N_("Outbound (I called)"), "outbound"), (N_("Inbound (the client called)"), "inbound")]
+NEXT_STEPS = [(N_("Nothing planned"), ""), (N_("A task"), "task"), (N_("A call"), "call"), (N_("A visit"), "visit")]
 NEW = "new"
 
 
@@ -63,24 +64,26 @@ class AfterCallForm(FormScreen):
         self.planned: tuple[InteractionRead, ...] = ()
 
     def form_title(self) -> str:
-        return "After the call: " + {"call": "log a call", "visit": "log a visit"}.get(self.kind, f"log a {self.kind}")
+        if self.kind == "visit":
+            return _("After the visit: log it")
+        return _("After the call: log a {kind}").format(kind=word(self.kind))
 
     def fields(self) -> ComposeResult:
         if self.client_id is None:
-            yield Static("Loading clients…", id="f-client-holder")
-        yield labelled_select("Planned today", [("Log as a new one", NEW)], NEW, select_id="f-close")
+            yield Static(_("Loading clients…"), id="f-client-holder")
+        yield labelled_select(_("Planned today"), [(N_("Log as a new one"), NEW)], NEW, select_id="f-close")
         with Horizontal(classes="form--row"):
-            yield Select(KINDS, value=self.kind, allow_blank=False, id="f-kind")
-            yield Select(DIRECTIONS, value="outbound", allow_blank=False, id="f-direction")
-        yield self.date_field("When", "now", field_id="f-when", with_time=True, required=True)
-        yield labelled_select("Contact", [], None, select_id="f-contact", allow_blank=True)
-        yield Field("Subject", id="f-subject")
-        yield Field("Outcome", id="f-outcome")
-        yield Checkbox("Needs a reply from me", id="f-needs-reply")
-        yield labelled_select("Next step", NEXT_STEPS, "", select_id="f-next-kind")
+            yield Select(translated(KINDS), value=self.kind, allow_blank=False, id="f-kind")
+            yield Select(translated(DIRECTIONS), value="outbound", allow_blank=False, id="f-direction")
+        yield self.date_field(_("When"), typed_word("now"), field_id="f-when", with_time=True, required=True)
+        yield labelled_select(_("Contact"), [], None, select_id="f-contact", allow_blank=True)
+        yield Field(_("Subject"), id="f-subject")
+        yield Field(_("Outcome"), id="f-outcome")
+        yield Checkbox(_("Needs a reply from me"), id="f-needs-reply")
+        yield labelled_select(_("Next step"), NEXT_STEPS, "", select_id="f-next-kind")
         with Horizontal(classes="form--row"):
-            yield self.date_field("Next date", field_id="f-next-date", with_time=True, default_time=time(10, 0))
-            yield Field("Next task / subject", id="f-next-task")
+            yield self.date_field(_("Next date"), field_id="f-next-date", with_time=True, default_time=time(10, 0))
+            yield Field(_("Next task / subject"), id="f-next-task")
 
     def on_mount(self) -> None:
         self.query_one("#f-close").parent.display = False  # type: ignore[union-attr]
@@ -123,8 +126,13 @@ class AfterCallForm(FormScreen):
         contact = self.query_one("#f-contact", Select)
         contact.set_options([(Text(person.full_name), person.id) for person in people])  # user text: no markup
         zone = self.workspace.zone
-        options = [("Log as a new one", NEW)] + [
-            (f"Close the {item.kind} planned {item.planned_at.astimezone(zone):%H:%M}", str(item.id))
+        options = [(_("Log as a new one"), NEW)] + [
+            (
+                _("Close the {kind} planned {time}").format(
+                    kind=word(item.kind), time=f"{item.planned_at.astimezone(zone):%H:%M}"
+                ),
+                str(item.id),
+            )
             for item in planned
             if item.planned_at is not None
         ]
@@ -143,7 +151,11 @@ class AfterCallForm(FormScreen):
             self.query_one("#f-kind", Select).value = chosen.kind
             when = self.field("f-when")
             planned_at = chosen.planned_at
-            if planned_at is not None and planned_at <= self.workspace.now() and when.value.strip() == "now":
+            if (
+                planned_at is not None
+                and planned_at <= self.workspace.now()
+                and when.value.strip() == typed_word("now")
+            ):
                 when.value = when.initial = planned_at.astimezone(zone).strftime("%d.%m.%Y %H:%M")  # as planned
             if chosen.contact_ids and chosen.contact_ids[0] in {p.id for p in people}:
                 contact.value = chosen.contact_ids[0]
@@ -169,7 +181,7 @@ class AfterCallForm(FormScreen):
         next_at = self.field("f-next-date").parsed
         next_text = self.field("f-next-task").parsed
         if next_kind and next_at is None:
-            raise ValidationError("the next step needs a date", field="next-date")
+            raise ValidationError(_("the next step needs a date"), field="next-date")
 
         def save(ws: Workspace) -> AfterCall:
             return ws.after_call(
@@ -194,7 +206,10 @@ class AfterCallForm(FormScreen):
         item = after.interaction
         app = self.amtui
         if after.closed:
-            app.remember_undo(f"{item.kind} with {item.client_name} done", lambda ws: ws.reopen(item.id))
+            app.remember_undo(
+                _("{kind} with {client} done").format(kind=word(item.kind), client=item.client_name),
+                lambda ws: ws.reopen(item.id),
+            )
         self.dismiss(after.text)
         if item.kind in REPORTED_KINDS:  # a visit or meeting goes on to its report
             app.open_report(item.id)

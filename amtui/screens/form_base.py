@@ -18,6 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static
 
+from amtui.i18n import N_, _, pgettext
 from amtui.screens.base import DbDone, DbFailed, DbMixin, describe_error
 from amtui.widgets.fields import DateField, Field
 
@@ -34,10 +35,10 @@ class FormScreen(DbMixin, ModalScreen[Any]):
 
     CSS_PATH: ClassVar[list[str | PurePath]] = [BASE_CSS]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True, id="form.save"),
-        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        Binding("ctrl+s", "save", N_("Save"), priority=True, id="form.save"),
+        Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),
     ]
-    TITLE_TEXT = "Form"
+    TITLE_TEXT = N_("Form")
     saving = False
 
     def compose(self) -> ComposeResult:
@@ -46,11 +47,11 @@ class FormScreen(DbMixin, ModalScreen[Any]):
             yield from self.fields()
             yield Static("", classes="form--error", markup=False)
             with Horizontal(classes="form--buttons"):
-                yield Button("Save (ctrl+s)", variant="primary", id="form-save")
-                yield Button("Cancel (esc)", id="form-cancel")
+                yield Button(_("Save (ctrl+s)"), variant="primary", id="form-save")
+                yield Button(_("Cancel (esc)"), id="form-cancel")
 
     def form_title(self) -> str:
-        return self.TITLE_TEXT
+        return _(self.TITLE_TEXT)
 
     def fields(self) -> ComposeResult:
         yield from ()
@@ -99,14 +100,14 @@ class FormScreen(DbMixin, ModalScreen[Any]):
     def action_save(self) -> None:
         fields = list(self.query(Field))
         if not all([field.validate() for field in fields]):  # a list: every field shows its reason
-            self.show_error("Please correct the marked fields.")
+            self.show_error(_("Please correct the marked fields."))
             return
         try:
             job = self.job()
         except Exception as exc:  # a cross-field check failed before any write
             self.show_error(describe_error(exc))
             return
-        self.show_error("Saving…")
+        self.show_error(_("Saving…"))
         if self.saving:  # a second ctrl+s while the first save runs
             return
         self.saving = True
@@ -148,6 +149,28 @@ class FormScreen(DbMixin, ModalScreen[Any]):
         return DateField(label, value, now=ws.now, zone=ws.zone, with_time=with_time, id=field_id, **kw)
 
 
+def typed_word(word: str) -> str:
+    """A date word as the user would type it in the interface language (the parser reads all three)."""
+    words = {
+        "now": pgettext("typed date", "now"),
+        "today": pgettext("typed date", "today"),
+        "tomorrow": pgettext("typed date", "tomorrow"),
+    }
+    return words[word]
+
+
+def language_options() -> list[tuple[str, str]]:
+    """The languages a document can go out in, each named in its own language."""
+    from amtui.i18n import LANGUAGE_NAMES
+
+    return [(name, code) for code, name in LANGUAGE_NAMES.items()]
+
+
+def translated(options: Sequence[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """Choices marked with ``N_`` where they are defined, shown in the interface language."""
+    return [(_(label) if label else label, value) for label, value in options]
+
+
 def labelled_select(
     label: str,
     options: Sequence[tuple[str, str]],
@@ -161,7 +184,7 @@ def labelled_select(
     chosen = Select.NULL if value is None else value
     return Vertical(
         Label(label, classes="field--label"),
-        Select(options, value=chosen, allow_blank=allow_blank, prompt=prompt, id=select_id),
+        Select(translated(options), value=chosen, allow_blank=allow_blank, prompt=prompt, id=select_id),
         classes="form--choice",
     )
 
@@ -177,10 +200,10 @@ def minutes(text: str) -> int:
 
 def days(text: str) -> int:
     if not text.strip().isdigit():
-        raise ValueError("a whole number of days")
+        raise ValueError(_("a whole number of days"))
     value = int(text)
     if not 1 <= value <= 3650:
-        raise ValueError("between 1 and 3650 days")
+        raise ValueError(_("between 1 and 3650 days"))
     return value
 
 
@@ -188,7 +211,7 @@ def whole_number(low: int, high: int, unit: str = "") -> Any:
     def check(text: str) -> int:
         cleaned = text.strip().rstrip("%").strip()
         if not cleaned.lstrip("-").isdigit() or not low <= int(cleaned) <= high:
-            raise ValueError(f"a whole number from {low} to {high}{unit}")
+            raise ValueError(_("a whole number from {low} to {high}{unit}").format(low=low, high=high, unit=unit))
         return int(cleaned)
 
     return check
@@ -207,7 +230,7 @@ def amount(text: str) -> int:
 
     value = parse_money(text)
     if value <= 0:
-        raise ValueError("the amount must be positive")
+        raise ValueError(_("the amount must be positive"))
     return value
 
 

@@ -7,15 +7,16 @@ from typing import TYPE_CHECKING, Any
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 
-from amtui.screens.form_base import FormScreen, days, form_css, labelled_select, whole_number
+from amtui.i18n import N_, _
+from amtui.screens.form_base import FormScreen, days, form_css, labelled_select, language_options, whole_number
 from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
     from amtui.services.schemas import ClientRead
     from amtui.services.workspace import Workspace
 
-TIERS = [("Tier A", "A"), ("Tier B", "B"), ("Tier C", "C")]
-STATUSES = [(s.title(), s) for s in ("prospect", "active", "dormant", "lost")]
+TIERS = [(N_("Tier A"), "A"), (N_("Tier B"), "B"), (N_("Tier C"), "C")]
+STATUSES = [(N_("Prospect"), "prospect"), (N_("Active"), "active"), (N_("Dormant"), "dormant"), (N_("Lost"), "lost")]
 
 
 def tax_id(text: str) -> str:
@@ -42,7 +43,7 @@ def credit_limit(text: str) -> int:
 
     value = parse_money(text, field="credit_limit")
     if value < 0:
-        raise ValueError("a credit limit cannot be negative")
+        raise ValueError(_("a credit limit cannot be negative"))
     return value
 
 
@@ -52,7 +53,7 @@ class _Blank:
     name = legal_name = tax_id = segment = city = address = phone = email = website = needs = competitors = None
     tier, status, currency = "B", "active", "RUB"
     cadence_is_default, cadence_days = True, 0
-    payment_terms_days = credit_limit_minor = None
+    payment_terms_days = credit_limit_minor = language = None
 
 
 _BLANK: Any = _Blank()
@@ -69,41 +70,56 @@ class ClientForm(FormScreen):
     """``client=None`` adds a new client; otherwise edits that one."""
 
     CSS_PATH = form_css(__file__)
-    TITLE_TEXT = "New client"
+    TITLE_TEXT = N_("New client")
 
     def __init__(self, *, client: ClientRead | None = None) -> None:
         super().__init__()
         self.client = client
 
     def form_title(self) -> str:
-        return f"Edit client: {self.client.name}" if self.client else self.TITLE_TEXT
+        return _("Edit client: {name}").format(name=self.client.name) if self.client else _(self.TITLE_TEXT)
 
     def fields(self) -> ComposeResult:
         c = self.client or _BLANK
-        yield Field("Name", c.name, required=True, id="f-name")
-        yield Field("Legal name", c.legal_name or "", placeholder="ООО «…»", id="f-legal_name")
+        yield Field(_("Name"), c.name, required=True, id="f-name")
+        yield Field(_("Legal name"), c.legal_name or "", placeholder="ООО «…»", id="f-legal_name")
         with Horizontal(classes="form--row"):
-            yield labelled_select("Tier", TIERS, c.tier, select_id="f-tier")
-            yield labelled_select("Status", STATUSES, c.status, select_id="f-status")
+            yield labelled_select(_("Tier"), TIERS, c.tier, select_id="f-tier")
+            yield labelled_select(_("Status"), STATUSES, c.status, select_id="f-status")
+            yield labelled_select(
+                _("Language of documents"),
+                language_options(),
+                c.language,
+                select_id="f-language",
+                allow_blank=True,
+                prompt=_("interface language"),
+            )
         with Horizontal(classes="form--row"):
-            yield Field("INN / tax id", c.tax_id or "", check=tax_id, id="f-tax_id")
-            yield Field("Segment", c.segment or "", id="f-segment")
+            yield Field(_("INN / tax id"), c.tax_id or "", check=tax_id, id="f-tax_id")
+            yield Field(_("Segment"), c.segment or "", id="f-segment")
         with Horizontal(classes="form--row"):
-            yield Field("City", c.city or "", id="f-city")
+            yield Field(_("City"), c.city or "", id="f-city")
             cadence = "" if c.cadence_is_default else str(c.cadence_days)
-            yield Field("Contact every N days", cadence, placeholder="tier default", check=days, id="f-cadence_days")
-        yield Field("Address", c.address or "", id="f-address")
+            yield Field(
+                _("Contact every N days"), cadence, placeholder=_("tier default"), check=days, id="f-cadence_days"
+            )
+        yield Field(_("Address"), c.address or "", id="f-address")
         with Horizontal(classes="form--row"):
-            yield Field("Phone", c.phone or "", check=phone, id="f-phone")
-            yield Field("E-mail", c.email or "", check=email, id="f-email")
-        yield Field("Website", c.website or "", id="f-website")
+            yield Field(_("Phone"), c.phone or "", check=phone, id="f-phone")
+            yield Field(_("E-mail"), c.email or "", check=email, id="f-email")
+        yield Field(_("Website"), c.website or "", id="f-website")
         with Horizontal(classes="form--row"):
             terms = "" if c.payment_terms_days is None else str(c.payment_terms_days)
-            yield Field("Payment terms, days", terms, check=whole_number(0, 365), id="f-payment_terms_days")
+            yield Field(_("Payment terms, days"), terms, check=whole_number(0, 365), id="f-payment_terms_days")
             limit = money_text(c.credit_limit_minor)
-            yield Field(f"Credit limit, {c.currency}", limit, check=credit_limit, id="f-credit_limit_minor")
-        yield Field("Needs", c.needs or "", placeholder="what they are looking for", id="f-needs")
-        yield Field("Competitors", c.competitors or "", placeholder="who else sells to them", id="f-competitors")
+            yield Field(
+                _("Credit limit, {currency}").format(currency=c.currency),
+                limit,
+                check=credit_limit,
+                id="f-credit_limit_minor",
+            )
+        yield Field(_("Needs"), c.needs or "", placeholder=_("what they are looking for"), id="f-needs")
+        yield Field(_("Competitors"), c.competitors or "", placeholder=_("who else sells to them"), id="f-competitors")
 
     def on_mount(self) -> None:
         self.field("f-name").input.focus()
@@ -116,18 +132,19 @@ class ClientForm(FormScreen):
         changes: dict[str, Any] = {name: self.field(f"f-{name}").parsed for name in text_fields}
         changes["tier"] = self.choice("f-tier")
         changes["status"] = self.choice("f-status")
+        changes["language"] = self.choice("f-language") or None
         if self.client is None:
 
             def add(ws: Workspace) -> str:
                 values = {key: value for key, value in changes.items() if value not in (None, "")}
                 client = ws.create_client(**values)
-                return f"Added client {client.name}"
+                return _("Added client {name}").format(name=client.name)
 
             return add
         client_id = self.client.id
 
         def save(ws: Workspace) -> str:
             client = ws.update_client(client_id, **changes)
-            return f"Saved {client.name}"
+            return _("Saved {name}").format(name=client.name)
 
         return save

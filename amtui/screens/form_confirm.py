@@ -12,14 +12,16 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from amtui.i18n import N_, _
+
 
 class ConfirmDelete(ModalScreen[bool]):
     """Dismissed with True when the user confirms."""
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Delete", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "Keep", key_display="n/Esc", id="confirm.no"),
+        Binding("y", "answer(True)", N_("Delete"), id="confirm.yes"),
+        Binding("n,escape", "answer(False)", N_("Keep"), key_display="n/Esc", id="confirm.no"),
     ]
 
     def __init__(self, what: str, consequence: str = "") -> None:
@@ -29,12 +31,12 @@ class ConfirmDelete(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="confirm"):
-            yield Label(f"Delete {self.what}?", classes="confirm--question", markup=False)
+            yield Label(_("Delete {what}?").format(what=self.what), classes="confirm--question", markup=False)
             if self.consequence:
                 yield Label(self.consequence, classes="confirm--consequence", markup=False)
             with Horizontal(classes="confirm--buttons"):
-                yield Button("Delete (y)", variant="error", id="confirm-yes")
-                yield Button("Keep (n)", id="confirm-no")
+                yield Button(_("Delete (y)"), variant="error", id="confirm-yes")
+                yield Button(_("Keep (n)"), id="confirm-no")
 
     def on_mount(self) -> None:
         self.query_one("#confirm-no", Button).focus()  # Enter keeps: deleting takes a deliberate y

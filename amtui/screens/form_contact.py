@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 
-from amtui.screens.form_base import FormScreen, form_css, labelled_select, split_list
+from amtui.i18n import N_, _
+from amtui.screens.form_base import FormScreen, form_css, labelled_select, language_options, split_list
 from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
@@ -15,12 +16,12 @@ if TYPE_CHECKING:
     from amtui.services.workspace import Workspace
 
 ROLES = [
-    ("Decision maker ★", "decision_maker"),
-    ("Influencer", "influencer"),
-    ("User", "user"),
-    ("Gatekeeper", "gatekeeper"),
+    (N_("Decision maker ★"), "decision_maker"),
+    (N_("Influencer"), "influencer"),
+    (N_("User"), "user"),
+    (N_("Gatekeeper"), "gatekeeper"),
 ]
-CHANNELS = [("Phone", "phone"), ("E-mail", "email"), ("Messenger", "messenger"), ("Visit", "visit")]
+CHANNELS = [(N_("Phone"), "phone"), (N_("E-mail"), "email"), (N_("Messenger"), "messenger"), (N_("Visit"), "visit")]
 
 
 def phones(text: str) -> list[str]:
@@ -59,44 +60,52 @@ class ContactForm(FormScreen):
         self.contact = contact
 
     def form_title(self) -> str:
-        return f"Edit {self.contact.full_name}" if self.contact else "Add a contact"
+        return _("Edit {name}").format(name=self.contact.full_name) if self.contact else _("Add a contact")
 
     def fields(self) -> ComposeResult:
         c = self.contact
         yield Field(
-            "Full name", c.full_name if c else "", required=True, placeholder="Иван Петрович Сидоров", id="f-name"
+            _("Full name"), c.full_name if c else "", required=True, placeholder="Иван Петрович Сидоров", id="f-name"
         )
         with Horizontal(classes="form--row"):
-            yield Field("Title", (c.title or "") if c else "", placeholder="purchasing director", id="f-title")
-            yield labelled_select("Role", ROLES, c.role if c else None, select_id="f-role", allow_blank=True)
+            yield Field(_("Title"), (c.title or "") if c else "", placeholder=_("purchasing director"), id="f-title")
+            yield labelled_select(_("Role"), ROLES, c.role if c else None, select_id="f-role", allow_blank=True)
+            yield labelled_select(
+                _("Language"),
+                language_options(),
+                c.language if c else None,
+                select_id="f-language",
+                allow_blank=True,
+                prompt=_("the client's"),
+            )
         yield Field(
-            "Phones (comma-separated)",
+            _("Phones (comma-separated)"),
             ", ".join(p.value for p in c.phones) if c else "",
             placeholder="+7 495 123-45-67, +7 916 000-00-00",
             check=phones,
             id="f-phone",
         )
         yield Field(
-            "E-mails (comma-separated)",
+            _("E-mails (comma-separated)"),
             ", ".join(e.value for e in c.emails) if c else "",
-            placeholder="name@company.ru",
+            placeholder=_("name@company.ru"),
             check=emails,
             id="f-email",
         )
         with Horizontal(classes="form--row"):
             yield Field(
-                "Birthday",
+                _("Birthday"),
                 birthday_text(c) if c else "",
                 placeholder="12.03 or 12.03.1980",
                 check=birthday,
                 id="f-birthday",
             )
             channel = c.preferred_channel if c else None
-            yield labelled_select("Preferred channel", CHANNELS, channel, select_id="f-channel", allow_blank=True)
+            yield labelled_select(_("Preferred channel"), CHANNELS, channel, select_id="f-channel", allow_blank=True)
         yield Field(
-            "Personal notes",
+            _("Personal notes"),
             (c.personal_notes or "") if c else "",
-            placeholder="hobbies, family, what matters",
+            placeholder=_("hobbies, family, what matters"),
             id="f-notes",
         )
 
@@ -115,12 +124,13 @@ class ContactForm(FormScreen):
             "personal_notes": self.field("f-notes").parsed,
             "phones": self.field("f-phone").parsed or [],
             "emails": self.field("f-email").parsed or [],
+            "language": self.choice("f-language") or None,
         }
         contact_id = self.contact.id if self.contact else None
         client_id = self.client_id
 
         def save(ws: Workspace) -> str:
             person = ws.save_contact(contact_id, client_id=client_id, **values)
-            return f"{'Saved' if contact_id else 'Added'} {person.full_name}"
+            return (_("Saved {name}") if contact_id else _("Added {name}")).format(name=person.full_name)
 
         return save

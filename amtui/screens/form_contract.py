@@ -7,12 +7,15 @@ from typing import TYPE_CHECKING, Any
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 
+from amtui.i18n import N_, _
+from amtui.screens.base import word
 from amtui.screens.form_base import (
     FormScreen,
     amount,
     form_css,
     labelled_select,
     money_text,
+    typed_word,
     whole_number,
 )
 from amtui.services.dates import format_date
@@ -22,7 +25,12 @@ if TYPE_CHECKING:
     from amtui.services.schemas import ContractRead
     from amtui.services.workspace import Workspace
 
-STATUSES = [("Active", "active"), ("Draft", "draft"), ("Expired", "expired"), ("Terminated", "terminated")]
+STATUSES = [
+    (N_("Active"), "active"),
+    (N_("Draft"), "draft"),
+    (N_("Expired"), "expired"),
+    (N_("Terminated"), "terminated"),
+]
 
 
 class ContractForm(FormScreen):
@@ -37,28 +45,37 @@ class ContractForm(FormScreen):
         self.currency = contract.currency if contract else currency
 
     def form_title(self) -> str:
-        return f"Edit contract {self.contract.number}" if self.contract else "Add a contract"
+        return _("Edit contract {number}").format(number=self.contract.number) if self.contract else _("Add a contract")
 
     def fields(self) -> ComposeResult:
         c = self.contract
         with Horizontal(classes="form--row"):
-            yield Field("Contract number", c.number if c else "", required=True, placeholder="Д-2026/17", id="f-number")
-            yield Field("Title", (c.title or "") if c else "", placeholder="supply agreement", id="f-title")
-        with Horizontal(classes="form--row"):
-            yield self.date_field("Starts", format_date(c.start_on) if c else "today", field_id="f-start")
-            yield self.date_field("Ends (empty = open-ended)", format_date(c.end_on) if c else "", field_id="f-end")
-        with Horizontal(classes="form--row"):
-            yield Field(f"Value, {self.currency}", money_text(c.value_minor) if c else "", check=amount, id="f-value")
             yield Field(
-                "Notice, days", str(c.notice_days) if c else "30", check=whole_number(0, 365), id="f-notice_days"
+                _("Contract number"), c.number if c else "", required=True, placeholder="Д-2026/17", id="f-number"
+            )
+            yield Field(_("Title"), (c.title or "") if c else "", placeholder=_("supply agreement"), id="f-title")
+        with Horizontal(classes="form--row"):
+            yield self.date_field(
+                _("Starts"), format_date(c.start_on) if c else typed_word("today"), field_id="f-start"
+            )
+            yield self.date_field(_("Ends (empty = open-ended)"), format_date(c.end_on) if c else "", field_id="f-end")
+        with Horizontal(classes="form--row"):
+            yield Field(
+                _("Value, {currency}").format(currency=self.currency),
+                money_text(c.value_minor) if c else "",
+                check=amount,
+                id="f-value",
+            )
+            yield Field(
+                _("Notice, days"), str(c.notice_days) if c else "30", check=whole_number(0, 365), id="f-notice_days"
             )
         with Horizontal(classes="form--row"):
             renews = "yes" if c and c.auto_renew else "no"
             yield labelled_select(
-                "Renews automatically", [("No", "no"), ("Yes", "yes")], renews, select_id="f-auto_renew"
+                _("Renews automatically"), [(N_("No"), "no"), (N_("Yes"), "yes")], renews, select_id="f-auto_renew"
             )
             if c is not None:
-                yield labelled_select("Status", STATUSES, c.status, select_id="f-status")
+                yield labelled_select(_("Status"), STATUSES, c.status, select_id="f-status")
 
     def on_mount(self) -> None:
         self.field("f-end" if self.contract else "f-number").input.focus()
@@ -66,8 +83,8 @@ class ContractForm(FormScreen):
     def job(self) -> Any:
         start, end = self.field("f-start").parsed, self.field("f-end").parsed
         if start and end and end < start:
-            self.field("f-end").show_error("before the start")
-            raise ValueError("The contract ends before it starts.")
+            self.field("f-end").show_error(_("before the start"))
+            raise ValueError(_("The contract ends before it starts."))
         values: dict[str, Any] = {
             "number": self.field("f-number").parsed,
             "title": self.field("f-title").parsed,
@@ -84,13 +101,15 @@ class ContractForm(FormScreen):
 
             def save(ws: Workspace) -> str:
                 saved = ws.update_contract(contract_id, **values)
-                ends = f"ends {saved.end_on:%d.%m.%Y}" if saved.end_on else "open-ended"
-                return f"Contract {saved.number} saved: {saved.status}, {ends}"
+                ends = _("ends {date}").format(date=f"{saved.end_on:%d.%m.%Y}") if saved.end_on else _("open-ended")
+                return _("Contract {number} saved: {status}, {ends}").format(
+                    number=saved.number, status=word(saved.status), ends=ends
+                )
 
             return save
 
         def add(ws: Workspace) -> str:
             contract = ws.add_contract(client_id, currency=currency, **values)
-            return f"Contract {contract.number} added"
+            return _("Contract {number} added").format(number=contract.number)
 
         return add

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 
+from amtui.i18n import N_, _
 from amtui.screens.form_base import FormScreen, form_css
 
 
@@ -12,7 +13,7 @@ class DateForm(FormScreen):
 
     CSS_PATH = form_css(__file__)
 
-    def __init__(self, title: str, *, label: str = "Date", value: str = "", with_time: bool = False) -> None:
+    def __init__(self, title: str, *, label: str = N_("Date"), value: str = "", with_time: bool = False) -> None:
         super().__init__()
         self.title_text = title
         self.label = label
@@ -23,7 +24,7 @@ class DateForm(FormScreen):
         return self.title_text
 
     def fields(self) -> ComposeResult:
-        yield self.date_field(self.label, self.value, field_id="f-date", with_time=self.with_time, required=True)
+        yield self.date_field(_(self.label), self.value, field_id="f-date", with_time=self.with_time, required=True)
 
     def on_mount(self) -> None:
         self.field("f-date").input.focus()
@@ -33,4 +34,4 @@ class DateForm(FormScreen):
         if field.validate():
             self.dismiss(field.parsed)
         else:
-            self.show_error("Please correct the date.")
+            self.show_error(_("Please correct the date."))

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 
+from amtui.i18n import N_, _
+from amtui.screens.base import word
 from amtui.screens.form_base import (
     FormScreen,
     amount,
@@ -22,14 +24,19 @@ if TYPE_CHECKING:
     from amtui.services.schemas import DealRead
     from amtui.services.workspace import Workspace
 
-KINDS = [("Upsell", "upsell"), ("Cross-sell", "cross_sell"), ("New business", "new"), ("Renewal", "renewal")]
+KINDS = [
+    (N_("Upsell"), "upsell"),
+    (N_("Cross-sell"), "cross_sell"),
+    (N_("New business"), "new"),
+    (N_("Renewal"), "renewal"),
+]
 STAGES = [
-    ("Lead", "lead"),
-    ("Qualified", "qualified"),
-    ("Proposal", "proposal"),
-    ("Negotiation", "negotiation"),
-    ("Won", "won"),
-    ("Lost", "lost"),
+    (N_("Lead"), "lead"),
+    (N_("Qualified"), "qualified"),
+    (N_("Proposal"), "proposal"),
+    (N_("Negotiation"), "negotiation"),
+    (N_("Won"), "won"),
+    (N_("Lost"), "lost"),
 ]
 
 
@@ -45,31 +52,36 @@ class DealForm(FormScreen):
         self.currency = deal.currency if deal else currency
 
     def form_title(self) -> str:
-        return f"Edit deal: {self.deal.title}" if self.deal else "Add a deal or upsell chance"
+        return _("Edit deal: {title}").format(title=self.deal.title) if self.deal else _("Add a deal or upsell chance")
 
     def fields(self) -> ComposeResult:
         d = self.deal
         yield Field(
-            "What",
+            _("What"),
             d.title if d else "",
             required=True,
-            placeholder="second production line, 2027 volumes…",
+            placeholder=_("second production line, 2027 volumes…"),
             id="f-title",
         )
         with Horizontal(classes="form--row"):
-            yield labelled_select("Kind", KINDS, d.kind if d else "upsell", select_id="f-kind")
-            yield labelled_select("Stage", STAGES, d.stage if d else "lead", select_id="f-stage")
+            yield labelled_select(_("Kind"), KINDS, d.kind if d else "upsell", select_id="f-kind")
+            yield labelled_select(_("Stage"), STAGES, d.stage if d else "lead", select_id="f-stage")
         with Horizontal(classes="form--row"):
             yield Field(
-                f"Amount, {self.currency}", money_text(d.amount_minor) if d else "", check=amount, id="f-amount"
+                _("Amount, {currency}").format(currency=self.currency),
+                money_text(d.amount_minor) if d else "",
+                check=amount,
+                id="f-amount",
             )
             yield Field(
-                "Probability, %",
+                _("Probability, %"),
                 str(d.probability) if d and d.probability is not None else "",
                 check=whole_number(0, 100, " %"),
                 id="f-probability",
             )
-        yield self.date_field("Expected close", format_date(d.expected_close) if d else "", field_id="f-expected_close")
+        yield self.date_field(
+            _("Expected close"), format_date(d.expected_close) if d else "", field_id="f-expected_close"
+        )
 
     def on_mount(self) -> None:
         self.field("f-expected_close" if self.deal else "f-title").input.focus()
@@ -89,12 +101,12 @@ class DealForm(FormScreen):
 
             def save(ws: Workspace) -> str:
                 saved = ws.update_deal(deal_id, **values)
-                return f"Deal saved: {saved.title} ({saved.stage})"
+                return _("Deal saved: {title} ({stage})").format(title=saved.title, stage=word(saved.stage))
 
             return save
 
         def add(ws: Workspace) -> str:
             deal = ws.add_deal(client_id, currency=currency, **values)
-            return f"Deal added: {deal.title}"
+            return _("Deal added: {title}").format(title=deal.title)
 
         return add

@@ -12,7 +12,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from amtui.screens.base import local
+from amtui.i18n import N_, _
+from amtui.screens.base import local, word
 
 if TYPE_CHECKING:
     from datetime import tzinfo
@@ -23,8 +24,8 @@ if TYPE_CHECKING:
 class InteractionDetails(ModalScreen[None]):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", id="details.close"),
-        Binding("enter", "close", "Close", show=False, id="details.close"),
+        Binding("escape", "close", N_("Close"), id="details.close"),
+        Binding("enter", "close", N_("Close"), show=False, id="details.close"),
     ]
 
     def __init__(self, item: InteractionRead, *, zone: tzinfo) -> None:
@@ -35,18 +36,22 @@ class InteractionDetails(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         item = self.item
         with VerticalScroll(classes="details"):
-            yield Label(f"{item.kind.title()} with {item.client_name}", classes="details--title", markup=False)
+            yield Label(
+                _("{kind} with {client}").format(kind=word(item.kind).capitalize(), client=item.client_name),
+                classes="details--title",
+                markup=False,
+            )
             rows = [
-                ("Status", item.status),
-                ("Direction", item.direction),
-                ("Planned", local(item.planned_at, self.zone, "%a %d.%m.%Y %H:%M")),
-                ("Done", local(item.done_at, self.zone, "%a %d.%m.%Y %H:%M")),
-                ("Duration", f"{item.duration_min} min" if item.duration_min else ""),
-                ("Place", ", ".join(part for part in (item.place, item.city) if part)),
-                ("With", ", ".join(item.contact_names)),
-                ("Subject", item.subject or ""),
-                ("Outcome", item.outcome or ""),
-                ("Needs a reply", "yes" if item.needs_reply else ""),
+                (_("Status"), word(item.status)),
+                (_("Direction"), word(item.direction)),
+                (_("Planned"), local(item.planned_at, self.zone, "%a %d.%m.%Y %H:%M")),
+                (_("Done"), local(item.done_at, self.zone, "%a %d.%m.%Y %H:%M")),
+                (_("Duration"), _("{n} min").format(n=item.duration_min) if item.duration_min else ""),
+                (_("Place"), ", ".join(part for part in (item.place, item.city) if part)),
+                (_("With"), ", ".join(item.contact_names)),
+                (_("Subject"), item.subject or ""),
+                (_("Outcome"), item.outcome or ""),
+                (_("Needs a reply"), _("yes") if item.needs_reply else ""),
             ]
             lines = Text()
             for name, value in rows:
@@ -54,7 +59,7 @@ class InteractionDetails(ModalScreen[None]):
                     lines.append(f"{name:<14}", style="dim")
                     lines.append(f"{value}\n")
             yield Static(lines, id="details-lines")
-            yield Label("Esc to close", classes="details--hint")
+            yield Label(_("Esc to close"), classes="details--hint")
 
     def action_close(self) -> None:
         self.dismiss(None)

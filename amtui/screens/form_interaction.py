@@ -10,14 +10,21 @@ from textual.app import ComposeResult
 from textual.suggester import SuggestFromList
 from textual.widgets import Select, Static
 
-from amtui.screens.base import DbDone
-from amtui.screens.form_base import FormScreen, form_css, minutes
+from amtui.i18n import N_, _
+from amtui.screens.base import DbDone, word
+from amtui.screens.form_base import FormScreen, form_css, minutes, translated, typed_word
 from amtui.widgets.fields import DateField, Field
 
 if TYPE_CHECKING:
     from amtui.services.workspace import Workspace
 
-KINDS = [("Call", "call"), ("Visit", "visit"), ("Meeting", "meeting"), ("E-mail", "email"), ("Message", "message")]
+KINDS = [
+    (N_("Call"), "call"),
+    (N_("Visit"), "visit"),
+    (N_("Meeting"), "meeting"),
+    (N_("E-mail"), "email"),
+    (N_("Message"), "message"),
+]
 
 
 class ClientField(Field):
@@ -25,7 +32,9 @@ class ClientField(Field):
 
     def __init__(self, names: list[tuple[int, str]], value: str = "", *, id: str | None = None) -> None:
         self.names = names
-        super().__init__("Client", value, placeholder="start typing a name", check=self._resolve, required=True, id=id)
+        super().__init__(
+            "Client", value, placeholder=_("start typing a name"), check=self._resolve, required=True, id=id
+        )
 
     def _resolve(self, text: str) -> int:
         from amtui.services.text import fold
@@ -40,9 +49,12 @@ class ClientField(Field):
         if not partial:
             from amtui.services.fuzzy import did_you_mean
 
-            raise ValueError(f"no client matches {text!r}" + did_you_mean(text, [name for _, name in self.names]))
+            raise ValueError(
+                _("no client matches {text}").format(text=repr(text))
+                + did_you_mean(text, [name for _, name in self.names])
+            )
         shown = ", ".join(name for _, name in partial[:4])
-        raise ValueError(f"{len(partial)} clients match: {shown}…")
+        raise ValueError(_("{n} clients match: {names}…").format(n=len(partial), names=shown))
 
     def on_mount(self) -> None:
         self.input.suggester = SuggestFromList([name for _, name in self.names], case_sensitive=False)
@@ -63,22 +75,25 @@ class InteractionForm(FormScreen):
         self.past_accepted: datetime | None = None  # a past time the user chose to plan anyway
 
     def form_title(self) -> str:
-        return ("Log " if self.logging else "Plan ") + {"call": "a call", "visit": "a visit"}.get(self.kind, self.kind)
+        kind = word(self.kind)
+        return (_("Log a {kind}") if self.logging else _("Plan a {kind}")).format(kind=kind)
 
     def fields(self) -> ComposeResult:
         if self.client_id is None:
             yield Static("Loading clients…", id="f-client-holder")
-        yield Select(KINDS, value=self.kind, allow_blank=False, id="f-kind")
-        default_when = "now" if self.logging else "tomorrow 10:00"
+        yield Select(translated(KINDS), value=self.kind, allow_blank=False, id="f-kind")
+        default_when = typed_word("now") if self.logging else typed_word("tomorrow") + " 10:00"
         # A logged call happened: "пт 15:00" is last Friday. A planned one is to come: "пт" is next Friday.
-        yield self.date_field("When", default_when, field_id="f-when", with_time=True, required=True, past=self.logging)
+        yield self.date_field(
+            _("When"), default_when, field_id="f-when", with_time=True, required=True, past=self.logging
+        )
         if not self.logging:
-            yield Field("Duration (minutes)", "60" if self.kind != "call" else "15", check=minutes, id="f-duration")
-        yield Field("Subject", id="f-subject")
+            yield Field(_("Duration (minutes)"), "60" if self.kind != "call" else "15", check=minutes, id="f-duration")
+        yield Field(_("Subject"), id="f-subject")
         if self.logging:
-            yield Field("Outcome", id="f-outcome")
+            yield Field(_("Outcome"), id="f-outcome")
         else:
-            yield Field("Place / city", id="f-place")
+            yield Field(_("Place / city"), id="f-place")
 
     def on_mount(self) -> None:
         if self.client_id is None:
@@ -108,7 +123,7 @@ class InteractionForm(FormScreen):
 
             def log(ws: Workspace) -> str:
                 item = ws.log(client_id=client_id, kind=kind, at=at, subject=subject, outcome=outcome)
-                return f"Logged {item.kind} with {item.client_name}"
+                return _("Logged {kind} with {client}").format(kind=word(item.kind), client=item.client_name)
 
             return log
         if (
@@ -117,7 +132,9 @@ class InteractionForm(FormScreen):
             self.past_accepted = at
             shown = at.astimezone(self.workspace.zone).strftime("%a %d.%m.%Y %H:%M")
             raise ValueError(
-                f"{shown} is in the past. Ctrl+S again to plan it anyway; to record what happened, Esc and log it."
+                _(
+                    "{when} is in the past. Ctrl+S again to plan it anyway; to record what happened, Esc and log it."
+                ).format(when=shown)
             )
         duration = self.field("f-duration").parsed
         place = self.field("f-place").parsed
@@ -125,6 +142,8 @@ class InteractionForm(FormScreen):
         def plan(ws: Workspace) -> str:
             item = ws.plan(client_id=client_id, kind=kind, at=at, duration_min=duration, subject=subject, place=place)
             when = item.planned_at.astimezone(ws.zone).strftime("%a %d.%m %H:%M") if item.planned_at else ""
-            return f"Planned {item.kind} with {item.client_name}, {when}"
+            return _("Planned {kind} with {client}, {when}").format(
+                kind=word(item.kind), client=item.client_name, when=when
+            )
 
         return plan

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 
-from amtui.screens.form_base import FormScreen, amount, form_css
+from amtui.i18n import N_, _
+from amtui.screens.form_base import FormScreen, amount, form_css, typed_word
 from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 
 class InvoiceForm(FormScreen):
     CSS_PATH = form_css(__file__)
-    TITLE_TEXT = "Add an invoice"
+    TITLE_TEXT = N_("Add an invoice")
 
     def __init__(self, *, client_id: int, currency: str = "RUB", payment_terms_days: int | None = None) -> None:
         super().__init__()
@@ -25,16 +26,22 @@ class InvoiceForm(FormScreen):
         self.terms = payment_terms_days
 
     def fields(self) -> ComposeResult:
-        yield Field("Invoice number", required=True, placeholder="СЧ-2026-0412", id="f-number")
+        yield Field(_("Invoice number"), required=True, placeholder="СЧ-2026-0412", id="f-number")
         with Horizontal(classes="form--row"):
-            yield self.date_field("Issued", "today", field_id="f-issued", required=True)
-            terms = f"{self.terms} d" if self.terms else "0 d"
-            yield self.date_field(f"Due (empty = terms, {terms})", field_id="f-due")
+            yield self.date_field(_("Issued"), typed_word("today"), field_id="f-issued", required=True)
+            terms = _("{n} d").format(n=self.terms or 0)
+            yield self.date_field(_("Due (empty = terms, {terms})").format(terms=terms), field_id="f-due")
         with Horizontal(classes="form--row"):
             yield Field(
-                f"Amount, {self.currency}", required=True, placeholder="412 500,50", check=amount, id="f-amount"
+                _("Amount, {currency}").format(currency=self.currency),
+                required=True,
+                placeholder="412 500,50",
+                check=amount,
+                id="f-amount",
             )
-            yield Field(f"Already paid, {self.currency}", placeholder="0", check=amount, id="f-paid")
+            yield Field(
+                _("Already paid, {currency}").format(currency=self.currency), placeholder="0", check=amount, id="f-paid"
+            )
 
     def on_mount(self) -> None:
         self.field("f-number").input.focus()
@@ -48,8 +55,8 @@ class InvoiceForm(FormScreen):
             "paid_minor": self.field("f-paid").parsed or 0,
         }
         if values["paid_minor"] > values["amount_minor"]:
-            self.field("f-paid").show_error("more than the invoice amount")
-            raise ValueError("Paid is more than the invoice amount.")
+            self.field("f-paid").show_error(_("more than the invoice amount"))
+            raise ValueError(_("Paid is more than the invoice amount."))
         if values["paid_minor"]:
             values["paid_on"] = values["issued_on"]
         client_id = self.client_id
@@ -58,6 +65,8 @@ class InvoiceForm(FormScreen):
             from amtui.services.text import format_money
 
             invoice = ws.add_invoice(client_id, **values)
-            return f"Invoice {invoice.number} added: {format_money(invoice.amount_minor, invoice.currency)}"
+            return _("Invoice {number} added: {amount}").format(
+                number=invoice.number, amount=format_money(invoice.amount_minor, invoice.currency)
+            )
 
         return add

@@ -12,6 +12,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from amtui.i18n import N_, _
+
 SAVE, DISCARD, STAY = "save", "discard", "stay"
 
 
@@ -20,22 +22,26 @@ class LeaveUnsaved(ModalScreen[str]):
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "answer('save')", "Save", id="leave.save"),
-        Binding("d", "answer('discard')", "Discard", id="leave.discard"),
-        Binding("escape", "answer('stay')", "Stay", key_display="Esc", id="leave.stay"),
+        Binding("s", "answer('save')", N_("Save"), id="leave.save"),
+        Binding("d", "answer('discard')", N_("Discard"), id="leave.discard"),
+        Binding("escape", "answer('stay')", N_("Stay"), key_display="Esc", id="leave.stay"),
     ]
 
-    def __init__(self, what: str = "this form") -> None:
+    def __init__(self, what: str = N_("this form")) -> None:
         super().__init__()
         self.what = what
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="confirm"):
-            yield Label(f"Leave {self.what}? There are unsaved changes.", classes="confirm--question", markup=False)
+            yield Label(
+                _("Leave {what}? There are unsaved changes.").format(what=_(self.what)),
+                classes="confirm--question",
+                markup=False,
+            )
             with Horizontal(classes="confirm--buttons"):
-                yield Button("Save (s)", variant="primary", id="leave-save")
-                yield Button("Discard (d)", variant="error", id="leave-discard")
-                yield Button("Stay (Esc)", id="leave-stay")
+                yield Button(_("Save (s)"), variant="primary", id="leave-save")
+                yield Button(_("Discard (d)"), variant="error", id="leave-discard")
+                yield Button(_("Stay (Esc)"), id="leave-stay")
 
     def on_mount(self) -> None:
         self.query_one("#leave-stay", Button).focus()
@@ -53,8 +59,8 @@ class RestoreDraft(ModalScreen[bool]):
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "answer(True)", "Restore", id="draft.restore"),
-        Binding("d", "answer(False)", "Discard", id="draft.discard"),
+        Binding("r", "answer(True)", N_("Restore"), id="draft.restore"),
+        Binding("d", "answer(False)", N_("Discard"), id="draft.discard"),
     ]
 
     def __init__(self, when: str) -> None:
@@ -64,11 +70,13 @@ class RestoreDraft(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="confirm"):
             yield Label(
-                f"An unsaved draft of this report was kept ({self.when}).", classes="confirm--question", markup=False
+                _("An unsaved draft of this report was kept ({when}).").format(when=self.when),
+                classes="confirm--question",
+                markup=False,
             )
             with Horizontal(classes="confirm--buttons"):
-                yield Button("Restore (r)", variant="primary", id="draft-restore")
-                yield Button("Discard (d)", variant="error", id="draft-discard")
+                yield Button(_("Restore (r)"), variant="primary", id="draft-restore")
+                yield Button(_("Discard (d)"), variant="error", id="draft-discard")
 
     def on_mount(self) -> None:
         self.query_one("#draft-restore", Button).focus()

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual.app import ComposeResult
 from textual.widgets import Select
 
-from amtui.screens.form_base import FormScreen, form_css
+from amtui.i18n import N_, _
+from amtui.screens.form_base import FormScreen, form_css, translated
 from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
@@ -16,12 +17,12 @@ if TYPE_CHECKING:
 
 class NoteForm(FormScreen):
     CSS_PATH = form_css(__file__)
-    TITLE_TEXT = "Add a note"
+    TITLE_TEXT = N_("Add a note")
     TAGS: ClassVar[list[tuple[str, str]]] = [
-        ("General", "general"),
-        ("Competitor", "competitor"),
-        ("Need", "need"),
-        ("Personal", "personal"),
+        (N_("General"), "general"),
+        (N_("Competitor"), "competitor"),
+        (N_("Need"), "need"),
+        (N_("Personal"), "personal"),
     ]
 
     def __init__(self, *, client_id: int) -> None:
@@ -29,8 +30,8 @@ class NoteForm(FormScreen):
         self.client_id = client_id
 
     def fields(self) -> ComposeResult:
-        yield Field("Note", required=True, id="f-text")
-        yield Select(self.TAGS, value="general", allow_blank=False, id="f-tag")
+        yield Field(_("Note"), required=True, id="f-text")
+        yield Select(translated(self.TAGS), value="general", allow_blank=False, id="f-tag")
 
     def on_mount(self) -> None:
         self.field("f-text").input.focus()
@@ -42,6 +43,6 @@ class NoteForm(FormScreen):
 
         def add(ws: Workspace) -> str:
             ws.add_note(client_id, text, tag)
-            return "Note added"
+            return _("Note added")
 
         return add

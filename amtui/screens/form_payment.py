@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 
-from amtui.screens.form_base import FormScreen, amount, form_css, money_text
+from amtui.i18n import _
+from amtui.screens.form_base import FormScreen, amount, form_css, money_text, typed_word
 from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
@@ -24,19 +25,25 @@ class PaymentForm(FormScreen):
     def form_title(self) -> str:
         inv = self.invoice
         owed, total = money_text(inv.owed_minor), money_text(inv.amount_minor)
-        return f"Payment on invoice {inv.number}: owed {owed} of {total} {inv.currency}"
+        return _("Payment on invoice {number}: owed {owed} of {total} {currency}").format(
+            number=inv.number, owed=owed, total=total, currency=inv.currency
+        )
 
     def fields(self) -> ComposeResult:
         inv = self.invoice
         yield Field(
-            f"Amount paid, {inv.currency}", money_text(inv.owed_minor), required=True, check=self.payment, id="f-amount"
+            _("Amount paid, {currency}").format(currency=inv.currency),
+            money_text(inv.owed_minor),
+            required=True,
+            check=self.payment,
+            id="f-amount",
         )
-        yield self.date_field("Paid on", "today", field_id="f-paid_on", required=True)
+        yield self.date_field(_("Paid on"), typed_word("today"), field_id="f-paid_on", required=True)
 
     def payment(self, text: str) -> int:
         value = amount(text)
         if value > self.invoice.owed_minor:
-            raise ValueError(f"more than what is owed ({money_text(self.invoice.owed_minor)})")
+            raise ValueError(_("more than what is owed ({amount})").format(amount=money_text(self.invoice.owed_minor)))
         return value
 
     def on_mount(self) -> None:
@@ -54,8 +61,8 @@ class PaymentForm(FormScreen):
 
             invoice = ws.record_payment(invoice_id, amount_minor=amount_minor, paid_on=paid_on)
             left = format_money(invoice.owed_minor, invoice.currency)
-            return f"Payment recorded on {invoice.number}; " + (
-                f"still owed {left}" if invoice.owed_minor else "paid in full"
+            return _("Payment recorded on {number}; ").format(number=invoice.number) + (
+                _("still owed {amount}").format(amount=left) if invoice.owed_minor else _("paid in full")
             )
 
         return pay

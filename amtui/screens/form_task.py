@@ -9,8 +9,9 @@ from textual.app import ComposeResult
 from textual.suggester import SuggestFromList
 from textual.widgets import Select
 
+from amtui.i18n import N_, _
 from amtui.screens.base import DbDone
-from amtui.screens.form_base import FormScreen, form_css
+from amtui.screens.form_base import FormScreen, form_css, translated
 from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
@@ -19,18 +20,21 @@ if TYPE_CHECKING:
 
 class TaskForm(FormScreen):
     CSS_PATH = form_css(__file__)
-    TITLE_TEXT = "New task"
+    TITLE_TEXT = N_("New task")
 
     def __init__(self, *, client_id: int | None = None) -> None:
         super().__init__()
         self.client_id = client_id
 
     def fields(self) -> ComposeResult:
-        yield Field("Title", required=True, id="f-title")
-        yield self.date_field("Due", "+7d", field_id="f-due")
-        yield Field("Assignee (empty = me)", placeholder="a colleague's name to delegate", id="f-assignee")
+        yield Field(_("Title"), required=True, id="f-title")
+        yield self.date_field(_("Due"), "+7d", field_id="f-due")
+        yield Field(_("Assignee (empty = me)"), placeholder=_("a colleague's name to delegate"), id="f-assignee")
         yield Select(
-            [("High", "high"), ("Normal", "normal"), ("Low", "low")], value="normal", allow_blank=False, id="f-priority"
+            translated([(N_("High"), "high"), (N_("Normal"), "normal"), (N_("Low"), "low")]),
+            value="normal",
+            allow_blank=False,
+            id="f-priority",
         )
 
     def on_mount(self) -> None:
@@ -54,7 +58,8 @@ class TaskForm(FormScreen):
 
         def add(ws: Workspace) -> str:
             task = ws.add_task(**values)
-            who = f" for {task.assignee}" if task.assignee else ""
-            return f"Task added{who}: {task.title}"
+            if task.assignee:
+                return _("Task added for {who}: {title}").format(who=task.assignee, title=task.title)
+            return _("Task added: {title}").format(title=task.title)
 
         return add

@@ -12,7 +12,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from amtui.i18n import N_, _
 from amtui.keys import APP_BINDINGS
+from amtui.widgets.footer import describe
 
 
 def _keys_table(keymap: dict[str, str] | None = None) -> Table:
@@ -31,30 +33,32 @@ def _keys_table(keymap: dict[str, str] | None = None) -> Table:
     table.add_column("Key", style="bold", no_wrap=True)
     table.add_column("Action")
     sections = [
-        ("Everywhere", APP_BINDINGS),
-        ("Today", TodayScreen.BINDINGS),
-        ("Clients", ClientsScreen.BINDINGS),
-        ("Client card", ClientCardScreen.BINDINGS),
-        ("Planner", PlannerScreen.BINDINGS),
-        ("Meeting report", ReportScreen.BINDINGS),
-        ("Tasks", TasksScreen.BINDINGS),
-        ("Alerts", AlertsScreen.BINDINGS),
-        ("Forms", FormScreen.BINDINGS),
+        (N_("Everywhere"), APP_BINDINGS),
+        (N_("Today"), TodayScreen.BINDINGS),
+        (N_("Clients"), ClientsScreen.BINDINGS),
+        (N_("Client card"), ClientCardScreen.BINDINGS),
+        (N_("Planner"), PlannerScreen.BINDINGS),
+        (N_("Meeting report"), ReportScreen.BINDINGS),
+        (N_("Tasks"), TasksScreen.BINDINGS),
+        (N_("Alerts"), AlertsScreen.BINDINGS),
+        (N_("Forms"), FormScreen.BINDINGS),
     ]
     for title, bindings in sections:
-        table.add_row(f"[u]{title}[/u]", "")
+        table.add_row(f"[u]{_(title)}[/u]", "")
         if title == "Everywhere":
             table.add_row(
                 "ctrl+p",
-                "Command palette: find a client, person, phone, e-mail or INN (paste a number: who is calling?),"
-                " new call/visit/task, go to a screen",
+                _(
+                    "Command palette: find a client, person, phone, e-mail or INN (paste a number: who is calling?),"
+                    " new call/visit/task, go to a screen"
+                ),
             )
-            table.add_row("esc", "Back / close")
+            table.add_row("esc", _("Back / close"))
         for binding in bindings:
             if isinstance(binding, Binding):
                 remapped = keymap.get(binding.id or "")
                 key = remapped.replace(",", "/") if remapped else binding.key_display or binding.key
-                table.add_row(key, binding.description)
+                table.add_row(key, describe(binding.description))
         table.add_row("", "")
     return table
 
@@ -62,14 +66,16 @@ def _keys_table(keymap: dict[str, str] | None = None) -> Table:
 class HelpScreen(ModalScreen[None]):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Close", id="help.close"),
-        Binding("question_mark", "app.pop_screen", "Close", key_display="?", id="help.close"),
+        Binding("escape", "app.pop_screen", N_("Close"), id="help.close"),
+        Binding("question_mark", "app.pop_screen", N_("Close"), key_display="?", id="help.close"),
     ]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
             yield Static(
-                "[b]amtui keys[/b]  (1/F1 Today · 2/F2 Clients · 3/F3 Planner · 4/F4 Tasks · 5/F5 Alerts"
-                " · 6/F6 Portfolio)"
+                _(
+                    "[b]amtui keys[/b]  (1/F1 Today · 2/F2 Clients · 3/F3 Planner · 4/F4 Tasks · 5/F5 Alerts"
+                    " · 6/F6 Portfolio)"
+                )
             )
             yield Static(_keys_table(getattr(self.app, "keymap", None)))

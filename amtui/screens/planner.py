@@ -13,7 +13,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale, local
+from amtui.i18n import N_, _
+from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale, local, weekday, word
 from amtui.vocabulary import REPORTED_KINDS
 from amtui.widgets.fast_table import Cell, Column, FastTable
 from amtui.widgets.footer import StableFooter
@@ -23,29 +24,29 @@ if TYPE_CHECKING:
 
 STATUS_STYLE = {"done": "green", "cancelled": "dim strike", "missed": "red", "planned": ""}
 COLUMNS = (
-    Column("day", "Day", 9),
-    Column("time", "Time", 11),
-    Column("kind", "Kind", 7),
-    Column("client", "Client", 24, narrow=16),
-    Column("place", "Place", 14, narrow=8, drop=1),
-    Column("status", "Status", 9),
-    Column("report", "Report", 7),
+    Column("day", N_("Day"), 9),
+    Column("time", N_("Time"), 11),
+    Column("kind", N_("Kind"), 7),
+    Column("client", N_("Client"), 24, narrow=16),
+    Column("place", N_("Place"), 14, narrow=8, drop=1),
+    Column("status", N_("Status"), 9),
+    Column("report", N_("Report"), 7),
 )
 
 
 class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left_square_bracket", "week(-1)", "Prev", key_display="[", id="planner.previous-week"),
-        Binding("right_square_bracket", "week(1)", "Next", key_display="]", id="planner.next-week"),
-        Binding("w", "this_week", "This week", show=False, id="planner.this-week"),
-        Binding("a", "add", "Add", id="planner.add"),
-        Binding("m", "move", "Move", id="planner.move"),
-        Binding("x", "cancel", "Cancel", id="planner.cancel"),
-        Binding("d", "done", "Done…", id="planner.done"),
-        Binding("l", "log", "Log call", show=False, id="planner.log-call"),
-        Binding("g", "group", "City", id="planner.group"),
-        Binding("enter", "open", "Open client", show=False, id="planner.open"),
+        Binding("left_square_bracket", "week(-1)", N_("Prev"), key_display="[", id="planner.previous-week"),
+        Binding("right_square_bracket", "week(1)", N_("Next"), key_display="]", id="planner.next-week"),
+        Binding("w", "this_week", N_("This week"), show=False, id="planner.this-week"),
+        Binding("a", "add", N_("Add"), id="planner.add"),
+        Binding("m", "move", N_("Move"), id="planner.move"),
+        Binding("x", "cancel", N_("Cancel"), id="planner.cancel"),
+        Binding("d", "done", N_("Done…"), id="planner.done"),
+        Binding("l", "log", N_("Log call"), show=False, id="planner.log-call"),
+        Binding("g", "group", N_("City"), id="planner.group"),
+        Binding("enter", "open", N_("Open client"), show=False, id="planner.open"),
     ]
 
     def __init__(self) -> None:
@@ -61,7 +62,7 @@ class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         yield StableFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = "Planner"
+        self.sub_title = _("Planner")
         today = self.workspace.today()
         self.monday = today - timedelta(days=today.weekday())
 
@@ -76,7 +77,9 @@ class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             self.show(message.result)
             return
         item: InteractionRead = message.result
-        self.notify(f"{message.note}: {item.kind} with {item.client_name}")
+        self.notify(
+            _("{done}: {kind} with {client}").format(done=message.note, kind=word(item.kind), client=item.client_name)
+        )
         self.reload()
         if message.request == "done" and item.kind in REPORTED_KINDS:  # a visit or meeting goes on to its report
             self.amtui.open_report(item.id)
@@ -87,10 +90,13 @@ class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         assert self.monday is not None
         sunday = self.monday + timedelta(days=6)
         planned = sum(1 for i in items if i.status == "planned")
-        grouping = " · grouped by city" if self.by_city else ""
+        grouping = " · " + _("grouped by city") if self.by_city else ""
         self.query_one("#planner-title", Static).update(
             Text(
-                f"Week {self.monday:%d.%m}–{sunday:%d.%m.%Y} · {planned} planned, {len(items)} in all{grouping}",
+                _("Week {start}–{end} · {planned} planned, {total} in all").format(
+                    start=f"{self.monday:%d.%m}", end=f"{sunday:%d.%m.%Y}", planned=planned, total=len(items)
+                )
+                + grouping,
                 style="bold",
             )
         )
@@ -102,7 +108,7 @@ class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         previous_group: str | None = None
         for item in ordered:
             start = item.planned_at.astimezone(zone) if item.planned_at else None
-            group = self._group(item) if self.by_city else (f"{start:%a %d.%m}" if start else "")
+            group = self._group(item) if self.by_city else (f"{weekday(start)} {start:%d.%m}" if start else "")
             lines.append((item, group if group != previous_group else ""))
             previous_group = group
         table.set_rows(lines, self._row)
@@ -114,24 +120,24 @@ class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         end = start + timedelta(minutes=item.duration_min) if start and item.duration_min else None
         times = f"{start:%H:%M}" + (f"–{end:%H:%M}" if end else "") if start else ""
         if self.by_city and start:
-            times = f"{start:%a} {start:%H:%M}"
+            times = f"{weekday(start)} {start:%H:%M}"
         report = Text("")
         if item.kind in REPORTED_KINDS and item.status == "done":
-            report = Text("✓") if item.has_report else Text("missing", style="red")
+            report = Text("✓") if item.has_report else Text(_("missing"), style="red")
         return str(item.id), [
             Text(day_text, style="bold"),
             Text(times),
-            Text(item.kind),
+            Text(word(item.kind)),
             Text(item.client_name),
             Text(item.city or item.place or ""),
-            Text(item.status, style=STATUS_STYLE.get(item.status, "")),
+            Text(word(item.status), style=STATUS_STYLE.get(item.status, "")),
             report,
         ]
 
     def _group(self, item: InteractionRead) -> str:
         if item.kind not in REPORTED_KINDS:
-            return "(calls)"
-        return item.city or item.place or "(no city)"
+            return _("(calls)")
+        return item.city or item.place or _("(no city)")
 
     def _city_key(self, item: InteractionRead) -> tuple[int, str, datetime]:
         calls_last = 1 if item.kind not in REPORTED_KINDS else 0
@@ -177,15 +183,25 @@ class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
         def moved(when: datetime | None) -> None:
             if when is not None:
-                self.db("move", lambda ws: ws.move(item.id, when), note="Moved")
+                self.db("move", lambda ws: ws.move(item.id, when), note=_("Moved"))
 
-        self.app.push_screen(DateForm(f"Move {item.kind}: {item.client_name}", value=current, with_time=True), moved)
+        self.app.push_screen(
+            DateForm(
+                _("Move {kind}: {client}").format(kind=word(item.kind), client=item.client_name),
+                value=current,
+                with_time=True,
+            ),
+            moved,
+        )
 
     def action_cancel(self) -> None:
         item = self.selected()
         if item is not None:
-            self.db("cancel", lambda ws: ws.cancel(item.id), note="Cancelled")
-            self.amtui.remember_undo(f"cancel of {item.kind} with {item.client_name}", lambda ws: ws.reopen(item.id))
+            self.db("cancel", lambda ws: ws.cancel(item.id), note=_("Cancelled"))
+            self.amtui.remember_undo(
+                _("cancel of {kind} with {client}").format(kind=word(item.kind), client=item.client_name),
+                lambda ws: ws.reopen(item.id),
+            )
 
     def action_log(self) -> None:
         """The after-call form for the selected row's client (it offers to close what is planned today)."""
@@ -199,6 +215,10 @@ class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         if item is None:
             return
         if item.status not in ("planned", "missed"):
-            self.notify(f"This {item.kind} is {item.status} already (ctrl+z undoes the last change)")
+            self.notify(
+                _("This {kind} is {status} already (ctrl+z undoes the last change)").format(
+                    kind=word(item.kind), status=word(item.status)
+                )
+            )
             return
         self.amtui.log_after_call(item.kind, item.client_id, close_id=item.id)

@@ -16,7 +16,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale, money
+from amtui.i18n import N_, _, ngettext
+from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale, money, word
 from amtui.widgets.fast_table import Cell, Column, FastTable
 from amtui.widgets.footer import StableFooter
 
@@ -27,21 +28,25 @@ if TYPE_CHECKING:
 
 BAR_WIDTH = 40
 ABC_COLUMNS = (
-    Column("client", "Client", 34),
-    Column("tier", "Tier", 7),
-    Column("revenue", "Revenue (12 months)", 20, "right"),
-    Column("share", "Share", 7, "right"),
-    Column("note", "Note", 20),
+    Column("client", N_("Client"), 34),
+    Column("tier", N_("Tier"), 7),
+    Column("revenue", N_("Revenue (12 months)"), 20, "right"),
+    Column("share", N_("Share"), 7, "right"),
+    Column("note", N_("Note"), 20),
 )
 
 
 def plan_text(view: PortfolioView) -> Text:
     kpis = view.kpis
     text = Text()
-    text.append("Plan against actual", style="bold")
+    text.append(_("Plan against actual"), style="bold")
     text.append(
         f"  {kpis.period.label}"
-        + (f", day {(kpis.today - kpis.period.start).days + 1} of {kpis.period.days}" if kpis.running else "")
+        + (
+            _(", day {day} of {days}").format(day=(kpis.today - kpis.period.start).days + 1, days=kpis.period.days)
+            if kpis.running
+            else ""
+        )
         + "\n"
     )
     shown = False
@@ -54,21 +59,28 @@ def plan_text(view: PortfolioView) -> Text:
             filled = min(BAR_WIDTH, c.invoiced_minor * BAR_WIDTH // c.target_minor)
             text.append("█" * filled, style="green" if c.invoiced_minor >= c.target_minor else "cyan")
             text.append("░" * (BAR_WIDTH - filled), style="dim")
-            text.append(f" {c.reached_pct}% of {money(c.target_minor, c.currency)}")
+            text.append(
+                " " + _("{pct}% of {target}").format(pct=c.reached_pct, target=money(c.target_minor, c.currency))
+            )
             if c.pace_pct is not None:
-                text.append(f"; at this pace {c.pace_pct}%", style="bold" if c.pace_pct < 100 else "")
+                text.append(_("; at this pace {pct}%").format(pct=c.pace_pct), style="bold" if c.pace_pct < 100 else "")
         else:
-            text.append(f"{money(c.invoiced_minor, c.currency)} invoiced, no target", style="dim")
+            text.append(
+                _("{amount} invoiced, no target").format(amount=money(c.invoiced_minor, c.currency)), style="dim"
+            )
         text.append("\n")
     if not shown:
         text.append(
-            " no sales and no targets this month (amtui target set YYYY-MM AMOUNT --currency XXX)\n", style="dim"
+            " " + _("no sales and no targets this month (amtui target set YYYY-MM AMOUNT --currency XXX)") + "\n",
+            style="dim",
         )
     return text
 
 
 def chart_title(series: MonthlyInvoiced, others: list[str]) -> str:
-    return f"Invoiced per month, {series.currency}" + (f"  (c: {', '.join(others)})" if others else "")
+    return _("Invoiced per month, {currency}").format(currency=series.currency) + (
+        f"  (c: {', '.join(others)})" if others else ""
+    )
 
 
 def axis_ticks(top: int, count: int = 5) -> list[int]:
@@ -91,53 +103,72 @@ def draw_chart(plot: PlotextPlot, series: MonthlyInvoiced, others: list[str]) ->
     plt.bar([f"{first:%m.%y}" for first in series.months], values, width=0.6)
     ticks = axis_ticks(max(values))
     plt.yticks([float(tick) for tick in ticks], [f"{tick:,}".replace(",", "\u00a0") for tick in ticks])
-    plt.xlabel("month")
-    plt.ylabel(f"thousand {series.currency}" if thousands else series.currency)
+    plt.xlabel(_("month"))
+    plt.ylabel(_("thousand {currency}").format(currency=series.currency) if thousands else series.currency)
     plot.refresh()
 
 
 def credit_text(view: PortfolioView) -> Text:
     text = Text()
     text.append(
-        f"Credit exposure: {len(view.credit)} client(s) from {view.credit_warning_pct}% of their limit\n", style="bold"
+        ngettext(
+            "Credit exposure: {n} client from {pct}% of their limit",
+            "Credit exposure: {n} clients from {pct}% of their limit",
+            len(view.credit),
+        ).format(n=len(view.credit), pct=view.credit_warning_pct)
+        + "\n",
+        style="bold",
     )
     if not view.credit:
-        text.append(" every client within its limit\n", style="dim")
+        text.append(" " + _("every client within its limit") + "\n", style="dim")
     for row in view.credit[:12]:
         status = row.status(view.credit_warning_pct)
         text.append(f" {row.client_name[:28]:<28} ", style="bold red" if status == "over" else "")
         text.append(
-            f"{money(row.exposure_minor, row.currency):>15} of {money(row.limit_minor, row.currency):>14}"
-            f" {row.used_pct!s:>6}%  headroom {money(row.headroom_minor, row.currency):>15}\n",
+            _("{exposure} of {limit} {pct}%  headroom {headroom}").format(
+                exposure=f"{money(row.exposure_minor, row.currency):>15}",
+                limit=f"{money(row.limit_minor, row.currency):>14}",
+                pct=f"{row.used_pct!s:>6}",
+                headroom=f"{money(row.headroom_minor, row.currency):>15}",
+            )
+            + "\n",
             style="red" if status == "over" else "",
         )
     if len(view.credit) > 12:
-        text.append(f" … and {len(view.credit) - 12} more: amtui alerts --kind credit\n", style="dim")
+        text.append(
+            " " + _("… and {n} more: amtui alerts --kind credit").format(n=len(view.credit) - 12) + "\n", style="dim"
+        )
     return text
 
 
 def stalled_text(view: PortfolioView) -> Text:
     stalled = view.kpis.stalled
     text = Text()
-    text.append(f"Stalled deals ({len(stalled)})\n", style="bold")
+    text.append(_("Stalled deals ({n})").format(n=len(stalled)) + "\n", style="bold")
     if not stalled:
-        text.append(" none\n", style="dim")
+        text.append(" " + _("none") + "\n", style="dim")
     for deal in stalled[:10]:
         amount = money(deal.amount_minor, deal.currency) if deal.amount_minor is not None else ""
         text.append(
-            f" {deal.client_name[:28]:<28} {deal.title[:26]:<26} {deal.stage:<11} {deal.days:>3} d (limit {deal.limit})"
-            f" {amount:>16}\n"
+            f" {deal.client_name[:28]:<28} {deal.title[:26]:<26} {word(deal.stage):<11} "
+            + _("{days} d (limit {limit})").format(days=f"{deal.days:>3}", limit=deal.limit)
+            + f" {amount:>16}\n"
         )
     if len(stalled) > 10:
-        text.append(f" … and {len(stalled) - 10} more: amtui kpi\n", style="dim")
+        text.append(" " + _("… and {n} more: amtui kpi").format(n=len(stalled) - 10) + "\n", style="dim")
     pipeline = view.kpis.pipeline
     if pipeline:
-        text.append("\nWeighted pipeline\n", style="bold")
+        text.append("\n" + _("Weighted pipeline") + "\n", style="bold")
         for row in pipeline[:12]:
-            month = f"{row.month:%m.%Y}" if row.month else "no date"
+            month = f"{row.month:%m.%Y}" if row.month else _("no date")
             text.append(
-                f" {row.currency} {month:<8} {row.deals:>4} deals {money(row.amount_minor, row.currency):>18}"
-                f"  weighted {money(row.weighted_minor, row.currency):>18}\n"
+                f" {row.currency} {month:<8} "
+                + _("{deals} deals {amount}  weighted {weighted}").format(
+                    deals=f"{row.deals:>4}",
+                    amount=f"{money(row.amount_minor, row.currency):>18}",
+                    weighted=f"{money(row.weighted_minor, row.currency):>18}",
+                )
+                + "\n"
             )
     return text
 
@@ -156,11 +187,11 @@ def _abc_row(row: AbcRow) -> tuple[str, list[Cell]]:
 class PortfolioScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "accept", "Accept tier", id="portfolio.accept"),
-        Binding("A", "accept_all", "Accept all tiers", id="portfolio.accept-all"),
-        Binding("c", "next_currency", "Chart currency", id="portfolio.next-currency"),
-        Binding("enter", "open", "Open client", id="portfolio.open"),
-        Binding("r", "reload", "Refresh", id="portfolio.reload"),
+        Binding("a", "accept", N_("Accept tier"), id="portfolio.accept"),
+        Binding("A", "accept_all", N_("Accept all tiers"), id="portfolio.accept-all"),
+        Binding("c", "next_currency", N_("Chart currency"), id="portfolio.next-currency"),
+        Binding("enter", "open", N_("Open client"), id="portfolio.open"),
+        Binding("r", "reload", N_("Refresh"), id="portfolio.reload"),
     ]
 
     def __init__(self) -> None:
@@ -172,7 +203,7 @@ class PortfolioScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="portfolio-body"):
-            yield Static("Loading…", id="portfolio-plan")
+            yield Static(_("Loading…"), id="portfolio-plan")
             # Imported here: plotext costs ~50 ms, paid on the first visit of this screen, not at start-up.
             from textual_plotext import PlotextPlot
 
@@ -185,7 +216,7 @@ class PortfolioScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         yield StableFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = "Portfolio"
+        self.sub_title = _("Portfolio")
 
     def reload(self) -> None:
         self.load("portfolio", lambda ws: ws.portfolio())
@@ -196,7 +227,7 @@ class PortfolioScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             self.show(message.result)
         else:  # tiers accepted: the suggestions changed
             count = message.result
-            self.notify(f"Tier changed for {count} client{'s' if count != 1 else ''}")
+            self.notify(ngettext("Tier changed for {n} client", "Tier changed for {n} clients", count).format(n=count))
             self.reload()
 
     def show(self, view: PortfolioView) -> None:
@@ -206,10 +237,14 @@ class PortfolioScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.changes = list(view.abc.changes)
         until = view.abc.until - timedelta(days=1)
         title = Text()
-        title.append("ABC tiers from revenue", style="bold")
+        title.append(_("ABC tiers from revenue"), style="bold")
         title.append(
-            f"  {view.abc.since:%d.%m.%Y}-{until:%d.%m.%Y}: {len(self.changes)} suggestion(s);"
-            " a accepts the selected, A all"
+            f"  {view.abc.since:%d.%m.%Y}-{until:%d.%m.%Y}: "
+            + ngettext(
+                "{n} suggestion; a accepts the selected, A all",
+                "{n} suggestions; a accepts the selected, A all",
+                len(self.changes),
+            ).format(n=len(self.changes))
         )
         self.query_one("#portfolio-abc-title", Static).update(title)
         self.query_one("#portfolio-abc", FastTable).set_rows(self.changes, _abc_row)
@@ -226,7 +261,7 @@ class PortfolioScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         empty = self.query_one("#portfolio-chart-empty", Static)
         plot.display, empty.display = bool(series), not series
         if not series:
-            empty.update(Text("Invoiced per month: nothing invoiced in the last 12 months\n", style="dim"))
+            empty.update(Text(_("Invoiced per month: nothing invoiced in the last 12 months") + "\n", style="dim"))
             return
         if self.chart_currency not in series:
             self.chart_currency = max(series, key=lambda code: sum(series[code].amounts))
@@ -247,7 +282,7 @@ class PortfolioScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
     def _accept(self, rows: list[AbcRow]) -> None:
         if not rows:
-            self.notify("No tier suggestion to accept", severity="warning")
+            self.notify(_("No tier suggestion to accept"), severity="warning")
             return
         self.db("accept", lambda ws: ws.accept_tiers(rows))
 

@@ -14,10 +14,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, SelectionList, Static, TextArea
+from textual.widgets import Header, Label, SelectionList, Static, TextArea
 
+from amtui.i18n import N_, _, ngettext
 from amtui.screens.base import DbDone, DbFailed, DbMixin, describe_error, local
 from amtui.widgets.fields import DateField, Field
+from amtui.widgets.footer import StableFooter
 
 if TYPE_CHECKING:
     from amtui.services.schemas import ContactRead, InteractionRead, ReportRead
@@ -45,16 +47,16 @@ class StepRow(Horizontal):
 
     def compose(self) -> ComposeResult:
         text, owner, due = self.values
-        yield Field(f"Next step {self.index + 1}", text, classes="step--text")
-        yield Field("Owner", owner, placeholder="me", classes="step--owner")
-        yield DateField("Due", due, now=self.workspace.now, zone=self.workspace.zone, classes="step--due")
+        yield Field(_("Next step {n}").format(n=self.index + 1), text, classes="step--text")
+        yield Field(_("Owner"), owner, placeholder=_("me"), classes="step--owner")
+        yield DateField(_("Due"), due, now=self.workspace.now, zone=self.workspace.zone, classes="step--due")
 
     def read(self) -> tuple[str, str | None, date | None] | None:
         text_field, owner_field, due_field = self.query(Field)
         if not text_field.value.strip():
             if owner_field.value.strip() or due_field.value.strip():
-                text_field.show_error("what is the step?")
-                raise ValueError(f"next step {self.index + 1} has an owner or date but no text")
+                text_field.show_error(_("what is the step?"))
+                raise ValueError(_("next step {n} has an owner or date but no text").format(n=self.index + 1))
             return None
         return text_field.value.strip(), owner_field.parsed, due_field.parsed
 
@@ -62,12 +64,12 @@ class StepRow(Horizontal):
 class ReportScreen(DbMixin, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True, id="report.save"),
-        Binding("ctrl+n", "add_step", "Add step", priority=True, id="report.add-step"),
-        Binding("ctrl+y", "copy", "Copy text", priority=True, id="report.copy"),
-        Binding("ctrl+e", "export", "Save .md", priority=True, id="report.export"),
-        Binding("ctrl+t", "mark_sent", "Mark sent", priority=True, id="report.mark-sent"),
-        Binding("escape", "leave", "Back", id="report.back"),
+        Binding("ctrl+s", "save", N_("Save"), priority=True, id="report.save"),
+        Binding("ctrl+n", "add_step", N_("Add step"), priority=True, id="report.add-step"),
+        Binding("ctrl+y", "copy", N_("Copy text"), priority=True, id="report.copy"),
+        Binding("ctrl+e", "export", N_("Save .md"), priority=True, id="report.export"),
+        Binding("ctrl+t", "mark_sent", N_("Mark sent"), priority=True, id="report.mark-sent"),
+        Binding("escape", "leave", N_("Back"), id="report.back"),
     ]
 
     def __init__(self, interaction_id: int) -> None:
@@ -85,20 +87,20 @@ class ReportScreen(DbMixin, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="report-body"):
-            yield Static("Loading…", id="report-title")
-            yield Label("Attendees (space to tick)", classes="report--label")
+            yield Static(_("Loading…"), id="report-title")
+            yield Label(_("Attendees (space to tick)"), classes="report--label")
             yield SelectionList[int](id="report-attendees")
-            yield Field("Other attendees", id="report-others")
-            yield Label("Agenda", classes="report--label")
+            yield Field(_("Other attendees"), id="report-others")
+            yield Label(_("Agenda"), classes="report--label")
             yield TextArea(id="report-agenda")
-            yield Label("Agreements", classes="report--label")
+            yield Label(_("Agreements"), classes="report--label")
             yield TextArea(id="report-agreements")
             yield Static("", id="report-steps-anchor")
             yield Static("", id="report-status", markup=False)
-        yield Footer()
+        yield StableFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = "Meeting report"
+        self.sub_title = _("Meeting report")
         interaction_id = self.interaction_id
         self.db("interaction", lambda ws: (ws.interaction(interaction_id), ws.draft("report", interaction_id)))
         self.set_interval(DRAFT_EVERY_S, self.autosave)
@@ -114,22 +116,24 @@ class ReportScreen(DbMixin, Screen):
         elif message.request == "sent":
             self.report = message.result
             self.set_status()
-            self.notify("Report marked as sent")
+            self.notify(_("Report marked as sent"))
 
     @on(DbFailed)
     def failed(self, event: DbFailed) -> None:
         if event.request == "save":  # the notice follows (DbMixin); the form keeps every input
             self.after_save = None
-            self.set_status(f"Not saved: {describe_error(event.error)}")
+            self.set_status(_("Not saved: {reason}").format(reason=describe_error(event.error)))
 
     def loaded(self, result: InteractionView) -> None:
         item, people, report = result.interaction, list(result.people), result.report
         self.interaction, self.people, self.report = item, people, report
         zone = self.workspace.zone
         where = f", {item.place or item.city}" if (item.place or item.city) else ""
+        title = _("Visit report: {client}") if item.kind == "visit" else _("Meeting report: {client}")
         self.query_one("#report-title", Static).update(
-            f"[b]{item.kind.title()} report: {escape(item.client_name)}[/b], "
-            f"{local(item.when, zone, '%d.%m.%Y %H:%M')}{escape(where)}"
+            "[b]"
+            + title.format(client=escape(item.client_name))
+            + f"[/b], {local(item.when, zone, '%d.%m.%Y %H:%M')}{escape(where)}"
         )
         chosen = set(report.attendee_ids if report else item.contact_ids)
         attendees = self.query_one("#report-attendees", SelectionList)
@@ -164,12 +168,14 @@ class ReportScreen(DbMixin, Screen):
 
     def set_status(self, extra: str = "") -> None:
         if self.report is None:
-            state = "not saved yet"
+            state = _("Report not saved yet.")
         elif self.report.sent_at:
-            state = f"saved; sent {local(self.report.sent_at, self.workspace.zone, '%d.%m.%Y %H:%M')}"
+            state = _("Report saved; sent {when}.").format(
+                when=local(self.report.sent_at, self.workspace.zone, "%d.%m.%Y %H:%M")
+            )
         else:
-            state = "saved; not sent"
-        self.query_one("#report-status", Static).update(f"Report {state}. {extra}".strip())
+            state = _("Report saved; not sent.")
+        self.query_one("#report-status", Static).update(f"{state} {extra}".strip())
 
     def collect(self) -> dict[str, Any]:
         """The form's content; raises ValueError (shown, nothing lost) when a field is wrong."""
@@ -180,7 +186,7 @@ class ReportScreen(DbMixin, Screen):
             if step is not None:
                 steps.append(step)
         if not fields_ok:
-            raise ValueError("please correct the marked fields")
+            raise ValueError(_("please correct the marked fields"))
         return {
             "attendee_ids": list(self.query_one("#report-attendees", SelectionList).selected),
             "other_attendees": self.query_one("#report-others", Field).value,
@@ -195,10 +201,10 @@ class ReportScreen(DbMixin, Screen):
         try:
             values = self.collect()
         except ValueError as exc:
-            self.set_status(f"Not saved: {exc}.")
+            self.set_status(_("Not saved: {reason}").format(reason=exc) + ".")
             return
         interaction_id = self.interaction_id
-        self.set_status("Saving…")
+        self.set_status(_("Saving…"))
 
         # What to do once saved (copy, export, mark sent): kept on the screen, not sent with the work.
         self.after_save = then
@@ -210,7 +216,9 @@ class ReportScreen(DbMixin, Screen):
         before = {s.task_id for s in self.report.next_steps} if self.report else set()
         self.report = report
         new_tasks = sum(1 for s in report.next_steps if s.task_id and s.task_id not in before)
-        message = f"Report saved; {new_tasks} new task(s) from next steps"
+        message = ngettext(
+            "Report saved; {n} new task from next steps", "Report saved; {n} new tasks from next steps", new_tasks
+        ).format(n=new_tasks)
         self.set_status(message + ".")
         self.notify(message)
         then, self.after_save = self.after_save, None
@@ -225,7 +233,7 @@ class ReportScreen(DbMixin, Screen):
     def action_copy(self) -> None:
         def copy(report: ReportRead) -> None:
             self.app.copy_to_clipboard(self.rendered(report, markdown=False))
-            self.set_status("Copied to the clipboard as plain text.")
+            self.set_status(_("Copied to the clipboard as plain text."))
 
         self.action_save(copy)
 
@@ -242,10 +250,10 @@ class ReportScreen(DbMixin, Screen):
                 folder.mkdir(parents=True, exist_ok=True)
                 path.write_text(self.rendered(report, markdown=True), encoding="utf-8")
             except OSError as exc:
-                self.set_status(f"Cannot write {path}: {exc.strerror}")
+                self.set_status(_("Cannot write {path}: {reason}").format(path=path, reason=exc.strerror))
                 return
-            self.set_status(f"Saved as {path}")
-            self.notify(f"Saved as {path}")
+            self.set_status(_("Saved as {path}").format(path=path))
+            self.notify(_("Saved as {path}").format(path=path))
 
         self.action_save(export)
 
@@ -329,7 +337,7 @@ class ReportScreen(DbMixin, Screen):
                     field.value = str(value)
             else:
                 self.add_step_row(*(str(value) for value in step))
-        self.set_status("Draft restored: not saved yet.")
+        self.set_status(_("Draft restored: not saved yet."))
 
     def action_leave(self) -> None:
         """Esc: back at once when nothing changed, else save / discard / stay."""
@@ -352,4 +360,4 @@ class ReportScreen(DbMixin, Screen):
                 self.pristine = None
                 self.app.pop_screen()
 
-        self.app.push_screen(LeaveUnsaved("the report"), answered)
+        self.app.push_screen(LeaveUnsaved(_("the report")), answered)

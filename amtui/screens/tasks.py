@@ -13,7 +13,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale, local, short_date
+from amtui.i18n import N_, _
+from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale, local, short_date, word
 from amtui.widgets.fast_table import Cell, Column, FastTable
 from amtui.widgets.footer import StableFooter
 
@@ -21,27 +22,28 @@ if TYPE_CHECKING:
     from amtui.services.schemas import TaskRead
 
 VIEWS = ("all", "mine", "delegated")
+VIEW_NAMES = {"all": N_("all"), "mine": N_("mine"), "delegated": N_("delegated")}
 COLUMNS = (
-    Column("due", "Due", 8),
-    Column("title", "Task", 30, narrow=18),
-    Column("client", "Client", 18, narrow=12),
-    Column("who", "Who", 10),
-    Column("check", "Check-in", 11),
-    Column("priority", "Pri", 6),
+    Column("due", N_("Due"), 8),
+    Column("title", N_("Task"), 30, narrow=18),
+    Column("client", N_("Client"), 18, narrow=12),
+    Column("who", N_("Who"), 10),
+    Column("check", N_("Check-in"), 11),
+    Column("priority", N_("Pri"), 6),
 )
 
 
 class TasksScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "complete", "Done", key_display="space", id="tasks.complete"),
-        Binding("m", "move", "Move", id="tasks.move"),
-        Binding("k", "check_in", "Check-in", id="tasks.check-in"),
-        Binding("x", "drop", "Drop", id="tasks.drop"),
-        Binding("u", "undo_drop", "Undo drop", show=False, id="tasks.undo-drop"),
-        Binding("a", "add", "Add", id="tasks.add"),
-        Binding("f", "view", "Whose", id="tasks.view"),
-        Binding("enter", "open", "Open client", show=False, id="tasks.open"),
+        Binding("space", "complete", N_("Done"), key_display="space", id="tasks.complete"),
+        Binding("m", "move", N_("Move"), id="tasks.move"),
+        Binding("k", "check_in", N_("Check-in"), id="tasks.check-in"),
+        Binding("x", "drop", N_("Drop"), id="tasks.drop"),
+        Binding("u", "undo_drop", N_("Undo drop"), show=False, id="tasks.undo-drop"),
+        Binding("a", "add", N_("Add"), id="tasks.add"),
+        Binding("f", "view", N_("Whose"), id="tasks.view"),
+        Binding("enter", "open", N_("Open client"), show=False, id="tasks.open"),
     ]
 
     def __init__(self) -> None:
@@ -58,7 +60,7 @@ class TasksScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         yield StableFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = "Tasks"
+        self.sub_title = _("Tasks")
 
     def reload(self) -> None:
         self.load("tasks", lambda ws: (ws.task_list(), ws.today()))
@@ -71,7 +73,7 @@ class TasksScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         task: TaskRead = message.result
         if message.request == "drop":
             self.dropped.append(task.id)
-        self.notify(f"{message.note}: {task.title}")
+        self.notify(_("{done}: {title}").format(done=message.note, title=task.title))
         self.reload()
 
     def show(self, result: tuple[list[TaskRead], date]) -> None:
@@ -86,7 +88,12 @@ class TasksScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.tasks = tasks
         overdue = sum(1 for t in tasks if t.due_on is not None and t.due_on < today)
         self.query_one("#tasks-title", Static).update(
-            Text(f"{len(tasks)} open tasks ({self.view}), {overdue} overdue", style="bold")
+            Text(
+                _("{n} open tasks ({view}), {overdue} overdue").format(
+                    n=len(tasks), view=_(VIEW_NAMES[self.view]), overdue=overdue
+                ),
+                style="bold",
+            )
         )
         table = self.query_one("#tasks-table", FastTable)
         cursor, cursor_key = table.cursor_row, table.cursor_key
@@ -106,9 +113,9 @@ class TasksScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             Text(short_date(task.due_on, "%d.%m.%y"), style="bold red" if late else ""),
             Text(task.title),
             Text(task.client_name or ""),
-            Text(task.assignee or "me"),
+            Text(task.assignee or _("me")),
             check,
-            Text(task.priority),
+            Text(word(task.priority)),
         ]
 
     def selected(self) -> TaskRead | None:
@@ -120,28 +127,28 @@ class TasksScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         task = self.selected()
         if task is None:
             return
-        self.db("drop", lambda ws: ws.cancel_task(task.id), note="Dropped (u brings it back)")
+        self.db("drop", lambda ws: ws.cancel_task(task.id), note=_("Dropped (u brings it back)"))
 
     def action_undo_drop(self) -> None:
         if not self.dropped:
-            self.notify("Nothing dropped here to bring back", severity="warning")
+            self.notify(_("Nothing dropped here to bring back"), severity="warning")
             return
         task_id = self.dropped.pop()
-        self.db("reopen", lambda ws: ws.reopen_task(task_id), note="Back")
+        self.db("reopen", lambda ws: ws.reopen_task(task_id), note=_("Back"))
 
     def action_complete(self) -> None:
         task = self.selected()
         if task is not None:
-            self.db("complete", lambda ws: ws.complete_task(task.id), note="Done")
+            self.db("complete", lambda ws: ws.complete_task(task.id), note=_("Done"))
 
     def action_check_in(self) -> None:
         task = self.selected()
         if task is None:
             return
         if not task.delegated:
-            self.notify("Check-ins are for delegated tasks", severity="warning")
+            self.notify(_("Check-ins are for delegated tasks"), severity="warning")
             return
-        self.db("check-in", lambda ws: ws.confirm_check_in(task.id), note="Check-in confirmed")
+        self.db("check-in", lambda ws: ws.confirm_check_in(task.id), note=_("Check-in confirmed"))
 
     def action_move(self) -> None:
         from amtui.screens.forms import DateForm
@@ -152,10 +159,15 @@ class TasksScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
         def moved(day: date | None) -> None:
             if day is not None:
-                self.db("move", lambda ws: ws.reschedule_task(task.id, day), note="Rescheduled")
+                self.db("move", lambda ws: ws.reschedule_task(task.id, day), note=_("Rescheduled"))
 
         self.app.push_screen(
-            DateForm(f"Reschedule: {task.title}", label="Due", value=short_date(task.due_on, "%d.%m.%Y")), moved
+            DateForm(
+                _("Reschedule: {title}").format(title=task.title),
+                label=_("Due"),
+                value=short_date(task.due_on, "%d.%m.%Y"),
+            ),
+            moved,
         )
 
     def action_add(self) -> None:

@@ -18,7 +18,8 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
-from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale, money
+from amtui.i18n import N_, _, ngettext
+from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale, long_date, money
 from amtui.widgets.bar import GoalBar
 from amtui.widgets.footer import StableFooter
 
@@ -31,7 +32,11 @@ MAX_AGENDA = 40
 MAX_LATE = 25
 MAX_BIRTHDAYS = 15
 MAX_OVERDUE_CLIENTS = 15
-LOADING_SECTIONS = (("late", "Late"), ("overdue_clients", "Clients overdue for contact"), ("backlog", "Also open"))
+LOADING_SECTIONS = (
+    ("late", N_("Late")),
+    ("overdue_clients", N_("Clients overdue for contact")),
+    ("backlog", N_("Also open")),
+)
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "normal": "", "info": "dim"}
 # The mark in front of a line, by alert kind.
 MARKERS = {"agenda": "•", "task_today": "☐", "birthday": "🎂", "silence": " "}
@@ -40,15 +45,15 @@ MARKERS = {"agenda": "•", "task_today": "☐", "birthday": "🎂", "silence": 
 class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open", show=False, id="today.open"),
-        Binding("c", "app.switch_mode('clients')", "Clients", id="today.go-clients"),
-        Binding("p", "app.switch_mode('planner')", "Planner", id="today.go-planner"),
-        Binding("t", "app.switch_mode('tasks')", "Tasks", id="today.go-tasks"),
-        Binding("a", "app.switch_mode('alerts')", "Alerts", id="today.go-alerts"),
-        Binding("n", "app.new('call')", "Call", id="today.new-call"),
-        Binding("l", "app.new('call', True)", "Log", id="today.log-call"),
-        Binding("v", "app.new('visit')", "Visit", id="today.new-visit"),
-        Binding("r", "reload", "Refresh", show=False, id="today.reload"),
+        Binding("enter", "open", N_("Open"), show=False, id="today.open"),
+        Binding("c", "app.switch_mode('clients')", N_("Clients"), id="today.go-clients"),
+        Binding("p", "app.switch_mode('planner')", N_("Planner"), id="today.go-planner"),
+        Binding("t", "app.switch_mode('tasks')", N_("Tasks"), id="today.go-tasks"),
+        Binding("a", "app.switch_mode('alerts')", N_("Alerts"), id="today.go-alerts"),
+        Binding("n", "app.new('call')", N_("Call"), id="today.new-call"),
+        Binding("l", "app.new('call', True)", N_("Log"), id="today.log-call"),
+        Binding("v", "app.new('visit')", N_("Visit"), id="today.new-visit"),
+        Binding("r", "reload", N_("Refresh"), show=False, id="today.reload"),
     ]
 
     def __init__(self) -> None:
@@ -66,14 +71,14 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         yield Header()
         with Vertical(id="today-summary"):
             with Horizontal(id="today-money"):
-                yield Static(Text("Receivables: loading…", style="dim"), id="today-receivables")
+                yield Static(Text(_("Receivables: loading…"), style="dim"), id="today-receivables")
                 yield Sparkline([0], id="today-trend")
-            yield GoalBar("Sales this month", id="today-sales")
-        yield OptionList(Option(Text("Loading…", style="dim"), disabled=True), id="today-list")
+            yield GoalBar(_("Sales this month"), id="today-sales")
+        yield OptionList(Option(Text(_("Loading…"), style="dim"), disabled=True), id="today-list")
         yield StableFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = "Today"
+        self.sub_title = _("Today")
 
     def reload(self) -> None:
         if self._recheck_pending:  # the kept picture is on screen and the read is on its way
@@ -170,11 +175,11 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         """Each line opens what it is about: a report to write, the client, the list it belongs to."""
         if not target:
             return
-        kind, _, rest = target.partition(":")
+        kind, _sep, rest = target.partition(":")
         if kind == "mode":
             self.amtui.switch_mode(rest.split(":")[0])
             return
-        kind, _, value = self.opens.get(target, "").partition(":")
+        kind, _sep, value = self.opens.get(target, "").partition(":")
         if kind == "report":
             self.amtui.open_report(int(value))
         elif kind == "client":
@@ -231,14 +236,14 @@ def _opens(alert: Alert) -> str:
 
 def _receivables(data: TodayView) -> tuple[tuple[str, str], ...]:
     if not data.complete:
-        return (("Receivables: loading…", "dim"),)
-    pieces = [("Receivables", "bold")]
+        return ((_("Receivables: loading…"), "dim"),)
+    pieces = [(_("Receivables"), "bold")]
     for index, (currency, owed, overdue) in enumerate(data.receivables):
         pieces.append((("; " if index else " ") + money(owed, currency), ""))
         if overdue:
-            pieces.append((f" ({money(overdue, currency)} overdue)", "bold red"))
+            pieces.append((" " + _("({amount} overdue)").format(amount=money(overdue, currency)), "bold red"))
     if not data.receivables:
-        pieces.append((" none", ""))
+        pieces.append((" " + _("none"), ""))
     return tuple(pieces)
 
 
@@ -258,7 +263,9 @@ def today_picture(data: TodayView) -> TodayPicture:
 
     def more(count: int, shown: int, where: str, target: str) -> None:
         if count > shown:
-            lines.append(Line(f"  … and {count - shown} more (see {where})", "dim", target))
+            lines.append(
+                Line("  " + _("… and {n} more (see {where})").format(n=count - shown, where=_(where)), "dim", target)
+            )
 
     def alert_lines(alerts: tuple[Alert, ...], limit: int, mark: str | None = None) -> None:
         for alert in alerts[:limit]:
@@ -266,43 +273,47 @@ def today_picture(data: TodayView) -> TodayPicture:
             text = f"{mark or MARKERS.get(alert.kind, '•')} {alert.text}"
             lines.append(Line(text, SEVERITY_STYLE[alert.severity], alert.id))
 
-    heading("today", "Today", len(data.agenda))
+    heading("today", _("Today"), len(data.agenda))
     alert_lines(data.agenda, MAX_AGENDA)
-    more(len(data.agenda), MAX_AGENDA, "Planner", "mode:planner")
+    more(len(data.agenda), MAX_AGENDA, N_("Planner"), "mode:planner")
     if not data.agenda:
-        lines.append(Line("  nothing planned: press v to plan a visit", "dim", disabled=True))
+        lines.append(Line("  " + _("nothing planned: press v to plan a visit"), "dim", disabled=True))
     if data.coming:
-        heading("coming", "Birthdays coming", len(data.coming))
+        heading("coming", _("Birthdays coming"), len(data.coming))
         alert_lines(data.coming, MAX_BIRTHDAYS)
-        more(len(data.coming), MAX_BIRTHDAYS, "Alerts", "mode:alerts:birthdays")
+        more(len(data.coming), MAX_BIRTHDAYS, N_("Alerts"), "mode:alerts:birthdays")
     if not data.complete:
         for key, title in LOADING_SECTIONS:
-            heading(key, title, None)
-            lines.append(Line("  Loading…", "dim", disabled=True))
+            heading(key, _(title), None)
+            lines.append(Line("  " + _("Loading…"), "dim", disabled=True))
     else:
-        heading("late", "Late", len(data.late))
+        heading("late", _("Late"), len(data.late))
         alert_lines(data.late, MAX_LATE, "!")
-        more(len(data.late), MAX_LATE, "Alerts", "mode:alerts:late")
-        heading("overdue_clients", "Clients overdue for contact", len(data.overdue_clients))
+        more(len(data.late), MAX_LATE, N_("Alerts"), "mode:alerts:late")
+        heading("overdue_clients", _("Clients overdue for contact"), len(data.overdue_clients))
         alert_lines(data.overdue_clients, MAX_OVERDUE_CLIENTS)
-        more(len(data.overdue_clients), MAX_OVERDUE_CLIENTS, "Alerts", "mode:alerts:silence")
+        more(len(data.overdue_clients), MAX_OVERDUE_CLIENTS, N_("Alerts"), "mode:alerts:silence")
         if data.backlog:
-            heading("backlog", "Also open", None)
+            heading("backlog", _("Also open"), None)
             for line in data.backlog:
                 lines.append(Line(f"  {line.title}: {line.summary}", "", f"mode:alerts:kind:{line.kind}"))
         if data.alerts:
-            heading("alerts", "Alerts", len(data.alerts))
-            lines.append(Line(f"  {len(data.alerts)} open alerts: press a to review", "", "mode:alerts:all"))
-    target = money(data.target_minor, data.currency) if data.target_minor else "no target set"
-    caption = f"{money(data.sales_minor, data.currency)} of {target}"
+            heading("alerts", _("Alerts"), len(data.alerts))
+            count = len(data.alerts)
+            review = ngettext("{n} open alert: press a to review", "{n} open alerts: press a to review", count)
+            lines.append(Line("  " + review.format(n=count), "", "mode:alerts:all"))
+    target = money(data.target_minor, data.currency) if data.target_minor else _("no target set")
+    caption = _("{amount} of {target}").format(amount=money(data.sales_minor, data.currency), target=target)
     if data.other_sales:
         caption += "; " + ", ".join(
-            money(amount, code) + (f" of {money(goal, code)}" if goal else "")
+            _("{amount} of {target}").format(amount=money(amount, code), target=money(goal, code))
+            if goal
+            else money(amount, code)
             for code, amount, goal in data.other_sales
         )
     return TodayPicture(
         today=data.today,
-        subtitle=f"Today, {data.today:%A %d.%m.%Y}",
+        subtitle=_("Today, {date}").format(date=long_date(data.today)),
         receivables=_receivables(data),
         sales_minor=data.sales_minor,
         target_minor=data.target_minor,

@@ -42,9 +42,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from amtui.i18n import N_, _, ngettext
+from amtui.i18n import N_, _, current_language, ngettext
 from amtui.services.errors import NotFoundError, ValidationError
-from amtui.services.text import format_money
+from amtui.services.locale_format import money as format_money
 from amtui.vocabulary import (
     ALERT_KINDS,
     DEFAULT_CADENCE_DAYS,
@@ -318,7 +318,7 @@ class _Clock:
     @classmethod
     def at(cls, now: datetime, zone: tzinfo) -> _Clock:
         if now.utcoffset() is None:
-            raise ValidationError("a time zone is required", field="now")
+            raise ValidationError(_("a time zone is required"), field="now")
         today = now.astimezone(zone).date()
         return cls(
             now=now.astimezone(UTC),
@@ -352,7 +352,9 @@ def _as_date(value: Any) -> date | None:
 
 
 def _d(day: date) -> str:
-    return f"{day.day:02d}.{day.month:02d}.{day.year}"  # strftime costs 3x more, per alert
+    # strftime costs 3x more, per alert; Italians write 08/12/2026.
+    separator = "/" if current_language() == "it" else "."
+    return f"{day.day:02d}{separator}{day.month:02d}{separator}{day.year}"
 
 
 def _ago(days: int) -> str:
@@ -484,9 +486,11 @@ def _check_in_text(
 def _check_in_today_text(
     assignee: str, task_id: int, title: str, client: str | None, local: datetime, due: date | None
 ) -> str:
-    for_client = f" for {client}" if client else ""
-    due_text = f"; it is due {_d(due)}" if due else ""
-    return f"Check in with {assignee} today at {_hhmm(local)} on task #{task_id} {_quote(title)}{for_client}{due_text}"
+    for_client = _(" for {client}").format(client=client) if client else ""
+    due_text = _("; it is due {date}").format(date=_d(due)) if due else ""
+    return _("Check in with {assignee} today at {time} on task #{id} {title}{for_client}{due}").format(
+        assignee=assignee, time=_hhmm(local), id=task_id, title=_quote(title), for_client=for_client, due=due_text
+    )
 
 
 def _contract_name(number: str, title: str | None) -> str:
@@ -549,7 +553,7 @@ def _birthday_text(full_name: str, client: str | None, day: date, days: int, age
     at = f" ({client})" if client else ""
     turns = _(", turns {age}").format(age=age) if age else ""
     return _("Birthday of {name}{client} on {date} ({ago}){turns}").format(
-        name=full_name, client=at, date=f"{day.day:02d}.{day.month:02d}", ago=_ago(days), turns=turns
+        name=full_name, client=at, date=_d(day)[:5], ago=_ago(days), turns=turns
     )
 
 
@@ -1080,23 +1084,38 @@ def _deals(session: Reader, clock: _Clock, names: dict[int, str]) -> list[Alert]
 
 def _credit_text(client: str, status: str, exposure: int, limit: int, currency: str, pct: Any) -> str:
     if status == "over":
-        return (
-            f"{client} owes and has won {format_money(exposure, currency)}, over its credit limit of "
-            f"{format_money(limit, currency)} by {format_money(exposure - limit, currency)}"
+        return _("{client} owes and has won {exposure}, over its credit limit of {limit} by {excess}").format(
+            client=client,
+            exposure=format_money(exposure, currency),
+            limit=format_money(limit, currency),
+            excess=format_money(exposure - limit, currency),
         )
-    return (
-        f"{client} is at {pct}% of its credit limit: {format_money(exposure, currency)} of "
-        f"{format_money(limit, currency)} (headroom {format_money(limit - exposure, currency)})"
+    return _("{client} is at {pct} of its credit limit: {exposure} of {limit} (headroom {headroom})").format(
+        client=client,
+        pct=f"{pct}%",
+        exposure=format_money(exposure, currency),
+        limit=format_money(limit, currency),
+        headroom=format_money(limit - exposure, currency),
     )
 
 
 def _stalled_text(title: str, client: str, stage: str, since: date, days: int, limit: int) -> str:
-    return f"Deal «{title}» with {client} has been in {stage} for {days} days since {_d(since)} (limit {limit})"
+    word = _STAGE_WORDS.get(stage)
+    return ngettext(
+        "Deal «{title}» with {client} has been in {stage} for {n} day since {date} (limit {limit})",
+        "Deal «{title}» with {client} has been in {stage} for {n} days since {date} (limit {limit})",
+        days,
+    ).format(title=title, client=client, stage=_(word) if word else stage, n=days, date=_d(since), limit=limit)
 
 
 def _abc_text(client: str, share: Any, suggested: str, stored: str) -> str:
-    made = f"now makes {share}% of revenue" if share is not None else "has no revenue"
-    return f"{client} {made}: suggested tier {suggested}, stored {stored}"
+    if share is None:
+        return _("{client} has no revenue: suggested tier {suggested}, stored {stored}").format(
+            client=client, suggested=suggested, stored=stored
+        )
+    return _("{client} now makes {share} of revenue: suggested tier {suggested}, stored {stored}").format(
+        client=client, share=f"{share}%", suggested=suggested, stored=stored
+    )
 
 
 def _portfolio_alerts(session: Reader, clock: _Clock, kinds: Collection[str], settings: Any) -> list[Alert]:
@@ -1190,7 +1209,10 @@ def parse_kinds(values: Iterable[str] | None) -> frozenset[AlertKind] | None:
                 chosen.add(AlertKind(key))
             except ValueError:
                 allowed = ", ".join(AlertKind)
-                raise ValidationError(f"{part.strip()!r} is not an alert kind ({allowed})", field="kind") from None
+                raise ValidationError(
+                    _("{value} is not an alert kind ({allowed})").format(value=repr(part.strip()), allowed=allowed),
+                    field="kind",
+                ) from None
     return frozenset(chosen) or None
 
 
@@ -1305,7 +1327,9 @@ def find_alert(
             if alert.id == key:
                 return alert
     raise NotFoundError(
-        f"no current alert with id {key!r} (ids look like invoice:42 or task:7; list them with: amtui alerts)"
+        _("no current alert with id {key} (ids look like invoice:42 or task:7; list them with: amtui alerts)").format(
+            key=repr(key)
+        )
     )
 
 
@@ -1336,7 +1360,7 @@ def snooze_alert(
     """Hide the alert until ``until`` (it shows again on that day), unless its facts change first."""
     today = now.astimezone(zone).date()
     if until <= today:
-        raise ValidationError(f"snooze until a later day than today ({_d(today)})", field="until")
+        raise ValidationError(_("snooze until a later day than today ({today})").format(today=_d(today)), field="until")
     alert = find_alert(
         session=session,
         alert_id=alert_id,

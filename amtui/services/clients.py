@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
+from amtui.i18n import _
 from amtui.models import Client, Deal, Interaction, Invoice
 from amtui.models.base import (
     DEFAULT_CADENCE_DAYS,
@@ -45,12 +46,12 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
     for key, value in values.items():
         if key not in CLIENT_FIELDS:
-            raise ValidationError(f"unknown client field {key!r}", field=key)
+            raise ValidationError(_("unknown client field {key}").format(key=repr(key)), field=key)
         if isinstance(value, str):
             value = value.strip() or None
         cleaned[key] = value
     if "name" in cleaned and not cleaned["name"]:
-        raise ValidationError("a client needs a name", field="name")
+        raise ValidationError(_("a client needs a name"), field="name")
     if cleaned.get("tier") is not None:
         cleaned["tier"] = check_choice(str(cleaned["tier"]), Tier, "tier")
     if cleaned.get("status") is not None:
@@ -61,7 +62,9 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
         cleaned["phone"] = clean_phone(cleaned["phone"], field="phone")
     cadence = cleaned.get("cadence_days")
     if cadence is not None and not (isinstance(cadence, int) and 1 <= cadence <= 3650):
-        raise ValidationError(f"{cadence!r}: cadence is a number of days, 1 to 3650", field="cadence_days")
+        raise ValidationError(
+            _("{cadence}: cadence is a number of days, 1 to 3650").format(cadence=repr(cadence)), field="cadence_days"
+        )
     if cleaned.get("currency"):
         cleaned["currency"] = str(cleaned["currency"]).upper()
     if cleaned.get("language"):
@@ -101,7 +104,7 @@ def update_client(*, session: Session, client_id: int, **changes: Any) -> Client
 def _get(session: Session, client_id: int) -> Client:
     client = session.get(Client, client_id)
     if client is None:
-        raise NotFoundError(f"no client with id {client_id}")
+        raise NotFoundError(_("no client with id {client_id}").format(client_id=client_id))
     return client
 
 
@@ -117,7 +120,7 @@ def resolve_client(*, session: Session, ref: str | int) -> ClientRead:
     """
     text = str(ref).strip()
     if not text:
-        raise ValidationError("name a client (by id or by part of its name)", field="client")
+        raise ValidationError(_("name a client (by id or by part of its name)"), field="client")
     if text.isdigit():
         client = session.get(Client, int(text))
         if client is not None:
@@ -137,9 +140,14 @@ def resolve_client(*, session: Session, ref: str | int) -> ClientRead:
         from amtui.services.fuzzy import did_you_mean
 
         names = session.scalars(select(col(Client.name))).all()
-        raise NotFoundError(f"no client matches {text!r}" + did_you_mean(text, names))
+        raise NotFoundError(_("no client matches {text}").format(text=repr(text)) + did_you_mean(text, names))
     candidates = [f"{client.id}: {client.name}" + (f" ({client.city})" if client.city else "") for client in matches]
-    raise AmbiguousError(f"{text!r} matches {len(matches)} clients; name one by id or a longer name", candidates)
+    raise AmbiguousError(
+        _("{text} matches {matches} clients; name one by id or a longer name").format(
+            text=repr(text), matches=len(matches)
+        ),
+        candidates,
+    )
 
 
 def _last_touch_subquery() -> Any:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlmodel import Session, col
 
+from amtui.i18n import _
 from amtui.models import Client, Contact, ContactMethod
 from amtui.models.base import Channel, ContactRole, MethodKind, settable_fields
 from amtui.services.errors import AmbiguousError, NotFoundError, ValidationError, check_choice
@@ -38,7 +39,9 @@ def normalise_role(value: str | None) -> str | None:
         return key
     alias = ROLE_ALIASES.get(key.replace("_", "-")) or ROLE_ALIASES.get(key)
     if alias is None:
-        raise ValidationError(f"{value!r}: role is {one_of(ContactRole)}", field="role")
+        raise ValidationError(
+            _("{value}: role is {contactrole}").format(value=repr(value), contactrole=one_of(ContactRole)), field="role"
+        )
     return alias.value
 
 
@@ -66,7 +69,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
     for key, value in values.items():
         if key not in CONTACT_FIELDS:
-            raise ValidationError(f"unknown contact field {key!r}", field=key)
+            raise ValidationError(_("unknown contact field {key}").format(key=repr(key)), field=key)
         if isinstance(value, str):
             value = value.strip() or None
         cleaned[key] = value
@@ -120,11 +123,11 @@ def create_contact(
         data.get("given_name"), data.get("middle_name"), data.get("family_name")
     )
     if not name:
-        raise ValidationError("a contact needs a name", field="name")
+        raise ValidationError(_("a contact needs a name"), field="name")
     if client_id is not None:
         client = session.get(Client, client_id)
         if client is None:
-            raise NotFoundError(f"no client with id {client_id}")
+            raise NotFoundError(_("no client with id {client_id}").format(client_id=client_id))
 
     contact = Contact(
         client_id=client_id,
@@ -152,10 +155,10 @@ def update_contact(
 ) -> ContactRead:
     contact = session.get(Contact, contact_id)
     if contact is None:
-        raise NotFoundError(f"no contact with id {contact_id}")
+        raise NotFoundError(_("no contact with id {contact_id}").format(contact_id=contact_id))
     for key, value in _clean(changes).items():
         if key == "full_name" and not value:
-            raise ValidationError("a contact needs a name", field="name")
+            raise ValidationError(_("a contact needs a name"), field="name")
         setattr(contact, key, value)
     contact.full_name_folded = fold(contact.full_name)
     contact.updated_at = datetime.now(UTC)
@@ -193,7 +196,7 @@ def replace_contact(
 def get_contact(*, session: Session, contact_id: int) -> ContactRead:
     reads = contacts_by_ids(session=session, contact_ids=[contact_id])
     if not reads:
-        raise NotFoundError(f"no contact with id {contact_id}")
+        raise NotFoundError(_("no contact with id {contact_id}").format(contact_id=contact_id))
     return reads[0]
 
 
@@ -250,9 +253,13 @@ def resolve_contact(*, session: Session, client_id: int, ref: str) -> ContactRea
         from amtui.services.fuzzy import did_you_mean
 
         raise NotFoundError(
-            f"no contact of this client matches {text!r}" + did_you_mean(text, [p.full_name for p in people])
+            _("no contact of this client matches {text}").format(text=repr(text))
+            + did_you_mean(text, [p.full_name for p in people])
         )
-    raise AmbiguousError(f"{text!r} matches {len(matches)} contacts", [f"{p.id}: {p.full_name}" for p in matches])
+    raise AmbiguousError(
+        _("{text} matches {matches} contacts").format(text=repr(text), matches=len(matches)),
+        [f"{p.id}: {p.full_name}" for p in matches],
+    )
 
 
 def delete_contact(*, session: Session, contact_id: int) -> ContactRead:

@@ -26,11 +26,12 @@ import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any, Literal
 
+from amtui.i18n import N_, _
 from amtui.services.errors import ValidationError
 
 Prefer = Literal["future", "past"]
 
-ACCEPTED_FORMS = (
+ACCEPTED_FORMS = N_(
     "2026-11-27, 27.11.2026, 27.11, today, tomorrow, +3d, +2w, fri, пт, next tue, след вт, "
     "optionally with a time: 'tomorrow 10:00', '27.11.2026 14:30'"
 )
@@ -84,9 +85,31 @@ class _NotReal(ValueError):
     """A date form matches but names no real day (31.02); the message says why."""
 
 
+# Why a typed date is not one, as Python or this module says it, in the interface language.
+_REASONS = {
+    "month must be in 1..12": N_("month must be in 1..12"),
+    "day is out of range for month": N_("day is out of range for month"),
+    "empty": N_("empty"),
+    "a date without a time is expected here": N_("a date without a time is expected here"),
+    "a date needs its year here": N_("a date needs its year here"),
+}
+
+
+def _reason(why: str) -> str:
+    if why.startswith("the year must be between"):
+        return _("the year must be between {first} and {last}").format(first=MIN_YEAR, last=MAX_YEAR)
+    marked = _REASONS.get(why)
+    return _(marked) if marked else why
+
+
 def _bad(text: str, field: str | None, why: str = "") -> ValidationError:
-    reason = f"{why}; " if why else ""
-    return ValidationError(f"cannot read {text!r} as a date ({reason}accepted: {ACCEPTED_FORMS})", field=field)
+    if why:
+        message = _("cannot read {text} as a date ({reason}; accepted: {forms})").format(
+            text=repr(text), reason=_reason(why), forms=_(ACCEPTED_FORMS)
+        )
+    else:
+        message = _("cannot read {text} as a date (accepted: {forms})").format(text=repr(text), forms=_(ACCEPTED_FORMS))
+    return ValidationError(message, field=field)
 
 
 def _split_time(text: str) -> tuple[str, time | None]:
@@ -367,12 +390,12 @@ def parse_datetime_cell(
     if _ISO_DATETIME_RE.match(text):
         parsed = _parse_iso_datetime(text, zone)
         if parsed is None:
-            raise ValidationError(f"cannot read {text!r} as a date and time", field=field)
+            raise ValidationError(_("cannot read {text} as a date and time").format(text=repr(text)), field=field)
         return parsed.astimezone(UTC)
     try:
         day_part, at = _split_time(text)
     except ValueError:
-        raise ValidationError(f"{text!r}: not a time of day", field=field) from None
+        raise ValidationError(_("{text}: not a time of day").format(text=repr(text)), field=field) from None
     day = _cell_day(day_part, field, date_order)
     return datetime.combine(day, at or date_only_time, tzinfo=zone).astimezone(UTC)
 
@@ -394,7 +417,9 @@ def parse_duration(text: str, *, field: str | None = "duration") -> int:
         minutes = int(match.group(1) or 0) * 60 + int(match.group(2) or 0)
         if 0 < minutes <= 24 * 60:
             return minutes
-    raise ValidationError(f"cannot read {text!r} as a duration (e.g. 45m, 1h30m, 1:30, 90)", field=field)
+    raise ValidationError(
+        _("cannot read {text} as a duration (e.g. 45m, 1h30m, 1:30, 90)").format(text=repr(text)), field=field
+    )
 
 
 def parse_birthday(text: str, *, field: str | None = "birthday") -> tuple[str, int | None]:
@@ -423,7 +448,10 @@ def parse_birthday(text: str, *, field: str | None = "birthday") -> tuple[str, i
         if year <= 1604:  # Apple's "no year" placeholder
             year = None
     else:
-        raise ValidationError(f"cannot read {text!r} as a birthday (e.g. 12.03, 12.03.1980, 12 March)", field=field)
+        raise ValidationError(
+            _("cannot read {text} as a birthday (e.g. 12.03, 12.03.1980, 12 March)").format(text=repr(text)),
+            field=field,
+        )
     try:
         date(year or 2000, month, day)  # 2000 is a leap year: 29.02 is valid without a year
     except ValueError:

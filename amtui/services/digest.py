@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from amtui.i18n import N_, _, current_language, ngettext
 from amtui.services.alerts import KIND_ORDER, Alert, AlertKind, Severity
+from amtui.services.locale_format import money as format_money
+from amtui.services.locale_format import short_date
 from amtui.services.sanitize import json_safe, safe_display
-from amtui.services.text import format_money
 from amtui.vocabulary import ALERT_KINDS
 
 if TYPE_CHECKING:
@@ -133,7 +134,7 @@ class Digest:
         urgent = _(" ({n} critical)").format(n=counts["critical"]) if counts["critical"] else ""
         return ngettext(
             "amtui digest {date}: {n} alert{urgent}", "amtui digest {date}: {n} alerts{urgent}", counts["total"]
-        ).format(date=f"{self.day:%d.%m.%Y}", n=counts["total"], urgent=urgent)
+        ).format(date=short_date(self.day), n=counts["total"], urgent=urgent)
 
 
 def _money_totals(alerts: Iterable[Alert]) -> tuple[tuple[str, int], ...]:
@@ -254,9 +255,14 @@ def render_json(digest: Digest) -> str:
 # --- text and Markdown -------------------------------------------------------------------------------------------
 
 
+def weekday_name(day: date) -> str:
+    """``Wednesday``, ``среда``, ``mercoledì``."""
+    return _(_WEEKDAYS[day.weekday()])
+
+
 def _title_line(digest: Digest) -> str:
     return _("amtui digest for {weekday} {date} ({zone})").format(
-        weekday=_(_WEEKDAYS[digest.day.weekday()]), date=f"{digest.day:%d.%m.%Y}", zone=digest.timezone
+        weekday=_(_WEEKDAYS[digest.day.weekday()]), date=short_date(digest.day), zone=digest.timezone
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
+from amtui.i18n import _
 from amtui.services.text import fold
 
 T = TypeVar("T")
@@ -56,4 +57,4 @@ def nearest(
 def did_you_mean(text: str, names: Iterable[str], *, limit: int = 3) -> str:
     """``"; did you mean: A, B?"`` or "" when nothing is near."""
     found = nearest(text, ((name, name) for name in names), limit=limit)
-    return f"; did you mean: {', '.join(name for name, _ in found)}?" if found else ""
+    return _("; did you mean: {names}?").format(names=", ".join(name for name, _score in found)) if found else ""

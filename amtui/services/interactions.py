@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from amtui.i18n import _
 from amtui.models import Client, Contact, Interaction, InteractionContact, MeetingReport
 from amtui.models.base import Direction, InteractionKind, InteractionStatus
 from amtui.services.errors import NotFoundError, ValidationError
@@ -21,13 +22,15 @@ def _check_kind(kind: str) -> str:
     value = kind.strip().lower()
     if value not in {k.value for k in InteractionKind}:
         allowed = ", ".join(k.value for k in InteractionKind)
-        raise ValidationError(f"{kind!r}: kind is one of {allowed}", field="kind")
+        raise ValidationError(
+            _("{kind}: kind is one of {allowed}").format(kind=repr(kind), allowed=allowed), field="kind"
+        )
     return value
 
 
 def _check_aware(value: datetime | None, field: str) -> datetime | None:
     if value is not None and value.utcoffset() is None:
-        raise ValidationError("a time zone is required", field=field)
+        raise ValidationError(_("a time zone is required"), field=field)
     return value.astimezone(UTC) if value else None
 
 
@@ -39,12 +42,14 @@ def _check_contacts(session: Session, client_id: int, contact_ids: Sequence[int]
     )
     for contact_id in contact_ids:
         if owners.get(contact_id) != client_id:
-            raise ValidationError(f"contact {contact_id} is not a contact of this client", field="contact")
+            raise ValidationError(
+                _("contact {contact_id} is not a contact of this client").format(contact_id=contact_id), field="contact"
+            )
 
 
 def _create(session: Session, *, client_id: int, contact_ids: Sequence[int], **values: Any) -> InteractionRead:
     if session.get(Client, client_id) is None:
-        raise NotFoundError(f"no client with id {client_id}")
+        raise NotFoundError(_("no client with id {client_id}").format(client_id=client_id))
     _check_contacts(session, client_id, contact_ids)
     interaction = Interaction(client_id=client_id, **values)
     check_lengths(interaction)
@@ -74,7 +79,9 @@ def log_interaction(
 ) -> InteractionRead:
     """Record a done interaction: a touch that restarts the client's contact cadence."""
     if direction not in {d.value for d in Direction}:
-        raise ValidationError(f"{direction!r}: direction is inbound or outbound", field="direction")
+        raise ValidationError(
+            _("{direction}: direction is inbound or outbound").format(direction=repr(direction)), field="direction"
+        )
     return _create(
         session,
         client_id=client_id,
@@ -106,7 +113,9 @@ def plan_interaction(
     external_id: str | None = None,
 ) -> InteractionRead:
     if duration_min is not None and not 0 < duration_min <= 24 * 60:
-        raise ValidationError(f"{duration_min}: duration is 1 to 1440 minutes", field="duration")
+        raise ValidationError(
+            _("{duration_min}: duration is 1 to 1440 minutes").format(duration_min=duration_min), field="duration"
+        )
     if city is None and kind in (InteractionKind.VISIT, InteractionKind.MEETING):
         client = session.get(Client, client_id)
         city = client.city if client else None
@@ -129,7 +138,7 @@ def plan_interaction(
 def _get(session: Session, interaction_id: int) -> Interaction:
     interaction = session.get(Interaction, interaction_id)
     if interaction is None:
-        raise NotFoundError(f"no interaction with id {interaction_id}")
+        raise NotFoundError(_("no interaction with id {interaction_id}").format(interaction_id=interaction_id))
     return interaction
 
 
@@ -147,7 +156,7 @@ def reschedule(
 ) -> InteractionRead:
     interaction = _get(session, interaction_id)
     if interaction.status == InteractionStatus.DONE:
-        raise ValidationError("a done interaction cannot be moved", field="status")
+        raise ValidationError(_("a done interaction cannot be moved"), field="status")
     interaction.planned_at = _check_aware(at, "at")
     interaction.status = InteractionStatus.PLANNED
     if duration_min is not None:
@@ -158,7 +167,7 @@ def reschedule(
 def cancel(*, session: Session, interaction_id: int) -> InteractionRead:
     interaction = _get(session, interaction_id)
     if interaction.status == InteractionStatus.DONE:
-        raise ValidationError("a done interaction cannot be cancelled", field="status")
+        raise ValidationError(_("a done interaction cannot be cancelled"), field="status")
     interaction.status = InteractionStatus.CANCELLED
     return _touch(session, interaction)
 
@@ -186,10 +195,14 @@ def close_planned(
     """A planned call/visit/meeting took place: it becomes the done one (no second row, no "missed")."""
     interaction = _get(session, interaction_id)
     if interaction.status == InteractionStatus.DONE:
-        raise ValidationError(f"interaction {interaction_id} is already done", field="close")
+        raise ValidationError(
+            _("interaction {interaction_id} is already done").format(interaction_id=interaction_id), field="close"
+        )
     if direction is not None:
         if direction not in {d.value for d in Direction}:
-            raise ValidationError(f"{direction!r}: direction is inbound or outbound", field="direction")
+            raise ValidationError(
+                _("{direction}: direction is inbound or outbound").format(direction=repr(direction)), field="direction"
+            )
         interaction.direction = direction
     _check_contacts(session, interaction.client_id, contact_ids)
     linked = set(
@@ -215,10 +228,15 @@ def reopen(*, session: Session, interaction_id: int) -> InteractionRead:
     interaction = _get(session, interaction_id)
     if interaction.planned_at is None:
         raise ValidationError(
-            f"interaction {interaction_id} was logged, not planned: nothing to reopen", field="status"
+            _("interaction {interaction_id} was logged, not planned: nothing to reopen").format(
+                interaction_id=interaction_id
+            ),
+            field="status",
         )
     if interaction.status == InteractionStatus.PLANNED:
-        raise ValidationError(f"interaction {interaction_id} is already planned", field="status")
+        raise ValidationError(
+            _("interaction {interaction_id} is already planned").format(interaction_id=interaction_id), field="status"
+        )
     interaction.status = InteractionStatus.PLANNED
     interaction.done_at = None
     return _touch(session, interaction)
@@ -231,9 +249,15 @@ def mark_replied(
     "unanswered" alert goes."""
     interaction = _get(session, interaction_id)
     if interaction.direction != Direction.INBOUND:
-        raise ValidationError(f"interaction {interaction_id} is not a message from the client", field="replies-to")
+        raise ValidationError(
+            _("interaction {interaction_id} is not a message from the client").format(interaction_id=interaction_id),
+            field="replies-to",
+        )
     if client_id is not None and interaction.client_id != client_id:
-        raise ValidationError(f"message {interaction_id} is from another client", field="replies-to")
+        raise ValidationError(
+            _("message {interaction_id} is from another client").format(interaction_id=interaction_id),
+            field="replies-to",
+        )
     interaction.replied_at = _check_aware(at, "at")
     interaction.needs_reply = False
     return _touch(session, interaction)
@@ -254,7 +278,7 @@ def update_interaction(*, session: Session, interaction_id: int, **changes: Any)
     interaction = _get(session, interaction_id)
     for key, value in changes.items():
         if key not in allowed:
-            raise ValidationError(f"{key!r} cannot be changed here", field=key)
+            raise ValidationError(_("{key} cannot be changed here").format(key=repr(key)), field=key)
         setattr(interaction, key, value)
     return _touch(session, interaction)
 
@@ -265,7 +289,7 @@ def get_interaction(*, session: Session, interaction_id: int) -> InteractionRead
         select(Interaction, col(Client.name)).join(Client).where(col(Interaction.id) == interaction_id),
     )
     if not reads:
-        raise NotFoundError(f"no interaction with id {interaction_id}")
+        raise NotFoundError(_("no interaction with id {interaction_id}").format(interaction_id=interaction_id))
     return reads[0]
 
 

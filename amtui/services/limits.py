@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import String
 
+from amtui.i18n import _
 from amtui.services.errors import ValidationError
 
 # A text field this long is not a name, a phone or a note: refused (imports reject the row).
@@ -39,4 +40,7 @@ def check_lengths(record: Any) -> None:
         if isinstance(value, str):
             limit = text_limit(column)
             if len(value) > limit:
-                raise ValidationError(f"{len(value)} characters, at most {limit} expected", field=column.key)
+                raise ValidationError(
+                    _("{value} characters, at most {limit} expected").format(value=len(value), limit=limit),
+                    field=column.key,
+                )

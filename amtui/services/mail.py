@@ -13,6 +13,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from amtui.config import MailSettings
+from amtui.i18n import _
 from amtui.services.errors import AmtuiError, ValidationError
 from amtui.services.text import check_email
 
@@ -40,7 +41,7 @@ def parse_recipients(values: Sequence[str]) -> list[str]:
     """Addresses from ``--mail-to`` (repeatable, or comma-separated), checked."""
     recipients = [part.strip() for value in values for part in value.split(",") if part.strip()]
     if not recipients:
-        raise ValidationError("give at least one address", field="--mail-to")
+        raise ValidationError(_("give at least one address"), field="--mail-to")
     return [check_email(address, field="--mail-to") for address in recipients]
 
 
@@ -59,23 +60,43 @@ def send_message(message: EmailMessage, settings: MailSettings) -> None:
                 client.starttls(context=ssl.create_default_context())
             if settings.user:
                 if not settings.password:
-                    raise MailError(f"mail.user is {settings.user!r} but AMTUI_SMTP_PASSWORD is not set")
+                    raise MailError(
+                        _("mail.user is {user} but AMTUI_SMTP_PASSWORD is not set").format(user=repr(settings.user))
+                    )
                 client.login(settings.user, settings.password)
             refused = client.send_message(message)
     except MailError:
         raise
     except smtplib.SMTPAuthenticationError as exc:
-        raise MailError(f"cannot send mail via {where}: login refused ({_reply(exc)})") from None
+        raise MailError(
+            _("cannot send mail via {where}: login refused ({exc})").format(where=where, exc=_reply(exc))
+        ) from None
     except smtplib.SMTPRecipientsRefused as exc:
-        raise MailError(f"cannot send mail via {where}: recipients refused: {', '.join(exc.recipients)}") from None
+        raise MailError(
+            _("cannot send mail via {where}: recipients refused: {recipients}").format(
+                where=where, recipients=", ".join(exc.recipients)
+            )
+        ) from None
     except smtplib.SMTPException as exc:
-        raise MailError(f"cannot send mail via {where}: {_reply(exc)}") from None
+        raise MailError(_("cannot send mail via {where}: {exc}").format(where=where, exc=_reply(exc))) from None
     except ssl.SSLError as exc:
-        raise MailError(f"cannot send mail via {where}: TLS failed ({exc.reason or exc})") from None
+        raise MailError(
+            _("cannot send mail via {where}: TLS failed ({reason_or_exc})").format(
+                where=where, reason_or_exc=exc.reason or exc
+            )
+        ) from None
     except OSError as exc:
-        raise MailError(f"cannot send mail via {where}: {exc.strerror or exc}") from None
+        raise MailError(
+            _("cannot send mail via {where}: {strerror_or_exc}").format(
+                where=where, strerror_or_exc=exc.strerror or exc
+            )
+        ) from None
     if refused:
-        raise MailError(f"mail sent via {where}, but these recipients were refused: {', '.join(refused)}")
+        raise MailError(
+            _("mail sent via {where}, but these recipients were refused: {refused}").format(
+                where=where, refused=", ".join(refused)
+            )
+        )
 
 
 def _reply(exc: smtplib.SMTPException) -> str:

@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from amtui.i18n import _
 from amtui.services.errors import ValidationError
 
 _NOT_DIGIT = re.compile(r"\D")
@@ -172,7 +173,7 @@ def clean_phone(value: str, *, region: str | None = None, field: str = "phone") 
     # Letters beyond an extension marker are a note, not a number ("+7 495 123-45-67, звоните после обеда").
     plain = _PLAIN.match(text) is not None
     if digits < 3 or len(text) > _MAX_LENGTH or (not plain and _NOT_PHONE.search(_EXTENSION.sub(" ", text))):
-        raise ValidationError(f"{value.strip()!r} is not a phone number", field=field)
+        raise ValidationError(_("{value} is not a phone number").format(value=repr(value.strip())), field=field)
     region = (region or default_region()).upper()
     if plain:
         quick = _quick(text, region)

@@ -36,6 +36,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
+from amtui.i18n import N_, _
+
 # The Core views of the columns read are declared once, beside the alert engine that reads them too.
 from amtui.services.alerts import (
     _client,
@@ -226,7 +228,7 @@ def parse_month(text: str, *, field: str = "--month") -> date:
     """``2026-11`` -> 1 Nov 2026."""
     found = _MONTH_RE.match(text)
     if not found or not 1 <= int(found.group(2)) <= 12:
-        raise ValidationError(f"{text!r} is not a month (YYYY-MM, e.g. 2026-11)", field=field)
+        raise ValidationError(_("{text} is not a month (YYYY-MM, e.g. 2026-11)").format(text=repr(text)), field=field)
     return date(int(found.group(1)), int(found.group(2)), 1)
 
 
@@ -236,20 +238,24 @@ def parse_period(
     """The period named by one of the options; none given: the current month."""
     given = [name for name, value in (("--month", month), ("--quarter", quarter), ("--year", year)) if value]
     if len(given) > 1:
-        raise ValidationError(f"give one of --month, --quarter, --year, not {' and '.join(given)}", field=given[1])
+        raise ValidationError(
+            _("give one of --month, --quarter, --year, not {given}").format(given=" and ".join(given)), field=given[1]
+        )
     if month:
         start = parse_month(month)
         return Period("month", start, _add_months(start, 1))
     if quarter:
         found = _QUARTER_RE.match(quarter)
         if not found:
-            raise ValidationError(f"{quarter!r} is not a quarter (YYYY-Qn, e.g. 2026-Q4)", field="--quarter")
+            raise ValidationError(
+                _("{quarter} is not a quarter (YYYY-Qn, e.g. 2026-Q4)").format(quarter=repr(quarter)), field="--quarter"
+            )
         start = date(int(found.group(1)), (int(found.group(2)) - 1) * 3 + 1, 1)
         return Period("quarter", start, _add_months(start, 3))
     if year:
         found = _YEAR_RE.match(year)
         if not found:
-            raise ValidationError(f"{year!r} is not a year (YYYY, e.g. 2026)", field="--year")
+            raise ValidationError(_("{year} is not a year (YYYY, e.g. 2026)").format(year=repr(year)), field="--year")
         start = date(int(found.group(1)), 1, 1)
         return Period("year", start, _add_months(start, 12))
     return month_period(today)
@@ -288,17 +294,19 @@ def parse_rate(text: str, *, field: str = "rate") -> int:
     """``98,50`` or ``98.5`` -> millionths (98_500_000); positive, at most six decimals."""
     cleaned = re.sub(r"[\s\u00a0\u202f]", "", text).replace(",", ".")
     if not re.fullmatch(r"\d+(\.\d{1,6})?", cleaned):
-        raise ValidationError(f"{text!r} is not a rate (e.g. 98,50; up to six decimals)", field=field)
+        raise ValidationError(
+            _("{text} is not a rate (e.g. 98,50; up to six decimals)").format(text=repr(text)), field=field
+        )
     value = int(Decimal(cleaned) * RATE_SCALE)
     if value <= 0:
-        raise ValidationError("a rate must be more than zero", field=field)
+        raise ValidationError(_("a rate must be more than zero"), field=field)
     return value
 
 
 def _currency_code(text: str, *, field: str = "currency") -> str:
     code = text.strip().upper()
     if len(code) != 3 or not code.isalpha():
-        raise ValidationError(f"{text!r} is not a currency code (like RUB, EUR)", field=field)
+        raise ValidationError(_("{text} is not a currency code (like RUB, EUR)").format(text=repr(text)), field=field)
     return code
 
 
@@ -306,7 +314,9 @@ def set_rate(*, session: Session, currency: str, rate_e6: int, valid_from: date,
     """Set the rate of ``currency`` to the home currency from ``valid_from`` on (replacing that day's rate)."""
     code = _currency_code(currency)
     if code == home_currency.upper():
-        raise ValidationError(f"{code} is the home currency: its rate is always 1", field="currency")
+        raise ValidationError(
+            _("{code} is the home currency: its rate is always 1").format(code=code), field="currency"
+        )
     connection = _connection(session)
     r = _rate.c
     existing = connection.execute(select(r.id).where(r.currency == code, r.valid_from == valid_from)).scalar()
@@ -736,10 +746,10 @@ def _growth(session: Reader, period: Period, top: int) -> tuple[tuple[ClientGrow
     return tuple(up), tuple(down)
 
 
-INBOUND_CALLS = "inbound calls"
-REPORTED_IN_24H = "visits and meetings reported within 24 h"
-DELEGATED_ON_TIME = "delegated tasks closed by their due date"
-ANSWERED_SAME_DAY = "messages answered the same day"
+INBOUND_CALLS = N_("inbound calls")
+REPORTED_IN_24H = N_("visits and meetings reported within 24 h")
+DELEGATED_ON_TIME = N_("delegated tasks closed by their due date")
+ANSWERED_SAME_DAY = N_("messages answered the same day")
 
 
 def _work(session: Reader, period: Period, zone: tzinfo) -> tuple[Ratio, ...]:
@@ -927,10 +937,13 @@ def abc_tiers(
     Clients without revenue are C, except prospects, which keep their tier (with a note). A group of
     fewer than ``min_clients`` clients with revenue is too small to rank: its clients keep their tiers."""
     if months < 1:
-        raise ValidationError("at least one month", field="--months")
+        raise ValidationError(_("at least one month"), field="--months")
     a_limit, b_limit = thresholds
     if not 0 < a_limit < b_limit <= 100:
-        raise ValidationError(f"thresholds {a_limit}/{b_limit}: need 0 < A < B <= 100", field="abc")
+        raise ValidationError(
+            _("thresholds {a_limit}/{b_limit}: need 0 < A < B <= 100").format(a_limit=a_limit, b_limit=b_limit),
+            field="abc",
+        )
     until = today + timedelta(days=1)
     since = _months_back(today, months)
     rates = load_rates(session, home_currency)

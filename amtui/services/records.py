@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
+from amtui.i18n import _
 from amtui.models import Client, Contract, Deal, Invoice, Note, SalesTarget
 from amtui.models.base import ContractStatus, DealKind, DealStage, NoteTag
 from amtui.services.errors import NotFoundError, ValidationError, check_choice
@@ -21,7 +22,7 @@ Record = TypeVar("Record")
 def _load(session: Session, model: type[Record], record_id: int, noun: str) -> Record:
     record = session.get(model, record_id)
     if record is None:
-        raise NotFoundError(f"no {noun} with id {record_id}")
+        raise NotFoundError(_("no {noun} with id {record_id}").format(noun=noun, record_id=record_id))
     return record
 
 
@@ -57,11 +58,11 @@ def create_contract(
 ) -> ContractRead:
     name = _client_name(session, client_id)
     if not number.strip():
-        raise ValidationError("a contract needs a number", field="number")
+        raise ValidationError(_("a contract needs a number"), field="number")
     if start_on and end_on and end_on < start_on:
-        raise ValidationError("the contract ends before it starts", field="end")
+        raise ValidationError(_("the contract ends before it starts"), field="end")
     if notice_days < 0:
-        raise ValidationError("notice period cannot be negative", field="notice_days")
+        raise ValidationError(_("notice period cannot be negative"), field="notice_days")
     contract = Contract(
         client_id=client_id,
         number=number.strip(),
@@ -93,16 +94,19 @@ def update_contract(*, session: Session, contract_id: int, **changes: Any) -> Co
         elif key == "number":
             value = (value or "").strip()
             if not value:
-                raise ValidationError("a contract needs a number", field="number")
+                raise ValidationError(_("a contract needs a number"), field="number")
         elif key == "notice_days" and (value or 0) < 0:
-            raise ValidationError("notice period cannot be negative", field="notice_days")
+            raise ValidationError(_("notice period cannot be negative"), field="notice_days")
         elif key not in {"title", "start_on", "end_on", "auto_renew", "notice_days", "value_minor"}:
-            raise ValidationError(f"{key!r} cannot be changed here", field=key)
+            raise ValidationError(_("{key} cannot be changed here").format(key=repr(key)), field=key)
         cleaned[key] = value
     start, end = cleaned.get("start_on", contract.start_on), cleaned.get("end_on", contract.end_on)
     if start and end and end < start:
         raise ValidationError(
-            f"the contract would end ({end:%d.%m.%Y}) before it starts ({start:%d.%m.%Y})", field="end"
+            _("the contract would end ({end:%d.%m.%Y}) before it starts ({start:%d.%m.%Y})").format(
+                end=end, start=start
+            ),
+            field="end",
         )
     for key, value in cleaned.items():
         setattr(contract, key, value)
@@ -160,15 +164,15 @@ def create_invoice(
     client = session.get(Client, client_id)
     assert client is not None
     if amount_minor <= 0:
-        raise ValidationError("an invoice amount must be positive", field="amount")
+        raise ValidationError(_("an invoice amount must be positive"), field="amount")
     if not 0 <= paid_minor <= amount_minor:
-        raise ValidationError("paid must be between 0 and the amount", field="paid")
+        raise ValidationError(_("paid must be between 0 and the amount"), field="paid")
     if due_on is None:
         from datetime import timedelta
 
         due_on = issued_on + timedelta(days=client.payment_terms_days or 0)
     if due_on < issued_on:
-        raise ValidationError("the invoice is due before it is issued", field="due")
+        raise ValidationError(_("the invoice is due before it is issued"), field="due")
     invoice = Invoice(
         client_id=client_id,
         contract_id=contract_id,
@@ -191,9 +195,9 @@ def record_payment(*, session: Session, invoice_id: int, amount_minor: int, paid
     """Add a (partial) payment; the invoice is settled when paid reaches the amount."""
     invoice = _load(session, Invoice, invoice_id, "invoice")
     if amount_minor <= 0:
-        raise ValidationError("a payment must be positive", field="amount")
+        raise ValidationError(_("a payment must be positive"), field="amount")
     if invoice.paid_minor + amount_minor > invoice.amount_minor:
-        raise ValidationError("the payment is more than what is owed", field="amount")
+        raise ValidationError(_("the payment is more than what is owed"), field="amount")
     invoice.paid_minor += amount_minor
     invoice.paid_on = paid_on
     invoice.updated_at = datetime.now(UTC)
@@ -234,9 +238,9 @@ def create_deal(
 ) -> DealRead:
     name = _client_name(session, client_id)
     if not title.strip():
-        raise ValidationError("a deal needs a title", field="title")
+        raise ValidationError(_("a deal needs a title"), field="title")
     if probability is not None and not 0 <= probability <= 100:
-        raise ValidationError("probability is 0 to 100", field="probability")
+        raise ValidationError(_("probability is 0 to 100"), field="probability")
     deal = Deal(
         client_id=client_id,
         title=title.strip(),
@@ -269,11 +273,11 @@ def update_deal(*, session: Session, deal_id: int, today: date, **changes: Any) 
         elif key == "title":
             value = (value or "").strip()
             if not value:
-                raise ValidationError("a deal needs a title", field="title")
+                raise ValidationError(_("a deal needs a title"), field="title")
         elif key == "probability" and value is not None and not 0 <= value <= 100:
-            raise ValidationError("probability is 0 to 100", field="probability")
+            raise ValidationError(_("probability is 0 to 100"), field="probability")
         elif key not in {"amount_minor", "probability", "expected_close"}:
-            raise ValidationError(f"{key!r} cannot be changed here", field=key)
+            raise ValidationError(_("{key} cannot be changed here").format(key=repr(key)), field=key)
         cleaned[key] = value
     if "stage" in cleaned:
         closed = cleaned["stage"] in (DealStage.WON, DealStage.LOST)
@@ -323,7 +327,7 @@ def list_deals(*, session: Session, client_id: int | None = None, open_only: boo
 def add_note(*, session: Session, client_id: int, text: str, tag: str | None = None, now: datetime) -> NoteRead:
     _client_name(session, client_id)
     if not text.strip():
-        raise ValidationError("the note is empty", field="text")
+        raise ValidationError(_("the note is empty"), field="text")
     note = Note(
         client_id=client_id,
         text=text.strip(),
@@ -354,9 +358,11 @@ def set_target(*, session: Session, period: date, amount_minor: int, currency: s
     start = month_start(period)
     code = currency.strip().upper()
     if len(code) != 3 or not code.isalpha():
-        raise ValidationError(f"{currency!r} is not a currency code (like RUB, EUR)", field="currency")
+        raise ValidationError(
+            _("{currency} is not a currency code (like RUB, EUR)").format(currency=repr(currency)), field="currency"
+        )
     if amount_minor < 0:
-        raise ValidationError("a target cannot be negative", field="amount")
+        raise ValidationError(_("a target cannot be negative"), field="amount")
     target = session.scalar(
         select(SalesTarget).where(col(SalesTarget.period) == start, col(SalesTarget.currency) == code)
     )

@@ -10,6 +10,7 @@ from datetime import date, datetime, tzinfo
 from sqlalchemy import delete, select
 from sqlmodel import Session, col
 
+from amtui.i18n import _
 from amtui.models import Client, Contact, Interaction, MeetingReport, NextStep, ReportAttendee, Task
 from amtui.models.base import REPORTED_KINDS, InteractionStatus, TaskStatus
 from amtui.services.colleagues import resolve_colleague
@@ -50,9 +51,9 @@ def save_report(
     """
     interaction = session.get(Interaction, interaction_id)
     if interaction is None:
-        raise NotFoundError(f"no interaction with id {interaction_id}")
+        raise NotFoundError(_("no interaction with id {interaction_id}").format(interaction_id=interaction_id))
     if interaction.kind not in REPORTED_KINDS:
-        raise ValidationError("reports are written for visits and meetings", field="interaction")
+        raise ValidationError(_("reports are written for visits and meetings"), field="interaction")
     if interaction.status == InteractionStatus.PLANNED:
         # Writing the report is how the user says the meeting took place.
         interaction.status = InteractionStatus.DONE
@@ -61,13 +62,18 @@ def save_report(
         session.add(interaction)
     for position, step in enumerate(next_steps):
         if not step.text.strip():
-            raise ValidationError(f"next step {position + 1} has no text", field="next_steps")
+            raise ValidationError(
+                _("next step {position_1} has no text").format(position_1=position + 1), field="next_steps"
+            )
     owners: dict[int | None, int | None] = dict(
         session.execute(select(col(Contact.id), col(Contact.client_id)).where(col(Contact.id).in_(attendee_ids))).all()
     )
     for contact_id in attendee_ids:
         if owners.get(contact_id) != interaction.client_id:
-            raise ValidationError(f"contact {contact_id} is not a contact of this client", field="attendees")
+            raise ValidationError(
+                _("contact {contact_id} is not a contact of this client").format(contact_id=contact_id),
+                field="attendees",
+            )
 
     report = session.scalar(select(MeetingReport).where(col(MeetingReport.interaction_id) == interaction_id))
     if report is None:
@@ -142,7 +148,7 @@ def save_report(
 def mark_sent(*, session: Session, report_id: int, now: datetime) -> ReportRead:
     report = session.get(MeetingReport, report_id)
     if report is None:
-        raise NotFoundError(f"no meeting report with id {report_id}")
+        raise NotFoundError(_("no meeting report with id {report_id}").format(report_id=report_id))
     report.sent_at = now
     check_lengths(report)
     session.add(report)
@@ -153,7 +159,7 @@ def mark_sent(*, session: Session, report_id: int, now: datetime) -> ReportRead:
 def get_report(*, session: Session, report_id: int) -> ReportRead:
     report = session.get(MeetingReport, report_id)
     if report is None:
-        raise NotFoundError(f"no meeting report with id {report_id}")
+        raise NotFoundError(_("no meeting report with id {report_id}").format(report_id=report_id))
     interaction = session.get(Interaction, report.interaction_id)
     client = session.get(Client, report.client_id)
     assert interaction is not None and client is not None and report.id is not None

@@ -19,7 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, exists, func, or_, select
 
+from amtui.i18n import N_, _, ngettext, pgettext
 from amtui.services.alerts import _client, _contract, _deal, _interaction, _meeting_report
+from amtui.services.locale_format import money as format_money
+from amtui.services.locale_format import short_date
 from amtui.services.portfolio import (
     ConvertedTotal,
     Kpis,
@@ -32,13 +35,19 @@ from amtui.services.portfolio import (
     local_midnight,
     owed_at,
 )
-from amtui.services.text import format_money
 from amtui.vocabulary import REPORTED_KINDS, DealStage, InteractionKind, InteractionStatus
 
 if TYPE_CHECKING:
     from amtui.services.portfolio import Reader
 
 JSON_SCHEMA = "amtui.summary/1"
+# The "won ..." columns of the upsell table, by deal kind.
+WON_KINDS = {
+    "new": N_("won new"),
+    "upsell": N_("won upsell"),
+    "cross_sell": N_("won cross_sell"),
+    "renewal": N_("won renewal"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +68,7 @@ class Section:
     headers: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
     notes: tuple[str, ...] = ()
-    empty: str = "none"
+    empty: str = N_("none")
 
 
 def _text(cell: Cell) -> str:
@@ -68,7 +77,7 @@ def _text(cell: Cell) -> str:
     if isinstance(cell, Decimal):
         return f"{cell}%"
     if isinstance(cell, date):
-        return f"{cell:%d.%m.%Y}"
+        return short_date(cell)
     return str(cell)
 
 
@@ -78,10 +87,12 @@ def _rate_text(rate: Decimal) -> str:
 
 def converted_note(total: ConvertedTotal) -> str:
     rates = ", ".join(
-        f"1 {code} = {_rate_text(rate)} {total.currency} (rate of {since:%d.%m.%Y})"
+        _("1 {code} = {rate} {currency} (rate of {date})").format(
+            code=code, rate=_rate_text(rate), currency=total.currency, date=short_date(since)
+        )
         for code, (rate, since) in sorted(total.rates.items())
     )
-    return f"converted to {total.currency} at {rates}"
+    return _("converted to {currency} at {rates}").format(currency=total.currency, rates=rates)
 
 
 # --- the KPI tables --------------------------------------------------------------------------------------------
@@ -107,7 +118,7 @@ def kpi_sections(kpis: Kpis) -> list[Section]:
         code = converted.currency
         money_rows.append(
             (
-                f"{code} (converted)",
+                _("{code} (converted)").format(code=code),
                 Money(converted.invoiced_minor, code),
                 None,
                 None,
@@ -119,11 +130,19 @@ def kpi_sections(kpis: Kpis) -> list[Section]:
         notes.append(converted_note(converted))
     sections.append(
         Section(
-            "Money",
-            ("currency", "invoiced", "invoices", "average invoice", "paid", "receivables", "overdue"),
+            _("Money"),
+            (
+                _("currency"),
+                _("invoiced"),
+                _("invoices"),
+                _("average invoice"),
+                _("paid"),
+                _("receivables"),
+                _("overdue"),
+            ),
             tuple(money_rows),
             tuple(notes),
-            "nothing invoiced, paid or owed",
+            _("nothing invoiced, paid or owed"),
         )
     )
     plan_rows = []
@@ -141,12 +160,16 @@ def kpi_sections(kpis: Kpis) -> list[Section]:
             )
         )
         if c.pace_pct is not None:
-            plan_notes.append(f"{c.currency}: at this pace: {c.pace_pct}% by the period's end")
+            plan_notes.append(
+                _("{currency}: at this pace: {pace} by the period's end").format(
+                    currency=c.currency, pace=f"{c.pace_pct}%"
+                )
+            )
     if converted is not None and converted.target_minor:
         code = converted.currency
         plan_rows.append(
             (
-                f"{code} (converted)",
+                _("{code} (converted)").format(code=code),
                 Money(converted.target_minor, code),
                 Money(converted.invoiced_minor, code),
                 _pct(converted.invoiced_minor, converted.target_minor),
@@ -155,22 +178,30 @@ def kpi_sections(kpis: Kpis) -> list[Section]:
         )
     sections.append(
         Section(
-            "Plan against actual",
-            ("currency", "target", "invoiced", "reached", "pace"),
+            _("Plan against actual"),
+            (_("currency"), _("target"), _("invoiced"), _("reached"), _("pace")),
             tuple(plan_rows),
             tuple(plan_notes),
-            "no targets set (amtui target set YYYY-MM AMOUNT --currency XXX)",
+            _("no targets set (amtui target set YYYY-MM AMOUNT --currency XXX)"),
         )
     )
     sections.append(
         Section(
-            "Clients",
-            ("measure", "count", "who"),
+            _("Clients"),
+            (_("measure"), _("count"), _("who")),
             (
-                (f"active (an invoice in the last {kpis.active_days} days)", kpis.active_clients, None),
-                ("active at the period's start", kpis.active_before, None),
-                ("new", len(kpis.new_clients), ", ".join(kpis.new_clients[:10])),
-                ("lost", len(kpis.lost_clients), ", ".join(kpis.lost_clients[:10])),
+                (
+                    ngettext(
+                        "active (an invoice in the last {n} day)",
+                        "active (an invoice in the last {n} days)",
+                        kpis.active_days,
+                    ).format(n=kpis.active_days),
+                    kpis.active_clients,
+                    None,
+                ),
+                (_("active at the period's start"), kpis.active_before, None),
+                (pgettext("clients", "new"), len(kpis.new_clients), ", ".join(kpis.new_clients[:10])),
+                (pgettext("clients", "lost"), len(kpis.lost_clients), ", ".join(kpis.lost_clients[:10])),
             ),
         )
     )
@@ -187,17 +218,17 @@ def kpi_sections(kpis: Kpis) -> list[Section]:
     ]
     sections.append(
         Section(
-            "Growth against a year earlier",
-            ("client", "currency", "now", "a year earlier", "change", "change %"),
+            _("Growth against a year earlier"),
+            (_("client"), _("currency"), _("now"), _("a year earlier"), _("change"), _("change %")),
             tuple(growth),
-            empty="no change",
+            empty=_("no change"),
         )
     )
     kinds = ("new", "upsell", "cross_sell", "renewal")
     sections.append(
         Section(
-            "Upsell",
-            ("currency", "from upsell clients", "share", *(f"won {k}" for k in kinds)),
+            _("Upsell"),
+            (_("currency"), _("from upsell clients"), _("share"), *(_(WON_KINDS[k]) for k in kinds)),
             tuple(
                 (
                     c.currency,
@@ -211,32 +242,32 @@ def kpi_sections(kpis: Kpis) -> list[Section]:
     )
     sections.append(
         Section(
-            "How I work",
-            ("measure", "count", "of", "share"),
-            tuple((r.name, r.count, r.total, r.pct) for r in kpis.work),
+            _("How I work"),
+            (_("measure"), _("count"), _("of"), _("share")),
+            tuple((_(r.name), r.count, r.total, r.pct) for r in kpis.work),
         )
     )
     sections.append(
         Section(
-            "Weighted pipeline",
-            ("currency", "close month", "deals", "amount", "weighted"),
+            _("Weighted pipeline"),
+            (_("currency"), _("close month"), _("deals"), _("amount"), _("weighted")),
             tuple(
                 (
                     p.currency,
-                    f"{p.month:%Y-%m}" if p.month else "no date",
+                    f"{p.month:%Y-%m}" if p.month else _("no date"),
                     p.deals,
                     Money(p.amount_minor, p.currency),
                     Money(p.weighted_minor, p.currency),
                 )
                 for p in kpis.pipeline
             ),
-            empty="no open deals",
+            empty=_("no open deals"),
         )
     )
     sections.append(
         Section(
-            "Stalled deals",
-            ("client", "deal", "stage", "since", "days", "limit", "amount"),
+            _("Stalled deals"),
+            (_("client"), _("deal"), _("stage"), _("since"), _("days"), _("limit"), _("amount")),
             tuple(
                 (
                     s.client_name,
@@ -262,8 +293,17 @@ def _pct(part: int, whole: int) -> Decimal | None:
 
 def kpi_title(kpis: Kpis) -> str:
     period = kpis.period
-    state = f", running: day {(kpis.today - period.start).days + 1} of {period.days}" if kpis.running else ""
-    return f"KPIs for {period.label} ({period.start:%d.%m.%Y}-{period.end - timedelta(days=1):%d.%m.%Y}{state})"
+    state = (
+        _(", running: day {day} of {days}").format(day=(kpis.today - period.start).days + 1, days=period.days)
+        if kpis.running
+        else ""
+    )
+    return _("KPIs for {period} ({since}-{until}{state})").format(
+        period=period.label,
+        since=short_date(period.start),
+        until=short_date(period.end - timedelta(days=1)),
+        state=state,
+    )
 
 
 # --- the summary -----------------------------------------------------------------------------------------------
@@ -281,10 +321,12 @@ class Summary:
 
     @property
     def title(self) -> str:
-        return f"Summary for {self.period.label}"
+        return _("Summary for {period}").format(period=self.period.label)
 
     def subject(self) -> str:
-        return f"amtui: {self.kind}ly summary {self.period.label}"
+        if self.kind == "week":
+            return _("amtui: weekly summary {period}").format(period=self.period.label)
+        return _("amtui: monthly summary {period}").format(period=self.period.label)
 
     @property
     def is_empty(self) -> bool:
@@ -308,8 +350,8 @@ def build_summary(
     sections = kpi_sections(kpis)
     sections.append(
         Section(
-            f"Previous period ({previous.period.label})",
-            ("currency", "invoiced", "paid", "receivables", "overdue", "target reached"),
+            _("Previous period ({period})").format(period=previous.period.label),
+            (_("currency"), _("invoiced"), _("paid"), _("receivables"), _("overdue"), _("target reached")),
             tuple(
                 (
                     c.currency,
@@ -376,7 +418,7 @@ def _activity_sections(session: Reader, period: Period, today: date, zone: tzinf
         ),
     ):
         when = closed if stage in (DealStage.WON, DealStage.LOST) else _utc(changed).astimezone(zone).date()
-        what = stage if stage in (DealStage.WON, DealStage.LOST) else f"moved to {stage}"
+        what = _(stage) if stage in (DealStage.WON, DealStage.LOST) else _("moved to {stage}").format(stage=_(stage))
         deals.append((name, title, what, Money(amount, currency) if amount is not None else None, when))
     deals.sort(key=lambda row: (row[4], row[0]))
     k = _contract.c
@@ -397,14 +439,16 @@ def _activity_sections(session: Reader, period: Period, today: date, zone: tzinf
         )
     )
     sections = [
-        Section("Calls and visits by client", ("client", "calls", "visits", "meetings"), by_client),
-        Section("Meetings without a report", ("client", "kind", "on", "subject"), unreported),
-        Section("Deals won, lost and moved", ("client", "deal", "what", "amount", "on"), tuple(deals)),
+        Section(_("Calls and visits by client"), (_("client"), _("calls"), _("visits"), _("meetings")), by_client),
+        Section(_("Meetings without a report"), (_("client"), _("kind"), _("on"), _("subject")), unreported),
         Section(
-            "Contracts starting or ending",
-            ("client", "number", "status", "starts", "ends", "value"),
+            _("Deals won, lost and moved"), (_("client"), _("deal"), _("what"), _("amount"), _("on")), tuple(deals)
+        ),
+        Section(
+            _("Contracts starting or ending"),
+            (_("client"), _("number"), _("status"), _("starts"), _("ends"), _("value")),
             contracts,
-            empty=f"none in this period or the next ({following.label})",
+            empty=_("none in this period or the next ({period})").format(period=following.label),
         ),
         _aging(session, min(period.end, today + timedelta(days=1)), today),
     ]
@@ -425,12 +469,16 @@ def _activity_sections(session: Reader, period: Period, today: date, zone: tzinf
         )
     )
     sections.append(
-        Section(f"Planned for the next period ({following.label})", ("when", "kind", "client", "subject"), planned)
+        Section(
+            _("Planned for the next period ({period})").format(period=following.label),
+            (_("when"), _("kind"), _("client"), _("subject")),
+            planned,
+        )
     )
     return sections
 
 
-AGING = ("not due", "1-30", "31-60", "61-90", "90+")
+AGING = (N_("not due"), "1-30", "31-60", "61-90", "90+")
 
 
 def _aging(session: Reader, cut: date, today: date) -> Section:
@@ -442,10 +490,10 @@ def _aging(session: Reader, cut: date, today: date) -> Section:
         index = 0 if late <= 0 else 1 if late <= 30 else 2 if late <= 60 else 3 if late <= 90 else 4
         buckets[currency][index] += owed
     return Section(
-        f"Receivables aging (as of {last_day:%d.%m.%Y})",
-        ("currency", *AGING),
+        _("Receivables aging (as of {date})").format(date=short_date(last_day)),
+        (_("currency"), *(_(bucket) for bucket in AGING)),
         tuple((code, *(Money(value, code) for value in values)) for code, values in sorted(buckets.items())),
-        empty="nothing owed",
+        empty=_("nothing owed"),
     )
 
 
@@ -455,7 +503,7 @@ def _aging(session: Reader, cut: date, today: date) -> Section:
 def _table_text(section: Section) -> list[str]:
     lines = [section.title, "-" * len(section.title)]
     if not section.rows:
-        lines.append(f"  ({section.empty})")
+        lines.append(f"  ({_(section.empty)})")
     else:
         cells = [list(section.headers)] + [[_text(cell) for cell in row] for row in section.rows]
         widths = [max(len(row[i]) for row in cells) for i in range(len(section.headers))]
@@ -491,7 +539,7 @@ def render_sections_markdown(title: str, sections: Sequence[Section]) -> str:
     for section in sections:
         lines += [f"## {_md(section.title)}", ""]
         if not section.rows:
-            lines += [f"_{section.empty}_", ""]
+            lines += [f"_{_(section.empty)}_", ""]
         else:
             lines.append("| " + " | ".join(_md(h) for h in section.headers) + " |")
             lines.append("|" + "|".join("---" for _ in section.headers) + "|")
@@ -517,7 +565,7 @@ def render_sections_html(title: str, sections: Sequence[Section]) -> str:
     for section in sections:
         parts.append(f"<h2>{esc(section.title)}</h2>")
         if not section.rows:
-            parts.append(f"<p><i>{esc(section.empty)}</i></p>")
+            parts.append(f"<p><i>{esc(_(section.empty))}</i></p>")
         else:
             parts.append("<table><tr>" + "".join(f"<th>{esc(h)}</th>" for h in section.headers) + "</tr>")
             for row in section.rows:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import case, select
 from sqlmodel import Session, col
 
+from amtui.i18n import _
 from amtui.models import Client, Task
 from amtui.models.base import Priority, TaskStatus
 from amtui.services.errors import NotFoundError, ValidationError, check_choice
@@ -58,16 +59,16 @@ def create_task(
 ) -> TaskRead:
     title = title.strip()
     if not title:
-        raise ValidationError("a task needs a title", field="title")
+        raise ValidationError(_("a task needs a title"), field="title")
     client_name = None
     if client_id is not None:
         client = session.get(Client, client_id)
         if client is None:
-            raise NotFoundError(f"no client with id {client_id}")
+            raise NotFoundError(_("no client with id {client_id}").format(client_id=client_id))
         client_name = client.name
     who = _assignee(assignee)
     if check_in_at is not None and check_in_at.utcoffset() is None:
-        raise ValidationError("a time zone is required", field="check_in")
+        raise ValidationError(_("a time zone is required"), field="check_in")
     if check_in_at is None and who is not None and due_on is not None:
         check_in_at = default_check_in(now, due_on, zone, week)
     task = Task(
@@ -91,7 +92,7 @@ def create_task(
 def _get(session: Session, task_id: int) -> Task:
     task = session.get(Task, task_id)
     if task is None:
-        raise NotFoundError(f"no task with id {task_id}")
+        raise NotFoundError(_("no task with id {task_id}").format(task_id=task_id))
     return task
 
 
@@ -115,7 +116,7 @@ def get_task(*, session: Session, task_id: int) -> TaskRead:
 def complete_task(*, session: Session, task_id: int, now: datetime) -> TaskRead:
     task = _get(session, task_id)
     if task.status == TaskStatus.DONE:
-        raise ValidationError(f"task {task_id} is already done", field="status")
+        raise ValidationError(_("task {task_id} is already done").format(task_id=task_id), field="status")
     task.status = TaskStatus.DONE
     task.completed_at = now
     return _saved(session, task, now)
@@ -125,7 +126,7 @@ def reopen_task(*, session: Session, task_id: int, now: datetime) -> TaskRead:
     """Open a done or cancelled task again."""
     task = _get(session, task_id)
     if task.status == TaskStatus.OPEN:
-        raise ValidationError(f"task {task_id} is open already", field="status")
+        raise ValidationError(_("task {task_id} is open already").format(task_id=task_id), field="status")
     task.status = TaskStatus.OPEN
     task.completed_at = None
     return _saved(session, task, now)
@@ -135,7 +136,9 @@ def cancel_task(*, session: Session, task_id: int, now: datetime) -> TaskRead:
     """Drop an open task no longer needed: it leaves the lists and the alerts (``reopen_task`` brings it back)."""
     task = _get(session, task_id)
     if task.status != TaskStatus.OPEN:
-        raise ValidationError(f"task {task_id} is {task.status}, not open", field="status")
+        raise ValidationError(
+            _("task {task_id} is {status}, not open").format(task_id=task_id, status=task.status), field="status"
+        )
     task.status = TaskStatus.CANCELLED
     return _saved(session, task, now)
 
@@ -174,7 +177,7 @@ def confirm_check_in(
     as held now, so it no longer comes up when its old time passes."""
     task = _get(session, task_id)
     if task.assignee is None:
-        raise ValidationError("check-ins are for delegated tasks", field="assignee")
+        raise ValidationError(_("check-ins are for delegated tasks"), field="assignee")
     if task.check_in_at is not None and _aware(task.check_in_at) > now:
         task.check_in_at = now
     task.checked_in_at = now
@@ -196,7 +199,7 @@ def update_task(*, session: Session, task_id: int, **changes: Any) -> TaskRead:
     for key, value in changes.items():
         if key == "title":
             if not value or not str(value).strip():
-                raise ValidationError("a task needs a title", field="title")
+                raise ValidationError(_("a task needs a title"), field="title")
             task.title = str(value).strip()
         elif key == "assignee":
             task.assignee = _assignee(value)
@@ -205,7 +208,7 @@ def update_task(*, session: Session, task_id: int, **changes: Any) -> TaskRead:
         elif key in {"notes", "client_id", "check_in_at"}:
             setattr(task, key, value)
         else:
-            raise ValidationError(f"{key!r} cannot be changed here", field=key)
+            raise ValidationError(_("{key} cannot be changed here").format(key=repr(key)), field=key)
     task.updated_at = datetime.now(UTC)
     check_lengths(task)
     session.add(task)

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from amtui.i18n import _
 from amtui.services.errors import ValidationError
 
 # Quotes and dashes people type in company names in several styles.
@@ -72,7 +73,7 @@ _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s.](?:[^@\s]*[^@\s.])?$")
 def check_email(value: str, *, field: str = "email") -> str:
     value = value.strip()
     if len(value) > MAX_EMAIL_CHARS or not _EMAIL_RE.match(value):
-        raise ValidationError(f"{value!r} is not an e-mail address", field=field)
+        raise ValidationError(_("{value} is not an e-mail address").format(value=repr(value)), field=field)
     return value
 
 
@@ -99,14 +100,14 @@ def check_inn(value: str, *, field: str = "inn") -> str:
 
     digits = value.strip()
     if not digits.isdigit() or not digits.isascii() or len(digits) not in (10, 12):
-        raise ValidationError(f"{value!r} is not an INN (10 or 12 digits)", field=field)
+        raise ValidationError(_("{value} is not an INN (10 or 12 digits)").format(value=repr(value)), field=field)
     # The library's check digits, without its generic clean-up (an import checks one INN a row).
     if len(digits) == 10:
         ok = inn.calc_company_check_digit(digits[:9]) == digits[9]
     else:
         ok = inn.calc_personal_check_digits(digits[:10]) == digits[10:]
     if not ok:
-        raise ValidationError(f"{value!r}: INN check digit does not match", field=field)
+        raise ValidationError(_("{value}: INN check digit does not match").format(value=repr(value)), field=field)
     return digits
 
 
@@ -130,7 +131,7 @@ def check_tax_id(value: str, *, field: str = "tax_id", region: str | None = None
     text = value.strip()
     compact = re.sub(r"[\s.\-/]", "", text).upper()
     if not compact:
-        raise ValidationError("a tax id cannot be empty", field=field)
+        raise ValidationError(_("a tax id cannot be empty"), field=field)
     if compact.isdigit():
         if len(compact) in (10, 12):
             return check_inn(compact, field=field)
@@ -147,21 +148,27 @@ def check_tax_id(value: str, *, field: str = "tax_id", region: str | None = None
             try:
                 return str(iva.validate(compact))
             except NumberError as exc:
-                raise ValidationError(f"{text!r}: partita IVA {_stdnum_reason(exc)}", field=field) from None
+                raise ValidationError(
+                    _("{text}: partita IVA {exc}").format(text=repr(text), exc=_stdnum_reason(exc)), field=field
+                ) from None
         raise ValidationError(
-            f"{text!r} is not an INN (10 or 12 digits) or OGRN (13 or 15); "
-            "give a foreign tax id with its country prefix (e.g. DE136695976)",
+            _(
+                "{text} is not an INN (10 or 12 digits) or OGRN (13 or 15); give a foreign tax id with its "
+                "country prefix (e.g. DE136695976)"
+            ).format(text=repr(text)),
             field=field,
         )
     if len(compact) > _TAX_ID_MAX:
-        raise ValidationError(f"{text!r} is too long for a tax id", field=field)
+        raise ValidationError(_("{text} is too long for a tax id").format(text=repr(text)), field=field)
     if _CODICE_FISCALE.match(compact):
         from stdnum.it import codicefiscale
 
         try:
             return str(codicefiscale.validate(compact))
         except NumberError as exc:
-            raise ValidationError(f"{text!r}: codice fiscale {_stdnum_reason(exc)}", field=field) from None
+            raise ValidationError(
+                _("{text}: codice fiscale {exc}").format(text=repr(text), exc=_stdnum_reason(exc)), field=field
+            ) from None
     if compact[:2].isalpha() and compact[2:].isalnum() and any(ch.isdigit() for ch in compact[2:]):
         from stdnum.eu import vat
 
@@ -169,7 +176,9 @@ def check_tax_id(value: str, *, field: str = "tax_id", region: str | None = None
             try:
                 return str(vat.validate(compact))
             except NumberError as exc:
-                raise ValidationError(f"{text!r}: EU VAT number {_stdnum_reason(exc)}", field=field) from None
+                raise ValidationError(
+                    _("{text}: EU VAT number {exc}").format(text=repr(text), exc=_stdnum_reason(exc)), field=field
+                ) from None
     return text
 
 
@@ -214,7 +223,7 @@ def parse_money(text: str | int | Decimal, *, field: str = "amount") -> int:
         # 1,234 or 1.234: thousands, since money rarely has three decimals.
         cleaned = cleaned.replace(",", "").replace(".", "")
     if not _MONEY_RE.match(cleaned):
-        raise ValidationError(f"{raw!r} is not an amount (e.g. 412 500,50)", field=field)
+        raise ValidationError(_("{raw} is not an amount (e.g. 412 500,50)").format(raw=repr(raw)), field=field)
     return _decimal_to_minor(Decimal(cleaned.replace(",", ".")), field)
 
 
@@ -227,15 +236,15 @@ def _too_large(value: object) -> str:
 def _decimal_to_minor(value: Decimal, field: str) -> int:
     try:
         if not value.is_finite():
-            raise ValidationError(f"{value} is not an amount", field=field)
+            raise ValidationError(_("{value} is not an amount").format(value=value), field=field)
         if value.copy_abs() > MAX_MONEY:
             raise ValidationError(_too_large(value), field=field)
         minor = value * 100
         if minor != minor.to_integral_value():
-            raise ValidationError(f"{value} has more than two decimals", field=field)
+            raise ValidationError(_("{value} has more than two decimals").format(value=value), field=field)
         return int(minor)
     except InvalidOperation:
-        raise ValidationError(f"{value!r} is not an amount", field=field) from None
+        raise ValidationError(_("{value} is not an amount").format(value=repr(value)), field=field) from None
 
 
 _SYMBOLS = {"RUB": "₽", "USD": "$", "EUR": "€", "GBP": "£"}

@@ -23,6 +23,7 @@ from time import monotonic
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from amtui import vocabulary
+from amtui.i18n import _
 from amtui.vocabulary import AlertKind
 
 if TYPE_CHECKING:
@@ -663,18 +664,20 @@ class Workspace:
 
         now = self.now()
         if at > now + timedelta(minutes=1):
-            raise ValidationError("a touch is recorded when it happened, not in the future", field="when")
+            raise ValidationError(_("a touch is recorded when it happened, not in the future"), field="when")
         if next_kind and next_at is None:
-            raise ValidationError("the next step needs a date", field="next-date")
+            raise ValidationError(_("the next step needs a date"), field="next-date")
         if next_kind == "task" and not (next_text or "").strip():
-            raise ValidationError("the next task needs a text", field="next-task")
+            raise ValidationError(_("the next task needs a text"), field="next-task")
 
         def job(session: Session) -> AfterCall:
             target = _client_id(session, client_id)
             if close_id is not None:
                 planned = interactions.get_interaction(session=session, interaction_id=close_id)
                 if planned.client_id != target:
-                    raise ValidationError(f"interaction {close_id} is another client's", field="close")
+                    raise ValidationError(
+                        _("interaction {close_id} is another client's").format(close_id=close_id), field="close"
+                    )
                 item = interactions.close_planned(
                     session=session,
                     interaction_id=close_id,
@@ -753,7 +756,7 @@ class Workspace:
             if at is not None and at > now + timedelta(minutes=1):
                 from amtui.services.errors import ValidationError
 
-                raise ValidationError("a touch is recorded when it happened, not in the future", field="at")
+                raise ValidationError(_("a touch is recorded when it happened, not in the future"), field="at")
             when = at or (item.planned_at if item.planned_at and item.planned_at <= now else now)
             return mark_done(session=session, interaction_id=interaction_id, at=when, outcome=outcome)
 

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from pathlib import Path
 
+from amtui.i18n import _
 from amtui.services.errors import ValidationError
 
 # Check on a delegated task at this share of the time between setting it and its due date:
@@ -38,8 +39,10 @@ def _holidays(country: str, year: int) -> frozenset[date]:
         days = frozenset(holidays.country_holidays(country, years=year).keys())
     except NotImplementedError:
         raise ValidationError(
-            f"no public holidays known for {country!r} (set [work] holidays to a country code such as RU, IT, DE, "
-            'or to "" for none)',
+            _(
+                "no public holidays known for {country} (set [work] holidays to a country code such as RU, IT, DE, "
+                'or to "" for none)'
+            ).format(country=repr(country)),
             field="holidays",
         ) from None
     try:
@@ -79,7 +82,7 @@ class WorkWeek:
 
     def working_day_from(self, day: date, *, step: int = 1) -> date:
         """``day`` if it is a working day, else the next (``step=-1``: the previous) one."""
-        for _ in range(400):
+        for _attempt in range(400):
             if self.is_working_day(day):
                 return day
             day += timedelta(days=step)

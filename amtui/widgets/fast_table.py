@@ -29,6 +29,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from amtui.i18n import N_, _
 from amtui.services.sanitize import safe_display
 
 Cell = str | Text
@@ -80,13 +81,13 @@ class FastTable(ScrollView, can_focus=True):
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {"fast-table--header", "fast-table--cursor", "fast-table--even-row"}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Select", show=False, id="table.select-cursor"),
-        Binding("up", "cursor_up", "Cursor up", show=False, id="table.cursor-up"),
-        Binding("down", "cursor_down", "Cursor down", show=False, id="table.cursor-down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="table.page-up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="table.page-down"),
-        Binding("home", "first", "First row", show=False, id="table.first"),
-        Binding("end", "last", "Last row", show=False, id="table.last"),
+        Binding("enter", "select_cursor", N_("Select"), show=False, id="table.select-cursor"),
+        Binding("up", "cursor_up", N_("Cursor up"), show=False, id="table.cursor-up"),
+        Binding("down", "cursor_down", N_("Cursor down"), show=False, id="table.cursor-down"),
+        Binding("pageup", "page_up", N_("Page up"), show=False, id="table.page-up"),
+        Binding("pagedown", "page_down", N_("Page down"), show=False, id="table.page-down"),
+        Binding("home", "first", N_("First row"), show=False, id="table.first"),
+        Binding("end", "last", N_("Last row"), show=False, id="table.last"),
     ]
 
     cursor_row: reactive[int] = reactive(0, always_update=False, repaint=False, init=False)
@@ -313,7 +314,7 @@ class FastTable(ScrollView, can_focus=True):
         if y == 0:
             if self._header is None:
                 style = self.get_component_rich_style("fast-table--header")
-                labels: list[Cell] = [Text(column.label) for column in self.all_columns]
+                labels: list[Cell] = [Text(_(column.label) if column.label else "") for column in self.all_columns]
                 self._header = self._strip(labels, style)
             return self._header.crop_extend(scroll_x, scroll_x + width, self.rich_style)
         index = y - 1 + round(self.scroll_y)

@@ -10,6 +10,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
+from amtui.i18n import _
+
 Check = Callable[[str], Any]
 
 
@@ -94,7 +96,7 @@ class Field(Vertical):
         if not text:
             self.parsed = None
             if self.required and not quiet_when_empty:
-                self.show_error(f"{self.label} is required")
+                self.show_error(_("{field} is required").format(field=self.label))
                 return False
             self.show_error(None)
             return not self.required or quiet_when_empty
@@ -135,7 +137,7 @@ class DateField(Field):
         self._default_time = default_time
         # What is being entered happened (a logged call): "пт" is last Friday, "31.01" last January.
         self.past = past
-        hint = "27.11 10:00, tomorrow 9:30, пт 15:00" if with_time else "27.11.2026, tomorrow, +3d, пт"
+        hint = _("27.11 10:00, tomorrow 9:30, пт 15:00") if with_time else _("27.11.2026, tomorrow, +3d, пт")
         super().__init__(label, value, placeholder=hint, check=self._parse, required=required, id=id, classes=classes)
 
     def _parse(self, text: str) -> date | datetime:
@@ -161,8 +163,20 @@ class DateField(Field):
         if message is None and self.parsed is not None:
             # Echo how the text was read, so "пт" or "+3d" is never a surprise.
             shown = self.parsed.astimezone(self._zone) if isinstance(self.parsed, datetime) else self.parsed
-            fmt = "%a %d.%m.%Y %H:%M" if isinstance(shown, datetime) else "%a %d.%m.%Y"
-            gone = "  (in the past)" if self.in_the_past and not self.past else ""
-            self.query_one(".field--label", Label).update(f"{self.label}  → {shown.strftime(fmt)}{gone}")
+            fmt = "%d.%m.%Y %H:%M" if isinstance(shown, datetime) else "%d.%m.%Y"
+            gone = "  " + _("(in the past)") if self.in_the_past and not self.past else ""
+            read = f"{_weekday(shown)} {shown.strftime(fmt)}"
+            self.query_one(".field--label", Label).update(f"{self.label}  → {read}{gone}")
         else:
             self.query_one(".field--label", Label).update(self.label)
+
+
+def _weekday(value: date) -> str:
+    """``Tue`` / ``вт`` / ``mar`` (Babel only outside English)."""
+    from amtui.i18n import current_language
+
+    if current_language() == "en":
+        return value.strftime("%a")
+    from amtui.services.locale_format import format_weekday
+
+    return format_weekday(value)

@@ -11,8 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+from amtui.i18n import N_, _, current_language
+
+# Textual's own binding descriptions that show in a footer or the help, marked for the catalogs.
+TEXTUAL_DESCRIPTIONS = (N_("palette"), N_("Quit"), N_("Back"), N_("Close"))
+
+
+def describe(description: str) -> str:
+    """A binding's description in the interface language: bindings are defined (in English, marked
+    with ``N_``) when their class is imported, and translated when they are shown."""
+    return _(description) if description else description
 
 
 class StableFooter(Footer):
@@ -34,6 +47,7 @@ class StableFooter(Footer):
                     key,
                     binding.action,
                     binding.description,
+                    current_language(),
                     app.get_key_display(binding),
                     enabled,
                     tooltip,
@@ -43,6 +57,15 @@ class StableFooter(Footer):
                 if binding.show or key == app.COMMAND_PALETTE_BINDING
             ),
         )
+
+    def compose(self) -> ComposeResult:
+        # Footer.compose builds the keys from the bindings' English descriptions: translate them here.
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                widget.description = describe(widget.description)
+                if isinstance(widget.tooltip, str):
+                    widget.tooltip = describe(widget.tooltip)
+            yield widget
 
     def bindings_changed(self, screen: Screen) -> None:
         # Same conditions as Footer.bindings_changed for actually recomposing: only then is the
