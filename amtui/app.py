@@ -255,6 +255,7 @@ class AmtuiApp(App[None]):
         now: Clock | datetime | None = None,
         zone: tzinfo | None = None,
         settings: Settings | None = None,
+        today_snapshot: Path | None = None,
     ) -> None:
         super().__init__()
         from amtui.services.workspace import Workspace
@@ -268,6 +269,8 @@ class AmtuiApp(App[None]):
         # Binding id -> keys from the config file's [keymap] (the help screen shows them too).
         self.keymap: dict[str, str] = dict(settings.keymap) if settings is not None else {}
         self.last_undo: tuple[str, Callable[[Workspace], Any]] | None = None
+        # Where Today keeps what it showed last, to show it at once on the next start (see screens.today).
+        self.today_snapshot = today_snapshot
         if self.keymap:
             self.set_keymap(self.keymap)
 
@@ -284,9 +287,19 @@ class AmtuiApp(App[None]):
             self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
 
     def on_mount(self) -> None:
-        self.watch_database()  # the first mark, before the first screen reads its data
+        if self.today_snapshot is None or not self.today_snapshot.exists():
+            self.start_watching()  # the first mark, before the first screen reads its data
+        # Else Today paints the last session's picture first and the database waits until it is on the
+        # terminal: Today starts the watch just before it reads its data again (screens.today).
         self.switch_mode("today")
-        self.set_interval(WATCH_INTERVAL_S, self.watch_database, name="watch-database")
+
+    _watch_timer: Any = None
+
+    def start_watching(self) -> None:
+        """Take the first mark of other programs' writes and poll every WATCH_INTERVAL_S (once)."""
+        if self._watch_timer is None:
+            self.watch_database()
+            self._watch_timer = self.set_interval(WATCH_INTERVAL_S, self.watch_database, name="watch-database")
 
     # Living data: another program's writes show up on the screen in view within about 2 s.
 
@@ -526,4 +539,7 @@ def _crashed(summary: str, details: BaseException | str) -> None:
 
 
 def run_tui(db_url: str, settings: Settings | None = None) -> None:
-    run_app(AmtuiApp(db_url=db_url, settings=settings))
+    from amtui.config import user_cache_dir
+    from amtui.screens.today import snapshot_path
+
+    run_app(AmtuiApp(db_url=db_url, settings=settings, today_snapshot=snapshot_path(user_cache_dir(), db_url)))

@@ -1,7 +1,8 @@
-"""The ``amtui`` command line: quick commands, imports/exports, the digest.
+"""The ``amtui`` entry point.
 
-Start-up matters here (cron, quick commands between calls): this module and
-the command modules import only typer; each command imports what it needs.
+Start-up matters: a bare ``amtui`` (or ``amtui --db PATH``) opens the TUI without importing Typer,
+pydantic or SQLAlchemy (the first screen is on the terminal before the database layer has loaded);
+a command builds only its own module's part of the command line (:mod:`amtui.commands.root`).
 """
 
 from __future__ import annotations
@@ -9,96 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from types import ModuleType
-from typing import Annotated, NoReturn
-
-import typer
-
-from amtui import __version__
-from amtui.commands import alerts, clients, database, portfolio, records, reports, transfer, work
-from amtui.commands.common import CliState
-from amtui.commands.errors import AmtuiGroup
-from amtui.commands.output import guarded_output
-from amtui.commands.usage import install as _translate_click
-from amtui.i18n import _
-
-_translate_click()
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"amtui {__version__}")
-        raise typer.Exit()
-
-
-def root(
-    ctx: typer.Context,
-    db: Annotated[
-        str | None,
-        typer.Option(
-            "--db",
-            help=_(
-                "Database file (or SQLAlchemy URL). Default: $AMTUI_DATABASE_URL, $AMTUI_DB, config, user data dir."
-            ),
-            metavar="PATH",
-        ),
-    ] = None,
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help=_("Show the version and exit."))
-    ] = False,
-) -> None:
-    ctx.obj = CliState(db=db)
-    if ctx.invoked_subcommand is not None:
-        # No control character from the data reaches the terminal (see commands.output).
-        ctx.with_resource(guarded_output())
-    if ctx.invoked_subcommand is None:
-        # Only the TUI pays for textual.
-        from amtui.config import load_settings, resolve_db
-        from amtui.db import DatabaseError, make_engine
-
-        url, is_default = resolve_db(db)
-        try:
-            make_engine(url, create=is_default).dispose()  # a mistyped --db: an error, not a new database
-        except DatabaseError as exc:
-            typer.echo(_("amtui: error: {message}").format(message=exc), err=True)
-            raise typer.Exit(1) from None
-        from amtui.app import run_tui
-
-        run_tui(url, settings=load_settings())
-
-
-MODULES: tuple[ModuleType, ...] = (clients, work, reports, records, database, alerts, transfer, portfolio)
-
-
-def build_app(modules: tuple[ModuleType, ...] = MODULES) -> typer.Typer:
-    cli = typer.Typer(
-        name="amtui",
-        cls=AmtuiGroup,
-        help=_("A keyboard-first assistant for a key-account manager. Run without a command to open the TUI."),
-        no_args_is_help=False,
-        add_completion=False,
-        pretty_exceptions_enable=False,
-        rich_markup_mode=None,
-        context_settings={"help_option_names": ["-h", "--help"]},
-    )
-    cli.callback(invoke_without_command=True)(root)
-    for module in modules:
-        module.register(cli)
-    return cli
-
-
-# The whole command line: help, completion, tests.
-app = build_app()
-
-
-def _owners() -> dict[str, ModuleType]:
-    owners: dict[str, ModuleType] = {}
-    for module in MODULES:
-        probe = typer.Typer()
-        module.register(probe)
-        names = [info.name for info in probe.registered_commands] + [info.name for info in probe.registered_groups]
-        owners.update((name, module) for name in names if name)
-    return owners
+from typing import Any, NoReturn
 
 
 def _subcommand(argv: list[str]) -> str | None:
@@ -112,30 +24,84 @@ def _subcommand(argv: list[str]) -> str | None:
     return None
 
 
+def _tui_only(argv: list[str]) -> tuple[bool, str | None]:
+    """Whether the command line only opens the TUI (nothing, ``--db PATH``, ``--db=PATH``), and the
+    ``--db`` given. Anything else (help, a command, a mistake) goes through Typer."""
+    if not argv:
+        return True, None
+    if len(argv) == 2 and argv[0] == "--db" and argv[1] and not argv[1].startswith("-"):
+        return True, argv[1]
+    if len(argv) == 1 and argv[0].startswith("--db=") and len(argv[0]) > len("--db="):
+        return True, argv[0][len("--db=") :]
+    return False, None
+
+
+def open_tui(db: str | None) -> None:
+    """``amtui [--db PATH]``: the database checked as the command line checks it (a mistyped
+    ``--db`` is an error, not a new database), then the TUI."""
+    from amtui.config import ConfigError, load_settings, resolve_db
+    from amtui.db import DatabaseError, check_database
+
+    try:
+        url, is_default = resolve_db(db)
+        check_database(url, create=is_default)
+        settings = load_settings()
+    except (ConfigError, DatabaseError) as exc:
+        from amtui.i18n import _
+
+        sys.stderr.write(_("amtui: error: {message}").format(message=exc) + "\n")
+        raise SystemExit(1) from None
+    from amtui.app import run_tui
+
+    run_tui(url, settings=settings)
+
+
 def main() -> None:
-    # Typer turns every registered command's signature into a click command on each run
-    # (~80 ms for all of them); a run of one command only needs its own module's.
+    argv = sys.argv[1:]
+    tui, db = _tui_only(argv)
+    if tui and "_AMTUI_COMPLETE" not in os.environ:
+        try:
+            open_tui(db)
+        except KeyboardInterrupt:
+            sys.stderr.write(_interrupted() + "\n")
+            sys.exit(130)
+        return
+    _run_command_line(argv)
+
+
+def _run_command_line(argv: list[str]) -> None:
     if "_AMTUI_COMPLETE" in os.environ:
         # Shell completion (`eval "$(_AMTUI_COMPLETE=source_bash amtui)"` in ~/.bashrc; zsh, fish
         # likewise): the app is built without the --install-completion options, so register the shells.
         from typer._completion_classes import completion_init
 
         completion_init()
-    module = _owners().get(_subcommand(sys.argv[1:]) or "")
-    cli = build_app((module,)) if module is not None else app
+    from amtui.commands.output import guarded_output
+    from amtui.commands.root import app_for
+
+    command = _subcommand(argv)
+    # Typer turns every registered command's signature into a click command on each run
+    # (~80 ms for all of them); a run of one command only needs its own module's.
+    cli, quick = app_for(command)
     try:
-        if _subcommand(sys.argv[1:]) is None:  # help, or the TUI: the terminal is Textual's
+        if command is None:  # help, or the TUI: the terminal is Textual's
             cli(prog_name="amtui")
         else:
             with guarded_output():  # usage errors quote the command line
                 cli(prog_name="amtui")
     except KeyboardInterrupt:
-        sys.stderr.write(_("amtui: interrupted") + "\n")
+        sys.stderr.write(_interrupted() + "\n")
         sys.exit(130)
     except SystemExit as finished:
-        if module is None:  # help, or the TUI: the usual exit
+        if not quick:  # help, or the TUI: the usual exit
             raise
         _exit_now(finished.code)
+
+
+def _interrupted() -> str:
+    from amtui.i18n import _
+
+    return _("amtui: interrupted")
 
 
 def _exit_now(code: object) -> NoReturn:
@@ -153,3 +119,14 @@ def _exit_now(code: object) -> NoReturn:
         with contextlib.suppress(OSError, ValueError):  # a closed pipe (| head) has nothing left to say
             stream.flush()
     os._exit(code)
+
+
+def __getattr__(name: str) -> Any:
+    # The Typer command line (``from amtui.cli import app`` in tests and tools) lives in
+    # amtui.commands.root, imported only when asked for (not for the import system's own questions:
+    # ``from amtui.cli import main`` asks whether the module has a ``__path__``).
+    if name.startswith("__"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from amtui.commands import root
+
+    return getattr(root, name)

@@ -94,6 +94,12 @@ def user_config_dir() -> Path:
     return Path(_user_config_dir(APP_NAME, appauthor=False))
 
 
+def user_cache_dir() -> Path:
+    from platformdirs import user_cache_dir as _user_cache_dir
+
+    return Path(_user_cache_dir(APP_NAME, appauthor=False))
+
+
 def default_db_path() -> Path:
     return user_data_dir() / "amtui.db"
 

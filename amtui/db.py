@@ -9,7 +9,6 @@ imported when an upgrade is actually needed.
 from __future__ import annotations
 
 import os
-import sqlite3
 import time
 import weakref
 from collections.abc import Callable, Iterator
@@ -72,18 +71,32 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 _ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
+def _check_sqlite_file(path: Path, *, create: bool) -> None:
+    if create:
+        _create_private_file(path)
+    elif not path.exists():
+        raise DatabaseError(f"{path}: no such database (to create one: amtui init {path})")
+    if path.exists() and not path.is_file():
+        raise DatabaseError(f"{path}: not a database file")
+
+
+def check_database(url: str, *, create: bool) -> None:
+    """What :func:`make_engine` checks before it builds an engine, without building one: for SQLite
+    (the TUI's start, which must not wait for SQLAlchemy) no SQLAlchemy import at all."""
+    path = sqlite_path(url)
+    if path is not None:
+        _check_sqlite_file(path, create=create)
+    else:
+        make_engine(url, create=create).dispose()
+
+
 def make_engine(url: str, *, create: bool = True) -> Engine:
     """Build an engine for ``url``. For SQLite: private file, WAL, foreign keys, busy timeout."""
     from sqlalchemy import create_engine, event
 
     path = sqlite_path(url)
     if path is not None:
-        if create:
-            _create_private_file(path)
-        elif not path.exists():
-            raise DatabaseError(f"{path}: no such database (to create one: amtui init {path})")
-        if path.exists() and not path.is_file():
-            raise DatabaseError(f"{path}: not a database file")
+        _check_sqlite_file(path, create=create)
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _on_sqlite_connect)
     else:
@@ -197,6 +210,8 @@ def begin_write(
     transaction stay true until it commits; wait (telling ``on_wait`` once) while another writer
     holds it. SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: the tables locked against other writers
     (readers go on)."""
+    import sqlite3
+
     connection = session.connection()
     if connection.dialect.name == "sqlite":
         raw: Any = connection.connection.driver_connection
@@ -254,6 +269,8 @@ def backup(url: str, target: Path) -> Path:
         raise DatabaseError(f"{target}: is a folder; give a file name for the backup")
     if target.resolve() == source_path.resolve():
         raise DatabaseError(f"{target}: the backup cannot overwrite the database itself")
+    import sqlite3
+
     from amtui.files import private_partial
 
     try:

@@ -50,3 +50,17 @@ def build_large_demo(db: Path) -> None:
     engine = open_engine(f"sqlite:///{db}")
     build_demo(engine, size="large", now=NOW)
     engine.dispose()
+
+
+def large_demo(db: Path | None) -> Path:
+    """``db`` (a database built with `amtui demo --size large` at :data:`NOW`), or the large demo built
+    in a temp dir."""
+    if db is not None:
+        return db
+    import tempfile
+
+    path = Path(tempfile.mkdtemp(prefix="amtui-bench-")) / "large.db"
+    began = time.perf_counter()
+    build_large_demo(path)
+    print(f"built the large demo in {time.perf_counter() - began:.1f} s: {path}")
+    return path

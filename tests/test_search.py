@@ -71,3 +71,20 @@ def test_fold_and_name_key() -> None:
     assert fold("Straße") == fold("STRASSE") == "strasse"
     assert name_key("ООО «Ромашка»") == name_key("Ромашка") == "ромашка"
     assert name_key("Northwind Traders Ltd.") == "northwind traders"
+
+
+def test_search_reads_real_columns_and_the_same_through_a_connection(portfolio) -> None:  # type: ignore[no-untyped-def]
+    """Search reads through Core views (no SQLModel import for `amtui search`): each names a real column,
+    and a plain Connection finds what the Session finds."""
+    from sqlmodel import SQLModel
+
+    import amtui.models  # noqa: F401  (registers every table)
+    from amtui.services.search import COLUMNS_READ
+
+    for view in COLUMNS_READ:
+        table = SQLModel.metadata.tables[view.name]
+        for column in view.columns:
+            assert column.name in table.c, f"{view.name}.{column.name} is not a column of the model"
+            assert column.type._type_affinity is table.c[column.name].type._type_affinity, view.name
+    for query in ("иванов", "ромашка", "916 123"):
+        assert search(session=portfolio.connection(), text=query) == search(session=portfolio, text=query)

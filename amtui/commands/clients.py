@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from amtui.commands.common import echo_json, fail, given, today, unit_of_work, zone
+from amtui.commands.common import echo_json, fail, given, reading, today, unit_of_work, zone
 from amtui.i18n import _, ngettext
 from amtui.vocabulary import DEFAULT_CADENCE_DAYS, Channel, ClientStatus, ContactRole, Tier, one_of
 
@@ -335,8 +335,8 @@ def search_command(
 ) -> None:
     from amtui.services.search import search
 
-    with unit_of_work(ctx) as session:
-        hits = search(session=session, text=text)
+    with reading(ctx) as connection:  # Core only: no SQLModel import
+        hits = search(session=connection, text=text)
     if json_output:
         echo_json(hits)
         return

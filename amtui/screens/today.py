@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -75,7 +79,11 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     def __init__(self) -> None:
         super().__init__()
         self.data: TodayView | None = None
-        self.targets: dict[str, Alert] = {}
+        self.picture: TodayPicture | None = None
+        # Line id -> what enter on it opens (see TodayPicture).
+        self.opens: dict[str, str] = {}
+        self._snapshot_tried = False
+        self._recheck_pending = False
         # The line the cursor is on, kept across reloads by its id.
         self.cursor_id: str | None = None
 
@@ -95,12 +103,32 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.sub_title = _("Today")
 
     def reload(self) -> None:
+        if self._recheck_pending:  # the kept picture is on screen and the read is on its way
+            return
+        if self.picture is None and not self._snapshot_tried:
+            # The first show: the last session's Today at once, if it is of today; the database layer
+            # loads and the whole view is read a moment later (once the snapshot is on the terminal).
+            self._snapshot_tried = True
+            path = getattr(self.app, "today_snapshot", None)
+            picture = read_snapshot(path, today=self.workspace.today()) if path is not None else None
+            if picture is not None:
+                self.paint(picture)
+                self._recheck_pending = True
+                self.call_after_refresh(self.set_timer, RECHECK_AFTER_S, self._recheck)
+                return
         if self.data is not None and self.data.complete:
             # Shown already: the whole view in one step, so the lines on screen never go back to "Loading…".
             self.load("today", lambda ws: ws.today_view())
             return
         # Two steps: the agenda and sales come in ~0.1 s, the alert engine and the portfolio after.
         self.load("today-first", lambda ws: ws.today_first())
+
+    def _recheck(self) -> None:
+        self._recheck_pending = False
+        watch = getattr(self.app, "start_watching", None)
+        if callable(watch):  # the first mark of other programs' writes, before the read
+            watch()
+        self.load("today", lambda ws: ws.today_view())
 
     @on(DbDone)
     def loaded(self, message: DbDone) -> None:
@@ -110,29 +138,33 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             self.load("today-rest", lambda ws: ws.today_rest(view))
 
     def show(self, data: TodayView) -> None:
-        # Only a complete list tells where the cursor is (a half-loaded one moved it for want of lines).
-        was_complete = self.data is not None and self.data.complete
+        """Show what the workspace read; a complete view is also kept as the next start's snapshot."""
         self.data = data
-        self.sub_title = _("Today, {date}").format(date=long_date(data.today))
-        self.query_one("#today-receivables", Static).update(self._receivables(data))
-        target = money(data.target_minor, data.currency) if data.target_minor else _("no target set")
-        caption = _("{amount} of {target}").format(amount=money(data.sales_minor, data.currency), target=target)
-        if data.other_sales:
-            caption += "; " + ", ".join(
-                _("{amount} of {target}").format(amount=money(amount, code), target=money(goal, code))
-                if goal
-                else money(amount, code)
-                for code, amount, goal in data.other_sales
-            )
-        self.query_one("#today-sales", GoalBar).set(data.sales_minor, data.target_minor, caption)
-        self.query_one("#today-trend", Sparkline).data = list(data.sales_by_month)
-        self.query_one("#today-trend-label", Static).update(trend_label(data))
+        picture = today_picture(data)
+        self.paint(picture)
+        path = getattr(self.app, "today_snapshot", None)
+        if picture.complete and path is not None:
+            write_snapshot(path, picture)
+
+    def paint(self, picture: TodayPicture) -> None:
+        # Only a complete list tells where the cursor is (a half-loaded one moved it for want of lines).
+        was_complete = self.picture is not None and self.picture.complete
+        self.picture = picture
+        self.opens = picture.opens
+        self.sub_title = picture.subtitle
+        self.query_one("#today-receivables", Static).update(self._receivables(picture.receivables))
+        self.query_one("#today-sales", GoalBar).set(picture.sales_minor, picture.target_minor, picture.caption)
+        self.query_one("#today-trend", Sparkline).data = list(picture.trend)
+        self.query_one("#today-trend-label", Static).update(picture.trend_label)
         option_list = self.query_one("#today-list", OptionList)
         highlighted = option_list.highlighted
         if was_complete and highlighted is not None and highlighted < option_list.option_count:
             # The same line keeps the cursor even when lines were added above it (another program's write).
             self.cursor_id = option_list.get_option_at_index(highlighted).id or self.cursor_id
-        option_list.set_options(self._options(data))
+        option_list.set_options(
+            None if line is None else Option(Text(line.text, style=line.style), id=line.id, disabled=line.disabled)
+            for line in picture.lines
+        )
         kept = self._index_of(option_list, self.cursor_id)
         if kept is not None:
             option_list.highlighted = kept
@@ -148,18 +180,24 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         except Exception:  # OptionDoesNotExist: the line is gone
             return None
 
-    def _receivables(self, data: TodayView) -> Text:
-        if not data.complete:
-            return Text(_("Receivables: loading…"), style="dim")
-        receivables = Text(_("Receivables"), style="bold")
-        indent = len(receivables.plain) + 1
-        # One currency is never broken between two lines: the next starts a line of its own.
+    def on_resize(self) -> None:
+        if self.picture is not None:
+            self.query_one("#today-receivables", Static).update(self._receivables(self.picture.receivables))
+
+    def _receivables(self, parts: tuple[tuple[tuple[str, str], ...], ...]) -> Text:
+        """The money line, wrapped to the screen: one currency is never broken between two lines."""
+        (head, *currencies) = parts or ((("", ""),),)
+        (first, style), *rest = head
+        receivables = Text(first, style=style)  # the first piece's style is the whole line's
+        for text, piece_style in rest:
+            receivables.append(text, style=piece_style)
+        indent = receivables.cell_len + 1
         room = max(self.size.width - 2, 40)
         line = indent
-        for index, (currency, owed, overdue) in enumerate(data.receivables):
-            part = Text(money(owed, currency))
-            if overdue:
-                part.append(" " + _("({amount} overdue)").format(amount=money(overdue, currency)), style="bold red")
+        for index, pieces in enumerate(currencies):
+            part = Text()
+            for text, piece_style in pieces:
+                part.append(text, style=piece_style)
             if index and line + 2 + part.cell_len > room:
                 receivables.append(";\n" + " " * indent)
                 line = indent
@@ -170,82 +208,7 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
                 receivables.append(" ")
             receivables.append_text(part)
             line += part.cell_len
-        if not data.receivables:
-            receivables.append(" " + _("none"))
         return receivables
-
-    def on_resize(self) -> None:
-        if self.data is not None:
-            self.query_one("#today-receivables", Static).update(self._receivables(self.data))
-
-    def _options(self, data: TodayView) -> list[Option | None]:
-        """The sections, each cut to a screenful (the large demo has ~1,200 late items): the rest is a key away.
-
-        Every line about an alert has the alert's id as its option id: the same ids as ``amtui today --json``."""
-        options: list[Option | None] = []
-        self.targets = {}
-
-        def heading(key: str, title: str, count: int | None) -> None:
-            if options:
-                options.append(None)
-            counted = f"{title} ({count})" if count is not None else title
-            options.append(Option(Text(counted, style="bold"), id=f"heading:{key}", disabled=True))
-
-        def more(count: int, shown: int, where: str, target: str) -> None:
-            if count > shown:
-                options.append(
-                    Option(
-                        Text(
-                            "  " + _("… and {n} more (see {where})").format(n=count - shown, where=_(where)),
-                            style="dim",
-                        ),
-                        id=target,
-                    )
-                )
-
-        def lines(alerts: tuple[Alert, ...], limit: int, mark: str | None = None) -> None:
-            for alert in alerts[:limit]:
-                self.targets[alert.id] = alert
-                style = SEVERITY_STYLE[alert.severity]
-                line = Text(f"{mark or MARKERS.get(alert.kind, '•')} {alert.text}", style=style)
-                options.append(Option(line, id=alert.id))
-
-        if data.complete and data.clients == 0:
-            heading("start", _("No clients yet"), None)
-            for hint in EMPTY_HINT:
-                options.append(Option(Text(f"  {_(hint)}"), disabled=True))
-        heading("today", _("Today"), len(data.agenda))
-        lines(data.agenda, MAX_AGENDA)
-        more(len(data.agenda), MAX_AGENDA, N_("Planner"), "mode:planner")
-        if not data.agenda:
-            options.append(
-                Option(Text("  " + _("nothing planned: press v to plan a visit"), style="dim"), disabled=True)
-            )
-        if data.coming:
-            heading("coming", _("Birthdays coming"), len(data.coming))
-            lines(data.coming, MAX_BIRTHDAYS)
-            more(len(data.coming), MAX_BIRTHDAYS, N_("Alerts"), "mode:alerts:birthdays")
-        if not data.complete:
-            for key, title in LOADING_SECTIONS:
-                heading(key, _(title), None)
-                options.append(Option(Text("  " + _("Loading…"), style="dim"), disabled=True))
-            return options
-        heading("late", _("Late"), len(data.late))
-        lines(data.late, MAX_LATE, "!")
-        more(len(data.late), MAX_LATE, N_("Alerts"), "mode:alerts:late")
-        heading("overdue_clients", _("Clients overdue for contact"), len(data.overdue_clients))
-        lines(data.overdue_clients, MAX_OVERDUE_CLIENTS)
-        more(len(data.overdue_clients), MAX_OVERDUE_CLIENTS, N_("Alerts"), "mode:alerts:silence")
-        if data.backlog:
-            heading("backlog", _("Also open"), None)
-            for line in data.backlog:
-                options.append(Option(Text(f"  {line.title}: {line.summary}"), id=f"mode:alerts:kind:{line.kind}"))
-        if data.alerts:
-            heading("alerts", _("Alerts"), len(data.alerts))
-            count = len(data.alerts)
-            review = ngettext("{n} open alert: press a to review", "{n} open alerts: press a to review", count)
-            options.append(Option("  " + review.format(n=count), id="mode:alerts:all"))
-        return options
 
     def action_open(self) -> None:
         option_list = self.query_one("#today-list", OptionList)
@@ -265,14 +228,230 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         if kind == "mode":
             self.amtui.switch_mode(rest.split(":")[0])
             return
-        alert = self.targets.get(target)
-        if alert is None:
-            return
-        if alert.kind == "no_report" and alert.interaction_id:
-            self.amtui.open_report(alert.interaction_id)
-        elif alert.client_id:
-            self.amtui.open_alert_client(alert)
-        elif alert.task_id:
-            self.amtui.switch_mode("tasks")
+        kind, _sep, value = self.opens.get(target, "").partition(":")
+        if kind == "report":
+            self.amtui.open_report(int(value))
+        elif kind == "client":
+            self.amtui.open_client(int(value))
+        elif kind == "complaint":
+            client_id, _sep, complaint_id = value.partition(":")
+            self.amtui.open_complaint(int(client_id), int(complaint_id))
+        elif kind == "mode":
+            self.amtui.switch_mode(value)
+
+
+# What the screen shows, made in one place from the workspace's TodayView (the one rule book) and
+# kept between sessions as the snapshot the next start shows at once.
+
+# How long after the snapshot is on screen the database is read again: the database layer's import
+# (~0.3 s of interpreter time in a worker thread) would otherwise slow the first frames being written.
+RECHECK_AFTER_S = 0.25
+SNAPSHOT_FORMAT = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of Today's list (``None`` in a list of lines is a separator)."""
+
+    text: str
+    style: str = ""
+    id: str | None = None
+    disabled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TodayPicture:
+    """Today as shown: the header, the money line, the sales bar and trend, the list's lines, and
+    what each line opens (``report:ID``, ``client:ID``, ``mode:NAME``)."""
+
+    today: date
+    subtitle: str
+    # The heading's (text, style) pieces, then each currency's: the screen wraps them to its width.
+    receivables: tuple[tuple[tuple[str, str], ...], ...]
+    sales_minor: int
+    target_minor: int | None
+    caption: str
+    trend: tuple[int, ...]
+    trend_label: str
+    lines: tuple[Line | None, ...]
+    opens: dict[str, str]
+    complete: bool
+
+
+def _opens(alert: Alert) -> str:
+    if alert.kind == "no_report" and alert.interaction_id:
+        return f"report:{alert.interaction_id}"
+    number = alert.id.partition(":")[2]
+    if alert.kind in ("complaint", "complaint_check_in") and alert.client_id and number.isdigit():
+        return f"complaint:{alert.client_id}:{number}"  # the card with the complaint's form on top
+    if alert.client_id:
+        return f"client:{alert.client_id}"
+    if alert.task_id:
+        return "mode:tasks"
+    return "mode:alerts"
+
+
+def _receivables(data: TodayView) -> tuple[tuple[tuple[str, str], ...], ...]:
+    if not data.complete:
+        return (((_("Receivables: loading…"), "dim"),),)
+    parts: list[tuple[tuple[str, str], ...]] = [((_("Receivables"), "bold"),)]
+    for currency, owed, overdue in data.receivables:
+        owed_piece = (money(owed, currency), "")
+        if overdue:
+            overdue_piece = (" " + _("({amount} overdue)").format(amount=money(overdue, currency)), "bold red")
+            parts.append((owed_piece, overdue_piece))
         else:
-            self.amtui.switch_mode("alerts")
+            parts.append((owed_piece,))
+    if not data.receivables:
+        parts.append(((_("none"), ""),))
+    return tuple(parts)
+
+
+def today_picture(data: TodayView) -> TodayPicture:
+    """The sections, each cut to a screenful (the large demo has ~1,200 late items): the rest is a key away.
+
+    Every line about an alert has the alert's id as its id: the same ids as ``amtui today --json``.
+    Only the alerts shown are written out as sentences."""
+    lines: list[Line | None] = []
+    opens: dict[str, str] = {}
+
+    def heading(key: str, title: str, count: int | None) -> None:
+        if lines:
+            lines.append(None)
+        counted = f"{title} ({count})" if count is not None else title
+        lines.append(Line(counted, "bold", f"heading:{key}", disabled=True))
+
+    def more(count: int, shown: int, where: str, target: str) -> None:
+        if count > shown:
+            lines.append(
+                Line("  " + _("… and {n} more (see {where})").format(n=count - shown, where=_(where)), "dim", target)
+            )
+
+    def alert_lines(alerts: tuple[Alert, ...], limit: int, mark: str | None = None) -> None:
+        for alert in alerts[:limit]:
+            opens[alert.id] = _opens(alert)
+            text = f"{mark or MARKERS.get(alert.kind, '•')} {alert.text}"
+            lines.append(Line(text, SEVERITY_STYLE[alert.severity], alert.id))
+
+    if data.complete and data.clients == 0:
+        heading("start", _("No clients yet"), None)
+        for hint in EMPTY_HINT:
+            lines.append(Line(f"  {_(hint)}", disabled=True))
+    heading("today", _("Today"), len(data.agenda))
+    alert_lines(data.agenda, MAX_AGENDA)
+    more(len(data.agenda), MAX_AGENDA, N_("Planner"), "mode:planner")
+    if not data.agenda:
+        lines.append(Line("  " + _("nothing planned: press v to plan a visit"), "dim", disabled=True))
+    if data.coming:
+        heading("coming", _("Birthdays coming"), len(data.coming))
+        alert_lines(data.coming, MAX_BIRTHDAYS)
+        more(len(data.coming), MAX_BIRTHDAYS, N_("Alerts"), "mode:alerts:birthdays")
+    if not data.complete:
+        for key, title in LOADING_SECTIONS:
+            heading(key, _(title), None)
+            lines.append(Line("  " + _("Loading…"), "dim", disabled=True))
+    else:
+        heading("late", _("Late"), len(data.late))
+        alert_lines(data.late, MAX_LATE, "!")
+        more(len(data.late), MAX_LATE, N_("Alerts"), "mode:alerts:late")
+        heading("overdue_clients", _("Clients overdue for contact"), len(data.overdue_clients))
+        alert_lines(data.overdue_clients, MAX_OVERDUE_CLIENTS)
+        more(len(data.overdue_clients), MAX_OVERDUE_CLIENTS, N_("Alerts"), "mode:alerts:silence")
+        if data.backlog:
+            heading("backlog", _("Also open"), None)
+            for line in data.backlog:
+                lines.append(Line(f"  {line.title}: {line.summary}", "", f"mode:alerts:kind:{line.kind}"))
+        if data.alerts:
+            heading("alerts", _("Alerts"), len(data.alerts))
+            count = len(data.alerts)
+            review = ngettext("{n} open alert: press a to review", "{n} open alerts: press a to review", count)
+            lines.append(Line("  " + review.format(n=count), "", "mode:alerts:all"))
+    target = money(data.target_minor, data.currency) if data.target_minor else _("no target set")
+    caption = _("{amount} of {target}").format(amount=money(data.sales_minor, data.currency), target=target)
+    if data.other_sales:
+        caption += "; " + ", ".join(
+            _("{amount} of {target}").format(amount=money(amount, code), target=money(goal, code))
+            if goal
+            else money(amount, code)
+            for code, amount, goal in data.other_sales
+        )
+    return TodayPicture(
+        today=data.today,
+        subtitle=_("Today, {date}").format(date=long_date(data.today)),
+        receivables=_receivables(data),
+        sales_minor=data.sales_minor,
+        target_minor=data.target_minor,
+        caption=caption,
+        trend=tuple(data.sales_by_month),
+        trend_label=trend_label(data),
+        lines=tuple(lines),
+        opens=opens,
+        complete=data.complete,
+    )
+
+
+def snapshot_path(folder: Path, db_url: str) -> Path:
+    """Where the last Today of the database at ``db_url`` is kept (the URL, which may hold a password,
+    only as a digest)."""
+    return folder / f"today-{hashlib.sha256(db_url.encode()).hexdigest()[:24]}.json"
+
+
+def write_snapshot(path: Path, picture: TodayPicture) -> None:
+    """Keep ``picture`` for the next start (0600: it names clients); a failure only costs the next
+    start its head start."""
+    from amtui import __version__
+    from amtui.files import private_partial
+    from amtui.i18n import current_language
+
+    data = {
+        "format": SNAPSHOT_FORMAT,
+        "amtui": __version__,
+        "language": current_language(),
+        "today": picture.today.isoformat(),
+        "subtitle": picture.subtitle,
+        "receivables": picture.receivables,
+        "sales_minor": picture.sales_minor,
+        "target_minor": picture.target_minor,
+        "caption": picture.caption,
+        "trend": picture.trend,
+        "trend_label": picture.trend_label,
+        "opens": picture.opens,
+        "lines": [None if line is None else [line.text, line.style, line.id, line.disabled] for line in picture.lines],
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with private_partial(path) as partial:
+            partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    except Exception:  # OSError, OutputError: no snapshot, no harm
+        return
+
+
+def read_snapshot(path: Path, *, today: date) -> TodayPicture | None:
+    """The picture kept by the last session, if it is of ``today``, in the language in use, and readable;
+    else None."""
+    from amtui import __version__
+    from amtui.i18n import current_language
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        kept = (data["format"], data["amtui"], data["language"], data["today"])
+        if kept != (SNAPSHOT_FORMAT, __version__, current_language(), today.isoformat()):
+            return None
+        return TodayPicture(
+            today=today,
+            subtitle=str(data["subtitle"]),
+            receivables=tuple(tuple((str(text), str(style)) for text, style in part) for part in data["receivables"]),
+            sales_minor=int(data["sales_minor"]),
+            target_minor=None if data["target_minor"] is None else int(data["target_minor"]),
+            caption=str(data["caption"]),
+            trend=tuple(int(value) for value in data["trend"]),
+            trend_label=str(data["trend_label"]),
+            lines=tuple(
+                None if line is None else Line(str(line[0]), str(line[1]), line[2], bool(line[3]))
+                for line in data["lines"]
+            ),
+            opens={str(key): str(value) for key, value in data["opens"].items()},
+            complete=True,
+        )
+    except Exception:  # missing, unreadable, of another format: the usual start
+        return None

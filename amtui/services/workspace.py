@@ -587,8 +587,8 @@ class Workspace:
     def search(self, text: str, *, limit: int = 50) -> list[SearchHit]:
         from amtui.services.search import search
 
-        with self._session() as session:
-            return search(session=session, text=text, limit=limit)
+        with self._reading() as connection:  # Core only: no SQLModel import for a search
+            return search(session=connection, text=text, limit=limit)
 
     # Interactions and meeting reports
 
