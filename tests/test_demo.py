@@ -158,6 +158,35 @@ def test_invoices_overdue_in_every_aging_bucket(small: sqlite3.Connection) -> No
     )
 
 
+def test_a_year_before_the_last_for_growth_without_changing_abc(tmp_path: Path) -> None:
+    """Last month against the same month a year earlier compares real invoices for most clients; the older
+    year lies before ABC's trailing twelve months, so ABC says what it said without it."""
+    from amtui.services.portfolio import compute_kpis, parse_period
+
+    path = tmp_path / "demo.db"
+    build(path)
+    engine = open_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as connection:
+            october = parse_period(today=TODAY, month="2026-10")
+            kpis = compute_kpis(session=connection, period=october, now=NOW, zone=MOSCOW)
+    finally:
+        engine.dispose()
+    compared = [g for g in (*kpis.growth_up, *kpis.growth_down) if g.before_minor > 0 and g.now_minor > 0]
+    assert len(compared) >= 5
+    since = date(2025, 11, 26)  # the first day of ABC's twelve months to 25.11.2026
+    conn = sqlite3.connect(path)
+    older = conn.execute("SELECT count(*), max(issued_on) FROM invoice WHERE issued_on < ?", ("2025-11-01",))
+    count, latest = older.fetchone()
+    assert count > 100 and latest < since.isoformat()
+    assert (
+        conn.execute(
+            "SELECT count(*) FROM invoice WHERE issued_on < ? AND paid_minor < amount_minor", ("2025-11-01",)
+        ).fetchone()[0]
+        == 0
+    )
+
+
 def test_planned_today_next_two_weeks_and_missed(small: sqlite3.Connection) -> None:
     start, end = local_midnight(TODAY), local_midnight(TODAY + timedelta(days=1))
     today = small.execute(

@@ -284,14 +284,34 @@ def test_clients_growth_and_upsell(session, data) -> None:  # type: ignore[no-un
     assert (result.active_clients, result.active_before) == (3, 2)
     assert result.new_clients == ("ООО «Альфа»", "ООО «Гамма»")
     assert result.lost_clients == ("ООО «Эпсилон»",)
-    # Growth against February 2027, ranked within each currency.
-    assert [(g.client_name, g.currency, g.change_minor) for g in result.growth_up] == [
-        ("Beta Ltd", "EUR", 200_000),  # 10 000 against 8 000 EUR
-        ("ООО «Альфа»", "RUB", 35_000_000),  # 750 000 against 400 000
+    # February runs: its first 14 days against 01.02-14.02.2027 (G0 on 10.02; A0 on 15.02 and B0 on 20.02 come
+    # later), ranked within each currency.
+    spans = result.growth_spans
+    assert spans is not None
+    assert [(span.start, span.end) for span in spans] == [
+        (date(2028, 2, 1), date(2028, 2, 15)),
+        (date(2027, 2, 1), date(2027, 2, 15)),
+    ]
+    assert [(g.client_name, g.currency, g.change_minor, g.before_minor) for g in result.growth_up] == [
+        ("Beta Ltd", "EUR", 1_000_000, 0),
+        ("ООО «Альфа»", "RUB", 75_000_000, 0),
     ]
     assert [(g.client_name, g.change_minor, g.change_pct) for g in result.growth_down] == [
         ("ООО «Гамма»", -20_000_000, Decimal("-66.7")),  # 100 000 against 300 000
     ]
+    # Once February is over: the whole month against the whole of February 2027.
+    from amtui.services.portfolio import compute_kpis, parse_period
+
+    march_2 = datetime(2028, 3, 2, 9, 0, tzinfo=UTC)
+    whole = compute_kpis(
+        session=session, period=parse_period(today=date(2028, 3, 2), month="2028-02"), now=march_2, zone=ZONE
+    )
+    assert not whole.running
+    assert [(g.client_name, g.currency, g.change_minor) for g in whole.growth_up] == [
+        ("Beta Ltd", "EUR", 200_000),  # 10 000 against 8 000 EUR
+        ("ООО «Альфа»", "RUB", 35_000_000),  # 750 000 against 400 000
+    ]
+    assert [(g.client_name, g.change_minor) for g in whole.growth_down] == [("ООО «Гамма»", -20_000_000)]
     rub, eur = result.currency("RUB"), result.currency("EUR")
     assert rub is not None and eur is not None
     # Альфа won an upsell on 01.06.2027 (within 12 months): its 750 000 of the 850 000 invoiced.
@@ -310,13 +330,40 @@ def test_how_the_manager_works_with_midnight_boundaries(session, data) -> None: 
     assert result.ratio(INBOUND_CALLS).pct == Decimal("33.3")
     # Visits/meetings: reported after 23 h, after 25 h, never; the one at 00:30 on 01.03 is March's.
     assert (result.ratio(REPORTED_IN_24H).count, result.ratio(REPORTED_IN_24H).total) == (1, 3)
-    # Delegated tasks due in February: t1 (23:00 on the day), t6 on time; t2 (00:30 the day after), t3 open late.
-    assert (result.ratio(DELEGATED_ON_TIME).count, result.ratio(DELEGATED_ON_TIME).total) == (2, 4)
-    assert result.ratio(DELEGATED_ON_TIME).pct == Decimal("50.0")
+    # Delegated tasks due in February up to today: t1 (23:00 on the day), t6 on time; t2 (00:30 the day after)
+    # late; t3, open and due 20.02, is not late yet: not counted while February runs.
+    assert (result.ratio(DELEGATED_ON_TIME).count, result.ratio(DELEGATED_ON_TIME).total) == (2, 3)
+    assert result.ratio(DELEGATED_ON_TIME).pct == Decimal("66.7")
     # Messages needing a reply: answered 09:00->17:00 the same day; 21:00->00:30 the next; still waiting.
     assert (result.ratio(ANSWERED_SAME_DAY).count, result.ratio(ANSWERED_SAME_DAY).total) == (1, 3)
     march = kpis(session, month="2028-03")
     assert march.ratio(REPORTED_IN_24H).total == 1
+    # A message that came this morning and is not answered yet is not late yet while the day runs.
+    from amtui.models import Interaction
+    from amtui.services.portfolio import compute_kpis, parse_period
+
+    session.add(
+        Interaction(
+            client_id=data["alpha"],
+            kind="email",
+            direction="inbound",
+            status="done",
+            done_at=utc(2028, 2, 14, 6),
+            needs_reply=True,
+        )
+    )
+    session.flush()
+    assert kpis(session).ratio(ANSWERED_SAME_DAY).total == 3
+    # Seen after February: t3 was never done, so it is late; so is the message of the 14th.
+
+    after = compute_kpis(
+        session=session,
+        period=parse_period(today=date(2028, 3, 2), month="2028-02"),
+        now=datetime(2028, 3, 2, 9, 0, tzinfo=UTC),
+        zone=ZONE,
+    )
+    assert (after.ratio(DELEGATED_ON_TIME).count, after.ratio(DELEGATED_ON_TIME).total) == (2, 4)
+    assert (after.ratio(ANSWERED_SAME_DAY).count, after.ratio(ANSWERED_SAME_DAY).total) == (1, 4)
 
 
 def test_pipeline_and_stalled_deals(session, data) -> None:  # type: ignore[no-untyped-def]

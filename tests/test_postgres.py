@@ -157,7 +157,7 @@ def test_portfolio_numbers_on_postgresql(pg_url: str) -> None:
         assert [(r.name, r.count, r.total) for r in kpis.work] == [
             ("inbound calls", 1, 3),
             ("visits and meetings reported within 24 h", 1, 3),
-            ("delegated tasks closed by their due date", 2, 4),
+            ("delegated tasks closed by their due date", 2, 3),  # t3 is due later in the month
             ("messages answered the same day", 1, 3),
         ]
         assert [s.title for s in kpis.stalled] == ["Большой заказ"]

@@ -231,11 +231,18 @@ def test_a_snapshot_of_another_day_or_unreadable_is_not_shown(tmp_path: Path) ->
     assert "secret" not in str(path)
     day = FROZEN_NOW.date()
     picture = TodayPicture(
-        today=day, subtitle="Today", receivables=(("Receivables", "bold"),), sales_minor=1, target_minor=None,
-        caption="1 RUB", trend=(0, 1), lines=(Line("Today (1)", "bold", "heading:today", True), None,
-                                              Line("• call", "", "agenda:1")),
-        opens={"agenda:1": "client:7"}, complete=True,
-    )  # fmt: skip
+        today=day,
+        subtitle="Today",
+        receivables=((("Receivables", "bold"),), (("1 RUB", ""),)),
+        sales_minor=1,
+        target_minor=None,
+        caption="1 RUB",
+        trend=(0, 1),
+        trend_label="Sales by month",
+        lines=(Line("Today (1)", "bold", "heading:today", True), None, Line("• call", "", "agenda:1")),
+        opens={"agenda:1": "client:7"},
+        complete=True,
+    )
     write_snapshot(path, picture)
     assert read_snapshot(path, today=day) == picture
     assert read_snapshot(path, today=day + timedelta(days=1)) is None

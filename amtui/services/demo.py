@@ -1462,6 +1462,7 @@ def _build_small(gen: _Generator) -> None:
     _small_deals_and_notes(gen)
     _small_complaints(gen)
     _italian_clients(gen)
+    _year_before(gen)
 
 
 def _italian_clients(gen: _Generator) -> None:
@@ -1940,6 +1941,32 @@ def _invoice_history(gen: _Generator, firm: _Firm, overdue: list[tuple[int, int 
         gen.add_invoice(
             client, issued=due - terms, due=due, amount=amount, paid=paid, paid_on=due + 3 if paid else None
         )
+
+
+def _year_before(gen: _Generator) -> None:
+    """The year before the last one, paid in full and a little smaller, so that growth against a year
+    earlier compares real months. It ends before the trailing twelve months, so ABC is the same; its own
+    random numbers keep the rest of the demo as it was."""
+    shared_rng, gen.rng = gen.rng, random.Random("amtui the year before")
+    rng, clock = gen.rng, gen.clock
+    try:
+        last = clock.month_start(-12) - 1
+        for firm in (*_FIRMS, *_ITALIAN_FIRMS):
+            if firm.status == "prospect" or firm.key == _NEVER_CONTACTED:
+                continue
+            client = gen.clients[firm.key]
+            low, high = _INVOICE_RANGE.get(firm.tier, (80_000, 2_500_000))
+            scale = _CURRENCY_SCALE.get(client.currency, 1)
+            issued = last - rng.randrange(0, 20) - 365
+            while issued <= last:
+                d = clock.workday_on_or_before(issued)
+                due = d + client.terms
+                amount = _money(rng, low * 8 // 10 // scale, high * 9 // 10 // scale)
+                paid_on = min(due + rng.randrange(-10, 8), -1)
+                gen.add_invoice(client, issued=d, due=due, amount=amount, paid=amount, paid_on=max(paid_on, d))
+                issued += rng.randrange(25, 40) if firm.tier != "C" else rng.randrange(50, 80)
+    finally:
+        gen.rng = shared_rng
 
 
 def _small_tasks(gen: _Generator) -> None:

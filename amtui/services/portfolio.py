@@ -475,6 +475,8 @@ class Kpis:
     work: tuple[Ratio, ...]
     pipeline: tuple[PipelineRow, ...]
     stalled: tuple[StalledDeal, ...]
+    # The days compared for growth: the period (so far, while it runs) and the same days a year earlier.
+    growth_spans: tuple[Period, Period] | None = None
 
     def currency(self, code: str) -> CurrencyKpi | None:
         return next((c for c in self.currencies if c.currency == code), None)
@@ -672,7 +674,8 @@ def compute_kpis(
     lost_ids = active_before - active_now
     names = _names(session, new_ids | lost_ids)
 
-    up, down = _growth(session, period, top)
+    spans = growth_spans(period, cut)
+    up, down = _growth(session, spans, top)
     return Kpis(
         period=period,
         today=today,
@@ -686,9 +689,10 @@ def compute_kpis(
         active_days=settings.active_days,
         growth_up=up,
         growth_down=down,
-        work=_work(session, period, zone),
+        work=_work(session, period, zone, today if running else None),
         pipeline=tuple(weighted_pipeline(session=session)),
         stalled=tuple(stalled_deals(session=session, today=today, zone=zone, limits=settings.stalled_days)),
+        growth_spans=spans,
     )
 
 
@@ -720,12 +724,22 @@ def _converted(currencies: Sequence[CurrencyKpi], rates: Rates, day: date) -> Co
     )
 
 
-def _growth(session: Reader, period: Period, top: int) -> tuple[tuple[ClientGrowth, ...], tuple[ClientGrowth, ...]]:
-    """Per client and currency: invoiced in the period against the same period a year earlier."""
+def growth_spans(period: Period, cut: date) -> tuple[Period, Period]:
+    """The days growth compares: the period up to ``cut`` (exclusive; the day after today while it runs)
+    and the same days a year earlier. Two days of December are not compared with the whole of last December."""
+    now = Period(period.kind, period.start, min(period.end, cut))
+    earlier = period.year_earlier()
+    before_end = min(earlier.end, earlier.start + timedelta(days=(now.end - now.start).days))
+    return now, Period(period.kind, earlier.start, before_end)
+
+
+def _growth(
+    session: Reader, spans: tuple[Period, Period], top: int
+) -> tuple[tuple[ClientGrowth, ...], tuple[ClientGrowth, ...]]:
+    """Per client and currency: invoiced in the period (so far) against the same days a year earlier."""
     v = _invoice.c
-    before = period.year_earlier()
     sums: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
-    for index, span in enumerate((period, before)):
+    for index, span in enumerate(spans):
         for client_id, currency, total in _rows(
             session,
             select(v.client_id, v.currency, func.sum(v.amount_minor))
@@ -752,8 +766,11 @@ DELEGATED_ON_TIME = N_("delegated tasks closed by their due date")
 ANSWERED_SAME_DAY = N_("messages answered the same day")
 
 
-def _work(session: Reader, period: Period, zone: tzinfo) -> tuple[Ratio, ...]:
-    """How the manager works, from the interactions and tasks of the period (its days in the user's zone)."""
+def _work(session: Reader, period: Period, zone: tzinfo, running_today: date | None = None) -> tuple[Ratio, ...]:
+    """How the manager works, from the interactions and tasks of the period (its days in the user's zone).
+
+    While the period runs (``running_today``), a delegated task due today or later and a message of today
+    not yet answered are still undecided: they count once closed, not as failures before their day is over."""
     start, end = local_midnight(period.start, zone), local_midnight(period.end, zone)
     i = _interaction.c
     done_in = (i.status == InteractionStatus.DONE, i.done_at >= start, i.done_at < end)
@@ -799,6 +816,7 @@ def _work(session: Reader, period: Period, zone: tzinfo) -> tuple[Ratio, ...]:
             t.status != TaskStatus.CANCELLED,
             t.due_on >= period.start,
             t.due_on < period.end,
+            *(() if running_today is None else (or_(t.due_on < running_today, t.status == TaskStatus.DONE),)),
         ),
     )[0]
     end_of_day_came = case(*((i.done_at < bound, bound) for bound in day_end.values()))
@@ -814,6 +832,11 @@ def _work(session: Reader, period: Period, zone: tzinfo) -> tuple[Ratio, ...]:
             i.done_at >= start,
             i.done_at < end,
             or_(i.needs_reply.is_(True), i.replied_at.is_not(None)),
+            *(
+                ()
+                if running_today is None
+                else (or_(i.done_at < local_midnight(running_today, zone), i.replied_at.is_not(None)),)
+            ),
         ),
     )[0]
     return (

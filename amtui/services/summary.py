@@ -45,7 +45,7 @@ JSON_SCHEMA = "amtui.summary/1"
 WON_KINDS = {
     "new": N_("won new"),
     "upsell": N_("won upsell"),
-    "cross_sell": N_("won cross_sell"),
+    "cross_sell": N_("won cross-sell"),
     "renewal": N_("won renewal"),
 }
 
@@ -69,6 +69,18 @@ class Section:
     rows: tuple[tuple[Cell, ...], ...]
     notes: tuple[str, ...] = ()
     empty: str = N_("none")
+
+
+def _growth_note(kpis: Kpis) -> tuple[str, ...]:
+    """Which days were compared, when they are not the whole period (it is still running)."""
+    if kpis.growth_spans is None or kpis.growth_spans[0].end == kpis.period.end:
+        return ()
+    now, before = kpis.growth_spans
+
+    def days(span: Period) -> str:
+        return f"{span.start:%d.%m.%Y}–{span.end - timedelta(days=1):%d.%m.%Y}"
+
+    return (_("The period so far, {now}, against {before}").format(now=days(now), before=days(before)),)
 
 
 def _text(cell: Cell) -> str:
@@ -221,6 +233,7 @@ def kpi_sections(kpis: Kpis) -> list[Section]:
             _("Growth against a year earlier"),
             (_("client"), _("currency"), _("now"), _("a year earlier"), _("change"), _("change %")),
             tuple(growth),
+            _growth_note(kpis),
             empty=_("no change"),
         )
     )
