@@ -805,3 +805,14 @@ def test_summary_arrives_by_mail(cli_data, monkeypatch) -> None:  # type: ignore
     assert recipients == ["boss@example.com"] and message["Subject"] == "amtui: monthly summary 2028-02"
     text = message.get_body(preferencelist=("plain",))
     assert text is not None and "Receivables aging (as of 14.02.2028)" in text.get_content()
+
+
+def test_portfolio_columns_cut_long_names_with_an_ellipsis() -> None:
+    from rich.cells import cell_len
+
+    from amtui.screens.portfolio import fit
+
+    assert fit("АО «Северсталь-Логистика»", 24) == "АО «Северсталь-Логистик…"
+    assert fit("Beta Ltd", 12) == "Beta Ltd    "
+    wide = fit("株式会社テスト商事", 9)  # two cells per character: never half a character
+    assert cell_len(wide) == 9 and wide.endswith("…")

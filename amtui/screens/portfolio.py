@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -125,7 +126,7 @@ def credit_text(view: PortfolioView) -> Text:
     for row in view.credit[:12]:
         status = row.status(view.credit_warning_pct)
         # Exact amounts (the CLI's figures) within 100 columns.
-        text.append(f" {row.client_name[:24]:<24} ", style="bold red" if status == "over" else "")
+        text.append(f" {fit(row.client_name, 24)} ", style="bold red" if status == "over" else "")
         text.append(
             _("{exposure} of {limit} {pct}%  headroom {headroom}").format(
                 exposure=f"{money(row.exposure_minor, row.currency):>17}",
@@ -143,6 +144,13 @@ def credit_text(view: PortfolioView) -> Text:
     return text
 
 
+def fit(text: str, width: int) -> str:
+    """``text`` in exactly ``width`` terminal cells: padded, or cut with an ellipsis (a cut name says so)."""
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
+
+
 def stalled_text(view: PortfolioView) -> Text:
     stalled = view.kpis.stalled
     text = Text()
@@ -152,7 +160,7 @@ def stalled_text(view: PortfolioView) -> Text:
     for deal in stalled[:10]:
         amount = money(deal.amount_minor, deal.currency) if deal.amount_minor is not None else ""
         text.append(
-            f" {deal.client_name[:28]:<28} {deal.title[:26]:<26} {word(deal.stage):<11} "
+            f" {fit(deal.client_name, 28)} {fit(deal.title, 26)} {word(deal.stage):<11} "
             + _("{days} d (limit {limit})").format(days=f"{deal.days:>3}", limit=deal.limit)
             + f" {amount:>16}\n"
         )
