@@ -90,6 +90,32 @@ def check_database(url: str, *, create: bool) -> None:
         make_engine(url, create=create).dispose()
 
 
+def quick_connection(url: str) -> Any:
+    """A plain ``sqlite3`` connection to an existing SQLite file at the current schema, set up as the
+    engine's connections are (:func:`_on_sqlite_connect`), for the command line's quick writes
+    (:mod:`amtui.services.store`): no SQLAlchemy import. None for anything else (another database,
+    a missing file, an older schema, a file that is no amtui database): the caller then opens the
+    engine, which creates, upgrades or refuses it as usual."""
+    path = sqlite_path(url)
+    if path is None or "?" in url or not path.is_file():
+        return None
+    import sqlite3
+
+    try:
+        connection = sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error:
+        return None
+    try:
+        _on_sqlite_connect(connection, None)
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error:
+        row = None
+    if row is None or row[0] != SCHEMA_HEAD:
+        connection.close()
+        return None
+    return connection
+
+
 def make_engine(url: str, *, create: bool = True) -> Engine:
     """Build an engine for ``url``. For SQLite: private file, WAL, foreign keys, busy timeout."""
     from sqlalchemy import create_engine, event

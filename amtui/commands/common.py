@@ -92,12 +92,24 @@ def state(ctx: typer.Context) -> CliState:
     return root.obj
 
 
-def workspace(ctx: typer.Context) -> Workspace:
-    """The use cases on the command's database, with the current clock and the user's settings."""
+def workspace(ctx: typer.Context, *, quick: bool = False) -> Workspace:
+    """The use cases on the command's database, with the current clock and the user's settings.
+
+    ``quick``: a quick command's workspace (``amtui log``, ``amtui task add``), whose writes go
+    through a plain sqlite3 connection when they can (see :mod:`amtui.services.store`); the engine
+    is opened only if something needs it."""
     from amtui.config import load_settings
     from amtui.services.workspace import Workspace
 
-    return Workspace(engine=state(ctx).engine(), now=now, zone=zone(), settings=load_settings())
+    cli = state(ctx)
+    if quick and cli._engine is None:
+        from amtui.config import resolve_db
+
+        url, _default = resolve_db(cli.db)
+        return Workspace(
+            db_url=url, engine_source=cli.engine, quick_writes=True, now=now, zone=zone(), settings=load_settings()
+        )
+    return Workspace(engine=cli.engine(), now=now, zone=zone(), settings=load_settings())
 
 
 @contextmanager

@@ -153,7 +153,7 @@ def log_command(
 
     when = parse_when(at, field="--at", past=True) if at else now()
     minutes = parse_duration(duration, field="--duration") if duration else None
-    created = workspace(ctx).log(
+    created = workspace(ctx, quick=True).log(
         client,
         contacts=contact or (),
         replies_to=replies_to,
@@ -310,7 +310,7 @@ def task_add(
     check_in_at = parse_when(check_in, field="--check-in", default_time=_default_time()) if check_in else None
     if check_in_at is not None and is_past(check_in_at, now()):
         warn(_("--check-in {when} is in the past: it is due at once").format(when=format_local(check_in_at, zone())))
-    created = workspace(ctx).add_task(
+    created = workspace(ctx, quick=True).add_task(
         client=client,
         title=title,
         due_on=due_on,

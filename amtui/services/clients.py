@@ -19,7 +19,7 @@ from amtui.models.base import (
     Tier,
     settable_fields,
 )
-from amtui.services.errors import AmbiguousError, NotFoundError, ValidationError, check_choice
+from amtui.services.errors import NotFoundError, ValidationError, check_choice
 from amtui.services.limits import check_lengths
 from amtui.services.phones import clean_phone, display_phone
 from amtui.services.schemas import ClientRead, ClientSummary, read_of
@@ -119,36 +119,12 @@ def resolve_client(*, session: Session, ref: str | int) -> ClientRead:
     An exact (folded) name wins over partial matches; several partial matches
     raise AmbiguousError listing the candidates.
     """
-    text = str(ref).strip()
-    if not text:
-        raise ValidationError(_("name a client (by id or by part of its name)"), field="client")
-    if text.isdigit():
-        client = session.get(Client, int(text))
-        if client is not None:
-            return to_read(client)
-    key = fold(text)
-    words = key.split()
-    statement = select(Client)
-    for word in words:
-        statement = statement.where(col(Client.name_folded).contains(word, autoescape=True))
-    matches = list(session.scalars(statement.order_by(col(Client.name_folded)).limit(50)))
-    exact = [client for client in matches if client.name_folded == key]
-    if len(exact) == 1:
-        return to_read(exact[0])
-    if len(matches) == 1:
-        return to_read(matches[0])
-    if not matches:
-        from amtui.services.fuzzy import did_you_mean
+    from amtui.services.entries import find_client
 
-        names = session.scalars(select(col(Client.name))).all()
-        raise NotFoundError(_("no client matches {text}").format(text=repr(text)) + did_you_mean(text, names))
-    candidates = [f"{client.id}: {client.name}" + (f" ({client.city})" if client.city else "") for client in matches]
-    raise AmbiguousError(
-        _("{text} matches {matches} clients; name one by id or a longer name").format(
-            text=repr(text), matches=len(matches)
-        ),
-        candidates,
-    )
+    client_id, _name = find_client(session, ref)
+    client = session.get(Client, client_id)
+    assert client is not None
+    return to_read(client)
 
 
 def _last_touch_subquery() -> Any:

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import case, func, select
-from sqlmodel import Session, col
-
-from amtui.models import Task
-from amtui.models.base import TaskStatus
+from amtui.services.store import store_of
 from amtui.services.text import fold
+from amtui.vocabulary import TaskStatus
 
 _NOTE_RE = re.compile(r"\s*[(\[].*?[)\]]\s*")
 
@@ -33,19 +31,16 @@ def colleague_key(name: str) -> str:
     return fold(_NOTE_RE.sub(" ", name)) or fold(name)
 
 
-def list_colleagues(*, session: Session) -> list[ColleagueRead]:
-    """Everyone a task was ever delegated to, one entry per person, by name."""
-    statement = (
-        select(
-            col(Task.assignee),
-            func.count(),
-            func.sum(case((col(Task.status) == TaskStatus.OPEN, 1), else_=0)),
-        )
-        .where(col(Task.assignee).is_not(None))
-        .group_by(col(Task.assignee))
+def list_colleagues(*, session: Any) -> list[ColleagueRead]:
+    """Everyone a task was ever delegated to, one entry per person, by name (``session``: see
+    :func:`amtui.services.store.store_of`; ``amtui task add --assignee`` reads it without the ORM)."""
+    rows = store_of(session).rows(
+        "SELECT assignee, count(*), sum(CASE WHEN status = :open THEN 1 ELSE 0 END) FROM task"
+        " WHERE assignee IS NOT NULL GROUP BY assignee",
+        {"open": TaskStatus.OPEN.value},
     )
     people: dict[str, list[tuple[str, int, int]]] = {}
-    for name, total, still_open in session.execute(statement).all():
+    for name, total, still_open in rows:
         people.setdefault(colleague_key(name), []).append((name, int(total), int(still_open or 0)))
     found = []
     for spellings in people.values():
@@ -63,7 +58,7 @@ def list_colleagues(*, session: Session) -> list[ColleagueRead]:
     return found
 
 
-def resolve_colleague(*, session: Session, name: str) -> str:
+def resolve_colleague(*, session: Any, name: str) -> str:
     """The name in use for the person ``name`` means, or ``name`` itself (cleaned) for a new colleague."""
     cleaned = " ".join(name.split())
     key = colleague_key(cleaned)

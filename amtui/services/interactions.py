@@ -13,90 +13,15 @@ from sqlmodel import Session, col
 from amtui.i18n import _
 from amtui.models import Client, Contact, Interaction, InteractionContact, MeetingReport
 from amtui.models.base import Direction, InteractionKind, InteractionStatus
+from amtui.services.entries import check_aware as _check_aware
+from amtui.services.entries import check_contacts as _check_contacts
+from amtui.services.entries import check_direction
+from amtui.services.entries import check_kind as _check_kind
+from amtui.services.entries import create_interaction as _create
+from amtui.services.entries import log_interaction as log_interaction
 from amtui.services.errors import NotFoundError, ValidationError
 from amtui.services.limits import check_lengths
 from amtui.services.schemas import InteractionRead, read_of
-
-
-def _check_kind(kind: str) -> str:
-    value = kind.strip().lower()
-    if value not in {k.value for k in InteractionKind}:
-        allowed = ", ".join(k.value for k in InteractionKind)
-        raise ValidationError(
-            _("{kind}: kind is one of {allowed}").format(kind=repr(kind), allowed=allowed), field="kind"
-        )
-    return value
-
-
-def _check_aware(value: datetime | None, field: str) -> datetime | None:
-    if value is not None and value.utcoffset() is None:
-        raise ValidationError(_("a time zone is required"), field=field)
-    return value.astimezone(UTC) if value else None
-
-
-def _check_contacts(session: Session, client_id: int, contact_ids: Sequence[int]) -> None:
-    if not contact_ids:
-        return
-    owners: dict[int | None, int | None] = dict(
-        session.execute(select(col(Contact.id), col(Contact.client_id)).where(col(Contact.id).in_(contact_ids))).all()
-    )
-    for contact_id in contact_ids:
-        if owners.get(contact_id) != client_id:
-            raise ValidationError(
-                _("contact {contact_id} is not a contact of this client").format(contact_id=contact_id), field="contact"
-            )
-
-
-def _create(session: Session, *, client_id: int, contact_ids: Sequence[int], **values: Any) -> InteractionRead:
-    if session.get(Client, client_id) is None:
-        raise NotFoundError(_("no client with id {client_id}").format(client_id=client_id))
-    _check_contacts(session, client_id, contact_ids)
-    interaction = Interaction(client_id=client_id, **values)
-    check_lengths(interaction)
-    session.add(interaction)
-    session.flush()
-    assert interaction.id is not None
-    for contact_id in dict.fromkeys(contact_ids):
-        session.add(InteractionContact(interaction_id=interaction.id, contact_id=contact_id))
-    session.flush()
-    return get_interaction(session=session, interaction_id=interaction.id)
-
-
-def log_interaction(
-    *,
-    session: Session,
-    client_id: int,
-    kind: str,
-    at: datetime,
-    direction: str = Direction.OUTBOUND,
-    contact_ids: Sequence[int] = (),
-    subject: str | None = None,
-    outcome: str | None = None,
-    place: str | None = None,
-    city: str | None = None,
-    duration_min: int | None = None,
-    needs_reply: bool = False,
-) -> InteractionRead:
-    """Record a done interaction: a touch that restarts the client's contact cadence."""
-    if direction not in {d.value for d in Direction}:
-        raise ValidationError(
-            _("{direction}: direction is inbound or outbound").format(direction=repr(direction)), field="direction"
-        )
-    return _create(
-        session,
-        client_id=client_id,
-        contact_ids=contact_ids,
-        kind=_check_kind(kind),
-        direction=direction,
-        status=InteractionStatus.DONE,
-        done_at=_check_aware(at, "at"),
-        subject=subject,
-        outcome=outcome,
-        place=place,
-        city=city,
-        duration_min=duration_min,
-        needs_reply=needs_reply and direction == Direction.INBOUND,
-    )
 
 
 def plan_interaction(
@@ -209,11 +134,7 @@ def close_planned(
             _("interaction {interaction_id} is already done").format(interaction_id=interaction_id), field="close"
         )
     if direction is not None:
-        if direction not in {d.value for d in Direction}:
-            raise ValidationError(
-                _("{direction}: direction is inbound or outbound").format(direction=repr(direction)), field="direction"
-            )
-        interaction.direction = direction
+        interaction.direction = check_direction(direction)
     _check_contacts(session, interaction.client_id, contact_ids)
     linked = set(
         session.execute(

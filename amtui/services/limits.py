@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import String
-
 from amtui.i18n import _
 from amtui.services.errors import ValidationError
 
@@ -27,6 +25,8 @@ def text_limit(column: Any) -> int:
 
 def _is_text(column: Any) -> bool:
     """A String column, also behind SQLModel's AutoString decorator."""
+    from sqlalchemy import String
+
     return isinstance(column.type, String) or isinstance(getattr(column.type, "impl", None), String)
 
 

@@ -10,94 +10,19 @@ from sqlmodel import Session, col
 
 from amtui.i18n import _
 from amtui.models import Client, Task
-from amtui.models.base import Priority, TaskStatus
-from amtui.services.errors import NotFoundError, ValidationError, check_choice
+from amtui.models.base import TaskStatus
+from amtui.services.entries import create_task as create_task
+from amtui.services.entries import default_check_in as default_check_in
+from amtui.services.entries import task_assignee as _assignee
+from amtui.services.entries import task_priority as _priority
+from amtui.services.errors import NotFoundError, ValidationError
 from amtui.services.limits import check_lengths
 from amtui.services.schemas import TaskRead, read_of
-from amtui.services.workweek import DEFAULT_WEEK, WorkWeek, check_in_moment
-
-
-def default_check_in(created_at: datetime, due_on: date, zone: tzinfo, week: WorkWeek | None = None) -> datetime:
-    """The working day 35 % of the way from ``created_at`` to the due day, at 10:00 local time
-    (a check-in is a call to a colleague: it belongs in working hours, never on a weekend or
-    a public holiday; see :func:`amtui.services.workweek.check_in_moment`)."""
-    return check_in_moment(created_at, due_on, zone, week or DEFAULT_WEEK)
+from amtui.services.workweek import WorkWeek
 
 
 def to_read(task: Task, client_name: str | None) -> TaskRead:
     return read_of(TaskRead, task, client_name=client_name)
-
-
-def _priority(value: str | None) -> str:
-    if value is None:
-        return Priority.NORMAL.value
-    return check_choice(value, Priority, "priority", {"h": "high", "m": "normal", "l": "low", "medium": "normal"})
-
-
-def _assignee(value: str | None) -> str | None:
-    """None for the user's own task; "me"/"я" mean the user too."""
-    if value is None:
-        return None
-    cleaned = value.strip()
-    return None if cleaned.casefold() in {"", "me", "я", "self"} else cleaned
-
-
-def create_task(
-    *,
-    session: Session,
-    title: str,
-    now: datetime,
-    zone: tzinfo,
-    due_on: date | None = None,
-    client_id: int | None = None,
-    assignee: str | None = None,
-    check_in_at: datetime | None = None,
-    priority: str | None = None,
-    notes: str | None = None,
-    report_id: int | None = None,
-    week: WorkWeek | None = None,
-    repeat: str | None = None,
-) -> TaskRead:
-    """Add a task; ``repeat`` (an RRULE value, :func:`amtui.services.recurrence.make_rule`) starts a series
-    from its due day."""
-    title = title.strip()
-    if not title:
-        raise ValidationError(_("a task needs a title"), field="title")
-    client_name = None
-    if client_id is not None:
-        client = session.get(Client, client_id)
-        if client is None:
-            raise NotFoundError(_("no client with id {client_id}").format(client_id=client_id))
-        client_name = client.name
-    who = _assignee(assignee)
-    if check_in_at is not None and check_in_at.utcoffset() is None:
-        raise ValidationError(_("a time zone is required"), field="check_in")
-    if check_in_at is None and who is not None and due_on is not None:
-        check_in_at = default_check_in(now, due_on, zone, week)
-    task = Task(
-        title=title,
-        client_id=client_id,
-        assignee=who,
-        due_on=due_on,
-        check_in_at=check_in_at,
-        priority=_priority(priority),
-        notes=notes,
-        report_id=report_id,
-        created_at=now,
-        updated_at=now,
-    )
-    check_lengths(task)
-    session.add(task)
-    session.flush()
-    if repeat:
-        if due_on is None:
-            raise ValidationError("a repeating task needs a due date", field="due")
-        from amtui.services.recurrence import start_series
-
-        start_series(task, repeat, due_on)
-        session.add(task)
-        session.flush()
-    return to_read(task, client_name)
 
 
 def _get(session: Session, task_id: int) -> Task:

@@ -198,12 +198,20 @@ class Workspace:
         now: Callable[[], datetime] | None = None,
         zone: tzinfo | None = None,
         settings: Settings | None = None,
+        engine_source: Callable[[], Engine] | None = None,
+        quick_writes: bool = False,
     ) -> None:
         if db_url is None and engine is None:
             raise ValueError("a Workspace needs a db_url or an engine")
         self.db_url = db_url
         self._engine = engine
-        self._owns_engine = engine is None
+        # Who opens the engine when it is first needed (the command line's, which knows whether a
+        # missing file may be created); None: this workspace opens and owns it.
+        self._engine_source = engine_source
+        self._owns_engine = engine is None and engine_source is None
+        # Logging a touch and adding a task on a SQLite file at the current schema go through a plain
+        # sqlite3 connection while no engine is open (the command line's quick commands).
+        self._quick_writes = quick_writes
         self._now = now or _system_now
         self._zone = zone
         self._settings = settings
@@ -254,10 +262,13 @@ class Workspace:
     def engine(self) -> Engine:
         with self._lock:
             if self._engine is None:
-                from amtui.db import open_engine
+                if self._engine_source is not None:
+                    self._engine = self._engine_source()
+                else:
+                    from amtui.db import open_engine
 
-                assert self.db_url is not None
-                self._engine = open_engine(self.db_url)
+                    assert self.db_url is not None
+                    self._engine = open_engine(self.db_url)
             return self._engine
 
     def close(self) -> None:
@@ -311,6 +322,26 @@ class Workspace:
             with self._watch_lock:
                 self._seen_stamp = self._data_stamp()
         return result
+
+    def _write_rows(self, job: Callable[[Any], T], *, quick: bool = True) -> T:
+        """Run ``job(where)`` (``where``: what :func:`amtui.services.store.store_of` takes) as one unit
+        of work: on a plain sqlite3 connection when the workspace makes quick writes and ``quick``
+        (no SQLAlchemy import), else in an ORM session (:meth:`_write`). The same rules either way."""
+        if quick and self._quick_writes and self._engine is None and self.db_url is not None:
+            from amtui.db import quick_connection
+
+            connection = quick_connection(self.db_url)
+            if connection is not None:
+                from amtui.services.store import SqliteStore
+
+                try:
+                    with connection:  # committed on success, rolled back on error
+                        result = job(SqliteStore(connection))
+                finally:
+                    connection.close()
+                self.version += 1
+                return result
+        return self._write(job)
 
     # Other programs' writes
 
@@ -656,17 +687,20 @@ class Workspace:
         self, client_id: int | str, *, contacts: Sequence[str] = (), replies_to: int | None = None, **values: Any
     ) -> InteractionRead:
         """Log a done interaction (a touch); ``replies_to`` marks the client's message it answers."""
-        from amtui.services.interactions import log_interaction, mark_replied
+        from amtui.services.entries import log_interaction
 
-        def job(session: Session) -> InteractionRead:
+        def job(session: Any) -> InteractionRead:
             target = _client_id(session, client_id)
             people = _contact_ids(session, target, contacts)
             logged = log_interaction(session=session, client_id=target, **_with_people(values, people))
             if replies_to is not None:
+                from amtui.services.interactions import mark_replied
+
                 mark_replied(session=session, interaction_id=replies_to, at=values["at"], client_id=target)
             return logged
 
-        return self._write(job)
+        # People named and a message answered are read and changed through the ORM.
+        return self._write_rows(job, quick=not contacts and replies_to is None)
 
     def after_call_context(
         self, client_id: int, *, also: int | None = None
@@ -938,8 +972,8 @@ class Workspace:
         """Add a task; ``client`` (an id or a reference) or ``client_id`` ties it to a client; ``every``
         ("month", "2w"...) repeats it from its due day, ended by ``count`` occurrences or on ``until``."""
         from amtui.services.colleagues import resolve_colleague
+        from amtui.services.entries import create_task
         from amtui.services.errors import ValidationError
-        from amtui.services.tasks import create_task
 
         week = self.work_week
         if every:
@@ -951,7 +985,7 @@ class Workspace:
         elif count is not None or until is not None:
             raise ValidationError("--count and --until end a repeat: give --every too", field="every")
 
-        def job(session: Session) -> TaskRead:
+        def job(session: Any) -> TaskRead:
             if client is not None:
                 values["client_id"] = _client_id(session, client)
             if values.get("assignee"):
@@ -959,7 +993,7 @@ class Workspace:
                 values["assignee"] = resolve_colleague(session=session, name=values["assignee"])
             return create_task(session=session, now=self.now(), zone=self.zone, week=week, **values)
 
-        return self._write(job)
+        return self._write_rows(job)
 
     def complete_task(self, task_id: int) -> TaskRead:
         """Mark a task done (a repeating one: its next occurrence is made)."""
@@ -1191,12 +1225,12 @@ class Workspace:
         return f"Restored {removed.what}"
 
 
-def _client_id(session: Session, client: int | str) -> int:
+def _client_id(session: Any, client: int | str) -> int:
     if isinstance(client, int):
         return client
-    from amtui.services.clients import resolve_client
+    from amtui.services.entries import find_client
 
-    return resolve_client(session=session, ref=client).id
+    return find_client(session, client)[0]
 
 
 def _contact_ids(session: Session, client_id: int, names: Sequence[str]) -> list[int]:
