@@ -26,6 +26,11 @@ from amtui.vocabulary import Direction, InteractionKind, InteractionStatus, Prio
 MATCHES_READ = 50
 
 
+def utcnow() -> datetime:
+    """The wall clock an interaction row's bookkeeping columns take (as the model's default does)."""
+    return datetime.now(UTC)
+
+
 # Clients
 
 
@@ -130,7 +135,7 @@ def create_interaction(session: Any, *, client_id: int, contact_ids: Sequence[in
     store = store_of(session)
     name = client_name(store, client_id)
     check_contacts(store, client_id, contact_ids)
-    stamp = datetime.now(UTC)
+    stamp = utcnow()
     row = checked_row(
         "interaction",
         {

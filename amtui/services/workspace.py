@@ -1234,6 +1234,8 @@ def _client_id(session: Any, client: int | str) -> int:
 
 
 def _contact_ids(session: Session, client_id: int, names: Sequence[str]) -> list[int]:
+    if not names:
+        return []
     from amtui.services.contacts import resolve_contact
 
     return [resolve_contact(session=session, client_id=client_id, ref=name).id for name in names]
