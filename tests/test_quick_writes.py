@@ -30,11 +30,19 @@ def _steady_clock(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _database(template: Path, path: Path) -> str:
     """A fresh database at ``path`` with the same hand-built clients and people in every copy."""
-    from amtui.db import open_engine, session_scope
-    from amtui.services import clients, contacts
+    from amtui.db import open_engine
 
     fresh_database(template, path)
     engine = open_engine(f"sqlite:///{path}")
+    _seed(engine)
+    engine.dispose()
+    return f"sqlite:///{path}"
+
+
+def _seed(engine: Any) -> None:
+    from amtui.db import session_scope
+    from amtui.services import clients, contacts
+
     with session_scope(engine) as session:
         first = clients.create_client(session=session, name="ООО «Ромашка»", city="Казань")
         clients.create_client(session=session, name="Ромашка-Трейд")
@@ -43,8 +51,6 @@ def _database(template: Path, path: Path) -> str:
         contacts.create_contact(session=session, client_id=first.id, full_name="Иванов Иван")
         contacts.create_contact(session=session, client_id=first.id, full_name="Петрова Анна")
         contacts.create_contact(session=session, client_id=other.id, full_name="Сидоров Пётр")
-    engine.dispose()
-    return f"sqlite:///{path}"
 
 
 @contextlib.contextmanager
@@ -259,6 +265,25 @@ def test_a_client_is_found_alike_on_either_connection(migrated_template: Path, t
             entries.find_client(connection, "ромашко")
         with pytest.raises(ValidationError, match="name a client"):
             entries.find_client(connection, "  ")
+
+
+def test_the_entries_on_postgresql(pg_url: str, migrated_template: Path, tmp_path: Path) -> None:
+    """The same rules through the session on PostgreSQL: the same read objects as the plain SQLite path."""
+    from amtui.db import open_engine, session_scope
+    from amtui.services.colleagues import list_colleagues
+
+    engine = open_engine(pg_url)
+    try:
+        _seed(engine)
+        with session_scope(engine) as session:
+            on_postgres = (_log(session), _add(session))
+            found = [entries.find_client(session, ref) for ref in ("1", "трейд", "100%_офис", "%", "_")]
+            assert [person.name for person in list_colleagues(session=session)] == ["Петров"]
+    finally:
+        engine.dispose()
+    with _plain(_database(migrated_template, tmp_path / "plain.db")) as connection:
+        assert on_postgres == (_log(connection), _add(connection))
+        assert found == [entries.find_client(connection, ref) for ref in ("1", "трейд", "100%_офис", "%", "_")]
 
 
 def test_the_text_limits_are_the_models() -> None:
