@@ -84,7 +84,7 @@ def test_help_search_and_digest_import_no_pydantic_and_no_textual(env: dict[str,
     # Search reads through Core views; the digest likewise (tests/test_digest.py).
     assert _loaded(["search", "иванов"], env, watched) == ["sqlalchemy"]
     assert _loaded(["digest"], env, watched) == ["sqlalchemy"]
-    # A write goes through the models (SQLModel, hence pydantic), never textual.
+    # A quick write imports neither SQLAlchemy nor the models (tests/test_quick_writes.py), never textual.
     assert _amtui("client", "add", "ООО «Ромашка»", env=env).returncode == 0
     assert "textual" not in _loaded(["log", "call", "1"], env, watched)
 
