@@ -88,12 +88,6 @@ def _cards(text: str) -> Iterator[tuple[int, str]]:
         yield line, text[start:end]
 
 
-def _value(component: Any, name: str) -> Any:
-    # The first child of that name, from vobject's own dict (its attribute lookup costs ~5x more).
-    children = component.contents.get(name.lower())
-    return children[0].value if children else None
-
-
 def _text(value: Any) -> str:
     if isinstance(value, list):
         value = ";".join(str(part) for part in value)
@@ -131,63 +125,217 @@ def _card_blocks(path: Path) -> Iterator[tuple[int, str]]:
         yield start, _decode(b"".join(card), encoding)
 
 
-def read_vcards(path: Path) -> Iterator[tuple[int, dict[str, Any], dict[str, Any]]]:
-    """``(line, contact fields, the same for a rejects file)`` per card."""
+def read_vcards(path: Path, *, whole_tree: bool = False) -> Iterator[tuple[int, dict[str, Any], dict[str, Any]]]:
+    """``(line, contact fields, the same for a rejects file)`` per card. ``whole_tree`` has vobject build
+    every card's whole tree (``vobject.readOne``), as before the common card's shorter way (see below):
+    the same values, for tests and bench/bench_vcard.py."""
     import vobject
 
     found = False
     for line, block in _card_blocks(path):
         found = True
-        try:
-            card = vobject.readOne(_clean_lines(block))
-        except Exception as exc:  # vobject raises ParseError and assorted others on broken cards
-            yield line, {"_broken": f"cannot read the card: {str(exc).splitlines()[0][:200]}"}, {"card": block[:200]}
-            continue
-        values = card_values(card)
+        cleaned = _clean_lines(block)
+        properties = None if whole_tree else _read_properties(cleaned)
+        if properties is None:  # anything unusual: vobject builds the whole card (and names what is wrong)
+            try:
+                card = vobject.readOne(cleaned)
+            except Exception as exc:  # vobject raises ParseError and assorted others on broken cards
+                yield (
+                    line,
+                    {"_broken": f"cannot read the card: {str(exc).splitlines()[0][:200]}"},
+                    {"card": block[:200]},
+                )
+                continue
+            properties = {key: [child.value for child in children] for key, children in card.contents.items()}
+        values = card_values(properties)
         yield line, values, {key: _text(value) for key, value in values.items()}
     if not found:
         raise FileFormatError(f"{path}: no BEGIN:VCARD found; not a vCard file")
 
 
-def card_values(card: Any) -> dict[str, Any]:
+# --- The common card, read with vobject's own pieces but without its object tree ---------------------
+#
+# ``vobject.readOne`` builds a Component and a ContentLine per line (~110 attribute hooks per card),
+# decodes every line, copies each structured one before transforming it and unescapes text one character
+# at a time: ~85 % of the time of a vCard import. Here the same steps run on what we keep. Every property
+# ``card_values`` reads is parsed by vobject's ``parseLine`` and decoded by the behaviour vobject gives that
+# property in a VCARD (looked up in vobject's registry); any other line must match ``_PLAIN``, a subset of
+# vobject's line grammar (a name, unquoted parameters, a colon), or vobject parses it too (a line it cannot
+# parse sends the card to ``vobject.readOne``, which rejects it with its own message). A card where the tree
+# would do more than this reads is read by ``vobject.readOne``: a folded line (vobject unfolds it), a nested
+# or unnamed component, PROFILE, no END, an ENCODING, BASE64 or QUOTED-PRINTABLE parameter on any line
+# (vobject decodes those on every line, and may fail). Values with no backslash skip vobject's character by
+# character unescaping (``_split`` gives what it gives). tests/test_vcard_speed.py proves both ways give the
+# same values on a mixed corpus and ``_split`` the same lists as vobject's ``stringToTextValues``.
+
+_WANTED = frozenset({"fn", "n", "org", "title", "role", "tel", "email", "bday", "note", "uid"})
+_UNUSUAL = ("ENCODING", "BASE64", "QUOTED-PRINTABLE")
+_LINE_END = re.compile(r"\r\n|\r|\n")  # vobject's line ends (not str.splitlines(): not U+2028, NEL, VT...)
+_NAME = r"[a-zA-Z0-9_-]+"
+_PLAIN = re.compile(rf"(?:{_NAME}\.)?({_NAME})((?:;{_NAME}(?:=[^\";:,]*(?:,[^\";:,]*)*)?)*):(.*)", re.DOTALL)
+_BEHAVIORS: dict[str, tuple[Any, str]] = {}
+
+
+class _Line:
+    """What vobject's behaviours read and write on a content line, without ContentLine's attribute hooks."""
+
+    __slots__ = ("encoded", "isNative", "singletonparams", "value")
+
+    def __init__(self, value: str) -> None:
+        self.value: Any = value
+        self.singletonparams: list[str] = []  # BASE64 and QUOTED-PRINTABLE send the card to vobject
+        self.encoded = True
+        self.isNative = False
+
+
+def _split(value: str, separator: str) -> list[str]:
+    """``vobject.icalendar.stringToTextValues(value, separator)`` for a value without a backslash."""
+    parts = value.split(separator)
+    if len(parts) > 1 and not parts[-1]:
+        parts.pop()  # vobject drops one empty value after a trailing separator
+    return parts
+
+
+def _fields(value: str) -> list[Any]:
+    """``vobject.vcard.splitFields(value)``: ``;``-separated fields, each a string or a ``,`` list."""
+    if "\\" in value:
+        from vobject.vcard import splitFields
+
+        return splitFields(value)  # type: ignore[no-any-return]
+    fields: list[Any] = []
+    for field in _split(value, ";"):
+        parts = _split(field, ",")
+        fields.append(parts[0] if len(parts) == 1 else parts)
+    return fields
+
+
+def _behavior(name: str) -> tuple[Any, str]:
+    """The behaviour vobject gives a ``name`` line inside a VCARD (``VBase.autoBehavior``), and what it
+    does: ``text`` (vobject's two text behaviours: ``stringToTextValues(value)[0]``), ``name`` or ``org``
+    (``splitFields`` into a ``Name`` or a list), ``raw`` (no behaviour) or ``other`` (run it)."""
+    if name not in _BEHAVIORS:
+        from vobject.base import getBehavior
+        from vobject.icalendar import TextBehavior
+        from vobject.vcard import NameBehavior, OrgBehavior, VCard3_0, VCardTextBehavior
+
+        known = VCard3_0.knownChildren.get(name.upper())
+        behavior = getBehavior(name, known[2]) if known is not None else VCard3_0.defaultBehavior
+        kind = "other"
+        if behavior is None:
+            kind = "raw"
+        elif behavior in (NameBehavior, OrgBehavior):
+            kind = "name" if behavior is NameBehavior else "org"
+        elif any(behavior.decode.__func__ is text.decode.__func__ for text in (VCardTextBehavior, TextBehavior)):
+            kind = "text"
+        _BEHAVIORS[name] = (behavior, kind)
+    return _BEHAVIORS[name]
+
+
+def _native(name: str, raw: str) -> Any:
+    behavior, kind = _behavior(name)
+    if kind == "raw":
+        return raw
+    if kind == "text" and "\\" not in raw:
+        return raw.split(",", 1)[0]  # vobject keeps the text before an unescaped comma
+    if kind == "name":
+        from vobject.vcard import NAME_ORDER, Name
+
+        return Name(**dict(zip(NAME_ORDER, _fields(raw), strict=False)))  # NameBehavior.transformToNative
+    if kind == "org":
+        return _fields(raw)  # OrgBehavior.transformToNative
+    line = _Line(raw)
+    behavior.decode(line)
+    if behavior.hasNative:
+        line = behavior.transformToNative(line)
+    return line.value
+
+
+def _read_properties(text: str) -> dict[str, list[Any]] | None:
+    """The values ``card_values`` reads, by lower-case property name, as vobject's tree would hold them;
+    None when the card needs the tree (see above)."""
+    from vobject.base import parseLine
+
+    lines = _LINE_END.split(text)
+    if lines[0].upper() != "BEGIN:VCARD":
+        return None
+    found: dict[str, list[str]] = {}
+    plain = _PLAIN.match
+    try:
+        for number, line in enumerate(lines[1:], start=2):
+            if not line:
+                continue  # vobject skips empty lines
+            if line[0] in " \t":
+                return None  # a fold
+            match = plain(line)
+            if match is not None:
+                name, params, value = match.groups()
+                if name.lower() in _WANTED:
+                    name, _, value, _ = parseLine(line, number)
+            else:
+                name, parsed, value, _ = parseLine(line, number)  # may raise: vobject rejects the card
+                params = ";".join(";".join(param) for param in parsed)
+            key = name.lower()
+            if key == "end":
+                if value.upper() != "VCARD":
+                    return None
+                break
+            if key in ("begin", "profile") or (params and any(word in params.upper() for word in _UNUSUAL)):
+                return None
+            if key in _WANTED:
+                found.setdefault(key, []).append(value)
+        else:
+            return None  # never closed
+    except Exception:  # vobject reads the card again and names what is wrong
+        return None
+    return {key: [_native(key, value) for value in values] for key, values in found.items()}
+
+
+def card_values(properties: dict[str, list[Any]]) -> dict[str, Any]:
+    """Contact fields from a card's values by lower-case property name (native values, as vobject's
+    ``Component.contents`` holds them: ``N`` a ``vobject.vcard.Name``, ``ORG`` a list)."""
+
+    def first(name: str) -> Any:
+        found = properties.get(name)
+        return found[0] if found else None
+
     values: dict[str, Any] = {}
-    full_name = _text(_value(card, "fn"))
+    full_name = _text(first("fn"))
     if full_name:
         values["full_name"] = full_name
-    name = _value(card, "n")
+    name = first("n")
     if name is not None:
         for field, part in (("given_name", name.given), ("middle_name", name.additional), ("family_name", name.family)):
             text = _text(" ".join(part) if isinstance(part, list) else part)
             if text:
                 values[field] = text
-    orgs = card.contents.get("org", [])
+    orgs = properties.get("org", [])
     if orgs:
-        org = orgs[0].value
+        org = orgs[0]
         parts = [part.strip() for part in (org if isinstance(org, list) else [org]) if str(part).strip()]
         if parts:
             values["client"] = parts[0]
         if len(parts) > 1:
             values["department"] = " / ".join(parts[1:])
-    title = _text(_value(card, "title"))
+    title = _text(first("title"))
     if title:
         values["title"] = title
-    role = _text(_value(card, "role"))
+    role = _text(first("role"))
     if role and "title" not in values:
         values["title"] = role
-    phones = [_text(tel.value) for tel in card.contents.get("tel", []) if _text(tel.value)]
+    phones = [_text(tel) for tel in properties.get("tel", []) if _text(tel)]
     phones = [phone[4:] if phone.lower().startswith("tel:") else phone for phone in phones]
     if phones:
         values["phone"] = phones
-    emails = [_text(email.value) for email in card.contents.get("email", []) if _text(email.value)]
+    emails = [_text(email) for email in properties.get("email", []) if _text(email)]
     if emails:
         values["email"] = emails
-    birthday = _text(_value(card, "bday"))
+    birthday = _text(first("bday"))
     if birthday:
         values["birthday"] = birthday
-    notes = [_text(note.value) for note in card.contents.get("note", []) if _text(note.value)]
+    notes = [_text(note) for note in properties.get("note", []) if _text(note)]
     if notes:
         values["personal_notes"] = "\n".join(dict.fromkeys(notes))
-    uid = _text(_value(card, "uid"))
+    uid = _text(first("uid"))
     if uid:
         values["external_id"] = uid[:200]
     return values
