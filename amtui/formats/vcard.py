@@ -89,6 +89,8 @@ def _cards(text: str) -> Iterator[tuple[int, str]]:
 
 
 def _text(value: Any) -> str:
+    if value.__class__ is str:
+        return value.strip()  # type: ignore[no-any-return]
     if isinstance(value, list):
         value = ";".join(str(part) for part in value)
     return str(value or "").strip()
@@ -134,8 +136,12 @@ def read_vcards(path: Path, *, whole_tree: bool = False) -> Iterator[tuple[int, 
     found = False
     for line, block in _card_blocks(path):
         found = True
-        cleaned = _clean_lines(block)
-        properties = None if whole_tree else _read_properties(cleaned)
+        # The card as it is when nothing in it needs cleaning (the common card), else cleaned (``None``
+        # from a card with a quoted-printable value or a photo), else vobject's whole tree.
+        properties = None if whole_tree else _read_properties(block)
+        if properties is None:
+            cleaned = _clean_lines(block)
+            properties = None if whole_tree else _read_properties(cleaned)
         if properties is None:  # anything unusual: vobject builds the whole card (and names what is wrong)
             try:
                 card = vobject.readOne(cleaned)
@@ -169,7 +175,9 @@ def read_vcards(path: Path, *, whole_tree: bool = False) -> Iterator[tuple[int, 
 # same values on a mixed corpus and ``_split`` the same lists as vobject's ``stringToTextValues``.
 
 _WANTED = frozenset({"fn", "n", "org", "title", "role", "tel", "email", "bday", "note", "uid"})
-_UNUSUAL = ("ENCODING", "BASE64", "QUOTED-PRINTABLE")
+# Parameters vobject decodes on every line (and ``_clean_lines`` on some), as ``_QP_PARAM`` matches them.
+_UNUSUAL = re.compile(r"ENCODING|BASE64|QUOTED-PRINTABLE", re.IGNORECASE)
+_BINARY_NAMES = frozenset({"photo", "logo", "sound", "key"})  # ``_BINARY`` for a line that matches ``_PLAIN``
 _LINE_END = re.compile(r"\r\n|\r|\n")  # vobject's line ends (not str.splitlines(): not U+2028, NEL, VT...)
 _NAME = r"[a-zA-Z0-9_-]+"
 _PLAIN = re.compile(rf"(?:{_NAME}\.)?({_NAME})((?:;{_NAME}(?:=[^\";:,]*(?:,[^\";:,]*)*)?)*):(.*)", re.DOTALL)
@@ -252,42 +260,52 @@ def _native(name: str, raw: str) -> Any:
 
 def _read_properties(text: str) -> dict[str, list[Any]] | None:
     """The values ``card_values`` reads, by lower-case property name, as vobject's tree would hold them;
-    None when the card needs the tree (see above)."""
+    None when the card needs the tree (see above), or cleaning (``_clean_lines``: a line it would drop or
+    decode; ``_BINARY`` and ``_UNUSUAL`` find at least every line it changes)."""
     from vobject.base import parseLine
 
     lines = _LINE_END.split(text)
     if lines[0].upper() != "BEGIN:VCARD":
         return None
     found: dict[str, list[str]] = {}
-    plain = _PLAIN.match
+    plain, unusual = _PLAIN.match, _UNUSUAL.search
     try:
         for number, line in enumerate(lines[1:], start=2):
-            if not line:
-                continue  # vobject skips empty lines
-            if line[0] in " \t":
-                return None  # a fold
             match = plain(line)
             if match is not None:
                 name, params, value = match.groups()
-                if name.lower() in _WANTED:
+                key = name.lower()
+                if key in _WANTED:
                     name, _, value, _ = parseLine(line, number)
+                    key = name.lower()
+                elif key in _BINARY_NAMES:
+                    return None
+                if params and unusual(params):
+                    return None
+            elif not line:
+                continue  # vobject skips empty lines
+            elif line[0] in " \t" or _BINARY.match(line) or unusual(line):
+                return None  # a fold (vobject unfolds it), a photo or an encoded value: cleaning or the tree
             else:
-                name, parsed, value, _ = parseLine(line, number)  # may raise: vobject rejects the card
-                params = ";".join(";".join(param) for param in parsed)
-            key = name.lower()
-            if key == "end":
+                name, _, value, _ = parseLine(line, number)  # may raise: vobject rejects the card
+                key = name.lower()
+            if key in _WANTED:
+                found.setdefault(key, []).append(value)
+            elif key == "end":
                 if value.upper() != "VCARD":
                     return None
                 break
-            if key in ("begin", "profile") or (params and any(word in params.upper() for word in _UNUSUAL)):
+            elif key == "begin" or key == "profile":
                 return None
-            if key in _WANTED:
-                found.setdefault(key, []).append(value)
         else:
             return None  # never closed
     except Exception:  # vobject reads the card again and names what is wrong
         return None
     return {key: [_native(key, value) for value in values] for key, values in found.items()}
+
+
+def _as_units(org: Any) -> list[Any]:
+    return org if isinstance(org, list) else [org]
 
 
 def card_values(properties: dict[str, list[Any]]) -> dict[str, Any]:
@@ -311,7 +329,10 @@ def card_values(properties: dict[str, list[Any]]) -> dict[str, Any]:
     orgs = properties.get("org", [])
     if orgs:
         org = orgs[0]
-        parts = [part.strip() for part in (org if isinstance(org, list) else [org]) if str(part).strip()]
+        # An unescaped comma makes vobject split a unit into a list ("ORG:Acme, Inc." is [["Acme", " Inc."]]):
+        # the user's text again, not a crash.
+        units = [",".join(map(str, unit)) if isinstance(unit, list) else str(unit) for unit in _as_units(org)]
+        parts = [unit.strip() for unit in units if unit.strip()]
         if parts:
             values["client"] = parts[0]
         if len(parts) > 1:
