@@ -4,8 +4,11 @@ messages, on a generated mixed corpus, on hand-written odd cards and on the real
 
 from __future__ import annotations
 
+import csv
 import itertools
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +19,7 @@ HOSTILE = Path(__file__).parent / "hostile" / "contacts.vcf"
 QUIRKS = Path(__file__).parent / "fixtures" / "quirks"
 
 
-def _both(path: Path) -> list[tuple[int, dict, dict]]:  # type: ignore[type-arg]
+def _both(path: Path) -> list[Any]:
     fast = list(vcard.read_vcards(path))
     assert fast == list(vcard.read_vcards(path, whole_tree=True))
     return fast
@@ -133,3 +136,37 @@ def test_every_property_we_read_decodes_as_vobject_decodes_it(letters: str) -> N
             wanted = vcard._WANTED & tree.contents.keys()
             expected = {key: [child.value for child in tree.contents[key]] for key in wanted}
             assert vcard._read_properties(card) == expected, value
+
+
+def test_an_import_with_skip_bad_writes_the_rejected_cards_fields_as_text(cli, db_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "book.vcf"
+    path.write_bytes(
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Good One\r\nORG:Acme, Inc.\r\nEMAIL:good@example.com\r\nEND:VCARD\r\n"
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bad Day\r\nN:Day;Bad;;;\r\nORG:Acme;Sales,Marketing\r\n"
+        b"TEL:+7 495 123-45-67\r\nTEL:8 (812) 555-12-34\r\nBDAY:1990-02-31\r\nEND:VCARD\r\n"
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Broken\r\nthis is no property\r\nEND:VCARD\r\n"
+    )
+    result = cli("import", "contacts", str(path), "--skip-bad")
+    assert result.exit_code == 0, result.output
+    connection = sqlite3.connect(db_path)
+    try:
+        stored = connection.execute("SELECT c.full_name, k.name FROM contact c JOIN client k ON k.id = c.client_id")
+        assert stored.fetchall() == [("Good One", "Acme, Inc.")]
+    finally:
+        connection.close()
+    with path.with_name("book.vcf.rejects.csv").open(encoding="utf-8-sig", newline="") as handle:
+        table = list(csv.reader(handle))
+    assert table[0] == [
+        "line", "error", "full_name", "given_name", "family_name", "client", "department", "phone", "birthday"
+    ]  # fmt: skip
+    assert table[1][0] == "7" and table[1][1].startswith("birthday: ")
+    assert table[1][2:] == [
+        "Bad Day",
+        "Bad",
+        "Day",
+        "Acme",
+        "Sales,Marketing",
+        "+7 495 123-45-67;8 (812) 555-12-34",
+        "1990-02-31",
+    ]
+    assert table[2][0] == "16" and "Failed to parse line: this is no property" in table[2][1]

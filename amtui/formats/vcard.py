@@ -11,7 +11,7 @@ Nearly all the time per card is vobject's own parsing (bench/bench_vcard.py).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -127,7 +127,25 @@ def _card_blocks(path: Path) -> Iterator[tuple[int, str]]:
         yield start, _decode(b"".join(card), encoding)
 
 
-def read_vcards(path: Path, *, whole_tree: bool = False) -> Iterator[tuple[int, dict[str, Any], dict[str, Any]]]:
+class _RejectCells(Mapping[str, str]):
+    """The card's fields as text for a rejects file, made only for a card that is rejected."""
+
+    __slots__ = ("fields",)
+
+    def __init__(self, fields: dict[str, Any]) -> None:
+        self.fields = fields
+
+    def __getitem__(self, key: str) -> str:
+        return _text(self.fields[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.fields)
+
+    def __len__(self) -> int:
+        return len(self.fields)
+
+
+def read_vcards(path: Path, *, whole_tree: bool = False) -> Iterator[tuple[int, dict[str, Any], Mapping[str, Any]]]:
     """``(line, contact fields, the same for a rejects file)`` per card. ``whole_tree`` has vobject build
     every card's whole tree (``vobject.readOne``), as before the common card's shorter way (see below):
     the same values, for tests and bench/bench_vcard.py."""
@@ -154,7 +172,7 @@ def read_vcards(path: Path, *, whole_tree: bool = False) -> Iterator[tuple[int, 
                 continue
             properties = {key: [child.value for child in children] for key, children in card.contents.items()}
         values = card_values(properties)
-        yield line, values, {key: _text(value) for key, value in values.items()}
+        yield line, values, _RejectCells(values)
     if not found:
         raise FileFormatError(f"{path}: no BEGIN:VCARD found; not a vCard file")
 
@@ -308,55 +326,53 @@ def _as_units(org: Any) -> list[Any]:
     return org if isinstance(org, list) else [org]
 
 
+def _texts(found: list[Any] | None) -> list[str]:
+    return [text for text in map(_text, found) if text] if found else []
+
+
 def card_values(properties: dict[str, list[Any]]) -> dict[str, Any]:
     """Contact fields from a card's values by lower-case property name (native values, as vobject's
     ``Component.contents`` holds them: ``N`` a ``vobject.vcard.Name``, ``ORG`` a list)."""
-
-    def first(name: str) -> Any:
-        found = properties.get(name)
-        return found[0] if found else None
-
+    get = properties.get
     values: dict[str, Any] = {}
-    full_name = _text(first("fn"))
-    if full_name:
-        values["full_name"] = full_name
-    name = first("n")
-    if name is not None:
+    found = get("fn")
+    if found and (text := _text(found[0])):
+        values["full_name"] = text
+    found = get("n")
+    if found:
+        name = found[0]
         for field, part in (("given_name", name.given), ("middle_name", name.additional), ("family_name", name.family)):
             text = _text(" ".join(part) if isinstance(part, list) else part)
             if text:
                 values[field] = text
-    orgs = properties.get("org", [])
-    if orgs:
-        org = orgs[0]
+    found = get("org")
+    if found:
         # An unescaped comma makes vobject split a unit into a list ("ORG:Acme, Inc." is [["Acme", " Inc."]]):
         # the user's text again, not a crash.
-        units = [",".join(map(str, unit)) if isinstance(unit, list) else str(unit) for unit in _as_units(org)]
+        units = [",".join(map(str, unit)) if isinstance(unit, list) else str(unit) for unit in _as_units(found[0])]
         parts = [unit.strip() for unit in units if unit.strip()]
         if parts:
             values["client"] = parts[0]
         if len(parts) > 1:
             values["department"] = " / ".join(parts[1:])
-    title = _text(first("title"))
-    if title:
-        values["title"] = title
-    role = _text(first("role"))
-    if role and "title" not in values:
-        values["title"] = role
-    phones = [_text(tel) for tel in properties.get("tel", []) if _text(tel)]
-    phones = [phone[4:] if phone.lower().startswith("tel:") else phone for phone in phones]
+    for key in ("title", "role"):
+        found = get(key)
+        if found and (text := _text(found[0])):
+            values["title"] = text
+            break
+    phones = _texts(get("tel"))
     if phones:
-        values["phone"] = phones
-    emails = [_text(email) for email in properties.get("email", []) if _text(email)]
+        values["phone"] = [phone[4:] if phone.lower().startswith("tel:") else phone for phone in phones]
+    emails = _texts(get("email"))
     if emails:
         values["email"] = emails
-    birthday = _text(first("bday"))
-    if birthday:
-        values["birthday"] = birthday
-    notes = [_text(note) for note in properties.get("note", []) if _text(note)]
+    found = get("bday")
+    if found and (text := _text(found[0])):
+        values["birthday"] = text
+    notes = _texts(get("note"))
     if notes:
         values["personal_notes"] = "\n".join(dict.fromkeys(notes))
-    uid = _text(first("uid"))
-    if uid:
-        values["external_id"] = uid[:200]
+    found = get("uid")
+    if found and (text := _text(found[0])):
+        values["external_id"] = text[:200]
     return values
