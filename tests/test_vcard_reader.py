@@ -170,3 +170,34 @@ def test_an_import_with_skip_bad_writes_the_rejected_cards_fields_as_text(cli, d
         "1990-02-31",
     ]
     assert table[2][0] == "16" and "Failed to parse line: this is no property" in table[2][1]
+
+
+def test_a_line_that_would_hang_vobjects_parser_is_one_broken_card_with_vobjects_message(tmp_path: Path) -> None:
+    """vobject's line pattern backtracks exponentially on a line it cannot parse ("X" + ";a=b,c" * 12 + " ":
+    25 s, each parameter more 4x): such a line is found without it, and named as vobject names it."""
+    import subprocess
+    import sys
+
+    import vobject
+
+    small = "X-HANG" + ";a=b,c" * 3 + " no colon"
+    card = f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Slow\r\n{small}\r\nEND:VCARD\r\n"
+    with pytest.raises(vobject.base.ParseError) as raised:
+        vobject.readOne(card)
+    path = tmp_path / "small.vcf"
+    path.write_text(card + card.replace("Slow", "Fine").replace(small + "\r\n", ""), encoding="utf-8")
+    cards = _both(path)
+    assert cards[0][1] == {"_broken": f"cannot read the card: {str(raised.value)[:200]}"}
+    assert cards[1][0] == 6 and cards[1][1] == {"full_name": "Fine"}
+
+    huge = "X-HANG" + ";a=b,c" * 40 + " no colon"  # ~10^24 steps for vobject's pattern
+    path = tmp_path / "hang.vcf"
+    path.write_text(f"BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Slow\r\n{huge}\r\nEND:VCARD\r\n", encoding="utf-8")
+    script = (
+        "import sys; from pathlib import Path; from amtui.formats.vcard import read_vcards; "
+        "print([values for _, values, _ in read_vcards(Path(sys.argv[1]))])"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    # vobject counts a CRLF as two lines (sic): its own number
+    assert "cannot read the card: At line 7: Failed to parse line: X-HANG;a=b,c;a=b,c" in done.stdout

@@ -1,11 +1,13 @@
 """vCard 2.1, 3.0 and 4.0 files (phones' and mail programs' address books) as contact records.
 
 The file is read as a stream, one card at a time: memory stays flat and the
-work per card does not depend on where it is in the file (100k cards take 5x
-what 20k take). Folded lines are joined on bytes before decoding, so a
-multi-byte character split by the fold survives; each card is parsed on its own
-(``vobject.readOne``) so one broken card is one bad row, not a failed file.
-Nearly all the time per card is vobject's own parsing (bench/bench_vcard.py).
+work per card does not depend on where it is in the file. Folded lines are
+joined on bytes before decoding, so a multi-byte character split by the fold
+survives; each card is read on its own so one broken card is one bad row, not a
+failed file. vobject is the parser: the common card is read with its line
+parser and its properties' behaviours but without its object tree (4-5x
+faster, the same values; see "The common card" below), anything unusual with
+``vobject.readOne`` (bench/bench_vcard.py, bench/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -88,6 +90,30 @@ def _cards(text: str) -> Iterator[tuple[int, str]]:
         yield line, text[start:end]
 
 
+def _unparsable_line(text: str) -> tuple[int, str] | None:
+    """The first line (number, text) vobject would fail to parse while reading the card, found without
+    vobject's exponential regex (``_VOBJECT_LINE``), or None: vobject is given no line it would hang on.
+    Lines after the card's END, or after a line where vobject stops with another error, are not read."""
+    import io
+
+    from vobject.base import getLogicalLines
+
+    open_components: list[str] = []
+    for line, number in getLogicalLines(io.StringIO(text), False):
+        match = _VOBJECT_LINE.match(line)
+        if match is None:
+            return number, line
+        name, value = match.group(1).replace("_", "-").upper(), match.group(2)
+        if name == "BEGIN":
+            open_components.append(value.upper())
+        elif name == "END":
+            if not open_components or value.upper() != open_components.pop() or not open_components:
+                return None  # the card ends here, or vobject stops here with its own error
+        elif name == "PROFILE" and open_components and value != open_components[-1]:
+            return None  # vobject refuses a second profile here
+    return None
+
+
 def _text(value: Any) -> str:
     if value.__class__ is str:
         return value.strip()  # type: ignore[no-any-return]
@@ -162,6 +188,9 @@ def read_vcards(path: Path, *, whole_tree: bool = False) -> Iterator[tuple[int, 
             properties = None if whole_tree else _read_properties(cleaned)
         if properties is None:  # anything unusual: vobject builds the whole card (and names what is wrong)
             try:
+                unparsable = _unparsable_line(cleaned)
+                if unparsable is not None:
+                    raise vobject.base.ParseError(f"Failed to parse line: {unparsable[1]}", unparsable[0])
                 card = vobject.readOne(cleaned)
             except Exception as exc:  # vobject raises ParseError and assorted others on broken cards
                 yield (
@@ -181,16 +210,18 @@ def read_vcards(path: Path, *, whole_tree: bool = False) -> Iterator[tuple[int, 
 #
 # ``vobject.readOne`` builds a Component and a ContentLine per line (~110 attribute hooks per card),
 # decodes every line, copies each structured one before transforming it and unescapes text one character
-# at a time: ~85 % of the time of a vCard import. Here the same steps run on what we keep. Every property
-# ``card_values`` reads is parsed by vobject's ``parseLine`` and decoded by the behaviour vobject gives that
-# property in a VCARD (looked up in vobject's registry); any other line must match ``_PLAIN``, a subset of
-# vobject's line grammar (a name, unquoted parameters, a colon), or vobject parses it too (a line it cannot
-# parse sends the card to ``vobject.readOne``, which rejects it with its own message). A card where the tree
-# would do more than this reads is read by ``vobject.readOne``: a folded line (vobject unfolds it), a nested
-# or unnamed component, PROFILE, no END, an ENCODING, BASE64 or QUOTED-PRINTABLE parameter on any line
-# (vobject decodes those on every line, and may fail). Values with no backslash skip vobject's character by
-# character unescaping (``_split`` gives what it gives). tests/test_vcard_speed.py proves both ways give the
-# same values on a mixed corpus and ``_split`` the same lists as vobject's ``stringToTextValues``.
+# at a time: ~80 % of the time of a vCard import. ``_read_properties`` runs the same steps on what we keep.
+# Every property ``card_values`` reads is parsed by vobject's ``parseLine`` and decoded by the behaviour
+# vobject gives that property in a VCARD (looked up in vobject's registry); any other line must match
+# ``_PLAIN``, a subset of vobject's line grammar (a name, unquoted parameters, a colon), or vobject parses
+# it too (a line it cannot parse sends the card to ``vobject.readOne``, which rejects it with its own
+# message). A card where the tree would do more is read by ``vobject.readOne``: a folded line (vobject
+# unfolds it), a nested or unnamed component, no END, an ENCODING, BASE64 or QUOTED-PRINTABLE parameter on
+# any line (vobject decodes those on every line, and may fail). A card with a line ``_clean_lines`` would
+# change (a photo, a quoted-printable value) is cleaned first. Values with no backslash skip vobject's
+# character-by-character unescaping (``_split`` gives what it gives). tests/test_vcard_reader.py proves
+# both ways give the same values and broken cards on a mixed corpus, odd cards and the real samples, and
+# ``_split``/``_fields``/the decoders the same values as vobject's functions.
 
 _WANTED = frozenset({"fn", "n", "org", "title", "role", "tel", "email", "bday", "note", "uid"})
 # Parameters vobject decodes on every line (and ``_clean_lines`` on some), as ``_QP_PARAM`` matches them.
@@ -199,6 +230,12 @@ _BINARY_NAMES = frozenset({"photo", "logo", "sound", "key"})  # ``_BINARY`` for 
 _LINE_END = re.compile(r"\r\n|\r|\n")  # vobject's line ends (not str.splitlines(): not U+2028, NEL, VT...)
 _NAME = r"[a-zA-Z0-9_-]+"
 _PLAIN = re.compile(rf"(?:{_NAME}\.)?({_NAME})((?:;{_NAME}(?:=[^\";:,]*(?:,[^\";:,]*)*)?)*):(.*)", re.DOTALL)
+# The language of vobject's ``line_re`` (``vobject.base.parseLine``), written so that a line outside it fails
+# at once: vobject's own pattern backtracks exponentially on such a line ("X" + ";a=b,c" * 12 + " " takes
+# 25 s, one more parameter 4x that), so a line is given to vobject only once it matches this. (An unquoted
+# parameter value here stops at "=", where vobject's may run on: the same lines, one way to read each.)
+_VALUE = r'(?:"[^"]*"|[^";:,=]*)'
+_VOBJECT_LINE = re.compile(rf"(?:{_NAME}\.)?({_NAME});?(?:;{_NAME}(?:[=,]{_VALUE})*)*:(.*)", re.DOTALL)
 _BEHAVIORS: dict[str, tuple[Any, str]] = {}
 
 
@@ -302,8 +339,8 @@ def _read_properties(text: str) -> dict[str, list[Any]] | None:
                     return None
             elif not line:
                 continue  # vobject skips empty lines
-            elif line[0] in " \t" or _BINARY.match(line) or unusual(line):
-                return None  # a fold (vobject unfolds it), a photo or an encoded value: cleaning or the tree
+            elif line[0] in " \t" or _BINARY.match(line) or unusual(line) or not _VOBJECT_LINE.match(line):
+                return None  # a fold, a photo, an encoded value, a line vobject cannot parse: see read_vcards
             else:
                 name, _, value, _ = parseLine(line, number)  # may raise: vobject rejects the card
                 key = name.lower()
