@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -28,10 +29,16 @@ from amtui.vocabulary import (
 PACKAGE = Path(vocabulary.__file__).parent
 
 
-def _command(path: tuple[str, ...]) -> click.Command:
+@functools.cache
+def _root() -> click.Command:
+    """The click tree of the whole app, built once (each build converts every command: ~1 s)."""
     from amtui.cli import app
 
-    command: Any = typer.main.get_command(app)
+    return typer.main.get_command(app)
+
+
+def _command(path: tuple[str, ...]) -> click.Command:
+    command: Any = _root()
     for name in path:
         command = command.get_command(click.Context(command), name)
     assert command is not None, path
