@@ -40,6 +40,27 @@ def _quicker_idle_checks() -> None:
 _quicker_idle_checks()
 
 
+def _one_click_tree_per_app() -> None:
+    """Typer's CliRunner converts the whole Typer app into click commands on every ``invoke`` (every
+    command's signature: ~0.15 s, for each of the suite's ~600 in-process commands). The app is built
+    once per process (``amtui.commands.root.app``), so its click tree is too: convert each app once."""
+    import typer.testing
+
+    convert = typer.testing._get_command
+    converted: dict[int, tuple[Any, Any]] = {}
+
+    def get_command(app: Any) -> Any:
+        kept = converted.get(id(app))
+        if kept is None or kept[0] is not app:
+            kept = converted[id(app)] = (app, convert(app))
+        return kept[1]
+
+    typer.testing._get_command = get_command  # type: ignore[attr-defined]
+
+
+_one_click_tree_per_app()
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Everything the tests import is loaded now (Textual, SQLAlchemy, amtui: ~200k objects that live
     as long as the process). Freeze them out of the cyclic collector, which otherwise walked them in
@@ -48,6 +69,62 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(10_000, 10, 10)
+
+
+# Test files in the order they start (pytest-xdist hands tests out in this order): the costliest first,
+# so that the last minute is not one worker finishing a long Pilot file while the other idles. A
+# run's own timings (kept in .pytest_cache) replace this list; it is the order on a fresh clone and in CI.
+SLOW_FILES = (
+    "test_tui_forms.py",
+    "test_tui_day.py",
+    "test_tui_i18n.py",
+    "test_tui_capture.py",
+    "test_tui.py",
+    "test_tui_find.py",
+    "test_upgrade.py",
+    "test_tui_hostile.py",
+    "test_tui_snapshots.py",
+    "test_demo.py",
+    "test_concurrency.py",
+    "test_import.py",
+)
+_FILE_SECONDS = "amtui/file-seconds"
+
+
+def _file_of(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    cache = getattr(config, "cache", None)
+    measured: dict[str, float] = (cache.get(_FILE_SECONDS, None) if cache is not None else None) or {}
+
+    def cost(item: pytest.Item) -> float:
+        name = _file_of(item.nodeid)
+        if name in measured:
+            return float(measured[name])
+        base = name.rsplit("/", 1)[-1]
+        return float(len(SLOW_FILES) - SLOW_FILES.index(base)) * 100 if base in SLOW_FILES else 0.0
+
+    # A stable sort: each file's tests stay together and in their order (module fixtures are built once).
+    items.sort(key=lambda item: -cost(item))
+
+
+_seconds_by_file: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    _seconds_by_file[_file_of(report.nodeid)] = _seconds_by_file.get(_file_of(report.nodeid), 0.0) + report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    cache = getattr(session.config, "cache", None)
+    # The whole run's timings, kept by the main process (xdist workers see only their share).
+    if cache is None or hasattr(session.config, "workerinput") or session.config.option.keyword:
+        return
+    kept = cache.get(_FILE_SECONDS, None) or {}
+    kept.update((name, round(seconds, 2)) for name, seconds in _seconds_by_file.items())
+    cache.set(_FILE_SECONDS, kept)
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FROZEN_NOW
+from tests.conftest import FROZEN_NOW, fresh_database
 
 
 def test_client_add_show_list_edit(cli) -> None:  # type: ignore[no-untyped-def]
@@ -158,12 +158,12 @@ def _run(*args: str, env: dict[str, str], stdin: str | None = None) -> subproces
 
 
 @pytest.fixture
-def process_env(tmp_path: Path) -> dict[str, str]:
+def process_env(tmp_path: Path, migrated_template: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["AMTUI_DB"] = str(tmp_path / "proc.db")
     env["AMTUI_NOW"] = FROZEN_NOW.isoformat()
-    created = _run("init", env=env)
-    assert created.returncode == 0, created.stderr
+    # What `amtui init` leaves (its own process run is tested below and in test_upgrade.py).
+    fresh_database(migrated_template, tmp_path / "proc.db")
     return env
 
 

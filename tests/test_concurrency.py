@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FROZEN_NOW
+from tests.conftest import FROZEN_NOW, fresh_database
 
 
 def _env(db: Path) -> dict[str, str]:
@@ -35,10 +35,9 @@ def _clients_csv(path: Path, prefix: str, count: int) -> Path:
 
 
 @pytest.fixture
-def shared_db(tmp_path: Path) -> Path:
+def shared_db(tmp_path: Path, migrated_template: Path) -> Path:
     db = tmp_path / "shared.db"
-    created = subprocess.run(_amtui(db, "init"), capture_output=True, text=True, env=_env(db), timeout=120)
-    assert created.returncode == 0, created.stderr
+    fresh_database(migrated_template, db)  # what `amtui init` leaves
     return db
 
 

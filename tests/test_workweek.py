@@ -246,20 +246,18 @@ def test_colleagues_are_one_person_per_name(session, now, zone, cli, db_path: Pa
     ]
 
 
-def test_assignee_shell_completion_offers_colleagues(tmp_path: Path) -> None:
-    db = tmp_path / "c.db"
-    env = dict(os.environ, AMTUI_DB=str(db))
-    # A database named by AMTUI_DB must exist (a typo is an error, not a new database).
-    subprocess.run([sys.executable, "-m", "amtui", "init"], env=env, check=True, capture_output=True)
-    subprocess.run([sys.executable, "-m", "amtui", "client", "add", "X"], env=env, check=True, capture_output=True)
+def test_assignee_shell_completion_offers_colleagues(cli, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # The colleagues are written in-process; the completion is a real process, as the shell runs it.
+    assert cli("client", "add", "X").exit_code == 0
     for name in ("Петров (логистика)", "Анна Смирнова"):
-        subprocess.run(
-            [sys.executable, "-m", "amtui", "task", "add", "T", "--due", "+3d", "--assignee", name],
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-    completion = dict(env, _AMTUI_COMPLETE="complete_zsh", _TYPER_COMPLETE_ARGS="amtui task add T --assignee Пе")
+        added = cli("task", "add", "T", "--due", "+3d", "--assignee", name)
+        assert added.exit_code == 0, added.output
+    completion = dict(
+        os.environ,
+        AMTUI_DB=str(db_path),
+        _AMTUI_COMPLETE="complete_zsh",
+        _TYPER_COMPLETE_ARGS="amtui task add T --assignee Пе",
+    )
     result = subprocess.run(
         [sys.executable, "-m", "amtui"], env=completion, capture_output=True, text=True, timeout=60, check=False
     )
