@@ -167,3 +167,68 @@ def test_today_view_in_one_pass_equals_the_two_halves(engine) -> None:  # type: 
     assert whole == halves
     assert whole.complete and whole.agenda and whole.late and whole.receivables
     assert whole.sales_by_month[-1] == whole.sales_minor > 0
+
+
+def _totals_from_the_table(rows) -> tuple[tuple[str, int, int], ...]:  # type: ignore[no-untyped-def]
+    """Today's receivables as they were made before: summed from every row of the Clients table."""
+    totals: dict[str, list[int]] = {}
+    for client in rows:
+        if client.receivables_minor:
+            entry = totals.setdefault(client.currency, [0, 0])
+            entry[0] += client.receivables_minor
+            entry[1] += client.overdue_minor
+    return tuple(sorted(((c, o, d) for c, (o, d) in totals.items()), key=lambda item: -item[1]))
+
+
+def test_todays_receivables_per_currency_equal_the_clients_tables_sums(session, now, zone) -> None:  # type: ignore[no-untyped-def]
+    """Today no longer reads the whole Clients table for its money line: one grouped read must give the
+    same (currency, owed, overdue) triples, each client's debt in the client's currency, largest first."""
+    _portfolio(session, now)
+    table = clients.list_clients(session=session, today=TODAY, zone=zone)
+    grouped = clients.receivables_by_currency(session=session, today=TODAY)
+    assert grouped == _totals_from_the_table(table)
+    # Spelled out: Ромашка's EUR invoice is in its RUB line (the table's rule), Globex's RUB one in USD.
+    assert grouped == (
+        ("USD", 9_999_998_99 + 1_00, 9_999_998_99 + 1_00),
+        ("RUB", 60_000_00 + 55_500_55 + 1 + 3_000_00, 60_000_00 + 3_000_00),
+        ("EUR", 1 + 12_345_67, 1),
+    )
+    assert clients.count_clients(session=session) == len(table) == 5
+    # A day later R-4 (due today) is overdue too.
+    later = clients.receivables_by_currency(session=session, today=TODAY + timedelta(days=1))
+    assert later == _totals_from_the_table(
+        clients.list_clients(session=session, today=TODAY + timedelta(days=1), zone=zone)
+    )
+    assert dict((c, d) for c, _o, d in later)["RUB"] == 60_000_00 + 3_000_00 + 1
+
+
+def test_list_clients_order_without_the_databases_sort(session, zone) -> None:  # type: ignore[no-untyped-def]
+    """The table is sorted in Python on the name without its legal form; equal keys fall back on the
+    stored folded name, then the id (what ORDER BY name_folded gave)."""
+    names = ["ООО «Ромашка»", "Ромашка", "АО «Берёза»", "ромашка", "Acme", "ООО Acme", "Zeta", "ИП Ромашка"]
+    for name in names:
+        session.add(Client(name=name, name_folded=name.casefold()))
+    session.flush()
+    rows = clients.list_clients(session=session, today=TODAY, zone=zone)
+    expected = session.execute(text("SELECT id, name_folded FROM client ORDER BY name_folded, id")).all()
+    from amtui.services.text import folded_name_key
+
+    in_old_order = sorted(expected, key=lambda row: folded_name_key(row[1]))  # stable: the SQL order breaks ties
+    assert [row.id for row in rows] == [row[0] for row in in_old_order]
+    assert [row.name for row in rows][:2] == ["Acme", "ООО Acme"]
+    assert [row.name for row in rows][2] == "Zeta"  # Latin before Cyrillic, as the code points go
+
+
+def test_today_totals_equal_the_portfolio_on_the_demo(engine) -> None:  # type: ignore[no-untyped-def]
+    from amtui.config import Settings
+    from amtui.services.demo import build_demo
+    from amtui.services.workspace import Workspace
+    from tests.conftest import FROZEN_NOW, ZONE
+
+    build_demo(engine, size="small", now=FROZEN_NOW)
+    workspace = Workspace(engine=engine, now=lambda: FROZEN_NOW, zone=ZONE, settings=Settings())
+    view = workspace.today_view()
+    table = workspace.client_list()
+    assert view.receivables == _totals_from_the_table(table)
+    assert view.clients == len(table) > 0
+    assert len(view.receivables) >= 2  # the demo owes in more than one currency
