@@ -232,3 +232,90 @@ def test_today_totals_equal_the_portfolio_on_the_demo(engine) -> None:  # type: 
     assert view.receivables == _totals_from_the_table(table)
     assert view.clients == len(table) > 0
     assert len(view.receivables) >= 2  # the demo owes in more than one currency
+
+
+def _abc_portfolio(session) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """Revenue on the Pareto limits: RUB 40/40/15/4/1 (shares before: 0, 40, 80, 95, 99 %), a USD group
+    of two (too few to rank), an EUR client also in RUB, prospects with and without revenue, a lost client."""
+    spec = [
+        # (name, tier stored, status, [(amount, currency, days ago)])
+        ("Альфа", "C", "active", [(30_00, "RUB", 10), (10_00, "RUB", 300)]),
+        ("Бета", "A", "active", [(40_00, "RUB", 20), (99_00, "RUB", 400)]),  # 400 days ago: outside
+        ("Гамма", "A", "active", [(15_00, "RUB", 30)]),
+        ("Дельта", "B", "active", [(4_00, "RUB", 40), (7_00, "USD", 5)]),
+        ("Эпсилон", "C", "active", [(1_00, "RUB", 50)]),
+        ("Zeta", "B", "active", [(9_00, "USD", 5)]),
+        ("Eta", "C", "prospect", []),
+        ("Theta", "A", "prospect", []),
+        ("Iota", "A", "active", []),
+        ("Kappa", "A", "lost", []),
+    ]
+    ids = {}
+    for name, tier, status, invoices in spec:
+        client = Client(name=name, name_folded=name.casefold(), tier=tier, status=status)
+        session.add(client)
+        session.flush()
+        ids[name] = client.id
+        for number, (amount, currency, ago) in enumerate(invoices):
+            issued = TODAY - timedelta(days=ago)
+            session.add(
+                Invoice(
+                    client_id=client.id,
+                    number=f"{name}-{number}",
+                    issued_on=issued,
+                    due_on=issued + timedelta(days=30),
+                    amount_minor=amount,
+                    currency=currency,
+                )
+            )
+    session.flush()
+    return ids
+
+
+def test_abc_tiers_on_the_limits(session) -> None:  # type: ignore[no-untyped-def]
+    """The Pareto in integers (running x 100 against limit x total) gives the tiers the Decimal shares gave:
+    exactly on a limit is the next tier."""
+    from amtui.services.portfolio import abc_tiers, set_rate
+
+    _abc_portfolio(session)
+    full = abc_tiers(session=session, today=TODAY)
+    suggested = {row.client_name: row.suggested for row in full.rows}
+    # Exactly on a limit is the next tier: Гамма starts at 80 %, Дельта at 95 %.
+    assert suggested == {
+        "Альфа": "A", "Бета": "A", "Гамма": "B", "Дельта": "C", "Эпсилон": "C",
+        "Zeta": "B", "Eta": "C", "Theta": "A", "Iota": "C",
+    }  # fmt: skip
+    assert [row.client_name for row in full.changes] == ["Iota", "Альфа", "Гамма", "Дельта"]
+    assert [
+        row.suggested for row in abc_tiers(session=session, today=TODAY, thresholds=(40, 80)).rows if row.revenue_minor
+    ][:3] == [
+        "A",
+        "B",  # Бета: as much as Альфа, ranked after it (by id), starts at 40 %
+        "C",  # Гамма at 80 %
+    ]
+    set_rate(session=session, currency="USD", rate_e6=100_000_000, valid_from=TODAY, home_currency="RUB")
+    whole = abc_tiers(session=session, today=TODAY)
+    # Converted: Zeta 900 RUB of 1 700 first (A), Дельта 704 from 52.9 % (A), Альфа from 94.4 % (B), Бета C.
+    assert [(row.client_name, row.suggested) for row in whole.rows if row.revenue_minor][:4] == [
+        ("Zeta", "A"),
+        ("Дельта", "A"),
+        ("Альфа", "B"),
+        ("Бета", "C"),
+    ]
+
+
+def test_abc_changes_only_are_the_full_results_changes(session) -> None:  # type: ignore[no-untyped-def]
+    """The alert engine asks abc_tiers for the changes only (no row per unchanged client): the same rows
+    as the full result's changes, for several thresholds, with and without a rate."""
+    from amtui.services.portfolio import abc_tiers, set_rate
+
+    _abc_portfolio(session)
+    for rate in (False, True):
+        if rate:
+            set_rate(session=session, currency="USD", rate_e6=100_000_000, valid_from=TODAY, home_currency="RUB")
+        for thresholds in ((80, 95), (40, 80), (41, 99), (1, 100), (50, 55)):
+            whole = abc_tiers(session=session, today=TODAY, thresholds=thresholds)
+            only = abc_tiers(session=session, today=TODAY, thresholds=thresholds, changes_only=True)
+            assert only.rows == whole.changes, thresholds
+            assert only.changes == whole.changes
+            assert whole.changes, thresholds
