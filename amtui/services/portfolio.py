@@ -978,10 +978,14 @@ def abc_tiers(
     since = _months_back(today, months)
     rates = load_rates(session, home_currency)
     v = _invoice.c
+    # A year or more is most of the invoices: one pass over ix_invoice_client_revenue, already in group
+    # order, beats the date range of ix_invoice_issued and a temporary B-tree (120 against 300 ms at
+    # 500,000 invoices). The date wrapped in coalesce() keeps SQLite from choosing the date index.
+    issued = func.coalesce(v.issued_on, v.issued_on) if months >= 12 else v.issued_on
     revenue = _rows(
         session,
         select(v.client_id, v.currency, func.sum(v.amount_minor))
-        .where(v.issued_on >= since, v.issued_on < until)
+        .where(issued >= since, issued < until)
         .group_by(v.client_id, v.currency),
     )
     groups: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
