@@ -62,7 +62,7 @@ LATE_KINDS = vocabulary.LATE_KINDS
 NOTICE_LATE_WITHIN_DAYS = vocabulary.NOTICE_LATE_DAYS
 SUMMARISED_KINDS = vocabulary.BACKLOG_KINDS
 AGENDA_KINDS = vocabulary.AGENDA_KINDS
-# How long one read of the portfolio serves Today and the Clients screen (another program may write).
+# How long one read of the portfolio serves the Clients screen (another program may write).
 PORTFOLIO_FRESH_S = 30.0
 
 
@@ -507,7 +507,8 @@ class Workspace:
     # Clients, cards, people
 
     def client_list(self) -> list[ClientSummary]:
-        """The portfolio; Today and Clients share one read until something is written or the day changes."""
+        """The portfolio; one read serves until something is written or the day changes (Today reads only
+        its totals: :func:`amtui.services.clients.receivables_by_currency`)."""
         from amtui.services.clients import list_clients
 
         key = (self.version, self.today())
