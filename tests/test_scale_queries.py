@@ -167,3 +167,155 @@ def test_today_view_in_one_pass_equals_the_two_halves(engine) -> None:  # type: 
     assert whole == halves
     assert whole.complete and whole.agenda and whole.late and whole.receivables
     assert whole.sales_by_month[-1] == whole.sales_minor > 0
+
+
+def _totals_from_the_table(rows) -> tuple[tuple[str, int, int], ...]:  # type: ignore[no-untyped-def]
+    """Today's receivables as they were made before: summed from every row of the Clients table."""
+    totals: dict[str, list[int]] = {}
+    for client in rows:
+        if client.receivables_minor:
+            entry = totals.setdefault(client.currency, [0, 0])
+            entry[0] += client.receivables_minor
+            entry[1] += client.overdue_minor
+    return tuple(sorted(((c, o, d) for c, (o, d) in totals.items()), key=lambda item: -item[1]))
+
+
+def test_todays_receivables_per_currency_equal_the_clients_tables_sums(session, now, zone) -> None:  # type: ignore[no-untyped-def]
+    """Today no longer reads the whole Clients table for its money line: one grouped read must give the
+    same (currency, owed, overdue) triples, each client's debt in the client's currency, largest first."""
+    _portfolio(session, now)
+    table = clients.list_clients(session=session, today=TODAY, zone=zone)
+    grouped = clients.receivables_by_currency(session=session, today=TODAY)
+    assert grouped == _totals_from_the_table(table)
+    # Spelled out: Ромашка's EUR invoice is in its RUB line (the table's rule), Globex's RUB one in USD.
+    assert grouped == (
+        ("USD", 9_999_998_99 + 1_00, 9_999_998_99 + 1_00),
+        ("RUB", 60_000_00 + 55_500_55 + 1 + 3_000_00, 60_000_00 + 3_000_00),
+        ("EUR", 1 + 12_345_67, 1),
+    )
+    assert clients.count_clients(session=session) == len(table) == 5
+    # A day later R-4 (due today) is overdue too.
+    later = clients.receivables_by_currency(session=session, today=TODAY + timedelta(days=1))
+    assert later == _totals_from_the_table(
+        clients.list_clients(session=session, today=TODAY + timedelta(days=1), zone=zone)
+    )
+    assert dict((c, d) for c, _o, d in later)["RUB"] == 60_000_00 + 3_000_00 + 1
+
+
+def test_list_clients_order_without_the_databases_sort(session, zone) -> None:  # type: ignore[no-untyped-def]
+    """The table is sorted in Python on the name without its legal form; equal keys fall back on the
+    stored folded name, then the id (what ORDER BY name_folded gave)."""
+    names = ["ООО «Ромашка»", "Ромашка", "АО «Берёза»", "ромашка", "Acme", "ООО Acme", "Zeta", "ИП Ромашка"]
+    for name in names:
+        session.add(Client(name=name, name_folded=name.casefold()))
+    session.flush()
+    rows = clients.list_clients(session=session, today=TODAY, zone=zone)
+    expected = session.execute(text("SELECT id, name_folded FROM client ORDER BY name_folded, id")).all()
+    from amtui.services.text import folded_name_key
+
+    in_old_order = sorted(expected, key=lambda row: folded_name_key(row[1]))  # stable: the SQL order breaks ties
+    assert [row.id for row in rows] == [row[0] for row in in_old_order]
+    assert [row.name for row in rows][:2] == ["Acme", "ООО Acme"]
+    assert [row.name for row in rows][2] == "Zeta"  # Latin before Cyrillic, as the code points go
+
+
+def test_today_totals_equal_the_portfolio_on_the_demo(engine) -> None:  # type: ignore[no-untyped-def]
+    from amtui.config import Settings
+    from amtui.services.demo import build_demo
+    from amtui.services.workspace import Workspace
+    from tests.conftest import FROZEN_NOW, ZONE
+
+    build_demo(engine, size="small", now=FROZEN_NOW)
+    workspace = Workspace(engine=engine, now=lambda: FROZEN_NOW, zone=ZONE, settings=Settings())
+    view = workspace.today_view()
+    table = workspace.client_list()
+    assert view.receivables == _totals_from_the_table(table)
+    assert view.clients == len(table) > 0
+    assert len(view.receivables) >= 2  # the demo owes in more than one currency
+
+
+def _abc_portfolio(session) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """Revenue on the Pareto limits: RUB 40/40/15/4/1 (shares before: 0, 40, 80, 95, 99 %), a USD group
+    of two (too few to rank), an EUR client also in RUB, prospects with and without revenue, a lost client."""
+    spec = [
+        # (name, tier stored, status, [(amount, currency, days ago)])
+        ("Альфа", "C", "active", [(30_00, "RUB", 10), (10_00, "RUB", 300)]),
+        ("Бета", "A", "active", [(40_00, "RUB", 20), (99_00, "RUB", 400)]),  # 400 days ago: outside
+        ("Гамма", "A", "active", [(15_00, "RUB", 30)]),
+        ("Дельта", "B", "active", [(4_00, "RUB", 40), (7_00, "USD", 5)]),
+        ("Эпсилон", "C", "active", [(1_00, "RUB", 50)]),
+        ("Zeta", "B", "active", [(9_00, "USD", 5)]),
+        ("Eta", "C", "prospect", []),
+        ("Theta", "A", "prospect", []),
+        ("Iota", "A", "active", []),
+        ("Kappa", "A", "lost", []),
+    ]
+    ids = {}
+    for name, tier, status, invoices in spec:
+        client = Client(name=name, name_folded=name.casefold(), tier=tier, status=status)
+        session.add(client)
+        session.flush()
+        ids[name] = client.id
+        for number, (amount, currency, ago) in enumerate(invoices):
+            issued = TODAY - timedelta(days=ago)
+            session.add(
+                Invoice(
+                    client_id=client.id,
+                    number=f"{name}-{number}",
+                    issued_on=issued,
+                    due_on=issued + timedelta(days=30),
+                    amount_minor=amount,
+                    currency=currency,
+                )
+            )
+    session.flush()
+    return ids
+
+
+def test_abc_tiers_on_the_limits(session) -> None:  # type: ignore[no-untyped-def]
+    """The Pareto in integers (running x 100 against limit x total) gives the tiers the Decimal shares gave:
+    exactly on a limit is the next tier."""
+    from amtui.services.portfolio import abc_tiers, set_rate
+
+    _abc_portfolio(session)
+    full = abc_tiers(session=session, today=TODAY)
+    suggested = {row.client_name: row.suggested for row in full.rows}
+    # Exactly on a limit is the next tier: Гамма starts at 80 %, Дельта at 95 %.
+    assert suggested == {
+        "Альфа": "A", "Бета": "A", "Гамма": "B", "Дельта": "C", "Эпсилон": "C",
+        "Zeta": "B", "Eta": "C", "Theta": "A", "Iota": "C",
+    }  # fmt: skip
+    assert [row.client_name for row in full.changes] == ["Iota", "Альфа", "Гамма", "Дельта"]
+    assert [
+        row.suggested for row in abc_tiers(session=session, today=TODAY, thresholds=(40, 80)).rows if row.revenue_minor
+    ][:3] == [
+        "A",
+        "B",  # Бета: as much as Альфа, ranked after it (by id), starts at 40 %
+        "C",  # Гамма at 80 %
+    ]
+    set_rate(session=session, currency="USD", rate_e6=100_000_000, valid_from=TODAY, home_currency="RUB")
+    whole = abc_tiers(session=session, today=TODAY)
+    # Converted: Zeta 900 RUB of 1 700 first (A), Дельта 704 from 52.9 % (A), Альфа from 94.4 % (B), Бета C.
+    assert [(row.client_name, row.suggested) for row in whole.rows if row.revenue_minor][:4] == [
+        ("Zeta", "A"),
+        ("Дельта", "A"),
+        ("Альфа", "B"),
+        ("Бета", "C"),
+    ]
+
+
+def test_abc_changes_only_are_the_full_results_changes(session) -> None:  # type: ignore[no-untyped-def]
+    """The alert engine asks abc_tiers for the changes only (no row per unchanged client): the same rows
+    as the full result's changes, for several thresholds, with and without a rate."""
+    from amtui.services.portfolio import abc_tiers, set_rate
+
+    _abc_portfolio(session)
+    for rate in (False, True):
+        if rate:
+            set_rate(session=session, currency="USD", rate_e6=100_000_000, valid_from=TODAY, home_currency="RUB")
+        for thresholds in ((80, 95), (40, 80), (41, 99), (1, 100), (50, 55)):
+            whole = abc_tiers(session=session, today=TODAY, thresholds=thresholds)
+            only = abc_tiers(session=session, today=TODAY, thresholds=thresholds, changes_only=True)
+            assert only.rows == whole.changes, thresholds
+            assert only.changes == whole.changes
+            assert whole.changes, thresholds

@@ -1254,7 +1254,11 @@ def _portfolio_alerts(session: Reader, clock: _Clock, kinds: Collection[str], se
             )
     if AlertKind.ABC in kinds:
         result = portfolio.abc_tiers(
-            session=session, today=clock.today, thresholds=settings.abc_thresholds, home_currency=settings.home_currency
+            session=session,
+            today=clock.today,
+            thresholds=settings.abc_thresholds,
+            home_currency=settings.home_currency,
+            changes_only=True,
         )
         for change in result.changes:
             alerts.append(

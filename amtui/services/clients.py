@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import String, case, func, select, type_coerce
 from sqlmodel import Session, col
 
 from amtui.i18n import _
@@ -161,6 +161,45 @@ def next_contact_due(last: datetime | None, cadence_days: int, *, zone: tzinfo, 
     return last.astimezone(zone).date() + timedelta(days=cadence_days)
 
 
+def _unpaid_by_client(today: date) -> Any:
+    """What each client owes and how much of it is overdue, grouped once over the unpaid invoices'
+    partial index (``paid_minor < amount_minor``): the Clients table and Today's totals read the same."""
+    owed = col(Invoice.amount_minor) - col(Invoice.paid_minor)
+    return (
+        select(
+            col(Invoice.client_id).label("client_id"),
+            func.sum(owed).label("receivables"),
+            func.sum(case((col(Invoice.due_on) < today, owed), else_=0)).label("overdue"),
+        )
+        .where(col(Invoice.paid_minor) < col(Invoice.amount_minor))
+        .group_by(col(Invoice.client_id))
+        .subquery("unpaid")
+    )
+
+
+def receivables_by_currency(*, session: Session, today: date) -> tuple[tuple[str, int, int], ...]:
+    """(currency, owed, overdue) over the portfolio, each client's receivables in the client's currency,
+    largest first: what the Clients table's figures add up to, without reading every client
+    (:func:`list_clients` at 20,000 clients costs ~0.5 s; this is one grouped read)."""
+    unpaid = _unpaid_by_client(today)
+    rows = (
+        session.connection()
+        .execute(
+            select(col(Client.currency), func.sum(unpaid.c.receivables), func.sum(unpaid.c.overdue))
+            .join_from(Client, unpaid, unpaid.c.client_id == col(Client.id))
+            .group_by(col(Client.currency))
+        )
+        .all()
+    )
+    totals = [(currency, int(owed or 0), int(overdue or 0)) for currency, owed, overdue in rows]
+    # The largest first: in practice the home currency.
+    return tuple(sorted((row for row in totals if row[1]), key=lambda row: (-row[1], row[0])))
+
+
+def count_clients(*, session: Session) -> int:
+    return int(session.connection().execute(select(func.count()).select_from(Client)).scalar_one())
+
+
 def list_clients(
     *,
     session: Session,
@@ -178,17 +217,7 @@ def list_clients(
     invoices. (Correlated sub-selects per client cost 865 ms at 20,000 clients.) The last touch stays
     a correlated ``max`` over ``(client_id, status, done_at)``: one index probe per client, cheaper
     than grouping every interaction."""
-    owed = col(Invoice.amount_minor) - col(Invoice.paid_minor)
-    unpaid = (
-        select(
-            col(Invoice.client_id).label("client_id"),
-            func.sum(owed).label("receivables"),
-            func.sum(case((col(Invoice.due_on) < today, owed), else_=0)).label("overdue"),
-        )
-        .where(col(Invoice.paid_minor) < col(Invoice.amount_minor))
-        .group_by(col(Invoice.client_id))
-        .subquery("unpaid")
-    )
+    unpaid = _unpaid_by_client(today)
     deals = (
         select(col(Deal.client_id).label("client_id"), func.count().label("open_deals"))
         .where(col(Deal.stage).in_(OPEN_DEAL_STAGES))
@@ -205,7 +234,8 @@ def list_clients(
         col(Client.cadence_days),
         col(Client.currency),
         col(Client.name_folded),
-        _last_touch_subquery().label("last_touch"),
+        # The moment as stored text, parsed by _as_utc (the dialect's per-row processing costs more).
+        type_coerce(_last_touch_subquery(), String).label("last_touch"),
         unpaid.c.receivables,
         unpaid.c.overdue,
         deals.c.open_deals,
@@ -214,7 +244,6 @@ def list_clients(
         statement.select_from(Client)
         .outerjoin(unpaid, unpaid.c.client_id == col(Client.id))
         .outerjoin(deals, deals.c.client_id == col(Client.id))
-        .order_by(col(Client.name_folded))
     )
     if tier:
         statement = statement.where(col(Client.tier) == tier.upper())
@@ -225,7 +254,7 @@ def list_clients(
     for word in fold(query).split():
         statement = statement.where(col(Client.name_folded).contains(word, autoescape=True))
     # Through the session's Connection: plain rows, no ORM result handling (20,000 rows at 10x).
-    rows = session.connection().execute(statement).all()
+    rows: list[Any] = list(session.connection().execute(statement).all())
     result = []
     for (
         client_id,
@@ -260,8 +289,11 @@ def list_clients(
             currency=currency,
         )
         # The sort key from the stored folded name (fold(name), kept by every writer): no second fold.
-        result.append((folded_name_key(folded) if folded else name_key(name), summary))
-    # "ООО «Ромашка»" belongs under Р, not under О: sort without the legal form.
+        key = folded_name_key(folded) if folded else name_key(name)
+        result.append(((key, folded is not None, folded or "", client_id), summary))
+    # "ООО «Ромашка»" belongs under Р, not under О: sort without the legal form; equal keys in the
+    # stored folded name's order, then by id (what ORDER BY name_folded gave, without SQLite walking
+    # the name index and looking up every row: ~70 ms at 20,000 clients).
     result.sort(key=itemgetter(0))
     return [summary for _key, summary in result]
 

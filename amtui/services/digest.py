@@ -158,8 +158,11 @@ def _client_totals(alerts: Iterable[Alert]) -> tuple[ClientTotal, ...]:
     return tuple(rows)
 
 
-def build_digest(alerts: Sequence[Alert], *, day: date, generated_at: datetime, zone: tzinfo) -> Digest:
-    """Group ``alerts`` (already sorted by urgency) by kind; groups with the worst alerts come first."""
+def build_digest(
+    alerts: Sequence[Alert], *, day: date, generated_at: datetime, zone: tzinfo, per_client: bool = True
+) -> Digest:
+    """Group ``alerts`` (already sorted by urgency) by kind; groups with the worst alerts come first.
+    ``per_client=False`` leaves the money groups' ``clients`` empty (Today shows only the totals)."""
     by_kind: dict[str, list[Alert]] = {}
     for alert in alerts:
         by_kind.setdefault(alert.kind, []).append(alert)
@@ -174,7 +177,7 @@ def build_digest(alerts: Sequence[Alert], *, day: date, generated_at: datetime, 
                 severity=str(worst),
                 alerts=tuple(items),
                 totals=_money_totals(items) if money else (),
-                clients=_client_totals(items) if money else (),
+                clients=_client_totals(items) if money and per_client else (),
             )
         )
     groups.sort(key=lambda group: (Severity(group.severity).rank, KIND_ORDER[AlertKind(group.kind)]))

@@ -897,11 +897,14 @@ def stalled_deals(
     threshold = case(
         *((d.stage == stage, local_midnight(today - timedelta(days=limits[stage] - 1), zone)) for stage in stages)
     )
+    # The client's name by its key per deal found: joined, SQLite walked every client and its deals
+    # (87 against 38 ms at 60,000 deals). A deal always has its client (foreign key, cascade).
+    name = select(c.name).where(c.id == d.client_id).scalar_subquery()
     rows = _rows(
         session,
-        select(d.id, d.client_id, c.name, d.title, d.stage, _raw(began), d.amount_minor, d.currency)
-        .join_from(_deal, _client, c.id == d.client_id)
-        .where(d.stage.in_(stages), began < threshold),
+        select(d.id, d.client_id, name, d.title, d.stage, _raw(began), d.amount_minor, d.currency).where(
+            d.stage.in_(stages), began < threshold
+        ),
     )
     found = []
     for deal_id, client_id, name, title, stage, moment, amount, currency in rows:
@@ -953,12 +956,16 @@ def abc_tiers(
     thresholds: tuple[int, int] = ABC_THRESHOLDS,
     home_currency: str = "RUB",
     min_clients: int = ABC_MIN_CLIENTS,
+    changes_only: bool = False,
 ) -> AbcResult:
     """Pareto over the trailing ``months`` of invoiced revenue: A the clients making the first
     ``thresholds[0]`` % of it, B up to ``thresholds[1]`` %, C the rest. Revenue in a currency with a
     rate is converted to the home currency and ranked with it; a currency without one is ranked on its own.
     Clients without revenue are C, except prospects, which keep their tier (with a note). A group of
-    fewer than ``min_clients`` clients with revenue is too small to rank: its clients keep their tiers."""
+    fewer than ``min_clients`` clients with revenue is too small to rank: its clients keep their tiers.
+
+    ``changes_only``: ``rows`` holds only the clients whose suggested tier differs from the stored one
+    (what the alert engine needs: every client is still ranked, but 20,000 rows are not built)."""
     if months < 1:
         raise ValidationError(_("at least one month"), field="--months")
     a_limit, b_limit = thresholds
@@ -971,10 +978,14 @@ def abc_tiers(
     since = _months_back(today, months)
     rates = load_rates(session, home_currency)
     v = _invoice.c
+    # A year or more is most of the invoices: one pass over ix_invoice_client_revenue, already in group
+    # order, beats the date range of ix_invoice_issued and a temporary B-tree (120 against 300 ms at
+    # 500,000 invoices). The date wrapped in coalesce() keeps SQLite from choosing the date index.
+    issued = func.coalesce(v.issued_on, v.issued_on) if months >= 12 else v.issued_on
     revenue = _rows(
         session,
         select(v.client_id, v.currency, func.sum(v.amount_minor))
-        .where(v.issued_on >= since, v.issued_on < until)
+        .where(issued >= since, issued < until)
         .group_by(v.client_id, v.currency),
     )
     groups: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
@@ -988,7 +999,8 @@ def abc_tiers(
     clients = _rows(
         session, select(c.id, c.name, c.tier, c.status).where(c.status != ClientStatus.LOST).order_by(c.name, c.id)
     )
-    best: dict[int, tuple[str, int, str, Decimal | None]] = {}
+    # client -> (tier, revenue, currency group, the group's total): the share is worked out per row built.
+    best: dict[int, tuple[str, int, str, int]] = {}
     stored_tiers = {row[0]: row[2] for row in clients}
     too_few: dict[int, str] = {}
     for code, members in groups.items():
@@ -997,26 +1009,37 @@ def abc_tiers(
             for client_id, value in members.items():
                 if client_id in best:
                     continue
-                best[client_id] = (stored_tiers.get(client_id, "C"), value, code, percent(value, total))
+                best[client_id] = (stored_tiers.get(client_id, "C"), value, code, total)
                 too_few[client_id] = f"only {len(members)} client(s) with revenue in {code}: too few to rank"
             continue
         running = 0
+        a_bound, b_bound = a_limit * total, b_limit * total
         for client_id, value in sorted(members.items(), key=lambda item: (-item[1], item[0])):
-            share_before = Decimal(running) * 100 / total if total else Decimal(100)
-            tier = "A" if share_before < a_limit else "B" if share_before < b_limit else "C"
+            if total > 0:  # share before this client < limit, in integers: running * 100 / total < limit
+                before = running * 100
+                tier = "A" if before < a_bound else "B" if before < b_bound else "C"
+            else:
+                share_before = Decimal(running) * 100 / total if total else Decimal(100)
+                tier = "A" if share_before < a_limit else "B" if share_before < b_limit else "C"
             running += value
             current = best.get(client_id)
             if current is None or client_id in too_few or tier < current[0]:
-                best[client_id] = (tier, value, code, percent(value, total))
+                best[client_id] = (tier, value, code, total)
                 too_few.pop(client_id, None)
     rows = []
     for client_id, name, stored, status in clients:
         if client_id in best:
-            tier, value, code, share = best[client_id]
+            tier, value, code, total = best[client_id]
+            if changes_only and tier == stored:
+                continue
             converted = code == rates.home and rates.any
             note = too_few.get(client_id, "")
-            rows.append(AbcRow(client_id, name, status, stored, tier, value, code, converted, share, note))
+            rows.append(
+                AbcRow(client_id, name, status, stored, tier, value, code, converted, percent(value, total), note)
+            )
         elif status == ClientStatus.PROSPECT:
+            if changes_only:
+                continue  # a prospect without revenue keeps its tier
             rows.append(
                 AbcRow(
                     client_id,
@@ -1031,7 +1054,7 @@ def abc_tiers(
                     "prospect without revenue yet: tier kept",
                 )
             )
-        else:
+        elif not (changes_only and stored == Tier.C):
             rows.append(AbcRow(client_id, name, status, stored, Tier.C.value, 0, "", False, None, "no revenue"))
     rows.sort(key=lambda row: (row.currency, -row.revenue_minor, row.client_name))
     return AbcResult(since, until, (a_limit, b_limit), tuple(rows))

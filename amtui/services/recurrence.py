@@ -336,7 +336,9 @@ def _due_statements() -> tuple[Any, Any]:
                 or_(i.status != InteractionStatus.PLANNED, i.planned_at <= bindparam("now", type_=_UTC)),
                 _latest(_interaction),
             )
-            .order_by(i.id)
+            # In index order: ORDER BY id made SQLite scan the whole table (0.45 s at 2M interactions,
+            # with ANALYZE's figures for a column that is mostly NULL); advance() sorts the few rows by id.
+            .order_by(i.series_id, i.occurrence)
         )
         tasks = (
             select(_task)
@@ -348,7 +350,7 @@ def _due_statements() -> tuple[Any, Any]:
                 ),
                 _latest(_task),
             )
-            .order_by(t.id)
+            .order_by(t.series_id, t.occurrence)
         )
         _DUE = (interactions, tasks)
     return _DUE
@@ -357,15 +359,19 @@ def _due_statements() -> tuple[Any, Any]:
 _DUE: tuple[Any, Any] | None = None
 
 
+def _row_id(row: Any) -> int:
+    return int(row._mapping["id"])
+
+
 def advance(connection: Connection, *, now: datetime, zone: tzinfo, week: WorkWeek | None = None) -> int:
     """Make the next occurrence of every series whose latest one is done, cancelled or past; returns how
     many were made. Cheap when there is nothing to do (one indexed query per table, about 1 ms)."""
     today = now.astimezone(zone).date()
     made = 0
     interactions, tasks = _due_statements()
-    for row in connection.execute(interactions, {"now": now}).all():
+    for row in sorted(connection.execute(interactions, {"now": now}).all(), key=_row_id):
         made += _next_interaction(connection, row._mapping, now=now, zone=zone)
-    for row in connection.execute(tasks, {"today": today}).all():
+    for row in sorted(connection.execute(tasks, {"today": today}).all(), key=_row_id):
         made += _next_task(connection, row._mapping, now=now, zone=zone, today=today, week=week)
     return made
 
