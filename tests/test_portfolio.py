@@ -277,6 +277,47 @@ def test_a_past_period_as_at_its_end(session, data) -> None:  # type: ignore[no-
     assert january.currency("RUB") is not None and january.currency("RUB").target_minor == 80_000_000  # type: ignore[union-attr]
 
 
+def test_owed_at_a_past_cut_summed_in_sql_matches_invoice_by_invoice(session, data) -> None:  # type: ignore[no-untyped-def]
+    """owed_at sums per currency and due day in SQL; the same figures, invoice by invoice, for every cut that
+    matters (each issue, due and payment day and the day after): a partly paid invoice counts what was left
+    at the cut, an invoice paid off on or after the cut counts whole, one issued on the cut not at all."""
+    from collections import Counter
+    from datetime import timedelta
+
+    from sqlalchemy import text
+
+    from amtui.services.portfolio import owed_at
+
+    invoices = (
+        session.connection()
+        .execute(text("SELECT currency, due_on, amount_minor, paid_minor, paid_on, issued_on FROM invoice"))
+        .all()
+    )
+    days = {date.fromisoformat(day) for row in invoices for day in row[1:2] + row[4:] if day}
+    cuts = sorted(days | {day + timedelta(days=1) for day in days})
+    assert len(cuts) > 20
+    checked = 0
+    for cut in (cut for cut in cuts if cut <= TODAY):
+        expected: Counter[tuple[str, date]] = Counter()
+        for currency, due, amount, paid, paid_on, issued in invoices:
+            if date.fromisoformat(issued) >= cut:
+                continue
+            if paid_on is not None and date.fromisoformat(paid_on) >= cut:
+                expected[(currency, date.fromisoformat(due))] += amount  # paid (the last of it) on or after the cut
+            elif paid < amount:
+                expected[(currency, date.fromisoformat(due))] += amount - paid
+        found: Counter[tuple[str, date]] = Counter()
+        for currency, due, owed in owed_at(session, cut, TODAY):
+            found[(currency, due)] += owed
+        assert found == expected, cut
+        checked += bool(expected)
+    assert checked > 10
+    # On 2028-02-10 A1 (500 000, 200 000 paid on the 10th) was owed whole; from the 11th, 300 000.
+    on_10 = dict(((c, d), o) for c, d, o in owed_at(session, date(2028, 2, 10), TODAY))
+    on_11 = dict(((c, d), o) for c, d, o in owed_at(session, date(2028, 2, 11), TODAY))
+    assert on_10[("RUB", date(2028, 2, 11))] == 50_000_000 and on_11[("RUB", date(2028, 2, 11))] == 30_000_000
+
+
 def test_clients_growth_and_upsell(session, data) -> None:  # type: ignore[no-untyped-def]
     result = kpis(session)
     # Active: an invoice in the 90 days to today (17.11.2027-14.02.2028): Альфа, Гамма, Beta. At the month's

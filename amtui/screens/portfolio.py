@@ -1,6 +1,8 @@
 """Portfolio: plan against actual per currency, 12 months invoiced, ABC suggestions to accept,
-credit exposure and stalled deals. Figures come from :func:`amtui.services.portfolio.portfolio_view`;
-no line here adds two currencies."""
+credit exposure and stalled deals. Figures come from the workspace in two reads: the plan and the chart
+first (:func:`amtui.services.portfolio.portfolio_money`, the cheap part, on screen at once), then the
+rest (:func:`amtui.services.portfolio.portfolio_rest`: ABC, credit, stalled deals, pipeline); no line
+here adds two currencies."""
 
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ from amtui.widgets.footer import StableFooter
 if TYPE_CHECKING:
     from textual_plotext import PlotextPlot
 
-    from amtui.services.portfolio import AbcRow, MonthlyInvoiced, PortfolioView
+    from amtui.services.portfolio import AbcRow, MonthlyInvoiced, PortfolioMoney, PortfolioView
 
 BAR_WIDTH = 40
 ABC_COLUMNS = (
@@ -37,7 +39,7 @@ ABC_COLUMNS = (
 )
 
 
-def plan_text(view: PortfolioView) -> Text:
+def plan_text(view: PortfolioMoney | PortfolioView) -> Text:
     kpis = view.kpis
     text = Text()
     text.append(_("Plan against actual"), style="bold")
@@ -206,7 +208,8 @@ class PortfolioScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.view: PortfolioView | None = None
+        self.money: PortfolioMoney | None = None  # the first part: plan and chart
+        self.view: PortfolioView | None = None  # everything
         self.changes: list[AbcRow] = []
         self.chart_currency: str | None = None
 
@@ -229,21 +232,33 @@ class PortfolioScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.sub_title = _("Portfolio")
 
     def reload(self) -> None:
-        self.load("portfolio", lambda ws: ws.portfolio())
+        # The plan and the chart first (cheap reads); the rest (ABC over 12 months of invoices, credit,
+        # stalled deals) follows in a second read, so the screen is not blank while it runs.
+        self.load("portfolio-money", lambda ws: ws.portfolio_money())
 
     @on(DbDone)
     def done(self, message: DbDone) -> None:
-        if message.request == "portfolio":
+        if message.request == "portfolio-money":
+            money: PortfolioMoney = message.result
+            self.show_money(money)
+            self.load("portfolio", lambda ws: ws.portfolio_rest(money))
+        elif message.request == "portfolio":
             self.show(message.result)
         else:  # tiers accepted: the suggestions changed
             count = message.result
             self.notify(ngettext("Tier changed for {n} client", "Tier changed for {n} clients", count).format(n=count))
             self.reload()
 
+    def show_money(self, money: PortfolioMoney) -> None:
+        self.money = money
+        self.query_one("#portfolio-plan", Static).update(plan_text(money))
+        self.show_chart()
+        if self.view is None:  # a first visit: the rest is on its way (a reload keeps the last figures meanwhile)
+            self.query_one("#portfolio-abc-title", Static).update(Text(_("Loading…"), style="dim"))
+
     def show(self, view: PortfolioView) -> None:
         self.view = view
         self.query_one("#portfolio-plan", Static).update(plan_text(view))
-        self.show_chart()
         self.changes = list(view.abc.changes)
         until = view.abc.until - timedelta(days=1)
         title = Text()
@@ -265,8 +280,8 @@ class PortfolioScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         """One currency's chart at a time (c cycles): the home currency, or the most invoiced, first."""
         from textual_plotext import PlotextPlot
 
-        assert self.view is not None
-        series = {s.currency: s for s in self.view.monthly}
+        assert self.money is not None
+        series = {s.currency: s for s in self.money.monthly}
         plot = self.query_one("#portfolio-chart", PlotextPlot)
         empty = self.query_one("#portfolio-chart-empty", Static)
         plot.display, empty.display = bool(series), not series
@@ -279,9 +294,9 @@ class PortfolioScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         draw_chart(plot, current, [code for code in series if code != current.currency])
 
     def action_next_currency(self) -> None:
-        if self.view is None or not self.view.monthly:
+        if self.money is None or not self.money.monthly:
             return
-        codes = [s.currency for s in self.view.monthly]
+        codes = [s.currency for s in self.money.monthly]
         index = codes.index(self.chart_currency) if self.chart_currency in codes else -1
         self.chart_currency = codes[(index + 1) % len(codes)]
         self.show_chart()

@@ -34,6 +34,7 @@ from amtui.services.portfolio import (
     compute_kpis,
     local_midnight,
     owed_at,
+    period_cut,
 )
 from amtui.vocabulary import REPORTED_KINDS, DealStage, InteractionKind, InteractionStatus
 
@@ -356,7 +357,10 @@ def build_summary(
     zone: tzinfo,
     settings: PortfolioSettings | None = None,
 ) -> Summary:
-    kpis = compute_kpis(session=session, period=period, now=now, zone=zone, settings=settings)
+    today = now.astimezone(zone).date()
+    # What is owed at the period's end: the KPIs' receivables and the aging section read it once.
+    owed = owed_at(session, period_cut(period, today), today)
+    kpis = compute_kpis(session=session, period=period, now=now, zone=zone, settings=settings, owed_rows=owed)
     previous = compute_kpis(
         session=session, period=period.previous(), now=now, zone=zone, settings=settings, money_only=True
     )
@@ -378,11 +382,13 @@ def build_summary(
             ),
         )
     )
-    sections.extend(_activity_sections(session, period, kpis.today, zone))
+    sections.extend(_activity_sections(session, period, kpis.today, zone, owed))
     return Summary(kind, period, now, kpis, previous, tuple(sections))
 
 
-def _activity_sections(session: Reader, period: Period, today: date, zone: tzinfo) -> list[Section]:
+def _activity_sections(
+    session: Reader, period: Period, today: date, zone: tzinfo, owed: Sequence[tuple[str, date, int]]
+) -> list[Section]:
     start, end = local_midnight(period.start, zone), local_midnight(period.end, zone)
     i, c = _interaction.c, _client.c
     done = (i.status == InteractionStatus.DONE, i.done_at >= start, i.done_at < end)
@@ -463,7 +469,7 @@ def _activity_sections(session: Reader, period: Period, today: date, zone: tzinf
             contracts,
             empty=_("none in this period or the next ({period})").format(period=following.label),
         ),
-        _aging(session, min(period.end, today + timedelta(days=1)), today),
+        _aging(period_cut(period, today), owed),
     ]
     next_start, next_end = local_midnight(following.start, zone), local_midnight(following.end, zone)
     planned = tuple(
@@ -494,11 +500,11 @@ def _activity_sections(session: Reader, period: Period, today: date, zone: tzinf
 AGING = (N_("not due"), "1-30", "31-60", "61-90", "90+")
 
 
-def _aging(session: Reader, cut: date, today: date) -> Section:
-    """What is owed at the start of ``cut``, per currency, by days past due."""
+def _aging(cut: date, owed_rows: Sequence[tuple[str, date, int]]) -> Section:
+    """What is owed at the start of ``cut`` (``owed_rows``: :func:`owed_at` of it), per currency, by days past due."""
     buckets: dict[str, list[int]] = defaultdict(lambda: [0] * len(AGING))
     last_day = cut - timedelta(days=1)
-    for currency, due, owed in owed_at(session, cut, today):
+    for currency, due, owed in owed_rows:
         late = (last_day - due).days
         index = 0 if late <= 0 else 1 if late <= 30 else 2 if late <= 60 else 3 if late <= 90 else 4
         buckets[currency][index] += owed
