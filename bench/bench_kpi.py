@@ -89,7 +89,9 @@ async def _portfolio_first_views(db: Path, runs: int) -> list[tuple[float, float
             app.switch_mode("portfolio")
             while not (isinstance(app.screen, PortfolioScreen) and app.screen.money is not None):
                 await asyncio.sleep(0.002)
-            await pilot.pause()  # the frame with the plan and the chart
+            # The frame with the plan and the chart: pending messages handled, then a render (pause(0) does not
+            # wait for the CPU to go idle, which it does not while the second read runs in its thread).
+            await pilot.pause(0)
             first = (time.perf_counter() - started) * 1000
             while app.screen.view is None:
                 await asyncio.sleep(0.002)

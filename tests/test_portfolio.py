@@ -801,6 +801,59 @@ def test_portfolio_screen_shows_per_currency_and_accepts_tiers(engine, db_url) -
     assert tiers["ООО «Альфа»"] == "A" and tiers["ООО «Гамма»"] == "B" and tiers["ООО «Эпсилон»"] == "C"
 
 
+def test_portfolio_screen_shows_plan_and_chart_before_the_costlier_reads(engine, db_url, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The first view comes from the cheap read (money per currency, 12 months invoiced); ABC, credit and
+    stalled deals follow from a second read, which is held back here until the first view is checked."""
+    import asyncio
+    import threading
+
+    from amtui.db import session_scope
+    from amtui.services.workspace import Workspace
+
+    with session_scope(engine) as session:
+        build(session)
+    release = threading.Event()
+    rest = Workspace.portfolio_rest
+
+    def held(self, money):  # type: ignore[no-untyped-def]
+        assert release.wait(30)
+        return rest(self, money)
+
+    monkeypatch.setattr(Workspace, "portfolio_rest", held)
+
+    from amtui.app import AmtuiApp
+    from amtui.screens.portfolio import PortfolioScreen
+    from tests.test_tui import settle
+
+    async def run() -> None:
+        app = AmtuiApp(db_url=db_url, now=NOW, zone=ZONE)
+        async with app.run_test(size=(100, 32)) as pilot:
+            await settle(pilot)
+            app.switch_mode("portfolio")
+            screen = app.screen
+            assert isinstance(screen, PortfolioScreen)
+            for _ in range(500):
+                await pilot.pause(0.01)
+                if screen.money is not None:
+                    break
+            await pilot.pause(0.05)
+            assert screen.money is not None and screen.view is None
+            assert "85.0% of 1 000 000 RUB" in str(screen.query_one("#portfolio-plan").render())
+            assert "Invoiced per month, RUB" in str(screen.query_one("#portfolio-chart").render())
+            assert "Loading…" in str(screen.query_one("#portfolio-abc-title").render())
+            assert "Beta Ltd" not in str(screen.query_one("#portfolio-credit").render())
+            release.set()
+            await settle(pilot)
+            assert screen.view is not None
+            assert "Beta Ltd" in str(screen.query_one("#portfolio-credit").render())
+            assert "3 suggestions" in str(screen.query_one("#portfolio-abc-title").render())
+
+    try:
+        asyncio.run(run())
+    finally:
+        release.set()
+
+
 def test_todays_sales_line_is_per_currency(engine, db_url) -> None:  # type: ignore[no-untyped-def]
     from amtui.db import session_scope
     from amtui.services.workspace import Workspace

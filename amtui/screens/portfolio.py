@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from amtui.i18n import N_, _, ngettext
-from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale, money, word
+from amtui.screens.base import DbDone, DbFailed, DbMixin, QuickResume, ReloadsWhenStale, money, word
 from amtui.widgets.fast_table import Cell, Column, FastTable
 from amtui.widgets.footer import StableFooter
 
@@ -212,6 +212,7 @@ class PortfolioScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.view: PortfolioView | None = None  # everything
         self.changes: list[AbcRow] = []
         self.chart_currency: str | None = None
+        self._first_read = False  # a first read is on its way
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -220,7 +221,9 @@ class PortfolioScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             # Imported here: plotext costs ~50 ms, paid on the first visit of this screen, not at start-up.
             from textual_plotext import PlotextPlot
 
-            yield PlotextPlot(id="portfolio-chart")
+            plot = PlotextPlot(id="portfolio-chart")
+            plot.display = False  # shown with its figures (an empty plot costs a render of its own)
+            yield plot
             yield Static("", id="portfolio-chart-empty")
             yield Static("", id="portfolio-abc-title")
             yield FastTable(ABC_COLUMNS, zebra_stripes=False, id="portfolio-abc")
@@ -230,18 +233,29 @@ class PortfolioScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
     def on_mount(self) -> None:
         self.sub_title = _("Portfolio")
+        # The first read starts now, while the screen is laid out and painted, rather than at the resume
+        # that follows (which finds it on its way: see reload).
+        self.reload()
 
     def reload(self) -> None:
+        if self.money is None and self._first_read:
+            return  # the first read is on its way
+        self._first_read = self.money is None
         # The plan and the chart first (cheap reads); the rest (ABC over 12 months of invoices, credit,
         # stalled deals) follows in a second read, so the screen is not blank while it runs.
         self.load("portfolio-money", lambda ws: ws.portfolio_money())
+
+    @on(DbFailed)
+    def failed(self, message: DbFailed) -> None:
+        self._first_read = False  # the next reload tries again (the mixin tells what went wrong)
 
     @on(DbDone)
     def done(self, message: DbDone) -> None:
         if message.request == "portfolio-money":
             money: PortfolioMoney = message.result
             self.show_money(money)
-            self.load("portfolio", lambda ws: ws.portfolio_rest(money))
+            # After the frame that shows it: the second read in a thread would slow that frame (one GIL).
+            self.call_after_refresh(self.load, "portfolio", lambda ws: ws.portfolio_rest(money))
         elif message.request == "portfolio":
             self.show(message.result)
         else:  # tiers accepted: the suggestions changed
