@@ -782,6 +782,12 @@ DELEGATED_ON_TIME = N_("delegated tasks closed by their due date")
 ANSWERED_SAME_DAY = N_("messages answered the same day")
 
 
+# "Not cancelled" as the statuses it leaves, so that the (kind, direction, status, done_at) and (status, due_on)
+# indexes find the period's rows by range (with ``!=`` SQLite read every inbound message ever: 19 ms, now 1).
+NOT_CANCELLED_INTERACTION = tuple(s.value for s in InteractionStatus if s != InteractionStatus.CANCELLED)
+NOT_CANCELLED_TASK = tuple(s.value for s in TaskStatus if s != TaskStatus.CANCELLED)
+
+
 def _work(session: Reader, period: Period, zone: tzinfo, running_today: date | None = None) -> tuple[Ratio, ...]:
     """How the manager works, from the interactions and tasks of the period (its days in the user's zone).
 
@@ -829,7 +835,7 @@ def _work(session: Reader, period: Period, zone: tzinfo, running_today: date | N
         ).where(
             t.assignee.is_not(None),
             t.assignee != "",
-            t.status != TaskStatus.CANCELLED,
+            t.status.in_(NOT_CANCELLED_TASK),
             t.due_on >= period.start,
             t.due_on < period.end,
             *(() if running_today is None else (or_(t.due_on < running_today, t.status == TaskStatus.DONE),)),
@@ -844,7 +850,7 @@ def _work(session: Reader, period: Period, zone: tzinfo, running_today: date | N
         ).where(
             i.kind.in_((InteractionKind.EMAIL, InteractionKind.MESSAGE)),
             i.direction == Direction.INBOUND,
-            i.status != InteractionStatus.CANCELLED,
+            i.status.in_(NOT_CANCELLED_INTERACTION),
             i.done_at >= start,
             i.done_at < end,
             or_(i.needs_reply.is_(True), i.replied_at.is_not(None)),

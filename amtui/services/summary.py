@@ -85,6 +85,8 @@ def _growth_note(kpis: Kpis) -> tuple[str, ...]:
 
 
 def _text(cell: Cell) -> str:
+    if type(cell) is str:  # most cells: first, cheaply (a month's summary has tens of thousands)
+        return cell
     if cell is None:
         return ""
     if isinstance(cell, Decimal):
@@ -524,19 +526,17 @@ def _table_text(section: Section) -> list[str]:
     if not section.rows:
         lines.append(f"  ({_(section.empty)})")
     else:
-        cells = [list(section.headers)] + [[_text(cell) for cell in row] for row in section.rows]
-        widths = [max(len(row[i]) for row in cells) for i in range(len(section.headers))]
-        numeric = {
-            index
-            for index in range(len(section.headers))
-            if any(isinstance(row[index], (int, Decimal, Money)) for row in section.rows)
-        }
-        for row in cells:
-            text = "  ".join(
-                cell.rjust(width) if index in numeric else cell.ljust(width)
-                for index, (cell, width) in enumerate(zip(row, widths, strict=True))
-            )
-            lines.append("  " + text.rstrip())
+        text = _text
+        cells = [section.headers, *([text(cell) for cell in row] for row in section.rows)]
+        columns = list(zip(*cells, strict=True))
+        widths = [max(map(len, column)) for column in columns]
+        numeric = [
+            any(isinstance(cell, (int, Decimal, Money)) for cell in column)
+            for column in zip(*section.rows, strict=True)
+        ]
+        # One format per table: numbers right-aligned, the rest left-aligned, each to its column's width.
+        line = "  ".join(f"{{:{'>' if right else '<'}{width}}}" for right, width in zip(numeric, widths, strict=True))
+        lines.extend("  " + line.format(*row).rstrip() for row in cells)
     lines.extend(f"  {note}" for note in section.notes)
     return lines
 
