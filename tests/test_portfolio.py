@@ -407,6 +407,36 @@ def test_how_the_manager_works_with_midnight_boundaries(session, data) -> None: 
     assert (after.ratio(ANSWERED_SAME_DAY).count, after.ratio(ANSWERED_SAME_DAY).total) == (1, 4)
 
 
+def test_the_work_ratios_find_the_periods_rows_by_index(engine, session, data) -> None:  # type: ignore[no-untyped-def]
+    """Without planner statistics, the messages and delegated tasks of the period are found by a range of
+    their index (status equal to each status left), never by reading every inbound message or task."""
+    from typing import Any
+
+    from sqlalchemy import event
+
+    statements: list[tuple[str, Any]] = []
+
+    def capture(connection, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        kpis(session)
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    connection = session.connection()
+
+    def plan(marker: str) -> str:
+        statement, parameters = next((s, p) for s, p in statements if marker in s)
+        rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+        return " | ".join(row[-1] for row in rows)
+
+    messages = plan("interaction.replied_at IS NOT NULL")
+    assert "ix_interaction_kind_direction_done (kind=? AND direction=? AND status=? AND done_at>?" in messages
+    tasks = plan("task.assignee IS NOT NULL")
+    assert "ix_task_status_due (status=? AND due_on>?" in tasks
+
+
 def test_pipeline_and_stalled_deals(session, data) -> None:  # type: ignore[no-untyped-def]
     result = kpis(session)
     assert [(p.currency, p.month, p.deals, p.amount_minor, p.weighted_minor) for p in result.pipeline] == [
