@@ -61,9 +61,10 @@ def _in_process(db: Path, runs: int) -> dict[str, float]:
     return figures
 
 
-async def _portfolio_first_views(db: Path, runs: int) -> list[float]:
-    """ms from switching to the Portfolio screen until its figures are on it and the app is idle,
-    each time in a new app (only the first view of the screen reads the numbers)."""
+async def _portfolio_first_views(db: Path, runs: int) -> list[tuple[float, float]]:
+    """ms from switching to the Portfolio screen until its first figures (plan against actual and the chart)
+    are on it, and until the whole screen (ABC, credit, stalled deals) is, each after the frame that shows
+    them; each time in a new app (only the first view of the screen reads the numbers)."""
     import asyncio
     import contextlib
     import time
@@ -86,10 +87,16 @@ async def _portfolio_first_views(db: Path, runs: int) -> list[float]:
                         await worker.wait()
             started = time.perf_counter()
             app.switch_mode("portfolio")
-            while not (isinstance(app.screen, PortfolioScreen) and app.screen.view is not None):
+            while not (isinstance(app.screen, PortfolioScreen) and app.screen.money is not None):
                 await asyncio.sleep(0.002)
-            await pilot.pause()  # the frame with the figures
-            samples.append((time.perf_counter() - started) * 1000)
+            # The frame with the plan and the chart: pending messages handled, then a render (pause(0) does not
+            # wait for the CPU to go idle, which it does not while the second read runs in its thread).
+            await pilot.pause(0)
+            first = (time.perf_counter() - started) * 1000
+            while app.screen.view is None:
+                await asyncio.sleep(0.002)
+            await pilot.pause()  # the frame with everything
+            samples.append((first, (time.perf_counter() - started) * 1000))
     return samples
 
 
@@ -105,6 +112,11 @@ def main() -> None:
             build_large_demo(db)
         env = {**os.environ, "AMTUI_NOW": NOW.isoformat(), "AMTUI_TZ": "Europe/Moscow", "NO_COLOR": "1"}
         env["AMTUI_CONFIG"] = str(Path(tmp) / "none.toml")
+        # Bytecode caching on, as an installed package has it (this machine sets PYTHONDONTWRITEBYTECODE, which
+        # made every run recompile amtui's own sources: ~0.3 s more for the digest, more for the summary's
+        # larger set of modules); the warm-up runs below fill the cache.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
         base = [AMTUI, "--db", str(db)]
         commands = {
             "amtui digest": [*base, "digest"],
@@ -132,10 +144,12 @@ def main() -> None:
         import asyncio
 
         views = asyncio.run(_portfolio_first_views(db, max(args.runs // 2, 3)))
-        first_view = statistics.median(views)
+        first_view = statistics.median(first for first, _ in views)
         print(
-            f"\nPortfolio screen, first view after the switch (in-process, 120x40, median of {len(views)} new apps):"
-            f" {first_view:.0f} ms  target < 300 ms: " + ("met" if first_view < 300 else "MISSED")
+            f"\nPortfolio screen after the switch (in-process, 120x40, median of {len(views)} new apps): first view"
+            f" (plan and chart) {first_view:.0f} ms  target < 300 ms: "
+            + ("met" if first_view < 300 else "MISSED")
+            + f"; whole screen {statistics.median(whole for _, whole in views):.0f} ms"
         )
         print("\nin-process, warm, through a Connection:")
         for name, ms in _in_process(db, args.runs).items():

@@ -277,6 +277,47 @@ def test_a_past_period_as_at_its_end(session, data) -> None:  # type: ignore[no-
     assert january.currency("RUB") is not None and january.currency("RUB").target_minor == 80_000_000  # type: ignore[union-attr]
 
 
+def test_owed_at_a_past_cut_summed_in_sql_matches_invoice_by_invoice(session, data) -> None:  # type: ignore[no-untyped-def]
+    """owed_at sums per currency and due day in SQL; the same figures, invoice by invoice, for every cut that
+    matters (each issue, due and payment day and the day after): a partly paid invoice counts what was left
+    at the cut, an invoice paid off on or after the cut counts whole, one issued on the cut not at all."""
+    from collections import Counter
+    from datetime import timedelta
+
+    from sqlalchemy import text
+
+    from amtui.services.portfolio import owed_at
+
+    invoices = (
+        session.connection()
+        .execute(text("SELECT currency, due_on, amount_minor, paid_minor, paid_on, issued_on FROM invoice"))
+        .all()
+    )
+    days = {date.fromisoformat(day) for row in invoices for day in row[1:2] + row[4:] if day}
+    cuts = sorted(days | {day + timedelta(days=1) for day in days})
+    assert len(cuts) > 20
+    checked = 0
+    for cut in (cut for cut in cuts if cut <= TODAY):
+        expected: Counter[tuple[str, date]] = Counter()
+        for currency, due, amount, paid, paid_on, issued in invoices:
+            if date.fromisoformat(issued) >= cut:
+                continue
+            if paid_on is not None and date.fromisoformat(paid_on) >= cut:
+                expected[(currency, date.fromisoformat(due))] += amount  # paid (the last of it) on or after the cut
+            elif paid < amount:
+                expected[(currency, date.fromisoformat(due))] += amount - paid
+        found: Counter[tuple[str, date]] = Counter()
+        for currency, due, owed in owed_at(session, cut, TODAY):
+            found[(currency, due)] += owed
+        assert found == expected, cut
+        checked += bool(expected)
+    assert checked > 10
+    # On 2028-02-10 A1 (500 000, 200 000 paid on the 10th) was owed whole; from the 11th, 300 000.
+    on_10 = dict(((c, d), o) for c, d, o in owed_at(session, date(2028, 2, 10), TODAY))
+    on_11 = dict(((c, d), o) for c, d, o in owed_at(session, date(2028, 2, 11), TODAY))
+    assert on_10[("RUB", date(2028, 2, 11))] == 50_000_000 and on_11[("RUB", date(2028, 2, 11))] == 30_000_000
+
+
 def test_clients_growth_and_upsell(session, data) -> None:  # type: ignore[no-untyped-def]
     result = kpis(session)
     # Active: an invoice in the 90 days to today (17.11.2027-14.02.2028): Альфа, Гамма, Beta. At the month's
@@ -364,6 +405,36 @@ def test_how_the_manager_works_with_midnight_boundaries(session, data) -> None: 
     )
     assert (after.ratio(DELEGATED_ON_TIME).count, after.ratio(DELEGATED_ON_TIME).total) == (2, 4)
     assert (after.ratio(ANSWERED_SAME_DAY).count, after.ratio(ANSWERED_SAME_DAY).total) == (1, 4)
+
+
+def test_the_work_ratios_find_the_periods_rows_by_index(engine, session, data) -> None:  # type: ignore[no-untyped-def]
+    """Without planner statistics, the messages and delegated tasks of the period are found by a range of
+    their index (status equal to each status left), never by reading every inbound message or task."""
+    from typing import Any
+
+    from sqlalchemy import event
+
+    statements: list[tuple[str, Any]] = []
+
+    def capture(connection, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        kpis(session)
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    connection = session.connection()
+
+    def plan(marker: str) -> str:
+        statement, parameters = next((s, p) for s, p in statements if marker in s)
+        rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+        return " | ".join(row[-1] for row in rows)
+
+    messages = plan("interaction.replied_at IS NOT NULL")
+    assert "ix_interaction_kind_direction_done (kind=? AND direction=? AND status=? AND done_at>?" in messages
+    tasks = plan("task.assignee IS NOT NULL")
+    assert "ix_task_status_due (status=? AND due_on>?" in tasks
 
 
 def test_pipeline_and_stalled_deals(session, data) -> None:  # type: ignore[no-untyped-def]
@@ -758,6 +829,59 @@ def test_portfolio_screen_shows_per_currency_and_accepts_tiers(engine, db_url) -
     with engine.connect() as connection:
         tiers = dict(connection.execute(text("SELECT name, tier FROM client")).all())
     assert tiers["ООО «Альфа»"] == "A" and tiers["ООО «Гамма»"] == "B" and tiers["ООО «Эпсилон»"] == "C"
+
+
+def test_portfolio_screen_shows_plan_and_chart_before_the_costlier_reads(engine, db_url, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The first view comes from the cheap read (money per currency, 12 months invoiced); ABC, credit and
+    stalled deals follow from a second read, which is held back here until the first view is checked."""
+    import asyncio
+    import threading
+
+    from amtui.db import session_scope
+    from amtui.services.workspace import Workspace
+
+    with session_scope(engine) as session:
+        build(session)
+    release = threading.Event()
+    rest = Workspace.portfolio_rest
+
+    def held(self, money):  # type: ignore[no-untyped-def]
+        assert release.wait(30)
+        return rest(self, money)
+
+    monkeypatch.setattr(Workspace, "portfolio_rest", held)
+
+    from amtui.app import AmtuiApp
+    from amtui.screens.portfolio import PortfolioScreen
+    from tests.test_tui import settle
+
+    async def run() -> None:
+        app = AmtuiApp(db_url=db_url, now=NOW, zone=ZONE)
+        async with app.run_test(size=(100, 32)) as pilot:
+            await settle(pilot)
+            app.switch_mode("portfolio")
+            screen = app.screen
+            assert isinstance(screen, PortfolioScreen)
+            for _ in range(500):
+                await pilot.pause(0.01)
+                if screen.money is not None:
+                    break
+            await pilot.pause(0.05)
+            assert screen.money is not None and screen.view is None
+            assert "85.0% of 1 000 000 RUB" in str(screen.query_one("#portfolio-plan").render())
+            assert "Invoiced per month, RUB" in str(screen.query_one("#portfolio-chart").render())
+            assert "Loading…" in str(screen.query_one("#portfolio-abc-title").render())
+            assert "Beta Ltd" not in str(screen.query_one("#portfolio-credit").render())
+            release.set()
+            await settle(pilot)
+            assert screen.view is not None
+            assert "Beta Ltd" in str(screen.query_one("#portfolio-credit").render())
+            assert "3 suggestions" in str(screen.query_one("#portfolio-abc-title").render())
+
+    try:
+        asyncio.run(run())
+    finally:
+        release.set()
 
 
 def test_todays_sales_line_is_per_currency(engine, db_url) -> None:  # type: ignore[no-untyped-def]

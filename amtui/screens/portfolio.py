@@ -1,6 +1,8 @@
 """Portfolio: plan against actual per currency, 12 months invoiced, ABC suggestions to accept,
-credit exposure and stalled deals. Figures come from :func:`amtui.services.portfolio.portfolio_view`;
-no line here adds two currencies."""
+credit exposure and stalled deals. Figures come from the workspace in two reads: the plan and the chart
+first (:func:`amtui.services.portfolio.portfolio_money`, the cheap part, on screen at once), then the
+rest (:func:`amtui.services.portfolio.portfolio_rest`: ABC, credit, stalled deals, pipeline); no line
+here adds two currencies."""
 
 from __future__ import annotations
 
@@ -18,14 +20,14 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from amtui.i18n import N_, _, ngettext
-from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale, money, word
+from amtui.screens.base import DbDone, DbFailed, DbMixin, QuickResume, ReloadsWhenStale, money, word
 from amtui.widgets.fast_table import Cell, Column, FastTable
 from amtui.widgets.footer import StableFooter
 
 if TYPE_CHECKING:
     from textual_plotext import PlotextPlot
 
-    from amtui.services.portfolio import AbcRow, MonthlyInvoiced, PortfolioView
+    from amtui.services.portfolio import AbcRow, MonthlyInvoiced, PortfolioMoney, PortfolioView
 
 BAR_WIDTH = 40
 ABC_COLUMNS = (
@@ -37,7 +39,7 @@ ABC_COLUMNS = (
 )
 
 
-def plan_text(view: PortfolioView) -> Text:
+def plan_text(view: PortfolioMoney | PortfolioView) -> Text:
     kpis = view.kpis
     text = Text()
     text.append(_("Plan against actual"), style="bold")
@@ -206,9 +208,11 @@ class PortfolioScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.view: PortfolioView | None = None
+        self.money: PortfolioMoney | None = None  # the first part: plan and chart
+        self.view: PortfolioView | None = None  # everything
         self.changes: list[AbcRow] = []
         self.chart_currency: str | None = None
+        self._first_read = False  # a first read is on its way
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -217,7 +221,9 @@ class PortfolioScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             # Imported here: plotext costs ~50 ms, paid on the first visit of this screen, not at start-up.
             from textual_plotext import PlotextPlot
 
-            yield PlotextPlot(id="portfolio-chart")
+            plot = PlotextPlot(id="portfolio-chart")
+            plot.display = False  # shown with its figures (an empty plot costs a render of its own)
+            yield plot
             yield Static("", id="portfolio-chart-empty")
             yield Static("", id="portfolio-abc-title")
             yield FastTable(ABC_COLUMNS, zebra_stripes=False, id="portfolio-abc")
@@ -227,23 +233,46 @@ class PortfolioScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
     def on_mount(self) -> None:
         self.sub_title = _("Portfolio")
+        # The first read starts now, while the screen is laid out and painted, rather than at the resume
+        # that follows (which finds it on its way: see reload).
+        self.reload()
 
     def reload(self) -> None:
-        self.load("portfolio", lambda ws: ws.portfolio())
+        if self.money is None and self._first_read:
+            return  # the first read is on its way
+        self._first_read = self.money is None
+        # The plan and the chart first (cheap reads); the rest (ABC over 12 months of invoices, credit,
+        # stalled deals) follows in a second read, so the screen is not blank while it runs.
+        self.load("portfolio-money", lambda ws: ws.portfolio_money())
+
+    @on(DbFailed)
+    def failed(self, message: DbFailed) -> None:
+        self._first_read = False  # the next reload tries again (the mixin tells what went wrong)
 
     @on(DbDone)
     def done(self, message: DbDone) -> None:
-        if message.request == "portfolio":
+        if message.request == "portfolio-money":
+            money: PortfolioMoney = message.result
+            self.show_money(money)
+            # After the frame that shows it: the second read in a thread would slow that frame (one GIL).
+            self.call_after_refresh(self.load, "portfolio", lambda ws: ws.portfolio_rest(money))
+        elif message.request == "portfolio":
             self.show(message.result)
         else:  # tiers accepted: the suggestions changed
             count = message.result
             self.notify(ngettext("Tier changed for {n} client", "Tier changed for {n} clients", count).format(n=count))
             self.reload()
 
+    def show_money(self, money: PortfolioMoney) -> None:
+        self.money = money
+        self.query_one("#portfolio-plan", Static).update(plan_text(money))
+        self.show_chart()
+        if self.view is None:  # a first visit: the rest is on its way (a reload keeps the last figures meanwhile)
+            self.query_one("#portfolio-abc-title", Static).update(Text(_("Loading…"), style="dim"))
+
     def show(self, view: PortfolioView) -> None:
         self.view = view
         self.query_one("#portfolio-plan", Static).update(plan_text(view))
-        self.show_chart()
         self.changes = list(view.abc.changes)
         until = view.abc.until - timedelta(days=1)
         title = Text()
@@ -265,8 +294,8 @@ class PortfolioScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         """One currency's chart at a time (c cycles): the home currency, or the most invoiced, first."""
         from textual_plotext import PlotextPlot
 
-        assert self.view is not None
-        series = {s.currency: s for s in self.view.monthly}
+        assert self.money is not None
+        series = {s.currency: s for s in self.money.monthly}
         plot = self.query_one("#portfolio-chart", PlotextPlot)
         empty = self.query_one("#portfolio-chart-empty", Static)
         plot.display, empty.display = bool(series), not series
@@ -279,9 +308,9 @@ class PortfolioScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         draw_chart(plot, current, [code for code in series if code != current.currency])
 
     def action_next_currency(self) -> None:
-        if self.view is None or not self.view.monthly:
+        if self.money is None or not self.money.monthly:
             return
-        codes = [s.currency for s in self.view.monthly]
+        codes = [s.currency for s in self.money.monthly]
         index = codes.index(self.chart_currency) if self.chart_currency in codes else -1
         self.chart_currency = codes[(index + 1) % len(codes)]
         self.show_chart()

@@ -34,6 +34,7 @@ from amtui.services.portfolio import (
     compute_kpis,
     local_midnight,
     owed_at,
+    period_cut,
 )
 from amtui.vocabulary import REPORTED_KINDS, DealStage, InteractionKind, InteractionStatus
 
@@ -84,6 +85,8 @@ def _growth_note(kpis: Kpis) -> tuple[str, ...]:
 
 
 def _text(cell: Cell) -> str:
+    if type(cell) is str:  # most cells: first, cheaply (a month's summary has tens of thousands)
+        return cell
     if cell is None:
         return ""
     if isinstance(cell, Decimal):
@@ -356,7 +359,10 @@ def build_summary(
     zone: tzinfo,
     settings: PortfolioSettings | None = None,
 ) -> Summary:
-    kpis = compute_kpis(session=session, period=period, now=now, zone=zone, settings=settings)
+    today = now.astimezone(zone).date()
+    # What is owed at the period's end: the KPIs' receivables and the aging section read it once.
+    owed = owed_at(session, period_cut(period, today), today)
+    kpis = compute_kpis(session=session, period=period, now=now, zone=zone, settings=settings, owed_rows=owed)
     previous = compute_kpis(
         session=session, period=period.previous(), now=now, zone=zone, settings=settings, money_only=True
     )
@@ -378,11 +384,13 @@ def build_summary(
             ),
         )
     )
-    sections.extend(_activity_sections(session, period, kpis.today, zone))
+    sections.extend(_activity_sections(session, period, kpis.today, zone, owed))
     return Summary(kind, period, now, kpis, previous, tuple(sections))
 
 
-def _activity_sections(session: Reader, period: Period, today: date, zone: tzinfo) -> list[Section]:
+def _activity_sections(
+    session: Reader, period: Period, today: date, zone: tzinfo, owed: Sequence[tuple[str, date, int]]
+) -> list[Section]:
     start, end = local_midnight(period.start, zone), local_midnight(period.end, zone)
     i, c = _interaction.c, _client.c
     done = (i.status == InteractionStatus.DONE, i.done_at >= start, i.done_at < end)
@@ -463,7 +471,7 @@ def _activity_sections(session: Reader, period: Period, today: date, zone: tzinf
             contracts,
             empty=_("none in this period or the next ({period})").format(period=following.label),
         ),
-        _aging(session, min(period.end, today + timedelta(days=1)), today),
+        _aging(period_cut(period, today), owed),
     ]
     next_start, next_end = local_midnight(following.start, zone), local_midnight(following.end, zone)
     planned = tuple(
@@ -494,11 +502,11 @@ def _activity_sections(session: Reader, period: Period, today: date, zone: tzinf
 AGING = (N_("not due"), "1-30", "31-60", "61-90", "90+")
 
 
-def _aging(session: Reader, cut: date, today: date) -> Section:
-    """What is owed at the start of ``cut``, per currency, by days past due."""
+def _aging(cut: date, owed_rows: Sequence[tuple[str, date, int]]) -> Section:
+    """What is owed at the start of ``cut`` (``owed_rows``: :func:`owed_at` of it), per currency, by days past due."""
     buckets: dict[str, list[int]] = defaultdict(lambda: [0] * len(AGING))
     last_day = cut - timedelta(days=1)
-    for currency, due, owed in owed_at(session, cut, today):
+    for currency, due, owed in owed_rows:
         late = (last_day - due).days
         index = 0 if late <= 0 else 1 if late <= 30 else 2 if late <= 60 else 3 if late <= 90 else 4
         buckets[currency][index] += owed
@@ -518,19 +526,17 @@ def _table_text(section: Section) -> list[str]:
     if not section.rows:
         lines.append(f"  ({_(section.empty)})")
     else:
-        cells = [list(section.headers)] + [[_text(cell) for cell in row] for row in section.rows]
-        widths = [max(len(row[i]) for row in cells) for i in range(len(section.headers))]
-        numeric = {
-            index
-            for index in range(len(section.headers))
-            if any(isinstance(row[index], (int, Decimal, Money)) for row in section.rows)
-        }
-        for row in cells:
-            text = "  ".join(
-                cell.rjust(width) if index in numeric else cell.ljust(width)
-                for index, (cell, width) in enumerate(zip(row, widths, strict=True))
-            )
-            lines.append("  " + text.rstrip())
+        text = _text
+        cells = [section.headers, *([text(cell) for cell in row] for row in section.rows)]
+        columns = list(zip(*cells, strict=True))
+        widths = [max(map(len, column)) for column in columns]
+        numeric = [
+            any(isinstance(cell, (int, Decimal, Money)) for cell in column)
+            for column in zip(*section.rows, strict=True)
+        ]
+        # One format per table: numbers right-aligned, the rest left-aligned, each to its column's width.
+        line = "  ".join(f"{{:{'>' if right else '<'}{width}}}" for right, width in zip(numeric, widths, strict=True))
+        lines.extend("  " + line.format(*row).rstrip() for row in cells)
     lines.extend(f"  {note}" for note in section.notes)
     return lines
 

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from amtui.services.alerts import Alert
     from amtui.services.colleagues import ColleagueRead
     from amtui.services.moves import Moved
-    from amtui.services.portfolio import AbcRow, PortfolioView
+    from amtui.services.portfolio import AbcRow, PortfolioMoney, PortfolioView
     from amtui.services.schemas import (
         ClientCard,
         ClientRead,
@@ -486,11 +486,25 @@ class Workspace:
 
     def portfolio(self) -> PortfolioView:
         """What the Portfolio screen shows: this month per currency, 12 months invoiced, ABC, credit, stalled."""
-        from amtui.services.portfolio import portfolio_view, settings_from
+        return self.portfolio_rest(self.portfolio_money())
+
+    def portfolio_money(self) -> PortfolioMoney:
+        """The Portfolio screen's first part (its cheapest reads): this month's money per currency, 12 months
+        invoiced."""
+        from amtui.services.portfolio import portfolio_money, settings_from
 
         with self._reading() as connection:
-            return portfolio_view(
+            return portfolio_money(
                 session=connection, now=self.now(), zone=self.zone, settings=settings_from(self.settings)
+            )
+
+    def portfolio_rest(self, money: PortfolioMoney) -> PortfolioView:
+        """``money`` completed with the pipeline, stalled deals, credit exposure and ABC tiers."""
+        from amtui.services.portfolio import portfolio_rest, settings_from
+
+        with self._reading() as connection:
+            return portfolio_rest(
+                session=connection, money=money, zone=self.zone, settings=settings_from(self.settings)
             )
 
     def accept_tiers(self, rows: Sequence[AbcRow]) -> int:
