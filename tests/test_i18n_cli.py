@@ -302,6 +302,22 @@ def test_percentages_with_the_decimal_comma_and_spacing_of_the_language(cli) -> 
             assert not re.search(r"\d\.\d+\s?%" + (r"|\d%" if language == "ru" else ""), kpi), kpi
 
 
+def test_counts_and_decimals_grouped_as_the_language_writes_them(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The backup's size and the import's notes in Russian: ``1 101 824 байт`` (no-break spaces, not
+    ``1,101,824``), ``кодировка utf-8, разделитель ';'``; English keeps ``1,101,824 bytes``."""
+    cli("client", "add", "Ромашка")
+    i18n.set_language("ru")
+    russian = cli("backup", str(tmp_path / "copy-ru.db")).output
+    assert re.search(r"\(\d{1,3}(\xa0\d{3})+ байт\)", russian), russian
+    table = tmp_path / "clients.csv"
+    table.write_text("name;tier\nЛютик;Z\n", encoding="utf-8")
+    refused = cli("import", "clients", str(table)).output
+    assert "(кодировка utf-8, разделитель ';')" in refused and "delimiter" not in refused
+    i18n.set_language("en")
+    english = cli("backup", str(tmp_path / "copy-en.db")).output
+    assert re.search(r"\(\d{1,3}(,\d{3})+ bytes\)", english), english
+
+
 # --- documents in the client's language ---------------------------------------------------------------------------
 
 

@@ -88,6 +88,15 @@ def decimal(value: int | Decimal | None, *, language: str | None = None) -> str:
     return format_number(value, language=lang, decimals=_decimals(value))
 
 
+def count(value: int, *, language: str | None = None) -> str:
+    """A whole number grouped as the language groups it: ``3,817`` (en), ``3 817`` (ru, no-break space),
+    ``3.817`` (it); English without Babel."""
+    lang = _language(language)
+    if lang == DEFAULT_LANGUAGE:
+        return f"{value:,}"
+    return format_number(value, language=lang)
+
+
 @lru_cache(maxsize=8)
 def _percent_sign(language: str) -> tuple[str, str]:
     """What goes before and after the number of a percentage in ``language``: ``("", "\xa0%")`` in Russian."""
