@@ -60,6 +60,10 @@ def translate_message(text: str) -> str:
     mean 'task'?`` -> ``Нет такой команды 'tsak'. Может быть, 'task'?`` (the known messages only)."""
     import re
 
+    from amtui.i18n import DEFAULT_LANGUAGE, current_language
+
+    if current_language() == DEFAULT_LANGUAGE:  # Typer's own English stays as it is (pydantic's words too)
+        return text
     for pattern, marked in MESSAGE_PATTERNS:
         match = re.fullmatch(pattern, text, flags=re.DOTALL)
         if match:
