@@ -157,6 +157,11 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(context: str, message: str) -> tuple[str, str]:
+    """Mark a string with its context (``pgettext``) where it is defined; show it with ``pgettext(*pair)``."""
+    return context, message
+
+
 def days(n: int, language: str | None = None) -> str:
     """``1 день``, ``2 дня``, ``5 дней``, ``21 день``; ``1 giorno``, ``2 giorni``; ``1 day``, ``2 days``."""
     return translator(language).ngettext("{n} day", "{n} days", n).format(n=n)

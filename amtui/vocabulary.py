@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
-from amtui.i18n import N_, Nn_, _
+from amtui.i18n import N_, NP_, Nn_, _, translator
 
 
 class Tier(StrEnum):
@@ -67,6 +67,15 @@ PLANNED_MINUTES: dict[str, int] = {InteractionKind.CALL: 30, InteractionKind.VIS
 
 # Kinds after which a meeting report is owed.
 REPORTED_KINDS = (InteractionKind.VISIT, InteractionKind.MEETING)
+# What the report of each is called (its heading, the report screen's title); calls have no report.
+REPORT_TITLES = {InteractionKind.VISIT: N_("Visit report"), InteractionKind.MEETING: N_("Meeting report")}
+
+
+def report_title(kind: str | None, language: str | None = None) -> str:
+    """``Отчёт о визите`` for a visit, ``Отчёт о встрече`` for a meeting (``Resoconto della visita``,
+    ``Resoconto della riunione``); a report of any other kind (an older database) is just a report."""
+    marked = REPORT_TITLES.get(kind or "", N_("Report"))  # type: ignore[call-overload]
+    return translator(language).gettext(marked)
 
 
 class Direction(StrEnum):
@@ -350,6 +359,142 @@ LATE_KINDS = tuple(kind for kind, info in ALERT_KINDS.items() if info.today == "
 BACKLOG_KINDS = tuple(kind for kind, info in ALERT_KINDS.items() if info.today == "backlog")
 AGENDA_KINDS = tuple(kind for kind, info in ALERT_KINDS.items() if info.today == "agenda")
 NOTICE_LATE_DAYS = 7
+
+
+# --- labels: each stored value as the interface (CLI and TUI alike) shows it -----------------------------------
+
+# Marked once, here, for translation. ``None`` as the context: a plain msgid. A word two enums share in
+# English (``lost``, ``open``, ``done``, ``active``, ``high``) has its own context where the languages
+# need a different word or gender (a client ушедший, a deal проиграна; a task открыта).
+LABELS: dict[type[StrEnum], dict[str, tuple[str | None, str]]] = {
+    ClientStatus: {
+        ClientStatus.PROSPECT: NP_("vocabulary", "prospect"),
+        ClientStatus.ACTIVE: NP_("vocabulary", "active"),
+        ClientStatus.DORMANT: NP_("vocabulary", "dormant"),
+        ClientStatus.LOST: NP_("client status", "lost"),
+    },
+    ContactRole: {
+        ContactRole.DECISION_MAKER: (None, N_("decides")),
+        ContactRole.INFLUENCER: (None, N_("influences")),
+        ContactRole.USER: (None, N_("user")),
+        ContactRole.GATEKEEPER: (None, N_("gatekeeper")),
+    },
+    Channel: {
+        Channel.PHONE: NP_("vocabulary", "phone"),
+        Channel.EMAIL: NP_("vocabulary", "email"),
+        Channel.MESSENGER: NP_("vocabulary", "messenger"),
+        Channel.VISIT: NP_("vocabulary", "visit"),
+    },
+    MethodKind: {
+        MethodKind.PHONE: NP_("vocabulary", "phone"),
+        MethodKind.EMAIL: NP_("vocabulary", "email"),
+    },
+    InteractionKind: {
+        InteractionKind.CALL: NP_("vocabulary", "call"),
+        InteractionKind.VISIT: NP_("vocabulary", "visit"),
+        InteractionKind.MEETING: NP_("vocabulary", "meeting"),
+        InteractionKind.EMAIL: (None, N_("email")),  # a letter (письмо); the channel is e-mail
+        InteractionKind.MESSAGE: NP_("vocabulary", "message"),
+    },
+    Direction: {
+        Direction.OUTBOUND: NP_("vocabulary", "outbound"),
+        Direction.INBOUND: NP_("vocabulary", "inbound"),
+    },
+    InteractionStatus: {
+        InteractionStatus.PLANNED: NP_("vocabulary", "planned"),
+        InteractionStatus.DONE: NP_("vocabulary", "done"),
+        InteractionStatus.CANCELLED: NP_("vocabulary", "cancelled"),
+        InteractionStatus.MISSED: NP_("vocabulary", "missed"),
+    },
+    TaskStatus: {
+        TaskStatus.OPEN: NP_("task status", "open"),
+        TaskStatus.DONE: NP_("task status", "done"),
+        TaskStatus.CANCELLED: NP_("task status", "cancelled"),
+    },
+    Priority: {
+        Priority.HIGH: NP_("vocabulary", "high"),
+        Priority.NORMAL: NP_("vocabulary", "normal"),
+        Priority.LOW: NP_("vocabulary", "low"),
+    },
+    ContractStatus: {
+        ContractStatus.DRAFT: NP_("vocabulary", "draft"),
+        ContractStatus.ACTIVE: NP_("contract status", "active"),
+        ContractStatus.EXPIRED: NP_("vocabulary", "expired"),
+        ContractStatus.TERMINATED: NP_("vocabulary", "terminated"),
+    },
+    DealKind: {
+        DealKind.NEW: NP_("vocabulary", "new"),
+        DealKind.UPSELL: NP_("vocabulary", "upsell"),
+        DealKind.CROSS_SELL: NP_("vocabulary", "cross-sell"),
+        DealKind.RENEWAL: NP_("vocabulary", "renewal"),
+    },
+    DealStage: {  # a deal (сделка, trattativa) is feminine in both languages
+        DealStage.LEAD: (None, N_("lead")),
+        DealStage.QUALIFIED: (None, N_("qualified")),
+        DealStage.PROPOSAL: (None, N_("proposal")),
+        DealStage.NEGOTIATION: (None, N_("negotiation")),
+        DealStage.WON: (None, N_("won")),
+        DealStage.LOST: (None, N_("lost")),
+    },
+    NoteTag: {
+        NoteTag.GENERAL: NP_("vocabulary", "general"),
+        NoteTag.COMPETITOR: NP_("vocabulary", "competitor"),
+        NoteTag.NEED: NP_("vocabulary", "need"),
+        NoteTag.PERSONAL: NP_("vocabulary", "personal"),
+    },
+    ComplaintKind: {
+        ComplaintKind.COMPLAINT: (None, N_("complaint")),
+        ComplaintKind.CLAIM: (None, N_("claim")),
+        ComplaintKind.RETURN: (None, N_("return")),
+        ComplaintKind.DISPUTE: (None, N_("dispute")),
+        ComplaintKind.SHORTAGE: (None, N_("shortage")),
+    },
+    ComplaintStatus: {
+        ComplaintStatus.OPEN: (None, N_("open")),
+        ComplaintStatus.IN_PROGRESS: (None, N_("in progress")),
+        ComplaintStatus.RESOLVED: (None, N_("resolved")),
+        ComplaintStatus.REJECTED: (None, N_("rejected")),
+    },
+    AlertState: {
+        AlertState.SNOOZED: NP_("vocabulary", "snoozed"),
+        AlertState.DISMISSED: NP_("vocabulary", "dismissed"),
+    },
+    Severity: {
+        Severity.CRITICAL: (None, N_("critical")),
+        Severity.HIGH: (None, N_("high")),
+        Severity.NORMAL: (None, N_("normal")),
+        Severity.INFO: (None, N_("info")),
+    },
+    AlertKind: {kind: (None, info.label) for kind, info in ALERT_KINDS.items()},
+}
+# Shown as they are stored, in every language.
+VERBATIM: tuple[type[StrEnum], ...] = (Tier,)
+
+
+def label(enum: type[StrEnum], value: str | None, language: str | None = None) -> str:
+    """A stored value of ``enum`` (``DealStage``, ``"negotiation"``) as the interface shows it, in the
+    interface language (or ``language``): ``переговоры``, ``trattativa``, ``negotiation``. A value the
+    enum does not know (an older or foreign database) is shown as it is."""
+    if not value:
+        return ""
+    marked = LABELS.get(enum, {}).get(str(value))
+    if marked is None:
+        return str(value)
+    context, message = marked
+    words = translator(language)
+    return words.pgettext(context, message) if context else words.gettext(message)
+
+
+def title_label(enum: type[StrEnum], value: str | None, language: str | None = None) -> str:
+    """:func:`label` with a capital first letter, for a choice in a form or the start of a line."""
+    text = label(enum, value, language)
+    return text[:1].upper() + text[1:]
+
+
+def choices(enum: type[StrEnum], values: Iterable[str] | None = None) -> list[tuple[str, str]]:
+    """``(Label, value)`` of each value of ``enum`` (or of ``values``, in that order) for a form's choice
+    list: the same words as the tables and the CLI, with a capital."""
+    return [(title_label(enum, value), str(value)) for value in (values if values is not None else enum)]
 
 
 # --- reading user input ---

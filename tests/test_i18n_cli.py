@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import date
@@ -70,6 +71,40 @@ def test_usage_errors_in_the_interface_language(tmp_path: Path) -> None:
     assert "Uso: amtui task add [OPTIONS] {title}" in done.stderr
     assert "Prova 'amtui task add -h' per l'aiuto." in done.stderr
     assert "Errore: Manca l'argomento 'title'." in done.stderr
+
+
+def test_typer_suggestions_and_option_errors_in_the_interface_language(tmp_path: Path) -> None:
+    """Typer's own English around a usage error: "Did you mean", the possible options, a missing option
+    value, a choice list, pydantic's number checks. The names and values in them stay as typed."""
+    expected = {
+        "ru": (
+            "Ошибка: Нет такой команды 'tsak'. Может быть, 'task'?",
+            "Нет такого параметра: --limti (возможные параметры: --client, --mine)",
+            "Ошибка: Параметру '--due' нужно значение.",
+            "Ошибка: Не указан аргумент 'kind'. Возможные значения:",
+            "Ошибка: Неверное значение '--months': нужно целое число",
+            "Ошибка: Неверное значение '--months': не меньше 1",
+        ),
+        "it": (
+            "Errore: Comando inesistente 'tsak'. Forse intendevi 'task'?",
+            "Opzione inesistente: --limti (opzioni possibili: --client, --mine)",
+            "Errore: L'opzione '--due' richiede un valore.",
+            "Errore: Manca l'argomento 'kind'. Valori possibili:",
+            "Errore: Valore non valido per '--months': serve un numero intero",
+            "Errore: Valore non valido per '--months': il minimo è 1",
+        ),
+    }
+    calls = (
+        ("tsak",), ("task", "list", "--limti", "3"), ("task", "add", "x", "--due"), ("summary",),
+        ("abc", "--months", "many"), ("abc", "--months", "0"),
+    )  # fmt: skip
+    for language, lines in expected.items():
+        for args, line in zip(calls, lines, strict=True):
+            done = _amtui(*args, env={"AMTUI_LANG": language}, tmp_path=tmp_path)
+            assert done.returncode == 2, (args, done.stderr)
+            assert line in done.stderr, (language, args, done.stderr)
+            for english in ("Did you mean", "Possible options", "requires an argument", "Choose from", "Input should"):
+                assert english not in done.stderr, (language, args, done.stderr)
 
 
 # --- messages and errors --------------------------------------------------------------------------------------
@@ -232,6 +267,55 @@ def test_kpi_in_russian(cli) -> None:  # type: ignore[no-untyped-def]
     assert "Как я работаю" in out and "входящие звонки" in out
     for english in ("Money", "invoiced", "How I work", "inbound calls"):
         assert english not in out
+
+
+def test_percentages_with_the_decimal_comma_and_spacing_of_the_language(cli) -> None:  # type: ignore[no-untyped-def]
+    """Percentages as each language writes them: ``25,0 %`` (ru, a no-break space), ``25,0%`` (it),
+    ``25.0%`` (en): kpi, summary, the deal list, abc, the credit warning."""
+    cli("client", "add", "Ромашка")
+    cli("client", "edit", "ромашка", "--credit-limit", "250 000")
+    cli("invoice", "add", "ромашка", "СЧ-1", "100 000", "--issued", "02.11.2025", "--due", "20.12.2025")
+    cli("deal", "add", "ромашка", "Склад", "--probability", "40")
+    for name, amount in (("Лютик", "10 000"), ("Василёк", "5 000")):  # three clients with revenue: abc ranks
+        cli("client", "add", name)
+        cli("invoice", "add", name, f"{name}-1", amount, "--issued", "02.06.2026", "--due", "20.06.2026")
+    expected = {
+        "ru": ("25,0\xa0%", "40\xa0%", "90,0\xa0%", "A: первые 80\xa0%, B: до 95\xa0%"),
+        "it": ("25,0%", "40%", "90,0%", "A: primi 80%, B: fino a 95%"),
+        "en": ("25.0%", "40%", "90.0%", "A: first 80%, B: to 95%"),
+    }
+    for number, (language, (growth, chance, used, share)) in enumerate(expected.items(), 2):
+        i18n.set_language(language)
+        added = cli("invoice", "add", "ромашка", f"СЧ-{number}", "125 000" if number == 2 else "0,01",
+                    "--issued", "02.11.2026", "--due", "20.12.2026")  # fmt: skip
+        assert added.exit_code == 0, added.output
+        if number == 2:  # 225 000 of 250 000: the warning band
+            assert f", {used} " in added.output, added.output
+        kpi = cli("kpi").output
+        assert f" {growth}" in kpi, kpi
+        assert f" {growth}" in cli("summary", "month").output
+        assert re.search(rf" {re.escape(chance)}(\s|$)", cli("deal", "list").output)
+        abc = cli("abc").output
+        assert share in abc, abc
+        assert re.search(r" 89[.,]3\xa0?%", abc), abc
+        if language != "en":  # no English decimal point left in a percentage; in Russian, no % glued on
+            assert not re.search(r"\d\.\d+\s?%" + (r"|\d%" if language == "ru" else ""), kpi), kpi
+
+
+def test_counts_and_decimals_grouped_as_the_language_writes_them(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The backup's size and the import's notes in Russian: ``1 101 824 байт`` (no-break spaces, not
+    ``1,101,824``), ``кодировка utf-8, разделитель ';'``; English keeps ``1,101,824 bytes``."""
+    cli("client", "add", "Ромашка")
+    i18n.set_language("ru")
+    russian = cli("backup", str(tmp_path / "copy-ru.db")).output
+    assert re.search(r"\(\d{1,3}(\xa0\d{3})+ байт\)", russian), russian
+    table = tmp_path / "clients.csv"
+    table.write_text("name;tier\nЛютик;Z\n", encoding="utf-8")
+    refused = cli("import", "clients", str(table)).output
+    assert "(кодировка utf-8, разделитель ';')" in refused and "delimiter" not in refused
+    i18n.set_language("en")
+    english = cli("backup", str(tmp_path / "copy-en.db")).output
+    assert re.search(r"\(\d{1,3}(,\d{3})+ bytes\)", english), english
 
 
 # --- documents in the client's language ---------------------------------------------------------------------------

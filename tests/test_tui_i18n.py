@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import re
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -232,16 +233,60 @@ def test_binding_descriptions_follow_the_language_chosen_after_import(monkeypatc
 def test_screen_money_and_dates_follow_the_language(monkeypatch: pytest.MonkeyPatch) -> None:
     from datetime import date
 
-    from amtui.screens.base import long_date, money, weekday, word
+    from amtui.screens.base import long_date, money, weekday
+    from amtui.vocabulary import DealKind, InteractionKind, label
 
     tuesday = date(2026, 12, 8)
     speak(monkeypatch, "ru")
     assert money(250_840_075, "RUB").replace("\xa0", " ") == "2 508 400,75 ₽"  # exact, never rounded
     assert long_date(tuesday) == "вт 08.12.2026" and weekday(tuesday) == "вт"
-    assert word("renewal") == "пролонгация договора" and word("call") == "звонок"
+    assert label(DealKind, "renewal") == "пролонгация договора" and label(InteractionKind, "call") == "звонок"
     speak(monkeypatch, "it")
     assert money(250_840_075, "EUR").replace("\xa0", " ") == "2.508.400,75 €"
-    assert long_date(tuesday) == "mar 08/12/2026" and word("renewal") == "rinnovo del contratto"
+    assert long_date(tuesday) == "mar 08/12/2026" and label(DealKind, "renewal") == "rinnovo del contratto"
     speak(monkeypatch, "en")
     assert money(250_840_075, "RUB") == "2 508 400,75 RUB"  # English: the CLI's exact figure (issue 10)
-    assert long_date(tuesday) == "Tuesday 08.12.2026" and word("call") == "call"
+    assert long_date(tuesday) == "Tuesday 08.12.2026" and label(InteractionKind, "call") == "call"
+
+
+@sync
+async def test_portfolio_percentages_and_report_titles_in_russian_and_italian(
+    demo_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The Portfolio screen writes percentages as the language does (``2,7 %`` in Russian, ``2,7%`` in
+    Italian, never ``2.7%``); the report screen says which interaction it reports on: a visit or a meeting."""
+    import shutil
+
+    from sqlalchemy import text
+
+    from amtui.db import open_engine
+
+    engine = open_engine(demo_url)
+    with engine.connect() as connection:
+        meeting = connection.execute(
+            text("SELECT id FROM interaction WHERE kind = 'meeting' AND status = 'done' ORDER BY id LIMIT 1")
+        ).scalar_one()
+    engine.dispose()
+    visit = demo_ids(demo_url)["visit"]
+    titles = {"ru": ("Отчёт о визите", "Отчёт о встрече"), "it": ("Resoconto della visita", "Resoconto della riunione")}
+    for language, (visit_title, meeting_title) in titles.items():
+        speak(monkeypatch, language)
+        # A copy each: an opened report keeps a draft (a file per database), which would be offered back.
+        copy = tmp_path / f"demo-{language}.db"
+        shutil.copyfile(demo_url.removeprefix("sqlite:///"), copy)
+        app = app_for(f"sqlite:///{copy}")
+        async with app.run_test(size=(120, 60)) as pilot:
+            await settle(pilot)
+            await pilot.press("6")
+            await settle(pilot)
+            portfolio = screen_text(app)
+            sign = "\xa0%" if language == "ru" else "%"
+            assert re.search(r"\d+,\d" + sign, portfolio.replace(" %", "\xa0%") if language == "ru" else portfolio)
+            assert not re.search(r"\d\.\d+\s?%", portfolio), portfolio
+            await pilot.press("1")
+            for interaction, title in ((visit, visit_title), (meeting, meeting_title)):
+                await open_report(pilot, interaction)
+                assert app.screen.sub_title == title
+                assert title in screen_text(app)
+                app.pop_screen()
+                await settle(pilot)

@@ -36,7 +36,7 @@ def extract(output: Path = POT) -> None:
     pybabel(
         "extract", "-F", str(ROOT / "babel.cfg"), "-o", str(output), "--no-location", "--sort-output",
         "--project", "amtui", "--copyright-holder", "amtui", "--msgid-bugs-address", "-",
-        "-c", "TRANSLATORS:", "-k", "Nn_:1,2", str(ROOT / "amtui"),
+        "-c", "TRANSLATORS:", "-k", "Nn_:1,2", "-k", "NP_:1c,2", str(ROOT / "amtui"),
     )  # fmt: skip
 
 

@@ -345,7 +345,8 @@ def search_command(
         return
     for hit in hits:
         matched = _("  matched {field}").format(field=hit.matched) if hit.matched != "name" else ""
-        typer.echo(f"{hit.kind:<8}{hit.id:>6}  {hit.label}" + (f"  ({hit.detail})" if hit.detail else "") + matched)
+        kind = _("client") if hit.kind == "client" else _("contact") if hit.kind == "contact" else hit.kind
+        typer.echo(f"{kind:<8}{hit.id:>6}  {hit.label}" + (f"  ({hit.detail})" if hit.detail else "") + matched)
 
 
 def register(app: typer.Typer) -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
-from amtui.i18n import N_, _, pgettext
+from amtui.i18n import _
 from amtui.vocabulary import one_of
 
 if TYPE_CHECKING:
@@ -26,39 +26,6 @@ if TYPE_CHECKING:
     from amtui.services.workspace import Workspace
 
 EXIT_ERROR = 1
-
-# Stored vocabulary as the command line shows it: interaction kinds (the same words as the alert
-# sentences), statuses of clients, interactions and contracts, deal kinds and stages.
-WORDS = {
-    "call": N_("call"), "visit": N_("visit"), "meeting": N_("meeting"), "email": N_("email"),
-    "message": N_("message"),
-    "active": N_("active"), "prospect": N_("prospect"), "dormant": N_("dormant"), "lost": N_("lost"),
-    "cancelled": N_("cancelled"), "missed": N_("missed"), "done": N_("done"), "planned": N_("planned"),
-    "draft": N_("draft"), "expired": N_("expired"), "terminated": N_("terminated"),
-    "new": N_("new"), "upsell": N_("upsell"), "cross_sell": N_("cross_sell"), "renewal": N_("renewal"),
-    "lead": N_("lead"), "qualified": N_("qualified"), "proposal": N_("proposal"),
-    "negotiation": N_("negotiation"), "won": N_("won"),
-    "complaint": N_("complaint"), "claim": N_("claim"), "return": N_("return"), "dispute": N_("dispute"),
-    "shortage": N_("shortage"), "open": N_("open"), "in_progress": N_("in progress"), "resolved": N_("resolved"),
-    "rejected": N_("rejected"),
-}  # fmt: skip
-
-
-def word(value: str | None) -> str:
-    """A stored value (``call``, ``active``, ``negotiation``) in the interface language; others as they are."""
-    text = str(value or "")
-    marked = WORDS.get(text)
-    return _(marked) if marked else text
-
-
-def client_status_word(status: str | None) -> str:
-    """A client's status: ``lost`` is a client gone (not a deal lost)."""
-    return pgettext("client status", "lost") if status == "lost" else word(status)
-
-
-def kind_word(kind: str) -> str:
-    """``call`` in the interface language (``звонок``, ``chiamata``)."""
-    return word(kind)
 
 
 @dataclass

@@ -141,6 +141,7 @@ def backup_command(
     ] = None,
 ) -> None:
     from amtui.db import backup, sqlite_path
+    from amtui.services.locale_format import count
 
     url = state(ctx).db_url()
     source = sqlite_path(url)
@@ -150,7 +151,7 @@ def backup_command(
         stamp = now().strftime("%Y%m%d-%H%M%S")
         target = source.with_name(f"{source.stem}-{stamp}.db")
     written = backup(url, target)
-    typer.echo(_("Backup written: {path} ({size} bytes)").format(path=written, size=f"{written.stat().st_size:,}"))
+    typer.echo(_("Backup written: {path} ({size} bytes)").format(path=written, size=count(written.stat().st_size)))
 
 
 class DemoSize(str, Enum):
@@ -171,7 +172,10 @@ def demo_command(
     ] = False,
     json_output: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
+    from decimal import Decimal
+
     from amtui.services.demo import build_demo
+    from amtui.services.locale_format import count, decimal
 
     summary = build_demo(state(ctx).engine(create=True), size=size.value, now=now(), force=force)
     if json_output:
@@ -180,12 +184,15 @@ def demo_command(
     total = sum(summary.counts.values())
     typer.echo(
         _("Demo ({size}) written to {url}: {rows} rows in {seconds} s").format(
-            size=size.value, url=state(ctx).db_url(), rows=f"{total:,}", seconds=f"{summary.seconds:.1f}"
+            size=size.value,
+            url=state(ctx).db_url(),
+            rows=count(total),
+            seconds=decimal(Decimal(f"{summary.seconds:.1f}")),
         )
     )
-    for table_name, count in summary.counts.items():
-        if count:
-            typer.echo(f"  {table_name:<20}{count:>9,}")
+    for table_name, rows in summary.counts.items():
+        if rows:
+            typer.echo(f"  {table_name:<20}{count(rows):>9}")
 
 
 def init_command(

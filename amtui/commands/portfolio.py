@@ -13,7 +13,7 @@ import typer
 
 from amtui.commands.common import echo_json, fail, now, parse_day, reading, today, unit_of_work, zone
 from amtui.i18n import _, ngettext
-from amtui.services.locale_format import short_date
+from amtui.services.locale_format import percent, short_date
 
 if TYPE_CHECKING:
     from amtui.services.portfolio import PortfolioSettings
@@ -62,8 +62,8 @@ def abc_command(
     from datetime import timedelta
 
     from amtui.config import load_settings
+    from amtui.services.locale_format import money as format_money
     from amtui.services.portfolio import abc_tiers, apply_tiers, settings_from
-    from amtui.services.text import format_money
 
     config = load_settings()
     settings = settings_from(config)
@@ -88,12 +88,12 @@ def abc_command(
 
         a, b = result.thresholds
         typer.echo(
-            _("Revenue {since}-{until} ({months} months; A: first {a}%, B: to {b}%):").format(
+            _("Revenue {since}-{until} ({months} months; A: first {a}, B: to {b}):").format(
                 since=short_date(result.since),
                 until=short_date(result.until - timedelta(days=1)),
                 months=window,
-                a=a,
-                b=b,
+                a=percent(a),
+                b=percent(b),
             )
         )
         rows = [
@@ -102,8 +102,8 @@ def abc_command(
                 r.client_name,
                 f"{r.stored} -> {r.suggested}",
                 format_money(r.revenue_minor, r.currency) if r.currency else "-",
-                f"{r.share_pct}%" if r.share_pct is not None else "",
-                r.note or ("converted at the current rates" if r.converted else ""),
+                percent(r.share_pct),
+                r.note or (_("converted at the current rates") if r.converted else ""),
             ]
             for r in result.changes
         ]

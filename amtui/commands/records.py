@@ -15,12 +15,11 @@ from amtui.commands.common import (
     parse_day,
     today,
     unit_of_work,
-    word,
     zone,
 )
 from amtui.i18n import _
-from amtui.services.locale_format import short_date
-from amtui.vocabulary import ComplaintKind, ContractStatus, DealKind, DealStage, NoteTag, one_of
+from amtui.services.locale_format import percent, short_date
+from amtui.vocabulary import ComplaintKind, ComplaintStatus, ContractStatus, DealKind, DealStage, NoteTag, label, one_of
 
 if TYPE_CHECKING:
     from amtui.services.schemas import ComplaintRead
@@ -127,7 +126,8 @@ def contract_list(ctx: typer.Context, client: ClientOption = None, json_output: 
             notice = short_date(c.end_on - timedelta(days=c.notice_days))
         body.append(
             [
-                str(c.id), c.number, c.client_name, word(c.status), short_date(c.end_on) if c.end_on else "",
+                str(c.id), c.number, c.client_name, label(ContractStatus, c.status),
+                short_date(c.end_on) if c.end_on else "",
                 left if c.status == "active" else "", notice, _("auto") if c.auto_renew else "",
                 format_money(c.value_minor, c.currency),
             ]
@@ -187,7 +187,11 @@ def contract_edit(
     ends = _("ends {date}").format(date=short_date(contract.end_on)) if contract.end_on else _("open-ended")
     typer.echo(
         _("Contract {id}: {number} with {client}, {status}, {ends}").format(
-            id=contract.id, number=contract.number, client=contract.client_name, status=word(contract.status), ends=ends
+            id=contract.id,
+            number=contract.number,
+            client=contract.client_name,
+            status=label(ContractStatus, contract.status),
+            ends=ends,
         )
     )
 
@@ -346,7 +350,11 @@ def deal_add(
     else:
         typer.echo(
             _("Added deal {id}: {title} ({kind}, {stage}) with {client}").format(
-                id=deal.id, title=deal.title, kind=word(deal.kind), stage=word(deal.stage), client=target.name
+                id=deal.id,
+                title=deal.title,
+                kind=label(DealKind, deal.kind),
+                stage=label(DealStage, deal.stage),
+                client=target.name,
             )
         )
 
@@ -376,7 +384,7 @@ def deal_stage(
     if json_output:
         echo_json(deal)
     else:
-        typer.echo(_("Deal {id} is now {stage}.").format(id=deal.id, stage=word(deal.stage)))
+        typer.echo(_("Deal {id} is now {stage}.").format(id=deal.id, stage=label(DealStage, deal.stage)))
 
 
 @deal_app.command("list", help=_("Deals by expected close date."))
@@ -402,8 +410,9 @@ def deal_list(
     current = today()
     body = [
         [
-            str(d.id), d.title, d.client_name, word(d.kind), word(d.stage), format_money(d.amount_minor, d.currency),
-            f"{d.probability}%" if d.probability is not None else "",
+            str(d.id), d.title, d.client_name, label(DealKind, d.kind), label(DealStage, d.stage),
+            format_money(d.amount_minor, d.currency),
+            percent(d.probability),
             short_date(d.expected_close) if d.expected_close else "",
             _("late") if d.expected_close and d.expected_close < current and d.closed_on is None else "",
         ]
@@ -450,7 +459,7 @@ def deal_edit(
     close_text = _(", expected {date}").format(date=short_date(deal.expected_close)) if deal.expected_close else ""
     typer.echo(
         _("Deal {id}: {title} with {client}, {stage}{close}").format(
-            id=deal.id, title=deal.title, client=deal.client_name, stage=word(deal.stage), close=close_text
+            id=deal.id, title=deal.title, client=deal.client_name, stage=label(DealStage, deal.stage), close=close_text
         )
     )
 
@@ -589,7 +598,7 @@ def complaint_list(
     current = today()
     body = [
         [
-            str(c.id), word(c.kind), c.client_name, c.title, word(c.status),
+            str(c.id), label(ComplaintKind, c.kind), c.client_name, c.title, label(ComplaintStatus, c.status),
             f"{c.due_on:%d.%m.%Y}" if c.due_on else "",
             _("{n}d late").format(n=(current - c.due_on).days) if c.is_open and c.due_on and c.due_on < current else "",
             format_money(c.amount_minor, c.currency) if c.amount_minor else "", c.owner or "",
@@ -618,8 +627,8 @@ def complaint_show(
     facts = [
         (_("Complaint"), f"{found.id}: {found.title}"),
         (_("Client"), found.client_name),
-        (_("Kind"), found.kind),
-        (_("Status"), found.status),
+        (_("Kind"), label(ComplaintKind, found.kind)),
+        (_("Status"), label(ComplaintStatus, found.status)),
         (_("Opened"), f"{found.opened_on:{day}}"),
         (_("Due"), f"{found.due_on:{day}}" if found.due_on else None),
         (_("Owner"), found.owner or _("you")),
@@ -631,9 +640,9 @@ def complaint_show(
         (_("Resolution"), found.resolution),
         (_("Settled on"), f"{found.resolved_on:{day}}" if found.resolved_on else None),
     ]
-    for label, value in facts:
+    for name, value in facts:
         if value:
-            typer.echo(f"{label + ':':<15}{value}")
+            typer.echo(f"{name + ':':<15}{value}")
 
 
 @complaint_app.command(

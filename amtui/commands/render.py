@@ -5,19 +5,26 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, tzinfo
 
-from amtui.commands.common import client_status_word, kind_word, word
-from amtui.i18n import N_, _, days, ngettext
+from amtui.i18n import _, days, ngettext
 from amtui.services.dates import format_birthday, format_date, format_local
+from amtui.services.locale_format import discount
 from amtui.services.locale_format import money as format_money
 from amtui.services.schemas import ClientCard, ClientSummary, ContactRead, InteractionRead, TaskRead
-from amtui.vocabulary import REPORTED_KINDS, complaint_cadence
-
-ROLE_LABELS = {
-    "decision_maker": N_("decides"),
-    "influencer": N_("influences"),
-    "user": N_("user"),
-    "gatekeeper": N_("gatekeeper"),
-}
+from amtui.vocabulary import (
+    REPORTED_KINDS,
+    ClientStatus,
+    ComplaintKind,
+    ComplaintStatus,
+    ContactRole,
+    ContractStatus,
+    DealKind,
+    DealStage,
+    InteractionKind,
+    InteractionStatus,
+    NoteTag,
+    complaint_cadence,
+    label,
+)
 
 # The language of a client's documents, as the card names it (amtui.i18n.LANGUAGE_NAMES, without importing it).
 _LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "it": "Italiano"}
@@ -57,7 +64,7 @@ def client_table(rows: Sequence[ClientSummary], *, today: date, zone: tzinfo) ->
                 str(row.id),
                 _cut(row.name, 36),
                 row.tier,
-                client_status_word(row.status),
+                label(ClientStatus, row.status),
                 _cut(row.city, 16),
                 format_local(row.last_touch_at, zone)[:10] if row.last_touch_at else _("never"),
                 due_text,
@@ -89,7 +96,7 @@ def contact_lines(people: Sequence[ContactRead]) -> list[str]:
         if person.title:
             parts.append(person.title)
         if person.role:
-            parts.append(_(ROLE_LABELS[person.role]) if person.role in ROLE_LABELS else person.role)
+            parts.append(label(ContactRole, person.role))
         head = f"{'*' if person.is_decision_maker else ' '} {person.id:>5}  " + ", ".join(parts)
         lines.append(head)
         reach = [p.value for p in person.phones] + [e.value for e in person.emails]
@@ -110,10 +117,10 @@ def interaction_line(item: InteractionRead, zone: tzinfo) -> str:
     arrow = "←" if item.direction == "inbound" else "→"
     who = _(" with {people}").format(people=", ".join(item.contact_names)) if item.contact_names else ""
     text = item.subject or item.outcome or ""
-    status = "" if item.status in ("done", "planned") else f" [{word(item.status)}]"
+    status = "" if item.status in ("done", "planned") else f" [{label(InteractionStatus, item.status)}]"
     missing = item.kind in REPORTED_KINDS and item.status == "done" and not item.has_report
     report = _(" (no report)") if missing else ""
-    return f"{when}  {arrow} {kind_word(item.kind)}{who}{status}{report}" + (f": {text}" if text else "")
+    return f"{when}  {arrow} {label(InteractionKind, item.kind)}{who}{status}{report}" + (f": {text}" if text else "")
 
 
 def task_line(task: TaskRead, today: date, *, zone: tzinfo | None = None) -> str:
@@ -156,7 +163,7 @@ def client_card_text(card: ClientCard, *, today: date, zone: tzinfo) -> str:
     client = card.client
     out: list[str] = []
     title = _("{name}  [tier {tier}, {status}]").format(
-        name=client.name, tier=client.tier, status=client_status_word(client.status)
+        name=client.name, tier=client.tier, status=label(ClientStatus, client.status)
     )
     out += [title, "=" * len(title)]
     facts = [
@@ -171,7 +178,7 @@ def client_card_text(card: ClientCard, *, today: date, zone: tzinfo) -> str:
         (_("Payment terms"), days(client.payment_terms_days) if client.payment_terms_days else None),
         (
             _("Discount"),
-            f"{client.discount_bp // 100}.{client.discount_bp % 100:02d} %" if client.discount_bp else None,
+            discount(client.discount_bp) or None,
         ),
         (_("Credit limit"), _credit_line(card)),
         (_("Needs"), client.needs),
@@ -222,7 +229,7 @@ def client_card_text(card: ClientCard, *, today: date, zone: tzinfo) -> str:
             )
             renew = _(", auto-renews") if contract.auto_renew else ""
             out.append(
-                f"  {contract.number} {contract.title or ''} [{word(contract.status)}] "
+                f"  {contract.number} {contract.title or ''} [{label(ContractStatus, contract.status)}] "
                 f"{format_date(contract.start_on)}–{format_date(contract.end_on)}{left}{renew}"
             )
     unpaid = [invoice for invoice in card.invoices if invoice.owed_minor > 0]
@@ -251,7 +258,7 @@ def client_card_text(card: ClientCard, *, today: date, zone: tzinfo) -> str:
         for deal in card.deals:
             amount = format_money(deal.amount_minor, deal.currency) if deal.amount_minor else ""
             close = _(", close {date}").format(date=format_date(deal.expected_close)) if deal.expected_close else ""
-            out.append(f"  {deal.title} [{word(deal.kind)}, {word(deal.stage)}] {amount}{close}")
+            out.append(f"  {deal.title} [{label(DealKind, deal.kind)}, {label(DealStage, deal.stage)}] {amount}{close}")
     if card.complaints:
         out += ["", _("Complaints")]
         for complaint in card.complaints:
@@ -266,9 +273,9 @@ def client_card_text(card: ClientCard, *, today: date, zone: tzinfo) -> str:
                     state += _(", handled by {owner}").format(owner=complaint.owner)
             else:
                 state = f"{format_date(complaint.resolved_on)}: {complaint.resolution or ''}"
-            what = f"[{word(complaint.kind)}, {word(complaint.status)}]"
+            what = f"[{label(ComplaintKind, complaint.kind)}, {label(ComplaintStatus, complaint.status)}]"
             out.append(f"  {complaint.id}: {complaint.title} {what}{amount}, {state}")
     if card.notes:
         out += ["", _("Notes")]
-        out += [f"  [{note.tag}] {note.text}" for note in card.notes]
+        out += [f"  [{label(NoteTag, note.tag)}] {note.text}" for note in card.notes]
     return "\n".join(out)

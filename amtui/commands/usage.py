@@ -20,6 +20,8 @@ HELP_OPTION = N_("Show this message and exit.")
 ERROR = N_("Error: {message}")
 TRY_HELP = N_("Try '{command} {option}' for help.")
 SECTIONS = (N_("Arguments"), N_("Options"), N_("Commands"), N_("required"), N_("default: {default}"))
+# Typer's words that go through the standard ``gettext`` calls :func:`install` redirects: marked here.
+TYPER_WORDS = (N_("Aborted!"), N_("(dynamic)"), N_("env var: {var}"))
 # The start of a usage error's message, English -> marked (the rest, names and values, stays).
 MESSAGE_STARTS = (
     ("Missing argument", N_("Missing argument")),
@@ -32,10 +34,43 @@ MESSAGE_STARTS = (
     ("No such command", N_("No such command")),
     ("Got unexpected extra argument(s)", N_("Got unexpected extra argument(s)")),
 )
+# Whole messages (and their endings) Typer writes in English: the pattern, and the marked text with the
+# same named fields. ``{message}`` is itself translated (it is one of the messages above).
+MESSAGE_PATTERNS = (
+    (r"(?P<message>.+)\. Did you mean (?P<suggestions>.+)\?", N_("{message}. Did you mean {suggestions}?")),
+    (r"(?P<message>.+) \(Possible options: (?P<options>.+)\)", N_("{message} (Possible options: {options})")),
+    (r"(?P<message>.+)\. Choose from:(?P<choices>.+)", N_("{message}. Choose from:{choices}")),
+    (r"Option (?P<option>.+) requires an argument\.", N_("Option {option} requires an argument.")),
+    (r"Option (?P<option>.+) does not take a value\.", N_("Option {option} does not take a value.")),
+    (r"(?P<message>.+): Input should be a valid integer, unable to parse string as an integer",
+     N_("{message}: a whole number is expected")),
+    (r"(?P<message>.+): Input should be a valid number, unable to parse string as a number",
+     N_("{message}: a number is expected")),
+    (r"(?P<message>.+): Input should be a valid boolean, unable to interpret input",
+     N_("{message}: yes or no is expected")),
+    (r"(?P<message>.+): Input should be greater than or equal to (?P<limit>\S+)",
+     N_("{message}: the least allowed is {limit}")),
+    (r"(?P<message>.+): Input should be less than or equal to (?P<limit>\S+)",
+     N_("{message}: the most allowed is {limit}")),
+)  # fmt: skip
 
 
 def translate_message(text: str) -> str:
-    """``Missing argument 'title'.`` -> ``Не указан аргумент 'title'.`` (the known starts only)."""
+    """``Missing argument 'title'.`` -> ``Не указан аргумент 'title'.``; ``No such command 'tsak'. Did you
+    mean 'task'?`` -> ``Нет такой команды 'tsak'. Может быть, 'task'?`` (the known messages only)."""
+    import re
+
+    from amtui.i18n import DEFAULT_LANGUAGE, current_language
+
+    if current_language() == DEFAULT_LANGUAGE:  # Typer's own English stays as it is (pydantic's words too)
+        return text
+    for pattern, marked in MESSAGE_PATTERNS:
+        match = re.fullmatch(pattern, text, flags=re.DOTALL)
+        if match:
+            fields = match.groupdict()
+            if "message" in fields:
+                fields["message"] = translate_message(fields["message"])
+            return _(marked).format(**fields)
     for english, marked in MESSAGE_STARTS:
         if text.startswith(english):
             return _(marked) + text[len(english) :]

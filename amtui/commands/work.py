@@ -12,7 +12,6 @@ from amtui.commands.common import (
     choice_parser,
     echo_json,
     fail,
-    kind_word,
     now,
     parse_day,
     parse_when,
@@ -22,7 +21,7 @@ from amtui.commands.common import (
     zone,
 )
 from amtui.i18n import _, ngettext
-from amtui.vocabulary import PLANNED_MINUTES, REPORTED_KINDS, InteractionKind, Priority, one_of
+from amtui.vocabulary import PLANNED_MINUTES, REPORTED_KINDS, InteractionKind, Priority, label, one_of
 
 if TYPE_CHECKING:
     from amtui.services.workweek import WorkWeek
@@ -172,7 +171,7 @@ def log_command(
     done_at = format_local(created.done_at, zone())
     typer.echo(
         _("Logged {kind} {id} with {client} at {when}").format(
-            kind=kind_word(created.kind), id=created.id, client=created.client_name, when=done_at
+            kind=label(InteractionKind, created.kind), id=created.id, client=created.client_name, when=done_at
         )
     )
     if replies_to is not None:
@@ -212,7 +211,7 @@ def plan_command(
                 "to record what happened use 'amtui log {kind} {client} --at ...'; to plan it anyway add --past"
             ).format(kind=kind, client=client),
         )
-    _warn_if_outside_work(when, _("the {kind} on").format(kind=kind_word(kind)))
+    _warn_if_outside_work(when, _("the {kind} on").format(kind=label(InteractionKind, kind)))
     minutes = parse_duration(duration, field="--duration") if duration else PLANNED_MINUTES[kind]
     created = workspace(ctx).plan(
         client,
@@ -231,7 +230,7 @@ def plan_command(
     else:
         typer.echo(
             _("Planned {kind} {id} with {client} on {when} ({minutes} min)").format(
-                kind=kind_word(created.kind),
+                kind=label(InteractionKind, created.kind),
                 id=created.id,
                 client=created.client_name,
                 when=format_local(created.planned_at, zone()),
@@ -515,7 +514,7 @@ def planned_move(
     else:
         typer.echo(
             _("Moved {kind} {id} with {client} to {when}").format(
-                kind=kind_word(moved.kind),
+                kind=label(InteractionKind, moved.kind),
                 id=moved.id,
                 client=moved.client_name,
                 when=format_local(moved.planned_at, zone()),
@@ -541,7 +540,7 @@ def planned_cancel(
     cancelled = workspace(ctx).cancel(interaction_id, following=following)
     typer.echo(
         _("Cancelled {kind} {id} with {client}").format(
-            kind=kind_word(cancelled.kind), id=cancelled.id, client=cancelled.client_name
+            kind=label(InteractionKind, cancelled.kind), id=cancelled.id, client=cancelled.client_name
         )
     )
 
@@ -560,7 +559,9 @@ def planned_done(
     when = parse_when(at, field="--at", past=True) if at else None
     done = workspace(ctx).done(interaction_id, at=when, outcome=note)
     typer.echo(
-        _("Done: {kind} {id} with {client}").format(kind=kind_word(done.kind), id=done.id, client=done.client_name)
+        _("Done: {kind} {id} with {client}").format(
+            kind=label(InteractionKind, done.kind), id=done.id, client=done.client_name
+        )
     )
     if done.kind in REPORTED_KINDS:
         typer.echo(_("Write the meeting report: amtui report write {id}").format(id=done.id))
@@ -598,7 +599,7 @@ def planned_reopen(
     item = workspace(ctx).reopen(interaction_id)
     typer.echo(
         _("Reopened {kind} {id} with {client}: planned again").format(
-            kind=kind_word(item.kind), id=item.id, client=item.client_name
+            kind=label(InteractionKind, item.kind), id=item.id, client=item.client_name
         )
     )
 

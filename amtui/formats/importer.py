@@ -48,6 +48,7 @@ from amtui.formats.values import (
     parse_money_cell,
     parse_percent_bp,
 )
+from amtui.i18n import _
 from amtui.models import Client, Contact, ContactMethod, Contract, InteractionContact
 from amtui.models.base import (
     InteractionStatus,
@@ -1392,7 +1393,11 @@ def _table_records(
     summary = importer.summary
     summary.format = table.format
     if table.encoding:
-        summary.notes.append(f"encoding {table.encoding}, delimiter {table.delimiter!r}")
+        summary.notes.append(
+            _("encoding {encoding}, delimiter {delimiter}").format(
+                encoding=table.encoding, delimiter=repr(table.delimiter)
+            )
+        )
     summary.notes.extend(table.notes)
     noted = len(table.notes)
     summary.mapping = column_map.describe()

@@ -12,7 +12,7 @@ from textual import events, work
 from textual.message import Message
 from textual.worker import get_current_worker
 
-from amtui.i18n import _, pgettext
+from amtui.i18n import _
 
 if TYPE_CHECKING:
     from amtui.services.alerts import Alert
@@ -204,67 +204,6 @@ def long_date(value: date) -> str:
     from amtui.services.locale_format import format_date
 
     return format_date(value)
-
-
-def _vocabulary(language: str) -> dict[str, str]:
-    """The stored values of the vocabulary (kinds, statuses, stages, roles) as shown in the interface."""
-    return {
-        "call": pgettext("vocabulary", "call"),
-        "visit": pgettext("vocabulary", "visit"),
-        "meeting": pgettext("vocabulary", "meeting"),
-        "email": pgettext("vocabulary", "email"),
-        "message": pgettext("vocabulary", "message"),
-        "phone": pgettext("vocabulary", "phone"),
-        "messenger": pgettext("vocabulary", "messenger"),
-        "outbound": pgettext("vocabulary", "outbound"),
-        "inbound": pgettext("vocabulary", "inbound"),
-        "planned": pgettext("vocabulary", "planned"),
-        "done": pgettext("vocabulary", "done"),
-        "cancelled": pgettext("vocabulary", "cancelled"),
-        "missed": pgettext("vocabulary", "missed"),
-        "open": pgettext("vocabulary", "open"),
-        "high": pgettext("vocabulary", "high"),
-        "normal": pgettext("vocabulary", "normal"),
-        "low": pgettext("vocabulary", "low"),
-        "prospect": pgettext("vocabulary", "prospect"),
-        "active": pgettext("vocabulary", "active"),
-        "dormant": pgettext("vocabulary", "dormant"),
-        "lost": pgettext("vocabulary", "lost"),
-        "draft": pgettext("vocabulary", "draft"),
-        "expired": pgettext("vocabulary", "expired"),
-        "terminated": pgettext("vocabulary", "terminated"),
-        "new": pgettext("vocabulary", "new"),
-        "upsell": pgettext("vocabulary", "upsell"),
-        "cross_sell": pgettext("vocabulary", "cross-sell"),
-        "renewal": pgettext("vocabulary", "renewal"),
-        "lead": pgettext("vocabulary", "lead"),
-        "qualified": pgettext("vocabulary", "qualified"),
-        "proposal": pgettext("vocabulary", "proposal"),
-        "negotiation": pgettext("vocabulary", "negotiation"),
-        "won": pgettext("vocabulary", "won"),
-        "general": pgettext("vocabulary", "general"),
-        "competitor": pgettext("vocabulary", "competitor"),
-        "need": pgettext("vocabulary", "need"),
-        "personal": pgettext("vocabulary", "personal"),
-        "snoozed": pgettext("vocabulary", "snoozed"),
-        "dismissed": pgettext("vocabulary", "dismissed"),
-    }
-
-
-_WORDS: dict[str, dict[str, str]] = {}
-
-
-def word(value: str | None) -> str:
-    """A stored vocabulary value (``call``, ``done``, ``negotiation``) in the interface language."""
-    if not value:
-        return ""
-    from amtui.i18n import current_language
-
-    language = current_language()
-    words = _WORDS.get(language)
-    if words is None:
-        words = _WORDS[language] = _vocabulary(language)
-    return words.get(value, value)
 
 
 def weekday(value: date) -> str:

@@ -27,8 +27,23 @@ from textual.widgets.data_table import RowDoesNotExist
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from amtui.i18n import N_, _
-from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale, local, money, short_date, word
-from amtui.vocabulary import REPORTED_KINDS, complaint_cadence
+from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale, local, money, short_date
+from amtui.services.locale_format import discount, percent
+from amtui.vocabulary import (
+    REPORTED_KINDS,
+    Channel,
+    ClientStatus,
+    ComplaintKind,
+    ComplaintStatus,
+    ContactRole,
+    DealKind,
+    DealStage,
+    InteractionKind,
+    InteractionStatus,
+    NoteTag,
+    complaint_cadence,
+    label,
+)
 from amtui.widgets.footer import StableFooter
 from amtui.widgets.settled_table import SettledTable
 
@@ -45,13 +60,6 @@ if TYPE_CHECKING:
     )
     from amtui.services.undo import Removed
     from amtui.services.workspace import CardView
-
-ROLE_LABELS = {
-    "decision_maker": N_("★ decides"),
-    "influencer": N_("influences"),
-    "user": N_("uses"),
-    "gatekeeper": N_("gatekeeper"),
-}
 
 
 class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
@@ -223,7 +231,9 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
                 when = (
                     local(item.planned_at, zone, "%a %d.%m %H:%M") if _english() else _local_day(item.planned_at, zone)
                 )
-                planned.add_row(when, word(item.kind), item.subject or "", item.place or "", key=str(item.id))
+                planned.add_row(
+                    when, label(InteractionKind, item.kind), item.subject or "", item.place or "", key=str(item.id)
+                )
         planned.display = bool(card.planned)
         self.query_one("#card-planned-heading").display = bool(card.planned)
 
@@ -237,7 +247,14 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
                     sent = reported.get(item.id)
                     report = (_("sent") if sent and sent.sent_at else _("written")) if item.has_report else _("missing")
                 when = local(item.when, zone, "%d.%m.%y %H:%M")
-                timeline.add_row(when, word(item.kind), word(item.status), report, text, key=str(item.id))
+                timeline.add_row(
+                    when,
+                    label(InteractionKind, item.kind),
+                    label(InteractionStatus, item.status),
+                    report,
+                    text,
+                    key=str(item.id),
+                )
             if not card.interactions:
                 timeline.add_row("", "", "", "", Text(_("Nothing yet: c logs a call"), style="dim"), key="none")
 
@@ -285,10 +302,10 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         with _keeping_cursor(deals):
             for deal in card.deals:
                 deals.add_row(
-                    f"{deal.title} ({word(deal.kind)})",
-                    word(deal.stage),
+                    f"{deal.title} ({label(DealKind, deal.kind)})",
+                    label(DealStage, deal.stage),
                     money(deal.amount_minor, deal.currency),
-                    f"{deal.probability}%" if deal.probability is not None else "",
+                    percent(deal.probability),
                     key=f"deal:{deal.id}",
                 )
             for task in card.open_tasks:
@@ -307,7 +324,7 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
         notes = Text(_("Notes") + "\n", style="bold")
         for note in card.notes:
-            notes.append(f"{note.created_at.astimezone(zone):%d.%m.%y} [{word(note.tag)}] ", style="dim")
+            notes.append(f"{note.created_at.astimezone(zone):%d.%m.%y} [{label(NoteTag, note.tag)}] ", style="dim")
             notes.append(note.text + "\n")
         if client.needs:
             notes.append(_("Needs: {text}").format(text=client.needs) + "\n")
@@ -317,14 +334,11 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
     def show_complaints(self, complaints: tuple[ComplaintRead, ...], today: date) -> None:
         """Open complaints first (late ones in red), then the settled ones with how they were settled."""
-        from amtui.screens.form_complaint import kinds, statuses
-
-        kind_words, status_words = dict(kinds()), dict(statuses())
         table = self.query_one("#card-complaints", DataTable)
         with _keeping_cursor(table):
             for complaint in complaints:
-                kind = kind_words.get(complaint.kind, complaint.kind).lower()
-                status = status_words.get(complaint.status, complaint.status)
+                kind = label(ComplaintKind, complaint.kind)
+                status = label(ComplaintStatus, complaint.status)
                 what = Text(f"{complaint.title} ({kind})")
                 if complaint.is_open:
                     state = Text(status)
@@ -351,7 +365,9 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         client = card.client
         facts = Text()
         facts.append(client.name, style="bold")
-        facts.append("   " + _("tier {tier} · {status}").format(tier=client.tier, status=word(client.status)))
+        facts.append(
+            "   " + _("tier {tier} · {status}").format(tier=client.tier, status=label(ClientStatus, client.status))
+        )
         if client.segment:
             facts.append(f" · {client.segment}")
         if client.city:
@@ -389,11 +405,7 @@ class ClientCardScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
                 client.email,
                 client.website,
                 _("terms {n} d").format(n=client.payment_terms_days) if client.payment_terms_days else None,
-                _("discount {percent} %").format(
-                    percent=f"{client.discount_bp // 100}{'.' if _english() else ','}{client.discount_bp % 100:02d}"
-                )
-                if client.discount_bp
-                else None,
+                _("discount {percent}").format(percent=discount(client.discount_bp)) if client.discount_bp else None,
                 _("limit {amount}").format(amount=money(client.credit_limit_minor, client.currency))
                 if client.credit_limit_minor
                 else None,
@@ -663,7 +675,7 @@ def _person_text(person: ContactRead) -> Text:
     text = Text()
     text.append("★ " if person.is_decision_maker else "  ", style="bold yellow")
     text.append(person.full_name, style="bold" if person.is_decision_maker else "")
-    role = _(ROLE_LABELS[person.role]) if person.role in ROLE_LABELS else (person.role or "")
+    role = label(ContactRole, person.role)
     details = ", ".join(part for part in (person.title, role) if part)
     if details:
         text.append(f" — {details}")
@@ -673,7 +685,7 @@ def _person_text(person: ContactRead) -> Text:
         year = f".{person.birthday_year}" if person.birthday_year else ""
         reach.append(_("birthday {date}").format(date=f"{day}.{month}{year}"))
     if person.preferred_channel:
-        reach.append(_("prefers {channel}").format(channel=word(person.preferred_channel)))
+        reach.append(_("prefers {channel}").format(channel=label(Channel, person.preferred_channel)))
     if reach:
         text.append("\n    " + " · ".join(reach), style="dim")
     if person.personal_notes:

@@ -16,7 +16,8 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Select, Static
 
 from amtui.i18n import N_, _
-from amtui.screens.base import DbDone, DbFailed, DbMixin, QuickResume, ReloadsWhenStale, local, money, word
+from amtui.screens.base import DbDone, DbFailed, DbMixin, QuickResume, ReloadsWhenStale, local, money
+from amtui.vocabulary import ClientStatus, choices, label
 from amtui.widgets.fast_table import Cell, Column, FastTable
 from amtui.widgets.footer import StableFooter
 
@@ -46,7 +47,6 @@ SORT_KEYS: dict[str, Callable[[ClientSummary], Any]] = {
     "deals": lambda c: c.open_deals,
 }
 TIERS = [(N_("Tier A"), "A"), (N_("Tier B"), "B"), (N_("Tier C"), "C")]
-STATUSES = [(N_("Prospect"), "prospect"), (N_("Active"), "active"), (N_("Dormant"), "dormant"), (N_("Lost"), "lost")]
 
 
 class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
@@ -81,8 +81,8 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         yield Header()
         with Horizontal(id="clients-filters"):
             yield Input(placeholder=_("Name, person, phone, e-mail, INN…"), id="clients-search")
-            yield Select([(_(label), value) for label, value in TIERS], prompt=_("Tier"), id="clients-tier")
-            yield Select([(_(label), value) for label, value in STATUSES], prompt=_("Status"), id="clients-status")
+            yield Select([(_(name), value) for name, value in TIERS], prompt=_("Tier"), id="clients-tier")
+            yield Select(choices(ClientStatus), prompt=_("Status"), id="clients-status")
             yield Select([], prompt=_("Segment"), id="clients-segment")
         yield Static("", id="clients-empty", markup=False)
         yield FastTable(COLUMNS, id="clients-table")
@@ -233,7 +233,7 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         return str(client.id), [
             Text(client.name),
             Text(client.tier),
-            Text(word(client.status)),
+            Text(label(ClientStatus, client.status)),
             Text(client.city or ""),
             Text(local(client.last_touch_at, self.workspace.zone, "%d.%m.%y") or _("never")),
             Text(f"{due:+d}" if due is not None else "", style="bold red" if late else ""),

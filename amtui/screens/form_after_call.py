@@ -19,10 +19,10 @@ from textual.message import Message
 from textual.widgets import Checkbox, Input, Select, Static
 
 from amtui.i18n import N_, _
-from amtui.screens.base import DbDone, word
+from amtui.screens.base import DbDone
 from amtui.screens.form_base import FormScreen, form_css, labelled_select, translated, typed_word
 from amtui.screens.form_interaction import KINDS, ClientField
-from amtui.vocabulary import REPORTED_KINDS
+from amtui.vocabulary import REPORTED_KINDS, InteractionKind, label
 from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ class AfterCallForm(FormScreen):
     def form_title(self) -> str:
         if self.kind == "visit":
             return _("After the visit: log it")
-        return _("After the call: log a {kind}").format(kind=word(self.kind))
+        return _("After the call: log a {kind}").format(kind=label(InteractionKind, self.kind))
 
     def fields(self) -> ComposeResult:
         if self.client_id is None:
@@ -134,7 +134,7 @@ class AfterCallForm(FormScreen):
         options = [(_("Log as a new one"), NEW)] + [
             (
                 _("Close the {kind} planned {time}").format(
-                    kind=word(item.kind), time=f"{item.planned_at.astimezone(zone):%H:%M}"
+                    kind=label(InteractionKind, item.kind), time=f"{item.planned_at.astimezone(zone):%H:%M}"
                 ),
                 str(item.id),
             )
@@ -214,7 +214,7 @@ class AfterCallForm(FormScreen):
         self.forget_draft()
         if after.closed:
             app.remember_undo(
-                _("{kind} with {client} done").format(kind=word(item.kind), client=item.client_name),
+                _("{kind} with {client} done").format(kind=label(InteractionKind, item.kind), client=item.client_name),
                 lambda ws: ws.reopen(item.id),
             )
         self.dismiss(after.text)

@@ -9,6 +9,7 @@ from textual.containers import Horizontal
 
 from amtui.i18n import N_, _
 from amtui.screens.form_base import FormScreen, days, form_css, labelled_select, language_options, whole_number
+from amtui.vocabulary import ClientStatus, choices
 from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
@@ -16,7 +17,6 @@ if TYPE_CHECKING:
     from amtui.services.workspace import Workspace
 
 TIERS = [(N_("Tier A"), "A"), (N_("Tier B"), "B"), (N_("Tier C"), "C")]
-STATUSES = [(N_("Prospect"), "prospect"), (N_("Active"), "active"), (N_("Dormant"), "dormant"), (N_("Lost"), "lost")]
 
 
 def tax_id(text: str) -> str:
@@ -85,7 +85,7 @@ class ClientForm(FormScreen):
         yield Field(_("Legal name"), c.legal_name or "", placeholder="ООО «…»", id="f-legal_name")
         with Horizontal(classes="form--row"):
             yield labelled_select(_("Tier"), TIERS, c.tier, select_id="f-tier")
-            yield labelled_select(_("Status"), STATUSES, c.status, select_id="f-status")
+            yield labelled_select(_("Status"), choices(ClientStatus), c.status, select_id="f-status")
             yield labelled_select(
                 _("Language of documents"),
                 language_options(),

@@ -10,6 +10,7 @@ from textual.containers import Horizontal
 from amtui.i18n import _
 from amtui.screens.form_base import FormScreen, amount, form_css, labelled_select, money_text
 from amtui.services.dates import format_date
+from amtui.vocabulary import ComplaintKind, ComplaintStatus, choices
 from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
@@ -18,18 +19,12 @@ if TYPE_CHECKING:
 
 
 def kinds() -> list[tuple[str, str]]:
-    """(label in the interface language, value) of each kind."""
-    return [
-        (_("Complaint"), "complaint"), (_("Claim"), "claim"), (_("Return"), "return"), (_("Dispute"), "dispute"),
-        (_("Shortage report"), "shortage"),
-    ]  # fmt: skip
+    """(label in the interface language, value) of each kind: the vocabulary's words."""
+    return choices(ComplaintKind)
 
 
 def statuses() -> list[tuple[str, str]]:
-    return [
-        (_("Open"), "open"), (_("In progress"), "in_progress"), (_("Resolved"), "resolved"),
-        (_("Rejected"), "rejected"),
-    ]  # fmt: skip
+    return choices(ComplaintStatus)
 
 
 class ComplaintForm(FormScreen):

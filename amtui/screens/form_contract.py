@@ -8,7 +8,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 
 from amtui.i18n import N_, _
-from amtui.screens.base import word
 from amtui.screens.form_base import (
     FormScreen,
     amount,
@@ -19,18 +18,15 @@ from amtui.screens.form_base import (
     whole_number,
 )
 from amtui.services.dates import format_date
+from amtui.vocabulary import ContractStatus, choices, label
 from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
     from amtui.services.schemas import ContractRead
     from amtui.services.workspace import Workspace
 
-STATUSES = [
-    (N_("Active"), "active"),
-    (N_("Draft"), "draft"),
-    (N_("Expired"), "expired"),
-    (N_("Terminated"), "terminated"),
-]
+# The choices, in this order, with the vocabulary's words (amtui.vocabulary.LABELS).
+STATUSES = (ContractStatus.ACTIVE, ContractStatus.DRAFT, ContractStatus.EXPIRED, ContractStatus.TERMINATED)
 
 
 class ContractForm(FormScreen):
@@ -75,7 +71,7 @@ class ContractForm(FormScreen):
                 _("Renews automatically"), [(N_("No"), "no"), (N_("Yes"), "yes")], renews, select_id="f-auto_renew"
             )
             if c is not None:
-                yield labelled_select(_("Status"), STATUSES, c.status, select_id="f-status")
+                yield labelled_select(_("Status"), choices(ContractStatus, STATUSES), c.status, select_id="f-status")
 
     def on_mount(self) -> None:
         self.field("f-end" if self.contract else "f-number").input.focus()
@@ -103,7 +99,7 @@ class ContractForm(FormScreen):
                 saved = ws.update_contract(contract_id, **values)
                 ends = _("ends {date}").format(date=f"{saved.end_on:%d.%m.%Y}") if saved.end_on else _("open-ended")
                 return _("Contract {number} saved: {status}, {ends}").format(
-                    number=saved.number, status=word(saved.status), ends=ends
+                    number=saved.number, status=label(ContractStatus, saved.status), ends=ends
                 )
 
             return save

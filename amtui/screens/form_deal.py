@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING, Any
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 
-from amtui.i18n import N_, _
-from amtui.screens.base import word
+from amtui.i18n import _
 from amtui.screens.form_base import (
     FormScreen,
     amount,
@@ -18,26 +17,15 @@ from amtui.screens.form_base import (
     whole_number,
 )
 from amtui.services.dates import format_date
+from amtui.vocabulary import DealKind, DealStage, choices, label
 from amtui.widgets.fields import Field
 
 if TYPE_CHECKING:
     from amtui.services.schemas import DealRead
     from amtui.services.workspace import Workspace
 
-KINDS = [
-    (N_("Upsell"), "upsell"),
-    (N_("Cross-sell"), "cross_sell"),
-    (N_("New business"), "new"),
-    (N_("Renewal"), "renewal"),
-]
-STAGES = [
-    (N_("Lead"), "lead"),
-    (N_("Qualified"), "qualified"),
-    (N_("Proposal"), "proposal"),
-    (N_("Negotiation"), "negotiation"),
-    (N_("Won"), "won"),
-    (N_("Lost"), "lost"),
-]
+# The choices, in this order, with the vocabulary's words (amtui.vocabulary.LABELS).
+KINDS = (DealKind.UPSELL, DealKind.CROSS_SELL, DealKind.NEW, DealKind.RENEWAL)
 
 
 class DealForm(FormScreen):
@@ -64,8 +52,8 @@ class DealForm(FormScreen):
             id="f-title",
         )
         with Horizontal(classes="form--row"):
-            yield labelled_select(_("Kind"), KINDS, d.kind if d else "upsell", select_id="f-kind")
-            yield labelled_select(_("Stage"), STAGES, d.stage if d else "lead", select_id="f-stage")
+            yield labelled_select(_("Kind"), choices(DealKind, KINDS), d.kind if d else "upsell", select_id="f-kind")
+            yield labelled_select(_("Stage"), choices(DealStage), d.stage if d else "lead", select_id="f-stage")
         with Horizontal(classes="form--row"):
             yield Field(
                 _("Amount, {currency}").format(currency=self.currency),
@@ -101,7 +89,7 @@ class DealForm(FormScreen):
 
             def save(ws: Workspace) -> str:
                 saved = ws.update_deal(deal_id, **values)
-                return _("Deal saved: {title} ({stage})").format(title=saved.title, stage=word(saved.stage))
+                return _("Deal saved: {title} ({stage})").format(title=saved.title, stage=label(DealStage, saved.stage))
 
             return save
 

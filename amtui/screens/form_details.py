@@ -13,7 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from amtui.i18n import N_, _
-from amtui.screens.base import local, word
+from amtui.screens.base import local
+from amtui.vocabulary import Direction, InteractionKind, InteractionStatus, label
 
 if TYPE_CHECKING:
     from datetime import tzinfo
@@ -37,13 +38,15 @@ class InteractionDetails(ModalScreen[None]):
         item = self.item
         with VerticalScroll(classes="details"):
             yield Label(
-                _("{kind} with {client}").format(kind=word(item.kind).capitalize(), client=item.client_name),
+                _("{kind} with {client}").format(
+                    kind=label(InteractionKind, item.kind).capitalize(), client=item.client_name
+                ),
                 classes="details--title",
                 markup=False,
             )
             rows = [
-                (_("Status"), word(item.status)),
-                (_("Direction"), word(item.direction)),
+                (_("Status"), label(InteractionStatus, item.status)),
+                (_("Direction"), label(Direction, item.direction)),
                 (_("Planned"), local(item.planned_at, self.zone, "%a %d.%m.%Y %H:%M")),
                 (_("Done"), local(item.done_at, self.zone, "%a %d.%m.%Y %H:%M")),
                 (_("Duration"), _("{n} min").format(n=item.duration_min) if item.duration_min else ""),

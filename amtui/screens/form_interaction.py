@@ -11,8 +11,9 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Label, Select, Static
 
 from amtui.i18n import N_, _
-from amtui.screens.base import DbDone, word
+from amtui.screens.base import DbDone
 from amtui.screens.form_base import FormScreen, form_css, minutes, translated, typed_word
+from amtui.vocabulary import InteractionKind, label
 from amtui.widgets.fields import DateField, Field
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ class InteractionForm(FormScreen):
         self.past_accepted: datetime | None = None  # a past time the user chose to plan anyway
 
     def form_title(self) -> str:
-        kind = word(self.kind)
+        kind = label(InteractionKind, self.kind)
         return (_("Log a {kind}") if self.logging else _("Plan a {kind}")).format(kind=kind)
 
     def fields(self) -> ComposeResult:
@@ -166,7 +167,9 @@ class InteractionForm(FormScreen):
 
             def log(ws: Workspace) -> str:
                 item = ws.log(client_id=client_id, kind=kind, at=at, subject=subject, outcome=outcome)
-                return _("Logged {kind} with {client}").format(kind=word(item.kind), client=item.client_name)
+                return _("Logged {kind} with {client}").format(
+                    kind=label(InteractionKind, item.kind), client=item.client_name
+                )
 
             return log
         if (
@@ -197,7 +200,7 @@ class InteractionForm(FormScreen):
             )
             when = item.planned_at.astimezone(ws.zone).strftime("%a %d.%m %H:%M") if item.planned_at else ""
             return _("Planned {kind} with {client}, {when}").format(
-                kind=word(item.kind), client=item.client_name, when=when
+                kind=label(InteractionKind, item.kind), client=item.client_name, when=when
             ) + repeat_note(item.repeat)
 
         return plan

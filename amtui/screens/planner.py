@@ -14,8 +14,8 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from amtui.i18n import N_, _
-from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale, local, weekday, word
-from amtui.vocabulary import REPORTED_KINDS
+from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale, local, weekday
+from amtui.vocabulary import REPORTED_KINDS, InteractionKind, InteractionStatus, label
 from amtui.widgets.fast_table import Cell, Column, FastTable
 from amtui.widgets.footer import StableFooter
 
@@ -78,7 +78,9 @@ class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             return
         item: InteractionRead = message.result
         self.notify(
-            _("{done}: {kind} with {client}").format(done=message.note, kind=word(item.kind), client=item.client_name)
+            _("{done}: {kind} with {client}").format(
+                done=message.note, kind=label(InteractionKind, item.kind), client=item.client_name
+            )
         )
         self.reload()
         if message.request == "done" and item.kind in REPORTED_KINDS:  # a visit or meeting goes on to its report
@@ -127,10 +129,10 @@ class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         return str(item.id), [
             Text(day_text, style="bold"),
             Text(times),
-            Text(word(item.kind)),
+            Text(label(InteractionKind, item.kind)),
             Text(item.client_name),
             Text(item.city or item.place or ""),
-            Text(word(item.status), style=STATUS_STYLE.get(item.status, "")),
+            Text(label(InteractionStatus, item.status), style=STATUS_STYLE.get(item.status, "")),
             report,
         ]
 
@@ -205,7 +207,7 @@ class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
                     lambda answer: move(when, scope == "following", answer == "told") if answer else None,
                 )
 
-            title = _("Move {kind}: {client}").format(kind=word(item.kind), client=item.client_name)
+            title = _("Move {kind}: {client}").format(kind=label(InteractionKind, item.kind), client=item.client_name)
             self.app.push_screen(DateForm(title, value=current, with_time=True), moved)
 
         if item.series_id is not None:
@@ -227,7 +229,9 @@ class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             following = scope == "following"
             self.db("cancel", lambda ws: ws.cancel(item.id, following=following), note=_("Cancelled"))
             self.amtui.remember_undo(
-                _("cancel of {kind} with {client}").format(kind=word(item.kind), client=item.client_name),
+                _("cancel of {kind} with {client}").format(
+                    kind=label(InteractionKind, item.kind), client=item.client_name
+                ),
                 lambda ws: ws.reopen(item.id),
             )
 
@@ -250,7 +254,7 @@ class PlannerScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         if item.status not in ("planned", "missed"):
             self.notify(
                 _("This {kind} is {status} already (ctrl+z undoes the last change)").format(
-                    kind=word(item.kind), status=word(item.status)
+                    kind=label(InteractionKind, item.kind), status=label(InteractionStatus, item.status)
                 )
             )
             return

@@ -20,7 +20,9 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from amtui.i18n import N_, _, ngettext
-from amtui.screens.base import DbDone, DbFailed, DbMixin, QuickResume, ReloadsWhenStale, money, word
+from amtui.screens.base import DbDone, DbFailed, DbMixin, QuickResume, ReloadsWhenStale, money
+from amtui.services.locale_format import percent
+from amtui.vocabulary import DealStage, label
 from amtui.widgets.fast_table import Cell, Column, FastTable
 from amtui.widgets.footer import StableFooter
 
@@ -64,10 +66,14 @@ def plan_text(view: PortfolioMoney | PortfolioView) -> Text:
             text.append("░" * (BAR_WIDTH - filled), style="dim")
             text.append(
                 " "
-                + _("{share} of {target}").format(share=f"{c.reached_pct}%", target=money(c.target_minor, c.currency))
+                + _("{share} of {target}").format(
+                    share=percent(c.reached_pct), target=money(c.target_minor, c.currency)
+                )
             )
             if c.pace_pct is not None:
-                text.append(_("; at this pace {pct}%").format(pct=c.pace_pct), style="bold" if c.pace_pct < 100 else "")
+                text.append(
+                    _("; at this pace {pct}").format(pct=percent(c.pace_pct)), style="bold" if c.pace_pct < 100 else ""
+                )
         else:
             text.append(
                 _("{amount} invoiced, no target").format(amount=money(c.invoiced_minor, c.currency)), style="dim"
@@ -119,7 +125,7 @@ def credit_text(view: PortfolioView) -> Text:
             "Credit exposure: {n} client from {share} of their limit",
             "Credit exposure: {n} clients from {share} of their limit",
             len(view.credit),
-        ).format(n=len(view.credit), share=f"{view.credit_warning_pct}%")
+        ).format(n=len(view.credit), share=percent(view.credit_warning_pct))
         + "\n",
         style="bold",
     )
@@ -130,10 +136,10 @@ def credit_text(view: PortfolioView) -> Text:
         # Exact amounts (the CLI's figures) within 100 columns.
         text.append(f" {fit(row.client_name, 24)} ", style="bold red" if status == "over" else "")
         text.append(
-            _("{exposure} of {limit} {pct}%  headroom {headroom}").format(
+            _("{exposure} of {limit} {share}  headroom {headroom}").format(
                 exposure=f"{money(row.exposure_minor, row.currency):>17}",
                 limit=f"{money(row.limit_minor, row.currency):>15}",
-                pct=f"{row.used_pct!s:>6}",
+                share=f"{percent(row.used_pct):>7}",
                 headroom=f"{money(row.headroom_minor, row.currency):>17}",
             )
             + "\n",
@@ -162,7 +168,7 @@ def stalled_text(view: PortfolioView) -> Text:
     for deal in stalled[:10]:
         amount = money(deal.amount_minor, deal.currency) if deal.amount_minor is not None else ""
         text.append(
-            f" {fit(deal.client_name, 28)} {fit(deal.title, 26)} {word(deal.stage):<11} "
+            f" {fit(deal.client_name, 28)} {fit(deal.title, 26)} {label(DealStage, deal.stage):<11} "
             + _("{days} d (limit {limit})").format(days=f"{deal.days:>3}", limit=deal.limit)
             + f" {amount:>16}\n"
         )
@@ -191,7 +197,7 @@ def _abc_row(row: AbcRow) -> tuple[str, list[Cell]]:
         Text(row.client_name),
         Text(f"{row.stored} → {row.suggested}", style="bold"),
         Text(revenue),
-        Text(f"{row.share_pct}%" if row.share_pct is not None else ""),
+        Text(percent(row.share_pct)),
         Text(row.note, style="dim"),
     ]
 

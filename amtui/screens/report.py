@@ -18,6 +18,7 @@ from textual.widgets import Header, Label, SelectionList, Static, TextArea
 
 from amtui.i18n import N_, _, ngettext
 from amtui.screens.base import DbDone, DbFailed, DbMixin, describe_error, local
+from amtui.vocabulary import report_title
 from amtui.widgets.fields import DateField, Field
 from amtui.widgets.footer import StableFooter
 
@@ -101,7 +102,7 @@ class ReportScreen(DbMixin, Screen):
         yield StableFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = _("Meeting report")
+        self.sub_title = _("Meeting report")  # until the interaction is read: then a visit's or a meeting's
         interaction_id = self.interaction_id
         self.db("interaction", lambda ws: (ws.interaction(interaction_id), ws.draft("report", interaction_id)))
         self.set_interval(DRAFT_EVERY_S, self.autosave)
@@ -130,6 +131,7 @@ class ReportScreen(DbMixin, Screen):
         self.interaction, self.people, self.report = item, people, report
         zone = self.workspace.zone
         where = f", {item.place or item.city}" if (item.place or item.city) else ""
+        self.sub_title = report_title(item.kind)
         title = _("Visit report: {client}") if item.kind == "visit" else _("Meeting report: {client}")
         self.query_one("#report-title", Static).update(
             "[b]"

@@ -14,7 +14,8 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from amtui.i18n import N_, _
-from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale, local, short_date, word
+from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale, local, short_date
+from amtui.vocabulary import Priority, label
 from amtui.widgets.fast_table import Cell, Column, FastTable
 from amtui.widgets.footer import StableFooter
 
@@ -115,7 +116,7 @@ class TasksScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             Text(task.client_name or ""),
             Text(task.assignee or _("me")),
             check,
-            Text(word(task.priority)),
+            Text(label(Priority, task.priority)),
         ]
 
     def selected(self) -> TaskRead | None:

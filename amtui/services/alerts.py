@@ -42,9 +42,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from amtui.i18n import N_, _, current_language, ngettext
+from amtui.i18n import _, current_language, ngettext
 from amtui.services.errors import NotFoundError, ValidationError
 from amtui.services.locale_format import money as format_money
+from amtui.services.locale_format import percent as format_percent
 from amtui.vocabulary import (
     ALERT_KINDS,
     COMPLAINT_STALE_DAYS,
@@ -56,8 +57,10 @@ from amtui.vocabulary import (
     AlertKind,
     AlertState,
     ClientStatus,
+    ComplaintKind,
     ComplaintStatus,
     ContractStatus,
+    DealStage,
     Direction,
     InteractionKind,
     InteractionStatus,
@@ -66,6 +69,8 @@ from amtui.vocabulary import (
     TaskStatus,
     Tier,
     complaint_cadence,
+    label,
+    title_label,
 )
 
 if TYPE_CHECKING:
@@ -397,20 +402,9 @@ def _ago(days: int) -> str:
     return ngettext("{n} day ago", "{n} days ago", -days).format(n=-days)
 
 
-# Interaction kinds and deal stages as the sentences name them (translated when shown).
-_KIND_WORDS = {
-    "call": N_("call"), "visit": N_("visit"), "meeting": N_("meeting"), "email": N_("email"),
-    "message": N_("message"),
-}  # fmt: skip
-_STAGE_WORDS = {
-    "lead": N_("lead"), "qualified": N_("qualified"), "proposal": N_("proposal"),
-    "negotiation": N_("negotiation"), "won": N_("won"), "lost": N_("lost"),
-}  # fmt: skip
-
-
 def _kind(kind: str) -> str:
-    word = _KIND_WORDS.get(kind)
-    return _(word) if word else kind
+    """An interaction kind as the sentences name it: the vocabulary's label, as the CLI and TUI show it."""
+    return label(InteractionKind, kind)
 
 
 def _quote(text: str | None) -> str:
@@ -608,12 +602,11 @@ def _silence_text(client: str, overdue: int, cadence: int, tier: str, last_day: 
 
 def _deal_text(title: str, client: str, stage: str, amount: int | None, currency: str, close: date, days: int) -> str:
     money = f", {format_money(amount, currency)}" if amount else ""
-    word = _STAGE_WORDS.get(stage)
     return _(
         "Deal {title} with {client} ({stage}{money}) was expected to close on {date} ({ago}): "
         "move the date or close it"
     ).format(
-        title=_quote(title), client=client, stage=_(word) if word else stage, money=money, date=_d(close),
+        title=_quote(title), client=client, stage=label(DealStage, stage), money=money, date=_d(close),
         ago=_ago(days),
     )  # fmt: skip
 
@@ -1173,7 +1166,7 @@ def _credit_text(client: str, status: str, exposure: int, limit: int, currency: 
         )
     return _("{client} is at {pct} of its credit limit: {exposure} of {limit} (headroom {headroom})").format(
         client=client,
-        pct=f"{pct}%",
+        pct=format_percent(pct),
         exposure=format_money(exposure, currency),
         limit=format_money(limit, currency),
         headroom=format_money(limit - exposure, currency),
@@ -1181,12 +1174,11 @@ def _credit_text(client: str, status: str, exposure: int, limit: int, currency: 
 
 
 def _stalled_text(title: str, client: str, stage: str, since: date, days: int, limit: int) -> str:
-    word = _STAGE_WORDS.get(stage)
     return ngettext(
         "Deal «{title}» with {client} has been in {stage} for {n} day since {date} (limit {limit})",
         "Deal «{title}» with {client} has been in {stage} for {n} days since {date} (limit {limit})",
         days,
-    ).format(title=title, client=client, stage=_(word) if word else stage, n=days, date=_d(since), limit=limit)
+    ).format(title=title, client=client, stage=label(DealStage, stage), n=days, date=_d(since), limit=limit)
 
 
 def _abc_text(client: str, share: Any, suggested: str, stored: str) -> str:
@@ -1195,7 +1187,7 @@ def _abc_text(client: str, share: Any, suggested: str, stored: str) -> str:
             client=client, suggested=suggested, stored=stored
         )
     return _("{client} now makes {share} of revenue: suggested tier {suggested}, stored {stored}").format(
-        client=client, share=f"{share}%", suggested=suggested, stored=stored
+        client=client, share=format_percent(share), suggested=suggested, stored=stored
     )
 
 
@@ -1279,15 +1271,9 @@ def _portfolio_alerts(session: Reader, clock: _Clock, kinds: Collection[str], se
 
 # --- complaints ------------------------------------------------------------------------------------------------
 
-_COMPLAINT_KIND_WORDS = {
-    "complaint": N_("Complaint"), "claim": N_("Claim"), "return": N_("Return"), "dispute": N_("Dispute"),
-    "shortage": N_("Shortage report"),
-}  # fmt: skip
-
 
 def _complaint_kind(kind: str) -> str:
-    word = _COMPLAINT_KIND_WORDS.get(kind)
-    return _(word) if word else kind
+    return title_label(ComplaintKind, kind)
 
 
 def _complaint_text(kind: str, title: str, client: str, due: date | None, days: int, state: str, idle: int) -> str:

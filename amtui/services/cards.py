@@ -20,12 +20,12 @@ def card_warnings(people: tuple[ContactRead, ...] | list[ContactRead], status: s
         return ()
     warnings = []
     if not people:
-        warnings.append("No contacts: who do we talk to?")
+        warnings.append(_("No contacts: who do we talk to?"))
     else:
         if not any(person.role == ContactRole.DECISION_MAKER for person in people):
-            warnings.append("No decision maker recorded")
+            warnings.append(_("No decision maker recorded"))
         if len(people) == 1:
-            warnings.append("Only one contact: the relationship hangs on one person")
+            warnings.append(_("Only one contact: the relationship hangs on one person"))
     return tuple(warnings)
 
 

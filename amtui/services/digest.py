@@ -19,7 +19,7 @@ from amtui.services.alerts import KIND_ORDER, Alert, AlertKind, Severity
 from amtui.services.locale_format import money as format_money
 from amtui.services.locale_format import short_date
 from amtui.services.sanitize import json_safe, safe_display
-from amtui.vocabulary import ALERT_KINDS
+from amtui.vocabulary import ALERT_KINDS, label
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -32,10 +32,6 @@ DEFAULT_LIMIT = 25
 GROUP_TITLES: dict[AlertKind, tuple[str, str, str]] = {
     kind: (info.title, info.one, info.many) for kind, info in ALERT_KINDS.items()
 }
-SEVERITY_WORDS = {
-    Severity.CRITICAL: N_("critical"), Severity.HIGH: N_("high"), Severity.NORMAL: N_("normal"),
-    Severity.INFO: N_("info"),
-}  # fmt: skip
 _WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"))
 
 
@@ -45,8 +41,7 @@ def group_title(kind: str) -> str:
 
 
 def severity_word(severity: str) -> str:
-    word = SEVERITY_WORDS.get(Severity(severity))
-    return _(word) if word else str(severity)
+    return label(Severity, severity)
 
 
 def _count_words(kind: str, count: int) -> str:

@@ -72,6 +72,64 @@ def format_number(value: int | Decimal, *, language: str | None = None, decimals
     return str(format_decimal(Decimal(value), format=pattern, locale=_locale(lang), decimal_quantization=True))
 
 
+def _decimals(value: int | Decimal) -> int:
+    exponent = Decimal(value).as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def decimal(value: int | Decimal | None, *, language: str | None = None) -> str:
+    """A number with the digits it has, in the interface's (or ``language``'s) way: ``1 234,5`` (ru),
+    ``1.234,5`` (it), ``1234.5`` in English (amtui's plain figure; Babel is not loaded for it)."""
+    if value is None:
+        return ""
+    lang = _language(language)
+    if lang == DEFAULT_LANGUAGE:
+        return str(value)
+    return format_number(value, language=lang, decimals=_decimals(value))
+
+
+def count(value: int, *, language: str | None = None) -> str:
+    """A whole number grouped as the language groups it: ``3,817`` (en), ``3 817`` (ru, no-break space),
+    ``3.817`` (it); English without Babel."""
+    lang = _language(language)
+    if lang == DEFAULT_LANGUAGE:
+        return f"{value:,}"
+    return format_number(value, language=lang)
+
+
+@lru_cache(maxsize=8)
+def _percent_sign(language: str) -> tuple[str, str]:
+    """What goes before and after the number of a percentage in ``language``: ``("", "\xa0%")`` in Russian."""
+    from babel.numbers import format_percent
+
+    text = str(format_percent(0, locale=_locale(language)))
+    before, _zero, after = text.partition("0")
+    return before, after
+
+
+def percent(value: int | Decimal | None, *, language: str | None = None) -> str:
+    """A percentage (already in percent, e.g. ``Decimal("12.5")``) with the digits it has: ``12,5 %``
+    (ru, a no-break space), ``12,5%`` (it), ``12.5%`` in English (no Babel)."""
+    if value is None:
+        return ""
+    lang = _language(language)
+    if lang == DEFAULT_LANGUAGE:
+        return f"{value}%"
+    before, after = _percent_sign(lang)
+    return f"{before}{decimal(value, language=lang)}{after}"
+
+
+def discount(basis_points: int | None, *, language: str | None = None) -> str:
+    """A client's discount from basis points: ``2.50 %`` in English (as amtui always wrote it),
+    ``2,50 %`` in Russian, ``2,50%`` in Italian."""
+    if not basis_points:
+        return ""
+    value = Decimal(int(basis_points)).scaleb(-2)
+    if _language(language) == DEFAULT_LANGUAGE:
+        return f"{value} %"
+    return percent(value, language=language)
+
+
 def format_date(value: date | None, *, language: str | None = None, weekday: bool = True) -> str:
     """``вт 08.12.2026`` / ``mar 08/12/2026`` / ``Tue 08.12.2026`` (without ``weekday``: just the date)."""
     if value is None:

@@ -36,7 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from amtui.i18n import N_, _
+from amtui.i18n import N_, _, ngettext
 
 # The Core views of the columns read are declared once, beside the alert engine that reads them too.
 from amtui.services.alerts import (
@@ -1032,7 +1032,11 @@ def abc_tiers(
                 if client_id in best:
                     continue
                 best[client_id] = (stored_tiers.get(client_id, "C"), value, code, total)
-                too_few[client_id] = f"only {len(members)} client(s) with revenue in {code}: too few to rank"
+                too_few[client_id] = ngettext(
+                    "only {n} client(s) with revenue in {currency}: too few to rank",
+                    "only {n} client(s) with revenue in {currency}: too few to rank",
+                    len(members),
+                ).format(n=len(members), currency=code)
             continue
         running = 0
         a_bound, b_bound = a_limit * total, b_limit * total
@@ -1199,17 +1203,22 @@ def credit_warning(
     status = after.status(warning_pct)
     if status == "ok":
         return None
-    from amtui.services.text import format_money
+    from amtui.services.locale_format import money as format_money
+    from amtui.services.locale_format import percent as format_percent
 
     exposure, limit, code = after.exposure_minor, after.limit_minor, after.currency
     if status == "over":
-        return (
-            f"{after.client_name}: exposure is now {format_money(exposure, code)}, over the credit limit of "
-            f"{format_money(limit, code)} by {format_money(exposure - limit, code)}"
+        return _("{client}: exposure is now {exposure}, over the credit limit of {limit} by {excess}").format(
+            client=after.client_name,
+            exposure=format_money(exposure, code),
+            limit=format_money(limit, code),
+            excess=format_money(exposure - limit, code),
         )
-    return (
-        f"{after.client_name}: exposure is now {format_money(exposure, code)}, {after.used_pct}% of the credit limit"
-        f" of {format_money(limit, code)}"
+    return _("{client}: exposure is now {exposure}, {share} of the credit limit of {limit}").format(
+        client=after.client_name,
+        exposure=format_money(exposure, code),
+        share=format_percent(after.used_pct),
+        limit=format_money(limit, code),
     )
 
 
@@ -1222,18 +1231,22 @@ def credit_check(
         return None
     now = found[0]
     after = now.exposure_minor + extra_minor
-    from amtui.services.text import format_money
+    from amtui.services.locale_format import money as format_money
+    from amtui.services.locale_format import percent as format_percent
 
     if after > now.limit_minor:
-        return (
-            f"{now.client_name}: exposure would be {format_money(after, now.currency)} against a credit limit of "
-            f"{format_money(now.limit_minor, now.currency)}"
-            f" (over by {format_money(after - now.limit_minor, now.currency)})"
+        return _("{client}: exposure would be {exposure} against a credit limit of {limit} (over by {excess})").format(
+            client=now.client_name,
+            exposure=format_money(after, now.currency),
+            limit=format_money(now.limit_minor, now.currency),
+            excess=format_money(after - now.limit_minor, now.currency),
         )
     if after * 100 >= now.limit_minor * warning_pct:
-        return (
-            f"{now.client_name}: exposure would be {format_money(after, now.currency)}, "
-            f"{percent(after, now.limit_minor)}% of the credit limit of {format_money(now.limit_minor, now.currency)}"
+        return _("{client}: exposure would be {exposure}, {share} of the credit limit of {limit}").format(
+            client=now.client_name,
+            exposure=format_money(after, now.currency),
+            share=format_percent(percent(after, now.limit_minor)),
+            limit=format_money(now.limit_minor, now.currency),
         )
     return None
 

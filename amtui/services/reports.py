@@ -20,6 +20,7 @@ from amtui.services.sanitize import safe_display
 from amtui.services.schemas import NextStepRead, ReportRead, read_of
 from amtui.services.tasks import create_task
 from amtui.services.workweek import WorkWeek
+from amtui.vocabulary import report_title
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,8 +225,7 @@ def render_report(report: ReportRead, *, zone: tzinfo, markdown: bool = False, l
     if report.held_at:
         local = report.held_at.astimezone(zone)
         held = f"{format_date(local.date(), language=lang, weekday=False)} {local:%H:%M}"
-    titles = {"visit": t._("Visit report"), "meeting": t._("Meeting report")}
-    title = titles.get(report.interaction_kind, report.interaction_kind)
+    title = report_title(report.interaction_kind, lang)
     people = ", ".join([*report.attendee_names, *([report.other_attendees] if report.other_attendees else [])])
     heading = f"{title}: {report.client_name}, {held}".rstrip(", ")
     place_label, people_label = t._("Place"), t._("Attendees")

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Integer, String, and_, column, or_, select, table
 
+from amtui.i18n import _
 from amtui.services.schemas import SearchHit
 from amtui.services.text import fold, normalise_phone
 
@@ -73,7 +74,11 @@ def search(*, session: Session | Connection, text: str, limit: int = 50) -> list
     name_match = and_(*(Client.name_folded.contains(word, autoescape=True) for word in words))
     client_query = client_query.where(or_(name_match, by_tax_id))
     for row in session.execute(client_query.order_by(Client.name_folded).limit(limit)):
-        detail = " · ".join(part for part in (f"tier {row.tier}", row.city, row.tax_id and f"INN {row.tax_id}") if part)
+        detail = " · ".join(
+            part
+            for part in (f"tier {row.tier}", row.city, row.tax_id and _("INN {number}").format(number=row.tax_id))
+            if part
+        )
         by_name = all(word in fold(row.name) for word in words)
         hits.append(
             SearchHit(
@@ -82,7 +87,7 @@ def search(*, session: Session | Connection, text: str, limit: int = 50) -> list
                 label=row.name,
                 client_id=row.id,
                 detail=detail,
-                matched="name" if by_name else f"INN {row.tax_id}",
+                matched="name" if by_name else _("INN {number}").format(number=row.tax_id),
                 client_name=row.name,
             )
         )

@@ -22,6 +22,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from amtui.i18n import N_, _, ngettext, pgettext
 from amtui.services.alerts import _client, _contract, _deal, _interaction, _meeting_report
 from amtui.services.locale_format import money as format_money
+from amtui.services.locale_format import percent as format_percent
 from amtui.services.locale_format import short_date
 from amtui.services.portfolio import (
     ConvertedTotal,
@@ -36,7 +37,7 @@ from amtui.services.portfolio import (
     owed_at,
     period_cut,
 )
-from amtui.vocabulary import REPORTED_KINDS, DealStage, InteractionKind, InteractionStatus
+from amtui.vocabulary import REPORTED_KINDS, ContractStatus, DealStage, InteractionKind, InteractionStatus, label
 
 if TYPE_CHECKING:
     from amtui.services.portfolio import Reader
@@ -90,7 +91,7 @@ def _text(cell: Cell) -> str:
     if cell is None:
         return ""
     if isinstance(cell, Decimal):
-        return f"{cell}%"
+        return format_percent(cell)
     if isinstance(cell, date):
         return short_date(cell)
     return str(cell)
@@ -177,7 +178,7 @@ def kpi_sections(kpis: Kpis) -> list[Section]:
         if c.pace_pct is not None:
             plan_notes.append(
                 _("{currency}: at this pace: {pace} by the period's end").format(
-                    currency=c.currency, pace=f"{c.pace_pct}%"
+                    currency=c.currency, pace=format_percent(c.pace_pct)
                 )
             )
     if converted is not None and converted.target_minor:
@@ -410,7 +411,7 @@ def _activity_sections(
     )
     r = _meeting_report.c
     unreported = tuple(
-        (name, kind, _utc(at).astimezone(zone).date(), subject or "")
+        (name, label(InteractionKind, kind), _utc(at).astimezone(zone).date(), subject or "")
         for name, kind, at, subject in _rows(
             session,
             select(c.name, i.kind, i.done_at, i.subject)
@@ -439,13 +440,21 @@ def _activity_sections(
         ),
     ):
         when = closed if stage in (DealStage.WON, DealStage.LOST) else _utc(changed).astimezone(zone).date()
-        what = _(stage) if stage in (DealStage.WON, DealStage.LOST) else _("moved to {stage}").format(stage=_(stage))
+        word = label(DealStage, stage)
+        what = word if stage in (DealStage.WON, DealStage.LOST) else _("moved to {stage}").format(stage=word)
         deals.append((name, title, what, Money(amount, currency) if amount is not None else None, when))
     deals.sort(key=lambda row: (row[4], row[0]))
     k = _contract.c
     following = period.next()
     contracts = tuple(
-        (name, number, status, start_on, end_on, Money(value, currency) if value is not None else None)
+        (
+            name,
+            number,
+            label(ContractStatus, status),
+            start_on,
+            end_on,
+            Money(value, currency) if value is not None else None,
+        )
         for name, number, status, start_on, end_on, value, currency in _rows(
             session,
             select(c.name, k.number, k.status, k.start_on, k.end_on, k.value_minor, k.currency)
@@ -475,7 +484,7 @@ def _activity_sections(
     ]
     next_start, next_end = local_midnight(following.start, zone), local_midnight(following.end, zone)
     planned = tuple(
-        (_utc(at).astimezone(zone).strftime("%d.%m.%Y %H:%M"), kind, name, subject or "")
+        (_utc(at).astimezone(zone).strftime("%d.%m.%Y %H:%M"), label(InteractionKind, kind), name, subject or "")
         for at, kind, name, subject in _rows(
             session,
             select(_raw(i.planned_at), i.kind, c.name, i.subject)
