@@ -422,6 +422,7 @@ def _activity_sections(
     )
     d = _deal.c
     deals = []
+    said: dict[str, str] = {}
     for name, title, stage, amount, currency, closed, changed in _rows(
         session,
         select(c.name, d.title, d.stage, d.amount_minor, d.currency, d.closed_on, _raw(d.stage_changed_at))
@@ -440,8 +441,11 @@ def _activity_sections(
         ),
     ):
         when = closed if stage in (DealStage.WON, DealStage.LOST) else _utc(changed).astimezone(zone).date()
-        word = label(DealStage, stage)
-        what = word if stage in (DealStage.WON, DealStage.LOST) else _("moved to {stage}").format(stage=word)
+        what = said.get(stage)
+        if what is None:  # once per stage: a month of the large demo moves thousands of deals
+            word = label(DealStage, stage)
+            what = word if stage in (DealStage.WON, DealStage.LOST) else _("moved to {stage}").format(stage=word)
+            said[stage] = what
         deals.append((name, title, what, Money(amount, currency) if amount is not None else None, when))
     deals.sort(key=lambda row: (row[4], row[0]))
     k = _contract.c
