@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from common import AMTUI, NOW, PYTHON, large_demo
+from common import AMTUI, PYTHON, isolated_env, large_demo
 
 TARGET = 1.6
 
@@ -112,23 +112,7 @@ def main() -> None:
     path = large_demo(args.db).resolve()
     folder = Path(tempfile.mkdtemp(prefix="amtui-bench-first-"))
     terminal = Terminal(folder)
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(folder),
-        "XDG_CACHE_HOME": str(folder / "cache"),
-        "XDG_CONFIG_HOME": str(folder / "config"),
-        "XDG_DATA_HOME": str(folder / "data"),
-        "XDG_STATE_HOME": str(folder / "state"),
-        "AMTUI_NOW": NOW.isoformat(),
-        "AMTUI_TZ": "Europe/Moscow",
-        "AMTUI_LANG": "en",
-        "LANG": "C.UTF-8",
-        "TERM": "xterm-256color",
-        # Bytecode cached as an installed package has it (this machine may set PYTHONDONTWRITEBYTECODE).
-        "PYTHONPYCACHEPREFIX": str(folder / "pycache"),
-    }
-    if args.source is not None:
-        env["PYTHONPATH"] = str(args.source.resolve())
+    env = {**isolated_env(folder, args.source), "TERM": "xterm-256color"}
     kept = folder / "cache"
     bare_command = [PYTHON, "-c", BARE]
     amtui_command = [AMTUI, "--db", str(path)]

@@ -29,7 +29,7 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
-from common import AMTUI, NOW, large_demo
+from common import AMTUI, NOW, isolated_env, large_demo
 
 TARGET = 3.0
 TASKS = 10_000
@@ -94,22 +94,7 @@ def main() -> None:
     began = time.perf_counter()
     task_env = taskwarrior(folder)
     print(f"built a taskwarrior database of {TASKS:,} pending tasks in {time.perf_counter() - began:.1f} s")
-    amtui_env = {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(folder),
-        "XDG_CACHE_HOME": str(folder / "cache"),
-        "XDG_CONFIG_HOME": str(folder / "config"),
-        "XDG_DATA_HOME": str(folder / "data"),
-        "XDG_STATE_HOME": str(folder / "state"),
-        "AMTUI_NOW": NOW.isoformat(),
-        "AMTUI_TZ": "Europe/Moscow",
-        "AMTUI_LANG": "en",
-        "LANG": "C.UTF-8",
-        # Bytecode cached as an installed package has it (this machine may set PYTHONDONTWRITEBYTECODE).
-        "PYTHONPYCACHEPREFIX": str(folder / "pycache"),
-    }
-    if args.source is not None:
-        amtui_env["PYTHONPATH"] = str(args.source.resolve())
+    amtui_env = isolated_env(folder, args.source)
     amtui = [AMTUI, "--db", str(database)]
     commands: list[tuple[str, str, list[str], dict[str, str]]] = [
         ("task add", "peer", ["task", "add", "Позвонить в Ромашку", "due:tomorrow", "project:Ромашка"], task_env),

@@ -64,3 +64,25 @@ def large_demo(db: Path | None) -> Path:
     build_large_demo(path)
     print(f"built the large demo in {time.perf_counter() - began:.1f} s: {path}")
     return path
+
+
+def isolated_env(folder: Path, source: Path | None = None) -> dict[str, str]:
+    """A whole-process run's environment: its own home and XDG folders under ``folder``, the bench's
+    clock and zone, English, and bytecode cached as an installed package has it (this machine may set
+    PYTHONDONTWRITEBYTECODE); ``source`` puts another checkout's amtui first on the path."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(folder),
+        "XDG_CACHE_HOME": str(folder / "cache"),
+        "XDG_CONFIG_HOME": str(folder / "config"),
+        "XDG_DATA_HOME": str(folder / "data"),
+        "XDG_STATE_HOME": str(folder / "state"),
+        "AMTUI_NOW": NOW.isoformat(),
+        "AMTUI_TZ": "Europe/Moscow",
+        "AMTUI_LANG": "en",
+        "LANG": "C.UTF-8",
+        "PYTHONPYCACHEPREFIX": str(folder / "pycache"),
+    }
+    if source is not None:
+        env["PYTHONPATH"] = str(source.resolve())
+    return env
