@@ -283,6 +283,7 @@ async def test_portfolio_percentages_and_report_titles_in_russian_and_italian(
             sign = "\xa0%" if language == "ru" else "%"
             assert re.search(r"\d+,\d" + sign, portfolio.replace(" %", "\xa0%") if language == "ru" else portfolio)
             assert not re.search(r"\d\.\d+\s?%", portfolio), portfolio
+            assert {"ru": "Категория", "it": "Fascia"}[language] in portfolio  # the ABC column's whole name
             await pilot.press("1")
             for interaction, title in ((visit, visit_title), (meeting, meeting_title)):
                 await open_report(pilot, interaction)

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 BAR_WIDTH = 40
 ABC_COLUMNS = (
     Column("client", N_("Client"), 34),
-    Column("tier", N_("Tier"), 7),
+    Column("tier", N_("Tier"), 9),  # "Категория" whole
     Column("revenue", N_("Revenue (12 months)"), 20, "right"),
     Column("share", N_("Share"), 7, "right"),
     Column("note", N_("Note"), 20),
