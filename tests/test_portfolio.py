@@ -808,6 +808,12 @@ def test_portfolio_screen_shows_per_currency_and_accepts_tiers(engine, db_url) -
             await settle(pilot)
             chart = str(screen.query_one("#portfolio-chart").render())
             assert "Invoiced per month, EUR" in chart and "thousand EUR" in chart
+            assert "01.28" in chart and "02.28" in chart  # 100 columns: every month has its label
+            await pilot.resize_terminal(80, 32)
+            await settle(pilot)
+            chart = str(screen.query_one("#portfolio-chart").render())
+            # 80 columns: every other month, evenly, counted back from the latest (plotext alone dropped some).
+            assert "02.28" in chart and "12.27" in chart and "01.28" not in chart and "11.27" not in chart
             credit = str(screen.query_one("#portfolio-credit").render())
             assert "Beta Ltd" in credit and "headroom        -1 000 EUR" in credit and "111.1%" in credit
             assert "Большой заказ" in str(screen.query_one("#portfolio-stalled").render())
@@ -940,3 +946,13 @@ def test_portfolio_columns_cut_long_names_with_an_ellipsis() -> None:
     assert fit("Beta Ltd", 12) == "Beta Ltd    "
     wide = fit("株式会社テスト商事", 9)  # two cells per character: never half a character
     assert cell_len(wide) == 9 and wide.endswith("…")
+
+
+def test_month_labels_every_other_month_when_they_cannot_all_fit() -> None:
+    from amtui.screens.portfolio import month_ticks
+
+    months = [f"{m:02d}.26" for m in range(1, 13)]
+    assert month_ticks(months, 72) == (list(range(1, 13)), months)  # 12 labels of 5 and a space each
+    positions, labels = month_ticks(months, 71)
+    assert positions == [2, 4, 6, 8, 10, 12] and labels == ["02.26", "04.26", "06.26", "08.26", "10.26", "12.26"]
+    assert month_ticks(months[:11], 40)[1][-1] == "11.26" and month_ticks([], 10) == ([], [])

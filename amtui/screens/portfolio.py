@@ -101,6 +101,15 @@ def axis_ticks(top: int, count: int = 5) -> list[int]:
     return list(range(0, top + step, step))
 
 
+def month_ticks(months: list[str], room: int) -> tuple[list[int], list[str]]:
+    """The bars' positions (plotext numbers them from 1) and labels. Where every month's label can't
+    have its own room, every other month is labelled, counted back from the latest: plotext would
+    otherwise drop the labels that touch and leave uneven gaps."""
+    step = 1 if room >= (max(map(len, months), default=0) + 1) * len(months) else 2
+    shown = [position for position in range(1, len(months) + 1) if (len(months) - position) % step == 0]
+    return shown, [months[position - 1] for position in shown]
+
+
 def draw_chart(plot: PlotextPlot, series: MonthlyInvoiced, others: list[str]) -> None:
     """Invoiced per month as bars, drawn by plotext with both axes labelled. The bars are whole
     numbers (no float money); the exact figures are in ``amtui kpi``."""
@@ -110,9 +119,13 @@ def draw_chart(plot: PlotextPlot, series: MonthlyInvoiced, others: list[str]) ->
     # Whole thousands when the figures are large enough to show in them, whole units otherwise.
     thousands = max(series.amounts) >= 10_000 * 100
     values = [amount // (100_000 if thousands else 100) for amount in series.amounts]
-    plt.bar([f"{first:%m.%y}" for first in series.months], values, width=0.6)
+    months = [f"{first:%m.%y}" for first in series.months]
+    plt.bar(months, values, width=0.6)
     ticks = axis_ticks(max(values))
-    plt.yticks([float(tick) for tick in ticks], [f"{tick:,}".replace(",", "\u00a0") for tick in ticks])
+    tick_labels = [f"{tick:,}".replace(",", "\u00a0") for tick in ticks]
+    plt.yticks([float(tick) for tick in ticks], tick_labels)
+    positions, labels = month_ticks(months, (plot.size.width or plot.app.size.width) - max(map(len, tick_labels)) - 3)
+    plt.xticks([float(position) for position in positions], labels)
     plt.xlabel(_("month"))
     plt.ylabel(_("thousand {currency}").format(currency=series.currency) if thousands else series.currency)
     plot.refresh()
@@ -242,6 +255,10 @@ class PortfolioScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         # The first read starts now, while the screen is laid out and painted, rather than at the resume
         # that follows (which finds it on its way: see reload).
         self.reload()
+
+    def on_resize(self) -> None:
+        if self.money is not None:
+            self.show_chart()  # the month labels depend on the width
 
     def reload(self) -> None:
         if self.money is None and self._first_read:

@@ -2542,7 +2542,8 @@ def _large_money(gen: _Generator, clients: list[_ClientInfo]) -> None:
         due = issued + client.terms
         # Larger invoices from larger clients (about 80/15/5 % of revenue from tiers A/B/C, as stored),
         # so that the ABC rule suggests a realistic handful of changes, not a thousand.
-        amount = int(rnd() * 300_000_000) * 10 * _LARGE_INVOICE_FACTOR[client.tier] // 6
+        # Kopecks: on average 25,000 (C) to 400,000 RUB (A), ~540 million a month: near the plan (add_targets).
+        amount = int(rnd() * 300_000_000) // 10 * _LARGE_INVOICE_FACTOR[client.tier] // 6
         u = rnd()
         if due >= 0:
             paid, paid_on = (amount // 2, max(-1, issued)) if u < 0.1 else (0, None)
