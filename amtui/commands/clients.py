@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from amtui.commands.common import echo_json, fail, given, reading, today, unit_of_work, zone
+from amtui.commands.common import echo_json, fail, given, quick_reading, reading, today, unit_of_work, zone
 from amtui.i18n import _, ngettext
 from amtui.vocabulary import DEFAULT_CADENCE_DAYS, Channel, ClientStatus, ContactRole, Tier, one_of
 
@@ -167,11 +167,12 @@ def client_show(
     json_output: JsonOption = False,
 ) -> None:
     from amtui.commands.render import client_card_text
-    from amtui.services import cards, clients
+    from amtui.services import cards
+    from amtui.services.entries import find_client
 
-    with unit_of_work(ctx) as session:
-        target = clients.resolve_client(session=session, ref=client)
-        card = cards.client_card(session=session, client_id=target.id, today=today(), zone=zone())
+    with quick_reading(ctx) as where:
+        client_id, _name = find_client(where, client)
+        card = cards.client_card(session=where, client_id=client_id, today=today(), zone=zone())
     if json_output:
         echo_json(card)
     else:

@@ -88,6 +88,31 @@ def unit_of_work(ctx: typer.Context) -> Iterator[Session]:
 
 
 @contextmanager
+def quick_reading(ctx: typer.Context) -> Iterator[Any]:
+    """Read-only work for a quick command (``amtui client show``): a plain ``sqlite3`` connection when
+    the database is a SQLite file at the current schema (no SQLAlchemy import, see
+    :mod:`amtui.services.store`), else an ORM session on the engine, which creates, upgrades or refuses
+    the database as usual. What it yields is what :func:`amtui.services.store.store_of` takes."""
+    cli = state(ctx)
+    connection = None
+    if cli._engine is None:
+        from amtui.config import resolve_db
+        from amtui.db import quick_connection
+
+        url, _default = resolve_db(cli.db)
+        connection = quick_connection(url)
+    if connection is None:
+        with unit_of_work(ctx) as session:
+            yield session
+        return
+    try:
+        yield connection
+    finally:
+        connection.rollback()
+        connection.close()
+
+
+@contextmanager
 def reading(ctx: typer.Context) -> Iterator[Connection]:
     """Read-only work without the ORM (see :func:`amtui.db.read_scope`)."""
     from amtui.db import read_scope

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, tzinfo
-
-from sqlmodel import Session
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
 
 from amtui.i18n import _, ngettext
-from amtui.models.base import ClientStatus, ContactRole
-from amtui.services import clients, complaints, contacts, interactions, records, tasks
+from amtui.services import reads
 from amtui.services.schemas import ClientCard, ComplaintRead, ContactRead
+from amtui.services.store import store_of
 from amtui.services.text import format_money
-from amtui.vocabulary import complaint_cadence
+from amtui.vocabulary import ClientStatus, ContactRole, complaint_cadence
 
 
 def card_warnings(people: tuple[ContactRead, ...] | list[ContactRead], status: str) -> tuple[str, ...]:
@@ -49,46 +48,37 @@ def complaint_warnings(open_ones: list[ComplaintRead], today: date) -> tuple[str
     )
 
 
-def client_card(*, session: Session, client_id: int, today: date, zone: tzinfo, timeline: int = 30) -> ClientCard:
-    client = clients.get_client(session=session, client_id=client_id)
-    people = tuple(contacts.list_contacts(session=session, client_id=client_id))
-    last = clients.last_touch(session=session, client_id=client_id)
-    invoices = tuple(records.list_invoices(session=session, client_id=client_id))
+def client_card(*, session: Any, client_id: int, today: date, zone: tzinfo, timeline: int = 30) -> ClientCard:
+    """The card of ``client_id``. ``session``: an ORM session, a SQLAlchemy or a ``sqlite3``
+    connection, or a Store (:func:`amtui.services.store.store_of`): the same reads on each."""
+    store = store_of(session)
+    client = reads.get_client(store, client_id)
+    people = tuple(reads.list_contacts(store, client_id))
+    last = reads.last_touch(store, client_id)
+    invoices = tuple(reads.list_invoices(store, client_id))
     unpaid = [invoice for invoice in invoices if invoice.owed_minor > 0]
-    from datetime import UTC, datetime, time, timedelta
 
-    its_complaints = complaints.list_complaints(session=session, client_id=client_id)
+    its_complaints = reads.list_complaints(store, client_id)
     open_ones = [c for c in its_complaints if c.is_open]
     cadence = complaint_cadence(client.cadence_days) if open_ones else client.cadence_days
 
     start = datetime.combine(today, time(0), tzinfo=zone).astimezone(UTC) - timedelta(days=365)
-    planned = tuple(
-        interactions.list_planned(
-            session=session, client_id=client_id, start=start, end=start + timedelta(days=365 * 3)
-        )
-    )
+    planned = tuple(reads.list_planned(store, client_id=client_id, start=start, end=start + timedelta(days=365 * 3)))
     return ClientCard(
         client=client,
         contacts=people,
-        interactions=tuple(interactions.list_for_client(session=session, client_id=client_id, limit=timeline)),
+        interactions=tuple(reads.list_for_client(store, client_id, limit=timeline)),
         planned=planned,
-        open_tasks=tuple(tasks.list_tasks(session=session, client_id=client_id)),
-        contracts=tuple(records.list_contracts(session=session, client_id=client_id)),
+        open_tasks=tuple(reads.list_tasks(store, client_id=client_id)),
+        contracts=tuple(reads.list_contracts(store, client_id)),
         invoices=invoices,
-        deals=tuple(records.list_deals(session=session, client_id=client_id)),
-        notes=tuple(records.list_notes(session=session, client_id=client_id)),
+        deals=tuple(reads.list_deals(store, client_id)),
+        notes=tuple(reads.list_notes(store, client_id)),
         last_touch_at=last,
-        next_contact_due=clients.next_contact_due(last, cadence, zone=zone, today=today),
+        next_contact_due=reads.next_contact_due(last, cadence, zone=zone, today=today),
         receivables_minor=sum(invoice.owed_minor for invoice in unpaid),
         overdue_minor=sum(invoice.owed_minor for invoice in unpaid if invoice.due_on < today),
         warnings=complaint_warnings(open_ones, today) + card_warnings(people, client.status),
-        exposure_minor=_exposure(session, client_id),
+        exposure_minor=reads.exposure_minor(store, client_id),
         complaints=tuple(its_complaints),
     )
-
-
-def _exposure(session: Session, client_id: int) -> int | None:
-    from amtui.services.portfolio import exposure_of
-
-    found = exposure_of(session=session, client_id=client_id)
-    return found.exposure_minor if found is not None else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from operator import itemgetter
 from typing import Any
 
@@ -12,25 +12,24 @@ from sqlmodel import Session, col
 from amtui.i18n import _
 from amtui.models import Client, Deal, Interaction, Invoice
 from amtui.models.base import (
-    DEFAULT_CADENCE_DAYS,
     OPEN_DEAL_STAGES,
     ClientStatus,
     InteractionStatus,
     Tier,
     settable_fields,
 )
+from amtui.services import reads
 from amtui.services.errors import NotFoundError, ValidationError, check_choice
 from amtui.services.limits import check_lengths
 from amtui.services.phones import clean_phone, display_phone
+from amtui.services.reads import effective_cadence as effective_cadence
+from amtui.services.reads import next_contact_due as next_contact_due
 from amtui.services.schemas import ClientRead, ClientSummary, read_of
+from amtui.services.store import store_of
 from amtui.services.text import check_tax_id, fold, folded_name_key, name_key
 
 # Fields a caller may set: the model's columns but those derived or managed here.
 CLIENT_FIELDS = frozenset(settable_fields(Client) - {"name_folded"})
-
-
-def effective_cadence(tier: str, cadence_days: int | None) -> int:
-    return cadence_days or DEFAULT_CADENCE_DAYS.get(tier, DEFAULT_CADENCE_DAYS[Tier.B])
 
 
 def to_read(client: Client) -> ClientRead:
@@ -110,7 +109,7 @@ def _get(session: Session, client_id: int) -> Client:
 
 
 def get_client(*, session: Session, client_id: int) -> ClientRead:
-    return to_read(_get(session, client_id))
+    return reads.get_client(store_of(session), client_id)
 
 
 def resolve_client(*, session: Session, ref: str | int) -> ClientRead:
@@ -122,9 +121,7 @@ def resolve_client(*, session: Session, ref: str | int) -> ClientRead:
     from amtui.services.entries import find_client
 
     client_id, _name = find_client(session, ref)
-    client = session.get(Client, client_id)
-    assert client is not None
-    return to_read(client)
+    return reads.get_client(store_of(session), client_id)
 
 
 def _last_touch_subquery() -> Any:
@@ -137,12 +134,7 @@ def _last_touch_subquery() -> Any:
 
 
 def last_touch(*, session: Session, client_id: int) -> datetime | None:
-    value = session.scalar(
-        select(func.max(col(Interaction.done_at))).where(
-            col(Interaction.client_id) == client_id, col(Interaction.status) == InteractionStatus.DONE
-        )
-    )
-    return _as_utc(value)
+    return reads.last_touch(store_of(session), client_id)
 
 
 def _as_utc(value: Any) -> datetime | None:
@@ -152,13 +144,6 @@ def _as_utc(value: Any) -> datetime | None:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def next_contact_due(last: datetime | None, cadence_days: int, *, zone: tzinfo, today: date) -> date:
-    """The day the next touch is due; a client never contacted is due today."""
-    if last is None:
-        return today
-    return last.astimezone(zone).date() + timedelta(days=cadence_days)
 
 
 def _unpaid_by_client(today: date) -> Any:

@@ -12,14 +12,16 @@ from __future__ import annotations
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import case, select
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from amtui.models import Client, Contact, Contract, Invoice
 from amtui.models.complaint import Complaint
+from amtui.services import reads
 from amtui.services.errors import NotFoundError, ValidationError, check_choice
 from amtui.services.limits import check_lengths
 from amtui.services.schemas import ComplaintRead, read_of
+from amtui.services.store import store_of
 from amtui.services.tasks import default_check_in
 from amtui.services.workweek import WorkWeek
 from amtui.vocabulary import (
@@ -270,33 +272,4 @@ def get_complaint(*, session: Session, complaint_id: int) -> ComplaintRead:
 
 def list_complaints(*, session: Session, client_id: int | None = None, open_only: bool = False) -> list[ComplaintRead]:
     """Open complaints first (by promised day), then the settled ones (latest first)."""
-    settled = case((col(Complaint.status).in_(OPEN_COMPLAINT_STATUSES), 0), else_=1)
-    statement = (
-        select(Complaint, col(Client.name), col(Contact.full_name), col(Contract.number), col(Invoice.number))
-        .join(Client, col(Client.id) == col(Complaint.client_id))
-        .outerjoin(Contact, col(Contact.id) == col(Complaint.contact_id))
-        .outerjoin(Contract, col(Contract.id) == col(Complaint.contract_id))
-        .outerjoin(Invoice, col(Invoice.id) == col(Complaint.invoice_id))
-        .order_by(
-            settled,
-            case((col(Complaint.due_on).is_(None), 1), else_=0),
-            col(Complaint.due_on),
-            col(Complaint.resolved_on).desc(),
-            col(Complaint.id),
-        )
-    )
-    if client_id is not None:
-        statement = statement.where(col(Complaint.client_id) == client_id)
-    if open_only:
-        statement = statement.where(col(Complaint.status).in_(OPEN_COMPLAINT_STATUSES))
-    return [
-        read_of(
-            ComplaintRead,
-            complaint,
-            client_name=name,
-            contact_name=contact,
-            contract_number=contract,
-            invoice_number=invoice,
-        )
-        for complaint, name, contact, contract, invoice in session.execute(statement).all()
-    ]
+    return reads.list_complaints(store_of(session), client_id, open_only)

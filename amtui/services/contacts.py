@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -13,10 +12,12 @@ from sqlmodel import Session, col
 from amtui.i18n import _
 from amtui.models import Client, Contact, ContactMethod
 from amtui.models.base import Channel, ContactRole, MethodKind, settable_fields
+from amtui.services import reads
 from amtui.services.errors import AmbiguousError, NotFoundError, ValidationError, check_choice
 from amtui.services.limits import check_lengths
 from amtui.services.phones import clean_phone, default_region, display_phone, phone_key
 from amtui.services.schemas import ContactMethodRead, ContactRead, read_of
+from amtui.services.store import store_of
 from amtui.services.text import check_email, fold, normalise_email
 from amtui.vocabulary import one_of
 
@@ -201,37 +202,12 @@ def get_contact(*, session: Session, contact_id: int) -> ContactRead:
 
 
 def contacts_by_ids(*, session: Session, contact_ids: Sequence[int]) -> list[ContactRead]:
-    if not contact_ids:
-        return []
-    rows = session.execute(
-        select(Contact, col(Client.name))
-        .join(Client, col(Contact.client_id) == col(Client.id), isouter=True)
-        .where(col(Contact.id).in_(contact_ids))
-    ).all()
-    return _with_methods(session, rows)
-
-
-def _with_methods(session: Session, rows: Sequence[Any]) -> list[ContactRead]:
-    ids = [row[0].id for row in rows]
-    methods: dict[int, list[ContactMethod]] = defaultdict(list)
-    if ids:
-        for method in session.scalars(select(ContactMethod).where(col(ContactMethod.contact_id).in_(ids))):
-            methods[method.contact_id].append(method)
-    return [to_read(contact, methods[contact.id], client_name) for contact, client_name in rows]
+    return reads.contacts_by_ids(store_of(session), contact_ids)
 
 
 def list_contacts(*, session: Session, client_id: int) -> list[ContactRead]:
     """The client's people, decision makers first."""
-    rows = session.execute(
-        select(Contact, col(Client.name))
-        .join(Client, col(Contact.client_id) == col(Client.id))
-        .where(col(Contact.client_id) == client_id)
-        .order_by(
-            (col(Contact.role) == ContactRole.DECISION_MAKER).desc(),
-            col(Contact.full_name_folded),
-        )
-    ).all()
-    return _with_methods(session, rows)
+    return reads.list_contacts(store_of(session), client_id)
 
 
 def resolve_contact(*, session: Session, client_id: int, ref: str) -> ContactRead:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -11,8 +10,9 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from amtui.i18n import _
-from amtui.models import Client, Contact, Interaction, InteractionContact, MeetingReport
+from amtui.models import Client, Interaction, InteractionContact
 from amtui.models.base import Direction, InteractionKind, InteractionStatus
+from amtui.services import reads
 from amtui.services.entries import check_aware as _check_aware
 from amtui.services.entries import check_contacts as _check_contacts
 from amtui.services.entries import check_direction
@@ -21,7 +21,8 @@ from amtui.services.entries import create_interaction as _create
 from amtui.services.entries import log_interaction as log_interaction
 from amtui.services.errors import NotFoundError, ValidationError
 from amtui.services.limits import check_lengths
-from amtui.services.schemas import InteractionRead, read_of
+from amtui.services.schemas import InteractionRead
+from amtui.services.store import store_of
 
 
 def plan_interaction(
@@ -215,54 +216,15 @@ def update_interaction(*, session: Session, interaction_id: int, **changes: Any)
 
 
 def get_interaction(*, session: Session, interaction_id: int) -> InteractionRead:
-    reads = _reads(
-        session,
-        select(Interaction, col(Client.name)).join(Client).where(col(Interaction.id) == interaction_id),
-    )
-    if not reads:
+    found = reads.get_interaction(store_of(session), interaction_id)
+    if found is None:
         raise NotFoundError(_("no interaction with id {interaction_id}").format(interaction_id=interaction_id))
-    return reads[0]
-
-
-def _reads(session: Session, statement: Any) -> list[InteractionRead]:
-    rows = session.execute(statement).all()
-    ids = [row[0].id for row in rows]
-    people: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    reported: set[int] = set()
-    if ids:
-        for interaction_id, contact_id, name in session.execute(
-            select(col(InteractionContact.interaction_id), col(Contact.id), col(Contact.full_name))
-            .join(Contact, col(Contact.id) == col(InteractionContact.contact_id))
-            .where(col(InteractionContact.interaction_id).in_(ids))
-        ):
-            people[interaction_id].append((contact_id, name))
-        reported = set(
-            session.scalars(select(col(MeetingReport.interaction_id)).where(col(MeetingReport.interaction_id).in_(ids)))
-        )
-    return [
-        read_of(
-            InteractionRead,
-            item,
-            client_name=client_name,
-            contact_ids=tuple(cid for cid, _ in people[item.id]),
-            contact_names=tuple(name for _, name in people[item.id]),
-            has_report=item.id in reported,
-        )
-        for item, client_name in rows
-    ]
+    return found
 
 
 def list_for_client(*, session: Session, client_id: int, limit: int = 50) -> list[InteractionRead]:
     """The client's timeline, newest first: done, cancelled and missed ones."""
-    when = col(Interaction.done_at)
-    statement = (
-        select(Interaction, col(Client.name))
-        .join(Client)
-        .where(col(Interaction.client_id) == client_id, col(Interaction.status) != InteractionStatus.PLANNED)
-        .order_by(col(when).desc().nulls_last(), col(Interaction.planned_at).desc())
-        .limit(limit)
-    )
-    return _reads(session, statement)
+    return reads.list_for_client(store_of(session), client_id, limit)
 
 
 def list_planned(
@@ -274,29 +236,9 @@ def list_planned(
     kinds: Sequence[str] = (),
 ) -> list[InteractionRead]:
     """Planned interactions starting in [start, end), in time order."""
-    statement = (
-        select(Interaction, col(Client.name))
-        .join(Client)
-        .where(
-            col(Interaction.status) == InteractionStatus.PLANNED,
-            col(Interaction.planned_at) >= start,
-            col(Interaction.planned_at) < end,
-        )
-        .order_by(col(Interaction.planned_at))
-    )
-    if client_id is not None:
-        statement = statement.where(col(Interaction.client_id) == client_id)
-    if kinds:
-        statement = statement.where(col(Interaction.kind).in_(kinds))
-    return _reads(session, statement)
+    return reads.list_planned(store_of(session), start=start, end=end, client_id=client_id, kinds=kinds)
 
 
 def list_in_range(*, session: Session, start: datetime, end: datetime) -> list[InteractionRead]:
     """Everything planned in [start, end) whatever its status: the planner's week."""
-    statement = (
-        select(Interaction, col(Client.name))
-        .join(Client)
-        .where(col(Interaction.planned_at) >= start, col(Interaction.planned_at) < end)
-        .order_by(col(Interaction.planned_at))
-    )
-    return _reads(session, statement)
+    return reads.list_in_range(store_of(session), start=start, end=end)

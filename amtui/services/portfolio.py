@@ -1145,47 +1145,12 @@ class CreditExposure:
 
 def credit_exposure(*, session: Reader, client_ids: Iterable[int] | None = None) -> list[CreditExposure]:
     """Per client with a credit limit: open receivables + won deals not invoiced yet (a won deal counts
-    until the client has an invoice issued on or after the day it was won), in the client's currency."""
-    c = _client.c
-    statement = select(c.id, c.name, c.currency, c.credit_limit_minor, c.payment_terms_days, c.discount_bp).where(
-        c.credit_limit_minor.is_not(None)
-    )
-    if client_ids is not None:
-        statement = statement.where(c.id.in_(list(client_ids)))
-    clients = _rows(session, statement)
-    if not clients:
-        return []
-    ids = [row[0] for row in clients]
-    v = _invoice.c
-    owed: dict[tuple[int, str], int] = {
-        (cid, cur): int(total or 0)
-        for cid, cur, total in _rows(
-            session,
-            select(v.client_id, v.currency, func.sum(v.amount_minor - v.paid_minor))
-            .where(v.paid_minor < v.amount_minor, v.client_id.in_(ids))
-            .group_by(v.client_id, v.currency),
-        )
-    }
-    last_invoice = dict(
-        _rows(session, select(v.client_id, func.max(v.issued_on)).where(v.client_id.in_(ids)).group_by(v.client_id))
-    )
-    d = _deal.c
-    won: dict[tuple[int, str], int] = defaultdict(int)
-    for cid, cur, amount, closed in _rows(
-        session,
-        select(d.client_id, d.currency, d.amount_minor, d.closed_on).where(
-            d.stage == DealStage.WON, d.client_id.in_(ids), d.amount_minor.is_not(None)
-        ),
-    ):
-        last = last_invoice.get(cid)
-        if closed is None or last is None or last < closed:
-            won[(cid, cur)] += amount
-    return [
-        CreditExposure(
-            cid, name, currency, int(limit), owed.get((cid, currency), 0), won.get((cid, currency), 0), terms, discount
-        )
-        for cid, name, currency, limit, terms, discount in clients
-    ]
+    until the client has an invoice issued on or after the day it was won), in the client's currency
+    (the rule: :func:`amtui.services.reads.credit_exposure_rows`)."""
+    from amtui.services.reads import credit_exposure_rows
+    from amtui.services.store import store_of
+
+    return [CreditExposure(*row) for row in credit_exposure_rows(store_of(session), client_ids)]
 
 
 def exposure_of(*, session: Reader, client_id: int) -> CreditExposure | None:

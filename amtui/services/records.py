@@ -12,9 +12,11 @@ from sqlmodel import Session, col
 from amtui.i18n import _
 from amtui.models import Client, Contract, Deal, Invoice, Note, SalesTarget
 from amtui.models.base import ContractStatus, DealKind, DealStage, NoteTag
+from amtui.services import reads
 from amtui.services.errors import NotFoundError, ValidationError, check_choice
 from amtui.services.limits import check_lengths
 from amtui.services.schemas import ContractRead, DealRead, InvoiceRead, NoteRead, TargetRead, read_of
+from amtui.services.store import store_of
 
 Record = TypeVar("Record")
 
@@ -131,12 +133,7 @@ def delete_contract(*, session: Session, contract_id: int) -> ContractRead:
 
 
 def list_contracts(*, session: Session, client_id: int | None = None) -> list[ContractRead]:
-    statement = (
-        select(Contract, col(Client.name)).join(Client).order_by(col(Contract.end_on).is_(None), col(Contract.end_on))
-    )
-    if client_id is not None:
-        statement = statement.where(col(Contract.client_id) == client_id)
-    return [contract_read(contract, name) for contract, name in session.execute(statement).all()]
+    return reads.list_contracts(store_of(session), client_id)
 
 
 # Invoices
@@ -208,12 +205,7 @@ def record_payment(*, session: Session, invoice_id: int, amount_minor: int, paid
 
 
 def list_invoices(*, session: Session, client_id: int | None = None, unpaid_only: bool = False) -> list[InvoiceRead]:
-    statement = select(Invoice, col(Client.name)).join(Client).order_by(col(Invoice.due_on), col(Invoice.id))
-    if client_id is not None:
-        statement = statement.where(col(Invoice.client_id) == client_id)
-    if unpaid_only:
-        statement = statement.where(col(Invoice.paid_minor) < col(Invoice.amount_minor))
-    return [invoice_read(invoice, name) for invoice, name in session.execute(statement).all()]
+    return reads.list_invoices(store_of(session), client_id, unpaid_only)
 
 
 # Deals
@@ -307,18 +299,7 @@ def delete_deal(*, session: Session, deal_id: int) -> DealRead:
 
 
 def list_deals(*, session: Session, client_id: int | None = None, open_only: bool = False) -> list[DealRead]:
-    from amtui.models.base import OPEN_DEAL_STAGES
-
-    statement = (
-        select(Deal, col(Client.name))
-        .join(Client)
-        .order_by(col(Deal.expected_close).is_(None), col(Deal.expected_close))
-    )
-    if client_id is not None:
-        statement = statement.where(col(Deal.client_id) == client_id)
-    if open_only:
-        statement = statement.where(col(Deal.stage).in_(OPEN_DEAL_STAGES))
-    return [deal_read(deal, name) for deal, name in session.execute(statement).all()]
+    return reads.list_deals(store_of(session), client_id, open_only)
 
 
 # Notes
@@ -342,8 +323,7 @@ def add_note(*, session: Session, client_id: int, text: str, tag: str | None = N
 
 
 def list_notes(*, session: Session, client_id: int) -> list[NoteRead]:
-    notes = session.scalars(select(Note).where(col(Note.client_id) == client_id).order_by(col(Note.created_at).desc()))
-    return [read_of(NoteRead, note) for note in notes]
+    return reads.list_notes(store_of(session), client_id)
 
 
 # Sales targets and actuals

@@ -149,7 +149,10 @@ class CoreStore(Store):
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
         from sqlalchemy import text
 
-        return [tuple(row) for row in self.connection.execute(text(sql), dict(params or {}))]
+        values = dict(params or {})
+        if self.connection.dialect.name == "sqlite":  # untyped parameters: bound as the columns store them
+            values = {name: sqlite_value(value) for name, value in values.items()}
+        return [tuple(row) for row in self.connection.execute(text(sql), values)]
 
     @staticmethod
     def _table(name: str) -> Any:

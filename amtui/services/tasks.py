@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import case, select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from amtui.i18n import _
 from amtui.models import Client, Task
 from amtui.models.base import TaskStatus
+from amtui.services import reads
 from amtui.services.entries import create_task as create_task
 from amtui.services.entries import default_check_in as default_check_in
 from amtui.services.entries import task_assignee as _assignee
@@ -18,6 +18,7 @@ from amtui.services.entries import task_priority as _priority
 from amtui.services.errors import NotFoundError, ValidationError
 from amtui.services.limits import check_lengths
 from amtui.services.schemas import TaskRead, read_of
+from amtui.services.store import store_of
 from amtui.services.workweek import WorkWeek
 
 
@@ -161,20 +162,4 @@ def list_tasks(
     limit: int | None = None,
 ) -> list[TaskRead]:
     """Tasks with the most pressing first: by due date (none last), high priority first."""
-    priority_rank = case({"high": 0, "normal": 1, "low": 2}, value=col(Task.priority), else_=1)
-    statement = (
-        select(Task, col(Client.name))
-        .join(Client, col(Task.client_id) == col(Client.id), isouter=True)
-        .order_by(col(Task.due_on).is_(None), col(Task.due_on), priority_rank, col(Task.id))
-    )
-    if status:
-        statement = statement.where(col(Task.status) == status)
-    if client_id is not None:
-        statement = statement.where(col(Task.client_id) == client_id)
-    if delegated is True:
-        statement = statement.where(col(Task.assignee).is_not(None))
-    elif delegated is False:
-        statement = statement.where(col(Task.assignee).is_(None))
-    if limit:
-        statement = statement.limit(limit)
-    return [to_read(task, name) for task, name in session.execute(statement).all()]
+    return reads.list_tasks(store_of(session), status=status, client_id=client_id, delegated=delegated, limit=limit)
