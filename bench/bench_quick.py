@@ -84,6 +84,11 @@ def main() -> None:
         help="run amtui from this source tree instead (e.g. the code before a change: "
         "`mkdir DIR && git archive main amtui | tar -x -C DIR`)",
     )
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        help="also run each amtui command from this source tree, alternated in the same run (before/after)",
+    )
     parser.add_argument("--runs", type=int, default=9, help="runs of each command (medians)")
     args = parser.parse_args()
     if shutil.which("task") is None:
@@ -104,6 +109,16 @@ def main() -> None:
         ("amtui client show", "read", [*amtui, "client", "show", "1"], amtui_env),
         ("amtui search", "read", [*amtui, "search", "иванов"], amtui_env),
     ]
+    compared: set[str] = set()
+    if args.compare is not None:
+        compare_env = isolated_env(folder, args.compare)
+        added = [
+            (f"{name} ({args.compare.name})", kind, command, compare_env)
+            for name, kind, command, _env in commands
+            if kind != "peer"
+        ]
+        commands += added
+        compared = {name for name, *_ in added}
     for _, _, command, env in commands:  # warm-up: bytecode, the OS file cache
         timed(command, env)
     walls: dict[str, list[float]] = {name: [] for name, *_ in commands}
@@ -116,16 +131,17 @@ def main() -> None:
     wall = {name: statistics.median(values) for name, values in walls.items()}
     cpu = {name: statistics.median(values) for name, values in cpus.items()}
     print(f"whole processes, medians of {args.runs} (alternated), load {os.getloadavg()[0]:.1f}:")
-    print(f"  {'command':<20} {'wall ms':>8} {'ratio':>6} {'CPU ms':>8} {'ratio':>6}  against")
+    width = max(len(name) for name, *_ in commands)
+    print(f"  {'command':<{width}} {'wall ms':>8} {'ratio':>6} {'CPU ms':>8} {'ratio':>6}  against")
     over = []
     for name, kind, *_ in commands:
         peer = {"peer": None, "write": "task add", "read": "task next"}[kind]
         if peer is None:
-            print(f"  {name:<20} {wall[name]:8.0f} {'':>6} {cpu[name]:8.0f}")
+            print(f"  {name:<{width}} {wall[name]:8.0f} {'':>6} {cpu[name]:8.0f}")
             continue
         ratio, cpu_ratio = wall[name] / wall[peer], cpu[name] / cpu[peer]
-        print(f"  {name:<20} {wall[name]:8.0f} {ratio:5.1f}x {cpu[name]:8.0f} {cpu_ratio:5.1f}x  {peer}")
-        if ratio > TARGET:
+        print(f"  {name:<{width}} {wall[name]:8.0f} {ratio:5.1f}x {cpu[name]:8.0f} {cpu_ratio:5.1f}x  {peer}")
+        if ratio > TARGET and name not in compared:  # the target is the code's own, not the compared tree's
             over.append(name)
     print(
         f"target: each amtui command <= {TARGET:.0f}x taskwarrior's nearest (wall): "

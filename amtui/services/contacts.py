@@ -195,10 +195,10 @@ def replace_contact(
 
 
 def get_contact(*, session: Session, contact_id: int) -> ContactRead:
-    reads = contacts_by_ids(session=session, contact_ids=[contact_id])
-    if not reads:
+    found = contacts_by_ids(session=session, contact_ids=[contact_id])
+    if not found:
         raise NotFoundError(_("no contact with id {contact_id}").format(contact_id=contact_id))
-    return reads[0]
+    return found[0]
 
 
 def contacts_by_ids(*, session: Session, contact_ids: Sequence[int]) -> list[ContactRead]:
