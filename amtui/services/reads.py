@@ -105,10 +105,7 @@ def decoded(read_class: type, row: Sequence[Any], derived: Iterable[str] = ()) -
 def _reads(read_class: type[R], rows: Iterable[Sequence[Any]], extra: Sequence[str]) -> list[R]:
     """Rows selected as ``columns(read_class, ..., extra)`` followed by the ``extra`` fields' values."""
     width = len(_shape(read_class, frozenset(extra))[0])
-    return [
-        read_class(**decoded(read_class, row, extra), **dict(zip(extra, row[width:], strict=True)))
-        for row in rows
-    ]
+    return [read_class(**decoded(read_class, row, extra), **dict(zip(extra, row[width:], strict=True))) for row in rows]
 
 
 def _in(prefix: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
