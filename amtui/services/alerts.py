@@ -1746,9 +1746,12 @@ def _sql_tally(
         for column in inner.c
     ]
     grouped = select(*columns, func.count()).group_by(*(inner.c[name] for name in spec.keys))
+    summed = [index for index, column in enumerate(inner.c) if column.name in spec.sums]
     counter: _Counter = {}
     for *row, count in _rows(session, grouped):
         if count:
+            for index in summed:  # PostgreSQL sums a bigint as numeric: back to integer minor units
+                row[index] = int(row[index])
             for alert in spec.build(row):
                 _count_in(counter, alert, count)
     prefix = ID_PREFIX[kind] + ":"
