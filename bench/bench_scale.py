@@ -150,24 +150,86 @@ async def tui(path: Path, rounds: int) -> dict[str, float]:
     return {"clients_visit": min(visits), "keystroke": statistics.median(measured.keystrokes)}
 
 
+# ``amtui digest`` with every SQL statement SQLite runs written to a file (sqlite3's trace callback gives
+# them with their parameters in place), so that the plain-sqlite3 baseline issues exactly the digest's
+# queries, however the engine changes.
+TRACED_DIGEST = r"""
+import os, sqlite3, sys
+statements, plain_connect, plain_exit = [], sqlite3.connect, os._exit
+def connect(*args, **kwargs):
+    connection = plain_connect(*args, **kwargs)
+    connection.set_trace_callback(statements.append)
+    return connection
+def exit_now(code):
+    with open(os.environ["AMTUI_TRACE_TO"], "w", encoding="utf-8") as out:
+        out.write("\x00".join(statements))
+    plain_exit(code)
+import sqlite3.dbapi2
+sqlite3.connect = sqlite3.dbapi2.connect = connect  # SQLAlchemy calls the latter
+os._exit = exit_now
+from amtui.cli import main
+sys.argv[0] = "amtui"
+main()
+"""
+# The baseline: the traced statements, each run and all its rows fetched, through plain sqlite3.
+REPLAY = r"""
+import sqlite3, sys
+statements = open(sys.argv[2], encoding="utf-8").read().split("\x00")
+connection = sqlite3.connect(sys.argv[1], isolation_level=None)
+rows = 0
+for statement in statements:
+    rows += len(connection.execute(statement).fetchall())
+print(rows)
+"""
+
+
+def digest_statements(path: Path, env: dict[str, str], folder: Path) -> Path:
+    """The SQL ``amtui digest`` issues on ``path``, in order (a file of NUL-separated statements)."""
+    traced, out = folder / "traced_digest.py", folder / "digest.sql"
+    traced.write_text(TRACED_DIGEST, encoding="utf-8")
+    argv = [PYTHON, str(traced), "--db", str(path), "digest"]
+    subprocess.run(argv, stdout=subprocess.DEVNULL, env={**env, "AMTUI_TRACE_TO": str(out)}, check=True)
+    statements = out.read_text(encoding="utf-8").split("\x00")
+    reads = sum(1 for s in statements if s.lstrip().upper().startswith(("SELECT", "WITH")))
+    print(f"  the digest issues {len(statements)} statements ({reads} reads); the baseline replays them", flush=True)
+    return out
+
+
 def processes(path: Path, runs: int) -> dict[str, float]:
     env = {**os.environ, "AMTUI_TZ": "Europe/Moscow", "AMTUI_NOW": NOW.isoformat(), "NO_COLOR": "1"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory() as tmp:
         env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
         raw = Path(tmp) / "raw_digest.py"
-        raw.write_text(RAW_SCRIPT, encoding="utf-8")
+        raw.write_text(REPLAY, encoding="utf-8")
         digest_argv = [AMTUI, "--db", str(path), "digest"]
-        raw_argv = [PYTHON, str(raw), str(path)]
-        for argv in (digest_argv, raw_argv):
+        raw_argv = [PYTHON, str(raw), str(path), str(digest_statements(path, env, Path(tmp)))]
+        old_argv = [PYTHON, str(Path(tmp) / "old_raw.py"), str(path)]
+        (Path(tmp) / "old_raw.py").write_text(RAW_SCRIPT, encoding="utf-8")
+        for argv in (digest_argv, raw_argv, old_argv):
             subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True)
-        digest, plain = [], []
+        digest, plain, old = [], [], []
+        digest_cpu, plain_cpu = [], []
         for _ in range(runs):  # interleaved, so a load spike hits both alike
-            for argv, samples in ((digest_argv, digest), (raw_argv, plain)):
-                started = time.perf_counter()
+            for argv, samples, cpu in (
+                (digest_argv, digest, digest_cpu),
+                (raw_argv, plain, plain_cpu),
+                (old_argv, old, []),
+            ):
+                started, before = time.perf_counter(), os.times()
                 subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True)
+                after = os.times()
                 samples.append((time.perf_counter() - started) * 1000)
-    return {"digest": statistics.median(digest), "raw_digest": statistics.median(plain)}
+                cpu.append(
+                    (after.children_user + after.children_system - before.children_user - before.children_system) * 1000
+                )
+    return {
+        "digest": statistics.median(digest),
+        "raw_digest": statistics.median(plain),
+        "digest_cpu": statistics.median(digest_cpu),
+        "raw_digest_cpu": statistics.median(plain_cpu),
+        "old_raw_digest": statistics.median(old),
+    }
 
 
 ROWS = [
@@ -186,7 +248,10 @@ ROWS = [
     ("clients_visit", "TUI: first visit of Clients, after Today", "< 500 ms"),
     ("keystroke", "TUI: search keystroke on Clients, to the frame", "< 50 ms"),
     ("digest", "amtui digest, whole process", None),
-    ("raw_digest", "plain sqlite3, the same queries, whole process", None),
+    ("raw_digest", "plain sqlite3, the digest's own statements, whole process", None),
+    ("digest_cpu", "  amtui digest, CPU time (user + system)", None),
+    ("raw_digest_cpu", "  plain sqlite3, CPU time (user + system)", None),
+    ("old_raw_digest", "  the former hand-written baseline (no ABC, credit, stalled...)", None),
 ]
 
 
@@ -207,17 +272,22 @@ def main() -> None:
             figures[factor].update(asyncio.run(tui(path, args.rounds)))
         figures[factor].update(processes(path, args.runs))
         figures[factor]["digest_ratio"] = figures[factor]["digest"] / figures[factor]["raw_digest"]
+        figures[factor]["digest_cpu_ratio"] = figures[factor]["digest_cpu"] / figures[factor]["raw_digest_cpu"]
         print(f"{factor}x: " + ", ".join(f"{key} {value:.1f}" for key, value in figures[factor].items()), flush=True)
     factors = list(figures)
     header = f"{'what (ms, unless said)':52}" + "".join(f"{f'{f}x':>10}" for f in factors)
     big, small = factors[-1], factors[0]
     print()
     print(header + f"{'growth':>9}  target at {big}x")
-    for key, label, target in [*ROWS, ("digest_ratio", "digest / plain sqlite3", "<= 1.5")]:
+    ratios = [
+        ("digest_ratio", "digest / plain sqlite3", "<= 1.5"),
+        ("digest_cpu_ratio", "  the same in CPU time", "<= 1.5"),
+    ]
+    for key, label, target in [*ROWS, *ratios]:
         if key not in figures[small]:
             continue
         values = [figures[f][key] for f in factors]
-        digits = {"digest_ratio": 2, "alert_count": 0}.get(key, 1)
+        digits = {"digest_ratio": 2, "digest_cpu_ratio": 2, "alert_count": 0}.get(key, 1)
         cells = "".join(f"{value:10.{digits}f}" for value in values)
         growth = values[-1] / values[0] if values[0] else 0.0
         verdict = ""

@@ -168,3 +168,30 @@ def test_portfolio_numbers_on_postgresql(pg_url: str) -> None:
         summary = build_summary(session=connection, kind="month", period=kpis.period, now=NOW, zone=ZONE)
         assert summary.previous.currency("EUR") is not None
     engine.dispose()
+
+
+def test_todays_backlog_counted_on_postgresql(pg_url: str, now, zone) -> None:  # type: ignore[no-untyped-def]
+    """Today's backlog counted in the database (the kinds' selects grouped, min() of the other columns, the
+    marked ones built by id) runs on PostgreSQL and equals what every alert adds up to, a dismissal subtracted."""
+    from amtui.config import Settings
+    from amtui.services.alerts import TALLIED_IN_SQL, Tally, alerts_and_tallies, compute_alerts
+    from amtui.services.demo import build_demo
+    from amtui.services.workspace import TALLIED_KINDS, Workspace
+
+    engine = open_engine(pg_url)
+    build_demo(engine, size="small", now=now)
+    ws = Workspace(engine=engine, now=lambda: now, zone=zone, settings=Settings())
+    shown = ws.alerts()
+    for kind in TALLIED_IN_SQL:
+        ws.dismiss_alert(next(a for a in shown if a.kind == kind).id)
+    with engine.connect() as connection:
+        every = compute_alerts(session=connection, now=now, zone=zone)
+        rest, tallies = alerts_and_tallies(session=connection, now=now, zone=zone, tally=TALLIED_KINDS)
+    assert rest == [a for a in every if a.kind not in TALLIED_KINDS]
+    for kind in TALLIED_KINDS:
+        items = [a for a in every if a.kind == kind]
+        assert tallies.get(kind) == (Tally.of(kind, items) if items else None), kind
+    assert set(tallies) >= TALLIED_IN_SQL
+    view = ws.today_view()
+    assert view.alert_count == len(ws.alerts()) == len(shown) - len(TALLIED_IN_SQL)
+    engine.dispose()

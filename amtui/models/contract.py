@@ -13,7 +13,11 @@ from amtui.models.money import MONEY
 
 class Contract(SQLModel, table=True):
     __tablename__ = "contract"
-    __table_args__ = (Index("ix_contract_status_end", "status", "end_on"),)
+    __table_args__ = (
+        Index("ix_contract_status_end", "status", "end_on"),
+        # The alert engine's longest notice of the active contracts, one index step (migration 0015).
+        Index("ix_contract_status_notice", "status", "notice_days"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     client_id: int = Field(foreign_key="client.id", index=True, ondelete="CASCADE")

@@ -27,6 +27,8 @@ class Invoice(SQLModel, table=True):
             *("due_on", "client_id", "number", "amount_minor", "paid_minor", "currency"),
             sqlite_where=text("paid_minor < amount_minor"),
         ),
+        # Today's trend: invoiced per day and currency over six months, read in group order (migration 0015).
+        Index("ix_invoice_issued_currency", "issued_on", "currency", "amount_minor"),
         # ABC revenue per client and currency over a year, read in group order (migration 0013).
         Index("ix_invoice_client_revenue", "client_id", "currency", "issued_on", "amount_minor"),
         # The portfolio's receivables per client (list_clients): the unpaid invoices in client order.

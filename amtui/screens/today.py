@@ -361,9 +361,9 @@ def today_picture(data: TodayView) -> TodayPicture:
             heading("backlog", _("Also open"), None)
             for line in data.backlog:
                 lines.append(Line(f"  {line.title}: {line.summary}", "", f"mode:alerts:kind:{line.kind}"))
-        if data.alerts:
-            heading("alerts", _("Alerts"), len(data.alerts))
-            count = len(data.alerts)
+        if data.alert_count:
+            heading("alerts", _("Alerts"), data.alert_count)
+            count = data.alert_count
             review = ngettext("{n} open alert: press a to review", "{n} open alerts: press a to review", count)
             lines.append(Line("  " + review.format(n=count), "", "mode:alerts:all"))
     target = money(data.target_minor, data.currency) if data.target_minor else _("no target set")

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 JSON_SCHEMA = "amtui.digest/1"
+# The kinds whose groups add up their money per currency.
+MONEY_KINDS = frozenset({AlertKind.RECEIVABLE})
 DEFAULT_LIMIT = 25
 
 # Title of each group and the noun of its count line ("3 overdue invoices, 412 500 RUB"), from the vocabulary
@@ -84,9 +86,19 @@ class Group:
 
     def summary(self) -> str:
         """``3 overdue invoices, 412 500 RUB``."""
-        words = _count_words(self.kind, self.count)
-        money = ", ".join(format_money(minor, currency) for currency, minor in self.totals)
-        return f"{words}, {money}" if money else words
+        return count_summary(self.kind, self.count, self.totals)
+
+
+def count_summary(kind: str, count: int, totals: Sequence[tuple[str, int]]) -> str:
+    """A group's count line, ``3 overdue invoices, 412 500 RUB`` (money only for MONEY_KINDS)."""
+    words = _count_words(kind, count)
+    money = ", ".join(format_money(minor, currency) for currency, minor in totals) if kind in MONEY_KINDS else ""
+    return f"{words}, {money}" if money else words
+
+
+def backlog_order(kind: str, severity: str) -> tuple[int, int]:
+    """Where a group goes: the worst alerts first, then the kinds' order."""
+    return (Severity(severity).rank, KIND_ORDER[AlertKind(kind)])
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +176,7 @@ def build_digest(
     groups = []
     for kind, items in by_kind.items():
         worst = min(items, key=lambda alert: alert.severity_rank).severity
-        money = kind in (AlertKind.RECEIVABLE,)
+        money = kind in MONEY_KINDS
         groups.append(
             Group(
                 kind=str(kind),
@@ -175,7 +187,7 @@ def build_digest(
                 clients=_client_totals(items) if money and per_client else (),
             )
         )
-    groups.sort(key=lambda group: (Severity(group.severity).rank, KIND_ORDER[AlertKind(group.kind)]))
+    groups.sort(key=lambda group: backlog_order(group.kind, group.severity))
     return Digest(day=day, generated_at=generated_at, timezone=_zone_name(zone), groups=tuple(groups))
 
 

@@ -1018,9 +1018,9 @@ def abc_tiers(
         else:
             groups[rates.home][client_id] += value
     c = _client.c
-    clients = _rows(
-        session, select(c.id, c.name, c.tier, c.status).where(c.status != ClientStatus.LOST).order_by(c.name, c.id)
-    )
+    listed = select(c.id, c.name, c.tier, c.status).where(c.status != ClientStatus.LOST)
+    # The changes alone are alerts (sorted by the engine, ties by id): no need for the database to sort 20,000 names.
+    clients = _rows(session, listed if changes_only else listed.order_by(c.name, c.id))
     # client -> (tier, revenue, currency group, the group's total): the share is worked out per row built.
     best: dict[int, tuple[str, int, str, int]] = {}
     stored_tiers = {row[0]: row[2] for row in clients}
@@ -1082,7 +1082,7 @@ def abc_tiers(
             )
         elif not (changes_only and stored == Tier.C):
             rows.append(AbcRow(client_id, name, status, stored, Tier.C.value, 0, "", False, None, "no revenue"))
-    rows.sort(key=lambda row: (row.currency, -row.revenue_minor, row.client_name))
+    rows.sort(key=lambda row: (row.currency, -row.revenue_minor, row.client_name, row.client_id))
     return AbcResult(since, until, (a_limit, b_limit), tuple(rows))
 
 

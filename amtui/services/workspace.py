@@ -15,7 +15,7 @@ frame and ``amtui --help`` rely on that): every method imports what it needs.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from amtui.config import Settings
-    from amtui.services.alerts import Alert
+    from amtui.services.alerts import Alert, Tally
     from amtui.services.colleagues import ColleagueRead
     from amtui.services.moves import Moved
     from amtui.services.portfolio import AbcRow, PortfolioMoney, PortfolioView
@@ -61,6 +61,8 @@ T = TypeVar("T")
 LATE_KINDS = vocabulary.LATE_KINDS
 NOTICE_LATE_WITHIN_DAYS = vocabulary.NOTICE_LATE_DAYS
 SUMMARISED_KINDS = vocabulary.BACKLOG_KINDS
+# The backlog kinds Today only counts: silence is also listed ("Clients overdue for contact").
+TALLIED_KINDS = tuple(kind for kind in SUMMARISED_KINDS if kind != AlertKind.SILENCE)
 AGENDA_KINDS = vocabulary.AGENDA_KINDS
 # How long one read of the portfolio serves the Clients screen (another program may write).
 PORTFOLIO_FRESH_S = 30.0
@@ -91,7 +93,8 @@ class TodayView:
     sales_minor: int
     target_minor: int | None
     sales_by_month: tuple[int, ...]
-    alerts: tuple[Alert, ...] = field(default=())
+    # How many alerts are open in all (the backlog's counted, not built: see alerts_and_tallies).
+    alert_count: int = 0
     # False while only the quick part (agenda, sales) is loaded: the other sections are still to come.
     complete: bool = True
     # This month's sales in the other currencies: (currency, invoiced, target), never added to the above.
@@ -145,9 +148,14 @@ class AfterCall:
         return said
 
 
-def split_today(alerts: Sequence[Alert], *, today: date, now: datetime, zone: tzinfo) -> dict[str, Any]:
-    """Today's sections from the alert list: the one place that decides what goes where."""
-    from amtui.services.digest import GROUP_TITLES, build_digest
+def split_today(
+    alerts: Sequence[Alert], *, today: date, now: datetime, zone: tzinfo, tallies: Mapping[str, Tally] | None = None
+) -> dict[str, Any]:
+    """Today's sections from the alert list: the one place that decides what goes where. ``tallies``: the
+    backlog kinds counted without their alerts (``alerts_and_tallies``); the backlog's alerts in ``alerts``
+    are summed up the same way."""
+    from amtui.services.alerts import Tally
+    from amtui.services.digest import GROUP_TITLES, backlog_order, count_summary
 
     # A check-in later today is on the day's agenda; once its time has passed it is late.
     agenda = sorted(
@@ -167,13 +175,16 @@ def split_today(alerts: Sequence[Alert], *, today: date, now: datetime, zone: tz
         and not a.is_later_today(now)
     ]
     silence = [a for a in alerts if a.kind == AlertKind.SILENCE]
-    # Only counts and money totals are shown: no receivables per client (0.1 s over 14,000 invoices at 10x).
-    backlog = build_digest(
-        [a for a in alerts if a.kind in SUMMARISED_KINDS], day=today, generated_at=now, zone=zone, per_client=False
-    )
+    # Only counts and money totals are shown: one Tally per kind, from the database's counts or the alerts.
+    counted = dict(tallies or {})
+    by_kind: dict[str, list[Alert]] = {}
+    for a in alerts:
+        if a.kind in SUMMARISED_KINDS and a.kind not in counted:
+            by_kind.setdefault(a.kind, []).append(a)
+    counted.update({kind: Tally.of(kind, items) for kind, items in by_kind.items()})
     lines = tuple(
-        BacklogLine(g.kind, GROUP_TITLES[g.kind][0], g.count, g.summary())  # type: ignore[index]
-        for g in backlog.groups
+        BacklogLine(t.kind, GROUP_TITLES[t.kind][0], t.count, count_summary(t.kind, t.count, t.totals))  # type: ignore[index]
+        for t in sorted(counted.values(), key=lambda t: backlog_order(t.kind, t.severity))
     )
     return {
         "agenda": tuple(agenda),
@@ -416,6 +427,25 @@ class Workspace:
                 complaint_stale_days=settings.complaint_stale_days,
             )
 
+    def alerts_and_tallies(self, *, tally: Sequence[str]) -> tuple[list[Alert], dict[str, Tally]]:
+        """Every open alert but those of the kinds in ``tally``, which are only counted (Today's backlog)."""
+        from amtui.services.alerts import alerts_and_tallies
+        from amtui.services.portfolio import settings_from
+
+        settings = self.settings
+        self.advance_series()
+        with self._reading() as connection:
+            return alerts_and_tallies(
+                session=connection,
+                now=self.now(),
+                zone=self.zone,
+                tally=tally,
+                birthday_days=settings.birthday_days,
+                cadence_by_tier=settings.cadence_days,
+                portfolio=settings_from(settings),
+                complaint_stale_days=settings.complaint_stale_days,
+            )
+
     def today_view(self, *, figures: bool = True) -> TodayView:
         """The whole of Today in one call. ``figures=False`` leaves out sales and receivables
         (``amtui today`` sums overdue invoices in its backlog and never needs the ORM)."""
@@ -468,9 +498,10 @@ class Workspace:
         )
 
     def today_rest(self, first: TodayView, *, figures: bool = True) -> TodayView:
-        """The slow part of Today (every alert, the portfolio's receivables per currency) added to the quick part."""
-        alerts = tuple(self.alerts())
-        sections = split_today(alerts, today=first.today, now=self.now(), zone=self.zone)
+        """The slow part of Today (every alert, the portfolio's receivables per currency) added to the quick part.
+        The backlog kinds other than silence are only counted (their lines show counts and totals)."""
+        alerts, tallies = self.alerts_and_tallies(tally=TALLIED_KINDS)
+        sections = split_today(alerts, today=first.today, now=self.now(), zone=self.zone, tallies=tallies)
         receivables: tuple[tuple[str, int, int], ...] = ()
         clients = None
         if figures:
@@ -480,7 +511,8 @@ class Workspace:
             with self._session() as session:
                 receivables = receivables_by_currency(session=session, today=first.today)
                 clients = count_clients(session=session)
-        return replace(first, **sections, receivables=receivables, alerts=alerts, complete=True, clients=clients)
+        count = len(alerts) + sum(t.count for t in tallies.values())
+        return replace(first, **sections, receivables=receivables, alert_count=count, complete=True, clients=clients)
 
     # Portfolio
 
