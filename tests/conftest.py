@@ -6,6 +6,7 @@ import gc
 import os
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -81,6 +82,21 @@ def _one_click_tree_per_app() -> None:
 
 
 _one_click_tree_per_app()
+
+
+def _bytecode_written() -> None:
+    """With PYTHONDONTWRITEBYTECODE=1 (this machine's and CI's environment) every `amtui` process a test
+    starts (~1 test in 5 starts some) compiled every amtui module it imported again: ~0.2 of its ~1 CPU s.
+    The run writes bytecode as Python does by default (``__pycache__`` folders, ignored by git), so the
+    first process compiles a module and the others, the workers and the next runs read it. Set here, in
+    the process that starts the xdist workers, before they start: they and their children inherit it.
+    (A shared PYTHONPYCACHEPREFIX instead cost more than it saved: under a prefix Python ignores the
+    dependencies' and the standard library's own bytecode and compiled all of them again for each run.)"""
+    if os.environ.pop("PYTHONDONTWRITEBYTECODE", None) is not None:
+        sys.dont_write_bytecode = False
+
+
+_bytecode_written()
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
