@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+from textual import events
 from textual.app import App
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
@@ -25,3 +26,18 @@ async def settle(pilot: Pilot[Any]) -> None:
         await pilot.pause()
         await workers_done(pilot.app)
         await pilot.pause()
+
+
+async def enter_text(pilot: Pilot[Any], text: str, *, by_key: bool = False) -> None:
+    """Enter ``text`` into the focused field as a terminal's bracketed paste: one event, which Textual
+    hands to the focused widget; an Input inserts it at the cursor as it inserts a typed key, and its
+    Changed message (the fields validate on it) comes once, with the whole text. Key by key (``by_key``)
+    where a test watches what happens on each key: Pilot redraws the screen after every key pressed,
+    which made typing a form's values most of a form test's CPU."""
+    if by_key:
+        await pilot.press(*list(text))
+        return
+    assert "\n" not in text and "\r" not in text, "an Input takes one line of a paste"
+    if text:
+        pilot.app.post_message(events.Paste(text))
+    await pilot.pause()

@@ -16,7 +16,7 @@ from amtui.app import AmtuiApp
 from amtui.db import session_scope
 from amtui.widgets.fast_table import FastTable
 from tests.conftest import FROZEN_NOW, ZONE
-from tests.pilot import settle
+from tests.pilot import enter_text, settle
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
@@ -60,11 +60,12 @@ def make_app(db_url: str) -> AmtuiApp:
     return AmtuiApp(db_url=db_url, now=FROZEN_NOW, zone=ZONE)
 
 
-async def type_into(pilot: Pilot[Any], widget: Input, text: str) -> None:
+async def type_into(pilot: Pilot[Any], widget: Input, text: str, *, by_key: bool = False) -> None:
+    """Focus, clear and enter ``text``: pasted, or key by key (``by_key``); see ``tests.pilot.enter_text``."""
     widget.focus()
     await pilot.pause()
     widget.value = ""
-    await pilot.press(*list(text))
+    await enter_text(pilot, text, by_key=by_key)
 
 
 def stored(engine: Any, statement: Any) -> list[Any]:
