@@ -13,8 +13,9 @@ they are built once and reused. Printed per scale (medians; the machine is share
   engine alone, how many alerts it builds, and the ABC ranking it runs (every client, every run);
 - Clients' data, in-process: ``Workspace.client_list()`` on a fresh Workspace (no shared read), beside the
   old per-client correlated sub-selects in plain sqlite3 -- target at 10x: under 0.5 s;
-- the TUI's first visit of Clients (app started, Today settled, then switch_mode to settled; Today
-  no longer reads the Clients table, so this visit makes the first read of it);
+- the TUI's first visit of Clients (app started, Today settled, then switch_mode): to the first frame
+  showing rows (the screen reads the first rows of its order alone, then the whole portfolio) -- target
+  at 10x: under 0.5 s -- and until idle (every read done and shown);
 - a search keystroke on Clients, to the frame that shows the filtered rows -- target: under 50 ms;
 - ``amtui digest`` whole process beside plain sqlite3 issuing the same queries -- target: within 1.5x;
 - growth: each figure's 10x/1x ratio beside the data's (10): nothing may grow faster than the data.
@@ -138,16 +139,34 @@ async def tui(path: Path, rounds: int) -> dict[str, float]:
                 await pilot.app.workers.wait_for_complete()
             await pilot.pause()
 
+    from amtui.screens.clients import ClientsScreen
+    from amtui.widgets.fast_table import FastTable
+
+    shown = []
     for _ in range(2):
         app = AmtuiApp(db_url=url, now=NOW, zone=ZONE)
+        paints: list[float] = []  # frames handed to the driver while Clients' table had rows
+        display = app._display
+
+        def record_paint(screen: Any, renderable: Any, paints: Any = paints, show: Any = display) -> None:
+            if isinstance(screen, ClientsScreen) and screen.query_one("#clients-table", FastTable).row_count:
+                paints.append(time.perf_counter())
+            show(screen, renderable)
+
+        app._display = record_paint  # type: ignore[method-assign]
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             started = time.perf_counter()
             app.switch_mode("clients")
             await settle(pilot)
             visits.append((time.perf_counter() - started) * 1000)
+            shown.append((paints[0] - started) * 1000 if paints else float("nan"))
     measured = await tui_in_process(url, rounds)
-    return {"clients_visit": min(visits), "keystroke": statistics.median(measured.keystrokes)}
+    return {
+        "clients_shown": min(shown),
+        "clients_visit": min(visits),
+        "keystroke": statistics.median(measured.keystrokes),
+    }
 
 
 # ``amtui digest`` with every SQL statement SQLite runs written to a file (sqlite3's trace callback gives
@@ -245,7 +264,8 @@ ROWS = [
     ("clients", "Clients' data, fresh read (client_list)", "< 500 ms"),
     ("clients_cpu", "  the same, CPU time", "< 500 ms"),
     ("old_receivables_sql", "  old per-client receivables sub-selects, sqlite3", None),
-    ("clients_visit", "TUI: first visit of Clients, after Today", "< 500 ms"),
+    ("clients_shown", "TUI: first visit of Clients, to the frame with rows", "< 500 ms"),
+    ("clients_visit", "  the same, until every read is done (idle)", None),
     ("keystroke", "TUI: search keystroke on Clients, to the frame", "< 50 ms"),
     ("digest", "amtui digest, whole process", None),
     ("raw_digest", "plain sqlite3, the digest's own statements, whole process", None),

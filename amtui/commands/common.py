@@ -175,7 +175,7 @@ def _default(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value) if not f.metadata.get("internal")}
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
     raise TypeError(f"cannot encode {type(value).__name__}")

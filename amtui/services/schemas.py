@@ -76,6 +76,9 @@ class ClientSummary:
     overdue_minor: int
     open_deals: int
     currency: str
+    # The stored search key (``fold(name)``): the Clients screen's name order and search, no fold of its own.
+    # Not part of the JSON a command prints.
+    name_folded: str = field(default="", repr=False, metadata={"internal": True})
 
 
 @dataclass(frozen=True, slots=True)

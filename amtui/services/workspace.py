@@ -584,8 +584,9 @@ class Workspace:
     # Clients, cards, people
 
     def client_list(self) -> list[ClientSummary]:
-        """The portfolio; one read serves until something is written or the day changes (Today reads only
-        its totals: :func:`amtui.services.clients.receivables_by_currency`)."""
+        """The portfolio, in no set order (the Clients screen sorts it); one read serves until something
+        is written or the day changes (Today reads only its totals:
+        :func:`amtui.services.clients.receivables_by_currency`)."""
         from amtui.services.clients import list_clients
 
         key = (self.version, self.today())
@@ -593,9 +594,21 @@ class Workspace:
         if cached is not None and cached[0] == key and monotonic() - cached[1] < PORTFOLIO_FRESH_S:
             return list(cached[2])
         with self._session() as session:
-            portfolio = list_clients(session=session, today=key[1], zone=self.zone)
+            portfolio = list_clients(session=session, today=key[1], zone=self.zone, ordered=False)
         self._portfolio = (key, monotonic(), tuple(portfolio))
         return portfolio
+
+    def first_clients(self, limit: int) -> list[ClientSummary] | None:
+        """The first clients of the Clients screen's order, read for them alone, while the whole portfolio
+        is read; None when :meth:`client_list` would answer from what it keeps."""
+        from amtui.services.clients import first_clients
+
+        key = (self.version, self.today())
+        cached = self._portfolio
+        if cached is not None and cached[0] == key and monotonic() - cached[1] < PORTFOLIO_FRESH_S:
+            return None
+        with self._session() as session:
+            return first_clients(session=session, today=key[1], zone=self.zone, limit=limit)
 
     def client_names(self) -> list[tuple[int, str]]:
         from sqlmodel import col, select
