@@ -9,9 +9,10 @@ the new figures with the old queries, kept here as plain SQL.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import text
+from sqlmodel import Session, select
 
 from amtui.models import Client, Deal, Interaction, Invoice
 from amtui.services import clients, records
@@ -319,3 +320,109 @@ def test_abc_changes_only_are_the_full_results_changes(session) -> None:  # type
             assert only.rows == whole.changes, thresholds
             assert only.changes == whole.changes
             assert whole.changes, thresholds
+
+
+def _reference_rows(session, today, zone) -> dict[int, tuple[object, ...]]:  # type: ignore[no-untyped-def]
+    """Every figure of the Clients table, the straightforward way: per client, its stored fields, the
+    old correlated sub-selects, the last touch by its own query, the cadence and due day by the helpers."""
+    figures = {
+        row.id: (row.receivables, row.overdue, row.open_deals)
+        for row in session.execute(text(OLD_LIST_CLIENTS), {"today": today.isoformat()})
+    }
+    expected = {}
+    for client in session.exec(select(Client)).all():
+        cadence = clients.effective_cadence(client.tier, client.cadence_days)
+        last = clients.last_touch(session=session, client_id=client.id)
+        expected[client.id] = (
+            client.name,
+            client.tier,
+            client.status,
+            client.segment,
+            client.city,
+            cadence,
+            last,
+            clients.next_contact_due(last, cadence, zone=zone, today=today),
+            *figures[client.id],
+            client.currency,
+            client.name_folded,
+        )
+    return expected
+
+
+def _as_tuple(row) -> tuple[object, ...]:  # type: ignore[no-untyped-def]
+    return (
+        row.name,
+        row.tier,
+        row.status,
+        row.segment,
+        row.city,
+        row.cadence_days,
+        row.last_touch_at,
+        row.next_contact_due,
+        row.receivables_minor,
+        row.overdue_minor,
+        row.open_deals,
+        row.currency,
+        row.name_folded,
+    )
+
+
+def test_client_rows_equal_the_straightforward_reference(session, now, zone) -> None:  # type: ignore[no-untyped-def]
+    """The hot loop (cadence, stored moment and due day resolved inline) gives what the helpers give:
+    a touch late in the evening UTC (already tomorrow in Moscow), a cadence of its own, never touched."""
+    ids = _portfolio(session, now)
+    romashka, _acme, strasse, empty, _globex = ids
+    session.add(
+        Interaction(client_id=romashka, kind="call", status="done", done_at=datetime(2026, 11, 20, 22, 30, tzinfo=UTC))
+    )
+    session.add(Interaction(client_id=romashka, kind="visit", status="planned", planned_at=now + timedelta(days=1)))
+    session.add(Interaction(client_id=strasse, kind="email", status="done", done_at=now - timedelta(days=400)))
+    client = session.get(Client, empty)
+    client.cadence_days, client.segment, client.city = 7, "Опт", "Казань"
+    session.flush()
+    rows = clients.list_clients(session=session, today=TODAY, zone=zone)
+    assert {row.id: _as_tuple(row) for row in rows} == _reference_rows(session, TODAY, zone)
+    by_id = {row.id: row for row in rows}
+    # Spelled out: 22:30 UTC on the 20th is the 21st in Moscow; B's default cadence is 30 days.
+    assert by_id[romashka].last_touch_at == datetime(2026, 11, 20, 22, 30, tzinfo=UTC)
+    assert by_id[romashka].next_contact_due == date(2026, 11, 21) + timedelta(days=by_id[romashka].cadence_days)
+    assert (by_id[empty].last_touch_at, by_id[empty].next_contact_due, by_id[empty].cadence_days) == (None, TODAY, 7)
+    # Unordered, the same rows.
+    assert sorted(clients.list_clients(session=session, today=TODAY, zone=zone, ordered=False), key=lambda r: r.id) == (
+        sorted(rows, key=lambda r: r.id)
+    )
+
+
+def test_client_rows_and_first_rows_on_the_demo(engine, zone) -> None:  # type: ignore[no-untyped-def]
+    """On the demo: every row equals the reference; the first rows read alone are the first of the
+    Clients screen's order (stored folded name, then id), with the same figures."""
+    from amtui.services.demo import build_demo
+    from tests.conftest import FROZEN_NOW
+
+    build_demo(engine, size="small", now=FROZEN_NOW)
+    today = FROZEN_NOW.astimezone(zone).date()
+    with Session(engine) as session:
+        rows = clients.list_clients(session=session, today=today, zone=zone, ordered=False)
+        assert {row.id: _as_tuple(row) for row in rows} == _reference_rows(session, today, zone)
+        assert sum(row.last_touch_at is not None for row in rows) > len(rows) // 2
+        screen_order = sorted(rows, key=lambda row: (row.name_folded, row.id))
+        for limit in (1, 7, len(rows) + 5):
+            first = clients.first_clients(session=session, today=today, zone=zone, limit=limit)
+            assert first == screen_order[:limit]
+        assert any(row.receivables_minor for row in screen_order[:40])
+
+
+def test_first_rows_of_an_empty_portfolio(session, zone) -> None:  # type: ignore[no-untyped-def]
+    assert clients.first_clients(session=session, today=TODAY, zone=zone, limit=50) == []
+
+
+def test_the_stored_search_key_stays_out_of_the_json(session, now, zone) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from amtui.commands.common import as_json
+
+    _portfolio(session, now)
+    rows = clients.list_clients(session=session, today=TODAY, zone=zone)
+    printed = json.loads(as_json(rows))
+    assert [row["name"] for row in printed] == [row.name for row in rows]
+    assert "name_folded" not in printed[0] and "receivables_minor" in printed[0]

@@ -1,0 +1,107 @@
+"""The Clients screen's first visit at any size: the first rows of its order are read alone and shown
+while the whole portfolio is read; then the whole list, in the same order, the cursor on the same client."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any
+
+import pytest
+from textual.widgets import Input, Static
+
+from amtui.db import session_scope
+from amtui.services.text import fold
+from amtui.widgets.fast_table import FastTable
+from tests.conftest import FROZEN_NOW, ZONE
+from tests.pilot import settle
+from tests.test_tui import make_app, sync
+
+pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
+
+FROZEN_TODAY = FROZEN_NOW.astimezone(ZONE).date()
+NAMES = ["ООО «Ёлка»", "ООО «Елка»", "Acme", "acme", "АО «Берёза»", 'ООО "Берёза"', "Zeta [опт]", "Straße AG"]
+
+
+def _seed(engine: Any) -> None:
+    from amtui.services import clients
+
+    with session_scope(engine) as session:
+        for number, name in enumerate(NAMES * 2 + [f"Клиент {n:03d}" for n in range(40)]):
+            city = ("Москва", "Санкт-Петербург", None)[number % 3]
+            segment = ("Опт", None)[number % 2]
+            clients.create_client(session=session, name=name, tier="ABC"[number % 3], city=city, segment=segment)
+
+
+def _names(table: FastTable) -> list[str]:
+    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+
+
+@sync
+async def test_first_rows_then_the_whole_portfolio_in_the_same_order(
+    engine: Any, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import amtui.screens.clients as clients_screen_module
+    from amtui.screens.clients import ClientsScreen
+    from amtui.services.workspace import Workspace
+
+    _seed(engine)
+    monkeypatch.setattr(clients_screen_module, "FIRST_ROWS", 10)
+    release = threading.Event()
+    whole_list = Workspace.client_list
+
+    def held_back(self: Workspace) -> Any:
+        assert release.wait(30)
+        return whole_list(self)
+
+    monkeypatch.setattr(Workspace, "client_list", held_back)
+    app = make_app(db_url)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        screen = app.screen
+        assert isinstance(screen, ClientsScreen)
+        table = screen.query_one("#clients-table", FastTable)
+        for _ in range(200):
+            if table.row_count:
+                break
+            await asyncio.sleep(0.02)
+        with session_scope(engine) as session:
+            from amtui.services import clients
+
+            rows = clients.list_clients(session=session, today=FROZEN_TODAY, zone=ZONE, ordered=False)
+        order = sorted(rows, key=lambda row: (row.name_folded, row.id))
+        # The first rows only, in the final order; the status line says the rest is coming.
+        assert table.row_count == 10
+        assert _names(table) == [row.name for row in order[:10]]
+        assert not screen.has_loaded
+        assert str(screen.query_one("#clients-status-line", Static).render()) == "Loading…"
+        await pilot.press("down", "down")
+        chosen = table.cursor_key
+        assert chosen == str(order[2].id)
+        release.set()
+        await settle(pilot)
+        assert screen.has_loaded
+        assert _names(table) == [row.name for row in order]
+        # Ё is read as Е (the stored folded name): «Ёлка» beside «Елка», not after Я.
+        spruce = [index for index, name in enumerate(_names(table)) if name.endswith("лка»")]
+        assert len(spruce) == 4 and spruce == list(range(spruce[0], spruce[0] + 4))
+        assert table.cursor_key == chosen  # the same client under the cursor
+        assert str(screen.query_one("#clients-status-line", Static).render()).startswith(f"{len(order)} of ")
+        # The search keys equal folding name, city and segment together (the old way).
+        by_id = {row.id: row for row in order}
+        expected = [fold(f"{c.name} {c.city or ''} {c.segment or ''}") for c in (by_id[c.id] for c in screen.clients)]
+        assert screen.folded == expected
+        # Sorting: the name order reversed, then by tier with ties in the name order.
+        screen.action_reverse()
+        assert _names(table) == [row.name for row in reversed(order)]
+        screen.sort_column, screen.sort_reverse = "tier", False
+        screen.refilter()
+        assert _names(table) == [row.name for row in sorted(order, key=lambda row: row.tier)]
+        search = screen.query_one("#clients-search", Input)
+        search.value = "ЕЛКА москва"
+        await pilot.pause()
+        assert sorted(_names(table)) == sorted(
+            row.name for row in order if "елка" in row.name_folded and row.city == "Москва"
+        )
+        assert table.row_count == 2  # «Ёлка» and «Елка» in Moscow
