@@ -44,6 +44,11 @@ def test_schema_and_services_on_postgresql(pg_url: str, now, zone) -> None:  # t
         )
         assert row.name == "ООО «Ромашка»" and row.receivables_minor == 41250050 and row.open_deals == 1
         assert row.last_touch_at == now  # the visit, done by writing its report
+        # The Clients screen's first rows, read alone: the same rows, the same figures.
+        first = clients.first_clients(session=session, today=today, zone=zone, limit=5)
+        assert sorted(first, key=lambda r: r.id) == sorted(
+            clients.list_clients(session=session, today=today, zone=zone, ordered=False), key=lambda r: r.id
+        )
         assert [hit.label for hit in search.search(session=session, text="STRASSE")] == ["Müller Straße GmbH"]
         assert [hit.label for hit in search.search(session=session, text="иванов")] == ["Иванов Иван"]
         [task] = tasks.list_tasks(session=session)
