@@ -238,14 +238,25 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         found = self.found if query == self.found_query and words else {}
         self.applied = self._filters()
         tier, status, segment = self.applied
-        matches = [
-            client
-            for client, key in zip(self.clients, self.folded, strict=True)
-            if (all(word in key for word in words) or client.id in found)
-            and (tier is None or client.tier == tier)
-            and (status is None or client.status == status)
-            and (segment is None or client.segment == segment)
-        ]
+        clients, keys = self.clients, self.folded
+        if words:  # each word narrows the rows the previous ones kept (20,000 at 10x: ~10 ms a keystroke)
+            hits = [index for index, key in enumerate(keys) if words[0] in key]
+            for word in words[1:]:
+                hits = [index for index in hits if word in keys[index]]
+            if found:  # or found through their people, phones, e-mails or tax id
+                kept = set(hits)
+                hits = [index for index, client in enumerate(clients) if index in kept or client.id in found]
+            matches = [clients[index] for index in hits]
+        else:
+            matches = list(clients)
+        if tier is not None or status is not None or segment is not None:
+            matches = [
+                client
+                for client in matches
+                if (tier is None or client.tier == tier)
+                and (status is None or client.status == status)
+                and (segment is None or client.segment == segment)
+            ]
         key = SORT_KEYS[self.sort_column]
         if key is not None:
             matches.sort(key=key, reverse=self.sort_reverse)
