@@ -105,3 +105,29 @@ async def test_first_rows_then_the_whole_portfolio_in_the_same_order(
             row.name for row in order if "елка" in row.name_folded and row.city == "Москва"
         )
         assert table.row_count == 2  # «Ёлка» and «Елка» in Moscow
+
+
+@sync
+async def test_new_data_keeps_the_client_under_the_cursor_without_making_every_row(engine: Any, db_url: str) -> None:
+    import dataclasses
+
+    from amtui.screens.clients import ClientsScreen
+
+    _seed(engine)
+    app = make_app(db_url)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ClientsScreen)
+        table = screen.query_one("#clients-table", FastTable)
+        await pilot.press("end")
+        chosen = table.cursor_key
+        assert table.cursor_row == table.row_count - 1 == len(screen.clients) - 1
+        # Another program wrote: a new list (one figure changed) comes in.
+        changed = [dataclasses.replace(screen.clients[0], receivables_minor=1), *screen.clients[1:]]
+        screen.loaded((changed, screen.today, list(screen.folded)))
+        assert screen.clients is changed
+        assert table.cursor_key == chosen and table.cursor_row == table.row_count - 1
+        assert len(table._rows) < 10  # found by id: no cells made for the rows on the way

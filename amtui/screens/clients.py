@@ -204,8 +204,14 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         table = self.query_one("#clients-table", FastTable)
         cursor, cursor_key = table.cursor_row, table.cursor_key
         self.refilter()
-        # New data (another program wrote): the same client stays under the cursor.
-        table.restore_cursor(cursor_key, cursor)
+        # New data (another program wrote, or the whole list after the first rows): the same client stays
+        # under the cursor, found by id (the table would make every row's cells on its way to it).
+        wanted = int(cursor_key) if cursor_key else None
+        index = next((i for i, client in enumerate(self.shown) if client.id == wanted), None)
+        if index is None:
+            table.restore_cursor(None, cursor)
+        else:
+            table.move_cursor(row=index)
 
     # Filtering and sorting happen in memory: a keystroke never waits for the database.
 
