@@ -45,7 +45,8 @@ def test_a_mixed_corpus_reads_as_vobjects_whole_tree_and_mostly_the_short_way(tm
         "birthday": "1960-01-01",
     }
     assert cards[3][1]["full_name"] == "Анна Müller 3"  # vCard 2.1, quoted-printable
-    assert cards[3][1]["personal_notes"] == "Встреча на выставке\nлюбит гольф; звонить после 11:00"  # a fold in "с"
+    # a fold in "с"; the whole text after an unescaped comma (vobject kept "... после 11:00")
+    assert cards[3][1]["personal_notes"] == "Встреча на выставке\nлюбит гольф; звонить после 11:00, не раньше"
     assert cards[5][1]["email"] == ["person5@example.com", "анна.5@почта.рф"] and "full_name" not in cards[5][1]
     assert cards[10][1]["phone"] == ["+7 495 0000010", "+49 30 0000010", "+1-555-0010"]  # a tel: URI
     broken = [(line, values["_broken"]) for line, values in by_line.items() if "_broken" in values]
@@ -123,10 +124,26 @@ def test_values_without_a_backslash_split_as_vobject_splits_them() -> None:
                     assert vcard._split(value, separator) == stringToTextValues(value, separator, separator), value
 
 
-@pytest.mark.parametrize("letters", ["a,;\\n", "x ,\\N;"])
-def test_every_property_we_read_decodes_as_vobject_decodes_it(letters: str) -> None:
-    import vobject
+def _whole_text(value: str) -> str:
+    """A text value as the user wrote it: vobject's escapes undone, unescaped commas kept."""
+    text, escaped = [], False
+    for char in value:
+        if escaped:
+            text.append("\n" if char in "nN" else char if char in '\\;,"' else "\\" + char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        else:
+            text.append(char)
+    return "".join(text) + ("\\" if escaped else "")
 
+
+@pytest.mark.parametrize("letters", ["a,;\\n", "x ,\\N;"])
+def test_every_property_we_read_decodes_as_vobject_decodes_it_keeping_a_texts_commas(letters: str) -> None:
+    import vobject
+    from vobject.icalendar import stringToTextValues
+
+    texts = {"fn", "title", "tel", "note", "uid"}
     for size in range(4):
         for chosen in itertools.product(letters, repeat=size):
             value = "".join(chosen)
@@ -135,7 +152,82 @@ def test_every_property_we_read_decodes_as_vobject_decodes_it(letters: str) -> N
             tree = vobject.readOne(card)
             wanted = vcard._WANTED & tree.contents.keys()
             expected = {key: [child.value for child in tree.contents[key]] for key in wanted}
+            whole = _whole_text(value)
+            if "," not in value.replace("\\\\", "").replace("\\,", "") and not value.endswith("\\"):
+                assert stringToTextValues(value) == [whole], value  # no bare comma: vobject's text too
+            expected.update({key: [whole] for key in texts})  # N and ORG: vobject's own splitting
             assert vcard._read_properties(card) == expected, value
+            assert vcard._tree_properties(vobject.readOne(card), card) == {**tree_values(tree), **expected}, value
+
+
+def tree_values(tree: Any) -> dict[str, list[Any]]:
+    return {key: [child.value for child in children] for key, children in tree.contents.items()}
+
+
+def test_a_line_outside_the_heads_pattern_is_parsed_by_vobject_and_inside_it_gives_vobjects_value() -> None:
+    """``_HEAD`` (a name, unquoted parameters) before the first colon: vobject's ``parseLine`` reads the
+    same name and value; every line of a small alphabet."""
+    from vobject.base import ParseError, parseLine
+
+    checked = 0
+    for size in range(1, 8):
+        for chosen in itertools.product(["A", ".", ";", "=", ",", ":", '"', " "], repeat=size):
+            line = "".join(chosen)
+            head, colon, value = line.partition(":")
+            match = vcard._HEAD.fullmatch(head) if colon else None
+            if match is None:
+                continue
+            try:
+                name, _params, parsed, _group = parseLine(line)
+            except ParseError:
+                raise AssertionError(line) from None
+            assert (name, parsed) == (match.group(1), value), line
+            checked += 1
+    assert checked > 1000
+
+
+OUTLOOK = (
+    "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Doe, John\r\nN:Doe;John\r\nTITLE:Head of Sales, EMEA\r\n"  # line 1
+    "NOTE:a, b\\, c,\r\nEND:VCARD\r\n"
+    "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Roe,\r\n  Jane\r\nNOTE:x,y\\\r\nX-B;ENCODING=b:QUJD\r\nEND:VCARD\r\n"  # 8: the tree
+    "BEGIN:VCARD\r\nVERSION:2.1\r\nFN;ENCODING=QUOTED-PRINTABLE:M=C3=BCller, Anna\r\n"  # 15: quoted-printable
+    "PHOTO;ENCODING=BASE64:AAAA\r\n\r\nNOTE;CHARSET=UTF-8:one, two\r\nEND:VCARD\r\n"
+)
+
+
+def test_an_unescaped_comma_in_a_text_keeps_the_whole_text_both_ways(tmp_path: Path) -> None:
+    """vCard 2.1 writers (Outlook) do not escape commas: vobject kept "Doe" of ``FN:Doe, John``."""
+    path = tmp_path / "outlook.vcf"
+    path.write_bytes(OUTLOOK.encode())
+    cards = {line: values for line, values, _ in _both(path)}
+    assert cards[1] == {
+        "full_name": "Doe, John",
+        "given_name": "John",
+        "family_name": "Doe",
+        "title": "Head of Sales, EMEA",
+        "personal_notes": "a, b, c,",
+    }
+    assert cards[8] == {"full_name": "Roe, Jane", "personal_notes": "x,y\\"}
+    assert cards[15] == {"full_name": "Müller, Anna", "personal_notes": "one, two"}
+    blocks = dict(vcard._card_blocks(path))
+    assert vcard._read_properties(blocks[1]) is not None and vcard._read_properties(blocks[8]) is None
+
+
+def test_an_outlook_card_imports_with_its_whole_name(cli, db_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "outlook.vcf"
+    path.write_bytes(OUTLOOK.encode())
+    result = cli("import", "contacts", str(path))
+    assert result.exit_code == 0, result.output
+    connection = sqlite3.connect(db_path)
+    try:
+        stored = connection.execute("SELECT full_name, title, personal_notes FROM contact ORDER BY id").fetchall()
+    finally:
+        connection.close()
+    assert stored == [
+        ("Doe, John", "Head of Sales, EMEA", "a, b, c,"),
+        ("Roe, Jane", None, "x,y\\"),
+        ("Müller, Anna", None, "one, two"),
+    ]
 
 
 def test_an_import_with_skip_bad_writes_the_rejected_cards_fields_as_text(cli, db_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -199,7 +199,7 @@ def read_vcards(path: Path, *, whole_tree: bool = False) -> Iterator[tuple[int, 
                     {"card": block[:200]},
                 )
                 continue
-            properties = {key: [child.value for child in children] for key, children in card.contents.items()}
+            properties = _tree_properties(card, cleaned)
         values = card_values(properties)
         yield line, values, _RejectCells(values)
     if not found:
@@ -272,34 +272,57 @@ def _fields(value: str) -> list[Any]:
     return fields
 
 
+def _kind(behavior: Any) -> str:
+    """What a behaviour does to a value: ``text`` (vobject's two text behaviours: unescape; vobject keeps
+    only ``stringToTextValues(value)[0]``, we keep the whole text), ``name`` or ``org`` (``splitFields``
+    into a ``Name`` or a list), ``raw`` (no behaviour) or ``other`` (run it)."""
+    from vobject.icalendar import TextBehavior
+    from vobject.vcard import NameBehavior, OrgBehavior, VCardTextBehavior
+
+    if behavior is None:
+        return "raw"
+    if behavior in (NameBehavior, OrgBehavior):
+        return "name" if behavior is NameBehavior else "org"
+    if any(behavior.decode.__func__ is text.decode.__func__ for text in (VCardTextBehavior, TextBehavior)):
+        return "text"
+    return "other"
+
+
 def _behavior(name: str) -> tuple[Any, str]:
-    """The behaviour vobject gives a ``name`` line inside a VCARD (``VBase.autoBehavior``), and what it
-    does: ``text`` (vobject's two text behaviours: ``stringToTextValues(value)[0]``), ``name`` or ``org``
-    (``splitFields`` into a ``Name`` or a list), ``raw`` (no behaviour) or ``other`` (run it)."""
+    """The behaviour vobject gives a ``name`` line inside a VCARD (``VBase.autoBehavior``) and its kind."""
     if name not in _BEHAVIORS:
         from vobject.base import getBehavior
-        from vobject.icalendar import TextBehavior
-        from vobject.vcard import NameBehavior, OrgBehavior, VCard3_0, VCardTextBehavior
+        from vobject.vcard import VCard3_0
 
         known = VCard3_0.knownChildren.get(name.upper())
         behavior = getBehavior(name, known[2]) if known is not None else VCard3_0.defaultBehavior
-        kind = "other"
-        if behavior is None:
-            kind = "raw"
-        elif behavior in (NameBehavior, OrgBehavior):
-            kind = "name" if behavior is NameBehavior else "org"
-        elif any(behavior.decode.__func__ is text.decode.__func__ for text in (VCardTextBehavior, TextBehavior)):
-            kind = "text"
-        _BEHAVIORS[name] = (behavior, kind)
+        _BEHAVIORS[name] = (behavior, _kind(behavior))
     return _BEHAVIORS[name]
+
+
+_ESCAPE = re.compile(r"\\(.?)", re.DOTALL)
+_ESCAPED = {"n": "\n", "N": "\n", "\\": "\\", ";": ";", ",": ",", '"': '"'}
+
+
+def _unescaped(match: re.Match[str]) -> str:
+    char = match.group(1)
+    return _ESCAPED.get(char) or "\\" + char
+
+
+def _unescape(raw: str) -> str:
+    """A text value's whole text: vobject's unescaping (``stringToTextValues``: ``\\n`` a new line, ``\\,``
+    ``\\;`` ``\\\\`` ``\\"`` the character, any other backslash kept) without splitting at an unescaped comma
+    (vCard 2.1 writers such as Outlook do not escape them: ``FN:Doe, John`` is "Doe, John", where vobject
+    keeps "Doe"), and a backslash at the end kept (vobject makes it "\\eof")."""
+    return _ESCAPE.sub(_unescaped, raw)
 
 
 def _native(name: str, raw: str) -> Any:
     behavior, kind = _behavior(name)
     if kind == "raw":
         return raw
-    if kind == "text" and "\\" not in raw:
-        return raw.split(",", 1)[0]  # vobject keeps the text before an unescaped comma
+    if kind == "text":
+        return _unescape(raw) if "\\" in raw else raw  # the whole text, unescaped commas included
     if kind == "name":
         from vobject.vcard import NAME_ORDER, Name
 
@@ -313,45 +336,118 @@ def _native(name: str, raw: str) -> Any:
     return line.value
 
 
-def _read_properties(text: str) -> dict[str, list[Any]] | None:
-    """The values ``card_values`` reads, by lower-case property name, as vobject's tree would hold them;
-    None when the card needs the tree (see above), or cleaning (``_clean_lines``: a line it would drop or
-    decode; ``_BINARY`` and ``_UNUSUAL`` find at least every line it changes)."""
-    from vobject.base import parseLine
+def _tree_properties(card: Any, text: str) -> dict[str, list[Any]]:
+    """The values of vobject's tree of ``text`` by lower-case property name, a text property's value its
+    whole text (``_unescape`` of the line as vobject read it: vobject's own decoding kept only the part
+    before an unescaped comma). A line with an ENCODING or BASE64 parameter keeps vobject's value."""
+    import io
 
-    lines = _LINE_END.split(text)
+    from vobject.base import ContentLine, getLogicalLines, parseLine
+
+    properties = {key: [child.value for child in children] for key, children in card.contents.items()}
+    lines: dict[int, str] | None = None
+    for key, children in card.contents.items():
+        if key not in _WANTED:
+            continue
+        for index, child in enumerate(children):
+            if not isinstance(child, ContentLine) or child.encoded or _kind(child.behavior) != "text":
+                continue
+            if lines is None:  # numbered as vobject numbered them when it read the card
+                lines = {number: line for line, number in getLogicalLines(io.StringIO(text), False)}
+            line = lines.get(child.lineNumber)
+            if line is None:
+                continue
+            _, params, raw, _ = parseLine(line, child.lineNumber)
+            if not any(_UNUSUAL.search(";".join(param)) for param in params):
+                properties[key][index] = _unescape(raw)
+    return properties
+
+
+# Each line's text before its first colon ("TEL;TYPE=WORK") -> what the line is, for ``_read_properties``:
+# a property we keep (its lower-case name), ``_SKIP`` (a line to pass over), ``_END``, or ``_TREE`` (the
+# card needs cleaning or vobject's tree). Cards repeat a few heads: a dict lookup instead of a pattern.
+_SKIP, _END, _TREE = "", "end", "!"
+_HEAD = re.compile(rf"(?:{_NAME}\.)?({_NAME})((?:;{_NAME}(?:=[^\";:,]*(?:,[^\";:,]*)*)?)*)")
+_HEADS: dict[str, str] = {}
+_HEADS_MAX = 4096
+
+
+def _head(head: str) -> str | None:
+    """What a line whose text before its first colon is ``head`` is (see ``_HEADS``); None when the head
+    is outside ``_HEAD`` (the line is read by vobject's own ``parseLine``, or the card by its tree)."""
+    found = _HEADS.get(head)
+    if found is not None:
+        return found
+    match = _HEAD.fullmatch(head)
+    if match is None:
+        return None
+    name, params = match.groups()
+    key = name.lower()
+    if (params and _UNUSUAL.search(params)) or key in _BINARY_NAMES or key == "begin" or key == "profile":
+        found = _TREE
+    elif key in _WANTED or key == _END:
+        found = key
+    else:
+        found = _SKIP
+    if len(_HEADS) < _HEADS_MAX and len(head) <= 200:
+        _HEADS[head] = found
+    return found
+
+
+def _read_properties(text: str) -> dict[str, list[Any]] | None:
+    """The values ``card_values`` reads, by lower-case property name, as ``_tree_properties`` gives them;
+    None when the card needs the tree (see above), or cleaning (``_clean_lines``: a line it would drop or
+    decode; ``_BINARY`` and ``_UNUSUAL`` find at least every line it changes).
+
+    A line whose text before its first colon matches ``_HEAD`` (a name, unquoted parameters: no colon
+    can come before the one that ends them) is a line of vobject's grammar, and vobject's value is the
+    text after that colon (tests/test_vcard_reader.py: ``parseLine`` gives the same on every such line
+    of a small alphabet); any other line is parsed by ``parseLine``."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        lines = _LINE_END.split(text) if "\r" in text else text.split("\n")
+    else:
+        lines = text.split("\n")
     if lines[0].upper() != "BEGIN:VCARD":
         return None
     found: dict[str, list[str]] = {}
-    plain, unusual = _PLAIN.match, _UNUSUAL.search
+    heads = _HEADS
+    number = 1
     try:
-        for number, line in enumerate(lines[1:], start=2):
-            match = plain(line)
-            if match is not None:
-                name, params, value = match.groups()
-                key = name.lower()
-                if key in _WANTED:
-                    name, _, value, _ = parseLine(line, number)
-                    key = name.lower()
-                elif key in _BINARY_NAMES:
-                    return None
-                if params and unusual(params):
-                    return None
-            elif not line:
-                continue  # vobject skips empty lines
-            elif line[0] in " \t" or _BINARY.match(line) or unusual(line) or not _VOBJECT_LINE.match(line):
-                return None  # a fold, a photo, an encoded value, a line vobject cannot parse: see read_vcards
-            else:
-                name, _, value, _ = parseLine(line, number)  # may raise: vobject rejects the card
-                key = name.lower()
-            if key in _WANTED:
-                found.setdefault(key, []).append(value)
-            elif key == "end":
+        for line in lines[1:]:
+            number += 1
+            head, colon, value = line.partition(":")
+            kind = heads.get(head) if colon else None
+            if kind is None:
+                if not line:
+                    continue  # vobject skips empty lines
+                kind = _head(head) if colon else None
+                if kind is None:
+                    if line[0] in " \t" or _BINARY.match(line) or _UNUSUAL.search(line):
+                        return None  # a fold, a photo, an encoded value: see read_vcards
+                    if not _VOBJECT_LINE.match(line):
+                        return None  # a line vobject cannot parse: its tree names it
+                    from vobject.base import parseLine
+
+                    name, _, value, _ = parseLine(line, number)  # may raise: vobject rejects the card
+                    kind = name.lower()
+                    if kind not in _WANTED and kind != _END:
+                        if kind == "begin" or kind == "profile":
+                            return None
+                        continue
+            if not kind:  # _SKIP
+                continue
+            if kind == _END:
                 if value.upper() != "VCARD":
                     return None
                 break
-            elif key == "begin" or key == "profile":
+            if kind == _TREE:
                 return None
+            values = found.get(kind)
+            if values is None:
+                found[kind] = [value]
+            else:
+                values.append(value)
         else:
             return None  # never closed
     except Exception:  # vobject reads the card again and names what is wrong
