@@ -13,7 +13,8 @@ faster, the same values; see "The common card" below), anything unusual with
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -265,6 +266,8 @@ def _fields(value: str) -> list[Any]:
         from vobject.vcard import splitFields
 
         return splitFields(value)  # type: ignore[no-any-return]
+    if "," not in value:
+        return _split(value, ";")
     fields: list[Any] = []
     for field in _split(value, ";"):
         parts = _split(field, ",")
@@ -322,11 +325,9 @@ def _native(name: str, raw: str) -> Any:
     if kind == "raw":
         return raw
     if kind == "text":
-        return _unescape(raw) if "\\" in raw else raw  # the whole text, unescaped commas included
+        return _text_value(raw)
     if kind == "name":
-        from vobject.vcard import NAME_ORDER, Name
-
-        return Name(**dict(zip(NAME_ORDER, _fields(raw), strict=False)))  # NameBehavior.transformToNative
+        return _name_value(raw)
     if kind == "org":
         return _fields(raw)  # OrgBehavior.transformToNative
     line = _Line(raw)
@@ -334,6 +335,28 @@ def _native(name: str, raw: str) -> Any:
     if behavior.hasNative:
         line = behavior.transformToNative(line)
     return line.value
+
+
+def _text_value(raw: str) -> str:
+    return _unescape(raw) if "\\" in raw else raw  # the whole text, unescaped commas included
+
+
+def _name_value(raw: str) -> Any:
+    from vobject.vcard import NAME_ORDER, Name
+
+    return Name(**dict(zip(NAME_ORDER, _fields(raw), strict=False)))  # NameBehavior.transformToNative
+
+
+# ``_native`` of the properties we keep, by the kind of their behaviour (see test_vcard_reader.py).
+_DECODERS: dict[str, Callable[[str], Any]] = {}
+
+
+def _load_decoders() -> None:
+    by_kind = {"text": _text_value, "name": _name_value, "org": _fields}
+    for key in _WANTED:
+        decoder = by_kind.get(_behavior(key)[1])
+        if decoder is not None:
+            _DECODERS[key] = decoder
 
 
 def _tree_properties(card: Any, text: str) -> dict[str, list[Any]]:
@@ -452,7 +475,10 @@ def _read_properties(text: str) -> dict[str, list[Any]] | None:
             return None  # never closed
     except Exception:  # vobject reads the card again and names what is wrong
         return None
-    return {key: [_native(key, value) for value in values] for key, values in found.items()}
+    decoders = _DECODERS
+    if not decoders:
+        _load_decoders()
+    return {key: list(map(decoders.get(key) or partial(_native, key), values)) for key, values in found.items()}
 
 
 def _as_units(org: Any) -> list[Any]:
