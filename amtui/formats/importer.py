@@ -374,6 +374,7 @@ def sync_id_sequence(session: Session, table: Table) -> None:
         )
 
 
+NAME_KEY_CACHE = 50_000  # client names whose match key is kept (memory stays bounded)
 KEY_SEPARATOR = "\x1f"  # control characters never reach a key: cells are cleaned of them
 SPILL_CACHE_KIB = 16_384  # page cache of the temporary key table (SQLite's own default is 2 MiB)
 PREFETCH_CHUNK = 500
@@ -511,6 +512,8 @@ class TableState:
             value = getattr(default, "arg", None) if default is not None and default.is_scalar else None
             self.defaults.append((name, value.value if isinstance(value, Enum) else value))
         self.default_values = tuple(value for _name, value in self.defaults)
+        # Whether a key column has a default, which a new record's keys would read beside its row's values.
+        self.key_defaults = any(value is not None for name, value in self.defaults if name in KEY_COLUMNS)
         # Columns that may be left out of an INSERT when a whole batch has nothing for them
         # (binding a NULL costs as much as binding a value).
         self.omittable = frozenset(
@@ -893,6 +896,8 @@ class Importer:
         self.clients = TableState(session, table_of(Client), managed_columns("clients"), self.now)
         self.clients.load(_client_keys)
         self.ambiguous_client_names = {key[2:] for key in self.clients.shared_keys if key.startswith("n\x1f")}
+        # A client's name -> its match key (``name_key``): a phone book names each company many times.
+        self.client_name_keys: dict[str, str] = {}
         self.state: TableState | None = None
         if kind != "clients":
             self.state = TableState(session, table_for(kind), managed_columns(kind), self.now)
@@ -1038,7 +1043,11 @@ class Importer:
         if tax and (found := keys.get(f"t\x1f{tax}")) is not None:
             return found
         if name:
-            key = name_key(name)
+            key = self.client_name_keys.get(name)
+            if key is None:
+                key = name_key(name)
+                if len(self.client_name_keys) < NAME_KEY_CACHE:
+                    self.client_name_keys[name] = key
             if key in self.ambiguous_client_names:
                 raise ValidationError(f"{name!r} names several clients; add the INN or external id", field="client")
             if (found := keys.get(f"n\x1f{key}")) is not None:
@@ -1100,7 +1109,7 @@ class Importer:
         if not row.get("full_name"):
             problems.append(("full_name", "missing: no name, e-mail or phone"))
         else:
-            row["full_name_folded"] = fold(row["full_name"])
+            row["full_name_folded"] = fast_fold(row["full_name"])
         self._set_client(values, row, problems, required=False)
 
     def _finish_interactions(
@@ -1262,12 +1271,16 @@ class Importer:
         phones: list[str] = row.pop("_phones", [])
         emails: list[str] = row.pop("_emails", [])
         attendees: list[str] = row.pop("_attendees", [])
-        keys = _natural_keys(self.kind, row)
+        natural = _natural_keys(self.kind, row)
+        keys = natural
         if emails:
             at = len(_external_key(row))
-            keys[at:at] = [f"e\x1f{normalise_email(email)}" for email in emails]
-        record_id, outcome, merged = state.upsert(state.find(keys, row, ("external_id",)), row)
-        if outcome != "unchanged":
+            keys = [*natural[:at], *(f"e\x1f{normalise_email(email)}" for email in emails), *natural[at:]]
+        found = state.find(keys, row, ("external_id",))
+        record_id, outcome, merged = state.upsert(found, row)
+        if outcome == "created" and not state.key_defaults:
+            state.remember(record_id, natural)  # a new record's keys are its row's
+        elif outcome != "unchanged":
             state.remember(record_id, _natural_keys(self.kind, state.as_dict(merged)))
         if self.kind == "contacts" and self._add_methods(record_id, phones, emails) and outcome == "unchanged":
             outcome = "updated"
