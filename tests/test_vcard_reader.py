@@ -189,7 +189,7 @@ def test_a_line_outside_the_heads_pattern_is_parsed_by_vobject_and_inside_it_giv
 OUTLOOK = (
     "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Doe, John\r\nN:Doe;John\r\nTITLE:Head of Sales, EMEA\r\n"  # line 1
     "NOTE:a, b\\, c,\r\nEND:VCARD\r\n"
-    "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Roe,\r\n  Jane\r\nNOTE:x,y\\\r\nX-B;ENCODING=b:QUJD\r\nEND:VCARD\r\n"  # 8: the tree
+    "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Roe,\r\n  Jane\r\nNOTE:x,y\\\r\nX-B;ENCODING=b:QUJD\r\nEND:VCARD\r\n"  # 8
     "BEGIN:VCARD\r\nVERSION:2.1\r\nFN;ENCODING=QUOTED-PRINTABLE:M=C3=BCller, Anna\r\n"  # 15: quoted-printable
     "PHOTO;ENCODING=BASE64:AAAA\r\n\r\nNOTE;CHARSET=UTF-8:one, two\r\nEND:VCARD\r\n"
 )
@@ -293,3 +293,51 @@ def test_a_line_that_would_hang_vobjects_parser_is_one_broken_card_with_vobjects
     assert done.returncode == 0, done.stderr
     # vobject counts a CRLF as two lines (sic): its own number
     assert "cannot read the card: At line 7: Failed to parse line: X-HANG;a=b,c;a=b,c" in done.stdout
+
+
+def _blocks_line_by_line(path: Path) -> list[tuple[int, str]]:
+    """The cards of a file read line by line (the reader's way before it read blocks of lines)."""
+    import re
+
+    begin = re.compile(rb"BEGIN:VCARD\s*$", re.IGNORECASE)
+    encoding = vcard.detect_encoding(path)
+    cards: list[tuple[int, str]] = []
+    card: list[bytes] = []
+    start = 0
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if begin.match(raw):
+                if card:
+                    cards.append((start, vcard._decode(b"".join(card), encoding)))
+                card, start = [raw], number
+            elif card:
+                card.append(raw)
+    if card:
+        cards.append((start, vcard._decode(b"".join(card), encoding)))
+    return cards
+
+
+@pytest.mark.parametrize("block", [1, 7, 100, 1 << 20])
+def test_cards_are_cut_from_blocks_of_lines_as_from_single_lines(
+    tmp_path: Path, samples: Path, monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    monkeypatch.setattr(vcard, "_BLOCK_BYTES", block)
+    book = corpus(120)
+    texts = [
+        book,
+        b"\xef\xbb\xbfjunk before\r\n" + book + b"trailing junk without an end of line",
+        b"\xef\xbb\xbf" + book,
+        book.replace(b"BEGIN:VCARD\r\n", b"begin:vcard \t\r\n", 5).rstrip(b"\r\n"),
+        b"BEGIN:VCARD\nFN:LF only\nEND:VCARD\nBEGIN:VCARDX\nBEGIN:VCARD\x0b\r\nFN:x\nEND:VCARD",
+        b"no card here\n",
+        b"",
+    ]
+    files = [*sorted((samples / "vcf").glob("*.vcf")), *sorted(QUIRKS.glob("*.vcf")), HOSTILE]
+    for index, text in enumerate(texts):
+        path = tmp_path / f"book{index}.vcf"
+        path.write_bytes(text)
+        files.append(path)
+    for path in files:
+        assert list(vcard._card_blocks(path)) == _blocks_line_by_line(path), path

@@ -512,8 +512,13 @@ class TableState:
             value = getattr(default, "arg", None) if default is not None and default.is_scalar else None
             self.defaults.append((name, value.value if isinstance(value, Enum) else value))
         self.default_values = tuple(value for _name, value in self.defaults)
-        # Whether a key column has a default, which a new record's keys would read beside its row's values.
-        self.key_defaults = any(value is not None for name, value in self.defaults if name in KEY_COLUMNS)
+        # Whether a key column has a default that a new record's keys would read beside its row's values
+        # (an empty text makes no key; the client id is written into keys as it is).
+        self.key_defaults = any(
+            value is not None and (value != "" or name == "client_id")
+            for name, value in self.defaults
+            if name in KEY_COLUMNS
+        )
         # Columns that may be left out of an INSERT when a whole batch has nothing for them
         # (binding a NULL costs as much as binding a value).
         self.omittable = frozenset(

@@ -124,32 +124,63 @@ def _text(value: Any) -> str:
 
 
 def _decode(data: bytes, encoding: str) -> str:
-    unfolded = _FOLD.sub(b"", data)
+    if b"\n " in data or b"\n\t" in data:
+        data = _FOLD.sub(b"", data)
     try:  # a fold may have split a UTF-8 character: the file as a whole did not decode, the card does
-        return unfolded.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        return unfolded.decode(encoding, errors="replace")
+        return data.decode(encoding, errors="replace")
+
+
+# ``_BEGIN_LINE`` on each line of a block of whole lines (``$`` before its line feed).
+_BEGIN_LINES = re.compile(rb"^BEGIN:VCARD[ \t\r\f\v]*$", re.IGNORECASE | re.MULTILINE)
+_BLOCK_BYTES = 1 << 20
 
 
 def _card_blocks(path: Path) -> Iterator[tuple[int, str]]:
     """``(line, card text)`` read from the file one card at a time (lines before the first card are
-    skipped, as vCard readers do). UTF-16 files, rare, are read whole."""
+    skipped, as vCard readers do). The file is read a block of whole lines at a time, and the cards
+    found in each block by one pattern (the lines of a card are not looked at one by one); memory
+    holds a block and a card. UTF-16 files, rare, are read whole."""
     encoding = detect_encoding(path)
     if encoding.startswith("utf-16"):
         yield from _cards(_read_text(path))
         return
-    card: list[bytes] = []
+    card: list[bytes] | None = None  # the card being read (its bytes so far), from line ``start``
     start = 0
+    line = 1  # the number of the first line of ``lines``
+    carry = b""
+    first = True
     with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if number == 1 and raw.startswith(_UTF8_BOM):
-                raw = raw[len(_UTF8_BOM) :]
-            if _BEGIN_LINE.match(raw):
-                if card:
+        while True:
+            block = handle.read(_BLOCK_BYTES)
+            data = carry + block if carry else block
+            if block:
+                cut = data.rfind(b"\n") + 1
+                if cut == 0:  # no whole line yet
+                    carry = data
+                    continue
+                lines, carry = (data, b"") if cut == len(data) else (data[:cut], data[cut:])
+            else:
+                lines, carry = data, b""
+            if first:  # the first line, whole
+                first = False
+                if lines.startswith(_UTF8_BOM):
+                    lines = lines[len(_UTF8_BOM) :]
+            at = counted = 0
+            for match in _BEGIN_LINES.finditer(lines):
+                begin = match.start()
+                if card is not None:
+                    card.append(lines[at:begin])
                     yield start, _decode(b"".join(card), encoding)
-                card, start = [raw], number
-            elif card:
-                card.append(raw)
+                line += lines.count(b"\n", counted, begin)
+                counted = begin
+                card, start, at = [], line, begin
+            if card is not None:  # lines before the first card are skipped
+                card.append(lines[at:])
+            line += lines.count(b"\n", counted)
+            if not block:
+                break
     if card:
         yield start, _decode(b"".join(card), encoding)
 
@@ -342,9 +373,9 @@ def _text_value(raw: str) -> str:
 
 
 def _name_value(raw: str) -> Any:
-    from vobject.vcard import NAME_ORDER, Name
+    from vobject.vcard import Name
 
-    return Name(**dict(zip(NAME_ORDER, _fields(raw), strict=False)))  # NameBehavior.transformToNative
+    return Name(*_fields(raw)[:5])  # NameBehavior.transformToNative: family, given, additional, prefix, suffix
 
 
 # ``_native`` of the properties we keep, by the kind of their behaviour (see test_vcard_reader.py).
