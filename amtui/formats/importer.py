@@ -375,6 +375,7 @@ def sync_id_sequence(session: Session, table: Table) -> None:
 
 
 NAME_KEY_CACHE = 50_000  # client names whose match key is kept (memory stays bounded)
+PHONE_CACHE = 50_000  # phone numbers' texts whose clean form is kept
 KEY_SEPARATOR = "\x1f"  # control characters never reach a key: cells are cleaned of them
 SPILL_CACHE_KIB = 16_384  # page cache of the temporary key table (SQLite's own default is 2 MiB)
 PREFETCH_CHUNK = 500
@@ -405,8 +406,11 @@ class SpilledKeys:
         )
         raw.execute(f"PRAGMA temp.cache_size = -{SPILL_CACHE_KIB}")
         self.select_sql = f"SELECT id FROM {self.table} WHERE k = ?"
+        self.empty = True  # nothing in the table yet (a new database, a dry run): no statement asks it
 
     def _stored(self, encoded: str) -> int | None:
+        if self.empty:
+            return None
         cache = self.cache
         if encoded in cache:
             return cache[encoded]
@@ -415,7 +419,7 @@ class SpilledKeys:
         return found
 
     def get(self, key: Key) -> int | None:
-        found = self._stored(key)
+        found = None if self.empty else self._stored(key)
         return found if found is not None else self.fresh.get(key)
 
     def __contains__(self, key: Key) -> bool:
@@ -428,11 +432,13 @@ class SpilledKeys:
         return found
 
     def setdefault(self, key: Key, record_id: int) -> int:
-        found = self._stored(key)
+        found = None if self.empty else self._stored(key)
         return found if found is not None else self.fresh.setdefault(key, record_id)
 
     def prefetch(self, keys: Iterator[Key]) -> None:
         """Look up many keys in a few statements (a batch of rows' keys) instead of one by one."""
+        if self.empty:
+            return
         cache = self.cache
         wanted = list({key for key in keys if key not in cache})
         for start in range(0, len(wanted), PREFETCH_CHUNK):
@@ -450,6 +456,7 @@ class SpilledKeys:
             "ON CONFLICT (k) DO UPDATE SET shared = 1 WHERE id != excluded.id",
             pairs,
         )
+        self.empty = self.raw.execute(f"SELECT 1 FROM {self.table} LIMIT 1").fetchone() is None
 
     def shared(self) -> set[Key]:
         return {key for (key,) in self.raw.execute(f"SELECT k FROM {self.table} WHERE shared")}
@@ -457,6 +464,7 @@ class SpilledKeys:
     def spill(self) -> None:
         if self.fresh:
             self.raw.executemany(f"INSERT OR IGNORE INTO {self.table} (k, id) VALUES (?, ?)", self.fresh.items())
+            self.empty = False
         self.fresh = {}
         self.cache = {}
 
@@ -903,6 +911,7 @@ class Importer:
         self.ambiguous_client_names = {key[2:] for key in self.clients.shared_keys if key.startswith("n\x1f")}
         # A client's name -> its match key (``name_key``): a phone book names each company many times.
         self.client_name_keys: dict[str, str] = {}
+        self.cleaned_phones: dict[str, tuple[bool, str]] = {}
         self.state: TableState | None = None
         if kind != "clients":
             self.state = TableState(session, table_for(kind), managed_columns(kind), self.now)
@@ -1087,12 +1096,23 @@ class Importer:
         # A phone book entry is worth keeping even if one of its numbers is junk: bad phones and
         # e-mails are skipped with a warning, not a rejected row.
         phones, emails = [], []
+        cleaned_phones = self.cleaned_phones
         for raw in _as_list(values.get("phone")):
             for part in _split_multi(raw):
-                try:
-                    phones.append(_phone(part, "phone"))
-                except ValidationError as exc:
-                    self.row_warnings.append(("phone", f"{exc.reason}; skipped"))
+                # A number's text -> what clean_phone made of it (or why it refused it), the region being
+                # the import's: a phone book repeats a company's numbers.
+                cleaned = cleaned_phones.get(part) if part.__class__ is str else None
+                if cleaned is None:
+                    try:
+                        cleaned = (True, _phone(part, "phone"))
+                    except ValidationError as exc:
+                        cleaned = (False, exc.reason)
+                    if part.__class__ is str and len(cleaned_phones) < PHONE_CACHE:
+                        cleaned_phones[part] = cleaned
+                if cleaned[0]:
+                    phones.append(cleaned[1])
+                else:
+                    self.row_warnings.append(("phone", f"{cleaned[1]}; skipped"))
         for raw in _as_list(values.get("email")):
             for part in _split_multi(raw):
                 try:
@@ -1279,7 +1299,7 @@ class Importer:
         natural = _natural_keys(self.kind, row)
         keys = natural
         if emails:
-            at = len(_external_key(row))
+            at = 1 if row.get("external_id") else 0  # after the external id's key (_natural_keys)
             keys = [*natural[:at], *(f"e\x1f{normalise_email(email)}" for email in emails), *natural[at:]]
         found = state.find(keys, row, ("external_id",))
         record_id, outcome, merged = state.upsert(found, row)
