@@ -1314,23 +1314,31 @@ class Importer:
         return outcome
 
     def _add_methods(self, contact_id: int, phones: list[str], emails: list[str]) -> bool:
+        """The contact's phones and e-mails it does not have yet, after those it has; True if any."""
         assert self.state is not None
-        known = self.methods.setdefault(contact_id, set())
-        added = False
+        if not phones and not emails:
+            return False
+        known = self.methods.get(contact_id)
+        if known is None:
+            known = self.methods[contact_id] = set()
+        last = position = self.method_positions.get(contact_id, -1)
+        next_id, inserts = self.method_next_id, self.method_inserts
         for kind, values in (("phone", phones), ("email", emails)):
             for value in values:
                 norm = phone_key(value) if kind == "phone" else normalise_email(value)
                 if (kind, norm) in known:
                     continue
                 known.add((kind, norm))
-                position = self.method_positions.get(contact_id, -1) + 1
-                self.method_positions[contact_id] = position
-                self.method_inserts.append((self.method_next_id, contact_id, kind, value, norm, None, position))
-                self.method_next_id += 1
+                position += 1
+                inserts.append((next_id, contact_id, kind, value, norm, None, position))
+                next_id += 1
                 if kind == "email":
                     self.state.keys.setdefault(f"e\x1f{norm}", contact_id)
-                added = True
-        return added
+        self.method_next_id = next_id
+        if position == last:
+            return False
+        self.method_positions[contact_id] = position
+        return True
 
     def flush(self, expected_inserts: int = 0) -> None:
         """Send pending writes (unless the import will be rolled back anyway)."""

@@ -31,6 +31,8 @@ def default_region() -> str:
 
 def phone_key(value: str) -> str:
     """Digits only, for matching and search; a Russian 8XXXXXXXXXX is read as 7XXXXXXXXXX (+7)."""
+    if value[:1] == "+" and value[1:].isdecimal() and not (len(value) == 12 and value[1] == "8"):
+        return value[1:]  # E.164, as numbers are stored (\D takes what is not isdecimal())
     digits = _NOT_DIGIT.sub("", value)
     if len(digits) == 11 and digits.startswith("8"):
         digits = "7" + digits[1:]
