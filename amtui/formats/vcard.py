@@ -5,7 +5,7 @@ work per card does not depend on where it is in the file. Folded lines are
 joined on bytes before decoding, so a multi-byte character split by the fold
 survives; each card is read on its own so one broken card is one bad row, not a
 failed file. vobject is the parser: the common card is read with its line
-parser and its properties' behaviours but without its object tree (4-5x
+grammar and its properties' behaviours but without its object tree (10x
 faster, the same values; see "The common card" below), anything unusual with
 ``vobject.readOne`` (bench/bench_vcard.py, bench/RESULTS.md).
 """
@@ -243,25 +243,28 @@ def read_vcards(path: Path, *, whole_tree: bool = False) -> Iterator[tuple[int, 
 # ``vobject.readOne`` builds a Component and a ContentLine per line (~110 attribute hooks per card),
 # decodes every line, copies each structured one before transforming it and unescapes text one character
 # at a time: ~80 % of the time of a vCard import. ``_read_properties`` runs the same steps on what we keep.
-# Every property ``card_values`` reads is parsed by vobject's ``parseLine`` and decoded by the behaviour
-# vobject gives that property in a VCARD (looked up in vobject's registry); any other line must match
-# ``_PLAIN``, a subset of vobject's line grammar (a name, unquoted parameters, a colon), or vobject parses
-# it too (a line it cannot parse sends the card to ``vobject.readOne``, which rejects it with its own
-# message). A card where the tree would do more is read by ``vobject.readOne``: a folded line (vobject
-# unfolds it), a nested or unnamed component, no END, an ENCODING, BASE64 or QUOTED-PRINTABLE parameter on
-# any line (vobject decodes those on every line, and may fail). A card with a line ``_clean_lines`` would
-# change (a photo, a quoted-printable value) is cleaned first. Values with no backslash skip vobject's
-# character-by-character unescaping (``_split`` gives what it gives). tests/test_vcard_reader.py proves
-# both ways give the same values and broken cards on a mixed corpus, odd cards and the real samples, and
-# ``_split``/``_fields``/the decoders the same values as vobject's functions.
+# A line whose text before its first colon matches ``_HEAD`` (a name, unquoted parameters), the common
+# line, is a line of vobject's grammar whose value is the text after that colon (tested against
+# ``parseLine``); the heads of a file repeat, so each is looked up in ``_HEADS`` once matched. Any other
+# line is parsed by vobject's ``parseLine`` (a line it cannot parse sends the card to ``vobject.readOne``,
+# which rejects it with its own message). Values are decoded as the behaviour vobject gives the property
+# in a VCARD (looked up in vobject's registry) decodes them, except that a text keeps its whole text
+# (``_unescape``: vobject keeps what comes before the first unescaped comma, and Outlook does not escape
+# them). A card where the tree would do more is read by ``vobject.readOne``: a fold vobject unfolds, a
+# nested or unnamed component, no END, an ENCODING, BASE64 or QUOTED-PRINTABLE parameter on any line
+# (vobject decodes those on every line, and may fail); its texts are taken whole too
+# (``_tree_properties``). A card with a line ``_clean_lines`` would change (a photo, a quoted-printable
+# value) is cleaned first. Structured values with no backslash skip vobject's character-by-character
+# unescaping (``_split`` gives what it gives). tests/test_vcard_reader.py proves both ways give the same
+# values and broken cards on a mixed corpus, odd cards and the real samples, and ``_split``/``_fields``/
+# the decoders the same values as vobject's functions (texts: as a reference that keeps the commas).
 
 _WANTED = frozenset({"fn", "n", "org", "title", "role", "tel", "email", "bday", "note", "uid"})
 # Parameters vobject decodes on every line (and ``_clean_lines`` on some), as ``_QP_PARAM`` matches them.
 _UNUSUAL = re.compile(r"ENCODING|BASE64|QUOTED-PRINTABLE", re.IGNORECASE)
-_BINARY_NAMES = frozenset({"photo", "logo", "sound", "key"})  # ``_BINARY`` for a line that matches ``_PLAIN``
+_BINARY_NAMES = frozenset({"photo", "logo", "sound", "key"})  # ``_BINARY`` for a line whose head matches ``_HEAD``
 _LINE_END = re.compile(r"\r\n|\r|\n")  # vobject's line ends (not str.splitlines(): not U+2028, NEL, VT...)
 _NAME = r"[a-zA-Z0-9_-]+"
-_PLAIN = re.compile(rf"(?:{_NAME}\.)?({_NAME})((?:;{_NAME}(?:=[^\";:,]*(?:,[^\";:,]*)*)?)*):(.*)", re.DOTALL)
 # The language of vobject's ``line_re`` (``vobject.base.parseLine``), written so that a line outside it fails
 # at once: vobject's own pattern backtracks exponentially on such a line ("X" + ";a=b,c" * 12 + " " takes
 # 25 s, one more parameter 4x that), so a line is given to vobject only once it matches this. (An unquoted
