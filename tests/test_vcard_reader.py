@@ -341,3 +341,59 @@ def test_cards_are_cut_from_blocks_of_lines_as_from_single_lines(
         files.append(path)
     for path in files:
         assert list(vcard._card_blocks(path)) == _blocks_line_by_line(path), path
+
+
+def test_a_large_vcard_import_makes_the_dropped_indexes_again(  # type: ignore[no-untyped-def]
+    db_url: str, db_path: Path, tmp_path: Path, now, zone, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large import drops the contacts' indexes and their phones' and e-mails' (SQLite), and makes them
+    again once at the end, or leaves them as they were when the import is rolled back."""
+    from amtui.db import open_engine, session_scope
+    from amtui.formats import importer
+    from amtui.formats.importer import ImportOptions, import_file
+
+    monkeypatch.setattr(importer, "REBUILD_INDEXES_MIN_ROWS", 50)
+    monkeypatch.setattr(importer, "BATCH_ROWS", 40)
+    dropped: list[str] = []
+    drop = importer.drop_indexes
+    monkeypatch.setattr(importer, "drop_indexes", lambda raw, table: dropped.append(table) or drop(raw, table))
+    card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person {n}\r\nORG:Firm {f}\r\nTEL:+7 495 {n:07d}\r\n{more}END:VCARD\r\n"
+    path, bad = tmp_path / "book.vcf", tmp_path / "bad.vcf"
+    path.write_text("".join(card.format(n=n, f=n // 10, more=f"EMAIL:p{n}@example.com\r\n") for n in range(300)))
+    more = "".join(card.format(n=n, f=n // 10, more=f"EMAIL:p{n}@example.com\r\n") for n in range(300, 1000))
+    bad.write_text(more + card.format(n=1000, f=1, more="BDAY:31.02.1990\r\n"))  # the bad card comes last
+    engine = open_engine(db_url)
+    tables = "('contact', 'contact_method')"
+    index_sql = f"SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN {tables}"
+    indexes = rows_of(db_path, index_sql + " ORDER BY name")
+    assert len(indexes) >= 6
+    options = ImportOptions(now=now, zone=zone)
+    with session_scope(engine) as session:
+        summary = import_file(session=session, kind="contacts", path=path, options=options)
+    assert summary.created == 300 and summary.written
+    assert dropped == ["contact", "contact_method"]
+    assert rows_of(db_path, index_sql + " ORDER BY name") == indexes
+    assert rows_of(db_path, "PRAGMA integrity_check") == [("ok",)]
+    assert rows_of(db_path, "SELECT count(*), count(DISTINCT value_norm) FROM contact_method") == [(600, 600)]
+    found = "SELECT c.full_name FROM contact c JOIN contact_method m ON m.contact_id = c.id WHERE m.value_norm = ?"
+    connection = sqlite3.connect(db_path)
+    try:
+        assert connection.execute(found, ("p299@example.com",)).fetchall() == [("Person 299",)]
+    finally:
+        connection.close()
+    dropped.clear()
+    with session_scope(engine) as session:  # 700 more cards written in batches, then a bad one: rolled back
+        summary = import_file(session=session, kind="contacts", path=bad, options=options)
+    assert not summary.written and summary.rejected == 1
+    assert dropped == ["contact", "contact_method"]
+    assert rows_of(db_path, index_sql + " ORDER BY name") == indexes
+    assert rows_of(db_path, "SELECT count(*) FROM contact_method") == [(600,)]
+    engine.dispose()
+
+
+def rows_of(db_path: Path, sql: str) -> list[tuple[Any, ...]]:
+    connection = sqlite3.connect(db_path)
+    try:
+        return connection.execute(sql).fetchall()
+    finally:
+        connection.close()

@@ -361,6 +361,17 @@ def insert_rows(session: Session, table: Table, names: tuple[str, ...], rows: li
         session.execute(insert(table), [dict(zip(names, row, strict=True)) for row in rows])
 
 
+def drop_indexes(raw: Any, table: str) -> list[tuple[str, str]]:
+    """Drop a SQLite table's indexes inside the import's transaction; their names and SQL to make them again."""
+    _begin(raw)
+    dropped = raw.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,)
+    ).fetchall()
+    for name, _sql in dropped:
+        raw.execute(f'DROP INDEX "{name}"')
+    return list(dropped)
+
+
 def sync_id_sequence(session: Session, table: Table) -> None:
     """Rows were inserted with explicit ids: PostgreSQL's id sequence must move past them."""
     if session.get_bind().dialect.name == "postgresql":
@@ -758,13 +769,7 @@ class TableState:
             raw.executemany(self.update_sql, rows)
 
     def _drop_indexes(self, raw: Any) -> None:
-        _begin(raw)
-        self.dropped_indexes = raw.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-            (self.table.name,),
-        ).fetchall()
-        for name, _sql in self.dropped_indexes:
-            raw.execute(f'DROP INDEX "{name}"')
+        self.dropped_indexes = drop_indexes(raw, self.table.name)
 
     def _flush_portable(self) -> None:
         from sqlalchemy import bindparam, update
@@ -921,6 +926,7 @@ class Importer:
         self.method_inserts: list[tuple[Any, ...]] = []
         self.method_next_id = 0
         self.methods_inserted = 0
+        self.method_indexes: list[tuple[str, str]] = []  # dropped for a large import (SQLite), made again at the end
         if kind == "contacts":
             self._load_methods()
         self.contracts: dict[tuple[int, str], int] | None = None
@@ -1348,6 +1354,10 @@ class Importer:
             if state is not None:
                 state.flush(write, expected_inserts if state is primary else 0)
         if write and self.method_inserts:
+            if self.state is not None and self.state.dropped_indexes and not self.method_indexes:
+                # The contacts' indexes were dropped (the import brings at least as many as are stored):
+                # their phones and e-mails' indexes too, made again once at the end (as for the contacts).
+                self.method_indexes = drop_indexes(_driver_connection(self.session), table_of(ContactMethod).name)
             self.methods_inserted += len(self.method_inserts)
             insert_rows(self.session, table_of(ContactMethod), METHOD_COLUMNS, self.method_inserts)
         self.method_inserts = []
@@ -1360,6 +1370,11 @@ class Importer:
         for state in (self.clients, self.state):
             if state is not None:
                 state.finish()
+        if self.method_indexes:
+            raw = _driver_connection(self.session)
+            for _name, sql in self.method_indexes:
+                raw.execute(sql)
+            self.method_indexes = []
         if self.methods_inserted:
             sync_id_sequence(self.session, table_of(ContactMethod))
         if self.links_inserted:
