@@ -519,8 +519,14 @@ def _as_units(org: Any) -> list[Any]:
     return org if isinstance(org, list) else [org]
 
 
-def _texts(found: list[Any] | None) -> list[str]:
-    return [text for text in map(_text, found) if text] if found else []
+def _first(found: list[Any]) -> str:
+    value = found[0]
+    return value.strip() if value.__class__ is str else _text(value)  # type: ignore[no-any-return]
+
+
+def _texts(found: list[Any]) -> list[str]:
+    texts = [value.strip() if value.__class__ is str else _text(value) for value in found]
+    return texts if all(texts) else [text for text in texts if text]
 
 
 def card_values(properties: dict[str, list[Any]]) -> dict[str, Any]:
@@ -529,13 +535,13 @@ def card_values(properties: dict[str, list[Any]]) -> dict[str, Any]:
     get = properties.get
     values: dict[str, Any] = {}
     found = get("fn")
-    if found and (text := _text(found[0])):
+    if found and (text := _first(found)):
         values["full_name"] = text
     found = get("n")
     if found:
         name = found[0]
         for field, part in (("given_name", name.given), ("middle_name", name.additional), ("family_name", name.family)):
-            text = _text(" ".join(part) if isinstance(part, list) else part)
+            text = part.strip() if part.__class__ is str else _text(" ".join(part) if isinstance(part, list) else part)
             if text:
                 values[field] = text
     found = get("org")
@@ -543,29 +549,31 @@ def card_values(properties: dict[str, list[Any]]) -> dict[str, Any]:
         # An unescaped comma makes vobject split a unit into a list ("ORG:Acme, Inc." is [["Acme", " Inc."]]):
         # the user's text again, not a crash.
         units = [",".join(map(str, unit)) if isinstance(unit, list) else str(unit) for unit in _as_units(found[0])]
-        parts = [unit.strip() for unit in units if unit.strip()]
+        parts = [text for text in (unit.strip() for unit in units) if text]
         if parts:
             values["client"] = parts[0]
         if len(parts) > 1:
             values["department"] = " / ".join(parts[1:])
-    for key in ("title", "role"):
-        found = get(key)
-        if found and (text := _text(found[0])):
+    found = get("title")
+    if found and (text := _first(found)):
+        values["title"] = text
+    else:
+        found = get("role")
+        if found and (text := _first(found)):
             values["title"] = text
-            break
-    phones = _texts(get("tel"))
-    if phones:
+    found = get("tel")
+    if found and (phones := _texts(found)):
         values["phone"] = [phone[4:] if phone.lower().startswith("tel:") else phone for phone in phones]
-    emails = _texts(get("email"))
-    if emails:
+    found = get("email")
+    if found and (emails := _texts(found)):
         values["email"] = emails
     found = get("bday")
-    if found and (text := _text(found[0])):
+    if found and (text := _first(found)):
         values["birthday"] = text
-    notes = _texts(get("note"))
-    if notes:
+    found = get("note")
+    if found and (notes := _texts(found)):
         values["personal_notes"] = "\n".join(dict.fromkeys(notes))
     found = get("uid")
-    if found and (text := _text(found[0])):
+    if found and (text := _first(found)):
         values["external_id"] = text[:200]
     return values
