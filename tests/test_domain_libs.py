@@ -284,3 +284,19 @@ def test_a_company_phone_that_is_no_number_is_skipped_with_a_warning(cli, db_pat
     assert "0 created, 0 updated, 3 unchanged" in again.output, again.output
     shown = json.loads(cli("client", "show", "ромашка", "--json").output)
     assert shown["client"]["phone"] == "+7 495 123-45-67 ext. 12"
+
+
+def test_a_phones_key_is_its_digits_stored_or_typed() -> None:
+    """phone_key takes a stored E.164 number's digits as they are: what the digits-only rule gives."""
+    import re
+
+    from amtui.services.phones import phone_key
+
+    def digits_only(value: str) -> str:
+        digits = re.sub(r"\D", "", value)
+        return "7" + digits[1:] if len(digits) == 11 and digits.startswith("8") else digits
+
+    values = ["+74951234567", "+84951234567", "+8495123456", "+849512345678", "+1", "+", "", "+٣٤٥٦", "+7 495"]
+    values += ["8 (812) 555-12-34", "+7 495 123-45-67;ext=12", "+74951234567;ext=12", "+½3", "+²3"]
+    for value in values:
+        assert phone_key(value) == digits_only(value), value

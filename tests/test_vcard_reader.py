@@ -45,7 +45,8 @@ def test_a_mixed_corpus_reads_as_vobjects_whole_tree_and_mostly_the_short_way(tm
         "birthday": "1960-01-01",
     }
     assert cards[3][1]["full_name"] == "Анна Müller 3"  # vCard 2.1, quoted-printable
-    assert cards[3][1]["personal_notes"] == "Встреча на выставке\nлюбит гольф; звонить после 11:00"  # a fold in "с"
+    # a fold in "с"; the whole text after an unescaped comma (vobject kept "... после 11:00")
+    assert cards[3][1]["personal_notes"] == "Встреча на выставке\nлюбит гольф; звонить после 11:00, не раньше"
     assert cards[5][1]["email"] == ["person5@example.com", "анна.5@почта.рф"] and "full_name" not in cards[5][1]
     assert cards[10][1]["phone"] == ["+7 495 0000010", "+49 30 0000010", "+1-555-0010"]  # a tel: URI
     broken = [(line, values["_broken"]) for line, values in by_line.items() if "_broken" in values]
@@ -123,10 +124,26 @@ def test_values_without_a_backslash_split_as_vobject_splits_them() -> None:
                     assert vcard._split(value, separator) == stringToTextValues(value, separator, separator), value
 
 
-@pytest.mark.parametrize("letters", ["a,;\\n", "x ,\\N;"])
-def test_every_property_we_read_decodes_as_vobject_decodes_it(letters: str) -> None:
-    import vobject
+def _whole_text(value: str) -> str:
+    """A text value as the user wrote it: vobject's escapes undone, unescaped commas kept."""
+    text, escaped = [], False
+    for char in value:
+        if escaped:
+            text.append("\n" if char in "nN" else char if char in '\\;,"' else "\\" + char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        else:
+            text.append(char)
+    return "".join(text) + ("\\" if escaped else "")
 
+
+@pytest.mark.parametrize("letters", ["a,;\\n", "x ,\\N;"])
+def test_every_property_we_read_decodes_as_vobject_decodes_it_keeping_a_texts_commas(letters: str) -> None:
+    import vobject
+    from vobject.icalendar import stringToTextValues
+
+    texts = {"fn", "title", "tel", "note", "uid"}
     for size in range(4):
         for chosen in itertools.product(letters, repeat=size):
             value = "".join(chosen)
@@ -135,7 +152,82 @@ def test_every_property_we_read_decodes_as_vobject_decodes_it(letters: str) -> N
             tree = vobject.readOne(card)
             wanted = vcard._WANTED & tree.contents.keys()
             expected = {key: [child.value for child in tree.contents[key]] for key in wanted}
+            whole = _whole_text(value)
+            if "," not in value.replace("\\\\", "").replace("\\,", "") and not value.endswith("\\"):
+                assert stringToTextValues(value) == [whole], value  # no bare comma: vobject's text too
+            expected.update({key: [whole] for key in texts})  # N and ORG: vobject's own splitting
             assert vcard._read_properties(card) == expected, value
+            assert vcard._tree_properties(vobject.readOne(card), card) == {**tree_values(tree), **expected}, value
+
+
+def tree_values(tree: Any) -> dict[str, list[Any]]:
+    return {key: [child.value for child in children] for key, children in tree.contents.items()}
+
+
+def test_a_line_outside_the_heads_pattern_is_parsed_by_vobject_and_inside_it_gives_vobjects_value() -> None:
+    """``_HEAD`` (a name, unquoted parameters) before the first colon: vobject's ``parseLine`` reads the
+    same name and value; every line of a small alphabet."""
+    from vobject.base import ParseError, parseLine
+
+    checked = 0
+    for size in range(1, 8):
+        for chosen in itertools.product(["A", ".", ";", "=", ",", ":", '"', " "], repeat=size):
+            line = "".join(chosen)
+            head, colon, value = line.partition(":")
+            match = vcard._HEAD.fullmatch(head) if colon else None
+            if match is None:
+                continue
+            try:
+                name, _params, parsed, _group = parseLine(line)
+            except ParseError:
+                raise AssertionError(line) from None
+            assert (name, parsed) == (match.group(1), value), line
+            checked += 1
+    assert checked > 1000
+
+
+OUTLOOK = (
+    "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Doe, John\r\nN:Doe;John\r\nTITLE:Head of Sales, EMEA\r\n"  # line 1
+    "NOTE:a, b\\, c,\r\nEND:VCARD\r\n"
+    "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Roe,\r\n  Jane\r\nNOTE:x,y\\\r\nX-B;ENCODING=b:QUJD\r\nEND:VCARD\r\n"  # 8
+    "BEGIN:VCARD\r\nVERSION:2.1\r\nFN;ENCODING=QUOTED-PRINTABLE:M=C3=BCller, Anna\r\n"  # 15: quoted-printable
+    "PHOTO;ENCODING=BASE64:AAAA\r\n\r\nNOTE;CHARSET=UTF-8:one, two\r\nEND:VCARD\r\n"
+)
+
+
+def test_an_unescaped_comma_in_a_text_keeps_the_whole_text_both_ways(tmp_path: Path) -> None:
+    """vCard 2.1 writers (Outlook) do not escape commas: vobject kept "Doe" of ``FN:Doe, John``."""
+    path = tmp_path / "outlook.vcf"
+    path.write_bytes(OUTLOOK.encode())
+    cards = {line: values for line, values, _ in _both(path)}
+    assert cards[1] == {
+        "full_name": "Doe, John",
+        "given_name": "John",
+        "family_name": "Doe",
+        "title": "Head of Sales, EMEA",
+        "personal_notes": "a, b, c,",
+    }
+    assert cards[8] == {"full_name": "Roe, Jane", "personal_notes": "x,y\\"}
+    assert cards[15] == {"full_name": "Müller, Anna", "personal_notes": "one, two"}
+    blocks = dict(vcard._card_blocks(path))
+    assert vcard._read_properties(blocks[1]) is not None and vcard._read_properties(blocks[8]) is None
+
+
+def test_an_outlook_card_imports_with_its_whole_name(cli, db_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "outlook.vcf"
+    path.write_bytes(OUTLOOK.encode())
+    result = cli("import", "contacts", str(path))
+    assert result.exit_code == 0, result.output
+    connection = sqlite3.connect(db_path)
+    try:
+        stored = connection.execute("SELECT full_name, title, personal_notes FROM contact ORDER BY id").fetchall()
+    finally:
+        connection.close()
+    assert stored == [
+        ("Doe, John", "Head of Sales, EMEA", "a, b, c,"),
+        ("Roe, Jane", None, "x,y\\"),
+        ("Müller, Anna", None, "one, two"),
+    ]
 
 
 def test_an_import_with_skip_bad_writes_the_rejected_cards_fields_as_text(cli, db_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -201,3 +293,107 @@ def test_a_line_that_would_hang_vobjects_parser_is_one_broken_card_with_vobjects
     assert done.returncode == 0, done.stderr
     # vobject counts a CRLF as two lines (sic): its own number
     assert "cannot read the card: At line 7: Failed to parse line: X-HANG;a=b,c;a=b,c" in done.stdout
+
+
+def _blocks_line_by_line(path: Path) -> list[tuple[int, str]]:
+    """The cards of a file read line by line (the reader's way before it read blocks of lines)."""
+    import re
+
+    begin = re.compile(rb"BEGIN:VCARD\s*$", re.IGNORECASE)
+    encoding = vcard.detect_encoding(path)
+    cards: list[tuple[int, str]] = []
+    card: list[bytes] = []
+    start = 0
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if begin.match(raw):
+                if card:
+                    cards.append((start, vcard._decode(b"".join(card), encoding)))
+                card, start = [raw], number
+            elif card:
+                card.append(raw)
+    if card:
+        cards.append((start, vcard._decode(b"".join(card), encoding)))
+    return cards
+
+
+@pytest.mark.parametrize("block", [1, 7, 100, 1 << 20])
+def test_cards_are_cut_from_blocks_of_lines_as_from_single_lines(
+    tmp_path: Path, samples: Path, monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    monkeypatch.setattr(vcard, "_BLOCK_BYTES", block)
+    book = corpus(120)
+    texts = [
+        book,
+        b"\xef\xbb\xbfjunk before\r\n" + book + b"trailing junk without an end of line",
+        b"\xef\xbb\xbf" + book,
+        book.replace(b"BEGIN:VCARD\r\n", b"begin:vcard \t\r\n", 5).rstrip(b"\r\n"),
+        b"BEGIN:VCARD\nFN:LF only\nEND:VCARD\nBEGIN:VCARDX\nBEGIN:VCARD\x0b\r\nFN:x\nEND:VCARD",
+        b"no card here\n",
+        b"",
+    ]
+    files = [*sorted((samples / "vcf").glob("*.vcf")), *sorted(QUIRKS.glob("*.vcf")), HOSTILE]
+    for index, text in enumerate(texts):
+        path = tmp_path / f"book{index}.vcf"
+        path.write_bytes(text)
+        files.append(path)
+    for path in files:
+        assert list(vcard._card_blocks(path)) == _blocks_line_by_line(path), path
+
+
+def test_a_large_vcard_import_makes_the_dropped_indexes_again(  # type: ignore[no-untyped-def]
+    db_url: str, db_path: Path, tmp_path: Path, now, zone, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large import drops the contacts' indexes and their phones' and e-mails' (SQLite), and makes them
+    again once at the end, or leaves them as they were when the import is rolled back."""
+    from amtui.db import open_engine, session_scope
+    from amtui.formats import importer
+    from amtui.formats.importer import ImportOptions, import_file
+
+    monkeypatch.setattr(importer, "REBUILD_INDEXES_MIN_ROWS", 50)
+    monkeypatch.setattr(importer, "BATCH_ROWS", 40)
+    dropped: list[str] = []
+    drop = importer.drop_indexes
+    monkeypatch.setattr(importer, "drop_indexes", lambda raw, table: dropped.append(table) or drop(raw, table))
+    card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person {n}\r\nORG:Firm {f}\r\nTEL:+7 495 {n:07d}\r\n{more}END:VCARD\r\n"
+    path, bad = tmp_path / "book.vcf", tmp_path / "bad.vcf"
+    path.write_text("".join(card.format(n=n, f=n // 10, more=f"EMAIL:p{n}@example.com\r\n") for n in range(300)))
+    more = "".join(card.format(n=n, f=n // 10, more=f"EMAIL:p{n}@example.com\r\n") for n in range(300, 1000))
+    bad.write_text(more + card.format(n=1000, f=1, more="BDAY:31.02.1990\r\n"))  # the bad card comes last
+    engine = open_engine(db_url)
+    tables = "('contact', 'contact_method')"
+    index_sql = f"SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN {tables}"
+    indexes = rows_of(db_path, index_sql + " ORDER BY name")
+    assert len(indexes) >= 6
+    options = ImportOptions(now=now, zone=zone)
+    with session_scope(engine) as session:
+        summary = import_file(session=session, kind="contacts", path=path, options=options)
+    assert summary.created == 300 and summary.written
+    assert dropped == ["contact", "contact_method"]
+    assert rows_of(db_path, index_sql + " ORDER BY name") == indexes
+    assert rows_of(db_path, "PRAGMA integrity_check") == [("ok",)]
+    assert rows_of(db_path, "SELECT count(*), count(DISTINCT value_norm) FROM contact_method") == [(600, 600)]
+    found = "SELECT c.full_name FROM contact c JOIN contact_method m ON m.contact_id = c.id WHERE m.value_norm = ?"
+    connection = sqlite3.connect(db_path)
+    try:
+        assert connection.execute(found, ("p299@example.com",)).fetchall() == [("Person 299",)]
+    finally:
+        connection.close()
+    dropped.clear()
+    with session_scope(engine) as session:  # 700 more cards written in batches, then a bad one: rolled back
+        summary = import_file(session=session, kind="contacts", path=bad, options=options)
+    assert not summary.written and summary.rejected == 1
+    assert dropped == ["contact", "contact_method"]
+    assert rows_of(db_path, index_sql + " ORDER BY name") == indexes
+    assert rows_of(db_path, "SELECT count(*) FROM contact_method") == [(600,)]
+    engine.dispose()
+
+
+def rows_of(db_path: Path, sql: str) -> list[tuple[Any, ...]]:
+    connection = sqlite3.connect(db_path)
+    try:
+        return connection.execute(sql).fetchall()
+    finally:
+        connection.close()

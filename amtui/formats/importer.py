@@ -361,6 +361,17 @@ def insert_rows(session: Session, table: Table, names: tuple[str, ...], rows: li
         session.execute(insert(table), [dict(zip(names, row, strict=True)) for row in rows])
 
 
+def drop_indexes(raw: Any, table: str) -> list[tuple[str, str]]:
+    """Drop a SQLite table's indexes inside the import's transaction; their names and SQL to make them again."""
+    _begin(raw)
+    dropped = raw.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,)
+    ).fetchall()
+    for name, _sql in dropped:
+        raw.execute(f'DROP INDEX "{name}"')
+    return list(dropped)
+
+
 def sync_id_sequence(session: Session, table: Table) -> None:
     """Rows were inserted with explicit ids: PostgreSQL's id sequence must move past them."""
     if session.get_bind().dialect.name == "postgresql":
@@ -374,6 +385,8 @@ def sync_id_sequence(session: Session, table: Table) -> None:
         )
 
 
+NAME_KEY_CACHE = 50_000  # client names whose match key is kept (memory stays bounded)
+PHONE_CACHE = 50_000  # phone numbers' texts whose clean form is kept
 KEY_SEPARATOR = "\x1f"  # control characters never reach a key: cells are cleaned of them
 SPILL_CACHE_KIB = 16_384  # page cache of the temporary key table (SQLite's own default is 2 MiB)
 PREFETCH_CHUNK = 500
@@ -404,8 +417,11 @@ class SpilledKeys:
         )
         raw.execute(f"PRAGMA temp.cache_size = -{SPILL_CACHE_KIB}")
         self.select_sql = f"SELECT id FROM {self.table} WHERE k = ?"
+        self.empty = True  # nothing in the table yet (a new database, a dry run): no statement asks it
 
     def _stored(self, encoded: str) -> int | None:
+        if self.empty:
+            return None
         cache = self.cache
         if encoded in cache:
             return cache[encoded]
@@ -414,7 +430,7 @@ class SpilledKeys:
         return found
 
     def get(self, key: Key) -> int | None:
-        found = self._stored(key)
+        found = None if self.empty else self._stored(key)
         return found if found is not None else self.fresh.get(key)
 
     def __contains__(self, key: Key) -> bool:
@@ -427,11 +443,13 @@ class SpilledKeys:
         return found
 
     def setdefault(self, key: Key, record_id: int) -> int:
-        found = self._stored(key)
+        found = None if self.empty else self._stored(key)
         return found if found is not None else self.fresh.setdefault(key, record_id)
 
     def prefetch(self, keys: Iterator[Key]) -> None:
         """Look up many keys in a few statements (a batch of rows' keys) instead of one by one."""
+        if self.empty:
+            return
         cache = self.cache
         wanted = list({key for key in keys if key not in cache})
         for start in range(0, len(wanted), PREFETCH_CHUNK):
@@ -449,6 +467,7 @@ class SpilledKeys:
             "ON CONFLICT (k) DO UPDATE SET shared = 1 WHERE id != excluded.id",
             pairs,
         )
+        self.empty = self.raw.execute(f"SELECT 1 FROM {self.table} LIMIT 1").fetchone() is None
 
     def shared(self) -> set[Key]:
         return {key for (key,) in self.raw.execute(f"SELECT k FROM {self.table} WHERE shared")}
@@ -456,6 +475,7 @@ class SpilledKeys:
     def spill(self) -> None:
         if self.fresh:
             self.raw.executemany(f"INSERT OR IGNORE INTO {self.table} (k, id) VALUES (?, ?)", self.fresh.items())
+            self.empty = False
         self.fresh = {}
         self.cache = {}
 
@@ -511,6 +531,13 @@ class TableState:
             value = getattr(default, "arg", None) if default is not None and default.is_scalar else None
             self.defaults.append((name, value.value if isinstance(value, Enum) else value))
         self.default_values = tuple(value for _name, value in self.defaults)
+        # Whether a key column has a default that a new record's keys would read beside its row's values
+        # (an empty text makes no key; the client id is written into keys as it is).
+        self.key_defaults = any(
+            value is not None and (value != "" or name == "client_id")
+            for name, value in self.defaults
+            if name in KEY_COLUMNS
+        )
         # Columns that may be left out of an INSERT when a whole batch has nothing for them
         # (binding a NULL costs as much as binding a value).
         self.omittable = frozenset(
@@ -742,13 +769,7 @@ class TableState:
             raw.executemany(self.update_sql, rows)
 
     def _drop_indexes(self, raw: Any) -> None:
-        _begin(raw)
-        self.dropped_indexes = raw.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-            (self.table.name,),
-        ).fetchall()
-        for name, _sql in self.dropped_indexes:
-            raw.execute(f'DROP INDEX "{name}"')
+        self.dropped_indexes = drop_indexes(raw, self.table.name)
 
     def _flush_portable(self) -> None:
         from sqlalchemy import bindparam, update
@@ -893,6 +914,9 @@ class Importer:
         self.clients = TableState(session, table_of(Client), managed_columns("clients"), self.now)
         self.clients.load(_client_keys)
         self.ambiguous_client_names = {key[2:] for key in self.clients.shared_keys if key.startswith("n\x1f")}
+        # A client's name -> its match key (``name_key``): a phone book names each company many times.
+        self.client_name_keys: dict[str, str] = {}
+        self.cleaned_phones: dict[str, tuple[bool, str]] = {}
         self.state: TableState | None = None
         if kind != "clients":
             self.state = TableState(session, table_for(kind), managed_columns(kind), self.now)
@@ -902,6 +926,7 @@ class Importer:
         self.method_inserts: list[tuple[Any, ...]] = []
         self.method_next_id = 0
         self.methods_inserted = 0
+        self.method_indexes: list[tuple[str, str]] = []  # dropped for a large import (SQLite), made again at the end
         if kind == "contacts":
             self._load_methods()
         self.contracts: dict[tuple[int, str], int] | None = None
@@ -1038,7 +1063,11 @@ class Importer:
         if tax and (found := keys.get(f"t\x1f{tax}")) is not None:
             return found
         if name:
-            key = name_key(name)
+            key = self.client_name_keys.get(name)
+            if key is None:
+                key = name_key(name)
+                if len(self.client_name_keys) < NAME_KEY_CACHE:
+                    self.client_name_keys[name] = key
             if key in self.ambiguous_client_names:
                 raise ValidationError(f"{name!r} names several clients; add the INN or external id", field="client")
             if (found := keys.get(f"n\x1f{key}")) is not None:
@@ -1073,12 +1102,23 @@ class Importer:
         # A phone book entry is worth keeping even if one of its numbers is junk: bad phones and
         # e-mails are skipped with a warning, not a rejected row.
         phones, emails = [], []
+        cleaned_phones = self.cleaned_phones
         for raw in _as_list(values.get("phone")):
             for part in _split_multi(raw):
-                try:
-                    phones.append(_phone(part, "phone"))
-                except ValidationError as exc:
-                    self.row_warnings.append(("phone", f"{exc.reason}; skipped"))
+                # A number's text -> what clean_phone made of it (or why it refused it), the region being
+                # the import's: a phone book repeats a company's numbers.
+                cleaned = cleaned_phones.get(part) if part.__class__ is str else None
+                if cleaned is None:
+                    try:
+                        cleaned = (True, _phone(part, "phone"))
+                    except ValidationError as exc:
+                        cleaned = (False, exc.reason)
+                    if part.__class__ is str and len(cleaned_phones) < PHONE_CACHE:
+                        cleaned_phones[part] = cleaned
+                if cleaned[0]:
+                    phones.append(cleaned[1])
+                else:
+                    self.row_warnings.append(("phone", f"{cleaned[1]}; skipped"))
         for raw in _as_list(values.get("email")):
             for part in _split_multi(raw):
                 try:
@@ -1100,7 +1140,7 @@ class Importer:
         if not row.get("full_name"):
             problems.append(("full_name", "missing: no name, e-mail or phone"))
         else:
-            row["full_name_folded"] = fold(row["full_name"])
+            row["full_name_folded"] = fast_fold(row["full_name"])
         self._set_client(values, row, problems, required=False)
 
     def _finish_interactions(
@@ -1262,12 +1302,16 @@ class Importer:
         phones: list[str] = row.pop("_phones", [])
         emails: list[str] = row.pop("_emails", [])
         attendees: list[str] = row.pop("_attendees", [])
-        keys = _natural_keys(self.kind, row)
+        natural = _natural_keys(self.kind, row)
+        keys = natural
         if emails:
-            at = len(_external_key(row))
-            keys[at:at] = [f"e\x1f{normalise_email(email)}" for email in emails]
-        record_id, outcome, merged = state.upsert(state.find(keys, row, ("external_id",)), row)
-        if outcome != "unchanged":
+            at = 1 if row.get("external_id") else 0  # after the external id's key (_natural_keys)
+            keys = [*natural[:at], *(f"e\x1f{normalise_email(email)}" for email in emails), *natural[at:]]
+        found = state.find(keys, row, ("external_id",))
+        record_id, outcome, merged = state.upsert(found, row)
+        if outcome == "created" and not state.key_defaults:
+            state.remember(record_id, natural)  # a new record's keys are its row's
+        elif outcome != "unchanged":
             state.remember(record_id, _natural_keys(self.kind, state.as_dict(merged)))
         if self.kind == "contacts" and self._add_methods(record_id, phones, emails) and outcome == "unchanged":
             outcome = "updated"
@@ -1276,23 +1320,31 @@ class Importer:
         return outcome
 
     def _add_methods(self, contact_id: int, phones: list[str], emails: list[str]) -> bool:
+        """The contact's phones and e-mails it does not have yet, after those it has; True if any."""
         assert self.state is not None
-        known = self.methods.setdefault(contact_id, set())
-        added = False
+        if not phones and not emails:
+            return False
+        known = self.methods.get(contact_id)
+        if known is None:
+            known = self.methods[contact_id] = set()
+        last = position = self.method_positions.get(contact_id, -1)
+        next_id, inserts = self.method_next_id, self.method_inserts
         for kind, values in (("phone", phones), ("email", emails)):
             for value in values:
                 norm = phone_key(value) if kind == "phone" else normalise_email(value)
                 if (kind, norm) in known:
                     continue
                 known.add((kind, norm))
-                position = self.method_positions.get(contact_id, -1) + 1
-                self.method_positions[contact_id] = position
-                self.method_inserts.append((self.method_next_id, contact_id, kind, value, norm, None, position))
-                self.method_next_id += 1
+                position += 1
+                inserts.append((next_id, contact_id, kind, value, norm, None, position))
+                next_id += 1
                 if kind == "email":
                     self.state.keys.setdefault(f"e\x1f{norm}", contact_id)
-                added = True
-        return added
+        self.method_next_id = next_id
+        if position == last:
+            return False
+        self.method_positions[contact_id] = position
+        return True
 
     def flush(self, expected_inserts: int = 0) -> None:
         """Send pending writes (unless the import will be rolled back anyway)."""
@@ -1302,6 +1354,10 @@ class Importer:
             if state is not None:
                 state.flush(write, expected_inserts if state is primary else 0)
         if write and self.method_inserts:
+            if self.state is not None and self.state.dropped_indexes and not self.method_indexes:
+                # The contacts' indexes were dropped (the import brings at least as many as are stored):
+                # their phones and e-mails' indexes too, made again once at the end (as for the contacts).
+                self.method_indexes = drop_indexes(_driver_connection(self.session), table_of(ContactMethod).name)
             self.methods_inserted += len(self.method_inserts)
             insert_rows(self.session, table_of(ContactMethod), METHOD_COLUMNS, self.method_inserts)
         self.method_inserts = []
@@ -1314,6 +1370,11 @@ class Importer:
         for state in (self.clients, self.state):
             if state is not None:
                 state.finish()
+        if self.method_indexes:
+            raw = _driver_connection(self.session)
+            for _name, sql in self.method_indexes:
+                raw.execute(sql)
+            self.method_indexes = []
         if self.methods_inserted:
             sync_id_sequence(self.session, table_of(ContactMethod))
         if self.links_inserted:

@@ -5,7 +5,7 @@ work per card does not depend on where it is in the file. Folded lines are
 joined on bytes before decoding, so a multi-byte character split by the fold
 survives; each card is read on its own so one broken card is one bad row, not a
 failed file. vobject is the parser: the common card is read with its line
-parser and its properties' behaviours but without its object tree (4-5x
+grammar and its properties' behaviours but without its object tree (10x
 faster, the same values; see "The common card" below), anything unusual with
 ``vobject.readOne`` (bench/bench_vcard.py, bench/RESULTS.md).
 """
@@ -13,7 +13,8 @@ faster, the same values; see "The common card" below), anything unusual with
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -123,32 +124,63 @@ def _text(value: Any) -> str:
 
 
 def _decode(data: bytes, encoding: str) -> str:
-    unfolded = _FOLD.sub(b"", data)
+    if b"\n " in data or b"\n\t" in data:
+        data = _FOLD.sub(b"", data)
     try:  # a fold may have split a UTF-8 character: the file as a whole did not decode, the card does
-        return unfolded.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        return unfolded.decode(encoding, errors="replace")
+        return data.decode(encoding, errors="replace")
+
+
+# ``_BEGIN_LINE`` on each line of a block of whole lines (``$`` before its line feed).
+_BEGIN_LINES = re.compile(rb"^BEGIN:VCARD[ \t\r\f\v]*$", re.IGNORECASE | re.MULTILINE)
+_BLOCK_BYTES = 1 << 20
 
 
 def _card_blocks(path: Path) -> Iterator[tuple[int, str]]:
     """``(line, card text)`` read from the file one card at a time (lines before the first card are
-    skipped, as vCard readers do). UTF-16 files, rare, are read whole."""
+    skipped, as vCard readers do). The file is read a block of whole lines at a time, and the cards
+    found in each block by one pattern (the lines of a card are not looked at one by one); memory
+    holds a block and a card. UTF-16 files, rare, are read whole."""
     encoding = detect_encoding(path)
     if encoding.startswith("utf-16"):
         yield from _cards(_read_text(path))
         return
-    card: list[bytes] = []
+    card: list[bytes] | None = None  # the card being read (its bytes so far), from line ``start``
     start = 0
+    line = 1  # the number of the first line of ``lines``
+    carry = b""
+    first = True
     with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if number == 1 and raw.startswith(_UTF8_BOM):
-                raw = raw[len(_UTF8_BOM) :]
-            if _BEGIN_LINE.match(raw):
-                if card:
+        while True:
+            block = handle.read(_BLOCK_BYTES)
+            data = carry + block if carry else block
+            if block:
+                cut = data.rfind(b"\n") + 1
+                if cut == 0:  # no whole line yet
+                    carry = data
+                    continue
+                lines, carry = (data, b"") if cut == len(data) else (data[:cut], data[cut:])
+            else:
+                lines, carry = data, b""
+            if first:  # the first line, whole
+                first = False
+                if lines.startswith(_UTF8_BOM):
+                    lines = lines[len(_UTF8_BOM) :]
+            at = counted = 0
+            for match in _BEGIN_LINES.finditer(lines):
+                begin = match.start()
+                if card is not None:
+                    card.append(lines[at:begin])
                     yield start, _decode(b"".join(card), encoding)
-                card, start = [raw], number
-            elif card:
-                card.append(raw)
+                line += lines.count(b"\n", counted, begin)
+                counted = begin
+                card, start, at = [], line, begin
+            if card is not None:  # lines before the first card are skipped
+                card.append(lines[at:])
+            line += lines.count(b"\n", counted)
+            if not block:
+                break
     if card:
         yield start, _decode(b"".join(card), encoding)
 
@@ -199,7 +231,7 @@ def read_vcards(path: Path, *, whole_tree: bool = False) -> Iterator[tuple[int, 
                     {"card": block[:200]},
                 )
                 continue
-            properties = {key: [child.value for child in children] for key, children in card.contents.items()}
+            properties = _tree_properties(card, cleaned)
         values = card_values(properties)
         yield line, values, _RejectCells(values)
     if not found:
@@ -211,25 +243,28 @@ def read_vcards(path: Path, *, whole_tree: bool = False) -> Iterator[tuple[int, 
 # ``vobject.readOne`` builds a Component and a ContentLine per line (~110 attribute hooks per card),
 # decodes every line, copies each structured one before transforming it and unescapes text one character
 # at a time: ~80 % of the time of a vCard import. ``_read_properties`` runs the same steps on what we keep.
-# Every property ``card_values`` reads is parsed by vobject's ``parseLine`` and decoded by the behaviour
-# vobject gives that property in a VCARD (looked up in vobject's registry); any other line must match
-# ``_PLAIN``, a subset of vobject's line grammar (a name, unquoted parameters, a colon), or vobject parses
-# it too (a line it cannot parse sends the card to ``vobject.readOne``, which rejects it with its own
-# message). A card where the tree would do more is read by ``vobject.readOne``: a folded line (vobject
-# unfolds it), a nested or unnamed component, no END, an ENCODING, BASE64 or QUOTED-PRINTABLE parameter on
-# any line (vobject decodes those on every line, and may fail). A card with a line ``_clean_lines`` would
-# change (a photo, a quoted-printable value) is cleaned first. Values with no backslash skip vobject's
-# character-by-character unescaping (``_split`` gives what it gives). tests/test_vcard_reader.py proves
-# both ways give the same values and broken cards on a mixed corpus, odd cards and the real samples, and
-# ``_split``/``_fields``/the decoders the same values as vobject's functions.
+# A line whose text before its first colon matches ``_HEAD`` (a name, unquoted parameters), the common
+# line, is a line of vobject's grammar whose value is the text after that colon (tested against
+# ``parseLine``); the heads of a file repeat, so each is looked up in ``_HEADS`` once matched. Any other
+# line is parsed by vobject's ``parseLine`` (a line it cannot parse sends the card to ``vobject.readOne``,
+# which rejects it with its own message). Values are decoded as the behaviour vobject gives the property
+# in a VCARD (looked up in vobject's registry) decodes them, except that a text keeps its whole text
+# (``_unescape``: vobject keeps what comes before the first unescaped comma, and Outlook does not escape
+# them). A card where the tree would do more is read by ``vobject.readOne``: a fold vobject unfolds, a
+# nested or unnamed component, no END, an ENCODING, BASE64 or QUOTED-PRINTABLE parameter on any line
+# (vobject decodes those on every line, and may fail); its texts are taken whole too
+# (``_tree_properties``). A card with a line ``_clean_lines`` would change (a photo, a quoted-printable
+# value) is cleaned first. Structured values with no backslash skip vobject's character-by-character
+# unescaping (``_split`` gives what it gives). tests/test_vcard_reader.py proves both ways give the same
+# values and broken cards on a mixed corpus, odd cards and the real samples, and ``_split``/``_fields``/
+# the decoders the same values as vobject's functions (texts: as a reference that keeps the commas).
 
 _WANTED = frozenset({"fn", "n", "org", "title", "role", "tel", "email", "bday", "note", "uid"})
 # Parameters vobject decodes on every line (and ``_clean_lines`` on some), as ``_QP_PARAM`` matches them.
 _UNUSUAL = re.compile(r"ENCODING|BASE64|QUOTED-PRINTABLE", re.IGNORECASE)
-_BINARY_NAMES = frozenset({"photo", "logo", "sound", "key"})  # ``_BINARY`` for a line that matches ``_PLAIN``
+_BINARY_NAMES = frozenset({"photo", "logo", "sound", "key"})  # ``_BINARY`` for a line whose head matches ``_HEAD``
 _LINE_END = re.compile(r"\r\n|\r|\n")  # vobject's line ends (not str.splitlines(): not U+2028, NEL, VT...)
 _NAME = r"[a-zA-Z0-9_-]+"
-_PLAIN = re.compile(rf"(?:{_NAME}\.)?({_NAME})((?:;{_NAME}(?:=[^\";:,]*(?:,[^\";:,]*)*)?)*):(.*)", re.DOTALL)
 # The language of vobject's ``line_re`` (``vobject.base.parseLine``), written so that a line outside it fails
 # at once: vobject's own pattern backtracks exponentially on such a line ("X" + ";a=b,c" * 12 + " " takes
 # 25 s, one more parameter 4x that), so a line is given to vobject only once it matches this. (An unquoted
@@ -265,6 +300,8 @@ def _fields(value: str) -> list[Any]:
         from vobject.vcard import splitFields
 
         return splitFields(value)  # type: ignore[no-any-return]
+    if "," not in value:
+        return _split(value, ";")
     fields: list[Any] = []
     for field in _split(value, ";"):
         parts = _split(field, ",")
@@ -272,38 +309,59 @@ def _fields(value: str) -> list[Any]:
     return fields
 
 
+def _kind(behavior: Any) -> str:
+    """What a behaviour does to a value: ``text`` (vobject's two text behaviours: unescape; vobject keeps
+    only ``stringToTextValues(value)[0]``, we keep the whole text), ``name`` or ``org`` (``splitFields``
+    into a ``Name`` or a list), ``raw`` (no behaviour) or ``other`` (run it)."""
+    from vobject.icalendar import TextBehavior
+    from vobject.vcard import NameBehavior, OrgBehavior, VCardTextBehavior
+
+    if behavior is None:
+        return "raw"
+    if behavior in (NameBehavior, OrgBehavior):
+        return "name" if behavior is NameBehavior else "org"
+    if any(behavior.decode.__func__ is text.decode.__func__ for text in (VCardTextBehavior, TextBehavior)):
+        return "text"
+    return "other"
+
+
 def _behavior(name: str) -> tuple[Any, str]:
-    """The behaviour vobject gives a ``name`` line inside a VCARD (``VBase.autoBehavior``), and what it
-    does: ``text`` (vobject's two text behaviours: ``stringToTextValues(value)[0]``), ``name`` or ``org``
-    (``splitFields`` into a ``Name`` or a list), ``raw`` (no behaviour) or ``other`` (run it)."""
+    """The behaviour vobject gives a ``name`` line inside a VCARD (``VBase.autoBehavior``) and its kind."""
     if name not in _BEHAVIORS:
         from vobject.base import getBehavior
-        from vobject.icalendar import TextBehavior
-        from vobject.vcard import NameBehavior, OrgBehavior, VCard3_0, VCardTextBehavior
+        from vobject.vcard import VCard3_0
 
         known = VCard3_0.knownChildren.get(name.upper())
         behavior = getBehavior(name, known[2]) if known is not None else VCard3_0.defaultBehavior
-        kind = "other"
-        if behavior is None:
-            kind = "raw"
-        elif behavior in (NameBehavior, OrgBehavior):
-            kind = "name" if behavior is NameBehavior else "org"
-        elif any(behavior.decode.__func__ is text.decode.__func__ for text in (VCardTextBehavior, TextBehavior)):
-            kind = "text"
-        _BEHAVIORS[name] = (behavior, kind)
+        _BEHAVIORS[name] = (behavior, _kind(behavior))
     return _BEHAVIORS[name]
+
+
+_ESCAPE = re.compile(r"\\(.?)", re.DOTALL)
+_ESCAPED = {"n": "\n", "N": "\n", "\\": "\\", ";": ";", ",": ",", '"': '"'}
+
+
+def _unescaped(match: re.Match[str]) -> str:
+    char = match.group(1)
+    return _ESCAPED.get(char) or "\\" + char
+
+
+def _unescape(raw: str) -> str:
+    """A text value's whole text: vobject's unescaping (``stringToTextValues``: ``\\n`` a new line, ``\\,``
+    ``\\;`` ``\\\\`` ``\\"`` the character, any other backslash kept) without splitting at an unescaped comma
+    (vCard 2.1 writers such as Outlook do not escape them: ``FN:Doe, John`` is "Doe, John", where vobject
+    keeps "Doe"), and a backslash at the end kept (vobject makes it "\\eof")."""
+    return _ESCAPE.sub(_unescaped, raw)
 
 
 def _native(name: str, raw: str) -> Any:
     behavior, kind = _behavior(name)
     if kind == "raw":
         return raw
-    if kind == "text" and "\\" not in raw:
-        return raw.split(",", 1)[0]  # vobject keeps the text before an unescaped comma
+    if kind == "text":
+        return _text_value(raw)
     if kind == "name":
-        from vobject.vcard import NAME_ORDER, Name
-
-        return Name(**dict(zip(NAME_ORDER, _fields(raw), strict=False)))  # NameBehavior.transformToNative
+        return _name_value(raw)
     if kind == "org":
         return _fields(raw)  # OrgBehavior.transformToNative
     line = _Line(raw)
@@ -313,58 +371,162 @@ def _native(name: str, raw: str) -> Any:
     return line.value
 
 
-def _read_properties(text: str) -> dict[str, list[Any]] | None:
-    """The values ``card_values`` reads, by lower-case property name, as vobject's tree would hold them;
-    None when the card needs the tree (see above), or cleaning (``_clean_lines``: a line it would drop or
-    decode; ``_BINARY`` and ``_UNUSUAL`` find at least every line it changes)."""
-    from vobject.base import parseLine
+def _text_value(raw: str) -> str:
+    return _unescape(raw) if "\\" in raw else raw  # the whole text, unescaped commas included
 
-    lines = _LINE_END.split(text)
+
+def _name_value(raw: str) -> Any:
+    from vobject.vcard import Name
+
+    return Name(*_fields(raw)[:5])  # NameBehavior.transformToNative: family, given, additional, prefix, suffix
+
+
+# ``_native`` of the properties we keep, by the kind of their behaviour (see test_vcard_reader.py).
+_DECODERS: dict[str, Callable[[str], Any]] = {}
+
+
+def _load_decoders() -> None:
+    by_kind = {"text": _text_value, "name": _name_value, "org": _fields}
+    for key in _WANTED:
+        decoder = by_kind.get(_behavior(key)[1])
+        if decoder is not None:
+            _DECODERS[key] = decoder
+
+
+def _tree_properties(card: Any, text: str) -> dict[str, list[Any]]:
+    """The values of vobject's tree of ``text`` by lower-case property name, a text property's value its
+    whole text (``_unescape`` of the line as vobject read it: vobject's own decoding kept only the part
+    before an unescaped comma). A line with an ENCODING or BASE64 parameter keeps vobject's value."""
+    import io
+
+    from vobject.base import ContentLine, getLogicalLines, parseLine
+
+    properties = {key: [child.value for child in children] for key, children in card.contents.items()}
+    lines: dict[int, str] | None = None
+    for key, children in card.contents.items():
+        if key not in _WANTED:
+            continue
+        for index, child in enumerate(children):
+            if not isinstance(child, ContentLine) or child.encoded or _kind(child.behavior) != "text":
+                continue
+            if lines is None:  # numbered as vobject numbered them when it read the card
+                lines = {number: line for line, number in getLogicalLines(io.StringIO(text), False)}
+            line = lines.get(child.lineNumber)
+            if line is None:
+                continue
+            _, params, raw, _ = parseLine(line, child.lineNumber)
+            if not any(_UNUSUAL.search(";".join(param)) for param in params):
+                properties[key][index] = _unescape(raw)
+    return properties
+
+
+# Each line's text before its first colon ("TEL;TYPE=WORK") -> what the line is, for ``_read_properties``:
+# a property we keep (its lower-case name), ``_SKIP`` (a line to pass over), ``_END``, or ``_TREE`` (the
+# card needs cleaning or vobject's tree). Cards repeat a few heads: a dict lookup instead of a pattern.
+_SKIP, _END, _TREE = "", "end", "!"
+_HEAD = re.compile(rf"(?:{_NAME}\.)?({_NAME})((?:;{_NAME}(?:=[^\";:,]*(?:,[^\";:,]*)*)?)*)")
+_HEADS: dict[str, str] = {}
+_HEADS_MAX = 4096
+
+
+def _head(head: str) -> str | None:
+    """What a line whose text before its first colon is ``head`` is (see ``_HEADS``); None when the head
+    is outside ``_HEAD`` (the line is read by vobject's own ``parseLine``, or the card by its tree)."""
+    found = _HEADS.get(head)
+    if found is not None:
+        return found
+    match = _HEAD.fullmatch(head)
+    if match is None:
+        return None
+    name, params = match.groups()
+    key = name.lower()
+    if (params and _UNUSUAL.search(params)) or key in _BINARY_NAMES or key == "begin" or key == "profile":
+        found = _TREE
+    elif key in _WANTED or key == _END:
+        found = key
+    else:
+        found = _SKIP
+    if len(_HEADS) < _HEADS_MAX and len(head) <= 200:
+        _HEADS[head] = found
+    return found
+
+
+def _read_properties(text: str) -> dict[str, list[Any]] | None:
+    """The values ``card_values`` reads, by lower-case property name, as ``_tree_properties`` gives them;
+    None when the card needs the tree (see above), or cleaning (``_clean_lines``: a line it would drop or
+    decode; ``_BINARY`` and ``_UNUSUAL`` find at least every line it changes).
+
+    A line whose text before its first colon matches ``_HEAD`` (a name, unquoted parameters: no colon
+    can come before the one that ends them) is a line of vobject's grammar, and vobject's value is the
+    text after that colon (tests/test_vcard_reader.py: ``parseLine`` gives the same on every such line
+    of a small alphabet); any other line is parsed by ``parseLine``."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        lines = _LINE_END.split(text) if "\r" in text else text.split("\n")
+    else:
+        lines = text.split("\n")
     if lines[0].upper() != "BEGIN:VCARD":
         return None
     found: dict[str, list[str]] = {}
-    plain, unusual = _PLAIN.match, _UNUSUAL.search
+    heads = _HEADS
+    number = 1
     try:
-        for number, line in enumerate(lines[1:], start=2):
-            match = plain(line)
-            if match is not None:
-                name, params, value = match.groups()
-                key = name.lower()
-                if key in _WANTED:
-                    name, _, value, _ = parseLine(line, number)
-                    key = name.lower()
-                elif key in _BINARY_NAMES:
-                    return None
-                if params and unusual(params):
-                    return None
-            elif not line:
-                continue  # vobject skips empty lines
-            elif line[0] in " \t" or _BINARY.match(line) or unusual(line) or not _VOBJECT_LINE.match(line):
-                return None  # a fold, a photo, an encoded value, a line vobject cannot parse: see read_vcards
-            else:
-                name, _, value, _ = parseLine(line, number)  # may raise: vobject rejects the card
-                key = name.lower()
-            if key in _WANTED:
-                found.setdefault(key, []).append(value)
-            elif key == "end":
+        for line in lines[1:]:
+            number += 1
+            head, colon, value = line.partition(":")
+            kind = heads.get(head) if colon else None
+            if kind is None:
+                if not line:
+                    continue  # vobject skips empty lines
+                kind = _head(head) if colon else None
+                if kind is None:
+                    if line[0] in " \t" or _BINARY.match(line) or _UNUSUAL.search(line):
+                        return None  # a fold, a photo, an encoded value: see read_vcards
+                    if not _VOBJECT_LINE.match(line):
+                        return None  # a line vobject cannot parse: its tree names it
+                    from vobject.base import parseLine
+
+                    name, _, value, _ = parseLine(line, number)  # may raise: vobject rejects the card
+                    kind = name.lower()
+                    if kind not in _WANTED and kind != _END:
+                        if kind == "begin" or kind == "profile":
+                            return None
+                        continue
+            if not kind:  # _SKIP
+                continue
+            if kind == _END:
                 if value.upper() != "VCARD":
                     return None
                 break
-            elif key == "begin" or key == "profile":
+            if kind == _TREE:
                 return None
+            values = found.get(kind)
+            if values is None:
+                found[kind] = [value]
+            else:
+                values.append(value)
         else:
             return None  # never closed
     except Exception:  # vobject reads the card again and names what is wrong
         return None
-    return {key: [_native(key, value) for value in values] for key, values in found.items()}
+    decoders = _DECODERS
+    if not decoders:
+        _load_decoders()
+    return {key: list(map(decoders.get(key) or partial(_native, key), values)) for key, values in found.items()}
 
 
 def _as_units(org: Any) -> list[Any]:
     return org if isinstance(org, list) else [org]
 
 
-def _texts(found: list[Any] | None) -> list[str]:
-    return [text for text in map(_text, found) if text] if found else []
+def _first(found: list[Any]) -> str:
+    value = found[0]
+    return value.strip() if value.__class__ is str else _text(value)  # type: ignore[no-any-return]
+
+
+def _texts(found: list[Any]) -> list[str]:
+    texts = [value.strip() if value.__class__ is str else _text(value) for value in found]
+    return texts if all(texts) else [text for text in texts if text]
 
 
 def card_values(properties: dict[str, list[Any]]) -> dict[str, Any]:
@@ -373,13 +535,13 @@ def card_values(properties: dict[str, list[Any]]) -> dict[str, Any]:
     get = properties.get
     values: dict[str, Any] = {}
     found = get("fn")
-    if found and (text := _text(found[0])):
+    if found and (text := _first(found)):
         values["full_name"] = text
     found = get("n")
     if found:
         name = found[0]
         for field, part in (("given_name", name.given), ("middle_name", name.additional), ("family_name", name.family)):
-            text = _text(" ".join(part) if isinstance(part, list) else part)
+            text = part.strip() if part.__class__ is str else _text(" ".join(part) if isinstance(part, list) else part)
             if text:
                 values[field] = text
     found = get("org")
@@ -387,29 +549,31 @@ def card_values(properties: dict[str, list[Any]]) -> dict[str, Any]:
         # An unescaped comma makes vobject split a unit into a list ("ORG:Acme, Inc." is [["Acme", " Inc."]]):
         # the user's text again, not a crash.
         units = [",".join(map(str, unit)) if isinstance(unit, list) else str(unit) for unit in _as_units(found[0])]
-        parts = [unit.strip() for unit in units if unit.strip()]
+        parts = [text for text in (unit.strip() for unit in units) if text]
         if parts:
             values["client"] = parts[0]
         if len(parts) > 1:
             values["department"] = " / ".join(parts[1:])
-    for key in ("title", "role"):
-        found = get(key)
-        if found and (text := _text(found[0])):
+    found = get("title")
+    if found and (text := _first(found)):
+        values["title"] = text
+    else:
+        found = get("role")
+        if found and (text := _first(found)):
             values["title"] = text
-            break
-    phones = _texts(get("tel"))
-    if phones:
+    found = get("tel")
+    if found and (phones := _texts(found)):
         values["phone"] = [phone[4:] if phone.lower().startswith("tel:") else phone for phone in phones]
-    emails = _texts(get("email"))
-    if emails:
+    found = get("email")
+    if found and (emails := _texts(found)):
         values["email"] = emails
     found = get("bday")
-    if found and (text := _text(found[0])):
+    if found and (text := _first(found)):
         values["birthday"] = text
-    notes = _texts(get("note"))
-    if notes:
+    found = get("note")
+    if found and (notes := _texts(found)):
         values["personal_notes"] = "\n".join(dict.fromkeys(notes))
     found = get("uid")
-    if found and (text := _text(found[0])):
+    if found and (text := _first(found)):
         values["external_id"] = text[:200]
     return values

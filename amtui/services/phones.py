@@ -31,6 +31,8 @@ def default_region() -> str:
 
 def phone_key(value: str) -> str:
     """Digits only, for matching and search; a Russian 8XXXXXXXXXX is read as 7XXXXXXXXXX (+7)."""
+    if value[:1] == "+" and value[1:].isdecimal() and not (len(value) == 12 and value[1] == "8"):
+        return value[1:]  # E.164, as numbers are stored (\D takes what is not isdecimal())
     digits = _NOT_DIGIT.sub("", value)
     if len(digits) == 11 and digits.startswith("8"):
         digits = "7" + digits[1:]
@@ -62,7 +64,6 @@ def _parsed(text: str, region: str) -> Any:
     return number
 
 
-_FORMATTING = re.compile(r"[\s\-().]")
 _PLAIN = re.compile(r"^[\d\s\-().+]+$")
 _PLAIN_INTERNATIONAL = re.compile(r"^\+(\d{7,15})$")
 _PLAIN_DIGITS = re.compile(r"^\d{7,17}$")
@@ -105,11 +106,11 @@ def _valid_e164(digits: str) -> bool:
             national = digits[length:]
             plans = _common_plans(code)
             if plans:
-                if not any(plan.fullmatch(national) for _, plan, _ in plans):
+                general, by_length = plans
+                if general.fullmatch(national) is None:
                     return False
-                size = len(national)
-                if any(size in lengths and plan.fullmatch(national) and kind.fullmatch(national)
-                       for lengths, plan, kind in plans):  # fmt: skip
+                common = by_length.get(len(national))
+                if common is not None and common.fullmatch(national) is not None:
                     return True
             number = _number(digits)
             return number is not None and bool(phonenumbers.is_valid_number(number))
@@ -117,23 +118,33 @@ def _valid_e164(digits: str) -> bool:
 
 
 @lru_cache(maxsize=256)
-def _common_plans(code: int) -> tuple[tuple[frozenset[int], re.Pattern[str], re.Pattern[str]], ...]:
-    """Each region's whole numbering plan with its landline and mobile plans (phonenumbers' metadata)."""
+def _common_plans(code: int) -> tuple[re.Pattern[str], dict[int, re.Pattern[str]]] | None:
+    """The country code's regions' whole numbering plans as one pattern, and by a national number's length
+    one pattern for the landline and mobile numbers of that length inside their region's plan (each
+    alternative ``(?=plan$)kind``: a number matches it when it matches a region's plan and one of its
+    kinds), from phonenumbers' metadata; None when no region has such plans."""
     phonenumbers = _lib()
-    plans = []
+    plans: list[str] = []
+    kinds: dict[int, list[str]] = {}
     for region in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code, ()):
         metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(code, region)
         general = metadata.general_desc if metadata is not None else None
         if general is None or not general.national_number_pattern:
             continue
-        plan = re.compile(general.national_number_pattern)
+        plan = general.national_number_pattern
         for desc in (metadata.fixed_line, metadata.mobile):
             if desc is None or not desc.national_number_pattern:
                 continue
             lengths = desc.possible_length or general.possible_length
             if lengths and lengths[0] != -1:
-                plans.append((frozenset(lengths), plan, re.compile(desc.national_number_pattern)))
-    return tuple(plans)
+                if plan not in plans:
+                    plans.append(plan)
+                for size in lengths:
+                    kinds.setdefault(size, []).append(f"(?=(?:{plan})\\Z)(?:{desc.national_number_pattern})")
+    if not plans:
+        return None
+    by_length = {size: re.compile("|".join(f"(?:{kind})" for kind in found)) for size, found in kinds.items()}
+    return re.compile("|".join(f"(?:{plan})" for plan in plans)), by_length
 
 
 @lru_cache(maxsize=64)
@@ -149,10 +160,10 @@ def _national_prefix(region: str) -> tuple[str, str] | None:
     return prefix, str(metadata.country_code)
 
 
-def _quick(text: str, region: str) -> str | None:
+def _quick(compact: str, region: str) -> str | None:
     """E.164 digits for the common shapes, ``+7 495 123-45-67`` and (in Russia) ``8 (495) 123-45-67``,
-    read without ``phonenumbers.parse``; None for other shapes and for numbers it finds not valid."""
-    compact = _FORMATTING.sub("", text)
+    read without ``phonenumbers.parse`` from the text without its spaces, dashes, brackets and dots; None
+    for other shapes and for numbers it finds not valid."""
     plain = _PLAIN_INTERNATIONAL.match(compact)
     if plain:
         return plain.group(1) if _valid_e164(plain.group(1)) else None  # "+44 (0) 20 ...": parsed in full
@@ -169,14 +180,18 @@ def clean_phone(value: str, *, region: str | None = None, field: str = "phone") 
     """The value to store: E.164 (``+74951234567``, an extension as ``+74951234567;ext=12``) for a valid
     number; the user's own text for one the library cannot place; an error for text that is no number."""
     text = " ".join(value.split())
-    digits = len(_NOT_DIGIT.sub("", text))
-    # Letters beyond an extension marker are a note, not a number ("+7 495 123-45-67, звоните после обеда").
     plain = _PLAIN.match(text) is not None
+    if plain:  # digits, single spaces, "+-()." only: what is left without the formatting is digits and "+"
+        compact = text.replace(" ", "").replace("-", "").replace("(", "").replace(")", "").replace(".", "")
+        digits = len(compact) - compact.count("+")
+    else:
+        digits = len(_NOT_DIGIT.sub("", text))
+    # Letters beyond an extension marker are a note, not a number ("+7 495 123-45-67, звоните после обеда").
     if digits < 3 or len(text) > _MAX_LENGTH or (not plain and _NOT_PHONE.search(_EXTENSION.sub(" ", text))):
         raise ValidationError(_("{value} is not a phone number").format(value=repr(value.strip())), field=field)
     region = (region or default_region()).upper()
     if plain:
-        quick = _quick(text, region)
+        quick = _quick(compact, region)
         if quick is not None:
             return "+" + quick
     number = _parsed(text, region)
