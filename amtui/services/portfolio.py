@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
@@ -278,6 +278,20 @@ def _utc(value: datetime | str) -> datetime:
 def _raw(moment: Any) -> Any:
     """A moment column selected without the dialect's result processing (see :func:`_utc`)."""
     return type_coerce(moment, String)
+
+
+def local_days(zone: tzinfo) -> Callable[[datetime | str], date]:
+    """A stored moment (as :func:`_raw` selects it) -> its day in ``zone``, worked out once per distinct
+    value: the large demo's month moves 3,700 deals at a dozen distinct moments."""
+    found: dict[datetime | str, date] = {}
+
+    def day(moment: datetime | str) -> date:
+        known = found.get(moment)
+        if known is None:
+            known = found[moment] = _utc(moment).astimezone(zone).date()
+        return known
+
+    return day
 
 
 # --- exchange rates --------------------------------------------------------------------------------------------
@@ -929,8 +943,9 @@ def stalled_deals(
         ),
     )
     found = []
+    local_day = local_days(zone)
     for deal_id, client_id, name, title, stage, moment, amount, currency in rows:
-        since = _utc(moment).astimezone(zone).date()
+        since = local_day(moment)
         days = (today - since).days
         found.append(StalledDeal(deal_id, client_id, name, title, stage, since, days, limits[stage], amount, currency))
     found.sort(key=lambda s: (-(s.days - s.limit), s.deal_id))
