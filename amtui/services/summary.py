@@ -424,7 +424,7 @@ def _activity_sections(
             known[0] += int(calls)
             known[1] += int(visits)
             known[2] += int(meetings)
-    by_client = tuple(
+    by_client: tuple[tuple[Cell, ...], ...] = tuple(
         (name, *numbers) for name, numbers in sorted(counts.items(), key=lambda item: (-sum(item[1]), item[0]))
     )
     r = _meeting_report.c
