@@ -437,6 +437,42 @@ def test_the_work_ratios_find_the_periods_rows_by_index(engine, session, data) -
     assert "ix_task_status_due (status=? AND due_on>?" in tasks
 
 
+def test_summary_counts_calls_and_visits_by_client_from_the_index_alone(engine, session, data) -> None:  # type: ignore[no-untyped-def]
+    """The summary's calls, visits and meetings per client are counted from (status, kind, done_at, client_id)
+    (migration 0014), never by looking each interaction up in the table for its client; the counts and the
+    other activity sections stay what the hand-built data holds."""
+    from typing import Any
+
+    from sqlalchemy import event
+
+    from amtui.services.portfolio import parse_period
+    from amtui.services.summary import build_summary
+
+    statements: list[tuple[str, Any]] = []
+
+    def capture(connection, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        summary = build_summary(session=session, kind="month", period=parse_period(today=TODAY), now=NOW, zone=ZONE)
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    statement, parameters = next((s, p) for s, p in statements if "GROUP BY interaction.client_id" in s)
+    rows = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+    plan = " | ".join(row[-1] for row in rows)
+    assert "COVERING INDEX ix_interaction_status_kind_done (status=? AND kind=? AND done_at>? AND done_at<?)" in plan
+    sections = {section.title: section.rows for section in summary.sections}
+    assert sections["Calls and visits by client"] == (("ООО «Альфа»", 3, 2, 1),)
+    assert sections["Meetings without a report"] == (("ООО «Альфа»", "visit", date(2028, 2, 8), ""),)
+    deals = [(name, title, what, when) for name, title, what, _amount, when in sections["Deals won, lost and moved"]]
+    assert deals == [
+        ("ООО «Гамма»", "Новый склад", "won", date(2028, 2, 7)),
+        ("ООО «Гамма»", "Сервис", "moved to negotiation", date(2028, 2, 10)),  # its stage changed that day, Moscow
+        ("ООО «Альфа»", "Продление", "won", date(2028, 2, 13)),
+    ]
+
+
 def test_pipeline_and_stalled_deals(session, data) -> None:  # type: ignore[no-untyped-def]
     result = kpis(session)
     assert [(p.currency, p.month, p.deals, p.amount_minor, p.weighted_minor) for p in result.pipeline] == [
