@@ -10,7 +10,7 @@ from __future__ import annotations
 import html as html_lib
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
@@ -22,8 +22,8 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from amtui.i18n import N_, _, ngettext, pgettext
 from amtui.services.alerts import _client, _contract, _deal, _interaction, _meeting_report
 from amtui.services.locale_format import money as format_money
+from amtui.services.locale_format import money_writer, short_date
 from amtui.services.locale_format import percent as format_percent
-from amtui.services.locale_format import short_date
 from amtui.services.portfolio import (
     ConvertedTotal,
     Kpis,
@@ -554,22 +554,58 @@ def _aging(cut: date, owed_rows: Sequence[tuple[str, date, int]]) -> Section:
 # --- rendering -------------------------------------------------------------------------------------------------
 
 
+_NUMERIC = (int, Decimal, Money)
+
+
+def _column_text(column: Sequence[Cell], money: Callable[[int, str], str]) -> tuple[Sequence[str], bool]:
+    """A column's cells as text (as :func:`_text` writes them), and whether it holds numbers (right-aligned).
+
+    A month's summary has tens of thousands of cells in a few types: a column of text is taken as it is,
+    a day is written once per distinct value (thousands of deals fall on thirty days), an amount with the
+    language settled once (``money``: :func:`~amtui.services.locale_format.money_writer`)."""
+    kinds = set(map(type, column))
+    numeric = any(issubclass(kind, _NUMERIC) for kind in kinds)
+    if kinds == {str}:
+        return column, numeric  # type: ignore[return-value]  # every cell is text
+    if kinds == {int}:
+        return list(map(str, column)), numeric
+    known: dict[Cell, str] = {}
+
+    def text(cell: Cell) -> str:
+        kind = type(cell)
+        if kind is str:
+            return cell  # type: ignore[return-value]
+        if kind is Money:
+            return money(cell.minor, cell.currency)  # type: ignore[union-attr]
+        if kind is date:
+            written = known.get(cell)
+            if written is None:
+                written = known[cell] = _text(cell)
+            return written
+        return _text(cell)
+
+    return list(map(text, column)), numeric
+
+
 def _table_text(section: Section) -> list[str]:
     lines = [section.title, "-" * len(section.title)]
     if not section.rows:
         lines.append(f"  ({_(section.empty)})")
     else:
-        text = _text
-        cells = [section.headers, *([text(cell) for cell in row] for row in section.rows)]
-        columns = list(zip(*cells, strict=True))
-        widths = [max(map(len, column)) for column in columns]
-        numeric = [
-            any(isinstance(cell, (int, Decimal, Money)) for cell in column)
-            for column in zip(*section.rows, strict=True)
+        money = money_writer()
+        columns = [_column_text(column, money) for column in zip(*section.rows, strict=True)]
+        widths = [
+            max(len(header), *map(len, texts))
+            for header, (texts, _numeric) in zip(section.headers, columns, strict=True)
         ]
         # One format per table: numbers right-aligned, the rest left-aligned, each to its column's width.
-        line = "  ".join(f"{{:{'>' if right else '<'}{width}}}" for right, width in zip(numeric, widths, strict=True))
-        lines.extend("  " + line.format(*row).rstrip() for row in cells)
+        line = "  ".join(
+            f"{{:{'>' if numeric else '<'}{width}}}" for (_texts, numeric), width in zip(columns, widths, strict=True)
+        )
+        lines.append("  " + line.format(*section.headers).rstrip())
+        lines.extend(
+            "  " + line.format(*row).rstrip() for row in zip(*(texts for texts, _numeric in columns), strict=True)
+        )
     lines.extend(f"  {note}" for note in section.notes)
     return lines
 
