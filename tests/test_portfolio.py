@@ -437,10 +437,10 @@ def test_the_work_ratios_find_the_periods_rows_by_index(engine, session, data) -
     assert "ix_task_status_due (status=? AND due_on>?" in tasks
 
 
-def test_summary_counts_calls_and_visits_by_client_from_the_index_alone(engine, session, data) -> None:  # type: ignore[no-untyped-def]
+def test_the_summary_reads_its_largest_groups_from_indexes_alone(engine, session, data) -> None:  # type: ignore[no-untyped-def]
     """The summary's calls, visits and meetings per client are counted from (status, kind, done_at, client_id)
-    (migration 0014), never by looking each interaction up in the table for its client; the counts and the
-    other activity sections stay what the hand-built data holds."""
+    and the previous period's receivables from the invoice indexes (migration 0014), never by looking each row
+    up in the table; the counts and the other activity sections stay what the hand-built data holds."""
     from typing import Any
 
     from sqlalchemy import event
@@ -458,10 +458,22 @@ def test_summary_counts_calls_and_visits_by_client_from_the_index_alone(engine, 
         summary = build_summary(session=session, kind="month", period=parse_period(today=TODAY), now=NOW, zone=ZONE)
     finally:
         event.remove(engine, "before_cursor_execute", capture)
-    statement, parameters = next((s, p) for s, p in statements if "GROUP BY interaction.client_id" in s)
-    rows = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
-    plan = " | ".join(row[-1] for row in rows)
-    assert "COVERING INDEX ix_interaction_status_kind_done (status=? AND kind=? AND done_at>? AND done_at<?)" in plan
+
+    def plan(*markers: str) -> str:
+        statement, parameters = next((s, p) for s, p in statements if all(marker in s for marker in markers))
+        rows = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+        return " | ".join(row[-1] for row in rows)
+
+    by_client = plan("GROUP BY interaction.client_id")
+    assert (
+        "COVERING INDEX ix_interaction_status_kind_done (status=? AND kind=? AND done_at>? AND done_at<?)" in by_client
+    )
+    # The previous period's receivables at its end: the unpaid invoices, and those paid off since, each read
+    # from its index alone (no lookup per invoice for its issue or payment day).
+    unpaid_then = plan("invoice.paid_minor < invoice.amount_minor", "invoice.issued_on <")
+    assert "COVERING INDEX ix_invoice_unpaid_due" in unpaid_then
+    paid_off_since = plan("invoice.paid_minor >= invoice.amount_minor", "invoice.issued_on <")
+    assert "COVERING INDEX ix_invoice_paid_on (paid_on>?)" in paid_off_since
     sections = {section.title: section.rows for section in summary.sections}
     assert sections["Calls and visits by client"] == (("ООО «Альфа»", 3, 2, 1),)
     assert sections["Meetings without a report"] == (("ООО «Альфа»", "visit", date(2028, 2, 8), ""),)
