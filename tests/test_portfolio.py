@@ -693,6 +693,25 @@ def test_summary_month_formats(cli_data, tmp_path: Path) -> None:  # type: ignor
     assert "<td>ООО «Альфа»</td>" in html  # its calls and visits of the week
 
 
+def test_summary_refuses_an_unknown_format_or_period_clearly(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """An unknown format: one line naming the formats, exit 1, nothing written; an unknown period: Typer's usage
+    error naming the periods (not "Value error, ..." as pydantic words it)."""
+    out = tmp_path / "s.pdf"
+    bad = cli("summary", "month", "--format", "pdf", "--output", str(out))
+    assert (bad.exit_code, bad.output) == (
+        1,
+        "amtui: error: --format: 'pdf' is not a summary format; choose one of: text, markdown, html, xlsx, json\n",
+    )
+    assert not out.exists()
+    assert "--format text|markdown|html|xlsx|json" in cli("summary", "--help").output
+    typed = cli("summary", "month", "--format", "JSON")  # the case the user typed does not matter
+    assert typed.exit_code == 0 and json.loads(typed.output)["kind"] == "month"
+    period = cli("summary", "year")
+    assert period.exit_code == 2
+    assert "Error: Invalid value for 'kind': 'year' is not one of 'week', 'month'." in period.output
+    assert "Value error" not in period.output
+
+
 def test_summary_on_the_first_day_reports_the_period_just_ended(cli_data, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Cron on the 1st (or a Monday) sends the month (week) that has just ended, not one a day old."""
     from amtui.services.portfolio import summary_period
