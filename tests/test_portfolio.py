@@ -362,6 +362,48 @@ def test_clients_growth_and_upsell(session, data) -> None:  # type: ignore[no-un
     assert dict(eur.won_by_kind) == {}
 
 
+def test_growth_tops_break_ties_by_name_as_ranking_every_client_would(session) -> None:  # type: ignore[no-untyped-def]
+    """The tops read the names of the clients that can make them only; ties at the cut are still decided by
+    the name, exactly as ranking every client (the reference here) does."""
+    from amtui.models import Client, Invoice
+    from amtui.services.portfolio import compute_kpis, parse_period
+
+    # (name, invoiced in February 2028, in February 2027): changes +50, +30 (three ties), +10, -30 (two), -5.
+    plan = [
+        ("Ян", 80, 30), ("Борис", 30, 0), ("Анна", 40, 10), ("Вера", 31, 1), ("Глеб", 10, 0),
+        ("Олег", 0, 30), ("Ефим", 10, 40), ("Дина", 1, 6),
+    ]  # fmt: skip
+    for number, (name, now_, before) in enumerate(plan):
+        client = Client(name=name, name_folded=name.lower(), tier="B", currency="RUB")
+        session.add(client)
+        session.flush()
+        for when, amount in ((date(2028, 2, 3), now_), (date(2027, 2, 3), before)):
+            if amount:
+                session.add(
+                    Invoice(
+                        client_id=client.id,
+                        number=f"G-{number}-{when.year}",
+                        issued_on=when,
+                        due_on=when,
+                        amount_minor=amount * 100,
+                        currency="RUB",
+                    )
+                )
+    session.flush()
+    march = datetime(2028, 3, 2, 9, 0, tzinfo=UTC)
+    period = parse_period(today=date(2028, 3, 2), month="2028-02")
+    changes = [(name, (now_ - before) * 100) for name, now_, before in plan]
+    for top in (1, 2, 3, 5):
+        result = compute_kpis(session=session, period=period, now=march, zone=ZONE, top=top)
+        up = sorted(((-change, name) for name, change in changes if change > 0))[:top]
+        down = sorted(((change, name) for name, change in changes if change < 0))[:top]
+        assert [(g.client_name, g.change_minor) for g in result.growth_up] == [(n, -c) for c, n in up], top
+        assert [(g.client_name, g.change_minor) for g in result.growth_down] == [(n, c) for c, n in down], top
+    # Top 2 up: Ян (+50), then the first by name of the three at +30 (Анна, Борис, Вера).
+    top2 = compute_kpis(session=session, period=period, now=march, zone=ZONE, top=2)
+    assert [g.client_name for g in top2.growth_up] == ["Ян", "Анна"]
+
+
 def test_how_the_manager_works_with_midnight_boundaries(session, data) -> None:  # type: ignore[no-untyped-def]
     from amtui.services.portfolio import ANSWERED_SAME_DAY, DELEGATED_ON_TIME, INBOUND_CALLS, REPORTED_IN_24H
 
