@@ -587,6 +587,13 @@ def _column_text(column: Sequence[Cell], money: Callable[[int, str], str]) -> tu
     return list(map(text, column)), numeric
 
 
+def _row_texts(rows: Sequence[Sequence[Cell]]) -> list[tuple[str, ...]]:
+    """Each row's cells as text, worked out column by column (:func:`_column_text`)."""
+    money = money_writer()
+    columns = [_column_text(column, money)[0] for column in zip(*rows, strict=True)]
+    return list(zip(*columns, strict=True))
+
+
 def _table_text(section: Section) -> list[str]:
     lines = [section.title, "-" * len(section.title)]
     if not section.rows:
@@ -631,7 +638,7 @@ def render_sections_markdown(title: str, sections: Sequence[Section]) -> str:
         else:
             lines.append("| " + " | ".join(_md(h) for h in section.headers) + " |")
             lines.append("|" + "|".join("---" for _ in section.headers) + "|")
-            lines += ["| " + " | ".join(_md(_text(cell)) for cell in row) + " |" for row in section.rows]
+            lines += ["| " + " | ".join(map(_md, texts)) + " |" for texts in _row_texts(section.rows)]
             lines.append("")
         lines += [f"{_md(note)}  " for note in section.notes]
         if section.notes:
@@ -656,14 +663,12 @@ def render_sections_html(title: str, sections: Sequence[Section]) -> str:
             parts.append(f"<p><i>{esc(_(section.empty))}</i></p>")
         else:
             parts.append("<table><tr>" + "".join(f"<th>{esc(h)}</th>" for h in section.headers) + "</tr>")
-            for row in section.rows:
+            for row, texts in zip(section.rows, _row_texts(section.rows), strict=True):
                 parts.append(
                     "<tr>"
                     + "".join(
-                        f'<td class="n">{esc(_text(cell))}</td>'
-                        if isinstance(cell, (int, Decimal, Money))
-                        else f"<td>{esc(_text(cell))}</td>"
-                        for cell in row
+                        f'<td class="n">{esc(text)}</td>' if isinstance(cell, _NUMERIC) else f"<td>{esc(text)}</td>"
+                        for cell, text in zip(row, texts, strict=True)
                     )
                     + "</tr>"
                 )
