@@ -481,7 +481,7 @@ def test_the_work_ratios_find_the_periods_rows_by_index(engine, session, data) -
 
 def test_the_summary_reads_its_largest_groups_from_indexes_alone(engine, session, data) -> None:  # type: ignore[no-untyped-def]
     """The summary's calls, visits and meetings per client are counted from (status, kind, done_at, client_id)
-    and the previous period's receivables from the invoice indexes (migration 0014), never by looking each row
+    and the previous period's receivables from the invoice indexes (migration 0016), never by looking each row
     up in the table; the counts and the other activity sections stay what the hand-built data holds."""
     from typing import Any
 
