@@ -362,6 +362,48 @@ def test_clients_growth_and_upsell(session, data) -> None:  # type: ignore[no-un
     assert dict(eur.won_by_kind) == {}
 
 
+def test_growth_tops_break_ties_by_name_as_ranking_every_client_would(session) -> None:  # type: ignore[no-untyped-def]
+    """The tops read the names of the clients that can make them only; ties at the cut are still decided by
+    the name, exactly as ranking every client (the reference here) does."""
+    from amtui.models import Client, Invoice
+    from amtui.services.portfolio import compute_kpis, parse_period
+
+    # (name, invoiced in February 2028, in February 2027): changes +50, +30 (three ties), +10, -30 (two), -5.
+    plan = [
+        ("Ян", 80, 30), ("Борис", 30, 0), ("Анна", 40, 10), ("Вера", 31, 1), ("Глеб", 10, 0),
+        ("Олег", 0, 30), ("Ефим", 10, 40), ("Дина", 1, 6),
+    ]  # fmt: skip
+    for number, (name, now_, before) in enumerate(plan):
+        client = Client(name=name, name_folded=name.lower(), tier="B", currency="RUB")
+        session.add(client)
+        session.flush()
+        for when, amount in ((date(2028, 2, 3), now_), (date(2027, 2, 3), before)):
+            if amount:
+                session.add(
+                    Invoice(
+                        client_id=client.id,
+                        number=f"G-{number}-{when.year}",
+                        issued_on=when,
+                        due_on=when,
+                        amount_minor=amount * 100,
+                        currency="RUB",
+                    )
+                )
+    session.flush()
+    march = datetime(2028, 3, 2, 9, 0, tzinfo=UTC)
+    period = parse_period(today=date(2028, 3, 2), month="2028-02")
+    changes = [(name, (now_ - before) * 100) for name, now_, before in plan]
+    for top in (1, 2, 3, 5):
+        result = compute_kpis(session=session, period=period, now=march, zone=ZONE, top=top)
+        up = sorted(((-change, name) for name, change in changes if change > 0))[:top]
+        down = sorted(((change, name) for name, change in changes if change < 0))[:top]
+        assert [(g.client_name, g.change_minor) for g in result.growth_up] == [(n, -c) for c, n in up], top
+        assert [(g.client_name, g.change_minor) for g in result.growth_down] == [(n, c) for c, n in down], top
+    # Top 2 up: Ян (+50), then the first by name of the three at +30 (Анна, Борис, Вера).
+    top2 = compute_kpis(session=session, period=period, now=march, zone=ZONE, top=2)
+    assert [g.client_name for g in top2.growth_up] == ["Ян", "Анна"]
+
+
 def test_how_the_manager_works_with_midnight_boundaries(session, data) -> None:  # type: ignore[no-untyped-def]
     from amtui.services.portfolio import ANSWERED_SAME_DAY, DELEGATED_ON_TIME, INBOUND_CALLS, REPORTED_IN_24H
 
@@ -435,6 +477,54 @@ def test_the_work_ratios_find_the_periods_rows_by_index(engine, session, data) -
     assert "ix_interaction_kind_direction_done (kind=? AND direction=? AND status=? AND done_at>?" in messages
     tasks = plan("task.assignee IS NOT NULL")
     assert "ix_task_status_due (status=? AND due_on>?" in tasks
+
+
+def test_the_summary_reads_its_largest_groups_from_indexes_alone(engine, session, data) -> None:  # type: ignore[no-untyped-def]
+    """The summary's calls, visits and meetings per client are counted from (status, kind, done_at, client_id)
+    and the previous period's receivables from the invoice indexes (migration 0016), never by looking each row
+    up in the table; the counts and the other activity sections stay what the hand-built data holds."""
+    from typing import Any
+
+    from sqlalchemy import event
+
+    from amtui.services.portfolio import parse_period
+    from amtui.services.summary import build_summary
+
+    statements: list[tuple[str, Any]] = []
+
+    def capture(connection, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        summary = build_summary(session=session, kind="month", period=parse_period(today=TODAY), now=NOW, zone=ZONE)
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+
+    def plan(*markers: str) -> str:
+        statement, parameters = next((s, p) for s, p in statements if all(marker in s for marker in markers))
+        rows = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+        return " | ".join(row[-1] for row in rows)
+
+    by_client = plan("GROUP BY interaction.client_id")
+    assert (
+        "COVERING INDEX ix_interaction_status_kind_done (status=? AND kind=? AND done_at>? AND done_at<?)" in by_client
+    )
+    # The previous period's receivables at its end: the unpaid invoices, and those paid off since, each read
+    # from its index alone (no lookup per invoice for its issue or payment day).
+    unpaid_then = plan("invoice.paid_minor < invoice.amount_minor", "invoice.issued_on <")
+    assert "COVERING INDEX ix_invoice_unpaid_due" in unpaid_then
+    paid_off_since = plan("invoice.paid_minor >= invoice.amount_minor", "invoice.issued_on <")
+    assert "COVERING INDEX ix_invoice_paid_on (paid_on>?)" in paid_off_since
+    sections = {section.title: section.rows for section in summary.sections}
+    assert sections["Calls and visits by client"] == (("ООО «Альфа»", 3, 2, 1),)
+    assert sections["Meetings without a report"] == (("ООО «Альфа»", "visit", date(2028, 2, 8), ""),)
+    deals = [(name, title, what, when) for name, title, what, _amount, when in sections["Deals won, lost and moved"]]
+    assert deals == [
+        ("ООО «Гамма»", "Новый склад", "won", date(2028, 2, 7)),
+        ("ООО «Гамма»", "Сервис", "moved to negotiation", date(2028, 2, 10)),  # its stage changed that day, Moscow
+        ("ООО «Альфа»", "Продление", "won", date(2028, 2, 13)),
+    ]
 
 
 def test_pipeline_and_stalled_deals(session, data) -> None:  # type: ignore[no-untyped-def]
@@ -643,6 +733,25 @@ def test_summary_month_formats(cli_data, tmp_path: Path) -> None:  # type: ignor
     html = cli("summary", "week", "--date", "10.02.2028", "--format", "html").output
     assert html.startswith("<!DOCTYPE html>") and "<h1>Summary for 07.02.2028-13.02.2028</h1>" in html
     assert "<td>ООО «Альфа»</td>" in html  # its calls and visits of the week
+
+
+def test_summary_refuses_an_unknown_format_or_period_clearly(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """An unknown format: one line naming the formats, exit 1, nothing written; an unknown period: Typer's usage
+    error naming the periods (not "Value error, ..." as pydantic words it)."""
+    out = tmp_path / "s.pdf"
+    bad = cli("summary", "month", "--format", "pdf", "--output", str(out))
+    assert (bad.exit_code, bad.output) == (
+        1,
+        "amtui: error: --format: 'pdf' is not a summary format; choose one of: text, markdown, html, xlsx, json\n",
+    )
+    assert not out.exists()
+    assert "--format text|markdown|html|xlsx|json" in cli("summary", "--help").output
+    typed = cli("summary", "month", "--format", "JSON")  # the case the user typed does not matter
+    assert typed.exit_code == 0 and json.loads(typed.output)["kind"] == "month"
+    period = cli("summary", "year")
+    assert period.exit_code == 2
+    assert "Error: Invalid value for 'kind': 'year' is not one of 'week', 'month'." in period.output
+    assert "Value error" not in period.output
 
 
 def test_summary_on_the_first_day_reports_the_period_just_ended(cli_data, monkeypatch) -> None:  # type: ignore[no-untyped-def]

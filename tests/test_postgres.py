@@ -172,6 +172,19 @@ def test_portfolio_numbers_on_postgresql(pg_url: str) -> None:
         assert f"credit:{ids['beta']}" in {a.id for a in alerts}
         summary = build_summary(session=connection, kind="month", period=kpis.period, now=NOW, zone=ZONE)
         assert summary.previous.currency("EUR") is not None
+        # The activity sections as on SQLite (tests/test_portfolio.py): counted per client, days in Moscow.
+        sections = {section.title: section.rows for section in summary.sections}
+        assert sections["Calls and visits by client"] == (("ООО «Альфа»", 3, 2, 1),)
+        assert sections["Meetings without a report"] == (("ООО «Альфа»", "visit", date(2028, 2, 8), ""),)
+        assert [(row[1], row[2], row[4]) for row in sections["Deals won, lost and moved"]] == [
+            ("Новый склад", "won", date(2028, 2, 7)),
+            ("Сервис", "moved to negotiation", date(2028, 2, 10)),
+            ("Продление", "won", date(2028, 2, 13)),
+        ]
+        assert [(g.client_name, g.currency, g.change_minor) for g in kpis.growth_up] == [
+            ("Beta Ltd", "EUR", 1_000_000),
+            ("ООО «Альфа»", "RUB", 75_000_000),
+        ]
     engine.dispose()
 
 

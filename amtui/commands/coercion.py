@@ -82,7 +82,10 @@ def _leaf(annotation: Any, info: Any) -> Callable[[Any, Any], Any] | None:
         case_sensitive = info.case_sensitive
 
         def choice(value: Any, ctx: Any) -> Any:
-            return coerce_cli_choice(value, choices=choices, case_sensitive=case_sensitive, ctx=ctx)
+            try:
+                return coerce_cli_choice(value, choices=choices, case_sensitive=case_sensitive, ctx=ctx)
+            except ValueError as exc:  # its own words, without pydantic's "Value error, " before them
+                raise BadParameter(str(exc), ctx=ctx) from None
 
         return choice
     return None

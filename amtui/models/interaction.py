@@ -17,8 +17,9 @@ class Interaction(SQLModel, table=True):
         Index("ix_interaction_client_status_done", "client_id", "status", "done_at"),
         # Agenda and missed contacts: planned ones by start.
         Index("ix_interaction_status_planned", "status", "planned_at"),
-        # Meetings owed a report: done ones of a kind, by time.
-        Index("ix_interaction_status_kind_done", "status", "kind", "done_at"),
+        # Meetings owed a report: done ones of a kind, by time; with the client, the summary's calls and
+        # visits by client are counted from the index alone.
+        Index("ix_interaction_status_kind_done", "status", "kind", "done_at", "client_id"),
         # "The client had to call first": inbound calls by time, without reading every call. Kind
         # first: with direction first, "unanswered" (no kind) would pick it over needs_reply.
         Index("ix_interaction_kind_direction_done", "kind", "direction", "status", "done_at"),
