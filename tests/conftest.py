@@ -41,28 +41,6 @@ def _quicker_idle_checks() -> None:
 _quicker_idle_checks()
 
 
-def _css_parsed_once() -> None:
-    """Each app (~110 Pilot and snapshot runs) parses every widget's CSS again, three times (a new
-    Stylesheet per theme refresh, each with an empty cache): about a fifth of an app's start-up.
-    The parsed rules depend only on the source and the theme's variables: share them per process."""
-    from textual.css.stylesheet import Stylesheet
-
-    parse_rules = Stylesheet._parse_rules
-    shared: dict[tuple[Any, ...], Any] = {}
-
-    def cached(self: Stylesheet, css: str, read_from: Any, *args: Any, **kwargs: Any) -> Any:
-        key = (css, read_from, args, tuple(sorted(kwargs.items())), tuple(sorted(self._variables.items())))
-        rules = shared.get(key)
-        if rules is None:
-            rules = shared[key] = parse_rules(self, css, read_from, *args, **kwargs)
-        return rules
-
-    Stylesheet._parse_rules = cached  # type: ignore[method-assign]
-
-
-_css_parsed_once()
-
-
 def _one_click_tree_per_app() -> None:
     """Typer's CliRunner converts the whole Typer app into click commands on every ``invoke`` (every
     command's signature: ~0.15 s, for each of the suite's ~600 in-process commands). The app is built

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, tzinfo
 
-from amtui.i18n import _, days, ngettext
+from amtui.i18n import LANGUAGE_NAMES, _, days, ngettext
 from amtui.services.dates import format_birthday, format_date, format_local
 from amtui.services.locale_format import discount
 from amtui.services.locale_format import money as format_money
@@ -25,9 +25,6 @@ from amtui.vocabulary import (
     complaint_cadence,
     label,
 )
-
-# The language of a client's documents, as the card names it (amtui.i18n.LANGUAGE_NAMES, without importing it).
-_LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "it": "Italiano"}
 
 
 def _cut(text: str | None, width: int) -> str:
@@ -183,7 +180,7 @@ def client_card_text(card: ClientCard, *, today: date, zone: tzinfo) -> str:
         (_("Credit limit"), _credit_line(card)),
         (_("Needs"), client.needs),
         (_("Competitors"), client.competitors),
-        (_("Documents in"), _LANGUAGE_NAMES.get(client.language or "", client.language)),
+        (_("Documents in"), LANGUAGE_NAMES.get(client.language or "", client.language)),
     ]
     cadence_label = _("Cadence")
     shown = [(label, value) for label, value in facts if value]
