@@ -190,3 +190,39 @@ def test_todays_late_deals_and_ending_contracts_come_from_their_indexes(demo: An
             connection.exec_driver_sql("INSERT INTO sqlite_stat1 VALUES (?, ?, ?)", (table, index, stat))
     demo.dispose()  # new connections load the statistics
     check()
+
+
+def test_the_today_screen_shows_the_quick_part_then_the_whole(demo: Any, db_url: str, monkeypatch: Any) -> None:
+    """The TUI's first show of Today is one read: its quick part (agenda, sales) is shown as soon as it comes,
+    then the whole view; a quick part arriving after the whole one never takes the screen back to "Loading…"."""
+    import asyncio
+
+    from amtui.app import AmtuiApp
+    from amtui.screens.base import DbDone
+    from amtui.screens.today import TodayScreen
+    from tests.pilot import settle
+
+    shown: list[bool] = []
+    show = TodayScreen.show
+
+    def recording(screen: TodayScreen, data: Any) -> None:
+        shown.append(data.complete)
+        show(screen, data)
+
+    monkeypatch.setattr(TodayScreen, "show", recording)
+    expected = _workspace(demo, side_by_side=False)
+    whole, first = expected.today_view(), expected.today_first()
+
+    async def run() -> None:
+        app = AmtuiApp(db_url=db_url, now=FROZEN_NOW, zone=ZONE)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, TodayScreen)
+            assert shown == [False, True]
+            assert screen.data == whole
+            screen.post_message(DbDone("today-first", first))  # late: the whole view stays
+            await settle(pilot)
+            assert shown == [False, True] and screen.data == whole
+
+    asyncio.run(run())
