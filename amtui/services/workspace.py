@@ -536,6 +536,8 @@ class Workspace:
                 first(view)
             return view
 
+        if not figures and first is None:  # the engine alone: nothing to read beside it
+            return self._complete_view(quick(), *self._read_tallies(TALLIED_KINDS), None)
         # The quick part first: read one after the other (see _side_by_side), it still comes first.
         base, (alerts, tallies), totals = self._side_by_side(
             quick, lambda: self._read_tallies(TALLIED_KINDS), lambda: self._today_totals(today) if figures else None
