@@ -39,7 +39,7 @@ def test_today_side_by_side_equals_one_after_the_other(demo: Any) -> None:
     side by side or in one thread; the quick part handed over early equals ``today_first``."""
     serial = _workspace(demo, side_by_side=False)
     parallel = _workspace(demo, side_by_side=True)
-    assert parallel._reads_side_by_side() and Workspace(engine=demo)._reads_side_by_side()
+    assert parallel._reads_side_by_side()
     expected = serial.today_view()
     assert expected.complete and expected.agenda and expected.late and expected.receivables and expected.backlog
     assert expected.sales_minor > 0 and expected.clients
@@ -63,6 +63,19 @@ def test_today_side_by_side_equals_one_after_the_other(demo: Any) -> None:
     # Without the money figures (``amtui today``): the same sections, no sales or receivables read.
     assert parallel.today_view(figures=False) == serial.today_view(figures=False)
     assert parallel.today_view(figures=False).receivables == ()
+
+
+def test_side_by_side_from_a_large_database_on(demo: Any, monkeypatch: Any) -> None:
+    """A SQLite file reads side by side once it holds ``SIDE_BY_SIDE_FROM`` interactions (the small demo: not)."""
+    from amtui.services import workspace
+
+    last = demo.connect().exec_driver_sql("SELECT max(id) FROM interaction").scalar()
+    assert 0 < last < workspace.SIDE_BY_SIDE_FROM
+    assert not Workspace(engine=demo)._reads_side_by_side()
+    monkeypatch.setattr(workspace, "SIDE_BY_SIDE_FROM", last + 1)
+    assert not Workspace(engine=demo)._reads_side_by_side()
+    monkeypatch.setattr(workspace, "SIDE_BY_SIDE_FROM", last)
+    assert Workspace(engine=demo)._reads_side_by_side()
 
 
 def test_an_error_in_a_read_beside_reaches_the_caller(demo: Any) -> None:
@@ -97,7 +110,9 @@ sys.setswitchinterval(1e-6)  # threads take turns as often as they can: a race s
 from datetime import datetime
 from zoneinfo import ZoneInfo
 from amtui.config import Settings
+from amtui.services import workspace
 from amtui.services.workspace import Workspace
+workspace.SIDE_BY_SIDE_FROM = 0  # the small demo read as a large one
 now = datetime.fromisoformat(sys.argv[2])
 ws = Workspace(sys.argv[1], now=lambda: now, zone=ZoneInfo("Europe/Moscow"), settings=Settings())
 assert ws._reads_side_by_side()
@@ -192,7 +207,10 @@ def test_todays_late_deals_and_ending_contracts_come_from_their_indexes(demo: An
     check()
 
 
-def test_the_today_screen_shows_the_quick_part_then_the_whole(demo: Any, db_url: str, monkeypatch: Any) -> None:
+@pytest.mark.parametrize("side_by_side", [False, True])
+def test_the_today_screen_shows_the_quick_part_then_the_whole(
+    demo: Any, db_url: str, monkeypatch: Any, side_by_side: bool
+) -> None:
     """The TUI's first show of Today is one read: its quick part (agenda, sales) is shown as soon as it comes,
     then the whole view; a quick part arriving after the whole one never takes the screen back to "Loading…"."""
     import asyncio
@@ -200,7 +218,11 @@ def test_the_today_screen_shows_the_quick_part_then_the_whole(demo: Any, db_url:
     from amtui.app import AmtuiApp
     from amtui.screens.base import DbDone
     from amtui.screens.today import TodayScreen
+    from amtui.services import workspace
     from tests.pilot import settle
+
+    if side_by_side:
+        monkeypatch.setattr(workspace, "SIDE_BY_SIDE_FROM", 0)
 
     shown: list[bool] = []
     show = TodayScreen.show
@@ -226,3 +248,25 @@ def test_the_today_screen_shows_the_quick_part_then_the_whole(demo: Any, db_url:
             assert shown == [False, True] and screen.data == whole
 
     asyncio.run(run())
+
+
+def test_today_side_by_side_on_postgresql(pg_url: str, monkeypatch: Any) -> None:
+    """PostgreSQL's pool gives each read its connection: the same Today side by side as one after the other."""
+    from amtui.db import open_engine
+    from amtui.services import workspace
+    from amtui.services.demo import build_demo
+
+    engine = open_engine(pg_url)
+    try:
+        build_demo(engine, size="small", now=FROZEN_NOW)
+        assert not Workspace(engine=engine)._reads_side_by_side()  # the small demo: one after the other
+        monkeypatch.setattr(workspace, "SIDE_BY_SIDE_FROM", 0)
+        assert Workspace(engine=engine)._reads_side_by_side()
+        expected = _workspace(engine, side_by_side=False).today_view()
+        parallel = _workspace(engine, side_by_side=True)
+        firsts: list[Any] = []
+        assert parallel.today_view(first=firsts.append) == expected == parallel.today_view()
+        assert expected.complete and expected.late and expected.receivables and expected.sales_minor > 0
+        assert firsts == [parallel.today_first()]
+    finally:
+        engine.dispose()
