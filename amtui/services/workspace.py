@@ -65,8 +65,8 @@ SUMMARISED_KINDS = vocabulary.BACKLOG_KINDS
 TALLIED_KINDS = tuple(kind for kind in SUMMARISED_KINDS if kind != AlertKind.SILENCE)
 AGENDA_KINDS = vocabulary.AGENDA_KINDS
 # Today's reads run side by side from this many interactions on (their last id): the large demo has 200,000,
-# where its reads are mostly Python (threads only take turns: the TUI's quick part came 35 -> 105 ms, Today
-# +25 %); at ten times it 2,000,000, where the engine's SQL overlaps sales and receivables.
+# where its reads are mostly Python (threads only take turns: the TUI's quick part came 35 -> 105 ms, its whole
+# Today +20 %); at ten times it 2,000,000, where the engine's SQL overlaps sales and receivables.
 SIDE_BY_SIDE_FROM = 500_000
 # How long one read of the portfolio serves the Clients screen (another program may write).
 PORTFOLIO_FRESH_S = 30.0
