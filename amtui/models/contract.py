@@ -14,7 +14,10 @@ from amtui.models.money import MONEY
 class Contract(SQLModel, table=True):
     __tablename__ = "contract"
     __table_args__ = (
-        Index("ix_contract_status_end", "status", "end_on"),
+        # The contracts ending soon with what the alert engine reads of them, no table lookup (migration 0017).
+        Index(
+            "ix_contract_status_end", "status", "end_on", "client_id", "auto_renew", "notice_days", "number", "title"
+        ),
         # The alert engine's longest notice of the active contracts, one index step (migration 0015).
         Index("ix_contract_status_notice", "status", "notice_days"),
     )

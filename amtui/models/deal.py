@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from amtui.models.base import DealKind, DealStage, utcnow
@@ -12,6 +13,8 @@ from amtui.models.money import MONEY
 
 class Deal(SQLModel, table=True):
     __tablename__ = "deal"
+    # The open deals whose expected close has passed, without reading every open deal (migration 0017).
+    __table_args__ = (Index("ix_deal_stage_close", "stage", "expected_close"),)
 
     id: int | None = Field(default=None, primary_key=True)
     client_id: int = Field(foreign_key="client.id", index=True, ondelete="CASCADE")

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Header, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from amtui.i18n import N_, _, ngettext
 from amtui.screens.base import DbDone, DbMixin, QuickResume, ReloadsWhenStale, long_date, money
@@ -25,7 +26,7 @@ from amtui.widgets.footer import StableFooter
 
 if TYPE_CHECKING:
     from amtui.services.alerts import Alert
-    from amtui.services.workspace import TodayView
+    from amtui.services.workspace import TodayView, Workspace
 
 # Lines per section; a last line says how many more and opens the screen that lists them all.
 MAX_AGENDA = 40
@@ -120,8 +121,19 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             # Shown already: the whole view in one step, so the lines on screen never go back to "Loading…".
             self.load("today", lambda ws: ws.today_view())
             return
-        # Two steps: the agenda and sales come in ~0.1 s, the alert engine and the portfolio after.
-        self.load("today-first", lambda ws: ws.today_first())
+        # Two steps in one read: the agenda and sales come in ~0.1 s and are shown at once, while the alert
+        # engine and the portfolio, read beside them, come after.
+        self.load("today", self._read_in_two_steps)
+
+    def _read_in_two_steps(self, workspace: Workspace) -> TodayView:
+        """The whole view (in the load's worker thread); its quick part is posted as soon as it is read."""
+        worker = get_current_worker()
+
+        def first(view: TodayView) -> None:  # from one of the read's threads
+            if not worker.is_cancelled:
+                self.post_message(DbDone("today-first", view))
+
+        return workspace.today_view(first=first)
 
     def _recheck(self) -> None:
         self._recheck_pending = False
@@ -133,9 +145,9 @@ class TodayScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     @on(DbDone)
     def loaded(self, message: DbDone) -> None:
         view: TodayView = message.result
+        if message.request == "today-first" and self.data is not None and self.data.complete:
+            return  # the whole view is shown already: its lines never go back to "Loading…"
         self.show(view)
-        if message.request == "today-first":
-            self.load("today-rest", lambda ws: ws.today_rest(view))
 
     def show(self, data: TodayView) -> None:
         """Show what the workspace read; a complete view is also kept as the next start's snapshot."""

@@ -64,6 +64,10 @@ SUMMARISED_KINDS = vocabulary.BACKLOG_KINDS
 # The backlog kinds Today only counts: silence is also listed ("Clients overdue for contact").
 TALLIED_KINDS = tuple(kind for kind in SUMMARISED_KINDS if kind != AlertKind.SILENCE)
 AGENDA_KINDS = vocabulary.AGENDA_KINDS
+# Today's reads run side by side from this many interactions on (their last id): the large demo has 200,000,
+# where its reads are mostly Python (threads only take turns: the TUI's quick part came 35 -> 105 ms, its whole
+# Today +20 %); at ten times it 2,000,000, where the engine's SQL overlaps sales and receivables.
+SIDE_BY_SIDE_FROM = 500_000
 # How long one read of the portfolio serves the Clients screen (another program may write).
 PORTFOLIO_FRESH_S = 30.0
 
@@ -110,6 +114,16 @@ class TodayView:
             "coming": [a.id for a in self.coming],
             "overdue_clients": [a.id for a in self.overdue_clients],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class _TodayMoney:
+    """Today's sales figures: six months in the home currency (the last is this month), this month's target
+    in it, and this month's sales and targets in the other currencies."""
+
+    sales: tuple[int, ...]
+    target_minor: int | None
+    others: tuple[tuple[str, int, int | None], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +252,7 @@ class Workspace:
         self._watch: Any = None
         self._seen_stamp: Any = None
         self._portfolio: tuple[tuple[int, date], float, tuple[ClientSummary, ...]] | None = None
+        self._side_by_side_ok: bool | None = None
 
     # Clock, settings, engine
 
@@ -409,11 +424,22 @@ class Workspace:
     ) -> list[Alert]:
         """Every open alert, most urgent first, honouring the settings (birthday window, cadence per tier,
         the ``[portfolio]`` thresholds)."""
+        self.advance_series()
+        return self._read_alerts(kinds=kinds, include_marked=include_marked, birthday_days=birthday_days, at=at)
+
+    def _read_alerts(
+        self,
+        *,
+        kinds: Sequence[str] | None = None,
+        include_marked: bool = False,
+        birthday_days: int | None = None,
+        at: datetime | None = None,
+    ) -> list[Alert]:
+        """:meth:`alerts` without the recurrence check before it (made once by the caller)."""
         from amtui.services.alerts import compute_alerts
         from amtui.services.portfolio import settings_from
 
         settings = self.settings
-        self.advance_series()
         with self._reading() as connection:
             return compute_alerts(
                 session=connection,
@@ -429,11 +455,15 @@ class Workspace:
 
     def alerts_and_tallies(self, *, tally: Sequence[str]) -> tuple[list[Alert], dict[str, Tally]]:
         """Every open alert but those of the kinds in ``tally``, which are only counted (Today's backlog)."""
+        self.advance_series()
+        return self._read_tallies(tally)
+
+    def _read_tallies(self, tally: Sequence[str]) -> tuple[list[Alert], dict[str, Tally]]:
+        """:meth:`alerts_and_tallies` without the recurrence check before it (made once by the caller)."""
         from amtui.services.alerts import alerts_and_tallies
         from amtui.services.portfolio import settings_from
 
         settings = self.settings
-        self.advance_series()
         with self._reading() as connection:
             return alerts_and_tallies(
                 session=connection,
@@ -446,41 +476,139 @@ class Workspace:
                 complaint_stale_days=settings.complaint_stale_days,
             )
 
-    def today_view(self, *, figures: bool = True) -> TodayView:
+    def _side_by_side(self, *jobs: Callable[[], Any]) -> list[Any]:
+        """Run independent reads at once, the first in this thread and each other one in a thread of its own,
+        each opening its own connection (one unit of work each): SQLite and PostgreSQL work with the interpreter
+        lock released, so the reads overlap. One after the other where the database cannot serve two
+        connections at once (an in-memory SQLite database, a pool of one connection). The results in order;
+        a job's error is raised here once all are done."""
+        if len(jobs) < 2 or not self._reads_side_by_side():
+            return [job() for job in jobs]
+        _import_for_threads()
+        # What the jobs share is loaded before they start (these properties load lazily, without a lock).
+        self.settings, self.zone  # noqa: B018
+        results: list[Any] = [None] * len(jobs)
+        errors: list[BaseException] = []
+
+        def run(index: int) -> None:
+            try:
+                results[index] = jobs[index]()
+            except BaseException as exc:  # handed to the caller's thread
+                errors.append(exc)
+
+        threads = [
+            threading.Thread(target=run, args=(index,), name=f"amtui-read-{index}", daemon=True)
+            for index in range(1, len(jobs))
+        ]
+        for thread in threads:
+            thread.start()
+        run(0)
+        for thread in threads:
+            thread.join()
+        if errors:
+            raise errors[0]
+        return results
+
+    def _reads_side_by_side(self) -> bool:
+        """Whether reading side by side pays: the engine gives each thread a connection of its own (PostgreSQL's
+        pool, a SQLite file in WAL: readers never wait for each other; not an in-memory database or a single
+        shared connection), and the database is large enough for the reads' SQL, which overlaps, to outweigh
+        their Python, which takes turns (``SIDE_BY_SIDE_FROM``)."""
+        if self._side_by_side_ok is None:
+            from sqlalchemy import text
+            from sqlalchemy.pool import SingletonThreadPool, StaticPool
+
+            engine = self.engine
+            database = engine.url.database or ""
+            self._side_by_side_ok = not isinstance(engine.pool, (SingletonThreadPool, StaticPool)) and (
+                engine.dialect.name != "sqlite" or (database not in ("", ":memory:") and "mode=memory" not in database)
+            )
+            if self._side_by_side_ok:
+                with self._reading() as connection:  # the largest table's last id: one index step
+                    last = connection.execute(text("SELECT max(id) FROM interaction")).scalar()
+                self._side_by_side_ok = (last or 0) >= SIDE_BY_SIDE_FROM
+        return self._side_by_side_ok
+
+    def today_view(self, *, figures: bool = True, first: Callable[[TodayView], None] | None = None) -> TodayView:
         """The whole of Today in one call. ``figures=False`` leaves out sales and receivables
-        (``amtui today`` sums overdue invoices in its backlog and never needs the ORM)."""
-        # The rest recomputes every section from all alerts: the quick part's agenda is not needed here
-        # (it cost a second pass of the agenda's rules, ~0.4 s at ten times the large demo).
-        return self.today_rest(self.today_first(figures=figures, agenda=()), figures=figures)
+        (``amtui today`` sums overdue invoices in its backlog and never needs the ORM).
+
+        The alert engine, the month's sales and the portfolio's receivables are read side by side
+        (:meth:`_side_by_side`). ``first`` given (the TUI): the quick part (the agenda and sales, what
+        :meth:`today_first` gives) is also read beside the engine and handed to ``first`` as soon as it is
+        ready, from another thread; without it the agenda is not read twice (the engine gives every section)."""
+        today, now = self.today(), self.now()
+        self.advance_series()
+
+        def quick() -> TodayView:
+            agenda = () if first is None else self._read_alerts(kinds=AGENDA_KINDS, at=now)
+            view = self._first_view(today, now, agenda, self._today_money(today) if figures else None)
+            if first is not None:
+                first(view)
+            return view
+
+        if not figures and first is None:  # the engine alone: nothing to read beside it
+            return self._complete_view(quick(), *self._read_tallies(TALLIED_KINDS), None)
+        # The quick part first: read one after the other (see _side_by_side), it still comes first.
+        base, (alerts, tallies), totals = self._side_by_side(
+            quick, lambda: self._read_tallies(TALLIED_KINDS), lambda: self._today_totals(today) if figures else None
+        )
+        return self._complete_view(base, alerts, tallies, totals)
 
     def today_first(self, *, figures: bool = True, agenda: Sequence[Alert] | None = None) -> TodayView:
         """The quick part of Today: the agenda (planned today, tasks due today, birthdays) and sales.
         ``agenda`` given: those alerts instead of computing the agenda's."""
         today, now = self.today(), self.now()
-        quick = list(agenda) if agenda is not None else self.alerts(kinds=AGENDA_KINDS, at=now)
-        currency, target_minor = self.settings.currency, None
-        sales: tuple[int, ...] = (0,)
-        others: tuple[tuple[str, int, int | None], ...] = ()
-        if figures:
-            from amtui.services import records
+        money = (lambda: self._today_money(today)) if figures else (lambda: None)
+        if agenda is not None:
+            quick, sales = list(agenda), money()
+        else:
+            self.advance_series()
+            quick, sales = self._side_by_side(lambda: self._read_alerts(kinds=AGENDA_KINDS, at=now), money)
+        return self._first_view(today, now, quick, sales)
 
-            month = records.month_start(today)
-            months = [month_back(month, back) for back in range(5, -1, -1)]
-            with self._session() as session:
-                targets = {
-                    t.currency: t.amount_minor for t in records.list_targets(session=session) if t.period == month
-                }
-                by_month = records.sales_by_month(session=session, first=months[0], last=month)
-            by_currency = by_month.get(month, {})
-            # The bar and the trend in the home currency only: currencies are never added together.
-            sales = tuple(by_month.get(m, {}).get(currency.upper(), 0) for m in months)
-            target_minor = targets.get(currency)
-            others = tuple(
+    def today_rest(self, first: TodayView, *, figures: bool = True) -> TodayView:
+        """The slow part of Today (every alert, the portfolio's receivables per currency) added to the quick part.
+        The backlog kinds other than silence are only counted (their lines show counts and totals)."""
+        self.advance_series()
+        (alerts, tallies), totals = self._side_by_side(
+            lambda: self._read_tallies(TALLIED_KINDS), lambda: self._today_totals(first.today) if figures else None
+        )
+        return self._complete_view(first, alerts, tallies, totals)
+
+    def _today_money(self, today: date) -> _TodayMoney:
+        """This month's sales and targets per currency, and six months of sales in the home currency."""
+        from amtui.services import records
+
+        currency = self.settings.currency
+        month = records.month_start(today)
+        months = [month_back(month, back) for back in range(5, -1, -1)]
+        with self._session() as session:
+            targets = {t.currency: t.amount_minor for t in records.list_targets(session=session) if t.period == month}
+            by_month = records.sales_by_month(session=session, first=months[0], last=month)
+        by_currency = by_month.get(month, {})
+        # The bar and the trend in the home currency only: currencies are never added together.
+        return _TodayMoney(
+            sales=tuple(by_month.get(m, {}).get(currency.upper(), 0) for m in months),
+            target_minor=targets.get(currency),
+            others=tuple(
                 (code, by_currency.get(code, 0), targets.get(code))
                 for code in sorted(set(by_currency) | set(targets))
                 if code != currency
-            )
-        sections = split_today(quick, today=today, now=now, zone=self.zone)
+            ),
+        )
+
+    def _today_totals(self, today: date) -> tuple[tuple[tuple[str, int, int], ...], int]:
+        """The portfolio's receivables per currency and how many clients there are, in one grouped read
+        (not the whole Clients table: 20,000 rows at 10x)."""
+        from amtui.services.clients import count_clients, receivables_by_currency
+
+        with self._session() as session:
+            return receivables_by_currency(session=session, today=today), count_clients(session=session)
+
+    def _first_view(self, today: date, now: datetime, agenda: Sequence[Alert], money: _TodayMoney | None) -> TodayView:
+        sections = split_today(agenda, today=today, now=now, zone=self.zone)
+        sales = money.sales if money is not None else (0,)
         return TodayView(
             today=today,
             agenda=sections["agenda"],
@@ -489,28 +617,23 @@ class Workspace:
             overdue_clients=(),
             backlog=(),
             receivables=(),
-            currency=currency,
+            currency=self.settings.currency,
             sales_minor=sales[-1],
-            target_minor=target_minor,
+            target_minor=money.target_minor if money is not None else None,
             sales_by_month=sales,
-            other_sales=others,
+            other_sales=money.others if money is not None else (),
             complete=False,
         )
 
-    def today_rest(self, first: TodayView, *, figures: bool = True) -> TodayView:
-        """The slow part of Today (every alert, the portfolio's receivables per currency) added to the quick part.
-        The backlog kinds other than silence are only counted (their lines show counts and totals)."""
-        alerts, tallies = self.alerts_and_tallies(tally=TALLIED_KINDS)
+    def _complete_view(
+        self,
+        first: TodayView,
+        alerts: list[Alert],
+        tallies: dict[str, Tally],
+        totals: tuple[tuple[tuple[str, int, int], ...], int] | None,
+    ) -> TodayView:
         sections = split_today(alerts, today=first.today, now=self.now(), zone=self.zone, tallies=tallies)
-        receivables: tuple[tuple[str, int, int], ...] = ()
-        clients = None
-        if figures:
-            # The portfolio's totals in one grouped read, not the whole Clients table (20,000 rows at 10x).
-            from amtui.services.clients import count_clients, receivables_by_currency
-
-            with self._session() as session:
-                receivables = receivables_by_currency(session=session, today=first.today)
-                clients = count_clients(session=session)
+        receivables, clients = totals if totals is not None else ((), None)
         count = len(alerts) + sum(t.count for t in tallies.values())
         return replace(first, **sections, receivables=receivables, alert_count=count, complete=True, clients=clients)
 
@@ -1312,6 +1435,20 @@ def _system_now() -> datetime:
     from amtui.config import current_time
 
     return current_time()
+
+
+def _import_for_threads() -> None:
+    """Import what the reads made side by side use, in this one thread, before they start: two threads
+    importing SQLAlchemy's ORM at once can meet a module half done (its circular imports), and fail."""
+    import sqlalchemy.orm  # noqa: F401
+    import sqlmodel  # noqa: F401
+
+    import amtui.models
+    import amtui.services.alerts
+    import amtui.services.clients
+    import amtui.services.digest
+    import amtui.services.portfolio
+    import amtui.services.records  # noqa: F401
 
 
 def month_back(month: date, back: int) -> date:
