@@ -385,7 +385,7 @@ def test_columns_read_match_the_models() -> None:
     from sqlmodel import SQLModel
 
     import amtui.models  # noqa: F401  (registers every table)
-    from amtui.services.alerts import COLUMNS_READ
+    from amtui.services.core_views import COLUMNS_READ
 
     for view in COLUMNS_READ:
         table = SQLModel.metadata.tables[view.name]

@@ -49,7 +49,8 @@ def _moment(day: date | None) -> datetime:
 
 
 def _compute(ctx: typer.Context, moment: datetime, **options: Any) -> list[Alert]:
-    return workspace(ctx).alerts(at=moment, **options)
+    # Read-only: on a SQLite file at the current schema the engine reads on a plain sqlite3 connection.
+    return workspace(ctx, quick=True).alerts(at=moment, **options)
 
 
 def _write_atomically(path: Path, content: str) -> None:
