@@ -115,3 +115,48 @@ def test_digest_and_alerts_import_no_sqlalchemy_and_print_what_the_engine_prints
     assert text.returncode == 0 and text.stdout == render_text(digest), text.stderr
     printed = _amtui("alerts", "--json", "--all", env=env)
     assert json.loads(printed.stdout) == [alert_to_dict(a) for a in listed]
+
+
+def test_the_per_client_lines_are_cut_at_the_limit_like_the_alerts() -> None:
+    """A morning mail lists at most ``--limit`` clients with overdue invoices (the largest debts first),
+    then how many more, in text, Markdown, HTML and on a terminal; the JSON keeps every client."""
+    import io
+
+    from rich.console import Console
+
+    from amtui.services.alerts import Alert
+    from amtui.services.digest import build_digest, render_html, render_json, render_markdown, render_rich
+    from amtui.services.digest import render_text as text_of
+    from amtui.vocabulary import AlertKind, Severity
+
+    today = FROZEN_NOW.astimezone(ZONE).date()
+
+    def owed(number: int) -> Alert:
+        return Alert(
+            id=f"invoice:{number}", kind=AlertKind.RECEIVABLE, severity=Severity.HIGH, date=today - timedelta(days=40),
+            days=-40, sentence=(lambda n=number: f"Invoice {n}", ()), facts=(), client_id=number,
+            client_name=f"Клиент {number:02d}", amount_minor=1000 * number, currency="RUB",
+        )  # fmt: skip
+
+    alerts = [owed(number) for number in range(1, 31)]
+    digest = build_digest(alerts, day=today, generated_at=FROZEN_NOW, zone=ZONE)
+    text = text_of(digest, limit=4)
+    assert [line.strip()[:9] for line in text.splitlines() if "in 1 invoice" in line] == [
+        "Клиент 30",
+        "Клиент 29",
+        "Клиент 28",
+        "Клиент 27",
+    ]
+    assert "   ... and 26 more clients" in text and "Клиент 26" not in text
+    assert "... and 26 more: amtui alerts --kind receivable" in text
+    assert "Клиент 26" in text_of(digest, limit=0) and "more clients" not in text_of(digest, limit=30)
+    markdown = render_markdown(digest, limit=4)
+    assert "- ... and 26 more clients" in markdown
+    assert markdown.count("**Клиент") == 4
+    html = render_html(digest, limit=4)
+    assert "<li>... and 26 more clients</li>" in html and html.count("<strong>Клиент") == 4
+    out = io.StringIO()
+    render_rich(digest, Console(file=out, width=120, color_system=None), limit=4)
+    assert "... and 26 more clients" in out.getvalue() and "Клиент 26" not in out.getvalue()
+    assert len(json.loads(render_json(digest))["groups"][0]["clients"]) == 30
+    assert digest.counts() == {"total": 30, "critical": 0, "high": 30, "normal": 0, "info": 0}

@@ -19,7 +19,7 @@ from typing import Any
 
 from amtui.i18n import _, ngettext
 from amtui.services.errors import ValidationError
-from amtui.services.store import placeholders, store_of
+from amtui.services.store import Store, placeholders, store_of
 from amtui.vocabulary import OPEN_DEAL_STAGES, ClientStatus, DealStage, Tier
 
 ACTIVE_DAYS = 90  # a client is active with an invoice in the trailing 90 days
@@ -408,12 +408,59 @@ class CreditExposure:
         return "ok"
 
 
+def credit_exposure_rows(
+    store: Store, client_ids: Iterable[int] | None = None
+) -> list[tuple[int, str, str, int, int, int, int | None, int | None]]:
+    """Per client with a credit limit: (id, name, currency, limit, open receivables, won deals not
+    invoiced yet, payment terms, discount), the money in the client's currency. A won deal counts
+    until the client has an invoice issued on or after the day it was won."""
+    where = "credit_limit_minor IS NOT NULL"
+    params: dict[str, Any] = {}
+    if client_ids is not None:
+        marks, params = placeholders("i", list(client_ids))
+        where += f" AND id IN ({marks})"
+    clients = store.rows(
+        f"SELECT id, name, currency, credit_limit_minor, payment_terms_days, discount_bp FROM client WHERE {where}",
+        params,
+    )
+    if not clients:
+        return []
+    marks, id_params = placeholders("k", [row[0] for row in clients])
+    ids = f"({marks})"
+    owed = {
+        (cid, currency): int(total or 0)
+        for cid, currency, total in store.rows(
+            "SELECT client_id, currency, sum(amount_minor - paid_minor) FROM invoice"
+            f" WHERE paid_minor < amount_minor AND client_id IN {ids} GROUP BY client_id, currency",
+            id_params,
+        )
+    }
+    last_invoice = {
+        cid: None if last is None else _day(last)
+        for cid, last in store.rows(
+            f"SELECT client_id, max(issued_on) FROM invoice WHERE client_id IN {ids} GROUP BY client_id", id_params
+        )
+    }
+    won: dict[tuple[int, str], int] = defaultdict(int)
+    for cid, currency, amount, closed in store.rows(
+        "SELECT client_id, currency, amount_minor, closed_on FROM deal"
+        f" WHERE stage = :won AND client_id IN {ids} AND amount_minor IS NOT NULL",
+        {**id_params, "won": DealStage.WON.value},
+    ):
+        last = last_invoice.get(cid)
+        closed_on = None if closed is None else _day(closed)
+        if closed_on is None or last is None or last < closed_on:
+            won[(cid, currency)] += amount
+    return [
+        (cid, name, currency, int(limit), owed.get((cid, currency), 0), won.get((cid, currency), 0), terms, discount)
+        for cid, name, currency, limit, terms, discount in clients
+    ]
+
+
 def credit_exposure(*, session: Any, client_ids: Iterable[int] | None = None) -> list[CreditExposure]:
     """Per client with a credit limit: open receivables + won deals not invoiced yet (a won deal counts
     until the client has an invoice issued on or after the day it was won), in the client's currency
-    (the rule: :func:`amtui.services.reads.credit_exposure_rows`)."""
-    from amtui.services.reads import credit_exposure_rows
-
+    (the rule: :func:`credit_exposure_rows`, which the client card reads too)."""
     return [CreditExposure(*row) for row in credit_exposure_rows(store_of(session), client_ids)]
 
 
