@@ -160,3 +160,61 @@ def test_the_per_client_lines_are_cut_at_the_limit_like_the_alerts() -> None:
     assert "... and 26 more clients" in out.getvalue() and "Клиент 26" not in out.getvalue()
     assert len(json.loads(render_json(digest))["groups"][0]["clients"]) == 30
     assert digest.counts() == {"total": 30, "critical": 0, "high": 30, "normal": 0, "info": 0}
+
+
+@pytest.mark.parametrize("days", [0, 1, 20, 45, 70, 100])
+def test_the_digest_counted_in_the_database_equals_the_digest_of_every_alert(demo: Any, days: int) -> None:
+    """Receivables and ending contracts summed up (only their first alerts built) give the same digest as
+    every alert built: each group's count, worst severity, money, per-client list and first lines, the
+    headline, in text, Markdown and HTML; with marks that hide (dismissed, snoozed), one run out and one stale,
+    on days that move invoices across the aging buckets and contracts across the bands."""
+    from amtui.services.alerts import SUMMARIZED_IN_SQL, alerts_and_summaries
+    from amtui.services.digest import build_digest, render_html, render_markdown
+    from amtui.services.digest import render_text as text_of
+
+    ws = Workspace(engine=demo, now=lambda: FROZEN_NOW, zone=ZONE, settings=Settings())
+    _mark_some(ws)
+    at = FROZEN_NOW + timedelta(days=days)
+    day = at.astimezone(ZONE).date()
+    with demo.connect() as connection:
+        every = compute_alerts(session=connection, now=at, zone=ZONE)
+        full = build_digest(every, day=day, generated_at=at, zone=ZONE)
+        for limit in (1, 2, 3, 25):
+            alerts, summaries = alerts_and_summaries(session=connection, now=at, zone=ZONE, limit=limit)
+            assert alerts == [a for a in every if a.kind not in SUMMARIZED_IN_SQL]
+            assert set(summaries) == {a.kind for a in every if a.kind in SUMMARIZED_IN_SQL}
+            counted = build_digest(alerts, day=day, generated_at=at, zone=ZONE, summaries=summaries)
+            assert counted.counts() == full.counts() and counted.headline() == full.headline()
+            for group, reference in zip(counted.groups, full.groups, strict=True):
+                assert (group.kind, group.severity, group.count, group.totals, group.clients) == (
+                    reference.kind,
+                    reference.severity,
+                    reference.count,
+                    reference.totals,
+                    reference.clients,
+                )
+                assert group.alerts[:limit] == reference.alerts[:limit], (group.kind, limit)
+            for render in (text_of, render_markdown, render_html):
+                assert render(counted, limit=limit) == render(full, limit=limit), (render, limit)
+    if days == 0:
+        assert summaries["receivable"].count > 3 and len(summaries["receivable"].clients) > 3
+        assert summaries["contract"].count >= 2  # four of the demo's six are marked, one of them stale
+
+
+def test_the_digest_command_prints_the_digest_of_every_alert(cli: Any) -> None:
+    """``amtui digest`` (text, the first --limit alerts of each group) against the JSON digest (every alert)."""
+    made = cli("demo")
+    assert made.exit_code == 0, made.output
+    shown = cli("digest", "--limit", "2")
+    assert shown.exit_code == 0, shown.output
+    listed = cli("alerts", "--json")
+    every = json.loads(listed.output)
+    assert len(every) > 30
+    assert "Overdue invoices: " in shown.output and "... and " in shown.output
+    full = cli("digest", "--format", "json")
+    groups = {group["kind"]: group for group in json.loads(full.output)["groups"]}
+    assert sum(group["count"] for group in groups.values()) == len(every)
+    for kind in ("receivable", "contract"):
+        ids = [alert["id"] for alert in groups[kind]["alerts"]]
+        assert all(f"[{alert_id}]" in shown.output for alert_id in ids[:2]), kind
+        assert not any(f"[{alert_id}]" in shown.output for alert_id in ids[2:]), kind

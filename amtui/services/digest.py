@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from amtui.i18n import N_, _, current_language, ngettext
-from amtui.services.alerts import KIND_ORDER, Alert, AlertKind, Severity
+from amtui.services.alerts import KIND_ORDER, Alert, AlertKind, Severity, Summary, client_order
 from amtui.services.locale_format import money as format_money
 from amtui.services.locale_format import short_date
 from amtui.services.sanitize import json_safe, safe_display
@@ -80,10 +80,12 @@ class Group:
     totals: tuple[tuple[str, int], ...]  # (currency, minor units), money kinds only
     clients: tuple[ClientTotal, ...]  # receivables per client, largest first
     by_severity: tuple[tuple[str, int], ...] = ()  # how many of each severity (worst first; none: zero)
+    # How many alerts the group has when ``alerts`` holds only the first ones (a Summary); None: all are there.
+    total: int | None = None
 
     @property
     def count(self) -> int:
-        return len(self.alerts)
+        return len(self.alerts) if self.total is None else self.total
 
     def summary(self) -> str:
         """``3 overdue invoices, 412 500 RUB``."""
@@ -163,16 +165,24 @@ def _client_totals(alerts: Iterable[Alert]) -> tuple[ClientTotal, ...]:
         entry = sums.setdefault((alert.client_id, alert.client_name, alert.currency), [0, 0])
         entry[0] += alert.amount_minor
         entry[1] += 1
-    rows = [ClientTotal(cid, name, currency, total, count) for (cid, name, currency), (total, count) in sums.items()]
-    rows.sort(key=lambda row: (-row.amount_minor, row.client_name or ""))
-    return tuple(rows)
+    rows = [(cid, name, currency, total, count) for (cid, name, currency), (total, count) in sums.items()]
+    rows.sort(key=client_order)
+    return tuple(ClientTotal(*row) for row in rows)
 
 
 def build_digest(
-    alerts: Sequence[Alert], *, day: date, generated_at: datetime, zone: tzinfo, per_client: bool = True
+    alerts: Sequence[Alert],
+    *,
+    day: date,
+    generated_at: datetime,
+    zone: tzinfo,
+    per_client: bool = True,
+    summaries: Mapping[str, Summary] | None = None,
 ) -> Digest:
     """Group ``alerts`` (already sorted by urgency) by kind; groups with the worst alerts come first.
-    ``per_client=False`` leaves the money groups' ``clients`` empty (Today shows only the totals)."""
+    ``per_client=False`` leaves the money groups' ``clients`` empty (Today shows only the totals).
+    ``summaries`` (:func:`amtui.services.alerts.alerts_and_summaries`): groups of kinds not built in full,
+    holding only their first alerts and the rest as counts (what text, Markdown and HTML show)."""
     by_kind: dict[str, list[Alert]] = {}
     severities: dict[str, dict[str, int]] = {}
     for alert in alerts:
@@ -195,6 +205,20 @@ def build_digest(
                 totals=_money_totals(items) if money else (),
                 clients=_client_totals(items) if money and per_client else (),
                 by_severity=counted,
+            )
+        )
+    for kind, summary in (summaries or {}).items():
+        money = kind in MONEY_KINDS
+        groups.append(
+            Group(
+                kind=str(kind),
+                title=group_title(kind),
+                severity=str(summary.severity),
+                alerts=summary.first,
+                totals=summary.totals if money else (),
+                clients=tuple(ClientTotal(*row) for row in summary.clients) if money and per_client else (),
+                by_severity=summary.by_severity,
+                total=summary.count,
             )
         )
     groups.sort(key=lambda group: backlog_order(group.kind, group.severity))

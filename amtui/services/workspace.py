@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from amtui.config import Settings
     from amtui.services.alerts import Alert, Tally
     from amtui.services.colleagues import ColleagueRead
+    from amtui.services.digest import Digest
     from amtui.services.moves import Moved
     from amtui.services.portfolio import AbcRow, PortfolioMoney, PortfolioView
     from amtui.services.schemas import (
@@ -485,6 +486,34 @@ class Workspace:
                 portfolio=settings_from(settings),
                 complaint_stale_days=settings.complaint_stale_days,
             )
+
+    def digest(self, *, at: datetime | None = None, birthday_days: int | None = None, limit: int = 0) -> Digest:
+        """The morning digest as of ``at`` (now by default). ``limit`` > 0: what text, Markdown and HTML show,
+        each group's first ``limit`` alerts (receivables and ending contracts counted in the database, only
+        their first alerts built: :func:`amtui.services.alerts.alerts_and_summaries`); 0: every alert (JSON)."""
+        from amtui.services.alerts import alerts_and_summaries
+        from amtui.services.digest import build_digest
+        from amtui.services.reckoning import settings_from
+
+        moment = at or self.now()
+        settings = self.settings
+        days = settings.birthday_days if birthday_days is None else birthday_days
+        day = moment.astimezone(self.zone).date()
+        if limit <= 0:
+            every = self.alerts(at=moment, birthday_days=days)
+            return build_digest(every, day=day, generated_at=moment, zone=self.zone)
+        with self._alert_reading() as connection:
+            alerts, summaries = alerts_and_summaries(
+                session=connection,
+                now=moment,
+                zone=self.zone,
+                limit=limit,
+                birthday_days=days,
+                cadence_by_tier=settings.cadence_days,
+                portfolio=settings_from(settings),
+                complaint_stale_days=settings.complaint_stale_days,
+            )
+        return build_digest(alerts, day=day, generated_at=moment, zone=self.zone, summaries=summaries)
 
     def alerts_and_tallies(self, *, tally: Sequence[str]) -> tuple[list[Alert], dict[str, Tally]]:
         """Every open alert but those of the kinds in ``tally``, which are only counted (Today's backlog)."""
