@@ -15,11 +15,11 @@ would cost more than the whole computation (see bench/RESULTS.md).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from amtui.i18n import _, current_language, ngettext
@@ -163,6 +163,8 @@ def fingerprint(*facts: Any) -> str:
     """A short digest of the facts an alert stands on (a mark applies while they hold).
 
     Dates and moments enter as ISO text, so a digest does not depend on how a driver returns them."""
+    import hashlib  # only marked alerts need one: not imported on every run
+
     plain = tuple(fact.isoformat() if isinstance(fact, date) else fact for fact in facts)
     return hashlib.blake2b(repr(plain).encode(), digest_size=8).hexdigest()
 
@@ -1823,11 +1825,11 @@ def _summary(
     if not rows:
         return None
     names = [name for name, _expression in statement.columns]
-    keys = [names.index(key) for key in spec.keys]
+    keyed = itemgetter(*(names.index(key) for key in spec.keys)) if spec.keys else (lambda row: ())
     summed = [names.index(name) for name in spec.sums]
-    grouped: dict[tuple[Any, ...], tuple[list[Any], list[tuple[Any, ...]]]] = {}
+    grouped: dict[Any, tuple[list[Any], list[tuple[Any, ...]]]] = {}
     for row in rows:
-        key = tuple(row[index] for index in keys)
+        key = keyed(row)
         group = grouped.get(key)
         if group is None:
             standing = list(row)

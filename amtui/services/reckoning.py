@@ -292,12 +292,14 @@ def abc_tiers(
         {"since": since, "until": until},
     )
     groups: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    home = rates.home
     for client_id, currency, total in revenue:
-        value = rates.convert(int(total or 0), currency, today)
+        amount = int(total or 0)
+        value = amount if currency == home else rates.convert(amount, currency, today)  # the home rate is 1
         if value is None:
-            groups[currency][client_id] += int(total or 0)
+            groups[currency][client_id] += amount
         else:
-            groups[rates.home][client_id] += value
+            groups[home][client_id] += value
     listed = "SELECT client.id, client.name, client.tier, client.status FROM client WHERE client.status != :lost"
     # The changes alone are alerts (sorted by the engine, ties by id): no need for the database to sort 20,000 names.
     clients = store.rows(
