@@ -1,16 +1,20 @@
 """The alert engine: everything that must not slip, computed for a given moment.
 
 One entry point, :func:`compute_alerts`, reads plain columns with a handful of
-indexed SQLAlchemy Core selects (portable SQL: date arithmetic happens in
+indexed queries (portable SQL with ``:name`` parameters: date arithmetic happens in
 Python, never in the database) and returns immutable :class:`Alert` tuples,
 most urgent first. Snoozes and dismissals live in the ``alert_mark`` table;
 a mark only applies while the alert's facts (its ``fingerprint``) are
 unchanged, so a moved due date, a payment or an escalation brings it back.
 
 No UI code here: the CLI, the digest and the TUI all read the same list.
-The module reads the tables through lightweight Core views (below) instead of
-the SQLModel classes: the cron digest then never builds those classes, which
-would cost more than the whole computation (see bench/RESULTS.md).
+Each query is written once and run through a :class:`amtui.services.store.Store`:
+on a SQLAlchemy connection or session (the TUI, Today, PostgreSQL) or on a plain
+``sqlite3`` connection (``amtui digest`` and ``amtui alerts`` on a SQLite file, which
+then import no SQLAlchemy); each value is turned into a date or an aware UTC moment
+whatever the driver gave. Today's backlog (:func:`alerts_and_tallies`) and the
+digest's largest groups (:func:`alerts_and_summaries`) are counted from the kinds'
+own queries and row-to-alert code, without building every alert.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from functools import lru_cache
+from functools import lru_cache, partial
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -1725,7 +1729,7 @@ def _tally_specs(
             ("amount_minor", "paid_minor"),
             lambda row: [_receivable_alert(clock, names, row)],
             "invoice.id",
-            lambda row: _receivable_money(names, row),
+            partial(_receivable_money, names),
         ),
         AlertKind.CONTRACT: _TallySpec(
             lambda: _contract_statement(store, clock, want_notice=False),
