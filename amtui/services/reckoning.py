@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
+from operator import itemgetter
 from typing import Any
 
 from amtui.i18n import _, ngettext
@@ -324,7 +325,10 @@ def abc_tiers(
             continue
         running = 0
         a_bound, b_bound = a_limit * total, b_limit * total
-        for client_id, value in sorted(members.items(), key=lambda item: (-item[1], item[0])):
+        # The largest revenue first, ties by client id: sorted by id, then (stable) by revenue, descending.
+        ranked = sorted(members.items())
+        ranked.sort(key=itemgetter(1), reverse=True)
+        for client_id, value in ranked:
             if total > 0:  # share before this client < limit, in integers: running * 100 / total < limit
                 before = running * 100
                 tier = "A" if before < a_bound else "B" if before < b_bound else "C"
@@ -333,9 +337,10 @@ def abc_tiers(
                 tier = "A" if share_before < a_limit else "B" if share_before < b_limit else "C"
             running += value
             current = best.get(client_id)
-            if current is None or client_id in too_few or tier < current[0]:
+            if current is None or tier < current[0] or (too_few and client_id in too_few):
                 best[client_id] = (tier, value, code, total)
-                too_few.pop(client_id, None)
+                if too_few:
+                    too_few.pop(client_id, None)
     rows = []
     for client_id, name, stored, status in clients:
         if client_id in best:
