@@ -164,8 +164,8 @@ def test_the_per_client_lines_are_cut_at_the_limit_like_the_alerts() -> None:
 
 @pytest.mark.parametrize("days", [0, 1, 20, 45, 70, 100])
 def test_the_digest_counted_in_the_database_equals_the_digest_of_every_alert(demo: Any, days: int) -> None:
-    """The kinds the digest sums up (receivables, contracts, notices, birthdays, late deals: only their first
-    alerts built) give the same digest as every alert built: each group's count, worst severity, money,
+    """The kinds the digest sums up (receivables, contracts, notices, birthdays, late deals, tasks: only their
+    first alerts built) give the same digest as every alert built: each group's count, worst severity, money,
     per-client list and first lines, the headline, in text, Markdown and HTML; with marks that hide
     (dismissed, snoozed), one run out and one stale, on days that move invoices across the aging buckets,
     contracts across the bands and birthdays out of the window."""
@@ -175,7 +175,7 @@ def test_the_digest_counted_in_the_database_equals_the_digest_of_every_alert(dem
 
     ws = Workspace(engine=demo, now=lambda: FROZEN_NOW, zone=ZONE, settings=Settings())
     _mark_some(ws)
-    for kind in ("deal", "birthday", "notice"):  # the other kinds summed up: one dismissed, one snoozed
+    for kind in ("deal", "birthday", "notice", "overdue_task", "task_today"):  # one dismissed, one snoozed
         found = [a for a in ws.alerts() if a.kind == kind]
         assert len(found) >= 2, kind
         ws.dismiss_alert(found[0].id)
