@@ -502,7 +502,7 @@ class Workspace:
         if limit <= 0:
             every = self.alerts(at=moment, birthday_days=days)
             return build_digest(every, day=day, generated_at=moment, zone=self.zone)
-        with self._alert_reading() as connection:
+        with self._alert_reading(advanced=False) as connection:
             alerts, summaries = alerts_and_summaries(
                 session=connection,
                 now=moment,
