@@ -385,7 +385,7 @@ def test_columns_read_match_the_models() -> None:
     from sqlmodel import SQLModel
 
     import amtui.models  # noqa: F401  (registers every table)
-    from amtui.services.alerts import COLUMNS_READ
+    from amtui.services.core_views import COLUMNS_READ
 
     for view in COLUMNS_READ:
         table = SQLModel.metadata.tables[view.name]
@@ -574,18 +574,20 @@ def test_naive_now_is_refused(session, zone) -> None:  # type: ignore[no-untyped
 def test_every_alert_query_is_served_by_an_index(engine, session, client_id, now, zone) -> None:  # type: ignore[no-untyped-def]
     """Without planner statistics (a user's database never ran ANALYZE) each query must still find its
     index: on the large demo an unlucky plan for "unanswered" took 40 ms instead of 0.1 ms."""
-    from sqlalchemy import event
+    from amtui.services.store import CoreStore, sqlite_value
 
     statements: list[tuple[str, Any]] = []
+    read = CoreStore.rows
 
-    def capture(connection, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
-        statements.append((statement, parameters))
+    def capture(store: CoreStore, sql: str, params: Any = None) -> Any:  # every statement, as it is bound
+        statements.append((sql, {name: sqlite_value(value) for name, value in (params or {}).items()}))
+        return read(store, sql, params)
 
-    event.listen(engine, "before_cursor_execute", capture)
+    CoreStore.rows = capture  # type: ignore[method-assign]
     try:
         run(session, now, zone)
     finally:
-        event.remove(engine, "before_cursor_execute", capture)
+        CoreStore.rows = read  # type: ignore[method-assign]
     connection = session.connection()
     plans = {
         statement: " | ".join(
@@ -606,7 +608,7 @@ def test_every_alert_query_is_served_by_an_index(engine, session, client_id, now
             assert f"SCAN {big_table}" not in plan, f"{plan}\n{statement}"
     unanswered = next(plan for statement, plan in plans.items() if "needs_reply" in statement)
     assert "ix_interaction_needs_reply" in unanswered
-    called_first = next(plan for statement, plan in plans.items() if "interaction.kind = ?" in statement)
+    called_first = next(plan for statement, plan in plans.items() if "interaction.kind = :call" in statement)
     assert "ix_interaction_kind_direction_done" in called_first
     invoices = next(plan for statement, plan in plans.items() if "FROM invoice" in statement)
     assert "COVERING INDEX ix_invoice_unpaid_due" in invoices

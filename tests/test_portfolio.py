@@ -223,7 +223,7 @@ def test_views_match_the_models() -> None:
     from sqlmodel import SQLModel
 
     import amtui.models  # noqa: F401
-    from amtui.services.alerts import COLUMNS_READ  # the views portfolio.py reads through too
+    from amtui.services.core_views import COLUMNS_READ  # the views portfolio.py reads through too
 
     for view in COLUMNS_READ:
         model = SQLModel.metadata.tables[view.name]

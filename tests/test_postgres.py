@@ -213,3 +213,35 @@ def test_todays_backlog_counted_on_postgresql(pg_url: str, now, zone) -> None:  
     view = ws.today_view()
     assert view.alert_count == len(ws.alerts()) == len(shown) - len(TALLIED_IN_SQL)
     engine.dispose()
+
+
+def test_the_digest_summed_up_on_postgresql(pg_url: str, now, zone) -> None:  # type: ignore[no-untyped-def]
+    """The digest's summed-up kinds (rows grouped in Python, the first alerts built, money per client) on
+    PostgreSQL's typed values: the same digest as every alert, a dismissal and a snooze taken out."""
+    from datetime import timedelta
+
+    from amtui.config import Settings
+    from amtui.services.alerts import DIGEST_SUMMARIZED, alerts_and_summaries, compute_alerts
+    from amtui.services.demo import build_demo
+    from amtui.services.digest import build_digest, render_text
+    from amtui.services.workspace import Workspace
+
+    engine = open_engine(pg_url)
+    build_demo(engine, size="small", now=now)
+    ws = Workspace(engine=engine, now=lambda: now, zone=zone, settings=Settings())
+    shown = ws.alerts()
+    for kind in ("receivable", "birthday", "deal"):
+        found = [a for a in shown if a.kind == kind]
+        ws.dismiss_alert(found[0].id)
+        ws.snooze_alert(found[-1].id, now.astimezone(zone).date() + timedelta(days=3))
+    day = now.astimezone(zone).date()
+    with engine.connect() as connection:
+        every = compute_alerts(session=connection, now=now, zone=zone)
+        alerts, summaries = alerts_and_summaries(session=connection, now=now, zone=zone, limit=2)
+    assert alerts == [a for a in every if a.kind not in DIGEST_SUMMARIZED]
+    full = build_digest(every, day=day, generated_at=now, zone=zone)
+    counted = build_digest(alerts, day=day, generated_at=now, zone=zone, summaries=summaries)
+    assert render_text(counted, limit=2) == render_text(full, limit=2)
+    assert [g.clients for g in counted.groups] == [g.clients for g in full.groups]
+    assert ws.digest(limit=2).groups == counted.groups
+    engine.dispose()

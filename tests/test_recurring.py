@@ -432,7 +432,7 @@ def test_the_columns_the_series_writer_uses_are_the_models() -> None:
     from sqlmodel import SQLModel
 
     import amtui.models  # noqa: F401  (the metadata)
-    from amtui.services.recurrence import COLUMNS_WRITTEN
+    from amtui.services.core_views import COLUMNS_WRITTEN
 
     for view in COLUMNS_WRITTEN:
         model = SQLModel.metadata.tables[view.name]

@@ -147,10 +147,21 @@ def _plans(engine: Any, job: Any) -> dict[str, str]:
     def capture(connection, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
         statements.append((statement, parameters))
 
+    # The alert engine's statements go through a Store (on SQLite the driver's own cursor): captured as bound.
+    from amtui.services.store import CoreStore, sqlite_value
+
+    read = CoreStore.rows
+
+    def rows(store: CoreStore, sql: str, params: Any = None) -> Any:
+        statements.append((sql, {name: sqlite_value(value) for name, value in (params or {}).items()}))
+        return read(store, sql, params)
+
     event.listen(engine, "before_cursor_execute", capture)
+    CoreStore.rows = rows  # type: ignore[method-assign]
     try:
         job()
     finally:
+        CoreStore.rows = read  # type: ignore[method-assign]
         event.remove(engine, "before_cursor_execute", capture)
     with engine.connect() as connection:
         return {

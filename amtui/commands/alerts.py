@@ -49,7 +49,8 @@ def _moment(day: date | None) -> datetime:
 
 
 def _compute(ctx: typer.Context, moment: datetime, **options: Any) -> list[Alert]:
-    return workspace(ctx).alerts(at=moment, **options)
+    # Read-only: on a SQLite file at the current schema the engine reads on a plain sqlite3 connection.
+    return workspace(ctx, quick=True).alerts(at=moment, **options)
 
 
 def _write_atomically(path: Path, content: str) -> None:
@@ -82,7 +83,7 @@ def digest_command(
         int, typer.Option("--limit", min=0, help=_("At most this many lines per group in text/markdown/html (0: all)."))
     ] = 25,
 ) -> None:
-    from amtui.services.digest import build_digest, render, render_html, render_rich, render_text
+    from amtui.services.digest import render, render_html, render_rich, render_text
 
     day = parse_day(on, field="--date") if on else None
     if output is not None:
@@ -98,8 +99,10 @@ def digest_command(
         recipients = parse_recipients(mail_to)
         settings = check_mail_settings(load_settings().mail)  # a config error stops us before any work
     moment = _moment(day)
-    alerts = _compute(ctx, moment, birthday_days=days)
-    digest = build_digest(alerts, day=moment.astimezone(zone()).date(), generated_at=moment, zone=zone())
+    # Text, Markdown and HTML show each group's first --limit alerts: the engine builds only those of its
+    # largest kinds (counted in the database); the JSON lists every alert.
+    shown = 0 if fmt is DigestFormat.json else limit
+    digest = workspace(ctx, quick=True).digest(at=moment, birthday_days=days, limit=shown)
     if quiet_if_empty and digest.is_empty:
         return
     if output is not None:

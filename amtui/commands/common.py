@@ -62,9 +62,9 @@ def state(ctx: typer.Context) -> CliState:
 def workspace(ctx: typer.Context, *, quick: bool = False) -> Workspace:
     """The use cases on the command's database, with the current clock and the user's settings.
 
-    ``quick``: a quick command's workspace (``amtui log``, ``amtui task add``), whose writes go
-    through a plain sqlite3 connection when they can (see :mod:`amtui.services.store`); the engine
-    is opened only if something needs it."""
+    ``quick``: a quick command's workspace (``amtui log``, ``amtui task add``, ``amtui digest``, ``amtui
+    alerts``), whose writes and alert reads go through a plain sqlite3 connection when they can (see
+    :mod:`amtui.services.store`); the engine is opened only if something needs it."""
     from amtui.config import load_settings
     from amtui.services.workspace import Workspace
 
@@ -74,7 +74,13 @@ def workspace(ctx: typer.Context, *, quick: bool = False) -> Workspace:
 
         url, _default = resolve_db(cli.db)
         return Workspace(
-            db_url=url, engine_source=cli.engine, quick_writes=True, now=now, zone=zone(), settings=load_settings()
+            db_url=url,
+            engine_source=cli.engine,
+            quick_writes=True,
+            quick_reads=True,
+            now=now,
+            zone=zone(),
+            settings=load_settings(),
         )
     return Workspace(engine=cli.engine(), now=now, zone=zone(), settings=load_settings())
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from amtui.i18n import N_, _, current_language, ngettext
-from amtui.services.alerts import KIND_ORDER, Alert, AlertKind, Severity
+from amtui.services.alerts import KIND_ORDER, Alert, AlertKind, Severity, Summary, client_order
 from amtui.services.locale_format import money as format_money
 from amtui.services.locale_format import short_date
 from amtui.services.sanitize import json_safe, safe_display
@@ -79,10 +79,13 @@ class Group:
     alerts: tuple[Alert, ...]
     totals: tuple[tuple[str, int], ...]  # (currency, minor units), money kinds only
     clients: tuple[ClientTotal, ...]  # receivables per client, largest first
+    by_severity: tuple[tuple[str, int], ...] = ()  # how many of each severity (worst first; none: zero)
+    # How many alerts the group has when ``alerts`` holds only the first ones (a Summary); None: all are there.
+    total: int | None = None
 
     @property
     def count(self) -> int:
-        return len(self.alerts)
+        return len(self.alerts) if self.total is None else self.total
 
     def summary(self) -> str:
         """``3 overdue invoices, 412 500 RUB``."""
@@ -117,10 +120,12 @@ class Digest:
         return not self.groups
 
     def counts(self) -> dict[str, int]:
+        """How many alerts in all and of each severity (added up from the groups' counts)."""
         counts = {"total": 0} | {severity.value: 0 for severity in Severity}
-        for alert in self.alerts:
-            counts["total"] += 1
-            counts[alert.severity] += 1
+        for group in self.groups:
+            counts["total"] += group.count
+            for severity, count in group.by_severity:
+                counts[severity] += count
         return counts
 
     def headline(self) -> str:
@@ -160,35 +165,67 @@ def _client_totals(alerts: Iterable[Alert]) -> tuple[ClientTotal, ...]:
         entry = sums.setdefault((alert.client_id, alert.client_name, alert.currency), [0, 0])
         entry[0] += alert.amount_minor
         entry[1] += 1
-    rows = [ClientTotal(cid, name, currency, total, count) for (cid, name, currency), (total, count) in sums.items()]
-    rows.sort(key=lambda row: (-row.amount_minor, row.client_name or ""))
-    return tuple(rows)
+    rows = [(cid, name, currency, total, count) for (cid, name, currency), (total, count) in sums.items()]
+    rows.sort(key=client_order)
+    return tuple(ClientTotal(*row) for row in rows)
 
 
 def build_digest(
-    alerts: Sequence[Alert], *, day: date, generated_at: datetime, zone: tzinfo, per_client: bool = True
+    alerts: Sequence[Alert],
+    *,
+    day: date,
+    generated_at: datetime,
+    zone: tzinfo,
+    per_client: bool = True,
+    summaries: Mapping[str, Summary] | None = None,
 ) -> Digest:
     """Group ``alerts`` (already sorted by urgency) by kind; groups with the worst alerts come first.
-    ``per_client=False`` leaves the money groups' ``clients`` empty (Today shows only the totals)."""
+    ``per_client=False`` leaves the money groups' ``clients`` empty (Today shows only the totals).
+    ``summaries`` (:func:`amtui.services.alerts.alerts_and_summaries`): groups of kinds not built in full,
+    holding only their first alerts and the rest as counts (what text, Markdown and HTML show)."""
     by_kind: dict[str, list[Alert]] = {}
+    severities: dict[str, dict[str, int]] = {}
     for alert in alerts:
-        by_kind.setdefault(alert.kind, []).append(alert)
+        found = by_kind.get(alert.kind)
+        if found is None:
+            found = by_kind[alert.kind] = []
+            severities[alert.kind] = dict.fromkeys(_SEVERITIES, 0)
+        found.append(alert)
+        severities[alert.kind][alert.severity] += 1
     groups = []
     for kind, items in by_kind.items():
-        worst = min(items, key=lambda alert: alert.severity_rank).severity
+        counted = tuple((severity, count) for severity, count in severities[kind].items() if count)
         money = kind in MONEY_KINDS
         groups.append(
             Group(
                 kind=str(kind),
                 title=group_title(kind),
-                severity=str(worst),
+                severity=str(counted[0][0]),  # the worst present
                 alerts=tuple(items),
                 totals=_money_totals(items) if money else (),
                 clients=_client_totals(items) if money and per_client else (),
+                by_severity=counted,
+            )
+        )
+    for kind, summary in (summaries or {}).items():
+        money = kind in MONEY_KINDS
+        groups.append(
+            Group(
+                kind=str(kind),
+                title=group_title(kind),
+                severity=str(summary.severity),
+                alerts=summary.first,
+                totals=summary.totals if money else (),
+                clients=tuple(ClientTotal(*row) for row in summary.clients) if money and per_client else (),
+                by_severity=summary.by_severity,
+                total=summary.count,
             )
         )
     groups.sort(key=lambda group: backlog_order(group.kind, group.severity))
     return Digest(day=day, generated_at=generated_at, timezone=_zone_name(zone), groups=tuple(groups))
+
+
+_SEVERITIES = tuple(sorted((severity.value for severity in Severity), key=lambda value: Severity(value).rank))
 
 
 def _zone_name(zone: tzinfo) -> str:
@@ -282,6 +319,18 @@ def _shown(group: Group, limit: int) -> tuple[tuple[Alert, ...], int]:
     return group.alerts[:limit], group.count - limit
 
 
+def _shown_clients(group: Group, limit: int) -> tuple[tuple[ClientTotal, ...], int]:
+    """The per-client lines a group shows (the largest first) and how many are left out: like the alerts,
+    at most ``limit`` (0: all); the JSON keeps them all."""
+    if limit <= 0 or len(group.clients) <= limit:
+        return group.clients, 0
+    return group.clients[:limit], len(group.clients) - limit
+
+
+def _more_clients(hidden: int) -> str:
+    return ngettext("... and {n} more client", "... and {n} more clients", hidden).format(n=hidden)
+
+
 def _more(group: Group, hidden: int) -> str:
     return ngettext(
         "... and {n} more: amtui alerts --kind {kind}", "... and {n} more: amtui alerts --kind {kind}", hidden
@@ -305,8 +354,10 @@ def render_text(digest: Digest, *, limit: int = DEFAULT_LIMIT) -> str:
     lines = [title, "=" * len(title), digest.headline()]
     for group in digest.groups:
         lines += ["", f"{group.title}: {group.summary()}"]
-        for row in group.clients:
-            lines.append(f"   {_client_line(row)}")
+        clients, more = _shown_clients(group, limit)
+        lines += [f"   {_client_line(row)}" for row in clients]
+        if more:
+            lines.append(f"   {_more_clients(more)}")
         shown, hidden = _shown(group, limit)
         lines += [f"{MARKERS[Severity(alert.severity)]} {alert.text}  [{alert.id}]" for alert in shown]
         if hidden:
@@ -324,7 +375,10 @@ def render_markdown(digest: Digest, *, limit: int = DEFAULT_LIMIT) -> str:
     for group in digest.groups:
         lines += ["", f"## {group.title}", "", f"_{_md_escape(group.summary())}_", ""]
         if group.clients:
-            lines += [f"- **{_md_escape(row.client_name or '')}**: {_in_count(row)}" for row in group.clients]
+            clients, more = _shown_clients(group, limit)
+            lines += [f"- **{_md_escape(row.client_name or '')}**: {_in_count(row)}" for row in clients]
+            if more:
+                lines.append(f"- {_md_escape(_more_clients(more))}")
             lines.append("")
         shown, hidden = _shown(group, limit)
         for alert in shown:
@@ -355,11 +409,11 @@ def render_html(digest: Digest, *, limit: int = DEFAULT_LIMIT) -> str:
         out.append(f'<h2 style="font-size: 16px; color: {colour};">{esc(group.title)}</h2>')
         out.append(f"<p><em>{esc(group.summary())}</em></p>")
         if group.clients:
+            clients, more = _shown_clients(group, limit)
             out.append("<ul>")
-            out += [
-                f"<li><strong>{esc(row.client_name or '')}</strong>: {esc(_in_count(row))}</li>"
-                for row in group.clients
-            ]
+            out += [f"<li><strong>{esc(row.client_name or '')}</strong>: {esc(_in_count(row))}</li>" for row in clients]
+            if more:
+                out.append(f"<li>{esc(_more_clients(more))}</li>")
             out.append("</ul>")
         shown, hidden = _shown(group, limit)
         out.append('<table style="border-collapse: collapse;">')
@@ -395,8 +449,11 @@ def render_rich(digest: Digest, console: Console, *, limit: int = DEFAULT_LIMIT)
         header = line(group.title, style=f"bold {_RICH_STYLES[Severity(group.severity)]}".replace(" default", ""))
         header.append(safe_display(f"  {group.summary()}", multiline=False), style="dim")
         console.print(header)
-        for row in group.clients:
+        clients, more = _shown_clients(group, limit)
+        for row in clients:
             console.print(line(f"   {_client_line(row)}"))
+        if more:
+            console.print(line(f"   {_more_clients(more)}", style="dim"))
         shown, hidden = _shown(group, limit)
         for alert in shown:
             marked = line(f"{MARKERS[Severity(alert.severity)]} ", style=_RICH_STYLES[Severity(alert.severity)])

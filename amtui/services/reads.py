@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 from amtui.i18n import _
 from amtui.services.errors import NotFoundError
+from amtui.services.reckoning import credit_exposure_rows
 from amtui.services.schemas import (
     ClientRead,
     ComplaintRead,
@@ -42,7 +43,6 @@ from amtui.vocabulary import (
     OPEN_COMPLAINT_STATUSES,
     OPEN_DEAL_STAGES,
     ContactRole,
-    DealStage,
     InteractionStatus,
     MethodKind,
     Tier,
@@ -435,55 +435,7 @@ def list_complaints(store: Store, client_id: int | None = None, open_only: bool 
     return _reads(ComplaintRead, rows, _COMPLAINT_EXTRA)
 
 
-# Credit exposure
-
-
-def credit_exposure_rows(
-    store: Store, client_ids: Iterable[int] | None = None
-) -> list[tuple[int, str, str, int, int, int, int | None, int | None]]:
-    """Per client with a credit limit: (id, name, currency, limit, open receivables, won deals not
-    invoiced yet, payment terms, discount), the money in the client's currency. A won deal counts
-    until the client has an invoice issued on or after the day it was won."""
-    where = "credit_limit_minor IS NOT NULL"
-    params: dict[str, Any] = {}
-    if client_ids is not None:
-        marks, params = _in("i", list(client_ids))
-        where += f" AND id IN {marks}"
-    clients = store.rows(
-        f"SELECT id, name, currency, credit_limit_minor, payment_terms_days, discount_bp FROM client WHERE {where}",
-        params,
-    )
-    if not clients:
-        return []
-    ids, id_params = _in("k", [row[0] for row in clients])
-    owed = {
-        (cid, currency): int(total or 0)
-        for cid, currency, total in store.rows(
-            "SELECT client_id, currency, sum(amount_minor - paid_minor) FROM invoice"
-            f" WHERE paid_minor < amount_minor AND client_id IN {ids} GROUP BY client_id, currency",
-            id_params,
-        )
-    }
-    last_invoice = {
-        cid: as_date(last)
-        for cid, last in store.rows(
-            f"SELECT client_id, max(issued_on) FROM invoice WHERE client_id IN {ids} GROUP BY client_id", id_params
-        )
-    }
-    won: dict[tuple[int, str], int] = defaultdict(int)
-    for cid, currency, amount, closed in store.rows(
-        "SELECT client_id, currency, amount_minor, closed_on FROM deal"
-        f" WHERE stage = :won AND client_id IN {ids} AND amount_minor IS NOT NULL",
-        {**id_params, "won": DealStage.WON.value},
-    ):
-        last = last_invoice.get(cid)
-        closed_on = as_date(closed)
-        if closed_on is None or last is None or last < closed_on:
-            won[(cid, currency)] += amount
-    return [
-        (cid, name, currency, int(limit), owed.get((cid, currency), 0), won.get((cid, currency), 0), terms, discount)
-        for cid, name, currency, limit, terms, discount in clients
-    ]
+# Credit exposure: the rule lives with the other reckonings the alert engine reads (no schemas import there).
 
 
 def exposure_minor(store: Store, client_id: int) -> int | None:

@@ -30,23 +30,6 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import (
-    Boolean,
-    Date,
-    DateTime,
-    Integer,
-    String,
-    and_,
-    bindparam,
-    column,
-    exists,
-    or_,
-    select,
-    table,
-    update,
-)
-from sqlalchemy.exc import IntegrityError
-
 from amtui.i18n import N_
 from amtui.services.errors import ValidationError
 from amtui.vocabulary import InteractionStatus, TaskStatus
@@ -54,6 +37,7 @@ from amtui.vocabulary import InteractionStatus, TaskStatus
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
+    from amtui.services.store import Store
     from amtui.services.workweek import WorkWeek
 
 # How far a rule is walked to find the next occurrence (a daily rule 270 years on).
@@ -270,97 +254,74 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(0))
 
 
-# --- the columns written (Core: the cron digest advances series without building the ORM classes) ---
-
-_UTC = DateTime(timezone=True)
-_interaction = table(
-    "interaction",
-    column("id", Integer),
-    column("client_id", Integer),
-    column("kind", String),
-    column("direction", String),
-    column("status", String),
-    column("planned_at", _UTC),
-    column("duration_min", Integer),
-    column("place", String),
-    column("city", String),
-    column("subject", String),
-    column("needs_reply", Boolean),
-    column("created_at", _UTC),
-    column("updated_at", _UTC),
-    column("series_id", Integer),
-    column("occurrence", Integer),
-    column("repeat", String),
-    column("repeat_from", _UTC),
-)
-_interaction_contact = table("interaction_contact", column("interaction_id", Integer), column("contact_id", Integer))
-_task = table(
-    "task",
-    column("id", Integer),
-    column("title", String),
-    column("client_id", Integer),
-    column("assignee", String),
-    column("status", String),
-    column("priority", String),
-    column("due_on", Date),
-    column("check_in_at", _UTC),
-    column("created_at", _UTC),
-    column("updated_at", _UTC),
-    column("series_id", Integer),
-    column("occurrence", Integer),
-    column("repeat", String),
-    column("repeat_from", Date),
-)
-COLUMNS_WRITTEN = (_interaction, _interaction_contact, _task)
-
-
 def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _latest(t: Any) -> Any:
-    later = t.alias("later")
-    return ~exists().where(later.c.series_id == t.c.series_id, later.c.occurrence > t.c.occurrence)
+# The two queries of :func:`advance`, in plain SQL: the workspace asks them first on a plain sqlite3 connection
+# (``amtui digest`` and ``amtui alerts`` then import no SQLAlchemy) and opens the engine only to make what is due.
+# In index order: ORDER BY id made SQLite scan the whole table (0.45 s at 2M interactions, with ANALYZE's
+# figures for a column that is mostly NULL); advance() sorts the few rows by id.
+_DUE_INTERACTION_COLUMNS = (
+    "id", "client_id", "kind", "duration_min", "place", "city", "subject", "series_id", "occurrence", "repeat",
+    "repeat_from",
+)  # fmt: skip
+_DUE_INTERACTIONS = (
+    f"SELECT {', '.join('interaction.' + name for name in _DUE_INTERACTION_COLUMNS)} FROM interaction"
+    " WHERE interaction.series_id IS NOT NULL AND interaction.repeat IS NOT NULL"
+    " AND (interaction.status != :planned OR interaction.planned_at <= :now)"
+    " AND NOT (EXISTS (SELECT * FROM interaction AS later"
+    " WHERE later.series_id = interaction.series_id AND later.occurrence > interaction.occurrence))"
+    " ORDER BY interaction.series_id, interaction.occurrence"
+)
+_DUE_TASK_COLUMNS = (
+    "id", "title", "client_id", "assignee", "priority", "series_id", "occurrence", "repeat", "repeat_from",
+)  # fmt: skip
+_DUE_TASKS = (
+    f"SELECT {', '.join('task.' + name for name in _DUE_TASK_COLUMNS)} FROM task"
+    " WHERE task.series_id IS NOT NULL AND task.repeat IS NOT NULL"
+    " AND (task.status != :open OR task.due_on IS NOT NULL AND task.due_on < :today)"
+    " AND NOT (EXISTS (SELECT * FROM task AS later"
+    " WHERE later.series_id = task.series_id AND later.occurrence > task.occurrence))"
+    " ORDER BY task.series_id, task.occurrence"
+)
 
 
-def _due_statements() -> tuple[Any, Any]:
-    """The two queries of :func:`advance`, built once (``:now`` and ``:today`` bound per call)."""
-    global _DUE
-    if _DUE is None:
-        i, t = _interaction.c, _task.c
-        interactions = (
-            select(_interaction)
-            .where(
-                i.series_id.is_not(None),
-                i.repeat.is_not(None),
-                or_(i.status != InteractionStatus.PLANNED, i.planned_at <= bindparam("now", type_=_UTC)),
-                _latest(_interaction),
-            )
-            # In index order: ORDER BY id made SQLite scan the whole table (0.45 s at 2M interactions,
-            # with ANALYZE's figures for a column that is mostly NULL); advance() sorts the few rows by id.
-            .order_by(i.series_id, i.occurrence)
-        )
-        tasks = (
-            select(_task)
-            .where(
-                t.series_id.is_not(None),
-                t.repeat.is_not(None),
-                or_(
-                    t.status != TaskStatus.OPEN, and_(t.due_on.is_not(None), t.due_on < bindparam("today", type_=Date))
-                ),
-                _latest(_task),
-            )
-            .order_by(t.series_id, t.occurrence)
-        )
-        _DUE = (interactions, tasks)
-    return _DUE
+def due_series(where: Any, *, now: datetime, zone: tzinfo) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The latest occurrences whose series must move on (done, cancelled or past), interactions and tasks,
+    each by id; ``where`` is anything :func:`amtui.services.store.store_of` takes."""
+    from amtui.services.store import store_of
+
+    store: Store = store_of(where)
+    today = now.astimezone(zone).date()
+    interactions = [
+        dict(zip(_DUE_INTERACTION_COLUMNS, row, strict=True))
+        for row in store.rows(_DUE_INTERACTIONS, {"planned": InteractionStatus.PLANNED.value, "now": now})
+    ]
+    for row in interactions:
+        row["repeat_from"] = _moment(row["repeat_from"])
+    tasks = [
+        dict(zip(_DUE_TASK_COLUMNS, row, strict=True))
+        for row in store.rows(_DUE_TASKS, {"open": TaskStatus.OPEN.value, "today": today})
+    ]
+    for row in tasks:
+        row["repeat_from"] = _date(row["repeat_from"])
+    return sorted(interactions, key=_row_id), sorted(tasks, key=_row_id)
 
 
-_DUE: tuple[Any, Any] | None = None
+def _moment(value: Any) -> datetime:
+    """A stored moment (SQLite: UTC text; PostgreSQL: an aware datetime) as an aware datetime."""
+    return _aware(datetime.fromisoformat(value) if isinstance(value, str) else value)
 
 
-def _row_id(row: Any) -> int:
-    return int(row._mapping["id"])
+def _date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _row_id(row: dict[str, Any]) -> int:
+    return int(row["id"])
 
 
 def advance(connection: Connection, *, now: datetime, zone: tzinfo, week: WorkWeek | None = None) -> int:
@@ -368,16 +329,18 @@ def advance(connection: Connection, *, now: datetime, zone: tzinfo, week: WorkWe
     many were made. Cheap when there is nothing to do (one indexed query per table, about 1 ms)."""
     today = now.astimezone(zone).date()
     made = 0
-    interactions, tasks = _due_statements()
-    for row in sorted(connection.execute(interactions, {"now": now}).all(), key=_row_id):
-        made += _next_interaction(connection, row._mapping, now=now, zone=zone)
-    for row in sorted(connection.execute(tasks, {"today": today}).all(), key=_row_id):
-        made += _next_task(connection, row._mapping, now=now, zone=zone, today=today, week=week)
+    interactions, tasks = due_series(connection, now=now, zone=zone)
+    for row in interactions:
+        made += _next_interaction(connection, row, now=now, zone=zone)
+    for row in tasks:
+        made += _next_task(connection, row, now=now, zone=zone, today=today, week=week)
     return made
 
 
 def advance_quietly(connection: Connection, *, now: datetime, zone: tzinfo, week: WorkWeek | None = None) -> int:
     """:func:`advance` in its own transaction; another program making the same occurrence first is no error."""
+    from sqlalchemy.exc import IntegrityError
+
     try:
         with connection.begin():
             return advance(connection, now=now, zone=zone, week=week)
@@ -386,6 +349,8 @@ def advance_quietly(connection: Connection, *, now: datetime, zone: tzinfo, week
 
 
 def _ended(connection: Connection, tab: Any, row_id: int) -> int:
+    from sqlalchemy import update
+
     # The rule is kept on the earlier rows (the calendar export reads it there); the last one drops it,
     # so that it is not looked at again.
     connection.execute(update(tab).where(tab.c.id == row_id).values(repeat=None))
@@ -393,6 +358,11 @@ def _ended(connection: Connection, tab: Any, row_id: int) -> int:
 
 
 def _next_interaction(connection: Connection, row: Any, *, now: datetime, zone: tzinfo) -> int:
+    from sqlalchemy import select
+
+    from amtui.services.core_views import _interaction_contact
+    from amtui.services.core_views import _interaction_written as _interaction
+
     start = local_naive(_aware(row["repeat_from"]), zone)
     found = next_slot(row["repeat"], start, after=row["occurrence"], not_before=local_naive(now, zone))
     if found is None:
@@ -424,6 +394,8 @@ def _next_interaction(connection: Connection, row: Any, *, now: datetime, zone: 
 def _next_task(
     connection: Connection, row: Any, *, now: datetime, zone: tzinfo, today: date, week: WorkWeek | None
 ) -> int:
+    from amtui.services.core_views import _task_written as _task
+
     start = _day_start(row["repeat_from"])
     found = next_slot(row["repeat"], start, after=row["occurrence"], not_before=_day_start(today))
     if found is None:
@@ -464,6 +436,8 @@ def split_series(session: Any, model: Any, record: Any, new_start: date | dateti
     """This and following: the rows before ``record`` end the old series just before it; ``record``
     starts a new one at ``new_start`` with the same rule (re-anchored); later planned/open rows of the
     old series go (they are made again from the new rule)."""
+    from sqlalchemy import select
+
     if record.series_id is None or not record.repeat:
         return
     place = record.occurrence or 1
@@ -482,6 +456,8 @@ def split_series(session: Any, model: Any, record: Any, new_start: date | dateti
 
 def end_series(session: Any, model: Any, record: Any) -> None:
     """Cancel this and following: the series ends before ``record``, which stays on its own (cancelled)."""
+    from sqlalchemy import select
+
     if record.series_id is None:
         return
     place = record.occurrence or 1
@@ -496,6 +472,8 @@ def end_series(session: Any, model: Any, record: Any) -> None:
 
 
 def _drop_later(session: Any, model: Any, record: Any) -> None:
+    from sqlalchemy import select
+
     open_status = TaskStatus.OPEN if model.__tablename__ == "task" else InteractionStatus.PLANNED
     later = session.execute(
         select(model).where(

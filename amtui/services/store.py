@@ -147,11 +147,20 @@ class CoreStore(Store):
         self.connection = connection
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        values = dict(params or {})
+        if self.connection.dialect.name == "sqlite":
+            # Untyped parameters, bound as the columns store them, on the driver's own cursor of this
+            # connection (its transaction): the rows as sqlite3 gives them, without SQLAlchemy's result
+            # handling (a third of the alert engine's time at ten times the large demo).
+            cursor = self.connection.connection.dbapi_connection.cursor()
+            try:
+                return list(
+                    cursor.execute(sql, {name: sqlite_value(value) for name, value in values.items()}).fetchall()
+                )
+            finally:
+                cursor.close()
         from sqlalchemy import text
 
-        values = dict(params or {})
-        if self.connection.dialect.name == "sqlite":  # untyped parameters: bound as the columns store them
-            values = {name: sqlite_value(value) for name, value in values.items()}
         return [tuple(row) for row in self.connection.execute(text(sql), values)]
 
     @staticmethod

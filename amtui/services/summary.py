@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, case, exists, func, or_, select
 
 from amtui.i18n import N_, _, ngettext, pgettext
-from amtui.services.alerts import _client, _contract, _deal, _interaction, _meeting_report
+from amtui.services.core_views import _client, _contract, _deal, _interaction, _meeting_report
 from amtui.services.locale_format import money as format_money
 from amtui.services.locale_format import money_writer, short_date
 from amtui.services.locale_format import percent as format_percent

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from amtui.config import Settings
     from amtui.services.alerts import Alert, Tally
     from amtui.services.colleagues import ColleagueRead
+    from amtui.services.digest import Digest
     from amtui.services.moves import Moved
     from amtui.services.portfolio import AbcRow, PortfolioMoney, PortfolioView
     from amtui.services.schemas import (
@@ -228,6 +229,7 @@ class Workspace:
         settings: Settings | None = None,
         engine_source: Callable[[], Engine] | None = None,
         quick_writes: bool = False,
+        quick_reads: bool = False,
     ) -> None:
         if db_url is None and engine is None:
             raise ValueError("a Workspace needs a db_url or an engine")
@@ -240,6 +242,9 @@ class Workspace:
         # Logging a touch and adding a task on a SQLite file at the current schema go through a plain
         # sqlite3 connection while no engine is open (the command line's quick commands).
         self._quick_writes = quick_writes
+        # The alert engine reads on a plain sqlite3 connection too while no engine is open (``amtui digest``,
+        # ``amtui alerts``): no SQLAlchemy import unless a repeating series must move on first.
+        self._quick_reads = quick_reads
         self._now = now or _system_now
         self._zone = zone
         self._settings = settings
@@ -322,6 +327,31 @@ class Workspace:
         from amtui.db import read_scope
 
         with read_scope(self.engine) as connection:
+            yield connection
+
+    @contextmanager
+    def _alert_reading(self, *, advanced: bool) -> Iterator[Any]:
+        """Where the alert engine reads, once the repeating series have moved on (:meth:`advance_series`;
+        ``advanced``: the caller moved them on already): a plain sqlite3 connection when the workspace makes
+        quick reads and nothing is due (the usual case: the due check is the same two queries
+        :func:`amtui.services.recurrence.advance` asks), else a connection of the engine."""
+        if self._quick_reads and self._engine is None and self.db_url is not None:
+            from amtui.db import quick_connection
+
+            connection = quick_connection(self.db_url)
+            if connection is not None:
+                from amtui.services.recurrence import due_series
+
+                try:
+                    if advanced or not any(due_series(connection, now=self.now(), zone=self.zone)):
+                        yield connection
+                        return
+                finally:
+                    connection.rollback()
+                    connection.close()
+        if not advanced:
+            self.advance_series()
+        with self._reading() as connection:
             yield connection
 
     def advance_series(self) -> int:
@@ -424,8 +454,10 @@ class Workspace:
     ) -> list[Alert]:
         """Every open alert, most urgent first, honouring the settings (birthday window, cadence per tier,
         the ``[portfolio]`` thresholds)."""
-        self.advance_series()
-        return self._read_alerts(kinds=kinds, include_marked=include_marked, birthday_days=birthday_days, at=at)
+        # The series move on first (on a quick workspace only when the plain connection finds one due).
+        return self._read_alerts(
+            kinds=kinds, include_marked=include_marked, birthday_days=birthday_days, at=at, advanced=False
+        )
 
     def _read_alerts(
         self,
@@ -434,13 +466,15 @@ class Workspace:
         include_marked: bool = False,
         birthday_days: int | None = None,
         at: datetime | None = None,
+        advanced: bool = True,
     ) -> list[Alert]:
-        """:meth:`alerts` without the recurrence check before it (made once by the caller)."""
+        """:meth:`alerts` without the recurrence check before it (made once by the caller; ``advanced=False``:
+        with it)."""
         from amtui.services.alerts import compute_alerts
-        from amtui.services.portfolio import settings_from
+        from amtui.services.reckoning import settings_from
 
         settings = self.settings
-        with self._reading() as connection:
+        with self._alert_reading(advanced=advanced) as connection:
             return compute_alerts(
                 session=connection,
                 now=at or self.now(),
@@ -453,18 +487,46 @@ class Workspace:
                 complaint_stale_days=settings.complaint_stale_days,
             )
 
+    def digest(self, *, at: datetime | None = None, birthday_days: int | None = None, limit: int = 0) -> Digest:
+        """The morning digest as of ``at`` (now by default). ``limit`` > 0: what text, Markdown and HTML show,
+        each group's first ``limit`` alerts (receivables and ending contracts counted in the database, only
+        their first alerts built: :func:`amtui.services.alerts.alerts_and_summaries`); 0: every alert (JSON)."""
+        from amtui.services.alerts import alerts_and_summaries
+        from amtui.services.digest import build_digest
+        from amtui.services.reckoning import settings_from
+
+        moment = at or self.now()
+        settings = self.settings
+        days = settings.birthday_days if birthday_days is None else birthday_days
+        day = moment.astimezone(self.zone).date()
+        if limit <= 0:
+            every = self.alerts(at=moment, birthday_days=days)
+            return build_digest(every, day=day, generated_at=moment, zone=self.zone)
+        with self._alert_reading(advanced=False) as connection:
+            alerts, summaries = alerts_and_summaries(
+                session=connection,
+                now=moment,
+                zone=self.zone,
+                limit=limit,
+                birthday_days=days,
+                cadence_by_tier=settings.cadence_days,
+                portfolio=settings_from(settings),
+                complaint_stale_days=settings.complaint_stale_days,
+            )
+        return build_digest(alerts, day=day, generated_at=moment, zone=self.zone, summaries=summaries)
+
     def alerts_and_tallies(self, *, tally: Sequence[str]) -> tuple[list[Alert], dict[str, Tally]]:
         """Every open alert but those of the kinds in ``tally``, which are only counted (Today's backlog)."""
-        self.advance_series()
-        return self._read_tallies(tally)
+        return self._read_tallies(tally, advanced=False)
 
-    def _read_tallies(self, tally: Sequence[str]) -> tuple[list[Alert], dict[str, Tally]]:
-        """:meth:`alerts_and_tallies` without the recurrence check before it (made once by the caller)."""
+    def _read_tallies(self, tally: Sequence[str], *, advanced: bool = True) -> tuple[list[Alert], dict[str, Tally]]:
+        """:meth:`alerts_and_tallies` without the recurrence check before it (made once by the caller;
+        ``advanced=False``: with it)."""
         from amtui.services.alerts import alerts_and_tallies
-        from amtui.services.portfolio import settings_from
+        from amtui.services.reckoning import settings_from
 
         settings = self.settings
-        with self._reading() as connection:
+        with self._alert_reading(advanced=advanced) as connection:
             return alerts_and_tallies(
                 session=connection,
                 now=self.now(),
