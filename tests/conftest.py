@@ -111,7 +111,13 @@ def _file_of(nodeid: str) -> str:
     return nodeid.split("::", 1)[0]
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups (--dist loadgroup)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The PostgreSQL tests go to one worker (with `--dist loadgroup`, as dev.py runs the suite): each
+    # worker that ran one started its own throw-away server (initdb and start, ~3 s).
+    for item in items:
+        if "pg_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("postgres"))
     cache = getattr(config, "cache", None)
     measured: dict[str, float] = (cache.get(_FILE_SECONDS, None) if cache is not None else None) or {}
 
