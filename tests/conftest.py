@@ -77,6 +77,11 @@ def _bytecode_written() -> None:
 _bytecode_written()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # pytest-xdist declares it too; declared here for runs without the plugin (`-p no:xdist`, --strict-markers).
+    config.addinivalue_line("markers", "xdist_group(name): tests that share one pytest-xdist worker")
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Everything the tests import is loaded now (Textual, SQLAlchemy, amtui: ~200k objects that live
     as long as the process). Freeze them out of the cyclic collector, which otherwise walked them in
