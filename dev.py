@@ -61,9 +61,11 @@ def test(extra: list[str]) -> None:
     mypy = subprocess.Popen(
         [str(BIN / "mypy"), "amtui"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
-    # Every core (pytest-xdist); AMTUI_TEST_WORKERS=0 runs in one process.
+    # Every core (pytest-xdist); AMTUI_TEST_WORKERS=0 runs in one process. The PostgreSQL tests share
+    # one worker and its server (tests/conftest.py marks them).
     workers = os.environ.get("AMTUI_TEST_WORKERS", "auto")
-    pytest = [str(BIN / "pytest"), *(["-n", workers] if workers != "0" else []), *extra]
+    parallel = ["-n", workers, "--dist", "loadgroup"] if workers != "0" else []
+    pytest = [str(BIN / "pytest"), *parallel, *extra]
     print("+", " ".join(pytest), flush=True)
     tests = subprocess.run(pytest, cwd=ROOT)
     typed = mypy.communicate()[0]

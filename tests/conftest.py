@@ -77,6 +77,11 @@ def _bytecode_written() -> None:
 _bytecode_written()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # pytest-xdist declares it too; declared here for runs without the plugin (`-p no:xdist`, --strict-markers).
+    config.addinivalue_line("markers", "xdist_group(name): tests that share one pytest-xdist worker")
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Everything the tests import is loaded now (Textual, SQLAlchemy, amtui: ~200k objects that live
     as long as the process). Freeze them out of the cyclic collector, which otherwise walked them in
@@ -111,7 +116,13 @@ def _file_of(nodeid: str) -> str:
     return nodeid.split("::", 1)[0]
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups (--dist loadgroup)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The PostgreSQL tests go to one worker (with `--dist loadgroup`, as dev.py runs the suite): each
+    # worker that ran one started its own throw-away server (initdb and start, ~3 s).
+    for item in items:
+        if "pg_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("postgres"))
     cache = getattr(config, "cache", None)
     measured: dict[str, float] = (cache.get(_FILE_SECONDS, None) if cache is not None else None) or {}
 

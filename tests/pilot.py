@@ -8,7 +8,7 @@ from typing import Any
 from textual import events
 from textual.app import App
 from textual.pilot import Pilot
-from textual.worker import WorkerCancelled
+from textual.worker import WorkerCancelled, WorkerState
 
 
 async def workers_done(app: App[Any]) -> None:
@@ -20,12 +20,27 @@ async def workers_done(app: App[Any]) -> None:
             await worker.wait()
 
 
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let thread workers finish and their results reach the screen."""
-    for _ in range(3):
+def busy(app: App[Any]) -> bool:
+    """A worker is waiting to start or running."""
+    return any(worker.state in (WorkerState.PENDING, WorkerState.RUNNING) for worker in app.workers)
+
+
+async def settle(pilot: Pilot[Any], *, rounds: int = 12) -> None:
+    """Let thread workers finish and their results reach the screen: pause (the app handles what is
+    queued until its CPU goes idle, then draws) and wait for the workers, until two pauses in a row
+    find none pending or running (a result may start the next load: Portfolio's second step, a
+    reload after a write). Three fixed rounds of pause, wait, pause cost ~65 ms of mostly sleeping
+    (~22 ms CPU) even when nothing was left to do, ~1,500 times in the suite."""
+    quiet = 0
+    for _ in range(rounds):
         await pilot.pause()
-        await workers_done(pilot.app)
-        await pilot.pause()
+        if busy(pilot.app):
+            quiet = 0
+            await workers_done(pilot.app)
+        else:
+            quiet += 1
+            if quiet == 2:
+                return
 
 
 async def enter_text(pilot: Pilot[Any], text: str, *, by_key: bool = False) -> None:

@@ -221,7 +221,6 @@ def test_commands_never_import_textual_and_help_skips_the_orm(process_env: dict[
         "assert 'textual' not in sys.modules, 'a CLI command imported textual'\n"
         "assert 'alembic' not in sys.modules, 'opening an up-to-date database imported alembic'\n"
     )
-    _run("client", "list", env=process_env)  # create the database first
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=process_env, timeout=60)
     assert result.returncode == 0, result.stderr
 

@@ -3,6 +3,7 @@ snapshot, commands built one module at a time, option values without pydantic; b
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -12,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
-from tests.conftest import FROZEN_NOW, ZONE
+from tests.conftest import FROZEN_NOW, ZONE, fresh_database
 from tests.pilot import settle
 from tests.test_tui import seeded as seeded  # a fixture
 from tests.test_tui import sync
@@ -26,11 +27,20 @@ def _amtui(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "amtui", *args], capture_output=True, text=True, env=env, timeout=120)
 
 
+def _in_process(*args: str, env: dict[str, str]) -> Result:
+    """``amtui ARGS`` run in this process (Typer's runner) on ``env``'s database and clock: for the steps
+    that set up or read back what a test's real processes write, where the process is not the subject
+    (an ``amtui`` process costs ~0.5-1 CPU s of imports; these ~0.05)."""
+    from amtui.cli import app
+
+    return CliRunner().invoke(app, ["--db", env["AMTUI_DB"], *args], env={"AMTUI_NOW": env["AMTUI_NOW"]})
+
+
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
+def env(tmp_path: Path, migrated_template: Path) -> dict[str, str]:
     environment = {**os.environ, "AMTUI_DB": str(tmp_path / "start.db"), "AMTUI_NOW": FROZEN_NOW.isoformat()}
-    created = _amtui("init", env=environment)
-    assert created.returncode == 0, created.stderr
+    # What `amtui init` leaves (its own process is tested in test_cli.py and test_upgrade.py).
+    fresh_database(migrated_template, tmp_path / "start.db")
     return environment
 
 
@@ -55,6 +65,13 @@ def test_each_command_is_built_from_the_module_the_table_names() -> None:
 
 def _loaded(probe_args: list[str], env: dict[str, str], watched: tuple[str, ...]) -> list[str]:
     """Which of ``watched`` a whole ``amtui ARGS`` run imported (read as it ends, in the process)."""
+    return _probe(probe_args, env, watched)[0]
+
+
+def _probe(
+    probe_args: list[str], env: dict[str, str], watched: tuple[str, ...]
+) -> tuple[list[str], subprocess.CompletedProcess[str]]:
+    """``_loaded`` and the process itself (its output: a test that reads it needs no second run)."""
     probe = (
         "import sys\n"
         "from amtui import cli\n"
@@ -74,7 +91,7 @@ def _loaded(probe_args: list[str], env: dict[str, str], watched: tuple[str, ...]
     line = next(line for line in result.stderr.splitlines() if line.startswith("LOADED"))
     loaded, code = line.split(" ")[1:3]
     assert code in ("0", "None"), result.stderr
-    return [name for name in loaded.split(",") if name]
+    return [name for name in loaded.split(",") if name], result
 
 
 def test_help_search_and_digest_import_no_pydantic_and_no_textual(env: dict[str, str]) -> None:
@@ -85,7 +102,7 @@ def test_help_search_and_digest_import_no_pydantic_and_no_textual(env: dict[str,
     assert _loaded(["search", "иванов"], env, watched) == ["sqlalchemy"]
     assert _loaded(["digest"], env, watched) == []  # the engine reads in plain SQL (tests/test_engine_plain.py)
     # A quick write imports neither SQLAlchemy nor the models (tests/test_quick_writes.py), never textual.
-    assert _amtui("client", "add", "ООО «Ромашка»", env=env).returncode == 0
+    assert _in_process("client", "add", "ООО «Ромашка»", env=env).exit_code == 0
     assert "textual" not in _loaded(["log", "call", "1"], env, watched)
 
 
@@ -261,6 +278,18 @@ def test_the_first_screen_comes_from_the_snapshot_before_the_database_layer_load
     tmp_path: Path, db_url: str, engine: Any
 ) -> None:
     """In a real process: with a kept Today the first frame is drawn before SQLAlchemy is imported."""
+    from amtui.app import AmtuiApp
+
+    kept = tmp_path / "kept.json"
+
+    async def fill() -> None:  # the session that leaves the picture (in this process: not the subject)
+        app = AmtuiApp(db_url=db_url, now=FROZEN_NOW, zone=ZONE, today_snapshot=kept)
+        async with app.run_test(size=(100, 32)) as pilot:
+            await settle(pilot)
+            assert app.screen.data is not None and app.screen.data.complete  # type: ignore[attr-defined]
+
+    asyncio.run(fill())
+    assert kept.exists()
     script = (
         "import sys, asyncio\n"
         "from datetime import datetime\n"
@@ -270,25 +299,15 @@ def test_the_first_screen_comes_from_the_snapshot_before_the_database_layer_load
         "from amtui.screens import today\n"
         "now = datetime.fromisoformat(sys.argv[2])\n"
         "kept = Path(sys.argv[3])\n"
-        "async def run(wait):\n"
-        "    today.RECHECK_AFTER_S = 0.01 if wait else 60.0\n"
+        "async def run():\n"
+        "    today.RECHECK_AFTER_S = 60.0\n"
         "    app = AmtuiApp(db_url=sys.argv[1], now=now, zone=ZoneInfo('Europe/Moscow'), today_snapshot=kept)\n"
         "    async with app.run_test(size=(100, 32)) as pilot:\n"
         "        await pilot.pause()\n"
-        "        if wait:\n"
-        "            for _ in range(200):\n"
-        "                await pilot.pause(0.05)\n"
-        "                if app.screen.data is not None and app.screen.data.complete:\n"
-        "                    break\n"
-        "            return 'complete' if app.screen.data is not None else 'not loaded'\n"
         "        shown = app.screen.picture is not None\n"
         "        return f'shown={shown} sqlalchemy={\"sqlalchemy\" in sys.modules}'\n"
-        "print(asyncio.run(run(sys.argv[4] == 'fill')))\n"
+        "print(asyncio.run(run()))\n"
     )
-    kept = tmp_path / "kept.json"
     argv = [sys.executable, "-c", script, db_url, FROZEN_NOW.isoformat(), str(kept)]
-    filled = subprocess.run([*argv, "fill"], capture_output=True, text=True, timeout=120)
-    assert filled.stdout.strip() == "complete", filled.stderr
-    assert kept.exists()
-    again = subprocess.run([*argv, "again"], capture_output=True, text=True, timeout=120)
+    again = subprocess.run(argv, capture_output=True, text=True, timeout=120)
     assert again.stdout.strip() == "shown=True sqlalchemy=False", again.stderr
