@@ -5,7 +5,6 @@ types the ORM loads; ``amtui client show`` reads without importing SQLAlchemy.""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from amtui.services.schemas import (
 )
 from amtui.services.store import store_of
 from tests.conftest import FROZEN_NOW, ZONE, fresh_database
+from tests.connections import orm_session, plain_connection
 from tests.test_startup import _amtui, _in_process, _loaded, _probe
 from tests.test_startup import env as env  # a fixture
 
@@ -60,30 +60,6 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory, migrated_template: Path) 
     return f"sqlite:///{path}"
 
 
-@contextlib.contextmanager
-def _session(url: str) -> Iterator[Any]:
-    from amtui.db import make_engine, session_scope
-
-    engine = make_engine(url, create=False)
-    try:
-        with session_scope(engine) as session:
-            yield session
-    finally:
-        engine.dispose()
-
-
-@contextlib.contextmanager
-def _plain(url: str) -> Iterator[Any]:
-    from amtui.db import quick_connection
-
-    connection = quick_connection(url)
-    assert connection is not None
-    try:
-        yield connection
-    finally:
-        connection.close()
-
-
 def _cards(where: Any, ids: list[int]) -> list[ClientCard]:
     return [client_card(session=where, client_id=client_id, today=TODAY, zone=ZONE) for client_id in ids]
 
@@ -97,10 +73,10 @@ def _client_ids(session: Any) -> list[int]:
 
 
 def test_the_card_is_the_same_through_the_session_and_the_plain_connection(demo_url: str) -> None:
-    with _session(demo_url) as session:
+    with orm_session(demo_url) as session:
         ids = _client_ids(session)
         through_session = _cards(session, ids)
-    with _plain(demo_url) as connection:
+    with plain_connection(demo_url) as connection:
         plain = _cards(connection, ids)
     assert len(ids) > 40
     assert through_session == plain
@@ -172,7 +148,7 @@ def _core(read: Any) -> Any:
 def test_the_plain_reads_give_what_the_orm_loads(demo_url: str) -> None:
     """Every value of every row the card shows, with its type, is what the models load; the lists are
     in the card's order."""
-    with _session(demo_url) as session, _plain(demo_url) as connection:
+    with orm_session(demo_url) as session, plain_connection(demo_url) as connection:
         from amtui.models import Client
         from amtui.services.clients import to_read
 
@@ -209,7 +185,7 @@ def test_the_lists_the_services_share_are_these_reads(demo_url: str) -> None:
     """records/tasks/complaints/contacts/interactions list through reads.py: one implementation."""
     from amtui.services import complaints, contacts, interactions, portfolio, records, tasks
 
-    with _session(demo_url) as session, _plain(demo_url) as connection:
+    with orm_session(demo_url) as session, plain_connection(demo_url) as connection:
         store = store_of(connection)
         assert records.list_invoices(session=session, unpaid_only=True) == reads.list_invoices(store, unpaid_only=True)
         assert records.list_deals(session=session, open_only=True) == reads.list_deals(store, open_only=True)
@@ -251,7 +227,7 @@ def test_the_card_on_postgresql(pg_url: str, demo_url: str) -> None:
             on_postgres = _cards(session, ids)
     finally:
         engine.dispose()
-    with _plain(demo_url) as connection:
+    with plain_connection(demo_url) as connection:
         plain = _cards(connection, ids)
     # Who took part in an interaction comes in the order SQLite stored them; PostgreSQL has no such order.
     assert [_people_sorted(card) for card in on_postgres] == [_people_sorted(card) for card in plain]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from amtui.services import entries
 from amtui.services.errors import AmbiguousError, NotFoundError, ValidationError
 from amtui.services.store import TEXT_LIMITS, CoreStore, SqliteStore, store_of
 from tests.conftest import FROZEN_NOW, ZONE, fresh_database
+from tests.connections import orm_session, plain_connection
 from tests.test_startup import _amtui, _in_process, _loaded
 from tests.test_startup import env as env  # a fixture
 
@@ -51,31 +51,6 @@ def _seed(engine: Any) -> None:
         contacts.create_contact(session=session, client_id=first.id, full_name="Иванов Иван")
         contacts.create_contact(session=session, client_id=first.id, full_name="Петрова Анна")
         contacts.create_contact(session=session, client_id=other.id, full_name="Сидоров Пётр")
-
-
-@contextlib.contextmanager
-def _plain(url: str) -> Iterator[sqlite3.Connection]:
-    from amtui.db import quick_connection
-
-    connection = quick_connection(url)
-    assert connection is not None
-    try:
-        with connection:
-            yield connection
-    finally:
-        connection.close()
-
-
-@contextlib.contextmanager
-def _orm(url: str) -> Iterator[Any]:
-    from amtui.db import make_engine, session_scope
-
-    engine = make_engine(url, create=False)
-    try:
-        with session_scope(engine) as session:
-            yield session
-    finally:
-        engine.dispose()
 
 
 def _stored(url: str, table: str) -> list[tuple[Any, ...]]:
@@ -129,7 +104,7 @@ def test_the_plain_sqlite_path_stores_exactly_what_the_orm_stores(migrated_templ
     reference, through_session, plain = (
         _database(migrated_template, tmp_path / name) for name in ("orm.db", "session.db", "plain.db")
     )
-    with _orm(reference) as session:
+    with orm_session(reference) as session:
         touch = Interaction(
             client_id=1,
             kind="call",
@@ -162,9 +137,9 @@ def test_the_plain_sqlite_path_stores_exactly_what_the_orm_stores(migrated_templ
         session.flush()
         task.series_id, task.occurrence, task.repeat_from = task.id, 1, due
         task.repeat = make_rule("week", due, count=4)
-    with _orm(through_session) as session:
+    with orm_session(through_session) as session:
         by_session = (_log(session), _add(session))
-    with _plain(plain) as connection:
+    with plain_connection(plain) as connection:
         by_plain = (_log(connection), _add(connection))
     for table in ("interaction", "interaction_contact", "task"):
         expected = _stored(reference, table)
@@ -186,7 +161,7 @@ def test_the_plain_sqlite_path_stores_exactly_what_the_orm_stores(migrated_templ
 @pytest.mark.parametrize("driver", ["session", "plain"])
 def test_the_rules_refuse_alike_and_write_nothing(driver: str, migrated_template: Path, tmp_path: Path) -> None:
     url = _database(migrated_template, tmp_path / "rules.db")
-    opened = _orm if driver == "session" else _plain
+    opened = orm_session if driver == "session" else plain_connection
     at = datetime(2026, 11, 25, 9, 30, tzinfo=ZONE)
     refusals: list[tuple[type[Exception], str, Any]] = [
         (
@@ -249,7 +224,7 @@ def test_the_rules_refuse_alike_and_write_nothing(driver: str, migrated_template
 
 def test_a_client_is_found_alike_on_either_connection(migrated_template: Path, tmp_path: Path) -> None:
     url = _database(migrated_template, tmp_path / "find.db")
-    with _orm(url) as session, _plain(url) as connection:
+    with orm_session(url) as session, plain_connection(url) as connection:
         for ref in ("1", 2, "ромашка-трейд", "трейд", "ооо «РОМАШКА»", "100%_офис", "лютик", "%", "_"):
             assert entries.find_client(session, ref) == entries.find_client(connection, ref), ref
         assert entries.find_client(connection, "100%_офис/склад") == (3, "100%_Офис/Склад")
@@ -281,7 +256,7 @@ def test_the_entries_on_postgresql(pg_url: str, migrated_template: Path, tmp_pat
             assert [person.name for person in list_colleagues(session=session)] == ["Петров"]
     finally:
         engine.dispose()
-    with _plain(_database(migrated_template, tmp_path / "plain.db")) as connection:
+    with plain_connection(_database(migrated_template, tmp_path / "plain.db")) as connection:
         assert on_postgres == (_log(connection), _add(connection))
         assert found == [entries.find_client(connection, ref) for ref in ("1", "трейд", "100%_офис", "%", "_")]
 
@@ -324,7 +299,7 @@ def test_a_quick_connection_only_for_a_sqlite_file_at_the_current_schema(
 def test_store_of_takes_what_the_callers_have(session: Any, db_url: str) -> None:
     assert isinstance(store_of(session), CoreStore)
     assert isinstance(store_of(session.connection()), CoreStore)
-    with _plain(db_url) as connection:
+    with plain_connection(db_url) as connection:
         store = store_of(connection)
         assert isinstance(store, SqliteStore) and store_of(store) is store
 
