@@ -54,6 +54,34 @@ def test_the_command_line_that_opens_the_tui_is_told_apart_from_commands() -> No
         assert cli._tui_only(argv)[0] is False, argv
 
 
+def test_the_alert_commands_run_without_the_cyclic_collector(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``amtui digest`` (and alerts, today) turn the cyclic collector off for the run (it walked the engine's
+    rows for nothing); every other command keeps it."""
+    import gc
+
+    from amtui import cli
+    from amtui.commands import root
+
+    seen: dict[str, bool] = {}
+
+    def app_for(command: str | None) -> tuple[Any, bool]:
+        def run(prog_name: str) -> None:
+            seen[str(command)] = gc.isenabled()
+            raise SystemExit(0)
+
+        return run, False  # not quick: the exit is raised, not taken
+
+    monkeypatch.setattr(root, "app_for", app_for)
+    try:
+        for argv in (["--db", "x.db", "digest"], ["alerts", "--json"], ["today"], ["log", "call", "1"], ["--help"]):
+            gc.enable()
+            with pytest.raises(SystemExit):
+                cli._run_command_line(argv)
+    finally:
+        gc.enable()
+    assert seen == {"digest": False, "alerts": False, "today": False, "log": True, "None": True}
+
+
 def test_each_command_is_built_from_the_module_the_table_names() -> None:
     from amtui.commands import root
 
