@@ -82,6 +82,8 @@ class Group:
     by_severity: tuple[tuple[str, int], ...] = ()  # how many of each severity (worst first; none: zero)
     # How many alerts the group has when ``alerts`` holds only the first ones (a Summary); None: all are there.
     total: int | None = None
+    # Likewise, how many clients when ``clients`` holds only the first ones.
+    client_total: int | None = None
 
     @property
     def count(self) -> int:
@@ -219,6 +221,7 @@ def build_digest(
                 clients=tuple(ClientTotal(*row) for row in summary.clients) if money and per_client else (),
                 by_severity=summary.by_severity,
                 total=summary.count,
+                client_total=summary.client_count if money and per_client else None,
             )
         )
     groups.sort(key=lambda group: backlog_order(group.kind, group.severity))
@@ -322,9 +325,10 @@ def _shown(group: Group, limit: int) -> tuple[tuple[Alert, ...], int]:
 def _shown_clients(group: Group, limit: int) -> tuple[tuple[ClientTotal, ...], int]:
     """The per-client lines a group shows (the largest first) and how many are left out: like the alerts,
     at most ``limit`` (0: all); the JSON keeps them all."""
-    if limit <= 0 or len(group.clients) <= limit:
+    count = len(group.clients) if group.client_total is None else group.client_total
+    if limit <= 0 or count <= limit:
         return group.clients, 0
-    return group.clients[:limit], len(group.clients) - limit
+    return group.clients[:limit], count - limit
 
 
 def _more_clients(hidden: int) -> str:
