@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
-from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -172,6 +170,8 @@ def fail(message: str, *, details: list[str] | None = None) -> NoReturn:
 
 
 def _default(value: Any) -> Any:
+    from decimal import Decimal
+
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, date):
@@ -188,6 +188,8 @@ def _default(value: Any) -> Any:
 
 
 def as_json(value: Any) -> str:
+    import json  # only the commands that print JSON need it
+
     from amtui.services.sanitize import json_safe
 
     # Control characters a name may hold (an older database) as \u escapes: same data, nothing raw.

@@ -7,8 +7,6 @@ codes and the JSON shape is versioned (see docs/digest.md).
 
 from __future__ import annotations
 
-import html
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
@@ -299,6 +297,8 @@ def digest_to_dict(digest: Digest) -> dict[str, Any]:
 
 
 def render_json(digest: Digest) -> str:
+    import json  # the text digest (cron's) never needs it
+
     return json_safe(json.dumps(digest_to_dict(digest), ensure_ascii=False, indent=2)) + "\n"
 
 
@@ -399,6 +399,8 @@ def render_markdown(digest: Digest, *, limit: int = DEFAULT_LIMIT) -> str:
 
 def render_html(digest: Digest, *, limit: int = DEFAULT_LIMIT) -> str:
     """A self-contained page with inline styles (mail clients drop <style> blocks)."""
+    import html  # only the HTML digest needs it
+
     esc = html.escape
     out = [
         "<!DOCTYPE html>",
