@@ -81,6 +81,16 @@ def _run_command_line(argv: list[str]) -> None:
     command = _subcommand(argv)
     if command in UNCOLLECTED_COMMANDS:
         gc.disable()
+    if command == "digest":
+        from amtui.commands.plain import plain_digest_options, print_digest, use_colour
+
+        plain = plain_digest_options(argv)
+        if plain is not None and not (plain[1] == "text" and use_colour()):  # rich draws on a terminal
+            try:
+                print_digest(*plain, exit_now=_exit_now)
+            except KeyboardInterrupt:
+                sys.stderr.write(_interrupted() + "\n")
+                sys.exit(130)
     if "_AMTUI_COMPLETE" in os.environ:
         # Shell completion (`eval "$(_AMTUI_COMPLETE=source_bash amtui)"` in ~/.bashrc; zsh, fish
         # likewise): the app is built without the --install-completion options, so register the shells.
