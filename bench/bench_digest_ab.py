@@ -28,7 +28,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_scale import NOW, PYTHON, REPLAY, digest_statements  # noqa: E402
 from scale_data import ensure  # noqa: E402
 
-# The checkout's amtui comes first on the path (the venv's editable install names this one).
+# The checkout's amtui comes first on the path (PYTHONPATH; the venv's editable install names this one), and
+# -P keeps the working folder off it (``python -c`` puts it first: run from a checkout, both would be that one).
 DIGEST = "import sys; sys.argv[0] = 'amtui'; from amtui.cli import main; main()"
 
 
@@ -58,7 +59,7 @@ def main() -> None:
                 folder.mkdir()
                 tree_env = {**env, "PYTHONPATH": str(tree)}
                 traced[name] = digest_statements(path, tree_env, folder).read_text(encoding="utf-8")
-                runs[name] = ([PYTHON, "-c", DIGEST, "--db", str(path), "digest"], tree_env)
+                runs[name] = ([PYTHON, "-P", "-c", DIGEST, "--db", str(path), "digest"], tree_env)
             if traced["baseline"] != traced["this"]:
                 print("  the two checkouts issue different statements: the replay is this checkout's")
             replay, statements = Path(tmp) / "replay.py", Path(tmp) / "this" / "digest.sql"
