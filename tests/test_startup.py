@@ -10,7 +10,7 @@ import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -52,6 +52,77 @@ def test_the_command_line_that_opens_the_tui_is_told_apart_from_commands() -> No
     assert cli._tui_only(["--db=sqlite:///x.db"]) == (True, "sqlite:///x.db")
     for argv in (["--help"], ["--version"], ["--db", "x.db", "today"], ["--db"], ["today"], ["--db", "-h"]):
         assert cli._tui_only(argv)[0] is False, argv
+
+
+def test_the_alert_commands_run_without_the_cyclic_collector(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``amtui digest`` (and alerts, today) turn the cyclic collector off for the run (it walked the engine's
+    rows for nothing); every other command keeps it."""
+    import gc
+
+    from amtui import cli
+    from amtui.commands import root
+
+    seen: dict[str, bool] = {}
+
+    def app_for(command: str | None) -> tuple[Any, bool]:
+        def run(prog_name: str) -> None:
+            seen[str(command)] = gc.isenabled()
+            raise SystemExit(0)
+
+        return run, False  # not quick: the exit is raised, not taken
+
+    monkeypatch.setattr(root, "app_for", app_for)
+    try:
+        digest = ["--db", "x.db", "digest", "--date", "today"]  # through Typer (a plain one would end the process)
+        for argv in (digest, ["alerts", "--json"], ["today"], ["log", "call", "1"], ["--help"]):
+            gc.enable()
+            with pytest.raises(SystemExit):
+                cli._run_command_line(argv)
+    finally:
+        gc.enable()
+    assert seen == {"digest": False, "alerts": False, "today": False, "log": True, "None": True}
+
+
+def test_a_plain_digest_runs_without_typer_and_prints_what_the_command_prints(
+    cli: Any, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``amtui [--db PATH] digest [--format F] [--limit N]`` (cron's) is read and run without Typer: the same
+    output in every format, the same error line and exit code; any other command line goes through Typer."""
+    from amtui.commands.plain import DIGEST_FORMATS, plain_digest_options, print_digest
+
+    db = str(db_path)
+    assert plain_digest_options(["--db", db, "digest"]) == (db, "text", 25)
+    assert plain_digest_options(["digest", "--limit", "0", "--format", "json"]) == (None, "json", 0)
+    for typer_reads in (
+        ["digest", "--help"],
+        ["digest", "--limit", "-1"],
+        ["digest", "--limit", "x"],
+        ["digest", "--format", "TEXT"],
+        ["digest", "--limit", "3", "--limit", "4"],
+        ["digest", "--days", "3"],
+        ["digest", "--format"],
+        ["--db", "digest"],
+        ["--db=x.db", "digest"],
+        ["--version", "digest"],
+        ["today"],
+    ):
+        assert plain_digest_options(typer_reads) is None, typer_reads
+
+    def ended(code: object) -> NoReturn:
+        raise SystemExit(code)
+
+    assert cli("demo").exit_code == 0
+    for fmt in DIGEST_FORMATS:
+        shown = cli("digest", "--format", fmt, "--limit", "3")
+        assert shown.exit_code == 0 and "Overdue invoices" in shown.output, shown.output
+        with pytest.raises(SystemExit) as done:
+            print_digest(db, fmt, 3, exit_now=ended)
+        assert done.value.code == 0 and capsys.readouterr().out == shown.output, fmt
+    with pytest.raises(SystemExit) as done:
+        print_digest(str(tmp_path / "missing.db"), "text", 25, exit_now=ended)
+    printed = capsys.readouterr()
+    assert done.value.code == 1 and printed.out == ""
+    assert printed.err.startswith("amtui: error: ") and "missing.db" in printed.err
 
 
 def test_each_command_is_built_from_the_module_the_table_names() -> None:
@@ -100,7 +171,8 @@ def test_help_search_and_digest_import_no_pydantic_and_no_textual(env: dict[str,
     assert _loaded(["task", "--help"], env, watched) == []
     # Search reads through Core views.
     assert _loaded(["search", "иванов"], env, watched) == ["sqlalchemy"]
-    assert _loaded(["digest"], env, watched) == []  # the engine reads in plain SQL (tests/test_engine_plain.py)
+    # The engine reads in plain SQL (tests/test_engine_plain.py); a plain digest runs without Typer.
+    assert _loaded(["digest"], env, (*watched, "typer")) == []
     # A quick write imports neither SQLAlchemy nor the models (tests/test_quick_writes.py), never textual.
     assert _in_process("client", "add", "ООО «Ромашка»", env=env).exit_code == 0
     assert "textual" not in _loaded(["log", "call", "1"], env, watched)

@@ -7,7 +7,6 @@ NO_COLOR is set.
 
 from __future__ import annotations
 
-import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -15,12 +14,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from amtui.commands.common import echo_json, is_terminal, now, output_target, parse_day, today, workspace, zone
+from amtui.commands.common import echo_json, now, output_target, parse_day, workspace
+from amtui.commands.plain import digest_moment, use_colour
 from amtui.i18n import _, ngettext
 from amtui.vocabulary import AlertKind, one_of
 
 if TYPE_CHECKING:
-    from datetime import date, datetime
+    from datetime import datetime
 
     from amtui.services.alerts import Alert
 
@@ -32,20 +32,6 @@ class DigestFormat(str, Enum):
     markdown = "markdown"
     html = "html"
     json = "json"
-
-
-def _use_colour() -> bool:
-    return is_terminal() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
-
-
-def _moment(day: date | None) -> datetime:
-    """Now, or 08:00 local on another day: the digest "as of that morning"."""
-    from datetime import UTC, datetime, time
-
-    current = now()
-    if day is None or day == today():
-        return current
-    return datetime.combine(day, time(8, 0), tzinfo=zone()).astimezone(UTC)
 
 
 def _compute(ctx: typer.Context, moment: datetime, **options: Any) -> list[Alert]:
@@ -98,7 +84,7 @@ def digest_command(
 
         recipients = parse_recipients(mail_to)
         settings = check_mail_settings(load_settings().mail)  # a config error stops us before any work
-    moment = _moment(day)
+    moment = digest_moment(day)
     # Text, Markdown and HTML show each group's first --limit alerts: the engine builds only those of its
     # largest kinds (counted in the database); the JSON lists every alert.
     shown = 0 if fmt is DigestFormat.json else limit
@@ -117,7 +103,7 @@ def digest_command(
             )
             raise typer.Exit(1) from None
     elif not recipients:
-        if fmt is DigestFormat.text and _use_colour():
+        if fmt is DigestFormat.text and use_colour():
             from rich.console import Console
 
             from amtui.commands.output import raw_stream

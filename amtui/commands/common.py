@@ -3,53 +3,27 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
-from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
+from amtui.commands.plain import CliState, quick_workspace
 from amtui.i18n import _
 from amtui.vocabulary import one_of
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection, Engine
+    from sqlalchemy.engine import Connection
     from sqlmodel import Session
 
     from amtui.services.workspace import Workspace
 
 EXIT_ERROR = 1
-
-
-@dataclass
-class CliState:
-    """Global options, resolved lazily: nothing opens a database until a command needs one."""
-
-    db: str | None = None
-    _engine: Engine | None = field(default=None, repr=False)
-
-    def engine(self, *, create: bool = False) -> Engine:
-        """The database's engine; a missing file is created only for the default database or with
-        ``create`` (``amtui init``, ``amtui demo``)."""
-        if self._engine is None:
-            from amtui.config import resolve_db
-            from amtui.db import open_engine
-
-            url, is_default = resolve_db(self.db)
-            self._engine = open_engine(url, create=create or is_default)
-        return self._engine
-
-    def db_url(self) -> str:
-        from amtui.config import resolve_db_url
-
-        return resolve_db_url(self.db)
 
 
 def state(ctx: typer.Context) -> CliState:
@@ -70,18 +44,7 @@ def workspace(ctx: typer.Context, *, quick: bool = False) -> Workspace:
 
     cli = state(ctx)
     if quick and cli._engine is None:
-        from amtui.config import resolve_db
-
-        url, _default = resolve_db(cli.db)
-        return Workspace(
-            db_url=url,
-            engine_source=cli.engine,
-            quick_writes=True,
-            quick_reads=True,
-            now=now,
-            zone=zone(),
-            settings=load_settings(),
-        )
+        return quick_workspace(cli, now)
     return Workspace(engine=cli.engine(), now=now, zone=zone(), settings=load_settings())
 
 
@@ -172,6 +135,8 @@ def fail(message: str, *, details: list[str] | None = None) -> NoReturn:
 
 
 def _default(value: Any) -> Any:
+    from decimal import Decimal
+
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, date):
@@ -188,6 +153,8 @@ def _default(value: Any) -> Any:
 
 
 def as_json(value: Any) -> str:
+    import json  # only the commands that print JSON need it
+
     from amtui.services.sanitize import json_safe
 
     # Control characters a name may hold (an older database) as \u escapes: same data, nothing raw.

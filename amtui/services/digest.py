@@ -7,8 +7,6 @@ codes and the JSON shape is versioned (see docs/digest.md).
 
 from __future__ import annotations
 
-import html
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
@@ -82,6 +80,8 @@ class Group:
     by_severity: tuple[tuple[str, int], ...] = ()  # how many of each severity (worst first; none: zero)
     # How many alerts the group has when ``alerts`` holds only the first ones (a Summary); None: all are there.
     total: int | None = None
+    # Likewise, how many clients when ``clients`` holds only the first ones.
+    client_total: int | None = None
 
     @property
     def count(self) -> int:
@@ -219,6 +219,7 @@ def build_digest(
                 clients=tuple(ClientTotal(*row) for row in summary.clients) if money and per_client else (),
                 by_severity=summary.by_severity,
                 total=summary.count,
+                client_total=summary.client_count if money and per_client else None,
             )
         )
     groups.sort(key=lambda group: backlog_order(group.kind, group.severity))
@@ -296,6 +297,8 @@ def digest_to_dict(digest: Digest) -> dict[str, Any]:
 
 
 def render_json(digest: Digest) -> str:
+    import json  # the text digest (cron's) never needs it
+
     return json_safe(json.dumps(digest_to_dict(digest), ensure_ascii=False, indent=2)) + "\n"
 
 
@@ -322,9 +325,10 @@ def _shown(group: Group, limit: int) -> tuple[tuple[Alert, ...], int]:
 def _shown_clients(group: Group, limit: int) -> tuple[tuple[ClientTotal, ...], int]:
     """The per-client lines a group shows (the largest first) and how many are left out: like the alerts,
     at most ``limit`` (0: all); the JSON keeps them all."""
-    if limit <= 0 or len(group.clients) <= limit:
+    count = len(group.clients) if group.client_total is None else group.client_total
+    if limit <= 0 or count <= limit:
         return group.clients, 0
-    return group.clients[:limit], len(group.clients) - limit
+    return group.clients[:limit], count - limit
 
 
 def _more_clients(hidden: int) -> str:
@@ -395,6 +399,8 @@ def render_markdown(digest: Digest, *, limit: int = DEFAULT_LIMIT) -> str:
 
 def render_html(digest: Digest, *, limit: int = DEFAULT_LIMIT) -> str:
     """A self-contained page with inline styles (mail clients drop <style> blocks)."""
+    import html  # only the HTML digest needs it
+
     esc = html.escape
     out = [
         "<!DOCTYPE html>",
