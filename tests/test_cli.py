@@ -178,8 +178,14 @@ def test_real_process_round_trip_with_env_database(process_env: dict[str, str], 
     missing = _run("--db", str(other), "client", "list", env=process_env)
     assert (missing.returncode, missing.stdout) == (1, "") and "no such database" in missing.stderr
     assert not other.exists()
-    assert _run("init", str(other), env=process_env).returncode == 0
-    assert "No clients yet" in _run("--db", str(other), "client", "list", env=process_env).stdout
+    # Once made, the named database is the one used (in this process: init's and list's own
+    # processes are tested below, in test_upgrade.py and test_card_reads.py).
+    from typer.testing import CliRunner
+
+    from amtui.cli import app
+
+    assert CliRunner().invoke(app, ["init", str(other)], env=process_env).exit_code == 0
+    assert "No clients yet" in CliRunner().invoke(app, ["--db", str(other), "client", "list"], env=process_env).stdout
     failed = _run("client", "show", "nothing", env=process_env)
     assert failed.returncode == 1
     assert failed.stderr.strip() == "amtui: error: no client matches 'nothing'"

@@ -79,7 +79,7 @@ def test_an_import_while_client_add_runs_in_a_loop(shared_db: Path, tmp_path: Pa
             "-c",
             "import subprocess, sys\n"
             "ok = 0\n"
-            "for n in range(5):\n"
+            "for n in range(3):\n"
             f"    r = subprocess.run({_amtui(shared_db)!r} + ['client', 'add', f'Цикл {{n}}'], capture_output=True)\n"
             "    ok += r.returncode == 0\n"
             "print(ok)\n",

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -117,9 +118,13 @@ def test_an_upgrade_killed_at_any_moment_leaves_the_old_schema(
     process.wait(timeout=30)
     # Killed before, during or after the upgrade: the old schema or the new one, never half of each.
     assert _schema(db) in (schemas["old"], schemas["new"])
-    # And the next command upgrades (again) and works.
-    listed = _amtui(db, "client", "list")
-    assert listed.returncode == 0, listed.stderr
+    # And the next command upgrades (again) and works (run in this process: only the kill needs one).
+    from typer.testing import CliRunner
+
+    from amtui.cli import app
+
+    listed = CliRunner().invoke(app, ["--db", str(db), "client", "list"], env=_env())
+    assert listed.exit_code == 0, listed.output
     assert "Acme" in listed.stdout
     assert _schema(db) == schemas["new"]
     with sqlite3.connect(db) as connection:
@@ -177,22 +182,30 @@ def test_a_missing_database_path_is_an_error_not_a_new_database(tmp_path: Path) 
     assert digest.returncode == 1
     assert digest.stderr.strip().startswith(f"amtui: error: {typo}: no such database")
     assert not typo.exists()
-    nowhere = tmp_path / "nonexistent" / "dir" / "x.db"
-    today = _amtui(nowhere, "today")
-    assert today.returncode == 1 and "no such database" in today.stderr
-    assert not (tmp_path / "nonexistent").exists()
     tui = _amtui(typo)  # the TUI too: an error before any screen
     assert (tui.returncode, tui.stdout) == (1, "") and "no such database" in tui.stderr
     assert not typo.exists()
-    folder = _amtui(tmp_path, "client", "list")
-    assert folder.returncode == 1 and "not a database file" in folder.stderr
     # amtui init creates it; then it works.
     created = _amtui(typo, "init")
     assert created.returncode == 0, created.stderr
     assert stat.S_IMODE(typo.stat().st_mode) == 0o600
-    assert _amtui(typo, "digest", "--quiet-if-empty").returncode == 0
-    again = _amtui(typo, "init")
-    assert again.returncode == 0 and "ready" in again.stdout
+    # The other paths in this process (the checks are the CLI's, before any command runs).
+    from typer.testing import CliRunner
+
+    from amtui.cli import app
+
+    def in_process(db: Path, *args: str) -> Any:
+        return CliRunner().invoke(app, ["--db", str(db), *args], env=_env())
+
+    nowhere = tmp_path / "nonexistent" / "dir" / "x.db"
+    today = in_process(nowhere, "today")
+    assert today.exit_code == 1 and "no such database" in today.stderr
+    assert not (tmp_path / "nonexistent").exists()
+    folder = in_process(tmp_path, "client", "list")
+    assert folder.exit_code == 1 and "not a database file" in folder.stderr
+    assert in_process(typo, "digest", "--quiet-if-empty").exit_code == 0
+    again = in_process(typo, "init")
+    assert again.exit_code == 0 and "ready" in again.stdout
 
 
 def test_the_default_database_is_still_created(tmp_path: Path) -> None:
