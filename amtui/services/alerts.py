@@ -1042,9 +1042,9 @@ def _silence(store: Store, clock: _Clock, cadence_by_tier: Mapping[str, int] | N
     if complaining:
         open_marks, open_params = _in("open", OPEN_COMPLAINT_STATUSES)
         params |= open_params
+        # One list of the complaining clients, not a look-up per active client.
         has_complaint = (
-            "EXISTS (SELECT * FROM complaint WHERE complaint.client_id = client.id"
-            f" AND complaint.status IN {open_marks})"
+            f"client.id IN (SELECT complaint.client_id FROM complaint WHERE complaint.status IN {open_marks})"
         )
         cadence_in_force = f"CASE WHEN {has_complaint} THEN ({cadence_in_force} + 1) / 2 ELSE {cadence_in_force} END"
     whens = []
@@ -1055,7 +1055,7 @@ def _silence(store: Store, clock: _Clock, cadence_by_tier: Mapping[str, int] | N
     sql = (
         "SELECT client.id, client.name, client.tier, client.cadence_days, (SELECT max(interaction.done_at)"
         " FROM interaction WHERE interaction.client_id = client.id AND interaction.status = :done)"
-        " FROM client WHERE client.status = :active AND NOT (EXISTS (SELECT * FROM interaction"
+        " FROM client WHERE client.status = :active AND NOT (EXISTS (SELECT 1 FROM interaction"
         " WHERE interaction.client_id = client.id AND interaction.status = :done"
         f" AND interaction.done_at >= {threshold}))"
     )
