@@ -68,6 +68,9 @@ if TYPE_CHECKING:
     # What the engine reads through: a Session, a SQLAlchemy Connection, a plain sqlite3 connection or a
     # Store (:func:`amtui.services.store.store_of` takes each).
     Reader: TypeAlias = Session | Connection | Any
+    # ``beside(job)``: ``job`` started on a read connection of its own in another thread; the function returned
+    # waits for its result (raising its error). The workspace gives one where reading side by side pays.
+    Beside: TypeAlias = Callable[[Callable[[Any], Any]], Callable[[], Any]]
 
 _SEVERITY_RANK = SEVERITY_RANK
 KIND_ORDER = {kind: index for index, kind in enumerate(AlertKind)}
@@ -1519,13 +1522,15 @@ def alerts_and_tallies(
     called_first_days: int = CALLED_FIRST_DAYS,
     portfolio: Any = None,
     complaint_stale_days: int = COMPLAINT_STALE_DAYS,
+    beside: Beside | None = None,
 ) -> tuple[list[Alert], dict[str, Tally]]:
     """The open alerts as :func:`compute_alerts` gives them, except those of the kinds in ``tally``:
     of these only a :class:`Tally` per kind (count, worst severity, money per currency), equal to one made
     from their alerts. Receivables, ending contracts and clients who called first (``TALLIED_IN_SQL``) are
     then counted in the database, grouped by what their severity and amount stand on, with the same
     conditions and the same alert-building code (each group builds one alert standing for all of it); only
-    their marked alerts are built one by one, so that snoozed and dismissed ones are subtracted exactly."""
+    their marked alerts are built one by one, so that snoozed and dismissed ones are subtracted exactly.
+    ``beside`` given: the steps that need no client names read on a connection of their own, in parallel."""
     alerts, tallies, _summaries = _compute(
         session=session,
         clock=_Clock.at(now, zone),
@@ -1537,6 +1542,7 @@ def alerts_and_tallies(
         portfolio=portfolio,
         complaint_stale_days=complaint_stale_days,
         tally=tally,
+        beside=beside,
     )
     return alerts, tallies
 
@@ -1615,41 +1621,56 @@ def _compute(
     complaint_stale_days: int,
     tally: Collection[str],
     summary_limit: int = 0,
+    beside: Beside | None = None,
 ) -> tuple[list[Alert], dict[str, Tally], dict[str, Summary]]:
     every: frozenset[str] = frozenset(AlertKind) if kinds is None else frozenset(AlertKind(k) for k in kinds)
     counted = every.intersection(tally)
     in_sql = counted & TALLIED_IN_SQL
     summarized = every & DIGEST_SUMMARIZED if summary_limit > 0 else frozenset()
     wanted = every - in_sql - summarized
-    alerts: list[Alert] = []
     store = store_of(session)
-    names = client_names(store)
-    steps: list[tuple[Collection[AlertKind], Callable[[], list[Alert]]]] = [
-        ((AlertKind.AGENDA, AlertKind.MISSED), lambda: _planned(store, clock, names, wanted)),
+    # Each step: its kinds, whether it reads without the client names (it may then run beside), what it builds.
+    steps: list[tuple[Collection[AlertKind], bool, Callable[[Store], list[Alert]]]] = [
+        ((AlertKind.AGENDA, AlertKind.MISSED), False, lambda on: _planned(on, clock, names, wanted)),
         (
             (AlertKind.NO_REPORT, AlertKind.UNANSWERED, AlertKind.CALLED_FIRST),
-            lambda: _interaction_scan(store, clock, names, wanted, called_first_days),
+            False,
+            lambda on: _interaction_scan(on, clock, names, wanted, called_first_days),
         ),
-        ((AlertKind.OVERDUE_TASK, AlertKind.TASK_TODAY), lambda: _tasks(store, clock, wanted)),
-        ((AlertKind.CHECK_IN,), lambda: _check_ins(store, clock)),
-        ((AlertKind.PROMISE,), lambda: _promises(store, clock)),
-        ((AlertKind.CONTRACT, AlertKind.NOTICE), lambda: _contracts(store, clock, wanted)),
-        ((AlertKind.RECEIVABLE,), lambda: _receivables(store, clock, names)),
-        ((AlertKind.BIRTHDAY,), lambda: _birthdays(store, clock, birthday_days)),
-        ((AlertKind.SILENCE,), lambda: _silence(store, clock, cadence_by_tier)),
-        ((AlertKind.DEAL,), lambda: _deals(store, clock, names)),
+        ((AlertKind.OVERDUE_TASK, AlertKind.TASK_TODAY), False, lambda on: _tasks(on, clock, wanted)),
+        ((AlertKind.CHECK_IN,), False, lambda on: _check_ins(on, clock)),
+        ((AlertKind.PROMISE,), False, lambda on: _promises(on, clock)),
+        ((AlertKind.CONTRACT, AlertKind.NOTICE), False, lambda on: _contracts(on, clock, wanted)),
+        ((AlertKind.RECEIVABLE,), False, lambda on: _receivables(on, clock, names)),
+        ((AlertKind.BIRTHDAY,), False, lambda on: _birthdays(on, clock, birthday_days)),
+        ((AlertKind.SILENCE,), True, lambda on: _silence(on, clock, cadence_by_tier)),
+        ((AlertKind.DEAL,), False, lambda on: _deals(on, clock, names)),
         (
             (AlertKind.COMPLAINT, AlertKind.COMPLAINT_CHECK_IN, AlertKind.COMPLAINT_FOLLOW_UP),
-            lambda: _complaints(store, clock, names, wanted, complaint_stale_days),
+            False,
+            lambda on: _complaints(on, clock, names, wanted, complaint_stale_days),
         ),
         (
             (AlertKind.CREDIT, AlertKind.STALLED, AlertKind.ABC),
-            lambda: _portfolio_alerts(store, clock, wanted, portfolio),
+            True,
+            lambda on: _portfolio_alerts(on, clock, wanted, portfolio),
         ),
     ]
-    for step_kinds, step in steps:
-        if wanted.intersection(step_kinds):
-            alerts.extend(step())
+    taken = [(aside, step) for step_kinds, aside, step in steps if wanted.intersection(step_kinds)]
+    aside_steps = [step for aside, step in taken if aside and beside is not None]
+    # The SQL-heaviest steps that need no names (ABC's year of invoices, silence) on a connection of their own:
+    # their statements run while this thread reads and builds the rest (sqlite3 and psycopg release the GIL).
+    waiting = (
+        beside(lambda reader: [step(store_of(reader)) for step in aside_steps])
+        if beside is not None and aside_steps
+        else None
+    )
+    try:
+        names = client_names(store)
+        built_here = [step(store) for aside, step in taken if not (aside and waiting is not None)]
+    finally:
+        built_aside = waiting() if waiting is not None else []
+    alerts = [alert for found in (*built_here, *built_aside) for alert in found]
     marks = {
         row[0]: row
         for row in store.rows(
