@@ -284,16 +284,16 @@ def test_today_side_by_side_on_postgresql(pg_url: str, monkeypatch: Any) -> None
 
 
 def test_the_alert_engine_reads_its_heaviest_steps_beside(demo: Any, monkeypatch: Any) -> None:
-    """Reading side by side, the engine's steps that need no client names (ABC and the portfolio's other
-    reckonings, silence) run on a connection of their own in another thread: the same alerts and tallies as
-    all in one thread; an error there reaches the caller."""
+    """Reading side by side, the engine's SQL-heaviest steps (ABC and the portfolio's other reckonings, silence,
+    then the interaction scan once the client names are read) run on a connection of their own in another
+    thread: the same alerts and tallies as all in one thread; an error there reaches the caller."""
     from amtui.services import alerts
     from amtui.services.workspace import TALLIED_KINDS
 
     serial = _workspace(demo, side_by_side=False)
     parallel = _workspace(demo, side_by_side=True)
     threads: dict[str, str] = {}
-    for name in ("_silence", "_portfolio_alerts", "_planned"):
+    for name in ("_silence", "_portfolio_alerts", "_interaction_scan", "_planned"):
         step = getattr(alerts, name)
 
         def traced(*args: Any, _step: Any = step, _name: str = name, **kwargs: Any) -> Any:
@@ -304,11 +304,12 @@ def test_the_alert_engine_reads_its_heaviest_steps_beside(demo: Any, monkeypatch
     expected = serial._read_tallies(TALLIED_KINDS)
     assert set(threads.values()) == {threading.current_thread().name}
     alerts_found, tallies = expected
-    assert any(a.kind == "silence" for a in alerts_found) and {"stalled", "abc"} & set(tallies)
+    assert {"silence", "no_report"} <= {a.kind for a in alerts_found} and {"abc", "called_first"} <= set(tallies)
     assert parallel._read_tallies(TALLIED_KINDS) == expected
     assert threads == {
         "_silence": "amtui-read-beside",
         "_portfolio_alerts": "amtui-read-beside",
+        "_interaction_scan": "amtui-read-beside",
         "_planned": threading.current_thread().name,
     }
     assert parallel.alerts() == serial.alerts()  # the full list reads in one thread, as before

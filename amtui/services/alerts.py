@@ -20,6 +20,7 @@ own queries and row-to-alert code, without building every alert.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -1586,6 +1587,9 @@ def alerts_and_summaries(
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
+# Where an engine step may run when the caller gives a ``beside``: in the caller's thread, or beside it (needing
+# no client names, or once they are read).
+_HERE, _BESIDE, _BESIDE_NAMED = 0, 1, 2
 
 
 def _collector_paused(function: Callable[_P, _R]) -> Callable[_P, _R]:
@@ -1629,45 +1633,60 @@ def _compute(
     summarized = every & DIGEST_SUMMARIZED if summary_limit > 0 else frozenset()
     wanted = every - in_sql - summarized
     store = store_of(session)
-    # Each step: its kinds, whether it reads without the client names (it may then run beside), what it builds.
-    steps: list[tuple[Collection[AlertKind], bool, Callable[[Store], list[Alert]]]] = [
-        ((AlertKind.AGENDA, AlertKind.MISSED), False, lambda on: _planned(on, clock, names, wanted)),
+    names: dict[int, str] = {}  # every client's name by id, read first: the steps that build names wait for it
+    named = threading.Event()
+    # Each step: its kinds, where it may run (_HERE, or beside: _BESIDE needs no names, _BESIDE_NAMED waits
+    # for them), what it builds.
+    steps: list[tuple[Collection[AlertKind], int, Callable[[Store], list[Alert]]]] = [
+        ((AlertKind.AGENDA, AlertKind.MISSED), _HERE, lambda on: _planned(on, clock, names, wanted)),
         (
             (AlertKind.NO_REPORT, AlertKind.UNANSWERED, AlertKind.CALLED_FIRST),
-            False,
+            _BESIDE_NAMED,
             lambda on: _interaction_scan(on, clock, names, wanted, called_first_days),
         ),
-        ((AlertKind.OVERDUE_TASK, AlertKind.TASK_TODAY), False, lambda on: _tasks(on, clock, wanted)),
-        ((AlertKind.CHECK_IN,), False, lambda on: _check_ins(on, clock)),
-        ((AlertKind.PROMISE,), False, lambda on: _promises(on, clock)),
-        ((AlertKind.CONTRACT, AlertKind.NOTICE), False, lambda on: _contracts(on, clock, wanted)),
-        ((AlertKind.RECEIVABLE,), False, lambda on: _receivables(on, clock, names)),
-        ((AlertKind.BIRTHDAY,), False, lambda on: _birthdays(on, clock, birthday_days)),
-        ((AlertKind.SILENCE,), True, lambda on: _silence(on, clock, cadence_by_tier)),
-        ((AlertKind.DEAL,), False, lambda on: _deals(on, clock, names)),
+        ((AlertKind.OVERDUE_TASK, AlertKind.TASK_TODAY), _HERE, lambda on: _tasks(on, clock, wanted)),
+        ((AlertKind.CHECK_IN,), _HERE, lambda on: _check_ins(on, clock)),
+        ((AlertKind.PROMISE,), _HERE, lambda on: _promises(on, clock)),
+        ((AlertKind.CONTRACT, AlertKind.NOTICE), _HERE, lambda on: _contracts(on, clock, wanted)),
+        ((AlertKind.RECEIVABLE,), _HERE, lambda on: _receivables(on, clock, names)),
+        ((AlertKind.BIRTHDAY,), _HERE, lambda on: _birthdays(on, clock, birthday_days)),
+        ((AlertKind.SILENCE,), _BESIDE, lambda on: _silence(on, clock, cadence_by_tier)),
+        ((AlertKind.DEAL,), _HERE, lambda on: _deals(on, clock, names)),
         (
             (AlertKind.COMPLAINT, AlertKind.COMPLAINT_CHECK_IN, AlertKind.COMPLAINT_FOLLOW_UP),
-            False,
+            _HERE,
             lambda on: _complaints(on, clock, names, wanted, complaint_stale_days),
         ),
         (
             (AlertKind.CREDIT, AlertKind.STALLED, AlertKind.ABC),
-            True,
+            _BESIDE,
             lambda on: _portfolio_alerts(on, clock, wanted, portfolio),
         ),
     ]
-    taken = [(aside, step) for step_kinds, aside, step in steps if wanted.intersection(step_kinds)]
-    aside_steps = [step for aside, step in taken if aside and beside is not None]
-    # The SQL-heaviest steps that need no names (ABC's year of invoices, silence) on a connection of their own:
-    # their statements run while this thread reads and builds the rest (sqlite3 and psycopg release the GIL).
-    waiting = (
-        beside(lambda reader: [step(store_of(reader)) for step in aside_steps])
-        if beside is not None and aside_steps
-        else None
-    )
+    taken = [(where, step) for step_kinds, where, step in steps if wanted.intersection(step_kinds)]
+    # The SQL-heaviest steps (ABC's year of invoices, silence, the interaction scan) on a connection of their
+    # own: their statements run while this thread reads and builds the rest (sqlite3 and psycopg release the
+    # GIL). Those that need no names first.
+    aside = sorted(((where, step) for where, step in taken if where != _HERE), key=itemgetter(0))
+    if beside is None or not aside:
+        aside = []
+
+    def aside_job(reader: Reader) -> list[list[Alert]]:
+        on = store_of(reader)
+        found = []
+        for where, step in aside:
+            if where == _BESIDE_NAMED:
+                named.wait()
+            found.append(step(on))
+        return found
+
+    waiting = beside(aside_job) if beside is not None and aside else None
     try:
-        names = client_names(store)
-        built_here = [step(store) for aside, step in taken if not (aside and waiting is not None)]
+        try:
+            names.update(client_names(store))
+        finally:
+            named.set()  # also after a failure: the steps beside must not wait for ever
+        built_here = [step(store) for where, step in taken if where == _HERE or waiting is None]
     finally:
         built_aside = waiting() if waiting is not None else []
     alerts = [alert for found in (*built_here, *built_aside) for alert in found]
