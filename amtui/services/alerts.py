@@ -484,7 +484,7 @@ def _planned(store: Store, clock: _Clock, names: dict[int, str], kinds: Collecti
         params["since"] = clock.day_start
     rows = [(*row[:4], _utc(row[4]), *row[5:]) for row in store.rows(sql, params)]
     day_start, now, zone = clock.day_start, clock.now, clock.zone
-    people = _interaction_people(store, [row[0] for row in rows if row[4] >= day_start])
+    people = _agenda_people(store, clock) if want_agenda else {}
     alerts = []
     for interaction_id, client_id, kind, status, planned_at, subject, place in rows:
         client_name = names.get(client_id, "")
@@ -530,16 +530,17 @@ def _planned(store: Store, clock: _Clock, names: dict[int, str], kinds: Collecti
     return alerts
 
 
-def _interaction_people(store: Store, interaction_ids: list[int]) -> dict[int, list[str]]:
-    if not interaction_ids:
-        return {}
-    marks, params = _in("id", interaction_ids)
+def _agenda_people(store: Store, clock: _Clock) -> dict[int, list[str]]:
+    """The people named on today's planned interactions (the agenda's), by interaction: joined in the database
+    (2,740 interactions at ten times the large demo, not bound one by one as an IN list)."""
     sql = (
-        "SELECT interaction_contact.interaction_id, contact.full_name"
-        " FROM interaction_contact JOIN contact ON contact.id = interaction_contact.contact_id"
-        f" WHERE interaction_contact.interaction_id IN {marks}"
+        "SELECT interaction_contact.interaction_id, contact.full_name FROM interaction"
+        " JOIN interaction_contact ON interaction_contact.interaction_id = interaction.id"
+        " JOIN contact ON contact.id = interaction_contact.contact_id"
+        " WHERE interaction.status = :planned AND interaction.planned_at >= :since AND interaction.planned_at < :before"
         " ORDER BY interaction_contact.interaction_id, contact.full_name"
     )
+    params = {"planned": InteractionStatus.PLANNED.value, "since": clock.day_start, "before": clock.day_end}
     people: dict[int, list[str]] = {}
     for interaction_id, name in store.rows(sql, params):
         people.setdefault(interaction_id, []).append(name)
