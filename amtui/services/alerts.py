@@ -1482,6 +1482,7 @@ def compute_alerts(
     kinds: Collection[str] | None = None,
     portfolio: Any = None,
     complaint_stale_days: int = COMPLAINT_STALE_DAYS,
+    beside: Beside | None = None,
 ) -> list[Alert]:
     """Every open alert at ``now`` (aware), most urgent first.
 
@@ -1497,6 +1498,9 @@ def compute_alerts(
     ``zone`` decides what "today" is. Snoozed (until a later day) and dismissed
     alerts are left out unless ``include_marked``; a mark whose fingerprint no
     longer matches is ignored, so the alert is back.
+
+    ``beside`` (:data:`Beside`, from the workspace where reading side by side pays): the SQL-heaviest steps
+    read on a connection of their own in another thread.
     """
     alerts, _tallies, _summaries = _compute(
         session=session,
@@ -1509,6 +1513,7 @@ def compute_alerts(
         portfolio=portfolio,
         complaint_stale_days=complaint_stale_days,
         tally=(),
+        beside=beside,
     )
     return alerts
 

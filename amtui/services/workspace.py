@@ -485,6 +485,7 @@ class Workspace:
                 kinds=kinds,
                 portfolio=settings_from(settings),
                 complaint_stale_days=settings.complaint_stale_days,
+                beside=self._beside if self._engine_beside(connection) else None,
             )
 
     def digest(self, *, at: datetime | None = None, birthday_days: int | None = None, limit: int = 0) -> Digest:
