@@ -1679,8 +1679,6 @@ def _compute(
     # own: their statements run while this thread reads and builds the rest (sqlite3 and psycopg release the
     # GIL). Those that need no names first.
     aside = sorted(((where, step) for where, step in taken if where != _HERE), key=itemgetter(0))
-    if beside is None or not aside:
-        aside = []
 
     def aside_job(reader: Reader) -> list[list[Alert]]:
         on = store_of(reader)
