@@ -284,10 +284,9 @@ def test_today_side_by_side_on_postgresql(pg_url: str, monkeypatch: Any) -> None
 
 
 def test_the_alert_engine_reads_its_heaviest_steps_beside(demo: Any, monkeypatch: Any) -> None:
-    """Reading side by side, the engine's SQL-heaviest steps (ABC and the portfolio's other reckonings, silence,
-    then the interaction scan once the client names are read) run on a connection of their own in another
-    thread: the same alerts and tallies (and the whole list) as all in one thread; an error there reaches the
-    caller."""
+    """Reading side by side, the engine's SQL-heaviest steps (ABC and the portfolio's other reckonings, then the
+    interaction scan once the client names are read) run on a connection of their own in another thread: the
+    same alerts and tallies (and the whole list) as all in one thread; an error there reaches the caller."""
     from amtui.services import alerts
     from amtui.services.workspace import TALLIED_KINDS
 
@@ -308,19 +307,20 @@ def test_the_alert_engine_reads_its_heaviest_steps_beside(demo: Any, monkeypatch
     assert {"silence", "no_report"} <= {a.kind for a in alerts_found} and {"abc", "called_first"} <= set(tallies)
     assert parallel._read_tallies(TALLIED_KINDS) == expected
     assert threads == {
-        "_silence": "amtui-read-beside",
         "_portfolio_alerts": "amtui-read-beside",
         "_interaction_scan": "amtui-read-beside",
+        "_silence": threading.current_thread().name,
         "_planned": threading.current_thread().name,
     }
     every = serial.alerts()
     threads.clear()
     assert parallel.alerts() == every  # the whole list (the Alerts screen) reads beside too
-    assert threads["_silence"] == "amtui-read-beside" and threads["_planned"] == threading.current_thread().name
+    assert threads["_interaction_scan"] == "amtui-read-beside"
+    assert threads["_planned"] == threading.current_thread().name
 
     def broken(*args: Any, **kwargs: Any) -> Any:
-        raise RuntimeError("the silence read failed")
+        raise RuntimeError("the ABC read failed")
 
-    monkeypatch.setattr(alerts, "_silence", broken)
-    with pytest.raises(RuntimeError, match="the silence read failed"):
+    monkeypatch.setattr(alerts, "_portfolio_alerts", broken)
+    with pytest.raises(RuntimeError, match="the ABC read failed"):
         parallel._read_tallies(TALLIED_KINDS)

@@ -1661,7 +1661,7 @@ def _compute(
         ((AlertKind.CONTRACT, AlertKind.NOTICE), _HERE, lambda on: _contracts(on, clock, wanted)),
         ((AlertKind.RECEIVABLE,), _HERE, lambda on: _receivables(on, clock, names)),
         ((AlertKind.BIRTHDAY,), _HERE, lambda on: _birthdays(on, clock, birthday_days)),
-        ((AlertKind.SILENCE,), _BESIDE, lambda on: _silence(on, clock, cadence_by_tier)),
+        ((AlertKind.SILENCE,), _HERE, lambda on: _silence(on, clock, cadence_by_tier)),
         ((AlertKind.DEAL,), _HERE, lambda on: _deals(on, clock, names)),
         (
             (AlertKind.COMPLAINT, AlertKind.COMPLAINT_CHECK_IN, AlertKind.COMPLAINT_FOLLOW_UP),
@@ -1675,9 +1675,9 @@ def _compute(
         ),
     ]
     taken = [(where, step) for step_kinds, where, step in steps if wanted.intersection(step_kinds)]
-    # The SQL-heaviest steps (ABC's year of invoices, silence, the interaction scan) on a connection of their
-    # own: their statements run while this thread reads and builds the rest (sqlite3 and psycopg release the
-    # GIL). Those that need no names first.
+    # The SQL-heaviest steps (ABC's year of invoices and the portfolio's reckonings, the interaction scan: about
+    # half the engine's CPU) on a connection of their own: their statements run while this thread reads and
+    # builds the rest (sqlite3 and psycopg release the GIL). Those that need no names first.
     aside = sorted(((where, step) for where, step in taken if where != _HERE), key=itemgetter(0))
 
     def aside_job(reader: Reader) -> list[list[Alert]]:
