@@ -612,3 +612,45 @@ def test_every_alert_query_is_served_by_an_index(engine, session, client_id, now
     assert "ix_interaction_kind_direction_done" in called_first
     invoices = next(plan for statement, plan in plans.items() if "FROM invoice" in statement)
     assert "COVERING INDEX ix_invoice_unpaid_due" in invoices
+
+
+def test_the_engine_pauses_the_garbage_collector_and_hands_it_back(session, client_id, now, zone) -> None:  # type: ignore[no-untyped-def]
+    """The cyclic collector is off while the engine runs (its rows and alerts hold no cycles) and on again after,
+    also when the run fails; left off when it was off; a caller's frozen objects stay frozen."""
+    import gc
+
+    from amtui.services import alerts as engine
+
+    seen: list[bool] = []
+    names = engine.client_names
+
+    def watched(store: Any) -> dict[int, str]:
+        seen.append(gc.isenabled())
+        return names(store)
+
+    assert gc.isenabled()
+    engine.client_names = watched  # type: ignore[assignment]
+    try:
+        assert compute_alerts(session=session, now=now, zone=zone) is not None
+        assert seen == [False] and gc.isenabled()
+        gc.disable()
+        compute_alerts(session=session, now=now, zone=zone)
+        assert seen == [False, False] and not gc.isenabled()
+        gc.enable()
+        gc.freeze()
+        frozen = gc.get_freeze_count()
+        compute_alerts(session=session, now=now, zone=zone)
+        assert gc.get_freeze_count() == frozen and gc.isenabled()
+        gc.unfreeze()
+
+        def broken(store: Any) -> dict[int, str]:
+            raise RuntimeError("the names read failed")
+
+        engine.client_names = broken  # type: ignore[assignment]
+        with pytest.raises(RuntimeError, match="the names read failed"):
+            compute_alerts(session=session, now=now, zone=zone)
+        assert gc.isenabled()
+    finally:
+        engine.client_names = names  # type: ignore[assignment]
+        gc.unfreeze()
+        gc.enable()

@@ -281,3 +281,46 @@ def test_today_side_by_side_on_postgresql(pg_url: str, monkeypatch: Any) -> None
         assert firsts == [parallel.today_first()]
     finally:
         engine.dispose()
+
+
+def test_the_alert_engine_reads_its_heaviest_steps_beside(demo: Any, monkeypatch: Any) -> None:
+    """Reading side by side, the engine's SQL-heaviest steps (ABC and the portfolio's other reckonings, then the
+    interaction scan once the client names are read) run on a connection of their own in another thread: the
+    same alerts and tallies (and the whole list) as all in one thread; an error there reaches the caller."""
+    from amtui.services import alerts
+    from amtui.services.workspace import TALLIED_KINDS
+
+    serial = _workspace(demo, side_by_side=False)
+    parallel = _workspace(demo, side_by_side=True)
+    threads: dict[str, str] = {}
+    for name in ("_silence", "_portfolio_alerts", "_interaction_scan", "_planned"):
+        step = getattr(alerts, name)
+
+        def traced(*args: Any, _step: Any = step, _name: str = name, **kwargs: Any) -> Any:
+            threads[_name] = threading.current_thread().name
+            return _step(*args, **kwargs)
+
+        monkeypatch.setattr(alerts, name, traced)
+    expected = serial._read_tallies(TALLIED_KINDS)
+    assert set(threads.values()) == {threading.current_thread().name}
+    alerts_found, tallies = expected
+    assert {"silence", "no_report"} <= {a.kind for a in alerts_found} and {"abc", "called_first"} <= set(tallies)
+    assert parallel._read_tallies(TALLIED_KINDS) == expected
+    assert threads == {
+        "_portfolio_alerts": "amtui-read-beside",
+        "_interaction_scan": "amtui-read-beside",
+        "_silence": threading.current_thread().name,
+        "_planned": threading.current_thread().name,
+    }
+    every = serial.alerts()
+    threads.clear()
+    assert parallel.alerts() == every  # the whole list (the Alerts screen) reads beside too
+    assert threads["_interaction_scan"] == "amtui-read-beside"
+    assert threads["_planned"] == threading.current_thread().name
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the ABC read failed")
+
+    monkeypatch.setattr(alerts, "_portfolio_alerts", broken)
+    with pytest.raises(RuntimeError, match="the ABC read failed"):
+        parallel._read_tallies(TALLIED_KINDS)
