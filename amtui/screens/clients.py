@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
-from operator import attrgetter
+from itertools import compress, repeat
+from operator import and_, attrgetter, contains, or_
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -85,6 +86,8 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.found: dict[int, str] = {}
         self.applied: tuple[str | None, ...] = (None, None, None)
         self.searching = False
+        # The rows to show are new objects, or today changed: the table makes their rows afresh.
+        self.new_rows = True
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -100,6 +103,10 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
     def on_mount(self) -> None:
         self.sub_title = _("Clients")
+        # The rows are filtered as the value changes, before the input's Changed message makes its way
+        # to the screen: the frame that echoes the key shows the filtered rows too (the message came
+        # after a frame was drawn for the echo alone, and the rows waited for the next one).
+        self.watch(self.query_one("#clients-search", Input), "value", self.search_typed, init=False)
         self.query_one("#clients-table", FastTable).focus()
 
     def reload(self) -> None:
@@ -173,6 +180,7 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             return
         self.clients, self.today = clients, today
         self.folded = self._search_keys(clients)
+        self.new_rows = True
         self.refilter()
 
     @staticmethod
@@ -201,6 +209,7 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             return
         self.has_loaded = True
         self.clients, self.today, self.folded = clients, today, keys
+        self.new_rows = True
         segments = sorted({c.segment for c in clients if c.segment})
         select: Select[str] = self.query_one("#clients-segment", Select)
         current = select.value
@@ -221,8 +230,7 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
     # Filtering and sorting happen in memory: a keystroke never waits for the database.
 
-    @on(Input.Changed, "#clients-search")
-    def search_changed(self, event: Input.Changed) -> None:
+    def search_typed(self) -> None:
         self.refilter()
         self.start_search()
 
@@ -251,14 +259,16 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.applied = self._filters()
         tier, status, segment = self.applied
         clients, keys = self.clients, self.folded
-        if words:  # each word narrows the rows the previous ones kept (20,000 at 10x: ~10 ms a keystroke)
-            hits = [index for index, key in enumerate(keys) if words[0] in key]
+        if words:
+            # Each word must be in the row's key, or the client was found through its people, phones,
+            # e-mails or tax id. The test runs in C (map, compress: no Python step per row): 20,000
+            # clients cost ~1 ms a word where a comprehension took ~10.
+            mask: Iterator[bool] = map(contains, keys, repeat(words[0]))
             for word in words[1:]:
-                hits = [index for index in hits if word in keys[index]]
-            if found:  # or found through their people, phones, e-mails or tax id
-                kept = set(hits)
-                hits = [index for index, client in enumerate(clients) if index in kept or client.id in found]
-            matches = [clients[index] for index in hits]
+                mask = map(and_, mask, map(contains, keys, repeat(word)))
+            if found:
+                mask = map(or_, mask, map(found.__contains__, map(attrgetter("id"), clients)))
+            matches = list(compress(clients, mask))
         else:
             matches = list(clients)
         if tier is not None or status is not None or segment is not None:
@@ -279,7 +289,9 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
 
     def render_rows(self) -> None:
         """Hand the whole filtered list to the table: it makes cells only for the lines it draws."""
-        self.query_one("#clients-table", FastTable).set_rows(self.shown, self.make_row)
+        # The same clients filtered or sorted again: the lines drawn for them before are drawn again.
+        self.query_one("#clients-table", FastTable).set_rows(self.shown, self.make_row, reuse=not self.new_rows)
+        self.new_rows = False
         arrow = "↓" if self.sort_reverse else "↑"
         # One line of fixed height: no layout pass needed for new text.
         line = _("{shown} of {total} clients · sorted by {column} {arrow}").format(
@@ -288,7 +300,9 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             column=_(self._column_label(self.sort_column)).lower(),
             arrow=arrow,
         )
-        matched = [self.found[c.id] for c in self.shown if c.id in self.found and self.found_query]
+        found = self.found if self.found_query else {}
+        # Only when there are such clients: the list may hold all 20,000.
+        matched = [found[i] for i in map(attrgetter("id"), self.shown) if i in found] if found else []
         if matched and self.query_one("#clients-search", Input).value == self.found_query:
             line = _("{shown} of {total} · found {what}").format(
                 shown=len(self.shown), total=len(self.clients), what=matched[0]
