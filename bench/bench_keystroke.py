@@ -50,7 +50,11 @@ async def measure(url: str, rounds: int, profile: str | None) -> dict[str, Any]:
     def record_paint(screen: Any, renderable: Any) -> None:
         if isinstance(screen, ClientsScreen):
             table = screen.query_one("#clients-table", FastTable)
-            paints.append((time.perf_counter(), time.thread_time(), drawn[0], bool(table.row_count)))
+            # The rows on screen: the table's list when none of its lines waits to be drawn (a
+            # keystroke may redraw only the lines that changed, or none), else the list it drew from.
+            waiting = table._repaint_required or table._repaint_regions
+            rows = drawn[0] if waiting else table.items
+            paints.append((time.perf_counter(), time.thread_time(), rows, bool(table.row_count)))
         display(screen, renderable)
 
     app._display = record_paint  # type: ignore[method-assign]

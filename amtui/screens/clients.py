@@ -24,6 +24,7 @@ from amtui.screens.base import DbDone, DbFailed, DbMixin, QuickResume, ReloadsWh
 from amtui.vocabulary import ClientStatus, choices, label
 from amtui.widgets.fast_table import Cell, Column, FastTable
 from amtui.widgets.footer import StableFooter
+from amtui.widgets.search_input import SearchInput
 
 if TYPE_CHECKING:
     from amtui.services.schemas import ClientSummary
@@ -92,7 +93,7 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="clients-filters"):
-            yield Input(placeholder=_("Name, person, phone, e-mail, INN…"), id="clients-search")
+            yield SearchInput(placeholder=_("Name, person, phone, e-mail, INN…"), id="clients-search")
             yield Select([(_(name), value) for name, value in TIERS], prompt=_("Tier"), id="clients-tier")
             yield Select(choices(ClientStatus), prompt=_("Status"), id="clients-status")
             yield Select([], prompt=_("Segment"), id="clients-segment")

@@ -191,19 +191,43 @@ class FastTable(ScrollView, can_focus=True):
         """Show ``items`` (kept by reference: do not change the list afterwards); cursor to the top.
 
         ``reuse``: the items are (some of) the objects shown before, made into the same rows (a list
-        filtered or sorted again): the rows and lines already made for them are kept."""
+        filtered or sorted again): the rows and lines already made for them are kept, and only the
+        lines that now show another item are drawn again."""
+        old, old_cursor, old_top = self._items, self.cursor_row, round(self.scroll_y)
         self._items = items
         if make_row is not None:
             self._make_row = make_row
         if not reuse or len(self._lines) > MAX_KEPT:
             self._rows.clear()
             self._lines.clear()
-        self.virtual_size = Size(self._total_width, len(items) + 1)
+        self._set_rows_height(len(items))
         self.set_reactive(FastTable.cursor_row, 0)
         self.scroll_to(y=0, animate=False, immediate=True)
-        self.refresh()
+        if reuse and old_cursor == 0 and old_top == 0:
+            # The top of the list often stays as it was while a search narrows it: those lines (each
+            # one a pass through Textual's styles and compositor) are not drawn again.
+            for index in range(min(max(len(old), len(items)), self.scrollable_content_region.height - 1)):
+                if (old[index] if index < len(old) else None) is not (items[index] if index < len(items) else None):
+                    self.refresh_line(index + 1)
+        else:
+            self.refresh()
         if items:
             self.post_message(self.RowHighlighted(self, 0, self.row_key(0)))
+
+    def _set_rows_height(self, rows: int) -> None:
+        """The virtual size for ``rows``, without laying the screen out when the scrollbars stay as they
+        are: a virtual size is a reactive that arranges every widget again (and a second frame follows
+        for the widgets whose updates came after the layout's), while a table of fixed height only
+        scrolls further. A scrollbar shown or hidden still lays the screen out (_scroll_update sets
+        show_vertical_scrollbar, a layout reactive)."""
+        size = Size(self._total_width, rows + 1)
+        if size == self.virtual_size:
+            return
+        if self.styles.auto_dimensions or not self.container_size:  # the rows decide its size / not laid out yet
+            self.virtual_size = size
+            return
+        self.set_reactive(FastTable.virtual_size, size)
+        self._scroll_update(size)
 
     def restore_cursor(self, key: str | None, row: int = 0) -> None:
         """Put the cursor back on the row ``key`` (after new rows came), else on ``row``."""
