@@ -153,7 +153,8 @@ def main() -> None:
         visits = [run["first_visit"] for run in runs]
         print(
             f"{tree}: {runs[0]['clients']} clients, keystroke median {statistics.median(wall):.1f} ms "
-            f"(UI-thread CPU {statistics.median(cpu):.1f} ms, n={len(wall)}, "
+            f"(UI-thread CPU median {statistics.median(cpu):.1f}, mean {statistics.mean(cpu):.1f}, "
+            f"90th percentile {statistics.quantiles(cpu, n=10)[-1]:.1f} ms; n={len(wall)}, "
             f"{statistics.mean(r['frames'] for r in runs):.1f} frames/key); "
             f"first visit to rows {statistics.median(visits):.0f} ms (min {min(visits):.0f})"
         )
