@@ -57,6 +57,7 @@ SORT_KEYS: dict[str, Callable[[ClientSummary], Any] | None] = {
 TIERS = [(N_("Tier A"), "A"), (N_("Tier B"), "B"), (N_("Tier C"), "C")]
 # Read first on the first visit, before the whole portfolio: more rows than a tall terminal shows.
 FIRST_ROWS = 120
+KEPT_QUERIES = 16  # answers of the search box's last queries kept (each up to two lists of every client)
 
 
 class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
@@ -90,6 +91,8 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.searching = False
         # The rows to show are new objects, or today changed: the table makes their rows afresh.
         self.new_rows = True
+        # The clients (and their keys) each of the last queries' words found: see _word_matches().
+        self.matched: dict[tuple[str, ...], tuple[list[ClientSummary], list[str]]] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -183,6 +186,7 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.clients, self.today = clients, today
         self.folded = self._search_keys(clients)
         self.new_rows = True
+        self.matched.clear()
         self.refilter()
 
     @staticmethod
@@ -212,6 +216,7 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.has_loaded = True
         self.clients, self.today, self.folded = clients, today, keys
         self.new_rows = True
+        self.matched.clear()
         segments = sorted({c.segment for c in clients if c.segment})
         select: Select[str] = self.query_one("#clients-segment", Select)
         current = select.value
@@ -270,15 +275,13 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
         self.applied = self._filters()
         tier, status, segment = self.applied
         clients, keys = self.clients, self.folded
-        if words:
-            # Each word must be in the row's key, or the client was found through its people, phones,
-            # e-mails or tax id. The test runs in C (map, compress: no Python step per row): 20,000
-            # clients cost ~1 ms a word where a comprehension took ~10.
+        if words and not found:
+            matches = list(self._word_matches(tuple(words)))
+        elif words:  # each word in the row's key, or the client found through its people, phones, e-mails, tax id
             mask: Iterator[bool] = map(contains, keys, repeat(words[0]))
             for word in words[1:]:
                 mask = map(and_, mask, map(contains, keys, repeat(word)))
-            if found:
-                mask = map(or_, mask, map(found.__contains__, map(attrgetter("id"), clients)))
+            mask = map(or_, mask, map(found.__contains__, map(attrgetter("id"), clients)))
             matches = list(compress(clients, mask))
         else:
             matches = list(clients)
@@ -297,6 +300,28 @@ class ClientsScreen(QuickResume, ReloadsWhenStale, DbMixin, Screen):
             matches.reverse()
         self.shown = matches
         self.render_rows()
+
+    def _word_matches(self, words: tuple[str, ...]) -> list[ClientSummary]:
+        """The clients (in the name order) whose search key holds every word; not to be changed.
+
+        The last queries' answers are kept (until new data comes): a key erased finds its answer again,
+        and a query that refines a kept one (typed on: each of its words holds the kept query's word at
+        the same place) tests only the clients that one kept. Each word's test runs in C (map, compress:
+        no Python step per client)."""
+        kept = self.matched.get(words)
+        if kept is not None:
+            return kept[0]
+        clients, keys = self.clients, self.folded
+        for old, (old_clients, old_keys) in self.matched.items():
+            if len(old) <= len(words) and len(old_clients) < len(clients) and all(map(contains, words, old)):
+                clients, keys = old_clients, old_keys
+        for word in words:
+            mask = list(map(contains, keys, repeat(word)))
+            clients, keys = list(compress(clients, mask)), list(compress(keys, mask))
+        if len(self.matched) >= KEPT_QUERIES:
+            del self.matched[next(iter(self.matched))]
+        self.matched[words] = (clients, keys)
+        return clients
 
     def render_rows(self) -> None:
         """Hand the whole filtered list to the table: it makes cells only for the lines it draws."""
