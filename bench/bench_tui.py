@@ -121,7 +121,9 @@ async def in_process(url: str, rounds: int) -> InProcess:
     ~70 ms here). Each is timed to the moment Textual hands the finished frame to the driver
     (App._display, called in headless mode too, after the compositor has rendered every changed
     line), and for the keystroke only a frame drawn after the table rendered the new filtered list
-    counts. The figures "until idle" (pilot.pause() returned) are printed beside them."""
+    counts (or, since the table redraws only the lines that show another client, a frame after which
+    none of its lines waits to be drawn). The figures "until idle" (pilot.pause() returned) are
+    printed beside them."""
     from textual.widgets import Input
 
     from amtui.app import AmtuiApp
@@ -134,8 +136,17 @@ async def in_process(url: str, rounds: int) -> InProcess:
     drawn: list[object] = [None]
     display = app._display
 
+    watched: list[Any] = []  # Clients' table, once known
+
     def record_paint(screen: Any, renderable: Any) -> None:
-        paints.append((time.perf_counter(), type(screen), drawn[0]))
+        rows = drawn[0]
+        # The rows on screen: the table's list when none of its lines waits to be drawn (a keystroke
+        # may redraw only the lines that changed, or none), else the list it last drew lines from.
+        if watched and screen is watched[0].screen:
+            table = watched[0]
+            if not (table._repaint_required or table._repaint_regions):
+                rows = table.items
+        paints.append((time.perf_counter(), type(screen), rows))
         display(screen, renderable)
 
     app._display = record_paint  # type: ignore[method-assign]
@@ -177,6 +188,7 @@ async def in_process(url: str, rounds: int) -> InProcess:
             return render_line(y)
 
         table.render_line = render_and_note  # type: ignore[method-assign]
+        watched.append(table)
         app.switch_mode("today")
         await settle()
         idle_waits = []

@@ -131,3 +131,72 @@ async def test_new_data_keeps_the_client_under_the_cursor_without_making_every_r
         assert screen.clients is changed
         assert table.cursor_key == chosen and table.cursor_row == table.row_count - 1
         assert len(table._rows) < 10  # found by id: no cells made for the rows on the way
+
+
+@sync
+async def test_search_keys_filter_in_their_own_frame_and_redraw_what_changed(
+    engine: Any, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each key filters the rows as the value changes (before the frame that echoes it), with no layout
+    of the screen; typed and erased in any order, the rows are those of a fresh filter of the whole list
+    (the kept answers of earlier queries, a query typed on narrowing one of them); rows drawn for an
+    earlier query are not made again; the scrollbar knows the new row count."""
+    import random
+
+    from textual.screen import Screen
+
+    from amtui.screens.clients import ClientsScreen
+
+    _seed(engine)
+    app = make_app(db_url)
+    # A short table (5 rows): its scrollbar's thumb stays one cell at the top over 25 rows and more.
+    async with app.run_test(size=(100, 12)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ClientsScreen)
+        table = screen.query_one("#clients-table", FastTable)
+        search = screen.query_one("#clients-search", Input)
+        monkeypatch.setattr(screen, "start_search", lambda: None)  # the in-memory filter alone
+        layouts: list[Screen[Any]] = []
+        lay_out = Screen._refresh_layout
+        monkeypatch.setattr(
+            Screen, "_refresh_layout", lambda self, *a, **k: (layouts.append(self), lay_out(self, *a, **k))[1]
+        )
+        made: list[int] = []
+        make_row = screen.make_row
+        monkeypatch.setattr(screen, "make_row", lambda client: (made.append(client.id), make_row(client))[1])
+
+        def fresh() -> list[str]:
+            words = fold(search.value).split()
+            return [
+                c.name for c, key in zip(screen.clients, screen.folded, strict=True) if all(w in key for w in words)
+            ]
+
+        for char in "кли":  # 40+ rows each, more than the table shows: the scrollbar stays as it was
+            search.insert_text_at_cursor(char)
+            assert _names(table) == fresh()  # already filtered: no message, no frame in between
+            await settle(pilot)
+        assert not layouts
+        bar = table.vertical_scrollbar
+        assert bar.window_size * bar.size.height <= table.row_count  # the thumb at its smallest
+        assert bar.window_virtual_size == table.row_count + 1
+        made.clear()
+        for _ in "кли":
+            search.action_delete_left()
+            await settle(pilot)
+        assert search.value == "" and table.row_count == len(screen.clients)
+        assert not made  # every line shown on the way back was drawn before
+        assert not layouts
+        steps = random.Random(15)
+        for step in range(120):
+            if search.value and steps.random() < 0.4:
+                search.action_delete_left()
+            else:
+                search.insert_text_at_cursor(steps.choice("клиеё ант0"))
+            assert _names(table) == fresh(), search.value
+            if step % 20 == 0:
+                await settle(pilot)
+            if table.show_vertical_scrollbar:
+                assert table.vertical_scrollbar.window_virtual_size == table.row_count + 1

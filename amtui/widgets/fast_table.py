@@ -27,6 +27,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from amtui.i18n import N_, _
@@ -37,6 +38,8 @@ Cell = str | Text
 RowMaker = Callable[[Any], tuple[str, Sequence[Cell]]]
 CELL_PADDING = 1
 PAD = " " * CELL_PADDING
+PLAIN, EVEN, CURSOR = 0, 1, 2  # how a line is drawn: a plain row, an even row (zebra), the cursor's
+MAX_KEPT = 4096  # lines kept across set_rows(reuse=True): a few screens' worth of every variant
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,9 +133,15 @@ class FastTable(ScrollView, can_focus=True):
         self.set_reactive(FastTable.zebra_stripes, zebra_stripes)
         self._items: Sequence[Any] = ()
         self._make_row: RowMaker = _as_row
-        self._rows: dict[int, tuple[str, Sequence[Cell]]] = {}
-        self._lines: dict[tuple[int, bool], Strip] = {}
+        # Made rows and drawn lines, by the item's identity (the item is kept beside them, so that an id
+        # reused by a new object never finds them): a list filtered again (set_rows(reuse=True)) draws
+        # the rows it showed before at no cost. A line is drawn plain, as an even row or under the cursor.
+        self._rows: dict[int, tuple[Any, tuple[str, Sequence[Cell]]]] = {}
+        self._lines: dict[tuple[int, int], tuple[Any, Strip]] = {}
         self._header: Strip | None = None
+        self._rich_style: Style | None = None  # the widget's own style, worked out once per style change
+        # (row style, cursor style) -> for each shown column, a cell's style -> the style it is drawn in.
+        self._cell_styles: dict[tuple[Style, Style | None], list[dict[Any, Style]]] = {}
         self._column_meta = [Style.from_meta({"column": index}) for index in range(len(self.columns))]
         self._total_width = sum(column.width + 2 * CELL_PADDING for column in self.columns)
         self.virtual_size = Size(self._total_width, 1)
@@ -179,19 +188,56 @@ class FastTable(ScrollView, can_focus=True):
 
     # Data
 
-    def set_rows(self, items: Sequence[Any], make_row: RowMaker | None = None) -> None:
-        """Show ``items`` (kept by reference: do not change the list afterwards); cursor to the top."""
+    def set_rows(self, items: Sequence[Any], make_row: RowMaker | None = None, *, reuse: bool = False) -> None:
+        """Show ``items`` (kept by reference: do not change the list afterwards); cursor to the top.
+
+        ``reuse``: the items are (some of) the objects shown before, made into the same rows (a list
+        filtered or sorted again): the rows and lines already made for them are kept, and only the
+        lines that now show another item are drawn again."""
+        old, old_cursor, old_top = self._items, self.cursor_row, round(self.scroll_y)
         self._items = items
         if make_row is not None:
             self._make_row = make_row
-        self._rows.clear()
-        self._lines.clear()
-        self.virtual_size = Size(self._total_width, len(items) + 1)
+        if not reuse or len(self._lines) > MAX_KEPT:
+            self._rows.clear()
+            self._lines.clear()
+        self._set_rows_height(len(items))
         self.set_reactive(FastTable.cursor_row, 0)
         self.scroll_to(y=0, animate=False, immediate=True)
-        self.refresh()
+        if reuse and old_cursor == 0 and old_top == 0:
+            # The top of the list often stays as it was while a search narrows it: those lines (each
+            # one a pass through Textual's styles and compositor) are not drawn again.
+            for index in range(min(max(len(old), len(items)), self.scrollable_content_region.height - 1)):
+                if (old[index] if index < len(old) else None) is not (items[index] if index < len(items) else None):
+                    self.refresh_line(index + 1)
+        else:
+            self.refresh()
         if items:
             self.post_message(self.RowHighlighted(self, 0, self.row_key(0)))
+
+    def _set_rows_height(self, rows: int) -> None:
+        """The virtual size for ``rows``, without laying the screen out when the scrollbars stay as they
+        are: a virtual size is a reactive that arranges every widget again (and a second frame follows
+        for the widgets whose updates came after the layout's), while a table of fixed height only
+        scrolls further. A scrollbar shown or hidden still lays the screen out (_scroll_update sets
+        show_vertical_scrollbar, a layout reactive)."""
+        size = Size(self._total_width, rows + 1)
+        if size == self.virtual_size:
+            return
+        if self.styles.auto_dimensions or not self.container_size:  # the rows decide its size / not laid out yet
+            self.virtual_size = size
+            return
+        bar, old = self._vertical_scrollbar, self.virtual_size.height
+        self.set_reactive(FastTable.virtual_size, size)
+        if bar is not None and self.show_vertical_scrollbar and bar.position == 0:
+            window, height = bar.window_size, bar.size.height
+            if 0 < window * height <= min(old, size.height) and window < min(old, size.height):
+                # The thumb stays one cell at the top (Textual's ScrollBarRender: max(1, window * height /
+                # rows) cells), the bar stays shown: it is not drawn again (a pass through Rich for each of
+                # its lines, ~3 ms a key at 20,000 clients), only told the new size, for dragging.
+                bar.set_reactive(ScrollBar.window_virtual_size, size.height)
+                return
+        self._scroll_update(size)
 
     def restore_cursor(self, key: str | None, row: int = 0) -> None:
         """Put the cursor back on the row ``key`` (after new rows came), else on ``row``."""
@@ -213,10 +259,11 @@ class FastTable(ScrollView, can_focus=True):
         return len(self._items)
 
     def row(self, index: int) -> tuple[str, Sequence[Cell]]:
-        found = self._rows.get(index)
-        if found is None:
-            found = self._rows[index] = self._make_row(self._items[index])
-        return found
+        item = self._items[index]
+        found = self._rows.get(id(item))
+        if found is None or found[0] is not item:
+            found = self._rows[id(item)] = (item, self._make_row(item))
+        return found[1]
 
     def row_key(self, index: int) -> str | None:
         return self.row(index)[0] if 0 <= index < len(self._items) else None
@@ -240,9 +287,8 @@ class FastTable(ScrollView, can_focus=True):
         return max(0, min(row, len(self._items) - 1))
 
     def watch_cursor_row(self, old: int, new: int) -> None:
-        self._lines.pop((old, True), None)
-        self._lines.pop((old, False), None)
-        self._lines.pop((new, False), None)
+        if 0 <= old < len(self._items):
+            self._lines.pop((id(self._items[old]), CURSOR), None)
         self.refresh_line(old + 1)
         self.refresh_line(new + 1)
         self._scroll_cursor_into_view()
@@ -304,6 +350,8 @@ class FastTable(ScrollView, can_focus=True):
         super().notify_style_update()
         self._lines.clear()
         self._header = None
+        self._rich_style = None
+        self._cell_styles.clear()
 
     def watch_zebra_stripes(self) -> None:
         self._lines.clear()
@@ -311,64 +359,99 @@ class FastTable(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         scroll_x = round(self.scroll_x)
+        base = self._rich_style
+        if base is None:
+            base = self._rich_style = self.rich_style
         if y == 0:
             if self._header is None:
                 style = self.get_component_rich_style("fast-table--header")
                 labels: list[Cell] = [Text(_(column.label) if column.label else "") for column in self.all_columns]
                 self._header = self._strip(labels, style)
-            return self._header.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+            return self._header.crop_extend(scroll_x, scroll_x + width, base)
         index = y - 1 + round(self.scroll_y)
         if index >= len(self._items):
-            return Strip.blank(width, self.rich_style)
-        cursor = index == self.cursor_row
-        line = self._lines.get((index, cursor))
-        if line is None:
-            if cursor:
-                style = self.rich_style + self.get_component_rich_style("fast-table--cursor")
+            return Strip.blank(width, base)
+        item = self._items[index]
+        kind = CURSOR if index == self.cursor_row else EVEN if self.zebra_stripes and index % 2 == 1 else PLAIN
+        kept = self._lines.get((id(item), kind))
+        if kept is not None and kept[0] is item:
+            line = kept[1]
+        else:
+            if kind == CURSOR:
+                style = base + self.get_component_rich_style("fast-table--cursor")
                 line = self._strip(self.row(index)[1], Style(), style)
+            elif kind == EVEN:
+                line = self._strip(self.row(index)[1], base + self.get_component_rich_style("fast-table--even-row"))
             else:
-                even = self.zebra_stripes and index % 2 == 1
-                style = self.get_component_rich_style("fast-table--even-row") if even else Style()
-                line = self._strip(self.row(index)[1], self.rich_style + style)
-            self._lines[(index, cursor)] = line
-        return line.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+                line = self._strip(self.row(index)[1], base)
+            self._lines[(id(item), kind)] = (item, line)
+        return line.crop_extend(scroll_x, scroll_x + width, base)
 
     def _strip(self, cells: Sequence[Cell], style: Style, over: Style | None = None) -> Strip:
         """One line: each cell cut or padded to its column; ``over`` (the cursor) wins over cell colours."""
         segments: list[Segment] = []
         if len(self._shown) < len(self.all_columns):
             cells = [cells[index] for index in self._shown if index < len(cells)]
-        for column, cell, meta in zip(self.columns, cells, self._column_meta, strict=False):
-            # The column in each cell's style (as DataTable does) keeps cells apart when the screen is
-            # exported as SVG, so each is placed at its own column.
-            segments.extend(Segment.apply_style(self._cell(cell, column), meta))
-        return Strip(Segment.apply_style(segments, style, over), self._total_width).simplify()
+        drawn = self._cell_styles.get((style, over))
+        if drawn is None:
+            drawn = self._cell_styles[(style, over)] = [{} for _ in self._column_meta]
+        for column, cell, meta, styles in zip(self.columns, cells, self._column_meta, drawn, strict=False):
+            if not isinstance(cell, str) and cell.spans:
+                # The column in each cell's style (as DataTable does) keeps cells apart when the screen is
+                # exported as SVG, so each is placed at its own column.
+                segments.extend(Segment.apply_style(Segment.apply_style(self._cell(cell, column), meta), style, over))
+                continue
+            # The common case, one style for the whole cell: the styles a cell is drawn in are worked out
+            # once (as Segment.apply_style would, then simplify()); no Rich render pass.
+            raw = None if isinstance(cell, str) else cell.style
+            pad_style = styles.get(None)
+            if pad_style is None:
+                pad_style = styles[None] = _drawn_style(style, meta, None, over)
+            text_style = styles.get(raw)
+            if text_style is None:
+                cell_style = (Style.parse(raw) if raw else None) if isinstance(raw, str) else raw
+                text_style = _drawn_style(style, meta, cell_style, over)
+                styles[raw] = text_style = pad_style if text_style == pad_style else text_style
+            plain = self._fit(cell if isinstance(cell, str) else cell.plain, column, cell)
+            if text_style is pad_style:  # one segment, as simplify() would join them
+                segments.append(Segment(PAD + plain + PAD, pad_style))
+            else:
+                segments += (Segment(PAD, pad_style), Segment(plain, text_style), Segment(PAD, pad_style))
+        return Strip(Segment.simplify(segments), self._total_width)
 
-    def _cell(self, cell: Cell, column: Column) -> list[Segment]:
+    @staticmethod
+    def _fit(plain: str, column: Column, cell: Cell) -> str:
+        """A one-style cell's text cut or padded to the column's width."""
         width = column.width
-        right = column.justify == "right"
-        if isinstance(cell, str) or not cell.spans:
-            # The common case, one style for the whole cell: one segment, no Rich render pass.
-            plain = cell if isinstance(cell, str) else cell.plain
-            cell_style = None if isinstance(cell, str) else cell.style
-            if isinstance(cell_style, str):
-                cell_style = Style.parse(cell_style) if cell_style else None
-            # A cell is one line of text as it is: no line break, no control character (U+FFFD).
-            plain = safe_display(plain.replace("\n", " "), multiline=False)
-            length = cell_len(plain)
-            if length > width:
-                plain, length = set_cell_size(plain, width - 1) + "…", width
-            right = right or (isinstance(cell, Text) and cell.justify == "right")
-            fitted = " " * (width - length) + plain if right else plain + " " * (width - length)
-            return [Segment(PAD), Segment(fitted, cell_style), Segment(PAD)]
+        # A cell is one line of text as it is: no line break, no control character (U+FFFD).
+        plain = safe_display(plain.replace("\n", " "), multiline=False)
+        length = cell_len(plain)
+        if length > width:
+            plain, length = set_cell_size(plain, width - 1) + "…", width
+        right = column.justify == "right" or (isinstance(cell, Text) and cell.justify == "right")
+        return " " * (width - length) + plain if right else plain + " " * (width - length)
+
+    def _cell(self, cell: Text, column: Column) -> list[Segment]:
+        """A cell of several styles (spans), through Rich's render."""
+        width = column.width
         text = cell.copy()
         text.no_wrap = True
         text.truncate(width, overflow="ellipsis")
-        if right or text.justify == "right":
+        if column.justify == "right" or text.justify == "right":
             text.pad_left(width - text.cell_len)
         else:
             text.pad_right(width - text.cell_len)
         return [Segment(PAD), *text.render(self.app.console), Segment(PAD)]
+
+
+def _drawn_style(style: Style, meta: Style, cell_style: Style | None, over: Style | None) -> Style:
+    """What Segment.apply_style(apply_style([cell], meta), style, over) gives a segment of ``cell_style``."""
+    drawn = meta + cell_style
+    if style:
+        drawn = style + drawn
+    if over:
+        drawn = drawn + over if drawn else over
+    return drawn
 
 
 def _as_row(item: Any) -> tuple[str, Sequence[Cell]]:
