@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import cProfile
 import json
 import statistics
@@ -28,6 +27,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from common import settle_app
+
 NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
 ZONE = ZoneInfo("Europe/Moscow")
 WORD = "ооо ром"  # Cyrillic, lower case, typed and erased as a user would (as bench_tui does)
@@ -35,7 +36,6 @@ WORD = "ооо ром"  # Cyrillic, lower case, typed and erased as a user would
 
 async def measure(url: str, rounds: int, profile: str | None) -> dict[str, Any]:
     from textual.widgets import Input
-    from textual.worker import WorkerCancelled
 
     from amtui.app import AmtuiApp
     from amtui.screens.clients import ClientsScreen
@@ -59,19 +59,11 @@ async def measure(url: str, rounds: int, profile: str | None) -> dict[str, Any]:
 
     app._display = record_paint  # type: ignore[method-assign]
     async with app.run_test(size=(120, 40)) as pilot:
-
-        async def settle() -> None:
-            for _ in range(3):
-                await pilot.pause()
-                with contextlib.suppress(WorkerCancelled):
-                    await app.workers.wait_for_complete()
-                await pilot.pause()
-
-        await settle()
+        await settle_app(pilot)
         paints.clear()
         started = time.perf_counter()
         app.switch_mode("clients")
-        await settle()
+        await settle_app(pilot)
         first_visit = next(((p[0] - started) * 1000 for p in paints if p[3]), float("nan"))
         screen = app.screen
         assert isinstance(screen, ClientsScreen)
@@ -85,7 +77,7 @@ async def measure(url: str, rounds: int, profile: str | None) -> dict[str, Any]:
         table.render_line = render_and_note  # type: ignore[method-assign]
         search = screen.query_one("#clients-search", Input)
         search.focus()
-        await settle()
+        await settle_app(pilot)
         wall, cpu, frames = [], [], []
         profiler = cProfile.Profile() if profile else None
         for _ in range(rounds):
@@ -104,7 +96,7 @@ async def measure(url: str, rounds: int, profile: str | None) -> dict[str, Any]:
                 wall.append((first[0] - started) * 1000)
                 cpu.append((first[1] - started_cpu) * 1000)
                 frames.append(len(paints))
-            await settle()  # the database search of this round answers before the next round
+            await settle_app(pilot)  # the database search of this round answers before the next round
         if profiler:
             profiler.dump_stats(profile)
         return {

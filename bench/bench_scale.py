@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import sqlite3
 import statistics
@@ -46,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_digest import RAW_SCRIPT  # noqa: E402
+from common import settle_app  # noqa: E402
 from scale_data import FACTORS, NOW, ensure  # noqa: E402
 
 PYTHON = sys.executable
@@ -139,19 +139,11 @@ def in_process(path: Path, runs: int) -> dict[str, float]:
 
 async def tui(path: Path, rounds: int) -> dict[str, float]:
     from bench_tui import in_process as tui_in_process
-    from textual.worker import WorkerCancelled
 
     from amtui.app import AmtuiApp
 
     url = f"sqlite:///{path}"
     visits = []
-
-    async def settle(pilot: Any) -> None:
-        for _ in range(3):
-            await pilot.pause()
-            with contextlib.suppress(WorkerCancelled):  # a newer load replaced it
-                await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
 
     from amtui.screens.clients import ClientsScreen
     from amtui.widgets.fast_table import FastTable
@@ -169,10 +161,10 @@ async def tui(path: Path, rounds: int) -> dict[str, float]:
 
         app._display = record_paint  # type: ignore[method-assign]
         async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
+            await settle_app(pilot)
             started = time.perf_counter()
             app.switch_mode("clients")
-            await settle(pilot)
+            await settle_app(pilot)
             visits.append((time.perf_counter() - started) * 1000)
             shown.append((paints[0] - started) * 1000 if paints else float("nan"))
     measured = await tui_in_process(url, rounds)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import statistics
 import subprocess
 import sys
@@ -31,6 +30,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from common import settle_app
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -152,16 +153,6 @@ async def in_process(url: str, rounds: int) -> InProcess:
     app._display = record_paint  # type: ignore[method-assign]
     async with app.run_test(size=(120, 40)) as pilot:
 
-        async def settle() -> None:
-            from textual.worker import WorkerCancelled
-
-            for _ in range(3):
-                await pilot.pause()
-                # Today reads again behind its kept picture: a newer read may replace a worker.
-                with contextlib.suppress(WorkerCancelled):
-                    await app.workers.wait_for_complete()
-                await pilot.pause()
-
         async def timed(
             action: Callable[[], object], shown: Callable[[tuple[float, type, object]], bool]
         ) -> tuple[float, float, int]:
@@ -175,9 +166,9 @@ async def in_process(url: str, rounds: int) -> InProcess:
                 raise SystemExit("the change never reached the screen")
             return (first[0] - started) * 1000, settled, len(paints)
 
-        await settle()
+        await settle_app(pilot)
         app.switch_mode("clients")
-        await settle()
+        await settle_app(pilot)
         clients_screen = app.screen
         assert isinstance(clients_screen, ClientsScreen)
         table = clients_screen.query_one("#clients-table", FastTable)
@@ -190,7 +181,7 @@ async def in_process(url: str, rounds: int) -> InProcess:
         table.render_line = render_and_note  # type: ignore[method-assign]
         watched.append(table)
         app.switch_mode("today")
-        await settle()
+        await settle_app(pilot)
         idle_waits = []
         for _ in range(10):
             started = time.perf_counter()
@@ -210,10 +201,10 @@ async def in_process(url: str, rounds: int) -> InProcess:
                 switches_settled.append(settled)
                 switch_paints.append(count)
         app.switch_mode("clients")
-        await settle()
+        await settle_app(pilot)
         search = clients_screen.query_one("#clients-search", Input)
         search.focus()
-        await settle()
+        await settle_app(pilot)
         keystrokes, keystrokes_settled, key_paints = [], [], []
         word = "ооо ром"  # Cyrillic, lower case, typed and erased as a user would
 

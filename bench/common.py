@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -86,3 +87,18 @@ def isolated_env(folder: Path, source: Path | None = None) -> dict[str, str]:
     if source is not None:
         env["PYTHONPATH"] = str(source.resolve())
     return env
+
+
+async def settle_app(pilot: Any) -> None:
+    """Let the app's thread workers finish and their results reach the screen (three rounds of pause,
+    wait, pause). A newer read may replace a worker (Today reads again behind its kept picture): a
+    cancelled one is not a failure."""
+    import contextlib
+
+    from textual.worker import WorkerCancelled
+
+    for _ in range(3):
+        await pilot.pause()
+        with contextlib.suppress(WorkerCancelled):
+            await pilot.app.workers.wait_for_complete()
+        await pilot.pause()

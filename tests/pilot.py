@@ -56,3 +56,15 @@ async def enter_text(pilot: Pilot[Any], text: str, *, by_key: bool = False) -> N
     if text:
         pilot.app.post_message(events.Paste(text))
     await pilot.pause()
+
+
+async def open_clients(pilot: Pilot[Any]) -> tuple[Any, Any]:
+    """Switch to the Clients screen (key 2), let it load, and give the screen and its table."""
+    from amtui.screens.clients import ClientsScreen
+    from amtui.widgets.fast_table import FastTable
+
+    await pilot.press("2")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ClientsScreen)
+    return screen, screen.query_one("#clients-table", FastTable)

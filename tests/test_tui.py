@@ -16,7 +16,7 @@ from amtui.app import AmtuiApp
 from amtui.db import session_scope
 from amtui.widgets.fast_table import FastTable
 from tests.conftest import FROZEN_NOW, ZONE
-from tests.pilot import enter_text, settle
+from tests.pilot import enter_text, open_clients, settle
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
@@ -318,16 +318,11 @@ async def test_drop_a_task_and_undo_it_from_the_tasks_screen(engine: Any, db_url
 
 @sync
 async def test_search_finds_cyrillic_names_typed_in_lower_case(db_url: str, seeded: dict[str, int]) -> None:
-    from amtui.screens.clients import ClientsScreen
 
     app = make_app(db_url)
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ClientsScreen)
-        table = screen.query_one("#clients-table", FastTable)
+        screen, table = await open_clients(pilot)
         assert table.row_count == 3
         await pilot.press("slash", *"северсталь")
         await pilot.pause()
@@ -404,7 +399,6 @@ async def test_command_palette_opens_a_client_by_name(db_url: str, seeded: dict[
 @sync
 async def test_clients_table_keys_sorting_and_paging_over_many_clients(engine: Any, db_url: str) -> None:
     """The Clients table draws only what is visible but all rows are reachable and sortable."""
-    from amtui.screens.clients import ClientsScreen
     from amtui.services import clients
 
     with session_scope(engine) as session:
@@ -413,11 +407,7 @@ async def test_clients_table_keys_sorting_and_paging_over_many_clients(engine: A
     app = make_app(db_url)
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ClientsScreen)
-        table = screen.query_one("#clients-table", FastTable)
+        screen, table = await open_clients(pilot)
         assert table.row_count == 150
         # A "[" in a name is text, not markup.
         assert str(table.get_row_at(0)[0]) == "Клиент 000 [опт]"
@@ -451,17 +441,12 @@ async def test_clients_table_keys_sorting_and_paging_over_many_clients(engine: A
 @sync
 async def test_switching_back_keeps_the_screen_but_follows_a_theme_change(db_url: str, seeded: dict[str, int]) -> None:
     """Screens are kept between switches (no reload, no re-styling) yet a theme change reaches them."""
-    from amtui.screens.clients import ClientsScreen
     from amtui.widgets.footer import StableFooter
 
     app = make_app(db_url)
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        clients_screen = app.screen
-        assert isinstance(clients_screen, ClientsScreen)
-        table = clients_screen.query_one("#clients-table", FastTable)
+        clients_screen, table = await open_clients(pilot)
         footer = clients_screen.query_one(StableFooter)
         keys_before = list(footer.children)
         assert any("Sort" in str(key.render()) for key in keys_before)

@@ -14,7 +14,7 @@ from amtui.db import session_scope
 from amtui.services.text import fold
 from amtui.widgets.fast_table import FastTable
 from tests.conftest import FROZEN_NOW, ZONE
-from tests.pilot import settle
+from tests.pilot import open_clients, settle
 from tests.test_tui import make_app, sync
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
@@ -111,17 +111,11 @@ async def test_first_rows_then_the_whole_portfolio_in_the_same_order(
 async def test_new_data_keeps_the_client_under_the_cursor_without_making_every_row(engine: Any, db_url: str) -> None:
     import dataclasses
 
-    from amtui.screens.clients import ClientsScreen
-
     _seed(engine)
     app = make_app(db_url)
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ClientsScreen)
-        table = screen.query_one("#clients-table", FastTable)
+        screen, table = await open_clients(pilot)
         await pilot.press("end")
         chosen = table.cursor_key
         assert table.cursor_row == table.row_count - 1 == len(screen.clients) - 1
@@ -145,18 +139,12 @@ async def test_search_keys_filter_in_their_own_frame_and_redraw_what_changed(
 
     from textual.screen import Screen
 
-    from amtui.screens.clients import ClientsScreen
-
     _seed(engine)
     app = make_app(db_url)
     # A short table (5 rows): its scrollbar's thumb stays one cell at the top over 25 rows and more.
     async with app.run_test(size=(100, 12)) as pilot:
         await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ClientsScreen)
-        table = screen.query_one("#clients-table", FastTable)
+        screen, table = await open_clients(pilot)
         search = screen.query_one("#clients-search", Input)
         monkeypatch.setattr(screen, "start_search", lambda: None)  # the in-memory filter alone
         layouts: list[Screen[Any]] = []
