@@ -14,6 +14,7 @@ from textual.widgets import Checkbox, Input, Select
 from amtui.db import session_scope
 from amtui.models import Interaction, InteractionContact, Task
 from tests.conftest import FROZEN_NOW, ZONE
+from tests.pilot import open_clients
 from tests.test_tui import make_app, settle, stored, sync, type_into
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
@@ -188,6 +189,26 @@ def test_cli_planned_reopen_undoes_done_and_cancel(cli) -> None:  # type: ignore
 
 
 # Point 4: no lost input.
+
+
+@sync
+async def test_esc_on_an_untouched_new_client_form_closes_it(db_url: str, seeded: dict[str, int]) -> None:
+    """A new client's name starts empty (its stored value is None): nothing typed is nothing to lose."""
+    from amtui.screens.clients import ClientsScreen
+    from amtui.screens.form_client import ClientForm
+
+    app = make_app(db_url)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await open_clients(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ClientForm)
+        assert not form.changed()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientsScreen)
 
 
 @sync

@@ -35,7 +35,7 @@ class Field(Vertical):
     def __init__(
         self,
         label: str,
-        value: str = "",
+        value: str | None = "",
         *,
         placeholder: str = "",
         check: Check | None = None,
@@ -46,7 +46,8 @@ class Field(Vertical):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.label = label
-        self._initial = value
+        # A new record's empty fact comes as None: the field starts empty, and untouched is unchanged.
+        self._initial = value or ""
         self._placeholder = placeholder
         self._check = check
         self.required = required
