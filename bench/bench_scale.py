@@ -9,11 +9,11 @@ The datasets come from bench/scale_data.py (the large demo, then every client-ow
 SQL: 10x is 20,000 clients, 100k contacts, 2M interactions, 200k tasks, 50k contracts, 500k invoices);
 they are built once and reused. Printed per scale (medians; the machine is shared, read ratios):
 - Today complete, in-process: ``Workspace.today_view()`` on a fresh Workspace (agenda, sales, every
-  alert, the portfolio's receivables per currency; the engine, sales and receivables read side by side
-  on connections of their own) -- target at 10x: under 1 s; beside it the alert engine alone, how many
+  alert, the portfolio's receivables per currency; on a SQLite file in one thread, see
+  ``workspace.SIDE_BY_SIDE_FROM``) -- target at 10x: under 1 s; beside it the alert engine alone, how many
   alerts it builds, and the ABC ranking it runs (every client, every run);
-- Today as the TUI reads it: ``today_view(first=...)``, the quick part (agenda, sales) read beside the
-  engine and handed over first -- complete under 1 s at 10x, and when the quick part came;
+- Today as the TUI reads it: ``today_view(first=...)``, the quick part (agenda, sales) read and handed over
+  first, then the engine -- complete under 1 s at 10x, and when the quick part came;
 - Clients' data, in-process: ``Workspace.client_list()`` on a fresh Workspace (no shared read), beside the
   old per-client correlated sub-selects in plain sqlite3 -- target at 10x: under 0.5 s;
 - the TUI's first visit of Clients (app started, Today settled, then switch_mode): to the first frame

@@ -65,10 +65,13 @@ SUMMARISED_KINDS = vocabulary.BACKLOG_KINDS
 # The backlog kinds Today only counts: silence is also listed ("Clients overdue for contact").
 TALLIED_KINDS = tuple(kind for kind in SUMMARISED_KINDS if kind != AlertKind.SILENCE)
 AGENDA_KINDS = vocabulary.AGENDA_KINDS
-# Today's reads run side by side from this many interactions on (their last id): the large demo has 200,000,
-# where its reads are mostly Python (threads only take turns: the TUI's quick part came 35 -> 105 ms, its whole
-# Today +20 %); at ten times it 2,000,000, where the engine's SQL overlaps sales and receivables.
-SIDE_BY_SIDE_FROM = 500_000
+# Today's reads run side by side, per database kind, from this many interactions on (their last id). PostgreSQL
+# runs the SQL in its server and hands each result over whole, so the reads overlap. SQLite is not listed: its SQL
+# runs in our own process and sqlite3 drops and retakes the interpreter lock for every row, so two reading
+# threads mostly wait for each other. Measured on a quiet machine at ten times the large demo (bench_scale.py):
+# Today 524 ms in one thread against 590 side by side, the TUI's quick part at 95 against 389 ms, the engine
+# 9,600 context switches a run and +50 % CPU; slower at 1x and 3x too.
+SIDE_BY_SIDE_FROM: dict[str, int] = {"postgresql": 500_000}
 # How long one read of the portfolio serves the Clients screen (another program may write).
 PORTFOLIO_FRESH_S = 30.0
 
@@ -607,23 +610,29 @@ class Workspace:
         return results
 
     def _reads_side_by_side(self) -> bool:
-        """Whether reading side by side pays: the engine gives each thread a connection of its own (PostgreSQL's
-        pool, a SQLite file in WAL: readers never wait for each other; not an in-memory database or a single
-        shared connection), and the database is large enough for the reads' SQL, which overlaps, to outweigh
-        their Python, which takes turns (``SIDE_BY_SIDE_FROM``)."""
+        """Whether reading side by side pays: the database kind is one where it does (``SIDE_BY_SIDE_FROM``), the
+        engine gives each thread a connection of its own (PostgreSQL's pool, a SQLite file in WAL: readers never
+        wait for each other; not an in-memory database or a single shared connection), and the database is large
+        enough for the reads' SQL, which overlaps, to outweigh their Python, which takes turns."""
         if self._side_by_side_ok is None:
             from sqlalchemy import text
             from sqlalchemy.pool import SingletonThreadPool, StaticPool
 
             engine = self.engine
             database = engine.url.database or ""
-            self._side_by_side_ok = not isinstance(engine.pool, (SingletonThreadPool, StaticPool)) and (
-                engine.dialect.name != "sqlite" or (database not in ("", ":memory:") and "mode=memory" not in database)
+            threshold = SIDE_BY_SIDE_FROM.get(engine.dialect.name)
+            self._side_by_side_ok = (
+                threshold is not None
+                and not isinstance(engine.pool, (SingletonThreadPool, StaticPool))
+                and (
+                    engine.dialect.name != "sqlite"
+                    or (database not in ("", ":memory:") and "mode=memory" not in database)
+                )
             )
             if self._side_by_side_ok:
                 with self._reading() as connection:  # the largest table's last id: one index step
                     last = connection.execute(text("SELECT max(id) FROM interaction")).scalar()
-                self._side_by_side_ok = (last or 0) >= SIDE_BY_SIDE_FROM
+                self._side_by_side_ok = (last or 0) >= (threshold or 0)
         return self._side_by_side_ok
 
     def today_view(self, *, figures: bool = True, first: Callable[[TodayView], None] | None = None) -> TodayView:
