@@ -56,6 +56,7 @@ def main() -> None:
         case = EXPECTED[name]
         with tempfile.TemporaryDirectory() as folder:
             db = Path(folder) / "probe.db"
+            run(db, ["init"])  # a missing --db is an error, not a new database
             for setup in case.get("setup", []):
                 run(db, setup)
             out, err, hung = run(db, ["import", case["kind"], str(HERE / name), *case.get("options", [])])
