@@ -162,20 +162,23 @@ def test_the_per_client_lines_are_cut_at_the_limit_like_the_alerts() -> None:
     assert digest.counts() == {"total": 30, "critical": 0, "high": 30, "normal": 0, "info": 0}
 
 
-@pytest.mark.parametrize("days", [0, 1, 20, 45, 70, 100])
-def test_the_digest_counted_in_the_database_equals_the_digest_of_every_alert(demo: Any, days: int) -> None:
-    """The kinds the digest sums up (receivables, contracts, notices, birthdays, late deals, tasks: only their
-    first alerts built) give the same digest as every alert built: each group's count, worst severity, money,
-    per-client list and first lines, the headline, in text, Markdown and HTML; with marks that hide
-    (dismissed, snoozed), one run out and one stale, on days that move invoices across the aging buckets,
-    contracts across the bands and birthdays out of the window."""
+@pytest.mark.parametrize("days", [0, 0.15, 1, 20, 45, 70, 100])
+def test_the_digest_counted_in_the_database_equals_the_digest_of_every_alert(demo: Any, days: float) -> None:
+    """The kinds the digest sums up (receivables, contracts, notices, birthdays, late deals, tasks; and by their
+    moments the agenda, missed, no-report, unanswered, called-first and check-in: only their first alerts built)
+    give the same digest as every alert built: each group's count, worst severity, money, per-client list and
+    first lines, the headline, in text, Markdown and HTML; with marks that hide (dismissed, snoozed), one run out
+    and one stale, on days that move invoices across the aging buckets, contracts across the bands and birthdays
+    out of the window, and at a moment of the day when half the agenda has passed (high, then normal)."""
     from amtui.services.alerts import DIGEST_SUMMARIZED, alerts_and_summaries
     from amtui.services.digest import build_digest, render_html, render_markdown
     from amtui.services.digest import render_text as text_of
 
     ws = Workspace(engine=demo, now=lambda: FROZEN_NOW, zone=ZONE, settings=Settings())
     _mark_some(ws)
-    for kind in ("deal", "birthday", "notice", "overdue_task", "task_today"):  # one dismissed, one snoozed
+    counted_kinds = ("deal", "birthday", "notice", "overdue_task", "task_today")
+    by_moment = ("agenda", "missed", "no_report", "unanswered", "called_first", "check_in")
+    for kind in counted_kinds + by_moment:  # one dismissed, one snoozed
         found = [a for a in ws.alerts() if a.kind == kind]
         assert len(found) >= 2, kind
         ws.dismiss_alert(found[0].id)
