@@ -472,7 +472,7 @@ def _deal_text(title: str, client: str, stage: str, amount: int | None, currency
 
 def _planned_rows(store: Store, clock: _Clock, kinds: Collection[str]) -> list[tuple[Any, ...]]:
     """The interactions behind the agenda (planned today, local day) and missed ones (planned before today, not
-    done or cancelled), of the kinds wanted; their moment (``planned_at``, column 4) read as an aware datetime."""
+    done or cancelled), of the kinds wanted."""
     want_agenda, want_missed = AlertKind.AGENDA in kinds, AlertKind.MISSED in kinds
     statuses = [InteractionStatus.PLANNED.value] + ([InteractionStatus.MISSED.value] if want_missed else [])
     marks, params = _in("status", statuses)
@@ -485,14 +485,15 @@ def _planned_rows(store: Store, clock: _Clock, kinds: Collection[str]) -> list[t
     if not want_missed:
         sql += " AND interaction.planned_at >= :since"
         params["since"] = clock.day_start
-    return [(*row[:4], _utc(row[4]), *row[5:]) for row in store.rows(sql, params)]
+    return store.rows(sql, params)
 
 
 def _planned_alert(
     clock: _Clock, names: Mapping[int, str], people: Mapping[int, list[str]], row: Sequence[Any]
 ) -> Alert | None:
     """A row of :func:`_planned_rows` -> its agenda or missed alert (None: not planned any more, today)."""
-    interaction_id, client_id, kind, status, planned_at, subject, place = row
+    interaction_id, client_id, kind, status, stored_at, subject, place = row
+    planned_at = _utc(stored_at)
     client_name = names.get(client_id, "")
     local = planned_at.astimezone(clock.zone)
     day = local.date()
@@ -2112,7 +2113,7 @@ class _MomentSpec(NamedTuple):
     step down, so each severity's rows are one stretch, found by bisection with the kind's own code."""
 
     rows: Callable[[Store], list[tuple[Any, ...]]]  # the kind's own select, as its alerts are built from
-    moment: Callable[[Sequence[Any]], datetime]  # the moment of a row, aware (the alert's ``at``)
+    moment: int  # the column of that moment (the alert's ``at``) in a row
     build: Callable[[Sequence[Any]], Alert | None]  # the kind's own row-to-alert code
     id_column: int  # where a row holds what the alert id names, to build the marked ones
 
@@ -2129,30 +2130,41 @@ def _moment_specs(
             read.append(True)
         return _planned_alert(clock, names, people, row)
 
-    planned_at = itemgetter(4)
     specs = {
-        AlertKind.AGENDA: _MomentSpec(
-            lambda on: _planned_rows(on, clock, (AlertKind.AGENDA,)), planned_at, agenda_alert, 0
-        ),
+        AlertKind.AGENDA: _MomentSpec(lambda on: _planned_rows(on, clock, (AlertKind.AGENDA,)), 4, agenda_alert, 0),
         # No attendees: the agenda's are today's planned interactions, a missed one was planned before today.
         AlertKind.MISSED: _MomentSpec(
             lambda on: _planned_rows(on, clock, (AlertKind.MISSED,)),
-            planned_at,
+            4,
             partial(_planned_alert, clock, names, {}),
             0,
         ),
-        AlertKind.CHECK_IN: _MomentSpec(
-            lambda on: _check_in_rows(on, clock), lambda row: _utc(row[6]), partial(_check_in_alert, clock), 0
-        ),
+        AlertKind.CHECK_IN: _MomentSpec(lambda on: _check_in_rows(on, clock), 6, partial(_check_in_alert, clock), 0),
     }
     for kind, check in _interaction_checks(clock, called_first_days).items():
         specs[kind] = _MomentSpec(
             _interaction_statement(check).rows,
-            lambda row: _utc(row[3]),
+            3,
             partial(_interaction_alert, clock, names, kind, check),
             0,
         )
     return specs
+
+
+def _stored_order(column: int) -> Callable[[Sequence[Any]], Any]:
+    """A row -> its moment at ``column``, as it sorts: stored text (SQLite's, UTC) read as it is, with no time
+    zone attached (a third of :func:`_utc`'s cost, on every row of the kind), or the driver's datetime."""
+    parse = datetime.fromisoformat
+
+    def order(row: Sequence[Any]) -> Any:
+        value = row[column]
+        return parse(value) if type(value) is str else value
+
+    return order
+
+
+def _column_moment(column: int, row: Sequence[Any]) -> datetime:
+    return _utc(row[column])
 
 
 def _moment_summary(
@@ -2170,7 +2182,12 @@ def _moment_summary(
     rows = spec.rows(store)
     if not rows:
         return None
-    ordered = sorted(rows, key=spec.moment)
+    moment = _stored_order(spec.moment)
+    try:
+        ordered = sorted(rows, key=moment)
+    except TypeError:  # stored moments with and without an offset: each as a UTC moment
+        moment = partial(_column_moment, spec.moment)
+        ordered = sorted(rows, key=moment)
     prefix = ID_PREFIX[kind] + ":"
     marked = {int(key[len(prefix) :]) for key in marks if key.startswith(prefix) and key[len(prefix) :].isdigit()}
     hidden = []
@@ -2197,8 +2214,8 @@ def _moment_summary(
         return None
     # The first rows by moment, as many as shown and hidden, and every row tied with the last in moment.
     reach = min(limit + len(hidden), len(ordered))
-    last = spec.moment(ordered[reach - 1])
-    while reach < len(ordered) and spec.moment(ordered[reach]) == last:
+    last = moment(ordered[reach - 1])
+    while reach < len(ordered) and moment(ordered[reach]) == last:
         reach += 1
     hidden_ids = {alert.id for alert in hidden}
     first = [alert for alert in map(built, ordered[:reach]) if alert.id not in hidden_ids]
