@@ -2013,48 +2013,58 @@ def _group_rows(
 def _summary(
     store: Store, kind: AlertKind, spec: _TallySpec, marks: Mapping[str, Sequence[Any]], today: date, limit: int
 ) -> Summary | None:
-    """The kind's tally (what :func:`_sql_tally` counts), its first ``limit`` alerts and its money per client,
-    from its statement's rows read once (14,000 receivables at ten times the large demo: cheaper to read than
-    to group twice in the database, and far cheaper than building an alert each).
+    """The kind's tally (what :func:`_sql_tally` counts), its first ``limit`` alerts and its money per client.
 
     The rows are grouped by the keys the severity and day stand on; each group builds one alert standing for
     all of it, as in the database's tally. The groups are put in the alerts' order; the rows of the first
     groups holding ``limit`` alerts (plus as many as marks hide, and every group tied with the last) are
-    built, and the first ``limit`` of those not hidden are kept."""
+    built, and the first ``limit`` of those not hidden are kept. A kind without money per client is grouped in
+    the database and only those first groups' rows are read (3,600 ending contracts at ten times the large
+    demo, 150 groups); the receivables' rows are read once and grouped here, as their money per client needs
+    every row (14,000: cheaper than grouping them twice in the database)."""
     statement = spec.statement()
-    rows = statement.rows(store)
-    if not rows:
-        return None
-    names = [name for name, _expression in statement.columns]
-    summed = [names.index(name) for name in spec.sums]
+    # Per group: the alerts' order, a row standing for it, how many rows it holds, its rows (None: unread).
+    groups: list[tuple[tuple[Any, ...], Sequence[Any], int, list[tuple[Any, ...]] | None]] = []
     counter: _Counter = {}
-    groups: list[tuple[tuple[Any, ...], list[tuple[Any, ...]]]] = []
-    for standing, members in _group_rows(rows, [names.index(key) for key in spec.keys], summed):
+    rows: list[tuple[Any, ...]] = []
+    if spec.per_client is None:
+        found: list[tuple[Sequence[Any], int, list[tuple[Any, ...]] | None]] = [
+            (standing, count, None) for standing, count in _grouped(store, statement, spec.keys, spec.sums)
+        ]
+    else:
+        rows = statement.rows(store)
+        names = [name for name, _expression in statement.columns]
+        summed = [names.index(name) for name in spec.sums]
+        found = [
+            (standing, len(members), members)
+            for standing, members in _group_rows(rows, [names.index(key) for key in spec.keys], summed)
+        ]
+    if not found:
+        return None
+    for standing, count, members in found:
         for alert in spec.build(standing):
-            _count_in(counter, alert, len(members))
-            groups.append((alert.sort_key()[:3], members))
+            _count_in(counter, alert, count)
+            groups.append((alert.sort_key()[:3], standing, count, members))
     hidden = _hidden(store, kind, spec, statement, marks, today)
     for alert in hidden:
         _count_in(counter, alert, -1)
     tally = _tally_from(kind, counter)
     if tally is None:
         return None
-    groups.sort(key=lambda group: group[0])
+    groups.sort(key=itemgetter(0))
     needed, reach = limit + len(hidden), 0
-    chosen: list[tuple[tuple[Any, ...], list[tuple[Any, ...]]]] = []
-    for order, members in groups:
-        if reach >= needed and order != chosen[-1][0]:
+    chosen: list[tuple[tuple[Any, ...], Sequence[Any], int, list[tuple[Any, ...]] | None]] = []
+    for group in groups:
+        if reach >= needed and group[0] != chosen[-1][0]:
             break
-        chosen.append((order, members))
-        reach += len(members)
+        chosen.append(group)
+        reach += group[2]
+    if spec.per_client is None:
+        shown = _rows_of_groups(store, statement, spec.keys, [standing for _order, standing, _count, _rows in chosen])
+    else:
+        shown = [row for _order, _standing, _count, members in chosen for row in members or ()]
     hidden_ids = {alert.id for alert in hidden}
-    first = [
-        alert
-        for _order, members in chosen
-        for row in members
-        for alert in spec.build(row)
-        if alert.kind == kind and alert.id not in hidden_ids
-    ]
+    first = [alert for row in shown for alert in spec.build(row) if alert.kind == kind and alert.id not in hidden_ids]
     first.sort(key=Alert.sort_key)
     by_severity: dict[str, int] = {}
     for (severity, _currency), (count, _money) in counter.items():
@@ -2074,6 +2084,28 @@ def _summary(
         clients=clients,
         client_count=client_count,
     )
+
+
+def _rows_of_groups(
+    store: Store, statement: _Query, keys: Sequence[str], groups: Sequence[Sequence[Any]]
+) -> list[tuple[Any, ...]]:
+    """The statement's rows in the ``groups`` (a row standing for each, as :func:`_grouped` gives) by ``keys``."""
+    if not keys:
+        return statement.rows(store)
+    names = [name for name, _expression in statement.columns]
+    expressions = dict(statement.columns)
+    either, params = [], {}
+    for index, standing in enumerate(groups):
+        each = []
+        for key in keys:
+            value = standing[names.index(key)]
+            if value is None:
+                each.append(f"{expressions[key]} IS NULL")
+            else:
+                params[f"group{index}_{key}"] = value
+                each.append(f"{expressions[key]} = :group{index}_{key}")
+        either.append(f"({' AND '.join(each)})")
+    return statement.where(f"({' OR '.join(either)})", params).rows(store)
 
 
 def _client_money(
