@@ -1581,10 +1581,11 @@ def alerts_and_summaries(
     """What the digest shows, without building every alert: the open alerts as :func:`compute_alerts` gives
     them, except the kinds in ``DIGEST_SUMMARIZED`` (receivables, ending contracts, notice deadlines,
     birthdays, late deals, overdue tasks and those due today: 27,600 of the 44,000 alerts at ten times the
-    large demo). Of these, a
-    :class:`Summary` per kind: counted from the kind's rows, grouped as Today's tallies are, with the first
-    ``limit`` alerts in order built from the groups that hold them, and the receivables' money per client;
-    equal to what every alert of the kind gives (tests/test_engine_plain.py)."""
+    large demo; and the agenda, missed, no-report, unanswered, called-first and check-in alerts, 11,000 more).
+    Of these, a :class:`Summary` per kind: counted from the kind's rows, grouped as Today's tallies are (or,
+    for ``DIGEST_BY_MOMENT``, in the order of their moments), with the first ``limit`` alerts in order built
+    from the rows that hold them, and the receivables' money per client; equal to what every alert of the kind
+    gives (tests/test_engine_plain.py)."""
     if limit < 1:
         raise ValueError("a summary shows at least one alert")
     alerts, _tallies, summaries = _compute(
@@ -2153,6 +2154,8 @@ class _MomentSpec(NamedTuple):
 def _moment_specs(
     store: Store, clock: _Clock, names: Mapping[int, str], called_first_days: int
 ) -> dict[AlertKind, _MomentSpec]:
+    """The kinds of :data:`DIGEST_BY_MOMENT`, each with its own select and row-to-alert code (those the engine
+    builds every alert with)."""
     people: dict[int, list[str]] = {}
     read: list[bool] = []
 
