@@ -162,20 +162,23 @@ def test_the_per_client_lines_are_cut_at_the_limit_like_the_alerts() -> None:
     assert digest.counts() == {"total": 30, "critical": 0, "high": 30, "normal": 0, "info": 0}
 
 
-@pytest.mark.parametrize("days", [0, 1, 20, 45, 70, 100])
-def test_the_digest_counted_in_the_database_equals_the_digest_of_every_alert(demo: Any, days: int) -> None:
-    """The kinds the digest sums up (receivables, contracts, notices, birthdays, late deals, tasks: only their
-    first alerts built) give the same digest as every alert built: each group's count, worst severity, money,
-    per-client list and first lines, the headline, in text, Markdown and HTML; with marks that hide
-    (dismissed, snoozed), one run out and one stale, on days that move invoices across the aging buckets,
-    contracts across the bands and birthdays out of the window."""
+@pytest.mark.parametrize("days", [0, 0.15, 1, 20, 45, 70, 100])
+def test_the_digest_counted_in_the_database_equals_the_digest_of_every_alert(demo: Any, days: float) -> None:
+    """The kinds the digest sums up (receivables, contracts, notices, birthdays, late deals, tasks; and by their
+    moments the agenda, missed, no-report, unanswered, called-first and check-in: only their first alerts built)
+    give the same digest as every alert built: each group's count, worst severity, money, per-client list and
+    first lines, the headline, in text, Markdown and HTML; with marks that hide (dismissed, snoozed), one run out
+    and one stale, on days that move invoices across the aging buckets, contracts across the bands and birthdays
+    out of the window, and at a moment of the day when half the agenda has passed (high, then normal)."""
     from amtui.services.alerts import DIGEST_SUMMARIZED, alerts_and_summaries
     from amtui.services.digest import build_digest, render_html, render_markdown
     from amtui.services.digest import render_text as text_of
 
     ws = Workspace(engine=demo, now=lambda: FROZEN_NOW, zone=ZONE, settings=Settings())
     _mark_some(ws)
-    for kind in ("deal", "birthday", "notice", "overdue_task", "task_today"):  # one dismissed, one snoozed
+    counted_kinds = ("deal", "birthday", "notice", "overdue_task", "task_today")
+    by_moment = ("agenda", "missed", "no_report", "unanswered", "called_first", "check_in")
+    for kind in counted_kinds + by_moment:  # one dismissed, one snoozed
         found = [a for a in ws.alerts() if a.kind == kind]
         assert len(found) >= 2, kind
         ws.dismiss_alert(found[0].id)
@@ -225,3 +228,36 @@ def test_the_digest_command_prints_the_digest_of_every_alert(cli: Any) -> None:
         ids = [alert["id"] for alert in groups[kind]["alerts"]]
         assert all(f"[{alert_id}]" in shown.output for alert_id in ids[:2]), kind
         assert not any(f"[{alert_id}]" in shown.output for alert_id in ids[2:]), kind
+
+
+def test_moments_stored_with_an_offset_are_put_in_order_as_utc_moments(demo: Any) -> None:
+    """The kinds summed up by their moments sort the stored text as it is (UTC, no offset); a column where some
+    moment was written with an offset (another program, an older version) is sorted as UTC moments instead:
+    the digest still equals the digest of every alert."""
+    from amtui.services.alerts import alerts_and_summaries
+    from amtui.services.digest import build_digest
+
+    with demo.connect() as connection:
+        called = [a for a in compute_alerts(session=connection, now=FROZEN_NOW, zone=ZONE) if a.kind == "called_first"]
+    assert len(called) >= 3
+    moved = called[1]  # the same moment, written in Moscow time with its offset
+    assert moved.at is not None
+    local = moved.at.astimezone(ZONE).isoformat(sep=" ")
+    with demo.begin() as connection:
+        connection.exec_driver_sql("UPDATE interaction SET done_at = ? WHERE id = ?", (local, moved.interaction_id))
+    day = FROZEN_NOW.astimezone(ZONE).date()
+    with demo.connect() as connection:
+        every = compute_alerts(session=connection, now=FROZEN_NOW, zone=ZONE)
+        assert [a.id for a in every if a.kind == "called_first"] == [a.id for a in called]
+        full = build_digest(every, day=day, generated_at=FROZEN_NOW, zone=ZONE)
+        for limit in (1, 2, 3):
+            alerts, summaries = alerts_and_summaries(session=connection, now=FROZEN_NOW, zone=ZONE, limit=limit)
+            counted = build_digest(alerts, day=day, generated_at=FROZEN_NOW, zone=ZONE, summaries=summaries)
+            assert counted.counts() == full.counts()
+            for group, reference in zip(counted.groups, full.groups, strict=True):
+                assert (group.kind, group.count, group.by_severity) == (
+                    reference.kind,
+                    reference.count,
+                    reference.by_severity,
+                )
+                assert group.alerts[:limit] == reference.alerts[:limit], (group.kind, limit)
