@@ -201,3 +201,34 @@ def test_the_key_table_answers_as_a_dict_does(
             if step >= 390:  # the last rows: nothing is looked up after them
                 break
     keys.drop()
+
+
+def test_values_a_batch_shares_are_stored_as_bound_ones(
+    cli: Any, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A value every row of a batch has is written into the INSERT statement instead of bound on each
+    row: the stored rows (values and SQLite storage classes) are those binding gives."""
+    header = ["name", "city", "cadence_days", "tier", "credit_limit", "discount", "needs"]
+    same = ["St. John's «Нефть»", "14", "A", "1500.50", "2.5", "O'Reilly; '); DROP TABLE client; --"]
+    rows = [header, *([f"Client {index}", *same] for index in range(4)), ["Client 4", "Тверь", "7", "B", "", "", ""]]
+    source = write_csv(tmp_path / "shared.csv", rows)
+    monkeypatch.setattr("amtui.formats.importer.BATCH_ROWS", 2)  # batches of 2 with all, and with some, shared
+    columns: list[str] = []
+
+    def imported() -> list[tuple[Any, ...]]:
+        for path in db_path.parent.glob(f"{db_path.name}*"):
+            path.unlink()
+        result = cli("import", "clients", str(source))
+        assert result.exit_code == 0, result.output
+        columns[:] = [row[1] for row in table(db_path, "PRAGMA table_info(client)")]
+        return table(
+            db_path, f"SELECT {', '.join(f'{name}, typeof({name})' for name in columns)} FROM client ORDER BY id"
+        )
+
+    written = imported()
+    monkeypatch.setattr("amtui.formats.importer._shared_literal", lambda column: None)
+    assert written == imported()
+    assert [row[columns.index("city") * 2] for row in written] == ["St. John's «Нефть»"] * 4 + ["Тверь"]
+    assert table(db_path, "SELECT typeof(cadence_days), typeof(created_at) FROM client LIMIT 1") == [
+        ("integer", "text")
+    ]
