@@ -5,7 +5,8 @@ and inserts the same rows into the same (empty, migrated) schema with sqlite3 ex
 Both run with bytecode caching on (in a temporary PYTHONPYCACHEPREFIX, after a warm-up run), as an installed
 package does: this machine sets PYTHONDONTWRITEBYTECODE, which would make every amtui run recompile its sources.
 
-Run: .venv/bin/python bench/bench_import.py [--rows 100000] [--repeat 5]
+Run: .venv/bin/python bench/bench_import.py [--rows 100000] [--repeat 5] [--compare SOURCE_TREE ...]
+(``--compare``: the code of another checkout, e.g. an older commit's worktree, alternated with this one.)
 """
 
 from __future__ import annotations
@@ -66,42 +67,79 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def template_for(folder: Path, name: str, env: dict[str, str]) -> Path:
+    """An empty database migrated by the tree's own code (``amtui init``; older code: ``db upgrade``)."""
+    template = folder / f"template-{name}.db"
+    made = subprocess.run([str(AMTUI), "init", str(template)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                          env=env)  # fmt: skip
+    if made.returncode != 0:
+        subprocess.run([str(AMTUI), "--db", str(template), "db", "upgrade"], check=True, stdout=subprocess.DEVNULL,
+                       env=env)  # fmt: skip
+    return template
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        action="append",
+        default=[],
+        help="also import with the amtui of this source tree (e.g. `git worktree add /tmp/old COMMIT`), "
+        "alternated with this one in the same run, into a database its own code migrated; repeatable",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         source = folder / "clients.csv"
         generate(source, args.rows)
-        env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
-        env["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
-        template = folder / "template.db"
-        subprocess.run([str(AMTUI), "init", str(template)], check=True, stdout=subprocess.DEVNULL, env=env)
-        warm_up = folder / "warm.db"
-        shutil.copy(template, warm_up)
         generate(folder / "small.csv", 10)
-        subprocess.run([str(AMTUI), "--db", str(warm_up), "import", "clients", str(folder / "small.csv")], check=True,
-                       stdout=subprocess.DEVNULL, env=env)  # fmt: skip
-        ours, again, baseline = [], [], []
+        env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+        trees: list[tuple[str, dict[str, str], Path]] = []
+        for index, tree in enumerate([None, *args.compare]):
+            name = "this tree" if tree is None else f"{tree.name} (compared)"
+            tree_env = {**env, "PYTHONPYCACHEPREFIX": str(folder / f"pycache{index}")}
+            if tree is not None:
+                tree_env["PYTHONPATH"] = str(tree.resolve())
+            template = template_for(folder, str(index), tree_env)
+            warm_up = folder / "warm.db"
+            shutil.copy(template, warm_up)
+            subprocess.run([str(AMTUI), "--db", str(warm_up), "import", "clients", str(folder / "small.csv")],
+                           check=True, stdout=subprocess.DEVNULL, env=tree_env)  # fmt: skip
+            warm_up.unlink()
+            trees.append((name, tree_env, template))
+        ours: dict[str, list[tuple[float, float]]] = {name: [] for name, _env, _template in trees}
+        again: dict[str, list[tuple[float, float]]] = {name: [] for name, _env, _template in trees}
+        baseline = []
         for attempt in range(args.repeat):
-            ours_db, base_db = folder / f"ours{attempt}.db", folder / f"base{attempt}.db"
-            shutil.copy(template, ours_db)
-            shutil.copy(template, base_db)
+            base_db = folder / f"base{attempt}.db"
+            shutil.copy(trees[0][2], base_db)
             baseline.append(timed([sys.executable, "-c", BASELINE, str(base_db), str(source)], env))
-            ours.append(timed([str(AMTUI), "--db", str(ours_db), "import", "clients", str(source)], env))
-            again.append(timed([str(AMTUI), "--db", str(ours_db), "import", "clients", str(source)], env))
+            for name, tree_env, template in trees if attempt % 2 == 0 else trees[::-1]:  # alternated
+                ours_db = folder / f"ours{attempt}-{len(ours[name])}.db"
+                shutil.copy(template, ours_db)
+                command = [str(AMTUI), "--db", str(ours_db), "import", "clients", str(source)]
+                ours[name].append(timed(command, tree_env))
+                again[name].append(timed(command, tree_env))
     rows = args.rows
     medians = {}
-    for label, times in (("baseline sqlite3 executemany", baseline), ("amtui import (new)", ours),
-                         ("amtui import (same file again)", again)):  # fmt: skip
+    rounds = [("baseline sqlite3 executemany", baseline)]
+    for name, _env, _template in trees:
+        prefix = "amtui" if name == "this tree" else name
+        rounds += [(f"{prefix} import (new)", ours[name]), (f"{prefix} import (same file again)", again[name])]
+    for label, times in rounds:
         wall = statistics.median(t[0] for t in times)
         cpu = statistics.median(t[1] for t in times)
         medians[label] = (wall, cpu)
-        print(f"{label:32s} wall {wall:5.2f} s {rows / wall:9,.0f} rows/s   cpu {cpu:5.2f} s {rows / cpu:9,.0f} rows/s")
+        print(f"{label:56s} wall {wall:5.2f} s {rows / wall:9,.0f} rows/s   cpu {cpu:5.2f} s {rows / cpu:9,.0f} rows/s")
     (base_wall, base_cpu), (our_wall, our_cpu) = medians["baseline sqlite3 executemany"], medians["amtui import (new)"]
     print(f"ratio amtui/baseline (new rows): wall {our_wall / base_wall:.2f}x, cpu {our_cpu / base_cpu:.2f}x")
+    for name, _env, _template in trees[1:]:
+        for what in ("new", "same file again"):
+            (wall, cpu), (their_wall, their_cpu) = medians[f"amtui import ({what})"], medians[f"{name} import ({what})"]
+            print(f"this tree / {name} ({what}): wall {wall / their_wall:.2f}x, cpu {cpu / their_cpu:.2f}x")
 
 
 if __name__ == "__main__":

@@ -55,14 +55,23 @@ def run_imports(cli: Any, tmp_path: Path) -> list[str]:
     return outputs
 
 
+# Fresh keys go to the key table after every batch (1), after a few (3: kept in memory across batches
+# first), or never in these small files (the default); 2 key rows a statement, and the rest one by one.
+SPILLS = [1, 3, None]
+
+
+@pytest.mark.parametrize("spill_keys", SPILLS)
 def test_tiny_batches_match_across_batches_as_one_batch_does(
-    cli: Any, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Any, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spill_keys: int | None
 ) -> None:
     one_batch = run_imports(cli, tmp_path)
     expected = snapshot(db_path)
     for path in db_path.parent.glob(f"{db_path.name}*"):
         path.unlink()
     monkeypatch.setattr("amtui.formats.importer.BATCH_ROWS", 2)
+    monkeypatch.setattr("amtui.formats.importer.SPILL_ROWS", 2)
+    if spill_keys is not None:
+        monkeypatch.setattr("amtui.formats.importer.SPILL_KEYS", spill_keys)
     assert run_imports(cli, tmp_path) == one_batch
     assert snapshot(db_path) == expected
     # What the import did before issue 15 (all rows in memory), on the same three files.
@@ -87,10 +96,14 @@ def test_tiny_batches_match_across_batches_as_one_batch_does(
     assert "0 created, 5 updated, 3 unchanged" in one_batch[2]
 
 
+@pytest.mark.parametrize("spill_keys", SPILLS)
 def test_failed_and_dry_imports_write_nothing_with_tiny_batches(
-    cli: Any, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Any, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spill_keys: int | None
 ) -> None:
     monkeypatch.setattr("amtui.formats.importer.BATCH_ROWS", 2)
+    monkeypatch.setattr("amtui.formats.importer.SPILL_ROWS", 2)
+    if spill_keys is not None:
+        monkeypatch.setattr("amtui.formats.importer.SPILL_KEYS", spill_keys)
     good = write_csv(tmp_path / "good.csv", CLIENTS, delimiter=";")
     dry = cli("import", "clients", str(good), "--dry-run")
     assert dry.exit_code == 0, dry.output
@@ -147,3 +160,75 @@ def test_an_import_killed_after_batches_were_written_leaves_the_database_as_it_w
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert connection.execute("SELECT name FROM client").fetchall() == [("Ромашка",)]
     connection.close()
+
+
+@pytest.mark.parametrize(("spill_rows", "spill_keys"), [(2, 1), (3, 4), (250, 100_000)])
+def test_the_key_table_answers_as_a_dict_does(
+    monkeypatch: pytest.MonkeyPatch, spill_rows: int, spill_keys: int
+) -> None:
+    """SpilledKeys against a dict: the first record keeps a key, a key two stored records have is shared,
+    whether the keys are in memory, in the table (written many rows a statement, the rest one by one),
+    or written on the way."""
+    import random
+
+    from amtui.formats.importer import SpilledKeys
+
+    monkeypatch.setattr("amtui.formats.importer.SPILL_ROWS", spill_rows)
+    monkeypatch.setattr("amtui.formats.importer.SPILL_KEYS", spill_keys)
+    rng = random.Random(spill_rows)
+    connection = sqlite3.connect(":memory:")
+    keys = SpilledKeys(connection, "test_keys")
+    stored = [(f"n\x1f{rng.randrange(40)}", record_id) for record_id in range(1, 60)]
+    stored += [("n\x1f3", 7), ("n\x1f3", 7)]  # the same record twice: not shared
+    model: dict[str, int] = {}
+    ids: dict[str, set[int]] = {}
+    for key, record_id in stored:
+        model.setdefault(key, record_id)
+        ids.setdefault(key, set()).add(record_id)
+    keys.load(iter(stored))
+    assert keys.shared() == {key for key, found in ids.items() if len(found) > 1}
+    for step in range(400):
+        key = f"n\x1f{rng.randrange(120)}"
+        if step % 7 == 0:
+            keys.prefetch(iter([key, f"n\x1f{rng.randrange(120)}"]))
+        if step % 3 == 0:
+            assert keys.get(key) == model.get(key)
+            assert (key in keys) == (key in model)
+        else:
+            assert keys.setdefault(key, 1000 + step) == model.setdefault(key, 1000 + step)
+        if step % 11 == 0:
+            keys.spill(needed=step < 390)
+            if step >= 390:  # the last rows: nothing is looked up after them
+                break
+    keys.drop()
+
+
+def test_values_a_batch_shares_are_stored_as_bound_ones(
+    cli: Any, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A value every row of a batch has is written into the INSERT statement instead of bound on each
+    row: the stored rows (values and SQLite storage classes) are those binding gives."""
+    header = ["name", "city", "cadence_days", "tier", "credit_limit", "discount", "needs"]
+    same = ["St. John's «Нефть»", "14", "A", "1500.50", "2.5", "O'Reilly; '); DROP TABLE client; --"]
+    rows = [header, *([f"Client {index}", *same] for index in range(4)), ["Client 4", "Тверь", "7", "B", "", "", ""]]
+    source = write_csv(tmp_path / "shared.csv", rows)
+    monkeypatch.setattr("amtui.formats.importer.BATCH_ROWS", 2)  # batches of 2 with all, and with some, shared
+    columns: list[str] = []
+
+    def imported() -> list[tuple[Any, ...]]:
+        for path in db_path.parent.glob(f"{db_path.name}*"):
+            path.unlink()
+        result = cli("import", "clients", str(source))
+        assert result.exit_code == 0, result.output
+        columns[:] = [row[1] for row in table(db_path, "PRAGMA table_info(client)")]
+        return table(
+            db_path, f"SELECT {', '.join(f'{name}, typeof({name})' for name in columns)} FROM client ORDER BY id"
+        )
+
+    written = imported()
+    monkeypatch.setattr("amtui.formats.importer._shared_literal", lambda column: None)
+    assert written == imported()
+    assert [row[columns.index("city") * 2] for row in written] == ["St. John's «Нефть»"] * 4 + ["Тверь"]
+    assert table(db_path, "SELECT typeof(cadence_days), typeof(created_at) FROM client LIMIT 1") == [
+        ("integer", "text")
+    ]

@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import csv
 import gc
+import itertools
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
@@ -203,6 +204,8 @@ def _tax_id(value: Any, name: str) -> str:
 
 def _phone(value: Any, name: str) -> str:
     """E.164 where phonenumbers knows the number, the cell's text where it does not (services/phones.py)."""
+    if value.__class__ is str and "'" not in value:  # cell_text would only strip it: clean_phone does
+        return clean_phone(value, field=name, region=_REGION[0])
     return clean_phone(cell_text(value), field=name, region=_REGION[0])
 
 
@@ -319,6 +322,32 @@ KEY_COLUMNS = frozenset(
 REBUILD_INDEXES_MIN_ROWS = 20_000
 
 
+# Batches' INSERT statements kept per table: one per set of columns and shared values seen.
+INSERT_STATEMENTS_KEPT = 64
+_SHARED_TEXT_MAX = 300  # longer text is bound as usual
+_SQLITE_INTEGERS = range(-(2**63), 2**63)
+
+
+def _shared_literal(column: tuple[Any, ...]) -> str | None:
+    """The SQL literal of the one value every row of a batch has in this column, when it is text or a
+    whole number (stored exactly as the bound value would be); None when rows differ or for other types."""
+    first = column[0]
+    if first.__class__ is str:
+        # Equal to a str means equal text (never a number): the count is the whole test.
+        if len(first) > _SHARED_TEXT_MAX or "\x00" in first or column.count(first) != len(column):
+            return None
+        return "'" + first.replace("'", "''") + "'"
+    # 1 == 1.0 == True: a whole number only when every value is an int too.
+    if (
+        first.__class__ is int
+        and first in _SQLITE_INTEGERS
+        and column.count(first) == len(column)
+        and all(value.__class__ is int for value in column)
+    ):
+        return str(first)
+    return None
+
+
 def _sqlite_datetime(value: datetime) -> str:
     """What SQLAlchemy's SQLite DateTime stores for an aware value (UTC, no offset)."""
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
@@ -390,20 +419,31 @@ PHONE_CACHE = 50_000  # phone numbers' texts whose clean form is kept
 KEY_SEPARATOR = "\x1f"  # control characters never reach a key: cells are cleaned of them
 SPILL_CACHE_KIB = 16_384  # page cache of the temporary key table (SQLite's own default is 2 MiB)
 PREFETCH_CHUNK = 500
+SPILL_ROWS = 250  # key rows a statement into the key table (500 parameters: any SQLite takes them)
+# Fresh match keys kept in memory before they go to the key table together (~180 bytes each: ~18 MB at
+# most). An import of fewer new records never writes or asks the table (in a new database).
+SPILL_KEYS = 100_000
 
 
 # A match key is one string: a letter saying what it matches on, then the values, separated by
 # KEY_SEPARATOR ("n\x1fромашка", "w\x1f12\x1fcall\x1f2026-11-25 06:00:00"). Strings hash faster than
 # tuples, and the same string is the key in memory and in the temporary key table.
 Key = str
+# A converted client row's match keys, kept in the row between prefetch and apply (no column has the name).
+ROW_KEYS = "_keys"
 
 
 class SpilledKeys:
     """Match keys -> record ids, kept in a temporary SQLite table instead of a dict (issue 15: an import
-    of 1M clients held ~1 GB). Only the keys added since the last flush (``fresh``) and those looked up
-    since (``cache``) stay in memory; ``spill`` moves the fresh ones to the table. The first record to
-    take a key keeps it (``setdefault``), as with a dict. The table lives in SQLite's temporary database
-    (its own file, never the user's), inside the import's transaction, and is dropped at the end."""
+    of 1M clients held ~1 GB). Only the keys added since the last spill (``fresh``, at most about
+    SPILL_KEYS) and those a batch looked up (``cache``) stay in memory; ``spill`` moves the fresh ones to
+    the table. The first record to take a key keeps it (``setdefault``), as with a dict. The table lives
+    in SQLite's temporary database (its own file, never the user's), inside the import's transaction,
+    and is dropped at the end.
+
+    A fresh key is never in the table (``setdefault`` asks the table first, and a spill empties
+    ``fresh``), so it is answered from memory; while the table is empty (an import into a new database,
+    until the first spill) no statement asks it at all."""
 
     def __init__(self, raw: Any, name: str) -> None:
         self.raw = raw
@@ -430,8 +470,8 @@ class SpilledKeys:
         return found
 
     def get(self, key: Key) -> int | None:
-        found = None if self.empty else self._stored(key)
-        return found if found is not None else self.fresh.get(key)
+        found = self.fresh.get(key)
+        return found if found is not None or self.empty else self._stored(key)
 
     def __contains__(self, key: Key) -> bool:
         return self.get(key) is not None
@@ -443,15 +483,21 @@ class SpilledKeys:
         return found
 
     def setdefault(self, key: Key, record_id: int) -> int:
+        found = self.fresh.get(key)
+        if found is not None:
+            return found
         found = None if self.empty else self._stored(key)
-        return found if found is not None else self.fresh.setdefault(key, record_id)
+        if found is not None:
+            return found
+        self.fresh[key] = record_id
+        return record_id
 
     def prefetch(self, keys: Iterator[Key]) -> None:
         """Look up many keys in a few statements (a batch of rows' keys) instead of one by one."""
         if self.empty:
             return
-        cache = self.cache
-        wanted = list({key for key in keys if key not in cache})
+        cache, fresh = self.cache, self.fresh
+        wanted = list({key for key in keys if key not in cache and key not in fresh})
         for start in range(0, len(wanted), PREFETCH_CHUNK):
             chunk = wanted[start : start + PREFETCH_CHUNK]
             for encoded in chunk:
@@ -462,22 +508,36 @@ class SpilledKeys:
 
     def load(self, pairs: Iterator[tuple[Key, int]]) -> None:
         """Stored records' keys; a key two records have is marked shared (the first keeps it)."""
-        self.raw.executemany(
-            f"INSERT INTO {self.table} (k, id) VALUES (?, ?) "
-            "ON CONFLICT (k) DO UPDATE SET shared = 1 WHERE id != excluded.id",
-            pairs,
-        )
+        self._insert(pairs, " ON CONFLICT (k) DO UPDATE SET shared = 1 WHERE id != excluded.id")
         self.empty = self.raw.execute(f"SELECT 1 FROM {self.table} LIMIT 1").fetchone() is None
+
+    def _insert(self, pairs: Iterable[tuple[Key, int]], on_conflict: str) -> None:
+        """(key, id) rows into the table, SPILL_ROWS a statement: executemany's cost is mostly its own
+        step per row (binding, running the statement), not SQLite's insert."""
+        one = f"INSERT INTO {self.table} (k, id) VALUES (?, ?){on_conflict}"
+        many = f"INSERT INTO {self.table} (k, id) VALUES {', '.join(['(?, ?)'] * SPILL_ROWS)}{on_conflict}"
+        execute, flat = self.raw.execute, itertools.chain.from_iterable
+        pairs = iter(pairs)
+        while group := list(itertools.islice(pairs, SPILL_ROWS)):
+            if len(group) == SPILL_ROWS:
+                execute(many, list(flat(group)))
+            else:
+                self.raw.executemany(one, group)
 
     def shared(self) -> set[Key]:
         return {key for (key,) in self.raw.execute(f"SELECT k FROM {self.table} WHERE shared")}
 
-    def spill(self) -> None:
-        if self.fresh:
-            self.raw.executemany(f"INSERT OR IGNORE INTO {self.table} (k, id) VALUES (?, ?)", self.fresh.items())
+    def spill(self, *, needed: bool = True) -> None:
+        """After a written batch: the fresh keys to the table once there are SPILL_KEYS of them (memory
+        stays bounded); none when no key will be looked up again (``needed=False``: the import's last
+        rows are written). What the batch looked up is not kept for the next."""
+        self.cache = {}
+        if len(self.fresh) < SPILL_KEYS and needed:
+            return
+        if needed:
+            self._insert(self.fresh.items(), " ON CONFLICT (k) DO NOTHING")
             self.empty = False
         self.fresh = {}
-        self.cache = {}
 
     def drop(self) -> None:
         self.fresh, self.cache = {}, {}
@@ -554,7 +614,8 @@ class TableState:
         self.stamp = _sqlite_datetime(now) if self.sqlite else now
         assignments = ", ".join(f"{name} = ?" for name in columns)
         self.update_sql = f"UPDATE {table.name} SET {assignments}, updated_at = ? WHERE id = ?"
-        self.insert_sql: dict[tuple[int, ...], str] = {}
+        # INSERT statements by the columns sent and the values written into them (see _flush_sqlite).
+        self.insert_sql: dict[tuple[Any, ...], str] = {}
         self.dropped_indexes: list[tuple[str, str]] | None = None
         self.loaded = 0
         self.shared_keys: set[Key] = set()  # keys that more than one stored record has
@@ -714,8 +775,9 @@ class TableState:
         for key in keys:
             self.keys.setdefault(key, record_id)
 
-    def flush(self, write: bool, expected_inserts: int = 0) -> None:
-        """Send pending writes; ``expected_inserts`` guesses how many the whole import will insert."""
+    def flush(self, write: bool, expected_inserts: int = 0, *, last: bool = False) -> None:
+        """Send pending writes; ``expected_inserts`` guesses how many the whole import will insert;
+        ``last``: no row follows (the keys are not kept for one)."""
         if write and (self.inserts or self.updates):
             if self.sqlite:
                 self._flush_sqlite(expected_inserts)
@@ -727,7 +789,7 @@ class TableState:
             self.rows = {}
             self.read = {}
             self.last_read = None
-            self.keys.spill()
+            self.keys.spill(needed=not last)
         self.inserts = []
         self.updates = {}
 
@@ -750,14 +812,21 @@ class TableState:
                 for index in range(len(self.columns))
                 if index not in self.omittable or columns[index].count(None) != count
             )
-            sql = self.insert_sql.get(kept)
+            # A value every row of the batch has (a default: status, currency; the time stamps) is written
+            # into the statement once instead of bound on each row (binding is most of executemany's time).
+            shared = {index: literal for index in kept if (literal := _shared_literal(columns[index])) is not None}
+            signature = (kept, *shared.items())
+            sql = self.insert_sql.get(signature)
             if sql is None:
                 names = ", ".join(["id", *(self.columns[index] for index in kept), "created_at", "updated_at"])
-                marks = ", ".join("?" for _ in range(len(kept) + 3))
-                sql = self.insert_sql[kept] = f"INSERT INTO {self.table.name} ({names}) VALUES ({marks})"
-            stamps = (self.stamp,) * count
+                stamp = f"'{self.stamp}'"  # the import's moment, as SQLAlchemy stores it: digits, "-", ":", "."
+                marks = ", ".join(["?", *(shared.get(index, "?") for index in kept), stamp, stamp])
+                sql = f"INSERT INTO {self.table.name} ({names}) VALUES ({marks})"
+                if len(self.insert_sql) < INSERT_STATEMENTS_KEPT:
+                    self.insert_sql[signature] = sql
+            bound = [columns[index] for index in kept if index not in shared]
             ids = range(first_id, first_id + count)
-            raw.executemany(sql, zip(ids, *(columns[index] for index in kept), stamps, stamps, strict=True))
+            raw.executemany(sql, zip(ids, *bound, strict=True))
         if self.updates:
             rows = []
             for record_id, values in self.updates.items():
@@ -962,7 +1031,11 @@ class Importer:
         problems: list[tuple[str, str]] = []
         row: dict[str, Any] = {}
         fields = self.fields
-        if UNSAFE_LINE.search("".join([value for value in values.values() if value.__class__ is str])):
+        try:
+            joined = "".join(values.values())  # a table's cells are all text: joined without a filter
+        except TypeError:  # a list (several columns for one field), a number or a date among them
+            joined = "".join([value for value in values.values() if value.__class__ is str])
+        if UNSAFE_LINE.search(joined):
             values = self._clean_cells(values)
         for name, value in values.items():
             entry = fields.get(name)
@@ -1269,7 +1342,9 @@ class Importer:
         """Look up the match keys of a batch of converted rows at once (SQLite keeps them in a table)."""
         if self.kind == "clients":
             if isinstance(self.clients.keys, SpilledKeys):
-                self.clients.keys.prefetch(key for row in rows for key in _client_keys(row))
+                for row in rows:
+                    row[ROW_KEYS] = _client_keys(row)  # for apply
+                self.clients.keys.prefetch(key for row in rows for key in row[ROW_KEYS])
                 self.clients.prefetch_rows({found for found in self.clients.keys.cache.values() if found})
             return
         assert self.state is not None
@@ -1289,7 +1364,9 @@ class Importer:
     def apply(self, row: dict[str, Any]) -> str:
         if self.kind == "clients":
             clients = self.clients
-            keys = _client_keys(row)
+            keys = row.pop(ROW_KEYS, None)
+            if keys is None:
+                keys = _client_keys(row)
             record_id, outcome, merged = clients.upsert(clients.find(keys, row, ("external_id", "tax_id")), row)
             if outcome == "created":
                 for key in keys:
@@ -1346,13 +1423,13 @@ class Importer:
         self.method_positions[contact_id] = position
         return True
 
-    def flush(self, expected_inserts: int = 0) -> None:
-        """Send pending writes (unless the import will be rolled back anyway)."""
+    def flush(self, expected_inserts: int = 0, *, last: bool = False) -> None:
+        """Send pending writes (unless the import will be rolled back anyway); ``last``: after the last row."""
         write = (not self.summary.errors or self.options.skip_bad) and not self.options.dry_run
         primary = self.state or self.clients
         for state in (self.clients, self.state):
             if state is not None:
-                state.flush(write, expected_inserts if state is primary else 0)
+                state.flush(write, expected_inserts if state is primary else 0, last=last)
         if write and self.method_inserts:
             if self.state is not None and self.state.dropped_indexes and not self.method_indexes:
                 # The contacts' indexes were dropped (the import brings at least as many as are stored):
@@ -1666,6 +1743,11 @@ def _import_file(*, session: Session, kind: str, path: Path, options: ImportOpti
         batch: list[dict[str, Any]] = []
         convert = importer.convert
         for line, values, raw in records:
+            if len(batch) >= BATCH_ROWS:  # a full batch, and a row after it (the last batch is flushed as such)
+                _apply_batch(importer, batch)
+                batch = []
+                read = fraction() if fraction is not None else 0.0
+                importer.flush(int(summary.created / read) if read > 0.01 else summary.created)
             try:
                 batch.append(convert(values))
             except RowProblems as exc:
@@ -1676,13 +1758,8 @@ def _import_file(*, session: Session, kind: str, path: Path, options: ImportOpti
                     if len(summary.warnings) < MAX_REPORTED_ERRORS:
                         summary.warnings.extend(RowError(line, n, r) for n, r in importer.row_warnings)
                     importer.row_warnings = []
-            if len(batch) >= BATCH_ROWS:
-                _apply_batch(importer, batch)
-                batch = []
-                read = fraction() if fraction is not None else 0.0
-                importer.flush(int(summary.created / read) if read > 0.01 else summary.created)
         _apply_batch(importer, batch)
-        importer.flush()
+        importer.flush(last=True)
     finally:
         importer.close()
     if options.dry_run or (summary.rejected and not options.skip_bad):

@@ -64,9 +64,10 @@ def _parsed(text: str, region: str) -> Any:
     return number
 
 
-_PLAIN = re.compile(r"^[\d\s\-().+]+$")
+# A country code's whole numbering plan, and the landline and mobile numbers by their length.
+_Plans = tuple[re.Pattern[str], dict[int, re.Pattern[str]]]
+_MAX_COUNTRY_HEADS = 1000  # every three-digit head: the memo stays small whatever a file holds
 _PLAIN_INTERNATIONAL = re.compile(r"^\+(\d{7,15})$")
-_PLAIN_DIGITS = re.compile(r"^\d{7,17}$")
 
 
 def _lib() -> Any:
@@ -99,26 +100,46 @@ def _valid_e164(digits: str) -> bool:
     ``is_valid_number`` tries every kind of number in turn (most of the cost of reading one, and an
     import of 100,000 rows reads 100,000): a landline or mobile number of the country's plan is
     recognised first, a number outside the plan refused, and only the rest asks the library."""
-    phonenumbers = _lib()
+    found = _country(digits[:3])
+    if found is None:
+        return False
+    length, plans = found
+    national = digits[length:]
+    if plans is not None:
+        general, by_length = plans
+        # A kind's pattern holds its region's whole plan (see _common_plans): a match is in the plan.
+        common = by_length.get(len(national))
+        if common is not None and common.fullmatch(national) is not None:
+            return True
+        if general.fullmatch(national) is None:
+            return False
+    number = _number(digits)
+    return number is not None and bool(_lib().is_valid_number(number))
+
+
+# The first three digits of an E.164 number -> its country code's length and plans (None: no country
+# code): country codes are prefix-free, so these digits decide, and an import asks once per row.
+_COUNTRIES: dict[str, tuple[int, _Plans | None] | None] = {}
+
+
+def _country(head: str) -> tuple[int, _Plans | None] | None:
+    try:
+        return _COUNTRIES[head]
+    except KeyError:
+        pass
+    found = None
     for length in (1, 2, 3):
-        code = int(digits[:length])
-        if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
-            national = digits[length:]
-            plans = _common_plans(code)
-            if plans:
-                general, by_length = plans
-                if general.fullmatch(national) is None:
-                    return False
-                common = by_length.get(len(national))
-                if common is not None and common.fullmatch(national) is not None:
-                    return True
-            number = _number(digits)
-            return number is not None and bool(phonenumbers.is_valid_number(number))
-    return False
+        code = int(head[:length])
+        if code in _lib().COUNTRY_CODE_TO_REGION_CODE:
+            found = (length, _common_plans(code))
+            break
+    if len(_COUNTRIES) < _MAX_COUNTRY_HEADS:
+        _COUNTRIES[head] = found
+    return found
 
 
 @lru_cache(maxsize=256)
-def _common_plans(code: int) -> tuple[re.Pattern[str], dict[int, re.Pattern[str]]] | None:
+def _common_plans(code: int) -> _Plans | None:
     """The country code's regions' whole numbering plans as one pattern, and by a national number's length
     one pattern for the landline and mobile numbers of that length inside their region's plan (each
     alternative ``(?=plan$)kind``: a number matches it when it matches a region's plan and one of its
@@ -164,10 +185,13 @@ def _quick(compact: str, region: str) -> str | None:
     """E.164 digits for the common shapes, ``+7 495 123-45-67`` and (in Russia) ``8 (495) 123-45-67``,
     read without ``phonenumbers.parse`` from the text without its spaces, dashes, brackets and dots; None
     for other shapes and for numbers it finds not valid."""
-    plain = _PLAIN_INTERNATIONAL.match(compact)
-    if plain:
-        return plain.group(1) if _valid_e164(plain.group(1)) else None  # "+44 (0) 20 ...": parsed in full
-    if _PLAIN_DIGITS.match(compact):
+    # "+" and 7-15 digits, or 7-17 digits (isdecimal() takes the characters \d matches).
+    if compact[:1] == "+":
+        digits = compact[1:]
+        if 7 <= len(digits) <= 15 and digits.isdecimal():
+            return digits if _valid_e164(digits) else None  # "+44 (0) 20 ...": parsed in full
+        return None
+    if 7 <= len(compact) <= 17 and compact.isdecimal():
         national = _national_prefix(region)
         if national is not None and compact.startswith(national[0]):
             digits = national[1] + compact[len(national[0]) :]
@@ -180,12 +204,12 @@ def clean_phone(value: str, *, region: str | None = None, field: str = "phone") 
     """The value to store: E.164 (``+74951234567``, an extension as ``+74951234567;ext=12``) for a valid
     number; the user's own text for one the library cannot place; an error for text that is no number."""
     text = " ".join(value.split())
-    plain = _PLAIN.match(text) is not None
-    if plain:  # digits, single spaces, "+-()." only: what is left without the formatting is digits and "+"
-        compact = text.replace(" ", "").replace("-", "").replace("(", "").replace(")", "").replace(".", "")
-        digits = len(compact) - compact.count("+")
-    else:
-        digits = len(_NOT_DIGIT.sub("", text))
+    # Plain: digits, single spaces and "+-()." only, i.e. what is left without the formatting and the
+    # "+" signs is digits (checked without a pattern: an import cleans one number a row).
+    compact = text.replace(" ", "").replace("-", "").replace("(", "").replace(")", "").replace(".", "")
+    number_digits = compact.replace("+", "") if "+" in compact else compact
+    plain = number_digits.isdecimal() or (not number_digits and text != "")
+    digits = len(number_digits) if plain else len(_NOT_DIGIT.sub("", text))
     # Letters beyond an extension marker are a note, not a number ("+7 495 123-45-67, звоните после обеда").
     if digits < 3 or len(text) > _MAX_LENGTH or (not plain and _NOT_PHONE.search(_EXTENSION.sub(" ", text))):
         raise ValidationError(_("{value} is not a phone number").format(value=repr(value.strip())), field=field)
