@@ -623,6 +623,9 @@ def test_the_engine_pauses_the_garbage_collector_and_hands_it_back(session, clie
 
     seen: list[bool] = []
     names = engine.client_names
+    # The suite's own frozen heap (conftest: everything loaded at collection) is frozen again at the end:
+    # `gc.unfreeze` thaws all, and the worker's later tests would have walked it in every full collection.
+    suite_frozen = gc.get_freeze_count() > 0
 
     def watched(store: Any) -> dict[int, str]:
         seen.append(gc.isenabled())
@@ -654,3 +657,5 @@ def test_the_engine_pauses_the_garbage_collector_and_hands_it_back(session, clie
         engine.client_names = names  # type: ignore[assignment]
         gc.unfreeze()
         gc.enable()
+        if suite_frozen:
+            gc.freeze()
