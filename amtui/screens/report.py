@@ -21,6 +21,7 @@ from amtui.screens.base import DbDone, DbFailed, DbMixin, describe_error, local
 from amtui.vocabulary import report_title
 from amtui.widgets.fields import DateField, Field
 from amtui.widgets.footer import StableFooter
+from amtui.widgets.keys_in_order import OrderedTextArea
 
 if TYPE_CHECKING:
     from amtui.services.schemas import ContactRead, InteractionRead, ReportRead
@@ -94,9 +95,9 @@ class ReportScreen(DbMixin, Screen):
             yield SelectionList[int](id="report-attendees")
             yield Field(_("Other attendees"), id="report-others")
             yield Label(_("Agenda"), classes="report--label")
-            yield TextArea(id="report-agenda")
+            yield OrderedTextArea(id="report-agenda")
             yield Label(_("Agreements"), classes="report--label")
-            yield TextArea(id="report-agreements")
+            yield OrderedTextArea(id="report-agreements")
             yield Static("", id="report-steps-anchor")
             yield Static("", id="report-status", markup=False)
         yield StableFooter()

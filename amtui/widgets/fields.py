@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from amtui.i18n import _
+from amtui.widgets.keys_in_order import OrderedInput
 
 Check = Callable[[str], Any]
 
@@ -55,7 +56,7 @@ class Field(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label(self.label, classes="field--label", markup=False)
-        yield Input(self._initial, placeholder=self._placeholder)
+        yield OrderedInput(self._initial, placeholder=self._placeholder)
         yield Static("", classes="field--error", markup=False)
 
     @property

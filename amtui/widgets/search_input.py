@@ -13,8 +13,10 @@ from __future__ import annotations
 from textual.geometry import Size
 from textual.widgets import Input
 
+from amtui.widgets.keys_in_order import OrderedInput
 
-class SearchInput(Input):
+
+class SearchInput(OrderedInput):
     def _watch_value(self, value: str) -> None:
         size = Size(self.content_width, 1)
         if size != self.virtual_size and not self.styles.auto_dimensions:
