@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from common import settle_app
+from common import note_drawn_rows, settle_app
 
 NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
 ZONE = ZoneInfo("Europe/Moscow")
@@ -68,13 +68,7 @@ async def measure(url: str, rounds: int, profile: str | None) -> dict[str, Any]:
         screen = app.screen
         assert isinstance(screen, ClientsScreen)
         table = screen.query_one("#clients-table", FastTable)
-        render_line = table.render_line
-
-        def render_and_note(y: int) -> Any:
-            drawn[0] = table.items
-            return render_line(y)
-
-        table.render_line = render_and_note  # type: ignore[method-assign]
+        note_drawn_rows(table, drawn)
         search = screen.query_one("#clients-search", Input)
         search.focus()
         await settle_app(pilot)

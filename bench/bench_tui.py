@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from common import settle_app
+from common import note_drawn_rows, settle_app
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -172,13 +172,7 @@ async def in_process(url: str, rounds: int) -> InProcess:
         clients_screen = app.screen
         assert isinstance(clients_screen, ClientsScreen)
         table = clients_screen.query_one("#clients-table", FastTable)
-        render_line = table.render_line
-
-        def render_and_note(y: int) -> Any:
-            drawn[0] = table.items
-            return render_line(y)
-
-        table.render_line = render_and_note  # type: ignore[method-assign]
+        note_drawn_rows(table, drawn)
         watched.append(table)
         app.switch_mode("today")
         await settle_app(pilot)

@@ -102,3 +102,15 @@ async def settle_app(pilot: Any) -> None:
         with contextlib.suppress(WorkerCancelled):
             await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+def note_drawn_rows(table: Any, drawn: list[object]) -> None:
+    """Make ``table`` (a FastTable) keep in ``drawn[0]`` the list of rows it last drew a line of: a frame shows
+    the filtered rows only once the table has rendered them."""
+    render_line = table.render_line
+
+    def render_and_note(y: int) -> Any:
+        drawn[0] = table.items
+        return render_line(y)
+
+    table.render_line = render_and_note
