@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import gc
 import heapq
-import threading
 from bisect import bisect_right
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -71,9 +70,6 @@ if TYPE_CHECKING:
     # What the engine reads through: a Session, a SQLAlchemy Connection, a plain sqlite3 connection or a
     # Store (:func:`amtui.services.store.store_of` takes each).
     Reader: TypeAlias = Session | Connection | Any
-    # ``beside(job)``: ``job`` started on a read connection of its own in another thread; the function returned
-    # waits for its result (raising its error). The workspace gives one where reading side by side pays.
-    Beside: TypeAlias = Callable[[Callable[[Any], Any]], Callable[[], Any]]
 
 _SEVERITY_RANK = SEVERITY_RANK
 KIND_ORDER = {kind: index for index, kind in enumerate(AlertKind)}
@@ -1494,7 +1490,6 @@ def compute_alerts(
     kinds: Collection[str] | None = None,
     portfolio: Any = None,
     complaint_stale_days: int = COMPLAINT_STALE_DAYS,
-    beside: Beside | None = None,
 ) -> list[Alert]:
     """Every open alert at ``now`` (aware), most urgent first.
 
@@ -1510,9 +1505,6 @@ def compute_alerts(
     ``zone`` decides what "today" is. Snoozed (until a later day) and dismissed
     alerts are left out unless ``include_marked``; a mark whose fingerprint no
     longer matches is ignored, so the alert is back.
-
-    ``beside`` (:data:`Beside`, from the workspace where reading side by side pays): the SQL-heaviest steps
-    read on a connection of their own in another thread.
     """
     alerts, _tallies, _summaries = _compute(
         session=session,
@@ -1525,7 +1517,6 @@ def compute_alerts(
         portfolio=portfolio,
         complaint_stale_days=complaint_stale_days,
         tally=(),
-        beside=beside,
     )
     return alerts
 
@@ -1541,15 +1532,13 @@ def alerts_and_tallies(
     called_first_days: int = CALLED_FIRST_DAYS,
     portfolio: Any = None,
     complaint_stale_days: int = COMPLAINT_STALE_DAYS,
-    beside: Beside | None = None,
 ) -> tuple[list[Alert], dict[str, Tally]]:
     """The open alerts as :func:`compute_alerts` gives them, except those of the kinds in ``tally``:
     of these only a :class:`Tally` per kind (count, worst severity, money per currency), equal to one made
     from their alerts. Receivables, ending contracts and clients who called first (``TALLIED_IN_SQL``) are
     then counted in the database, grouped by what their severity and amount stand on, with the same
     conditions and the same alert-building code (each group builds one alert standing for all of it); only
-    their marked alerts are built one by one, so that snoozed and dismissed ones are subtracted exactly.
-    ``beside`` given: the steps that need no client names read on a connection of their own, in parallel."""
+    their marked alerts are built one by one, so that snoozed and dismissed ones are subtracted exactly."""
     alerts, tallies, _summaries = _compute(
         session=session,
         clock=_Clock.at(now, zone),
@@ -1561,7 +1550,6 @@ def alerts_and_tallies(
         portfolio=portfolio,
         complaint_stale_days=complaint_stale_days,
         tally=tally,
-        beside=beside,
     )
     return alerts, tallies
 
@@ -1606,9 +1594,6 @@ def alerts_and_summaries(
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
-# Where an engine step may run when the caller gives a ``beside``: in the caller's thread, or beside it (needing
-# no client names, or once they are read).
-_HERE, _BESIDE, _BESIDE_NAMED = 0, 1, 2
 
 
 def _collector_paused(function: Callable[_P, _R]) -> Callable[_P, _R]:
@@ -1664,7 +1649,6 @@ def _compute(
     complaint_stale_days: int,
     tally: Collection[str],
     summary_limit: int = 0,
-    beside: Beside | None = None,
 ) -> tuple[list[Alert], dict[str, Tally], dict[str, Summary]]:
     every: frozenset[str] = frozenset(AlertKind) if kinds is None else frozenset(AlertKind(k) for k in kinds)
     counted = every.intersection(tally)
@@ -1672,61 +1656,32 @@ def _compute(
     summarized = every & DIGEST_SUMMARIZED if summary_limit > 0 else frozenset()
     wanted = every - in_sql - summarized
     store = store_of(session)
-    names: dict[int, str] = {}  # every client's name by id, read first: the steps that build names wait for it
-    named = threading.Event()
-    # Each step: its kinds, where it may run (_HERE, or beside: _BESIDE needs no names, _BESIDE_NAMED waits
-    # for them), what it builds.
-    steps: list[tuple[Collection[AlertKind], int, Callable[[Store], list[Alert]]]] = [
-        ((AlertKind.AGENDA, AlertKind.MISSED), _HERE, lambda on: _planned(on, clock, names, wanted)),
+    names = client_names(store)
+    # Each step: the kinds it builds, and how.
+    steps: list[tuple[Collection[AlertKind], Callable[[], list[Alert]]]] = [
+        ((AlertKind.AGENDA, AlertKind.MISSED), lambda: _planned(store, clock, names, wanted)),
         (
             (AlertKind.NO_REPORT, AlertKind.UNANSWERED, AlertKind.CALLED_FIRST),
-            _BESIDE_NAMED,
-            lambda on: _interaction_scan(on, clock, names, wanted, called_first_days),
+            lambda: _interaction_scan(store, clock, names, wanted, called_first_days),
         ),
-        ((AlertKind.OVERDUE_TASK, AlertKind.TASK_TODAY), _HERE, lambda on: _tasks(on, clock, wanted)),
-        ((AlertKind.CHECK_IN,), _HERE, lambda on: _check_ins(on, clock)),
-        ((AlertKind.PROMISE,), _HERE, lambda on: _promises(on, clock)),
-        ((AlertKind.CONTRACT, AlertKind.NOTICE), _HERE, lambda on: _contracts(on, clock, wanted)),
-        ((AlertKind.RECEIVABLE,), _HERE, lambda on: _receivables(on, clock, names)),
-        ((AlertKind.BIRTHDAY,), _HERE, lambda on: _birthdays(on, clock, birthday_days)),
-        ((AlertKind.SILENCE,), _HERE, lambda on: _silence(on, clock, cadence_by_tier)),
-        ((AlertKind.DEAL,), _HERE, lambda on: _deals(on, clock, names)),
+        ((AlertKind.OVERDUE_TASK, AlertKind.TASK_TODAY), lambda: _tasks(store, clock, wanted)),
+        ((AlertKind.CHECK_IN,), lambda: _check_ins(store, clock)),
+        ((AlertKind.PROMISE,), lambda: _promises(store, clock)),
+        ((AlertKind.CONTRACT, AlertKind.NOTICE), lambda: _contracts(store, clock, wanted)),
+        ((AlertKind.RECEIVABLE,), lambda: _receivables(store, clock, names)),
+        ((AlertKind.BIRTHDAY,), lambda: _birthdays(store, clock, birthday_days)),
+        ((AlertKind.SILENCE,), lambda: _silence(store, clock, cadence_by_tier)),
+        ((AlertKind.DEAL,), lambda: _deals(store, clock, names)),
         (
             (AlertKind.COMPLAINT, AlertKind.COMPLAINT_CHECK_IN, AlertKind.COMPLAINT_FOLLOW_UP),
-            _HERE,
-            lambda on: _complaints(on, clock, names, wanted, complaint_stale_days),
+            lambda: _complaints(store, clock, names, wanted, complaint_stale_days),
         ),
         (
             (AlertKind.CREDIT, AlertKind.STALLED, AlertKind.ABC),
-            _BESIDE,
-            lambda on: _portfolio_alerts(on, clock, wanted, portfolio),
+            lambda: _portfolio_alerts(store, clock, wanted, portfolio),
         ),
     ]
-    taken = [(where, step) for step_kinds, where, step in steps if wanted.intersection(step_kinds)]
-    # The SQL-heaviest steps (ABC's year of invoices and the portfolio's reckonings, the interaction scan: about
-    # half the engine's CPU) on a connection of their own: their statements run while this thread reads and
-    # builds the rest (sqlite3 and psycopg release the GIL). Those that need no names first.
-    aside = sorted(((where, step) for where, step in taken if where != _HERE), key=itemgetter(0))
-
-    def aside_job(reader: Reader) -> list[list[Alert]]:
-        on = store_of(reader)
-        found = []
-        for where, step in aside:
-            if where == _BESIDE_NAMED:
-                named.wait()
-            found.append(step(on))
-        return found
-
-    waiting = beside(aside_job) if beside is not None and aside else None
-    try:
-        try:
-            names.update(client_names(store))
-        finally:
-            named.set()  # also after a failure: the steps beside must not wait for ever
-        built_here = [step(store) for where, step in taken if where == _HERE or waiting is None]
-    finally:
-        built_aside = waiting() if waiting is not None else []
-    alerts = [alert for found in (*built_here, *built_aside) for alert in found]
+    alerts = [alert for step_kinds, step in steps if wanted.intersection(step_kinds) for alert in step()]
     marks = {
         row[0]: row
         for row in store.rows(

@@ -488,7 +488,6 @@ class Workspace:
                 kinds=kinds,
                 portfolio=settings_from(settings),
                 complaint_stale_days=settings.complaint_stale_days,
-                beside=self._beside if self._engine_beside(connection) else None,
             )
 
     def digest(self, *, at: datetime | None = None, birthday_days: int | None = None, limit: int = 0) -> Digest:
@@ -540,41 +539,7 @@ class Workspace:
                 cadence_by_tier=settings.cadence_days,
                 portfolio=settings_from(settings),
                 complaint_stale_days=settings.complaint_stale_days,
-                beside=self._beside if self._engine_beside(connection) else None,
             )
-
-    def _engine_beside(self, connection: Any) -> bool:
-        """Whether the alert engine splits its steps over two connections (:meth:`_beside`): where reading side
-        by side pays (:meth:`_reads_side_by_side`); not on the quick plain connection, which opens no engine."""
-        if self._engine is None and type(connection).__module__ == "sqlite3":
-            return False
-        return self._reads_side_by_side()
-
-    def _beside(self, job: Callable[[Any], T]) -> Callable[[], T]:
-        """``job`` started in a thread of its own on a read connection of its own; the function returned waits
-        for its result and raises its error."""
-        from amtui.services import reckoning  # noqa: F401  (imported here, not by two threads at once)
-
-        done: list[T] = []
-        errors: list[BaseException] = []
-
-        def run() -> None:
-            try:
-                with self._reading() as connection:
-                    done.append(job(connection))
-            except BaseException as exc:  # handed to the waiting thread
-                errors.append(exc)
-
-        thread = threading.Thread(target=run, name="amtui-read-beside", daemon=True)
-        thread.start()
-
-        def wait() -> T:
-            thread.join()
-            if errors:
-                raise errors[0]
-            return done[0]
-
-        return wait
 
     def _side_by_side(self, *jobs: Callable[[], Any]) -> list[Any]:
         """Run independent reads at once, the first in this thread and each other one in a thread of its own,
@@ -1554,6 +1519,7 @@ def _import_for_threads() -> None:
     import amtui.services.clients
     import amtui.services.digest
     import amtui.services.portfolio
+    import amtui.services.reckoning
     import amtui.services.records  # noqa: F401
 
 
